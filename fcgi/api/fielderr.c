@@ -1,0 +1,147 @@
+/* fielderr.c: collects field errors and turns them into kube-apiserver's
+ * 422 Invalid Status (apierrors.NewInvalid). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "api/fielderr.h"
+#include "core/status.h"
+
+static const char *const type_reason[] = {
+    "FieldValueNotFound", "FieldValueRequired", "FieldValueDuplicate", "FieldValueInvalid",
+    "FieldValueNotSupported", "FieldValueForbidden", "FieldValueTooLong", "FieldValueTooMany",
+    "InternalError", "FieldValueTypeInvalid",
+};
+static const char *const type_text[] = {
+    "Not found", "Required value", "Duplicate value", "Invalid value", "Unsupported value",
+    "Forbidden", "Too long", "Too many", "Internal error", "Invalid value",
+};
+
+/* Go's %q for a string: quotes, backslash escapes for " \ and control bytes. */
+static size_t quote_go(const char *s, char *out, size_t n)
+{
+    size_t o = 0;
+#define PUT(c) do { if (o + 1 < n) out[o] = (c); o++; } while (0)
+    PUT('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char c = *p;
+        if (c == '"' || c == '\\') { PUT('\\'); PUT((char)c); }
+        else if (c == '\n') { PUT('\\'); PUT('n'); }
+        else if (c == '\t') { PUT('\\'); PUT('t'); }
+        else if (c == '\r') { PUT('\\'); PUT('r'); }
+        else if (c < 0x20 || c == 0x7f) {
+            char hex[5];
+            snprintf(hex, sizeof hex, "\\x%02x", c);
+            for (int i = 0; hex[i]; i++) PUT(hex[i]);
+        } else PUT((char)c);
+    }
+    PUT('"');
+#undef PUT
+    if (n) out[o < n ? o : n - 1] = '\0';
+    return o;
+}
+
+static void add(field_errors *errs, field_error_type type, const char *field,
+                const char *value_text, const char *detail)
+{
+    if (errs->n >= FIELD_ERRORS_MAX) return;
+    field_error *e = &errs->e[errs->n++];
+    e->type = type;
+    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    int omit = type == FIELD_REQUIRED || type == FIELD_FORBIDDEN || type == FIELD_TOO_LONG ||
+               type == FIELD_INTERNAL || value_text == NULL;
+    if (omit)
+        snprintf(e->body, sizeof e->body, "%s", type_text[type]);
+    else
+        snprintf(e->body, sizeof e->body, "%s: %s", type_text[type], value_text);
+    if (detail && *detail) {
+        size_t l = strlen(e->body);
+        snprintf(e->body + l, sizeof e->body - l, ": %s", detail);
+    }
+}
+
+void field_error_add_str(field_errors *errs, field_error_type type, const char *field,
+                         const char *bad_value, const char *detail)
+{
+    char q[768];
+    if (bad_value) quote_go(bad_value, q, sizeof q);
+    add(errs, type, field, bad_value ? q : NULL, detail);
+}
+
+void field_error_add(field_errors *errs, field_error_type type, const char *field,
+                     const cJSON *bad_value, const char *detail)
+{
+    char v[768];
+    const char *text = NULL;
+    if (bad_value) {
+        if (cJSON_IsString(bad_value)) { quote_go(bad_value->valuestring, v, sizeof v); text = v; }
+        else if (cJSON_IsBool(bad_value)) text = cJSON_IsTrue(bad_value) ? "true" : "false";
+        else if (cJSON_IsNumber(bad_value)) {
+            double d = bad_value->valuedouble;
+            if (d == (double)(long long)d) snprintf(v, sizeof v, "%lld", (long long)d);
+            else snprintf(v, sizeof v, "%g", d);
+            text = v;
+        } else if (cJSON_IsNull(bad_value)) text = "null";
+        else {
+            char *p = cJSON_PrintUnformatted(bad_value);
+            snprintf(v, sizeof v, "%s", p ? p : "");
+            cJSON_free(p);
+            text = v;
+        }
+    }
+    add(errs, type, field, text, detail);
+}
+
+void field_error_not_supported(field_errors *errs, const char *field, const char *bad_value,
+                               const char *const *supported)
+{
+    char detail[512] = "supported values: ";
+    size_t l = strlen(detail);
+    for (int i = 0; supported && supported[i]; i++) {
+        if (i) l += (size_t)snprintf(detail + l, l < sizeof detail ? sizeof detail - l : 0, ", ");
+        if (l < sizeof detail) l += quote_go(supported[i], detail + l, sizeof detail - l);
+    }
+    field_error_add_str(errs, FIELD_NOT_SUPPORTED, field, bad_value, detail);
+}
+
+void field_error_string(const field_error *e, char *out, size_t n)
+{
+    if (e->field[0]) snprintf(out, n, "%s: %s", e->field, e->body);
+    else snprintf(out, n, "%s", e->body);
+}
+
+cJSON *field_errors_status(const field_errors *errs, const char *group, const char *kind,
+                           const char *name)
+{
+    kapi_buf msg;
+    kapi_buf_init(&msg);
+    char one[1400];
+    if (group && *group) kapi_buf_printf(&msg, "%s.%s ", kind, group);
+    else kapi_buf_printf(&msg, "%s ", kind);
+    char q[512];
+    quote_go(name ? name : "", q, sizeof q);
+    kapi_buf_printf(&msg, "%s is invalid: ", q);
+    if (errs->n > 1) kapi_buf_putc(&msg, '[');
+    for (int i = 0; i < errs->n; i++) {
+        field_error_string(&errs->e[i], one, sizeof one);
+        if (i) kapi_buf_puts(&msg, ", ");
+        kapi_buf_puts(&msg, one);
+    }
+    if (errs->n > 1) kapi_buf_putc(&msg, ']');
+    char *text = kapi_buf_steal(&msg);
+    cJSON *st = status_new(KAPI_INVALID, text ? text : "invalid");
+    free(text);
+    cJSON *details = cJSON_AddObjectToObject(st, "details");
+    if (name && *name) cJSON_AddStringToObject(details, "name", name);
+    if (group && *group) cJSON_AddStringToObject(details, "group", group);
+    cJSON_AddStringToObject(details, "kind", kind);
+    cJSON *causes = cJSON_AddArrayToObject(details, "causes");
+    for (int i = 0; i < errs->n; i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "reason", type_reason[errs->e[i].type]);
+        cJSON_AddStringToObject(c, "message", errs->e[i].body);
+        cJSON_AddStringToObject(c, "field", errs->e[i].field);
+        cJSON_AddItemToArray(causes, c);
+    }
+    status_reorder_code_last(st);
+    return st;
+}

@@ -1,0 +1,82 @@
+/* resource.h: the resource table. One entry per kind drives routing,
+ * discovery, storage keys, server-side printing and the kind's strategy. */
+#ifndef KAPI_RESOURCE_H
+#define KAPI_RESOURCE_H
+
+#include <time.h>
+#include <cjson/cJSON.h>
+#include "core/kapi.h"
+
+enum {
+    VERB_GET = 1 << 0, VERB_LIST = 1 << 1, VERB_WATCH = 1 << 2, VERB_CREATE = 1 << 3,
+    VERB_UPDATE = 1 << 4, VERB_PATCH = 1 << 5, VERB_DELETE = 1 << 6,
+    VERB_DELETECOLLECTION = 1 << 7,
+    VERBS_ALL = 0xff
+};
+
+/* Server-side printing (meta.k8s.io/v1 Table): the kind's columns and a
+ * function that fills one row's cells. */
+typedef struct table_column {
+    const char *name;         /* "Name", "Ready", ... (kubectl upper-cases) */
+    const char *type;         /* "string", "integer", "date", ... */
+    const char *format;       /* "name" for the Name column, else "" */
+    const char *description;
+    int priority;             /* 0 always shown, 1 with -o wide */
+} table_column;
+
+typedef struct table_def {
+    const table_column *columns;
+    int n_columns;
+    /* Appends exactly n_columns cells for obj to the cells array. now is the
+     * server's clock, for AGE. */
+    void (*row)(const cJSON *obj, cJSON *cells, time_t now);
+} table_def;
+
+/* A kind's rules, in one place (kube-apiserver's strategy). Every callback
+ * is optional. Messages added to *errs are field errors; see api/fielderr.h. */
+struct field_errors;
+typedef struct kapi_strategy {
+    /* Clear fields a create may not set (status), set defaults. */
+    void (*prepare_for_create)(cJSON *obj);
+    /* Keep fields an update may not change (status on the main resource). */
+    void (*prepare_for_update)(cJSON *obj, const cJSON *old);
+    void (*validate)(const cJSON *obj, struct field_errors *errs);
+    void (*validate_update)(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+} kapi_strategy;
+
+typedef struct kapi_resource {
+    const char *group;         /* "" for the core group */
+    const char *version;       /* "v1" */
+    const char *kind;          /* "Pod" */
+    const char *plural;        /* "pods" */
+    const char *singular;      /* "pod" */
+    const char *key_prefix;    /* under /registry/: "pods", "services/specs", "minions" */
+    const char *short_names[4];/* NULL-terminated */
+    const char *categories[2]; /* NULL-terminated: "all" */
+    int namespaced;
+    unsigned verbs;
+    const table_def *table;
+    const kapi_strategy *strategy;
+} kapi_resource;
+
+extern const kapi_resource kapi_resources[];
+extern const int kapi_n_resources;
+
+/* The API groups kapi serves, in discovery order ("" first). */
+typedef struct kapi_group {
+    const char *name;          /* "" for core, "apps", ... */
+    const char *version;       /* the one (preferred) version */
+} kapi_group;
+extern const kapi_group kapi_groups[];
+extern const int kapi_n_groups;
+
+/* Looks a resource up by group, version and plural name; NULL if none. */
+const kapi_resource *resource_find(const char *group, const char *version, const char *plural);
+/* "apps/v1" or "v1" */
+const char *resource_api_version(const kapi_resource *r);
+/* Writes the registry key of namespace/name ("/registry/pods/ns/name") into
+ * the pool; namespace ignored for cluster-scoped kinds. name NULL gives the
+ * prefix for a list ("/registry/pods/ns/" or "/registry/pods/"). */
+char *resource_key(kapi_pool *p, const kapi_resource *r, const char *ns, const char *name);
+
+#endif
