@@ -36,6 +36,9 @@ $(BUILD)/obj/%.o: %.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# store_schema.c embeds sql/schema.sql (.incbin): rebuild it when the schema changes.
+$(BUILD)/obj/fcgi/store/store_schema.o: sql/schema.sql
+
 $(BUILD)/libkapi.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^

@@ -35,7 +35,21 @@ typedef struct table_def {
 /* A kind's rules, in one place (kube-apiserver's strategy). Every callback
  * is optional. Messages added to *errs are field errors; see api/fielderr.h. */
 struct field_errors;
+typedef enum name_rule {
+    NAME_DNS1123_SUBDOMAIN = 0, /* most kinds */
+    NAME_DNS1123_LABEL,         /* namespaces */
+    NAME_DNS1035_LABEL,         /* services */
+    NAME_PATH_SEGMENT           /* RBAC kinds */
+} name_rule;
+
 typedef struct kapi_strategy {
+    name_rule names;
+    int has_status;            /* a status kept apart from spec (status subresource) */
+    int has_generation;        /* metadata.generation set to 1, bumped when spec changes */
+    int return_deleted_object; /* DELETE answers with the object, not a Status */
+    /* Type errors a Go decoder would reject (400), e.g. invalid base64 in a
+     * Secret's data: returns 0 or -1 with a message. */
+    int (*check_types)(const cJSON *obj, char *err, size_t errlen);
     /* Clear fields a create may not set (status), set defaults. */
     void (*prepare_for_create)(cJSON *obj);
     /* Keep fields an update may not change (status on the main resource). */

@@ -33,7 +33,11 @@ typedef enum store_sync {
 } store_sync;
 
 /* Opens (creating if needed) the database at path and applies sql/schema.
- * Returns NULL and sets *err (static string) on failure. */
+ * Returns NULL and sets *err (static string) on failure. A handle belongs to
+ * the process that opened it (it runs a committer thread): open it after
+ * fork(), in each worker, and close it before forking. Besides path, the
+ * store uses path-wal, path-shm and path-lock (the writers' lock file).
+ * store_close waits for queued writes; no other call may run during it. */
 store *store_open(const char *path, store_sync sync, const char **err);
 void store_close(store *s);
 
@@ -79,7 +83,12 @@ store_rc store_delete_if_revision(store *s, const char *key, int64_t expected_re
 typedef int (*store_event_fn)(void *arg, int64_t rev, char type, const char *key, const char *value);
 store_rc store_events_since(store *s, int64_t after, long limit, store_event_fn fn, void *arg);
 int64_t store_compacted_revision(store *s);
-/* Drops events at or below rev (keeps current values). */
+/* Drops events at or below rev (keeps current values). STORE_ERROR if rev is
+ * beyond the current revision. Runs in short batches under the writer lock. */
 store_rc store_compact(store *s, int64_t rev);
+
+/* Group-commit counters of this handle since store_open: transactions
+ * committed, and writes they carried (writes / commits > 1 means batching). */
+void store_stats(store *s, long *commits, long *writes);
 
 #endif

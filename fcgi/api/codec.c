@@ -1,0 +1,247 @@
+/* codec.c: content negotiation (Accept, Content-Type) and encoding of
+ * responses; the JSON and YAML texts themselves are parsed and written by
+ * api/json.c and api/yaml.c. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include "api/codec.h"
+#include "api/json.h"
+#include "api/yaml.h"
+#include "api/router.h"
+#include "core/status.h"
+
+#define MAX_MEDIA_PARAMS 8
+
+typedef struct media_range {
+    char type[64];
+    struct { char key[32]; char value[64]; } params[MAX_MEDIA_PARAMS];
+    int n_params;
+} media_range;
+
+static void trim_copy(char *dst, size_t n, const char *s, size_t len)
+{
+    while (len && isspace((unsigned char)*s)) { s++; len--; }
+    while (len && isspace((unsigned char)s[len - 1])) len--;
+    if (len >= n) len = n - 1;
+    for (size_t i = 0; i < len; i++) dst[i] = (char)tolower((unsigned char)s[i]);
+    dst[len] = '\0';
+}
+
+/* Parses one media range "type/sub;k=v;k=v" (bounded). */
+static void media_range_parse(const char *s, size_t len, media_range *m)
+{
+    memset(m, 0, sizeof *m);
+    const char *end = s + len;
+    const char *semi = memchr(s, ';', len);
+    trim_copy(m->type, sizeof m->type, s, (size_t)((semi ? semi : end) - s));
+    while (semi && m->n_params < MAX_MEDIA_PARAMS) {
+        const char *p = semi + 1;
+        semi = memchr(p, ';', (size_t)(end - p));
+        const char *pe = semi ? semi : end;
+        const char *eq = memchr(p, '=', (size_t)(pe - p));
+        if (!eq) continue;
+        trim_copy(m->params[m->n_params].key, sizeof m->params[0].key, p, (size_t)(eq - p));
+        /* values keep their case (Table, APIGroupDiscoveryList) but compare case-insensitively */
+        trim_copy(m->params[m->n_params].value, sizeof m->params[0].value, eq + 1,
+                  (size_t)(pe - eq - 1));
+        m->n_params++;
+    }
+}
+
+static const char *media_param(const media_range *m, const char *key)
+{
+    for (int i = 0; i < m->n_params; i++)
+        if (!strcmp(m->params[i].key, key)) return m->params[i].value;
+    return NULL;
+}
+
+static int is_pretty(const kapi_request *req)
+{
+    const char *p = query_get(req, "pretty");
+    if (p && *p) return !strcmp(p, "true") || !strcmp(p, "1") || !strcmp(p, "t") || !strcmp(p, "True") || !strcmp(p, "TRUE");
+    const char *ua = req->user_agent;
+    if (!ua) return 0;
+    return !strncmp(ua, "curl", 4) || !strncmp(ua, "Wget", 4) || !strncmp(ua, "Mozilla/5.0", 11);
+}
+
+kapi_rc negotiate_output(const kapi_request *req, unsigned allow, output_format *out)
+{
+    memset(out, 0, sizeof *out);
+    out->kind = OUTPUT_JSON;
+    out->pretty = is_pretty(req);
+    const char *accept = req->accept;
+    if (!accept || !*accept) return KAPI_OK;
+    const char *s = accept;
+    while (*s) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        media_range m;
+        media_range_parse(s, len, &m);
+        s += len + (comma ? 1 : 0);
+        const char *as = media_param(&m, "as");
+        const char *g = media_param(&m, "g");
+        const char *v = media_param(&m, "v");
+        const char *q = media_param(&m, "q");
+        if (q && (!strcmp(q, "0") || !strcmp(q, "0.0"))) continue;
+        if (!strcmp(m.type, "application/json")) {
+            if (!as) { out->kind = OUTPUT_JSON; return KAPI_OK; }
+            if ((allow & ALLOW_TABLE) && !strcmp(as, "table") && g && !strcmp(g, "meta.k8s.io") &&
+                v && (!strcmp(v, "v1") || !strcmp(v, "v1beta1"))) {
+                out->kind = OUTPUT_TABLE;
+                out->version = !strcmp(v, "v1") ? "v1" : "v1beta1";
+                return KAPI_OK;
+            }
+            if ((allow & ALLOW_DISCOVERY) && !strcmp(as, "apigroupdiscoverylist") && g &&
+                !strcmp(g, "apidiscovery.k8s.io") && v &&
+                (!strcmp(v, "v2") || !strcmp(v, "v2beta1"))) {
+                out->kind = OUTPUT_DISCOVERY;
+                out->version = !strcmp(v, "v2") ? "v2" : "v2beta1";
+                return KAPI_OK;
+            }
+            continue;
+        }
+        if (!strcmp(m.type, "application/yaml")) {
+            if (as) continue;
+            out->kind = OUTPUT_YAML;
+            return KAPI_OK;
+        }
+        if (!strcmp(m.type, "*/*") || !strcmp(m.type, "application/*")) {
+            out->kind = OUTPUT_JSON;
+            return KAPI_OK;
+        }
+    }
+    return KAPI_NOT_ACCEPTABLE;
+}
+
+void error_format(const kapi_request *req, output_format *fmt)
+{
+    if (negotiate_output(req, 0, fmt) != KAPI_OK) {
+        fmt->kind = OUTPUT_JSON;
+        fmt->pretty = is_pretty(req);
+    }
+}
+
+const char *request_media_type(const kapi_request *req)
+{
+    if (!req->content_type) return "";
+    media_range m;
+    media_range_parse(req->content_type, strlen(req->content_type), &m);
+    return kapi_pstrdup(req->pool, m.type);
+}
+
+/* kube's summarizeData: the body, cut to 30 bytes with " ...". */
+static void summarize(const char *body, size_t len, char *out, size_t n)
+{
+    if (len == 0) { snprintf(out, n, "<empty>"); return; }
+    if (len >= 4 && !memcmp(body, "k8s\0", 4)) { snprintf(out, n, "<protobuf>"); return; }
+    if (len > 30) snprintf(out, n, "%.30s ...", body);
+    else snprintf(out, n, "%.*s", (int)len, body);
+}
+
+static cJSON *bad_request(const char *msg)
+{
+    return status_new_details(KAPI_BAD_REQUEST, msg, NULL, NULL, NULL);
+}
+
+cJSON *decode_body(const kapi_request *req, const char *expected_kind, cJSON **status)
+{
+    const char *mt = request_media_type(req);
+    char err[512], msg[1400], sum[64];
+    cJSON *obj = NULL;
+    *status = NULL;
+    if (!strcmp(mt, "application/json")) {
+        obj = json_parse_strict(req->body ? req->body : "", req->body_len, err, sizeof err);
+    } else if (!strcmp(mt, "application/yaml")) {
+        obj = yaml_parse(req->body ? req->body : "", req->body_len, err, sizeof err);
+    } else {
+        *status = status_new(KAPI_UNSUPPORTED_MEDIA,
+                             "the body of the request was in an unknown format - accepted media "
+                             "types include: application/json, application/yaml");
+        return NULL;
+    }
+    if (!obj) {
+        summarize(req->body ? req->body : "", req->body_len, sum, sizeof sum);
+        snprintf(msg, sizeof msg,
+                 "the object provided is unrecognized (must be of type %s): couldn't get "
+                 "version/kind; json parse error: %s (%s)",
+                 expected_kind, err, sum);
+        *status = bad_request(msg);
+        return NULL;
+    }
+    kapi_pool_keep_json(req->pool, obj);
+    if (!cJSON_IsObject(obj)) {
+        summarize(req->body ? req->body : "", req->body_len, sum, sizeof sum);
+        snprintf(msg, sizeof msg,
+                 "the object provided is unrecognized (must be of type %s): couldn't get "
+                 "version/kind; json parse error: json: cannot unmarshal %s into Go value of "
+                 "type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind "
+                 "string \"json:\\\"kind,omitempty\\\"\" } (%s)",
+                 expected_kind,
+                 cJSON_IsArray(obj) ? "array" : cJSON_IsString(obj) ? "string"
+                 : cJSON_IsNumber(obj) ? "number" : cJSON_IsBool(obj) ? "bool" : "null",
+                 sum);
+        *status = bad_request(msg);
+        return NULL;
+    }
+    return obj;
+}
+
+static void set_body(kapi_response *resp, kapi_buf *b)
+{
+    kapi_buf_free(&resp->body);
+    resp->body = *b;
+}
+
+void respond_object(const kapi_request *req, kapi_response *resp, int http_status,
+                    const cJSON *obj, const output_format *fmt)
+{
+    kapi_buf b;
+    kapi_buf_init(&b);
+    resp->status = http_status;
+    if (fmt->kind == OUTPUT_YAML) {
+        yaml_write(&b, obj);
+        resp->content_type = "application/yaml";
+    } else {
+        json_write(&b, obj, fmt->pretty);
+        if (fmt->pretty) kapi_buf_putc(&b, '\n');
+        if (fmt->kind == OUTPUT_TABLE)
+            resp->content_type = kapi_psprintf(req->pool, "application/json;as=Table;v=%s;g=meta.k8s.io", fmt->version);
+        else if (fmt->kind == OUTPUT_DISCOVERY)
+            resp->content_type = kapi_psprintf(req->pool,
+                "application/json;g=apidiscovery.k8s.io;v=%s;as=APIGroupDiscoveryList", fmt->version);
+        else
+            resp->content_type = "application/json";
+    }
+    set_body(resp, &b);
+}
+
+void respond_status(const kapi_request *req, kapi_response *resp, cJSON *status)
+{
+    output_format fmt;
+    error_format(req, &fmt);
+    cJSON *code = cJSON_GetObjectItemCaseSensitive(status, "code");
+    int http = cJSON_IsNumber(code) ? code->valueint : 500;
+    respond_object(req, resp, http, status, &fmt);
+    cJSON_Delete(status);
+}
+
+void respond_error(const kapi_request *req, kapi_response *resp, kapi_rc rc, const char *message)
+{
+    respond_status(req, resp, status_new(rc, message));
+}
+
+void respond_not_found_path(const kapi_request *req, kapi_response *resp)
+{
+    respond_status(req, resp, status_new_details(KAPI_NOT_FOUND,
+                   "the server could not find the requested resource", NULL, NULL, NULL));
+}
+
+void respond_text(kapi_response *resp, int http_status, const char *text)
+{
+    kapi_buf b;
+    kapi_buf_init(&b);
+    kapi_buf_puts(&b, text);
+    resp->status = http_status;
+    resp->content_type = "text/plain; charset=utf-8";
+    set_body(resp, &b);
+}

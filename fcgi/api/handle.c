@@ -1,0 +1,123 @@
+/* handle.c: kapi_handle, the one request pipeline. Its stages run in one
+ * clear order: authenticate, authorize, then route to the non-resource
+ * endpoints (/, /version, health, discovery) or to the REST verbs of a
+ * resource, which decode, mutate, validate, admit, store and encode. */
+#include <string.h>
+#include "api/codec.h"
+#include "api/discovery.h"
+#include "api/router.h"
+#include "auth/authn.h"
+#include "auth/authz.h"
+#include "core/status.h"
+#include "registry/resource.h"
+#include "registry/rest.h"
+#include "store/store.h"
+
+static int path_is(const char *path, const char *p)
+{
+    size_t n = strlen(p);
+    if (strncmp(path, p, n)) return 0;
+    return path[n] == '\0' || (path[n] == '/' && path[n + 1] == '\0');
+}
+
+static void respond_document(kapi_request *req, kapi_response *resp, cJSON *doc,
+                             const output_format *fmt)
+{
+    if (!doc) { respond_not_found_path(req, resp); return; }
+    respond_object(req, resp, 200, doc, fmt);
+    cJSON_Delete(doc);
+}
+
+/* /api, /apis: aggregated discovery when the client asks for it. */
+static void handle_discovery_root(kapi_request *req, kapi_response *resp, int core)
+{
+    output_format fmt;
+    if (negotiate_output(req, ALLOW_DISCOVERY, &fmt) != KAPI_OK) {
+        respond_error(req, resp, KAPI_NOT_ACCEPTABLE,
+                      "only the following media types are accepted: application/json, "
+                      "application/yaml");
+        return;
+    }
+    if (fmt.kind == OUTPUT_DISCOVERY) {
+        const char *v = !strcmp(fmt.version, "v2") ? "apidiscovery.k8s.io/v2"
+                                                   : "apidiscovery.k8s.io/v2beta1";
+        respond_document(req, resp, discovery_aggregated(core, v), &fmt);
+        return;
+    }
+    respond_document(req, resp, core ? discovery_api_versions() : discovery_api_group_list(), &fmt);
+}
+
+static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_info *info,
+                               kapi_response *resp)
+{
+    const char *path = req->path;
+    if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
+        respond_not_found_path(req, resp);
+        return;
+    }
+    if (path_is(path, "/healthz") || path_is(path, "/livez")) {
+        respond_text(resp, 200, "ok");
+        return;
+    }
+    if (path_is(path, "/readyz")) {
+        if (store_revision(ctx->store) < 0) respond_text(resp, 500, "[-]etcd failed: reason withheld\nreadyz check failed");
+        else respond_text(resp, 200, "ok");
+        return;
+    }
+    output_format fmt;
+    if (negotiate_output(req, 0, &fmt) != KAPI_OK) fmt.kind = OUTPUT_JSON;
+    if (!strcmp(path, "/")) { respond_document(req, resp, discovery_root_paths(), &fmt); return; }
+    if (path_is(path, "/version")) { respond_document(req, resp, discovery_version(), &fmt); return; }
+    if (!strcmp(path, "/api") || !strcmp(path, "/api/")) { handle_discovery_root(req, resp, 1); return; }
+    if (!strcmp(path, "/apis") || !strcmp(path, "/apis/")) { handle_discovery_root(req, resp, 0); return; }
+    if (path_is(path, "/api/v1")) { respond_document(req, resp, discovery_resource_list("", "v1"), &fmt); return; }
+    if (!strncmp(path, "/apis/", 6)) {
+        /* /apis/<group> or /apis/<group>/<version> (longer paths are resource requests) */
+        char group[128] = "", version[64] = "";
+        const char *g = path + 6, *slash = strchr(g, '/');
+        size_t gl = slash ? (size_t)(slash - g) : strlen(g);
+        if (gl && gl < sizeof group) {
+            memcpy(group, g, gl);
+            group[gl] = '\0';
+            if (!slash || !slash[1]) { respond_document(req, resp, discovery_api_group(group), &fmt); return; }
+            const char *v = slash + 1, *vs = strchr(v, '/');
+            size_t vl = vs ? (size_t)(vs - v) : strlen(v);
+            if (vl < sizeof version && (!vs || !vs[1])) {
+                memcpy(version, v, vl);
+                version[vl] = '\0';
+                respond_document(req, resp, discovery_resource_list(group, version), &fmt);
+                return;
+            }
+        }
+    }
+    (void)info;
+    respond_not_found_path(req, resp);
+}
+
+void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
+{
+    if (!req->path || !req->method) {
+        respond_error(req, resp, KAPI_BAD_REQUEST, "malformed request");
+        return;
+    }
+    /* 1. authenticate */
+    kapi_user user;
+    if (authenticate(req, &user) != KAPI_OK) {
+        respond_status(req, resp, status_new(KAPI_UNAUTHORIZED, "Unauthorized"));
+        return;
+    }
+    /* 2. authorize, on the attributes of the URL and method */
+    request_info info;
+    if (request_info_parse(req, &info) != KAPI_OK) {
+        respond_not_found_path(req, resp);
+        return;
+    }
+    const char *reason = NULL;
+    if (!authorize(ctx, &user, &info, &reason)) {
+        respond_status(req, resp, forbidden_status(&user, &info, reason));
+        return;
+    }
+    /* 3. route: non-resource endpoints, or a resource's REST verbs */
+    if (!info.is_resource) handle_nonresource(ctx, req, &info, resp);
+    else rest_handle(ctx, req, &info, &user, resp);
+}

@@ -1,0 +1,40 @@
+/* router.h: request attributes from the URL and method, as kube-apiserver's
+ * RequestInfoFactory derives them (verb, API group and version, namespace,
+ * resource, name, subresource, or a non-resource path), and query
+ * parameters. Authorization works on these; so does dispatch. */
+#ifndef KAPI_ROUTER_H
+#define KAPI_ROUTER_H
+
+#include "core/kapi.h"
+
+typedef struct request_info {
+    int is_resource;          /* resource request (under /api/v1 or /apis/g/v) */
+    const char *verb;         /* get list watch create update patch delete deletecollection, or the method lower-cased */
+    const char *api_prefix;   /* "api" or "apis" */
+    const char *group;        /* "" for core */
+    const char *version;
+    const char *namespace_;   /* "" when none */
+    const char *resource;
+    const char *subresource;  /* "" when none */
+    const char *name;         /* "" when none; for authorization also set from a
+                                 fieldSelector=metadata.name=x on list/watch, as kube does */
+    const char *url_name;     /* the name segment of the URL only: what dispatch uses */
+    const char *path;         /* the request path */
+    int n_parts;              /* parts after resource/name/subresource (unexpected extra segments) */
+    int legacy_watch;         /* /api/v1/watch/... form */
+} request_info;
+
+/* Fills info from req. Returns KAPI_OK or KAPI_NOT_FOUND for shapes that
+ * cannot name anything (e.g. "/api/v1/watch" alone). */
+kapi_rc request_info_parse(const kapi_request *req, request_info *info);
+
+/* The decoded value of query parameter name (last occurrence wins? no:
+ * first, as Go's url.Values.Get), in the pool; NULL if absent. */
+const char *query_get(const kapi_request *req, const char *name);
+/* 1 if the parameter is "true"/"1" (Go's strconv.ParseBool truthy values). */
+int query_bool(const kapi_request *req, const char *name);
+
+/* The first request header with this lower-case name, or NULL. */
+const char *request_header(const kapi_request *req, const char *name);
+
+#endif

@@ -1,0 +1,125 @@
+/* authn.c: client certificate identity from the front end's verification
+ * result and subject DN. The DN counts only when the verification result is
+ * exactly "SUCCESS" (nginx fills the DN in for failed certificates too). */
+#include <string.h>
+#include <stdlib.h>
+#include "auth/authn.h"
+
+#define DN_MAX 4096
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+int dn_parse(const char *dn, dn_attr_fn fn, void *arg)
+{
+    size_t len = strlen(dn);
+    if (len == 0 || len >= DN_MAX) return -1;
+    char type[64], value[DN_MAX];
+    size_t i = 0;
+    while (i < len) {
+        /* attribute type up to '=' */
+        size_t t = 0;
+        while (i < len && dn[i] != '=') {
+            if (t + 1 >= sizeof type || dn[i] == ',' || dn[i] == '+' || dn[i] == '\\') return -1;
+            type[t++] = dn[i++];
+        }
+        if (i >= len || t == 0) return -1;
+        type[t] = '\0';
+        i++; /* '=' */
+        size_t v = 0;
+        while (i < len && dn[i] != ',' && dn[i] != '+') {
+            char c = dn[i];
+            if (c == '\\') {
+                if (i + 1 >= len) return -1;
+                int h = hexval((unsigned char)dn[i + 1]);
+                int l = i + 2 < len ? hexval((unsigned char)dn[i + 2]) : -1;
+                if (h >= 0 && l >= 0) { c = (char)(h * 16 + l); i += 3; }
+                else { c = dn[i + 1]; i += 2; }
+            } else i++;
+            if (c == '\0' || v + 1 >= sizeof value) return -1;
+            value[v++] = c;
+        }
+        value[v] = '\0';
+        fn(arg, type, value);
+        if (i < len) {
+            i++; /* ',' or '+' */
+            if (i >= len) return -1; /* trailing separator */
+        }
+    }
+    return 0;
+}
+
+typedef struct dn_collect {
+    const char *cn;
+    const char *orgs[KAPI_MAX_GROUPS];
+    int n_orgs;
+    char store[DN_MAX * 2];
+    size_t used;
+} dn_collect;
+
+static const char *collect_copy(dn_collect *c, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (c->used + n > sizeof c->store) return NULL;
+    char *d = c->store + c->used;
+    memcpy(d, s, n);
+    c->used += n;
+    return d;
+}
+
+static void collect_attr(void *arg, const char *type, const char *value)
+{
+    dn_collect *c = arg;
+    if (!strcmp(type, "CN")) {
+        if (!c->cn) c->cn = collect_copy(c, value);
+    } else if (!strcmp(type, "O")) {
+        if (c->n_orgs < KAPI_MAX_GROUPS - 1) {
+            const char *v = collect_copy(c, value);
+            if (v) c->orgs[c->n_orgs++] = v;
+        }
+    }
+}
+
+static void set_anonymous(kapi_user *user)
+{
+    memset(user, 0, sizeof *user);
+    user->name = "system:anonymous";
+    user->groups[0] = "system:unauthenticated";
+    user->n_groups = 1;
+}
+
+kapi_rc authenticate(const kapi_request *req, kapi_user *user)
+{
+    if (req->internal_user) {
+        *user = *req->internal_user;
+        return KAPI_OK;
+    }
+    if (req->authn_failed) return KAPI_UNAUTHORIZED;
+    const char *verify = req->client_verify;
+    if (!verify || !*verify || !strcmp(verify, "NONE")) {
+        set_anonymous(user);
+        return KAPI_OK;
+    }
+    if (strcmp(verify, "SUCCESS") != 0) return KAPI_UNAUTHORIZED;
+    if (!req->client_dn) return KAPI_UNAUTHORIZED;
+
+    dn_collect *c = kapi_palloc(req->pool, sizeof *c);
+    if (dn_parse(req->client_dn, collect_attr, c) != 0) return KAPI_UNAUTHORIZED;
+    if (!c->cn || !*c->cn) {
+        /* kube's x509 authenticator ignores certificates without a CN */
+        set_anonymous(user);
+        return KAPI_OK;
+    }
+    memset(user, 0, sizeof *user);
+    user->name = c->cn;
+    /* nginx gives the most specific RDN first, so the O values arrive in the
+     * reverse of the certificate's order: restore it. */
+    for (int i = c->n_orgs - 1; i >= 0; i--) user->groups[user->n_groups++] = c->orgs[i];
+    user->groups[user->n_groups++] = "system:authenticated";
+    return KAPI_OK;
+}

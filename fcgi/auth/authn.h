@@ -1,0 +1,22 @@
+/* authn.h: authentication. The TLS front end (nginx) verifies the client
+ * certificate against the cluster CA and passes the verification result and
+ * the subject DN as FastCGI params; this turns them into a user. */
+#ifndef KAPI_AUTHN_H
+#define KAPI_AUTHN_H
+
+#include "core/kapi.h"
+
+/* Parses an RFC 2253 DN as nginx's $ssl_client_s_dn gives it
+ * ("CN=alice,O=ops,O=dev", most specific RDN first; escapes \c and \XX;
+ * multi-valued RDNs joined with '+'). Calls fn(attr, value) for each
+ * attribute in the order given. Returns 0, or -1 if the DN is malformed. */
+typedef void (*dn_attr_fn)(void *arg, const char *type, const char *value);
+int dn_parse(const char *dn, dn_attr_fn fn, void *arg);
+
+/* Fills user from the request: the in-process user if set; a verified
+ * certificate's CN (name) and O values (groups, in the certificate's order)
+ * plus system:authenticated; system:anonymous with system:unauthenticated
+ * when no certificate was sent. KAPI_UNAUTHORIZED when verification failed. */
+kapi_rc authenticate(const kapi_request *req, kapi_user *user);
+
+#endif

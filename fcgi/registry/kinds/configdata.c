@@ -1,0 +1,251 @@
+/* configdata.c: the ConfigMap and Secret strategies (pkg/apis/core/
+ * validation: ValidateConfigMap, ValidateSecret): valid config keys, no key
+ * in both data and binaryData, 1 MiB in all; a Secret's data is base64 (a
+ * Go decoder rejects anything else with a 400), stringData is folded into
+ * data, and the type defaults to Opaque. */
+#include <stdio.h>
+#include <string.h>
+#include "api/fielderr.h"
+#include "registry/strategies.h"
+
+#define MAX_CONFIG_SIZE (1024 * 1024)
+
+static const char config_key_msg[] =
+    "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. "
+    "'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+
+static void validate_config_key(const char *bag, const char *key, field_errors *errs)
+{
+    char field[300];
+    snprintf(field, sizeof field, "%s[%s]", bag, key);
+    size_t n = strlen(key);
+    if (n > 253) field_error_add_str(errs, FIELD_INVALID, field, key, "must be no more than 253 characters");
+    int ok = n > 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = key[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.' || c == '_'))
+            ok = 0;
+    }
+    if (!ok) field_error_add_str(errs, FIELD_INVALID, field, key, config_key_msg);
+    if (!strcmp(key, ".")) field_error_add_str(errs, FIELD_INVALID, field, key, "must not be '.'");
+    else if (!strcmp(key, "..")) field_error_add_str(errs, FIELD_INVALID, field, key, "must not be '..'");
+    else if (!strncmp(key, "..", 2)) field_error_add_str(errs, FIELD_INVALID, field, key, "must not start with '..'");
+}
+
+/* Length in bytes of a base64 value once decoded (the value was checked). */
+static size_t base64_decoded_len(const char *s)
+{
+    size_t n = strlen(s), pad = 0;
+    if (n >= 1 && s[n - 1] == '=') pad++;
+    if (n >= 2 && s[n - 2] == '=') pad++;
+    return n / 4 * 3 - pad;
+}
+
+static void validate_config_data(const cJSON *obj, field_errors *errs, int is_secret)
+{
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(obj, "data");
+    const cJSON *bin = is_secret ? NULL : cJSON_GetObjectItemCaseSensitive(obj, "binaryData");
+    size_t total = 0;
+    const cJSON *e;
+    if (cJSON_IsObject(data))
+        cJSON_ArrayForEach(e, data) {
+            validate_config_key("data", e->string, errs);
+            if (bin && cJSON_GetObjectItemCaseSensitive(bin, e->string)) {
+                char field[300];
+                snprintf(field, sizeof field, "data[%s]", e->string);
+                field_error_add_str(errs, FIELD_INVALID, field, e->string, "duplicate of key present in binaryData");
+            }
+            if (cJSON_IsString(e))
+                total += is_secret ? base64_decoded_len(e->valuestring) : strlen(e->valuestring);
+        }
+    if (cJSON_IsObject(bin))
+        cJSON_ArrayForEach(e, bin) {
+            validate_config_key("binaryData", e->string, errs);
+            if (cJSON_IsObject(data) && cJSON_GetObjectItemCaseSensitive(data, e->string)) {
+                char field[300];
+                snprintf(field, sizeof field, "binaryData[%s]", e->string);
+                field_error_add_str(errs, FIELD_INVALID, field, e->string, "duplicate of key present in data");
+            }
+            if (cJSON_IsString(e)) total += base64_decoded_len(e->valuestring);
+        }
+    if (total > MAX_CONFIG_SIZE) {
+        char detail[80];
+        snprintf(detail, sizeof detail, "may not be more than %d bytes", MAX_CONFIG_SIZE);
+        field_error_add(errs, FIELD_TOO_LONG, is_secret ? "data" : "", NULL, detail);
+    }
+}
+
+/* Returns -1 if s is valid standard base64, else the offset Go reports. */
+static long base64_error_offset(const char *s)
+{
+    size_t n = strlen(s);
+    size_t i = 0;
+    for (; i < n; i++) {
+        char c = s[i];
+        int valid = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '+' || c == '/';
+        if (c == '=') break;
+        if (c == '\r' || c == '\n') continue;
+        if (!valid) return (long)i;
+    }
+    size_t body = i;
+    size_t pad = n - i;
+    for (size_t j = i; j < n; j++)
+        if (s[j] != '=') return (long)j;
+    if (pad > 2) return (long)(body + 2);
+    if ((body + pad) % 4 != 0) return (long)(n - (n % 4 ? n % 4 : 4) + (n % 4 ? 0 : 0));
+    return -1;
+}
+
+static int check_string_map(const cJSON *obj, const char *field, const char *kind,
+                            const char *go_type, int base64, char *err, size_t errlen)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, field);
+    if (!m || cJSON_IsNull(m)) return 0;
+    if (!cJSON_IsObject(m)) {
+        snprintf(err, errlen, "json: cannot unmarshal %s into Go struct field %s.%s of type map[string]%s",
+                 cJSON_IsArray(m) ? "array" : cJSON_IsString(m) ? "string" : cJSON_IsNumber(m) ? "number" : "bool",
+                 kind, field, go_type);
+        return -1;
+    }
+    const cJSON *e;
+    cJSON_ArrayForEach(e, m) {
+        if (cJSON_IsNull(e)) continue;
+        if (!cJSON_IsString(e)) {
+            snprintf(err, errlen, "json: cannot unmarshal %s into Go struct field %s.%s of type %s",
+                     cJSON_IsArray(e) ? "array" : cJSON_IsObject(e) ? "object" : cJSON_IsNumber(e) ? "number" : "bool",
+                     kind, field, go_type);
+            return -1;
+        }
+        if (base64) {
+            long off = base64_error_offset(e->valuestring);
+            if (off >= 0) {
+                snprintf(err, errlen, "illegal base64 data at input byte %ld", off);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int configmap_check_types(const cJSON *obj, char *err, size_t errlen)
+{
+    if (check_string_map(obj, "data", "ConfigMap", "string", 0, err, errlen)) return -1;
+    return check_string_map(obj, "binaryData", "ConfigMap", "[]uint8", 1, err, errlen);
+}
+
+static int secret_check_types(const cJSON *obj, char *err, size_t errlen)
+{
+    if (check_string_map(obj, "data", "Secret", "[]uint8", 1, err, errlen)) return -1;
+    return check_string_map(obj, "stringData", "Secret", "string", 0, err, errlen);
+}
+
+static void validate_configmap(const cJSON *obj, field_errors *errs)
+{
+    validate_config_data(obj, errs, 0);
+}
+
+static void validate_secret(const cJSON *obj, field_errors *errs)
+{
+    validate_config_data(obj, errs, 1);
+}
+
+static char *base64_encode(const char *in, size_t n)
+{
+    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *out = cJSON_malloc(4 * ((n + 2) / 3) + 1);
+    if (!out) return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned char)in[i] << 16;
+        if (i + 1 < n) v |= (unsigned char)in[i + 1] << 8;
+        if (i + 2 < n) v |= (unsigned char)in[i + 2];
+        out[o++] = tbl[(v >> 18) & 63];
+        out[o++] = tbl[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? tbl[v & 63] : '=';
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* stringData is write-only: its entries overwrite data's, base64-encoded;
+ * an absent type is Opaque. */
+static void secret_normalize(cJSON *obj)
+{
+    cJSON *sd = cJSON_DetachItemFromObjectCaseSensitive(obj, "stringData");
+    if (cJSON_IsObject(sd) && sd->child) {
+        cJSON *data = cJSON_GetObjectItemCaseSensitive(obj, "data");
+        if (!cJSON_IsObject(data)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(obj, "data");
+            data = cJSON_AddObjectToObject(obj, "data");
+        }
+        const cJSON *e;
+        cJSON_ArrayForEach(e, sd) {
+            if (!cJSON_IsString(e)) continue;
+            char *enc = base64_encode(e->valuestring, strlen(e->valuestring));
+            if (!enc) continue;
+            cJSON_DeleteItemFromObjectCaseSensitive(data, e->string);
+            cJSON_AddStringToObject(data, e->string, enc);
+            cJSON_free(enc);
+        }
+    }
+    cJSON_Delete(sd);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(obj, "type");
+    if (!cJSON_IsString(type) || !type->valuestring[0]) {
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, "type");
+        cJSON_AddStringToObject(obj, "type", "Opaque");
+    }
+}
+
+static void secret_prepare_for_update(cJSON *obj, const cJSON *old)
+{
+    (void)old;
+    secret_normalize(obj);
+}
+
+static void validate_secret_update(const cJSON *obj, const cJSON *old, field_errors *errs)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(obj, "type");
+    const cJSON *ot = cJSON_GetObjectItemCaseSensitive(old, "type");
+    if (cJSON_IsString(t) && cJSON_IsString(ot) && strcmp(t->valuestring, ot->valuestring))
+        field_error_add(errs, FIELD_INVALID, "type", t, "field is immutable");
+    const cJSON *im = cJSON_GetObjectItemCaseSensitive(old, "immutable");
+    if (cJSON_IsTrue(im)) {
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(obj, "data");
+        const cJSON *od = cJSON_GetObjectItemCaseSensitive(old, "data");
+        if (!cJSON_Compare(d, od, 1))
+            field_error_add(errs, FIELD_FORBIDDEN, "data", NULL, "field is immutable when `immutable` is set");
+    }
+}
+
+static void validate_configmap_update(const cJSON *obj, const cJSON *old, field_errors *errs)
+{
+    const cJSON *im = cJSON_GetObjectItemCaseSensitive(old, "immutable");
+    if (cJSON_IsTrue(im)) {
+        const char *const bags[] = {"data", "binaryData"};
+        for (int i = 0; i < 2; i++) {
+            const cJSON *d = cJSON_GetObjectItemCaseSensitive(obj, bags[i]);
+            const cJSON *od = cJSON_GetObjectItemCaseSensitive(old, bags[i]);
+            if (!cJSON_Compare(d, od, 1))
+                field_error_add(errs, FIELD_FORBIDDEN, bags[i], NULL, "field is immutable when `immutable` is set");
+        }
+    }
+}
+
+const kapi_strategy strategy_configmaps = {
+    .names = NAME_DNS1123_SUBDOMAIN,
+    .check_types = configmap_check_types,
+    .validate = validate_configmap,
+    .validate_update = validate_configmap_update,
+};
+
+const kapi_strategy strategy_secrets = {
+    .names = NAME_DNS1123_SUBDOMAIN,
+    .check_types = secret_check_types,
+    .prepare_for_create = secret_normalize,
+    .prepare_for_update = secret_prepare_for_update,
+    .validate = validate_secret,
+    .validate_update = validate_secret_update,
+};

@@ -1,0 +1,15 @@
+/* strategies.h: each kind's rules (kube-apiserver's strategy): what a create
+ * or update may set, defaults, validation, update rules. One file per kind
+ * under registry/kinds/. */
+#ifndef KAPI_STRATEGIES_H
+#define KAPI_STRATEGIES_H
+
+#include "registry/resource.h"
+
+extern const kapi_strategy strategy_generic,  /* metadata only */
+    strategy_with_status,                    /* status kept on update, cleared on create */
+    strategy_workloads,
+    strategy_rbac,                           /* names are path segments */                      /* with status and generation (apps) */
+    strategy_namespaces, strategy_pods, strategy_configmaps, strategy_secrets;
+
+#endif

@@ -1,0 +1,199 @@
+/* worker.c: one kapi-apiserver worker process.
+ *
+ * Opens its own store handle, then runs --threads threads accepting on the
+ * api socket and --watch-threads threads accepting on the watch socket. Each
+ * thread loops FCGX_Accept_r -> fcgi_serve_request -> FCGX_Finish_r on its
+ * own FCGX_Request. No accept mutex: libfcgi 2.4.2 is built without
+ * USE_LOCKING, and Linux lets any number of threads (and processes) block in
+ * accept(2) on one listening socket, waking one per connection. (libfcgi's
+ * threaded.c example serialises accept for platforms that need it.)
+ *
+ * Stopping (SIGTERM/SIGINT, read synchronously by the main thread): set the
+ * stopping flag and FCGX_ShutdownPending(), then interrupt the threads that
+ * are idle in accept with SIGUSR2 (a no-op handler without SA_RESTART plus
+ * FCGI_FAIL_ACCEPT_ON_INTR make accept fail instead of restarting), repeating
+ * until every thread has left, since a signal can land just before a thread
+ * enters accept(2). Threads busy with a request finish it first; a streamed
+ * (watch) response ends at its next write. We do not shutdown(2) the
+ * listening sockets: they are shared with the master and the other workers,
+ * and shutting one down would stop them all, not just this worker.
+ * The master SIGKILLs a worker that has not stopped within its grace time. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcgiapp.h>
+
+#include "core/kapi.h"
+#include "server/fcgi_adapter.h"
+#include "server/server.h"
+#include "store/store.h"
+
+typedef struct thread_slot {
+    pthread_t tid;
+    int created;
+    int listen_fd;
+    const char *socket_kind;   /* "api" or "watch", for log lines */
+    kapi_ctx *ctx;
+    atomic_int in_accept;      /* idle in FCGX_Accept_r: safe to interrupt */
+    atomic_int done;
+} thread_slot;
+
+static atomic_int g_stopping;  /* set once; read by threads and stream writes */
+static atomic_int g_fatal;     /* a thread hit an unrecoverable accept error */
+
+static void wake_handler(int sig)
+{
+    (void)sig;                 /* only interrupts accept(2) */
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+static void *serve_loop(void *arg)
+{
+    thread_slot *t = arg;
+    FCGX_Request r;
+    if (FCGX_InitRequest(&r, t->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+        srv_log("FCGX_InitRequest failed");
+        atomic_store(&g_fatal, 1);
+        atomic_store(&t->done, 1);
+        return NULL;
+    }
+    while (!atomic_load(&g_stopping)) {
+        atomic_store(&t->in_accept, 1);
+        if (atomic_load(&g_stopping)) break;
+        int rc = FCGX_Accept_r(&r);
+        atomic_store(&t->in_accept, 0);
+        if (rc < 0) {
+            if (atomic_load(&g_stopping)) break;
+            int e = -rc;
+            if (e == EINTR || e == ECONNABORTED || e == EAGAIN) continue;
+            srv_log("accept on the %s socket failed: %s", t->socket_kind,
+                    e > 0 && e < 4096 ? strerror(e) : "libfcgi error");
+            if (e == EBADF || e == EINVAL || e == ENOTSOCK) {
+                atomic_store(&g_fatal, 1);   /* the listening socket is unusable */
+                break;
+            }
+            sleep_ms(100);                   /* EMFILE, ENOMEM, ...: do not spin */
+            continue;
+        }
+        fcgi_serve_request(t->ctx, &r, &g_stopping);
+        FCGX_Finish_r(&r);
+    }
+    atomic_store(&t->in_accept, 0);
+    FCGX_Free(&r, 1);
+    atomic_store(&t->done, 1);
+    return NULL;
+}
+
+static int start_threads(thread_slot *slots, int from, int count, int fd,
+                         const char *kind, kapi_ctx *ctx)
+{
+    for (int i = from; i < from + count; i++) {
+        thread_slot *t = &slots[i];
+        t->listen_fd = fd;
+        t->socket_kind = kind;
+        t->ctx = ctx;
+        int e = pthread_create(&t->tid, NULL, serve_loop, t);
+        if (e != 0) {
+            srv_log("pthread_create: %s", strerror(e));
+            return -1;
+        }
+        t->created = 1;
+    }
+    return 0;
+}
+
+/* Interrupts idle threads until all have left their loops, then joins them. */
+static void stop_threads(thread_slot *slots, int n)
+{
+    atomic_store(&g_stopping, 1);
+    FCGX_ShutdownPending();
+    for (;;) {
+        int alive = 0;
+        for (int i = 0; i < n; i++) {
+            if (!slots[i].created || atomic_load(&slots[i].done)) continue;
+            alive++;
+            if (atomic_load(&slots[i].in_accept)) pthread_kill(slots[i].tid, SIGUSR2);
+        }
+        if (!alive) break;
+        sleep_ms(20);
+    }
+    for (int i = 0; i < n; i++)
+        if (slots[i].created) pthread_join(slots[i].tid, NULL);
+}
+
+int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t master)
+{
+    /* Die with the master, even if it is SIGKILLed (TERM is blocked here and
+     * read below, so this is an orderly stop). */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != master) return 0;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = wake_handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;                       /* no SA_RESTART: accept gets EINTR */
+    sigaction(SIGUSR2, &sa, NULL);
+
+    if (FCGX_Init() != 0) {
+        srv_log("FCGX_Init failed");
+        return 1;
+    }
+    /* libfcgi installs its handlers only over SIG_DFL; make sure of ours. */
+    signal(SIGPIPE, SIG_IGN);
+
+    char db[4096];
+    if ((size_t)snprintf(db, sizeof db, "%s/kapi.db", o->state_dir) >= sizeof db) return 1;
+    const char *err = NULL;
+    store *st = store_open(db, o->sync, &err);
+    if (!st) {
+        srv_log("worker: opening %s: %s", db, err ? err : "failed");
+        return 1;
+    }
+    kapi_ctx ctx = { .store = st, .state_dir = o->state_dir };
+
+    int n = o->threads + o->watch_threads;
+    thread_slot *slots = calloc((size_t)n, sizeof *slots);
+    if (!slots) {
+        store_close(st);
+        return 1;
+    }
+    int rc = 0;
+    if (start_threads(slots, 0, o->threads, api_fd, "api", &ctx) != 0 ||
+        start_threads(slots, o->threads, o->watch_threads, watch_fd, "watch", &ctx) != 0) {
+        rc = 1;
+    } else {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGHUP);
+        for (;;) {
+            struct timespec ts = { .tv_sec = 1, .tv_nsec = 0 };
+            int sig = sigtimedwait(&set, NULL, &ts);
+            if (sig == SIGTERM || sig == SIGINT) break;
+            if (atomic_load(&g_fatal)) {
+                srv_log("worker stopping after a fatal error");
+                rc = 1;
+                break;
+            }
+            if (getppid() != master) break;  /* orphaned: the master is gone */
+        }
+    }
+    stop_threads(slots, n);
+    free(slots);
+    store_close(st);
+    return rc;
+}

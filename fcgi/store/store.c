@@ -1,0 +1,535 @@
+/* store.c: the store handle and its reads. store_open/store_close, the
+ * connections (one lazily opened read connection per thread, closed when the
+ * thread exits or the store closes; each caches its prepared statements),
+ * get, list, count, revision, the event log for watches, and compaction.
+ * Writes go through the committer in store_commit.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include "store/store_private.h"
+
+#define COMPACT_CHUNK_REVISIONS 1000   /* log rows deleted per transaction, at most */
+
+static const char *const statement_sql[STMT_COUNT] = {
+    [STMT_BEGIN] = "BEGIN",
+    [STMT_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_SAVEPOINT] = "SAVEPOINT write_op",
+    [STMT_RELEASE] = "RELEASE write_op",
+    [STMT_ROLLBACK_TO] = "ROLLBACK TO write_op",
+    [STMT_META_GET] = "SELECT value FROM meta WHERE name = ?1",
+    [STMT_META_SET] = "UPDATE meta SET value = ?2 WHERE name = ?1",
+    [STMT_KV_GET] = "SELECT create_rev, mod_rev, value FROM kv WHERE key = ?1",
+    [STMT_KV_MOD_REV] = "SELECT mod_rev FROM kv WHERE key = ?1",
+    [STMT_KV_INSERT] = "INSERT INTO kv (key, create_rev, mod_rev, value) VALUES (?1, ?2, ?2, ?3)",
+    [STMT_KV_UPDATE] = "UPDATE kv SET mod_rev = ?2, value = ?3 WHERE key = ?1",
+    [STMT_KV_DELETE] = "DELETE FROM kv WHERE key = ?1",
+    [STMT_KV_RANGE_FROM] = "SELECT key, value, mod_rev FROM kv"
+                           " WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3",
+    [STMT_KV_RANGE_AFTER] = "SELECT key, value, mod_rev FROM kv"
+                            " WHERE key > ?1 AND key < ?2 ORDER BY key LIMIT ?3",
+    [STMT_KV_COUNT] = "SELECT count(*) FROM kv WHERE key >= ?1 AND key < ?2",
+    [STMT_LOG_INSERT] = "INSERT INTO log (rev, key, type, value) VALUES (?1, ?2, ?3, ?4)",
+    [STMT_LOG_SINCE] = "SELECT rev, type, key, value FROM log WHERE rev > ?1 ORDER BY rev LIMIT ?2",
+    [STMT_LOG_MIN_REV] = "SELECT min(rev) FROM log",
+    [STMT_LOG_DELETE_RANGE] = "DELETE FROM log WHERE rev > ?1 AND rev <= ?2",
+};
+
+/* ---- helpers shared with the committer ---- */
+
+int run_constant_sql(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+sqlite3_stmt *conn_statement(store_conn *c, store_stmt_id id)
+{
+    if (!c->stmts[id] &&
+        sqlite3_prepare_v3(c->db, statement_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                           &c->stmts[id], NULL) != SQLITE_OK) {
+        c->stmts[id] = NULL;
+        return NULL;
+    }
+    return c->stmts[id];
+}
+
+/* Readies a cached statement for its next use. */
+static void statement_done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+int conn_run(store_conn *c, store_stmt_id id)
+{
+    sqlite3_stmt *st = conn_statement(c, id);
+    if (!st) return -1;
+    int rc = sqlite3_step(st);
+    statement_done(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t conn_meta_get(store_conn *c, const char *name)
+{
+    sqlite3_stmt *st = conn_statement(c, STMT_META_GET);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int64_t value = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    statement_done(st);
+    return value;
+}
+
+int conn_meta_set(store_conn *c, const char *name, int64_t value)
+{
+    sqlite3_stmt *st = conn_statement(c, STMT_META_SET);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, value);
+    int rc = sqlite3_step(st);
+    int changed = sqlite3_changes(c->db);
+    statement_done(st);
+    return rc == SQLITE_DONE && changed == 1 ? 0 : -1;
+}
+
+/* The cross-process writer lock: a blocking flock() on path-lock, so waiting
+ * writers sleep in the kernel and wake as soon as the holder lets go. */
+int writer_lock(int fd)
+{
+    while (flock(fd, LOCK_EX) < 0)
+        if (errno != EINTR) return -1;
+    return 0;
+}
+
+void writer_unlock(int fd)
+{
+    flock(fd, LOCK_UN);
+}
+
+static int open_lock_file(const char *db_path)
+{
+    size_t n = strlen(db_path);
+    char *lock_path = malloc(n + sizeof "-lock");
+    if (!lock_path) return -1;
+    memcpy(lock_path, db_path, n);
+    memcpy(lock_path + n, "-lock", sizeof "-lock");
+    int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    free(lock_path);
+    return fd;
+}
+
+/* ---- connections ---- */
+
+/* Opens a connection to s's database with the store's settings. extra_flags
+ * is SQLITE_OPEN_CREATE for the first connection, 0 otherwise. */
+static store_conn *conn_open_flags(store *s, int extra_flags, const char **err)
+{
+    store_conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        *err = "out of memory";
+        return NULL;
+    }
+    c->owner = s;
+    if (sqlite3_open_v2(s->path, &c->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | extra_flags,
+                        NULL) != SQLITE_OK) {
+        *err = "cannot open the database";
+        conn_close(c);
+        return NULL;
+    }
+    sqlite3_busy_timeout(c->db, STORE_BUSY_TIMEOUT_MS);
+    const char *sync_sql = s->sync == STORE_SYNC_NORMAL ? "PRAGMA synchronous = NORMAL"
+                                                        : "PRAGMA synchronous = FULL";
+    if (run_constant_sql(c->db, sync_sql) < 0 ||
+        run_constant_sql(c->db, "PRAGMA journal_size_limit = 33554432") < 0) {
+        *err = "cannot configure the database connection";
+        conn_close(c);
+        return NULL;
+    }
+    return c;
+}
+
+store_conn *conn_open(store *s, const char **err)
+{
+    return conn_open_flags(s, 0, err);
+}
+
+void conn_close(store_conn *c)
+{
+    if (!c) return;
+    for (int i = 0; i < STMT_COUNT; i++) sqlite3_finalize(c->stmts[i]);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+/* Thread-exit destructor of a read connection. */
+static void reader_release(void *arg)
+{
+    store_conn *c = arg;
+    store *s = c->owner;
+    pthread_mutex_lock(&s->readers_mutex);
+    if (c->prev) c->prev->next = c->next;
+    else s->readers = c->next;
+    if (c->next) c->next->prev = c->prev;
+    pthread_mutex_unlock(&s->readers_mutex);
+    conn_close(c);
+}
+
+/* The calling thread's read connection, opened on first use. */
+static store_conn *reader_of_this_thread(store *s)
+{
+    store_conn *c = pthread_getspecific(s->reader_key);
+    if (c) return c;
+    const char *err;
+    c = conn_open(s, &err);
+    if (!c) return NULL;
+    if (pthread_setspecific(s->reader_key, c) != 0) {
+        conn_close(c);
+        return NULL;
+    }
+    pthread_mutex_lock(&s->readers_mutex);
+    c->next = s->readers;
+    if (s->readers) s->readers->prev = c;
+    s->readers = c;
+    pthread_mutex_unlock(&s->readers_mutex);
+    return c;
+}
+
+/* A read connection that is not already inside a read transaction (a
+ * store_list or store_events_since callback may not start another one). */
+static store_conn *idle_reader_of_this_thread(store *s)
+{
+    store_conn *c = reader_of_this_thread(s);
+    return c && sqlite3_get_autocommit(c->db) ? c : NULL;
+}
+
+/* Ends a read transaction, whatever happened inside it. */
+static void end_read(store_conn *c)
+{
+    if (!sqlite3_get_autocommit(c->db) && conn_run(c, STMT_COMMIT) < 0)
+        conn_run(c, STMT_ROLLBACK);
+}
+
+/* ---- open / close ---- */
+
+static int set_wal_mode(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int ok = sqlite3_step(st) == SQLITE_ROW &&
+             sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+    sqlite3_finalize(st);
+    return ok ? 0 : -1;
+}
+
+/* Frees whatever store_open got to set up. */
+static void store_destroy(store *s, int key_created)
+{
+    if (key_created) pthread_key_delete(s->reader_key);
+    pthread_mutex_lock(&s->readers_mutex);
+    store_conn *c = s->readers;
+    s->readers = NULL;
+    pthread_mutex_unlock(&s->readers_mutex);
+    while (c) {
+        store_conn *next = c->next;
+        conn_close(c);
+        c = next;
+    }
+    conn_close(s->writer);
+    if (s->lock_fd >= 0) close(s->lock_fd);
+    pthread_mutex_destroy(&s->readers_mutex);
+    pthread_mutex_destroy(&s->queue_mutex);
+    pthread_cond_destroy(&s->queue_cond);
+    free(s->value_buf);
+    free(s->path);
+    free(s);
+}
+
+store *store_open(const char *path, store_sync sync, const char **err)
+{
+    const char *ignored;
+    if (!err) err = &ignored;
+    store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        *err = "out of memory";
+        return NULL;
+    }
+    s->sync = sync;
+    pthread_mutex_init(&s->readers_mutex, NULL);
+    pthread_mutex_init(&s->queue_mutex, NULL);
+    pthread_cond_init(&s->queue_cond, NULL);
+
+    s->lock_fd = open_lock_file(path);
+    if (s->lock_fd < 0) {
+        *err = "cannot open the database's lock file";
+        store_destroy(s, 0);
+        return NULL;
+    }
+    s->writer = conn_open_flags(s, SQLITE_OPEN_CREATE, err);
+    if (!s->writer) {
+        store_destroy(s, 0);
+        return NULL;
+    }
+    /* Switching to WAL and creating the schema are writes: take turns with
+     * other processes opening or writing the same file. */
+    if (writer_lock(s->lock_fd) < 0) {
+        *err = "cannot lock the database's lock file";
+        store_destroy(s, 0);
+        return NULL;
+    }
+    int ready = set_wal_mode(s->writer->db) == 0;
+    if (!ready) *err = "cannot switch the database to WAL mode";
+    else ready = schema_apply(s->writer->db, err) == 0;
+    writer_unlock(s->lock_fd);
+    if (!ready) {
+        store_destroy(s, 0);
+        return NULL;
+    }
+    if (pthread_key_create(&s->reader_key, reader_release) != 0) {
+        *err = "cannot create a thread key";
+        store_destroy(s, 0);
+        return NULL;
+    }
+    if (committer_start(s, err) < 0) {
+        store_destroy(s, 1);
+        return NULL;
+    }
+    return s;
+}
+
+void store_close(store *s)
+{
+    if (!s) return;
+    committer_stop(s);
+    store_destroy(s, 1);
+}
+
+/* ---- reads ---- */
+
+void store_kv_free(store_kv *kv)
+{
+    if (!kv) return;
+    free(kv->key);
+    free(kv->value);
+    memset(kv, 0, sizeof *kv);
+}
+
+store_rc store_get(store *s, const char *key, store_kv *out)
+{
+    memset(out, 0, sizeof *out);
+    store_conn *c = reader_of_this_thread(s);
+    sqlite3_stmt *st = c ? conn_statement(c, STMT_KV_GET) : NULL;
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    store_rc rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        out->create_rev = sqlite3_column_int64(st, 0);
+        out->mod_rev = sqlite3_column_int64(st, 1);
+        const char *value = (const char *)sqlite3_column_text(st, 2);
+        out->key = strdup(key);
+        out->value = value ? strdup(value) : NULL;
+        rc = out->key && out->value ? STORE_OK : STORE_ERROR;
+        if (rc != STORE_OK) store_kv_free(out);
+    } else {
+        rc = step == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+    }
+    statement_done(st);
+    return rc;
+}
+
+/* The smallest string greater than every string that starts with prefix
+ * (the prefix with its last byte below 0xff incremented); caller frees. */
+static char *prefix_end_new(const char *prefix)
+{
+    size_t n = strlen(prefix);
+    while (n > 0 && (unsigned char)prefix[n - 1] == 0xff) n--;
+    if (n == 0) return strdup("\xff\xff\xff\xff");   /* above any UTF-8 key */
+    char *end = malloc(n + 1);
+    if (!end) return NULL;
+    memcpy(end, prefix, n);
+    end[n - 1] = (char)((unsigned char)end[n - 1] + 1);
+    end[n] = '\0';
+    return end;
+}
+
+store_rc store_list(store *s, const char *prefix, const char *start_after, long limit,
+                    store_list_fn fn, void *arg, int64_t *rev)
+{
+    store_conn *c = idle_reader_of_this_thread(s);
+    if (!c) return STORE_ERROR;
+    int after = start_after && strcmp(start_after, prefix) >= 0;
+    sqlite3_stmt *st = conn_statement(c, after ? STMT_KV_RANGE_AFTER : STMT_KV_RANGE_FROM);
+    char *end = prefix_end_new(prefix);
+    if (!st || !end || conn_run(c, STMT_BEGIN) < 0) {
+        free(end);
+        return STORE_ERROR;
+    }
+    store_rc rc = STORE_OK;
+    int64_t snapshot_rev = conn_meta_get(c, "revision");   /* opens the snapshot */
+    if (snapshot_rev < 0) rc = STORE_ERROR;
+    if (rc == STORE_OK) {
+        sqlite3_bind_text(st, 1, after ? start_after : prefix, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            if (fn(arg, (const char *)sqlite3_column_text(st, 0),
+                   (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2)))
+                break;
+        }
+        if (step != SQLITE_ROW && step != SQLITE_DONE) rc = STORE_ERROR;
+        statement_done(st);
+    }
+    end_read(c);
+    free(end);
+    if (rc == STORE_OK && rev) *rev = snapshot_rev;
+    return rc;
+}
+
+store_rc store_count(store *s, const char *prefix, long *count)
+{
+    store_conn *c = reader_of_this_thread(s);
+    sqlite3_stmt *st = c ? conn_statement(c, STMT_KV_COUNT) : NULL;
+    char *end = prefix_end_new(prefix);
+    if (!st || !end) {
+        free(end);
+        return STORE_ERROR;
+    }
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
+    store_rc rc = STORE_ERROR;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *count = (long)sqlite3_column_int64(st, 0);
+        rc = STORE_OK;
+    }
+    statement_done(st);
+    free(end);
+    return rc;
+}
+
+int64_t store_revision(store *s)
+{
+    store_conn *c = reader_of_this_thread(s);
+    return c ? conn_meta_get(c, "revision") : -1;
+}
+
+int64_t store_compacted_revision(store *s)
+{
+    store_conn *c = reader_of_this_thread(s);
+    return c ? conn_meta_get(c, "compacted") : -1;
+}
+
+store_rc store_events_since(store *s, int64_t after, long limit, store_event_fn fn, void *arg)
+{
+    store_conn *c = idle_reader_of_this_thread(s);
+    sqlite3_stmt *st = c ? conn_statement(c, STMT_LOG_SINCE) : NULL;
+    if (!st || conn_run(c, STMT_BEGIN) < 0) return STORE_ERROR;
+    store_rc rc = STORE_OK;
+    int64_t compacted = conn_meta_get(c, "compacted");     /* opens the snapshot */
+    if (compacted < 0) rc = STORE_ERROR;
+    else if (after < compacted) rc = STORE_COMPACTED;
+    if (rc == STORE_OK) {
+        sqlite3_bind_int64(st, 1, after);
+        sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *type = (const char *)sqlite3_column_text(st, 1);
+            if (fn(arg, sqlite3_column_int64(st, 0), type ? type[0] : '?',
+                   (const char *)sqlite3_column_text(st, 2),
+                   (const char *)sqlite3_column_text(st, 3)))
+                break;
+        }
+        if (step != SQLITE_ROW && step != SQLITE_DONE) rc = STORE_ERROR;
+        statement_done(st);
+    }
+    end_read(c);
+    return rc;
+}
+
+/* ---- compaction: short write transactions on the caller's connection,
+ * each under the writer lock (through a lock file descriptor of its own:
+ * flock() locks belong to the open file, which the committer shares). ---- */
+
+/* Runs under the writer lock: records rev as the compacted revision unless a
+ * later one is recorded; *target gets the revision to delete up to. */
+static store_rc compact_record(store_conn *c, int64_t rev, int64_t *target)
+{
+    if (conn_run(c, STMT_BEGIN_IMMEDIATE) < 0) return STORE_ERROR;
+    int64_t current = conn_meta_get(c, "revision");
+    int64_t compacted = conn_meta_get(c, "compacted");
+    store_rc rc = STORE_OK;
+    if (current < 0 || compacted < 0 || rev > current) rc = STORE_ERROR;
+    else if (rev > compacted && conn_meta_set(c, "compacted", rev) < 0) rc = STORE_ERROR;
+    *target = rev > compacted ? rev : compacted;
+    if (rc == STORE_OK && conn_run(c, STMT_COMMIT) == 0) return STORE_OK;
+    conn_run(c, STMT_ROLLBACK);
+    return STORE_ERROR;
+}
+
+/* Runs under the writer lock: deletes one chunk of log rows at or below
+ * target; *finished is set when none is left. */
+static store_rc compact_chunk(store_conn *c, int64_t target, int *finished)
+{
+    sqlite3_stmt *min_st = conn_statement(c, STMT_LOG_MIN_REV);
+    sqlite3_stmt *del_st = conn_statement(c, STMT_LOG_DELETE_RANGE);
+    if (!min_st || !del_st || conn_run(c, STMT_BEGIN_IMMEDIATE) < 0) return STORE_ERROR;
+    store_rc rc = STORE_ERROR;
+    int step = sqlite3_step(min_st);
+    int empty = step == SQLITE_ROW && sqlite3_column_type(min_st, 0) == SQLITE_NULL;
+    int64_t oldest = step == SQLITE_ROW ? sqlite3_column_int64(min_st, 0) : 0;
+    statement_done(min_st);
+    if (step != SQLITE_ROW) goto out;
+    if (empty || oldest > target) {
+        *finished = 1;
+        rc = STORE_OK;
+        goto out;
+    }
+    int64_t upto = oldest - 1 + COMPACT_CHUNK_REVISIONS;
+    if (upto > target) upto = target;
+    sqlite3_bind_int64(del_st, 1, oldest - 1);
+    sqlite3_bind_int64(del_st, 2, upto);
+    step = sqlite3_step(del_st);
+    statement_done(del_st);
+    if (step == SQLITE_DONE) rc = STORE_OK;
+out:
+    if (rc == STORE_OK && conn_run(c, STMT_COMMIT) == 0) return STORE_OK;
+    conn_run(c, STMT_ROLLBACK);
+    return STORE_ERROR;
+}
+
+store_rc store_compact(store *s, int64_t rev)
+{
+    store_conn *c = idle_reader_of_this_thread(s);
+    if (!c) return STORE_ERROR;
+    int lock_fd = open_lock_file(s->path);
+    if (lock_fd < 0) return STORE_ERROR;
+    int64_t target = 0;
+    store_rc rc = STORE_ERROR;
+    if (writer_lock(lock_fd) == 0) {
+        rc = compact_record(c, rev, &target);
+        writer_unlock(lock_fd);
+    }
+    int finished = 0;
+    while (rc == STORE_OK && !finished) {
+        if (writer_lock(lock_fd) < 0) {
+            rc = STORE_ERROR;
+            break;
+        }
+        rc = compact_chunk(c, target, &finished);
+        writer_unlock(lock_fd);
+    }
+    close(lock_fd);
+    return rc;
+}

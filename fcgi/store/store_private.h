@@ -1,0 +1,117 @@
+/* store_private.h: what the store's own files share and nobody else sees:
+ * the store handle, a connection with its cache of prepared statements, the
+ * queued write operation, and the helpers that run constant SQL and take the
+ * cross-process writer lock. */
+#ifndef KAPI_STORE_PRIVATE_H
+#define KAPI_STORE_PRIVATE_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include "store/store.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_BATCH_MAX 512               /* writes per group commit, at most */
+#define STORE_BUSY_TIMEOUT_MS 10000       /* safety net only: writers queue on the lock file */
+#define STORE_CHECKPOINT_PAGES 1000       /* passive checkpoint once the WAL has this many pages;
+                                             journal_size_limit (32 MiB, store.c) trims it after */
+
+/* Every SQL statement the store runs, prepared once per connection on first
+ * use (see conn_statement). */
+typedef enum store_stmt_id {
+    STMT_BEGIN,
+    STMT_BEGIN_IMMEDIATE,
+    STMT_COMMIT,
+    STMT_ROLLBACK,
+    STMT_SAVEPOINT,
+    STMT_RELEASE,
+    STMT_ROLLBACK_TO,
+    STMT_META_GET,
+    STMT_META_SET,
+    STMT_KV_GET,
+    STMT_KV_MOD_REV,
+    STMT_KV_INSERT,
+    STMT_KV_UPDATE,
+    STMT_KV_DELETE,
+    STMT_KV_RANGE_FROM,
+    STMT_KV_RANGE_AFTER,
+    STMT_KV_COUNT,
+    STMT_LOG_INSERT,
+    STMT_LOG_SINCE,
+    STMT_LOG_MIN_REV,
+    STMT_LOG_DELETE_RANGE,
+    STMT_COUNT
+} store_stmt_id;
+
+/* One SQLite connection, used by one thread at a time. */
+typedef struct store_conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[STMT_COUNT];
+    struct store *owner;
+    struct store_conn *prev, *next;       /* in owner->readers */
+} store_conn;
+
+typedef enum write_kind { WRITE_CREATE, WRITE_UPDATE, WRITE_DELETE } write_kind;
+
+/* One queued write. It lives on the caller's stack while the caller waits;
+ * the committer fills in the result and sets done. */
+typedef struct write_op {
+    write_kind kind;
+    const char *key;
+    const char *text;             /* create/update: the JSON, with one \x01 byte
+                                     where the quoted revision goes */
+    size_t text_len;
+    size_t placeholder_at;        /* offset of that \x01 byte */
+    int64_t expected_rev;         /* update/delete precondition, 0: none */
+    int want_old;                 /* delete: the caller wants the old object */
+
+    store_rc rc;                  /* results */
+    int64_t rev;
+    cJSON *old;                   /* delete: old object, resourceVersion = rev */
+
+    int done;
+    pthread_cond_t done_cond;
+    struct write_op *next;
+} write_op;
+
+struct store {
+    char *path;
+    store_sync sync;
+    int lock_fd;                   /* path-lock: flock()ed by whoever writes */
+
+    /* readers: one connection per thread, closed at thread exit or store_close */
+    pthread_key_t reader_key;
+    pthread_mutex_t readers_mutex;
+    store_conn *readers;
+
+    /* the committer and its queue */
+    store_conn *writer;            /* used by the committer thread only */
+    pthread_t committer;
+    pthread_mutex_t queue_mutex;
+    pthread_cond_t queue_cond;
+    write_op *queue_head, *queue_tail;
+    int stopping;
+    long commits, writes;          /* under queue_mutex */
+    int wal_pages;                 /* committer only: WAL size after its last commit */
+    char *value_buf;               /* committer only: a value with its revision spliced in */
+    size_t value_cap;
+};
+
+/* store.c */
+store_conn *conn_open(store *s, const char **err);
+void conn_close(store_conn *c);
+sqlite3_stmt *conn_statement(store_conn *c, store_stmt_id id);
+int conn_run(store_conn *c, store_stmt_id id);        /* 0 ok, -1 error */
+int run_constant_sql(sqlite3 *db, const char *sql);   /* 0 ok, -1 error */
+int64_t conn_meta_get(store_conn *c, const char *name); /* -1 on error */
+int conn_meta_set(store_conn *c, const char *name, int64_t value);
+int writer_lock(int fd);
+void writer_unlock(int fd);
+
+/* store_schema.c */
+int schema_apply(sqlite3 *db, const char **err);
+
+/* store_commit.c */
+int committer_start(store *s, const char **err);
+void committer_stop(store *s);
+
+#endif

@@ -1,0 +1,714 @@
+/* test_store.c: unit tests of the registry store (fcgi/store): writes and
+ * their preconditions, revisions and resourceVersion, prefix lists and
+ * pagination, the event log and compaction, group commit under many threads,
+ * several processes writing one file, and data surviving a reopen. Each test
+ * works in its own temporary directory under /tmp. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "store/store.h"
+
+typedef struct fixture {
+    char dir[64];
+    char path[128];
+    store *s;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f) return -1;
+    strcpy(f->dir, "/tmp/kapi-store-XXXXXX");
+    if (!mkdtemp(f->dir)) return -1;
+    snprintf(f->path, sizeof f->path, "%s/kapi.db", f->dir);
+    const char *err = NULL;
+    f->s = store_open(f->path, STORE_SYNC_FULL, &err);
+    if (!f->s) {
+        fprintf(stderr, "store_open: %s\n", err);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    const char *suffixes[] = {"", "-wal", "-shm", "-lock"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        char file[160];
+        snprintf(file, sizeof file, "%s%s", f->path, suffixes[i]);
+        unlink(file);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* A ConfigMap named name, in namespace default. */
+static cJSON *new_object(const char *name)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "apiVersion", "v1");
+    cJSON_AddStringToObject(obj, "kind", "ConfigMap");
+    cJSON *meta = cJSON_AddObjectToObject(obj, "metadata");
+    cJSON_AddStringToObject(meta, "name", name);
+    cJSON_AddStringToObject(meta, "namespace", "default");
+    cJSON *data = cJSON_AddObjectToObject(obj, "data");
+    cJSON_AddStringToObject(data, "note", "a \"quoted\" \x01 control byte");
+    return obj;
+}
+
+/* metadata.resourceVersion of obj as a number; -1 when absent or not a string. */
+static int64_t resource_version_of(const cJSON *obj)
+{
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    const cJSON *rv = cJSON_GetObjectItemCaseSensitive(meta, "resourceVersion");
+    return cJSON_IsString(rv) ? atoll(rv->valuestring) : -1;
+}
+
+static int64_t resource_version_in_text(const char *json)
+{
+    cJSON *obj = cJSON_Parse(json);
+    int64_t rv = resource_version_of(obj);
+    cJSON_Delete(obj);
+    return rv;
+}
+
+/* Creates key with a fresh object; returns the revision. */
+static int64_t create_key(store *s, const char *key)
+{
+    cJSON *obj = new_object(strrchr(key, '/') + 1);
+    int64_t rev = 0;
+    assert_int_equal(store_create(s, key, obj, &rev), STORE_OK);
+    cJSON_Delete(obj);
+    return rev;
+}
+
+static void test_create_then_get(void **state)
+{
+    fixture *f = *state;
+    cJSON *obj = new_object("one");
+    int64_t rev = 0;
+    assert_int_equal(store_create(f->s, "/registry/configmaps/default/one", obj, &rev), STORE_OK);
+    assert_true(rev > 0);
+    assert_int_equal(resource_version_of(obj), rev);
+
+    store_kv kv;
+    assert_int_equal(store_get(f->s, "/registry/configmaps/default/one", &kv), STORE_OK);
+    assert_string_equal(kv.key, "/registry/configmaps/default/one");
+    assert_int_equal(kv.create_rev, rev);
+    assert_int_equal(kv.mod_rev, rev);
+    assert_int_equal(resource_version_in_text(kv.value), rev);
+    char *printed = cJSON_PrintUnformatted(obj);
+    assert_string_equal(kv.value, printed);       /* the caller's obj is what was stored */
+    free(printed);
+    store_kv_free(&kv);
+    cJSON_Delete(obj);
+
+    assert_int_equal(store_get(f->s, "/registry/configmaps/default/none", &kv), STORE_NOT_FOUND);
+}
+
+static void test_create_existing_key_is_refused(void **state)
+{
+    fixture *f = *state;
+    int64_t first = create_key(f->s, "/registry/configmaps/default/dup");
+    cJSON *obj = new_object("dup");
+    int64_t rev = 77;
+    assert_int_equal(store_create(f->s, "/registry/configmaps/default/dup", obj, &rev), STORE_EXISTS);
+    assert_int_equal(rev, 0);
+    assert_int_equal(resource_version_of(obj), -1);   /* obj left as it was */
+    assert_int_equal(store_revision(f->s), first);    /* no revision taken */
+    cJSON_Delete(obj);
+}
+
+static void test_create_adds_metadata_and_refuses_non_objects(void **state)
+{
+    fixture *f = *state;
+    cJSON *bare = cJSON_Parse("{\"kind\":\"Thing\"}");
+    int64_t rev;
+    assert_int_equal(store_create(f->s, "/registry/things/bare", bare, &rev), STORE_OK);
+    assert_int_equal(resource_version_of(bare), rev);
+    cJSON_Delete(bare);
+
+    cJSON *array = cJSON_Parse("[1,2]");
+    assert_int_equal(store_create(f->s, "/registry/things/array", array, &rev), STORE_ERROR);
+    cJSON_Delete(array);
+
+    /* A resourceVersion of another type is replaced in place, order kept. */
+    cJSON *odd = cJSON_Parse("{\"metadata\":{\"resourceVersion\":{\"x\":1},\"name\":\"odd\"}}");
+    assert_int_equal(store_create(f->s, "/registry/things/odd", odd, &rev), STORE_OK);
+    store_kv kv;
+    assert_int_equal(store_get(f->s, "/registry/things/odd", &kv), STORE_OK);
+    char expected[128];
+    snprintf(expected, sizeof expected,
+             "{\"metadata\":{\"resourceVersion\":\"%lld\",\"name\":\"odd\"}}", (long long)rev);
+    assert_string_equal(kv.value, expected);
+    store_kv_free(&kv);
+    cJSON_Delete(odd);
+}
+
+static void test_update_checks_the_revision(void **state)
+{
+    fixture *f = *state;
+    const char *key = "/registry/configmaps/default/up";
+    int64_t created = create_key(f->s, key);
+
+    cJSON *obj = new_object("up");
+    int64_t rev = 0;
+    assert_int_equal(store_update_if_revision(f->s, key, obj, created, &rev), STORE_OK);
+    assert_true(rev > created);
+    assert_int_equal(resource_version_of(obj), rev);
+
+    /* stale: obj keeps the resourceVersion it had */
+    int64_t stale_rev = 0;
+    assert_int_equal(store_update_if_revision(f->s, key, obj, created, &stale_rev), STORE_CONFLICT);
+    assert_int_equal(stale_rev, 0);
+    assert_int_equal(resource_version_of(obj), rev);
+
+    int64_t unconditional = 0;
+    assert_int_equal(store_update_if_revision(f->s, key, obj, 0, &unconditional), STORE_OK);
+    assert_true(unconditional > rev);
+
+    store_kv kv;
+    assert_int_equal(store_get(f->s, key, &kv), STORE_OK);
+    assert_int_equal(kv.create_rev, created);
+    assert_int_equal(kv.mod_rev, unconditional);
+    assert_int_equal(resource_version_in_text(kv.value), unconditional);
+    store_kv_free(&kv);
+
+    assert_int_equal(store_update_if_revision(f->s, "/registry/configmaps/default/missing", obj, 0, NULL),
+                     STORE_NOT_FOUND);
+    cJSON_Delete(obj);
+}
+
+static void test_delete_checks_the_revision(void **state)
+{
+    fixture *f = *state;
+    const char *key = "/registry/configmaps/default/del";
+    int64_t created = create_key(f->s, key);
+    cJSON *old = NULL;
+    int64_t rev = 0;
+    assert_int_equal(store_delete_if_revision(f->s, key, created + 100, &old, &rev), STORE_CONFLICT);
+    assert_null(old);
+    assert_int_equal(store_delete_if_revision(f->s, "/registry/configmaps/default/nope", 0, &old, &rev),
+                     STORE_NOT_FOUND);
+    assert_int_equal(store_delete_if_revision(f->s, key, created, &old, &rev), STORE_OK);
+    assert_true(rev > created);
+    assert_non_null(old);
+    assert_int_equal(resource_version_of(old), rev);   /* as a watch shows it */
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(old, "metadata"), "name")->valuestring, "del");
+    cJSON_Delete(old);
+
+    store_kv kv;
+    assert_int_equal(store_get(f->s, key, &kv), STORE_NOT_FOUND);
+    assert_int_equal(store_delete_if_revision(f->s, key, 0, NULL, NULL), STORE_NOT_FOUND);
+
+    /* Unconditional delete without asking for the old object. */
+    create_key(f->s, key);
+    assert_int_equal(store_delete_if_revision(f->s, key, 0, NULL, NULL), STORE_OK);
+}
+
+typedef struct collected {
+    char keys[64][64];
+    int64_t revs[64];
+    int n;
+    int stop_after;   /* 0: never */
+} collected;
+
+static int collect_key(void *arg, const char *key, const char *value, int64_t mod_rev)
+{
+    collected *c = arg;
+    assert_int_equal(resource_version_in_text(value), mod_rev);
+    snprintf(c->keys[c->n], sizeof c->keys[c->n], "%s", key);
+    c->revs[c->n] = mod_rev;
+    c->n++;
+    return c->stop_after && c->n >= c->stop_after;
+}
+
+static void test_list_stays_inside_the_prefix(void **state)
+{
+    fixture *f = *state;
+    const char *keys[] = {"/registry/pods/ab/x", "/registry/pods/a/y", "/registry/pods/a",
+                          "/registry/pods/a/x", "/registry/pods/b/z", "/registry/pods/a0",
+                          "/registry/podsecurity/a/x", "/registry/pods/a/x/deeper"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) create_key(f->s, keys[i]);
+
+    collected c = {0};
+    int64_t rev = -1;
+    assert_int_equal(store_list(f->s, "/registry/pods/a/", NULL, 0, collect_key, &c, &rev), STORE_OK);
+    assert_int_equal(rev, store_revision(f->s));
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.keys[0], "/registry/pods/a/x");
+    assert_string_equal(c.keys[1], "/registry/pods/a/x/deeper");
+    assert_string_equal(c.keys[2], "/registry/pods/a/y");
+    long count = -1;
+    assert_int_equal(store_count(f->s, "/registry/pods/a/", &count), STORE_OK);
+    assert_int_equal(count, 3);
+
+    memset(&c, 0, sizeof c);
+    assert_int_equal(store_list(f->s, "/registry/pods/", NULL, 0, collect_key, &c, NULL), STORE_OK);
+    assert_int_equal(c.n, 7);
+    for (int i = 1; i < c.n; i++) assert_true(strcmp(c.keys[i - 1], c.keys[i]) < 0);
+    assert_int_equal(store_count(f->s, "/registry/pods/", &count), STORE_OK);
+    assert_int_equal(count, 7);
+
+    memset(&c, 0, sizeof c);
+    assert_int_equal(store_list(f->s, "/registry/nothing/", NULL, 0, collect_key, &c, NULL), STORE_OK);
+    assert_int_equal(c.n, 0);
+    assert_int_equal(store_count(f->s, "", &count), STORE_OK);
+    assert_int_equal(count, 8);
+}
+
+static void test_list_pages_with_start_after_and_limit(void **state)
+{
+    fixture *f = *state;
+    for (int i = 9; i >= 0; i--) {
+        char key[64];
+        snprintf(key, sizeof key, "/registry/secrets/ns/s%02d", i);
+        create_key(f->s, key);
+    }
+    create_key(f->s, "/registry/secrets/other/s00");
+
+    char after[64] = "";
+    int seen = 0, pages = 0;
+    for (;;) {
+        collected c = {0};
+        int64_t rev;
+        assert_int_equal(store_list(f->s, "/registry/secrets/ns/", seen ? after : NULL, 3,
+                                    collect_key, &c, &rev), STORE_OK);
+        if (c.n == 0) break;
+        pages++;
+        assert_true(c.n <= 3);
+        for (int i = 0; i < c.n; i++) {
+            char want[64];
+            snprintf(want, sizeof want, "/registry/secrets/ns/s%02d", seen + i);
+            assert_string_equal(c.keys[i], want);
+        }
+        seen += c.n;
+        snprintf(after, sizeof after, "%s", c.keys[c.n - 1]);
+    }
+    assert_int_equal(seen, 10);
+    assert_int_equal(pages, 4);
+
+    /* The callback can stop the walk; start_after below the prefix is the prefix. */
+    collected c = {.stop_after = 2};
+    assert_int_equal(store_list(f->s, "/registry/secrets/ns/", "/registry/a", 0, collect_key, &c, NULL),
+                     STORE_OK);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.keys[0], "/registry/secrets/ns/s00");
+}
+
+/* A list callback may read (same snapshot) but not start another list. */
+static int read_inside_list(void *arg, const char *key, const char *value, int64_t mod_rev)
+{
+    store *s = arg;
+    store_kv kv;
+    assert_int_equal(store_get(s, key, &kv), STORE_OK);
+    assert_int_equal(kv.mod_rev, mod_rev);
+    store_kv_free(&kv);
+    collected c = {0};
+    assert_int_equal(store_list(s, "/", NULL, 0, collect_key, &c, NULL), STORE_ERROR);
+    return 0;
+}
+
+static void test_list_callback_may_read(void **state)
+{
+    fixture *f = *state;
+    create_key(f->s, "/registry/x/one");
+    create_key(f->s, "/registry/x/two");
+    assert_int_equal(store_list(f->s, "/registry/x/", NULL, 0, read_inside_list, f->s, NULL), STORE_OK);
+}
+
+static void test_revisions_increase_and_match_resource_version(void **state)
+{
+    fixture *f = *state;
+    int64_t previous = store_revision(f->s);
+    assert_int_equal(previous, 0);
+    for (int i = 0; i < 20; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "/registry/configmaps/default/r%d", i % 5);
+        cJSON *obj = new_object("r");
+        int64_t rev = 0;
+        store_rc rc = i < 5 ? store_create(f->s, key, obj, &rev)
+                            : store_update_if_revision(f->s, key, obj, 0, &rev);
+        assert_int_equal(rc, STORE_OK);
+        assert_int_equal(rev, previous + 1);
+        previous = rev;
+        store_kv kv;
+        assert_int_equal(store_get(f->s, key, &kv), STORE_OK);
+        assert_int_equal(kv.mod_rev, rev);
+        assert_int_equal(resource_version_in_text(kv.value), kv.mod_rev);
+        store_kv_free(&kv);
+        cJSON_Delete(obj);
+    }
+    assert_int_equal(store_revision(f->s), previous);
+}
+
+typedef struct event_list {
+    int64_t revs[64];
+    char types[64];
+    char keys[64][64];
+    int64_t value_rvs[64];
+    int n;
+} event_list;
+
+static int collect_event(void *arg, int64_t rev, char type, const char *key, const char *value)
+{
+    event_list *e = arg;
+    e->revs[e->n] = rev;
+    e->types[e->n] = type;
+    snprintf(e->keys[e->n], sizeof e->keys[e->n], "%s", key);
+    e->value_rvs[e->n] = resource_version_in_text(value);
+    e->n++;
+    return 0;
+}
+
+static void test_events_since_in_order_with_deletes(void **state)
+{
+    fixture *f = *state;
+    const char *a = "/registry/configmaps/default/a", *b = "/registry/configmaps/default/b";
+    int64_t r1 = create_key(f->s, a);
+    cJSON *obj = new_object("a");
+    int64_t r2, r3, r4;
+    assert_int_equal(store_update_if_revision(f->s, a, obj, r1, &r2), STORE_OK);
+    r3 = create_key(f->s, b);
+    assert_int_equal(store_delete_if_revision(f->s, a, 0, NULL, &r4), STORE_OK);
+    cJSON_Delete(obj);
+
+    event_list e = {0};
+    assert_int_equal(store_events_since(f->s, 0, 0, collect_event, &e), STORE_OK);
+    assert_int_equal(e.n, 4);
+    int64_t revs[] = {r1, r2, r3, r4};
+    const char types[] = "AMAD";
+    const char *keys[] = {a, a, b, a};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(e.revs[i], revs[i]);
+        assert_int_equal(e.types[i], types[i]);
+        assert_string_equal(e.keys[i], keys[i]);
+        assert_int_equal(e.value_rvs[i], revs[i]);   /* D shows the deletion's revision */
+    }
+
+    memset(&e, 0, sizeof e);
+    assert_int_equal(store_events_since(f->s, r2, 0, collect_event, &e), STORE_OK);
+    assert_int_equal(e.n, 2);
+    assert_int_equal(e.revs[0], r3);
+
+    memset(&e, 0, sizeof e);
+    assert_int_equal(store_events_since(f->s, 0, 2, collect_event, &e), STORE_OK);
+    assert_int_equal(e.n, 2);
+    assert_int_equal(e.revs[1], r2);
+
+    memset(&e, 0, sizeof e);
+    assert_int_equal(store_events_since(f->s, r4, 0, collect_event, &e), STORE_OK);
+    assert_int_equal(e.n, 0);
+}
+
+static void test_compaction_drops_old_events_only(void **state)
+{
+    fixture *f = *state;
+    /* Enough events for several compaction chunks; NORMAL sync keeps it quick. */
+    store_close(f->s);
+    f->s = store_open(f->path, STORE_SYNC_NORMAL, NULL);
+    assert_non_null(f->s);
+    create_key(f->s, "/registry/leases/ns/l");
+    cJSON *obj = new_object("l");
+    for (int i = 0; i < 2499; i++)
+        assert_int_equal(store_update_if_revision(f->s, "/registry/leases/ns/l", obj, 0, NULL), STORE_OK);
+    cJSON_Delete(obj);
+    create_key(f->s, "/registry/leases/ns/m");
+    assert_int_equal(store_revision(f->s), 2501);
+
+    assert_int_equal(store_compact(f->s, 9999), STORE_ERROR);   /* the future */
+    assert_int_equal(store_compacted_revision(f->s), 0);
+    assert_int_equal(store_compact(f->s, 2400), STORE_OK);
+    assert_int_equal(store_compacted_revision(f->s), 2400);
+
+    event_list e = {0};
+    assert_int_equal(store_events_since(f->s, 0, 0, collect_event, &e), STORE_COMPACTED);
+    assert_int_equal(store_events_since(f->s, 2399, 0, collect_event, &e), STORE_COMPACTED);
+    assert_int_equal(e.n, 0);
+    assert_int_equal(store_events_since(f->s, 2400, 10, collect_event, &e), STORE_OK);
+    assert_int_equal(e.n, 10);
+    assert_int_equal(e.revs[0], 2401);
+
+    /* An older revision changes nothing; current values stay. */
+    assert_int_equal(store_compact(f->s, 100), STORE_OK);
+    assert_int_equal(store_compacted_revision(f->s), 2400);
+    long count;
+    assert_int_equal(store_count(f->s, "/registry/leases/", &count), STORE_OK);
+    assert_int_equal(count, 2);
+    store_kv kv;
+    assert_int_equal(store_get(f->s, "/registry/leases/ns/l", &kv), STORE_OK);
+    assert_int_equal(kv.create_rev, 1);
+    assert_int_equal(kv.mod_rev, 2500);
+    store_kv_free(&kv);
+
+    /* Everything, up to the current revision: the log is empty, writes go on. */
+    assert_int_equal(store_compact(f->s, 2501), STORE_OK);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(store_events_since(f->s, 2501, 0, collect_event, &e), STORE_OK);
+    assert_int_equal(e.n, 0);
+    int64_t next = create_key(f->s, "/registry/leases/ns/n");
+    assert_int_equal(next, 2502);
+    assert_int_equal(store_events_since(f->s, 2501, 0, collect_event, &e), STORE_OK);
+    assert_int_equal(e.n, 1);
+
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM log", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* ---- concurrency ---- */
+
+#define THREADS 16
+#define CREATES_PER_THREAD 200
+
+typedef struct writer_args {
+    store *s;
+    int id;
+    int creates;
+    int64_t *revs;
+    int failures;
+} writer_args;
+
+static void *create_many(void *arg)
+{
+    writer_args *w = arg;
+    for (int i = 0; i < w->creates; i++) {
+        char key[80];
+        snprintf(key, sizeof key, "/registry/configmaps/ns%d/cm%d", w->id, i);
+        cJSON *obj = new_object("cm");
+        int64_t rev = 0;
+        if (store_create(w->s, key, obj, &rev) != STORE_OK || resource_version_of(obj) != rev)
+            w->failures++;
+        store_kv kv;   /* read back on this thread's own connection */
+        if (store_get(w->s, key, &kv) != STORE_OK || kv.mod_rev != rev) w->failures++;
+        store_kv_free(&kv);
+        w->revs[i] = rev;
+        cJSON_Delete(obj);
+    }
+    return NULL;
+}
+
+static int compare_revs(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_concurrent_creates_are_batched(void **state)
+{
+    fixture *f = *state;
+    static int64_t revs[THREADS * CREATES_PER_THREAD];
+    pthread_t threads[THREADS];
+    writer_args args[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        args[t] = (writer_args){.s = f->s, .id = t, .creates = CREATES_PER_THREAD,
+                                .revs = revs + t * CREATES_PER_THREAD};
+        assert_int_equal(pthread_create(&threads[t], NULL, create_many, &args[t]), 0);
+    }
+    for (int t = 0; t < THREADS; t++) {
+        pthread_join(threads[t], NULL);
+        assert_int_equal(args[t].failures, 0);
+    }
+    int total = THREADS * CREATES_PER_THREAD;
+    qsort(revs, (size_t)total, sizeof *revs, compare_revs);
+    for (int i = 0; i < total; i++) assert_int_equal(revs[i], i + 1);   /* unique, no gaps */
+    assert_int_equal(store_revision(f->s), total);
+    long count;
+    assert_int_equal(store_count(f->s, "/registry/configmaps/", &count), STORE_OK);
+    assert_int_equal(count, total);
+
+    long commits, writes;
+    store_stats(f->s, &commits, &writes);
+    printf("group commit: %ld writes in %ld commits (%.1f writes per commit)\n",
+           writes, commits, (double)writes / (double)commits);
+    assert_int_equal(writes, total);
+    assert_true(commits < writes);
+}
+
+#define PROCESSES 4
+#define PROCESS_THREADS 4
+#define PROCESS_CREATES 100
+#define PROCESS_INCREMENTS 25
+#define COUNTER_KEY "/registry/configmaps/default/counter"
+
+/* Adds one to the counter object's data.n by compare-and-swap, retrying on
+ * conflict; returns 0, or -1 on an error. */
+static int increment_counter(store *s)
+{
+    for (;;) {
+        store_kv kv;
+        if (store_get(s, COUNTER_KEY, &kv) != STORE_OK) return -1;
+        cJSON *obj = cJSON_Parse(kv.value);
+        cJSON *n = cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "data"), "n");
+        cJSON_SetNumberValue(n, n->valuedouble + 1);
+        store_rc rc = store_update_if_revision(s, COUNTER_KEY, obj, kv.mod_rev, NULL);
+        cJSON_Delete(obj);
+        store_kv_free(&kv);
+        if (rc == STORE_OK) return 0;
+        if (rc != STORE_CONFLICT) return -1;
+    }
+}
+
+static void *process_thread(void *arg)
+{
+    writer_args *w = arg;
+    create_many(w);
+    for (int i = 0; i < PROCESS_INCREMENTS; i++)
+        if (increment_counter(w->s) < 0) w->failures++;
+    return NULL;
+}
+
+/* One forked child: its own store handle, several threads; exits 0 when all
+ * its writes succeeded. */
+static void child_writes(const char *path, int child)
+{
+    store *s = store_open(path, STORE_SYNC_FULL, NULL);
+    if (!s) _exit(2);
+    pthread_t threads[PROCESS_THREADS];
+    writer_args args[PROCESS_THREADS];
+    int64_t revs[PROCESS_THREADS][PROCESS_CREATES];
+    for (int t = 0; t < PROCESS_THREADS; t++) {
+        args[t] = (writer_args){.s = s, .id = child * 100 + t, .creates = PROCESS_CREATES,
+                                .revs = revs[t]};
+        if (pthread_create(&threads[t], NULL, process_thread, &args[t]) != 0) _exit(3);
+    }
+    int failures = 0;
+    for (int t = 0; t < PROCESS_THREADS; t++) {
+        pthread_join(threads[t], NULL);
+        failures += args[t].failures;
+    }
+    long commits, writes;
+    store_stats(s, &commits, &writes);
+    dprintf(STDOUT_FILENO, "process %d: %ld writes in %ld commits\n", child, writes, commits);
+    store_close(s);
+    _exit(failures ? 1 : 0);
+}
+
+static void test_processes_write_one_file(void **state)
+{
+    fixture *f = *state;
+    cJSON *counter = cJSON_Parse("{\"metadata\":{\"name\":\"counter\"},\"data\":{\"n\":0}}");
+    assert_int_equal(store_create(f->s, COUNTER_KEY, counter, NULL), STORE_OK);
+    cJSON_Delete(counter);
+    store_close(f->s);   /* no handle crosses fork() */
+    f->s = NULL;
+
+    pid_t children[PROCESSES];
+    fflush(stdout);   /* or each child would inherit, and could print, the buffer */
+    for (int p = 0; p < PROCESSES; p++) {
+        children[p] = fork();
+        assert_true(children[p] >= 0);
+        if (children[p] == 0) child_writes(f->path, p);
+    }
+    for (int p = 0; p < PROCESSES; p++) {
+        int status = -1;
+        assert_int_equal(waitpid(children[p], &status, 0), children[p]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+
+    f->s = store_open(f->path, STORE_SYNC_FULL, NULL);
+    assert_non_null(f->s);
+    long creates = PROCESSES * PROCESS_THREADS * PROCESS_CREATES;
+    long increments = PROCESSES * PROCESS_THREADS * PROCESS_INCREMENTS;
+    long count;
+    assert_int_equal(store_count(f->s, "/registry/configmaps/", &count), STORE_OK);
+    assert_int_equal(count, creates + 1);
+    assert_int_equal(store_revision(f->s), 1 + creates + increments);
+
+    store_kv kv;
+    assert_int_equal(store_get(f->s, COUNTER_KEY, &kv), STORE_OK);
+    cJSON *obj = cJSON_Parse(kv.value);
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "data"), "n")->valueint, increments);
+    cJSON_Delete(obj);
+    store_kv_free(&kv);
+
+    /* The log holds every revision exactly once. */
+    static event_list page;
+    int64_t after = 0;
+    for (;;) {
+        memset(&page, 0, sizeof page);
+        assert_int_equal(store_events_since(f->s, after, 64, collect_event, &page), STORE_OK);
+        if (page.n == 0) break;
+        for (int i = 0; i < page.n; i++) assert_int_equal(page.revs[i], after + 1 + i);
+        after += page.n;
+    }
+    assert_int_equal(after, 1 + creates + increments);
+}
+
+static void test_reopen_finds_the_data(void **state)
+{
+    fixture *f = *state;
+    int64_t rev = create_key(f->s, "/registry/namespaces/kept");
+    store_close(f->s);
+    f->s = store_open(f->path, STORE_SYNC_FULL, NULL);
+    assert_non_null(f->s);
+    store_kv kv;
+    assert_int_equal(store_get(f->s, "/registry/namespaces/kept", &kv), STORE_OK);
+    assert_int_equal(kv.mod_rev, rev);
+    store_kv_free(&kv);
+    assert_int_equal(store_revision(f->s), rev);
+    assert_true(create_key(f->s, "/registry/namespaces/next") > rev);
+
+    /* The schema version is recorded; the journal is a WAL. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static void test_open_reports_errors(void **state)
+{
+    const char *err = NULL;
+    assert_null(store_open("/nonexistent-dir/kapi.db", STORE_SYNC_FULL, &err));
+    assert_non_null(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_create_then_get, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_existing_key_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_adds_metadata_and_refuses_non_objects, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_checks_the_revision, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_checks_the_revision, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_stays_inside_the_prefix, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_pages_with_start_after_and_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_callback_may_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_revisions_increase_and_match_resource_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_events_since_in_order_with_deletes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compaction_drops_old_events_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_creates_are_batched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_processes_write_one_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reopen_finds_the_data, setup, teardown),
+        cmocka_unit_test(test_open_reports_errors),
+    };
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
