@@ -549,6 +549,11 @@ static void finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old
         }
         if (s && s->prepare_for_update) s->prepare_for_update(obj, old);
     }
+    /* the revision this update is based on (kube fills it in for
+     * unconditional updates) */
+    char orv[32];
+    snprintf(orv, sizeof orv, "%lld", (long long)old_rev);
+    set_string(meta, "resourceVersion", orv);
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
     validate_all(c, obj, errs);
     validate_object_meta_update(meta, old_meta, errs);
@@ -556,9 +561,6 @@ static void finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old
     if (errs->n) { fail_invalid(c, errs, name); return; }
     canonicalize_order(obj);
     /* an update that changes nothing is not written (kube's GuaranteedUpdate) */
-    char orv[32];
-    snprintf(orv, sizeof orv, "%lld", (long long)old_rev);
-    set_string(meta, "resourceVersion", orv);
     if (cJSON_Compare(obj, old, 1)) {
         respond_with_object(c, 200, old, orv);
         return;

@@ -325,21 +325,33 @@ int name_is_valid_path_segment(const char *name, char *msg, size_t n)
 
 /* ---- reading members robustly ------------------------------------------ */
 
+/* Field paths and details are built into fixed buffers; text too long for
+ * one is cut (the field error keeps what fits). */
+static void bounded_printf(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void bounded_printf(char *out, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(out, n, fmt, ap);
+    va_end(ap);
+    if (w < 0 && n) out[0] = '\0';
+}
+
 /* "path.name" (or "name" at the root) into out. */
 static void child_path(char *out, size_t n, const char *path, const char *name)
 {
-    if (path && *path) snprintf(out, n, "%s.%s", path, name);
-    else snprintf(out, n, "%s", name);
+    if (path && *path) bounded_printf(out, n, "%s.%s", path, name);
+    else bounded_printf(out, n, "%s", name);
 }
 
 static void index_path(char *out, size_t n, const char *path, int i)
 {
-    snprintf(out, n, "%s[%d]", path, i);
+    bounded_printf(out, n, "%s[%d]", path, i);
 }
 
 static void key_path(char *out, size_t n, const char *path, const char *key)
 {
-    snprintf(out, n, "%s[%s]", path, key ? key : "");
+    bounded_printf(out, n, "%s[%s]", path, key ? key : "");
 }
 
 static void add_type_error(field_errors *errs, const char *field, const cJSON *value,
@@ -564,15 +576,15 @@ static void validate_owner_references(const cJSON *meta, const char *path, field
         }
         if (cJSON_IsTrue(controller)) {
             char current[512];
-            snprintf(current, sizeof current, "%s/%s", kind, name);
+            bounded_printf(current, sizeof current, "%s/%s", kind, name);
             if (have_controller) {
                 char detail[1100];
-                snprintf(detail, sizeof detail,
+                bounded_printf(detail, sizeof detail,
                          "Only one reference can have Controller set to true. Found \"true\" "
                          "in references for %s and %s", first_controller, current);
                 field_error_add(errs, FIELD_INVALID, field, refs, detail);
             } else {
-                snprintf(first_controller, sizeof first_controller, "%s", current);
+                bounded_printf(first_controller, sizeof first_controller, "%s", current);
                 have_controller = 1;
             }
         }

@@ -1,0 +1,144 @@
+/* kapi-apiserver: the FastCGI worker pool behind nginx.
+ *
+ *   kapi-apiserver --state DIR [--socket PATH] [--watch-socket PATH]
+ *                  [--workers N] [--threads N] [--watch-threads N]
+ *                  [--pidfile FILE] [--sync full|normal]
+ *                  [--socket-group GROUP] [--socket-mode OCTAL]
+ *
+ * Parses the options and hands over to the master (fcgi/server/master.c). */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <errno.h>
+
+#include "server/server.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: kapi-apiserver --state DIR [options]\n"
+          "  --state DIR            state directory (kapi.db, run/); created by `kapictl init`\n"
+          "  --socket PATH          FastCGI socket for API requests (default DIR/run/api.sock)\n"
+          "  --watch-socket PATH    FastCGI socket for watches (default DIR/run/watch.sock)\n"
+          "  --workers N            worker processes (default 2)\n"
+          "  --threads N            API threads per worker (default 16)\n"
+          "  --watch-threads N      watch threads per worker (default 64)\n"
+          "  --pidfile FILE         write the master's pid here\n"
+          "  --sync full|normal     full (default): a write that returned survives power loss;\n"
+          "                         normal: faster, the last commits may be lost on power loss\n"
+          "  --socket-group GROUP   group of the sockets (e.g. the nginx worker's group)\n"
+          "  --socket-mode OCTAL    permissions of the sockets (default 0660; the sockets\n"
+          "                         carry trusted identity params: keep them private to nginx)\n"
+          "SIGTERM or SIGINT stops the workers and exits 0.\n", f);
+}
+
+static int parse_int(const char *s, int lo, int hi, const char *what, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) {
+        fprintf(stderr, "kapi-apiserver: %s must be an integer in %d..%d\n", what, lo, hi);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_STATE = 1, O_SOCKET, O_WATCH, O_WORKERS, O_THREADS, O_WTHREADS,
+           O_PIDFILE, O_SYNC, O_GROUP, O_MODE, O_HELP };
+    static const struct option longopts[] = {
+        { "state", required_argument, NULL, O_STATE },
+        { "socket", required_argument, NULL, O_SOCKET },
+        { "watch-socket", required_argument, NULL, O_WATCH },
+        { "workers", required_argument, NULL, O_WORKERS },
+        { "threads", required_argument, NULL, O_THREADS },
+        { "watch-threads", required_argument, NULL, O_WTHREADS },
+        { "pidfile", required_argument, NULL, O_PIDFILE },
+        { "sync", required_argument, NULL, O_SYNC },
+        { "socket-group", required_argument, NULL, O_GROUP },
+        { "socket-mode", required_argument, NULL, O_MODE },
+        { "help", no_argument, NULL, O_HELP },
+        { NULL, 0, NULL, 0 },
+    };
+    kapi_server_opts o = {
+        .workers = 2, .threads = 16, .watch_threads = 64,
+        .sync = STORE_SYNC_FULL, .socket_mode = 0660,
+    };
+    const char *state = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_STATE: state = optarg; break;
+        case O_SOCKET: o.api_socket = optarg; break;
+        case O_WATCH: o.watch_socket = optarg; break;
+        case O_WORKERS: if (parse_int(optarg, 1, 64, "--workers", &o.workers)) return 2; break;
+        case O_THREADS: if (parse_int(optarg, 1, 1024, "--threads", &o.threads)) return 2; break;
+        case O_WTHREADS: if (parse_int(optarg, 1, 4096, "--watch-threads", &o.watch_threads)) return 2; break;
+        case O_PIDFILE: o.pidfile = optarg; break;
+        case O_SYNC:
+            if (!strcmp(optarg, "full")) o.sync = STORE_SYNC_FULL;
+            else if (!strcmp(optarg, "normal")) o.sync = STORE_SYNC_NORMAL;
+            else { fprintf(stderr, "kapi-apiserver: --sync must be full or normal\n"); return 2; }
+            break;
+        case O_GROUP: o.socket_group = optarg; break;
+        case O_MODE: {
+            char *end;
+            long m = strtol(optarg, &end, 8);
+            if (end == optarg || *end || m < 0 || m > 0777) {
+                fprintf(stderr, "kapi-apiserver: --socket-mode must be octal, e.g. 0660\n");
+                return 2;
+            }
+            o.socket_mode = (mode_t)m;
+            break;
+        }
+        case O_HELP: usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc || !state) {
+        usage(stderr);
+        return 2;
+    }
+
+    /* Absolute state path: the workers and log lines use it as given. */
+    char *abs = realpath(state, NULL);
+    if (!abs) {
+        fprintf(stderr, "kapi-apiserver: state directory %s: %s (run `kapictl init` first)\n",
+                state, strerror(errno));
+        return 1;
+    }
+    o.state_dir = abs;
+
+    char *api = NULL, *watch = NULL;
+    if (!o.api_socket || !o.watch_socket) {
+        char run[PATH_MAX];
+        if ((size_t)snprintf(run, sizeof run, "%s/run", abs) >= sizeof run) return 1;
+        if (mkdir(run, 0755) != 0 && errno != EEXIST) {
+            fprintf(stderr, "kapi-apiserver: mkdir %s: %s\n", run, strerror(errno));
+            return 1;
+        }
+        if (!o.api_socket) {
+            if (asprintf(&api, "%s/api.sock", run) < 0) return 1;
+            o.api_socket = api;
+        }
+        if (!o.watch_socket) {
+            if (asprintf(&watch, "%s/watch.sock", run) < 0) return 1;
+            o.watch_socket = watch;
+        }
+    }
+    if (!strcmp(o.api_socket, o.watch_socket)) {
+        fprintf(stderr, "kapi-apiserver: --socket and --watch-socket must differ\n");
+        return 2;
+    }
+
+    int rc = kapi_server_run(&o);
+    free(api);
+    free(watch);
+    free(abs);
+    return rc;
+}
