@@ -290,6 +290,11 @@ int kapi_server_run(const kapi_server_opts *o)
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     signal(SIGPIPE, SIG_IGN);
+    /* A stray SIGUSR1/2 must not kill the master (default action). Workers
+     * inherit SIGUSR1 ignored, which also keeps libfcgi from installing its
+     * own SIGUSR1 handler (that one sets its shutdown flag behind our back). */
+    signal(SIGUSR1, SIG_IGN);
+    signal(SIGUSR2, SIG_IGN);
 
     gid_t gid = (gid_t)-1;
     if (o->socket_group) {

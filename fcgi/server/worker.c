@@ -146,6 +146,7 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;                       /* no SA_RESTART: accept gets EINTR */
     sigaction(SIGUSR2, &sa, NULL);
+    signal(SIGUSR1, SIG_IGN);              /* see master.c */
 
     if (FCGX_Init() != 0) {
         srv_log("FCGX_Init failed");

@@ -1,0 +1,60 @@
+-- wrk.lua: the request generator and reporter for bench/run, driven by
+-- environment variables (wrk passes only a script, so one file serves every
+-- scenario):
+--   BENCH_MODE    get (default) | create | update
+--   BENCH_PATH    the request path (get/update: the object or list;
+--                 create: the collection to POST to)
+--   BENCH_ACCEPT  the Accept header (default application/json)
+--   BENCH_NS      create: the namespace the new objects go to
+--   BENCH_RUN     create: a prefix that makes names unique across runs
+-- create POSTs ConfigMaps named <BENCH_RUN>-<thread>-<n>; update PUTs the
+-- same ConfigMap without a resourceVersion (an unconditional update).
+-- done() prints one line for bench/run to parse:
+--   BENCH requests=N seconds=S rps=R p50_ms=X p99_ms=Y non2xx=N errors=N
+local mode   = os.getenv("BENCH_MODE") or "get"
+local path   = os.getenv("BENCH_PATH") or "/"
+local accept = os.getenv("BENCH_ACCEPT") or "application/json"
+local ns     = os.getenv("BENCH_NS") or "default"
+local run    = os.getenv("BENCH_RUN") or tostring(os.time())
+
+local threads = {}
+local thread_no = 0
+function setup(thread)
+    thread_no = thread_no + 1
+    thread:set("tid", thread_no)
+    table.insert(threads, thread)
+end
+
+wrk.path = path
+wrk.headers["Accept"] = accept
+
+local cm_data = '"data":{"key":"value","mode":"production",' ..
+    '"settings.properties":"color.good=purple\\ncolor.bad=yellow\\nallow.textmode=true\\n"}'
+
+if mode == "update" then
+    local name = path:match("([^/?]+)$") or "bench-update"
+    wrk.method = "PUT"
+    wrk.headers["Content-Type"] = "application/json"
+    wrk.body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"' .. name ..
+        '","namespace":"' .. ns .. '"},' .. cm_data .. '}'
+elseif mode == "create" then
+    local n = 0
+    local headers = { ["Accept"] = accept, ["Content-Type"] = "application/json" }
+    request = function()
+        n = n + 1
+        local body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"' ..
+            run .. '-' .. tostring(tid) .. '-' .. n .. '","namespace":"' .. ns .. '"},' ..
+            cm_data .. '}'
+        return wrk.format("POST", path, headers, body)
+    end
+end
+
+function done(summary, latency, requests)
+    local e = summary.errors
+    local secs = summary.duration / 1e6
+    io.write(string.format(
+        "BENCH requests=%d seconds=%.3f rps=%.1f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d\n",
+        summary.requests, secs, summary.requests / secs,
+        latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+        e.status, e.connect + e.read + e.write + e.timeout))
+end
