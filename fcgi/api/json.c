@@ -349,10 +349,9 @@ static int member_index_grow(member_index *ix, cJSON *object)
     return 0;
 }
 
-/* The member of object named key, or NULL. */
-static cJSON *find_member(member_index *ix, cJSON *object, const char *key)
+/* The member of a small (unindexed) object named key, or NULL. */
+static cJSON *find_member(const cJSON *object, const char *key)
 {
-    if (ix->cap) return *member_slot(ix, key);
     for (cJSON *c = object->child; c; c = c->next)
         if (strcmp(c->string, key) == 0) return c;
     return NULL;
@@ -410,7 +409,8 @@ static cJSON *parse_object(json_parser *ps, int depth)
         }
         /* look the key up before its value is parsed, so that the first
          * duplicate in text order is the one reported */
-        cJSON *existing = find_member(&ix, object, key);
+        cJSON **slot = ix.cap ? member_slot(&ix, key) : NULL;
+        cJSON *existing = slot ? *slot : find_member(object, key);
         if (existing) note_duplicate(ps);
         cJSON *value = parse_value(ps, depth);
         if (!value) { cJSON_free(key); goto fail; }
@@ -419,13 +419,13 @@ static cJSON *parse_object(json_parser *ps, int depth)
             value->string = existing->string;   /* keep the first one's name */
             existing->string = NULL;
             cJSON_ReplaceItemViaPointer(object, existing, value);
-            if (ix.cap) *member_slot(&ix, value->string) = value;
+            if (slot) *slot = value;
         } else {
             value->string = key;
             cJSON_AddItemToArray(object, value);
             members++;
-            if (ix.cap) {
-                *member_slot(&ix, key) = value;
+            if (slot) {
+                *slot = value;
                 ix.count++;
             }
             if ((!ix.cap && members >= MEMBER_INDEX_FROM) || (ix.cap && ix.count * 2 > ix.cap)) {
@@ -632,8 +632,8 @@ int json_format_number(char *out, size_t outlen, double v)
 {
     if (!isfinite(v)) return -1;
     if (v == 0) return snprintf(out, outlen, "%s", signbit(v) ? "-0" : "0");
-    double a = fabs(v);
-    if (a < 9007199254740992.0 && v == floor(v))
+    double a = v < 0 ? -v : v;      /* no libm: the Makefile does not link -lm */
+    if (a < 9007199254740992.0 && v == (double)(long long)v)
         return snprintf(out, outlen, "%lld", (long long)v);
     char d[32];
     int nd, dp;
@@ -656,11 +656,18 @@ int json_format_float_g(char *out, size_t outlen, double v, int bits)
 {
     if (isnan(v)) return snprintf(out, outlen, "NaN");
     if (isinf(v)) return snprintf(out, outlen, "%s", v > 0 ? "+Inf" : "-Inf");
-    if (bits == 32) v = (float)v;
+    if (bits == 32) {
+        /* float32(v), without the undefined behaviour of an out-of-range
+         * cast: beyond FLT_MAX plus half an ulp it rounds to infinity */
+        double a = v < 0 ? -v : v;
+        if (a >= 340282356779733661637539395458142568448.0)   /* 2^128 - 2^103 */
+            return snprintf(out, outlen, "%s", v > 0 ? "+Inf" : "-Inf");
+        v = (float)v;
+    }
     if (v == 0) return snprintf(out, outlen, "%s", signbit(v) ? "-0" : "0");
     char d[32];
     int nd, dp;
-    shortest_decimal(fabs(v), bits, d, &nd, &dp);
+    shortest_decimal(v < 0 ? -v : v, bits, d, &nd, &dp);
     int exp10 = dp - 1;
     if (exp10 < -4 || exp10 >= 6) return format_exponent(out, outlen, v < 0, d, nd, dp);
     return format_fixed(out, outlen, v < 0, d, nd, dp);

@@ -51,12 +51,11 @@ int json_write(kapi_buf *out, const cJSON *v, int pretty);
 char *json_print(const cJSON *v, int pretty);
 
 /* Go's number texts, shared with the YAML codec. Each writes a NUL-terminated
- * text into out (32 bytes are always enough) and returns its length, or -1
- * for NaN and infinities.
+ * text into out (32 bytes are always enough) and returns its length.
  *   json_format_number: what encoding/json writes for a float64
- *     (1, 0.5, 1e+21, 1e-7).
+ *     (1, 0.5, 1e+21, 1e-7); -1 for NaN and infinities, which JSON lacks.
  *   json_format_float_g: strconv.FormatFloat(v, 'g', -1, bits), bits 32 or 64
- *     (1, 0.5, 1e+21, 1e-07, 1.2345675e+06). */
+ *     (1, 0.5, 1e+21, 1e-07, 1.2345675e+06, NaN, +Inf, -Inf). */
 int json_format_number(char *out, size_t outlen, double v);
 int json_format_float_g(char *out, size_t outlen, double v, int bits);
 

@@ -40,6 +40,7 @@ typedef enum int_size { INT_SIGNED, INT_UNSIGNED, INT_BIG } int_size;
 typedef struct resolved_scalar {
     scalar_tag tag;       /* TAG_STR, TAG_BOOL, TAG_INT, TAG_FLOAT, TAG_NULL, TAG_TIMESTAMP, TAG_MERGE */
     double number;        /* TAG_INT, TAG_FLOAT */
+    long long integer;    /* TAG_INT with INT_SIGNED: the exact value */
     int_size int_size;    /* TAG_INT: which Go type go-yaml would pick */
     int boolean;          /* TAG_BOOL */
 } resolved_scalar;
@@ -353,7 +354,7 @@ static void resolve_scalar(scalar_tag tag, const char *s, size_t n, resolved_sca
     double approx;
     int uint_rc;
     if (go_parse_int(plain, pn, 0, &iv) == PARSE_OK) {
-        r->tag = TAG_INT; r->int_size = INT_SIGNED; r->number = (double)iv;
+        r->tag = TAG_INT; r->int_size = INT_SIGNED; r->number = (double)iv; r->integer = iv;
         goto done;
     }
     uint_rc = go_parse_uint(plain, pn, 0, &uv, &approx);
@@ -367,7 +368,7 @@ static void resolve_scalar(scalar_tag tag, const char *s, size_t n, resolved_sca
     }
     if (pn >= 2 && plain[0] == '0' && plain[1] == 'b') {
         if (go_parse_int(plain + 2, pn - 2, 2, &iv) == PARSE_OK) {
-            r->tag = TAG_INT; r->int_size = INT_SIGNED; r->number = (double)iv;
+            r->tag = TAG_INT; r->int_size = INT_SIGNED; r->number = (double)iv; r->integer = iv;
             goto done;
         }
         if (go_parse_uint(plain + 2, pn - 2, 2, &uv, NULL) == PARSE_OK) {
@@ -377,7 +378,7 @@ static void resolve_scalar(scalar_tag tag, const char *s, size_t n, resolved_sca
     } else if (pn >= 3 && plain[0] == '-' && plain[1] == '0' && plain[2] == 'b') {
         plain[2] = '-';       /* ParseInt("-" + plain[3:], 2, 64) */
         if (go_parse_int(plain + 2, pn - 2, 2, &iv) == PARSE_OK) {
-            r->tag = TAG_INT; r->int_size = INT_SIGNED; r->number = (double)iv;
+            r->tag = TAG_INT; r->int_size = INT_SIGNED; r->number = (double)iv; r->integer = iv;
             goto done;
         }
     }
@@ -468,6 +469,7 @@ typedef struct frame {
     member_index index;
     size_t members;
     char *anchor;            /* malloc'd; registered when the node completes */
+    unsigned long anchor_generation;   /* which definition of that name is ours */
     size_t nodes_at_start;
     int height;              /* container levels below this node */
 } frame;
@@ -478,6 +480,7 @@ typedef struct anchor_entry {
     char *key_text;          /* scalars: the text as a mapping key (NULL if none) */
     size_t nodes;
     int height;
+    unsigned long generation;   /* bumped at each (re)definition of the name */
 } anchor_entry;
 
 typedef struct yaml_builder {
@@ -488,6 +491,7 @@ typedef struct yaml_builder {
     cJSON *graveyard;        /* replaced values anchors may still point into */
     anchor_entry *anchors;   /* open-addressed by name */
     size_t anchor_cap, anchor_count;
+    unsigned long anchor_generations;
     size_t nodes;
     int saw_alias;
     char *err;
@@ -584,6 +588,7 @@ static anchor_entry *define_anchor(yaml_builder *b, const char *name)
     e->node = NULL;
     e->nodes = 0;
     e->height = 0;
+    e->generation = ++b->anchor_generations;
     return e;
 }
 
@@ -688,7 +693,7 @@ static char *key_from_resolved(yaml_builder *b, const resolved_scalar *r, const 
                       r->int_size == INT_UNSIGNED ? "uint64" : "*big.Int", (int)(n > 64 ? 64 : n), text);
             return NULL;
         }
-        snprintf(buf, sizeof buf, "%lld", (long long)r->number);
+        snprintf(buf, sizeof buf, "%lld", r->integer);
         return copy_key(buf, strlen(buf));
     case TAG_FLOAT:
         json_format_float_g(buf, sizeof buf, r->number, 32);
@@ -877,10 +882,22 @@ static void note_duplicate_key(yaml_builder *b, frame *f)
     kapi_buf_free(&q);
 }
 
+/* A deep copy of node without the member name cJSON_Duplicate carries
+ * over; NULL without memory. */
+static cJSON *copy_without_name(const cJSON *node)
+{
+    cJSON *copy = cJSON_Duplicate(node, 1);
+    if (copy && copy->string) {
+        if (!(copy->type & cJSON_StringIsConst)) cJSON_free(copy->string);
+        copy->string = NULL;
+    }
+    return copy;
+}
+
 static int merge_mapping_into(yaml_builder *b, frame *f, const cJSON *from)
 {
     for (const cJSON *c = from->child; c; c = c->next) {
-        cJSON *copy = cJSON_Duplicate(c, 1);
+        cJSON *copy = copy_without_name(c);
         char *key = copy ? copy_key(c->string, strlen(c->string)) : NULL;
         if (!copy || !key) { cJSON_Delete(copy); fail_out_of_memory(b); return -1; }
         if (set_member(b, f, key, copy)) { fail_out_of_memory(b); return -1; }
@@ -1066,7 +1083,7 @@ static int on_alias(yaml_builder *b, const yaml_event_t *ev)
         fail_with(b, "yaml: exceeded max depth of %d", YAML_MAX_DEPTH);
         return -1;
     }
-    cJSON *copy = cJSON_Duplicate(e->node, 1);
+    cJSON *copy = copy_without_name(e->node);
     if (!copy) { fail_out_of_memory(b); return -1; }
     return attach_value(b, copy, e->height);
 }
@@ -1100,9 +1117,11 @@ static int on_collection_start(yaml_builder *b, const yaml_event_t *ev, int is_m
                                                    : ev->data.sequence_start.anchor);
     b->depth++;
     if (anchor) {
-        f->anchor = strdup(anchor);
         /* defined now, complete later: an alias inside refers to itself */
-        if (!f->anchor || !define_anchor(b, anchor)) { fail_out_of_memory(b); return -1; }
+        anchor_entry *e = define_anchor(b, anchor);
+        f->anchor = strdup(anchor);
+        if (!f->anchor || !e) { fail_out_of_memory(b); return -1; }
+        f->anchor_generation = e->generation;
     }
     return 0;
 }
@@ -1114,6 +1133,7 @@ static int on_collection_end(yaml_builder *b)
     int height = f->height + 1;
     size_t nodes = b->nodes - f->nodes_at_start;
     char *anchor = f->anchor;
+    unsigned long generation = f->anchor_generation;
     f->node = NULL;
     f->anchor = NULL;
     free(f->index.slots);
@@ -1121,7 +1141,8 @@ static int on_collection_end(yaml_builder *b)
     b->depth--;
     if (anchor) {
         anchor_entry *e = find_anchor(b, anchor);
-        if (e) {
+        /* unless a node inside redefined the name, as go-yaml's map would */
+        if (e && e->generation == generation) {
             e->node = node;            /* a reference: the graveyard keeps replaced nodes alive */
             e->nodes = nodes;
             e->height = height;
@@ -1409,7 +1430,7 @@ static int emit_node(yaml_emitter_t *em, const cJSON *v, int depth)
         if (n && !members) return -1;
         n = 0;
         for (const cJSON *c = v->child; c; c = c->next) members[n++] = c;
-        qsort(members, n, sizeof *members, compare_members);
+        if (n > 1) qsort(members, n, sizeof *members, compare_members);
         int rc = 0;
         if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) ||
             !yaml_emitter_emit(em, &ev))

@@ -38,7 +38,9 @@ cJSON *yaml_parse_noting_duplicate(const char *text, size_t len, char *err, size
                                    char *dup, size_t duplen);
 
 /* Appends v to out as sigs.k8s.io/yaml's JSONToYAML prints it (ends with a
- * newline). Returns 0, or -1 when memory runs out or v is not a valid tree. */
+ * newline). Returns 0, or -1 when memory runs out or v is not a valid tree;
+ * out may then hold a partial text the caller discards. Strings that are not
+ * valid UTF-8 are written as !!binary, as go-yaml does. */
 int yaml_write(kapi_buf *out, const cJSON *v);
 
 #endif

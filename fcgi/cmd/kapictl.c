@@ -223,6 +223,17 @@ static int init_database(const char *state)
     if (join_path(db_path, sizeof db_path, state, "kapi.db") != 0)
         return 1;
     int existed = file_exists(db_path);
+    if (!existed) {
+        /* Created 0600 before SQLite opens it (its -wal and -shm files
+         * inherit the mode): the database holds Secrets. */
+        int fd = open(db_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST) {
+            fprintf(stderr, "kapictl init: cannot create %s: %s\n", db_path, strerror(errno));
+            return 1;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
     const char *err = NULL;
     store *s = store_open(db_path, STORE_SYNC_FULL, &err);
     if (!s) {
@@ -283,16 +294,24 @@ static int cmd_init(const char **state, int argc, char **argv)
     }
     size_t n_sans = split_list(sans_copy, sans, max_sans);
 
+    /* One init at a time per state directory, database part included, so
+     * each reports exactly what it created. */
+    char err[1024];
+    int lock_fd = pki_lock_state_dir(*state, err, sizeof err);
+    int rc = 0;
+    if (lock_fd < 0) {
+        fprintf(stderr, "kapictl init: %s\n", err);
+        rc = 1;
+    }
     pki_init_options o = {
         .state_dir = *state,
         .port = port,
         .extra_sans = (const char *const *)sans,
         .n_extra_sans = n_sans,
         .report = stdout,
+        .state_dir_locked = 1,
     };
-    char err[1024];
-    int rc = 0;
-    if (pki_init(&o, err, sizeof err) != 0) {
+    if (rc == 0 && pki_init(&o, err, sizeof err) != 0) {
         fprintf(stderr, "kapictl init: %s\n", err);
         rc = 1;
     }
@@ -301,6 +320,7 @@ static int cmd_init(const char **state, int argc, char **argv)
     fflush(stdout);
     if (rc == 0)
         rc = init_database(*state);
+    pki_unlock_state_dir(lock_fd);
     return rc;
 }
 

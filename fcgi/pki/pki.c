@@ -1241,6 +1241,29 @@ static int update_user_kubeconfig_ports(const char *state_dir, int port, FILE *r
     return rc;
 }
 
+int pki_lock_state_dir(const char *state_dir, char *err, size_t errlen)
+{
+    if (make_directories(state_dir, 0755, err, errlen) != 0)
+        return -1;
+    int fd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(err, errlen, "cannot open %s: %s", state_dir, strerror(errno));
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno == EINTR)
+            continue;
+        fail(err, errlen, "cannot lock %s: %s", state_dir, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void pki_unlock_state_dir(int lock_fd)
+{
+    if (lock_fd >= 0)
+        close(lock_fd);   /* releases the flock */
+}
+
 int pki_init(const pki_init_options *o, char *err, size_t errlen)
 {
     if (!o || !o->state_dir || !*o->state_dir)
@@ -1253,24 +1276,17 @@ int pki_init(const pki_init_options *o, char *err, size_t errlen)
 
     const char *dir = o->state_dir;
     char pki_dir[PATH_MAX];
-    if (path_join(pki_dir, sizeof pki_dir, err, errlen, "%s/pki", dir) != 0 ||
-        make_directories(dir, 0755, err, errlen) != 0 ||
-        make_directories(pki_dir, 0755, err, errlen) != 0)
+    if (path_join(pki_dir, sizeof pki_dir, err, errlen, "%s/pki", dir) != 0)
         return -1;
-
-    /* One init at a time per state directory (released by close). */
-    int lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (lock_fd < 0)
-        return fail(err, errlen, "cannot open %s: %s", dir, strerror(errno));
-    if (flock(lock_fd, LOCK_EX) != 0) {
-        close(lock_fd);
-        return fail(err, errlen, "cannot lock %s: %s", dir, strerror(errno));
-    }
+    int lock_fd = -1;
+    if (!o->state_dir_locked && (lock_fd = pki_lock_state_dir(dir, err, errlen)) < 0)
+        return -1;
 
     static const char *const masters[] = {"system:masters"};
     int ca_new = 0, admin_new = 0, cm_new = 0;
     int rc = -1;
-    if (pki_ensure_ca(dir, o->report, &ca_new, err, errlen) == 0 &&
+    if (make_directories(pki_dir, 0755, err, errlen) == 0 &&
+        pki_ensure_ca(dir, o->report, &ca_new, err, errlen) == 0 &&
         pki_ensure_server_cert(dir, o->extra_sans, o->n_extra_sans, o->report, NULL, err, errlen) == 0 &&
         pki_ensure_client_cert(dir, "admin", "kubernetes-admin", masters, 1,
                                o->report, &admin_new, err, errlen) == 0 &&
@@ -1283,7 +1299,7 @@ int pki_init(const pki_init_options *o, char *err, size_t errlen)
                           "controller-manager", o->port, ca_new || cm_new, o->report, err, errlen) == 0 &&
         update_user_kubeconfig_ports(dir, o->port, o->report, err, errlen) == 0)
         rc = 0;
-    close(lock_fd);
+    pki_unlock_state_dir(lock_fd);
     return rc;
 }
 

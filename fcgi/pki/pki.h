@@ -39,15 +39,22 @@ typedef struct pki_init_options {
     const char *const *extra_sans;   /* DNS names or IP addresses; may be NULL */
     size_t n_extra_sans;
     FILE *report;                    /* one line per file created or changed; may be NULL */
+    int state_dir_locked;            /* the caller holds pki_lock_state_dir() */
 } pki_init_options;
+
+/* Creates state_dir if needed and takes an exclusive lock on it, waiting for
+ * another holder (another kapictl init) to finish. Returns the descriptor to
+ * give pki_unlock_state_dir, or -1 with a message. */
+int pki_lock_state_dir(const char *state_dir, char *err, size_t errlen);
+void pki_unlock_state_dir(int lock_fd);
 
 /* Creates whatever of the list above is missing and keeps what exists (it is
  * run at every start). Also: reissues apiserver.crt with its existing key when
  * a wanted SAN is missing from it (keeping the names it had); rewrites the
  * server line of existing kubeconfigs (admin.conf, controller-manager.conf,
  * users/ *.conf) when their port differs from o->port; refuses a leaf
- * certificate that the CA did not sign. Holds an exclusive lock on the state
- * directory while it works, so concurrent runs do not race. */
+ * certificate that the CA did not sign. Holds pki_lock_state_dir() while it
+ * works (unless the caller does), so concurrent runs do not race. */
 int pki_init(const pki_init_options *o, char *err, size_t errlen);
 
 /* The steps pki_init is made of. *created (may be NULL) is set to 1 when the

@@ -55,10 +55,12 @@ static long long now_ms(void)
 
 /* ---------------------------------------------------------------- sockets */
 
-/* Creates, binds and listens on the unix socket at path. A stale socket file
- * (nobody accepting) is replaced; a live one or a non-socket file is an
+/* Creates, binds and listens on the unix socket at path. A stale socket
+ * file (nobody accepting) is replaced; a live one or a non-socket file is an
  * error. *ino gets the socket file's inode so that only our own file is
- * removed at exit. Returns the fd or -1. */
+ * removed at exit. Returns the fd or -1. (Not FCGX_OpenSocket: it reads any
+ * path with a ':' as host:port, exit()s the process when bind fails, and
+ * would silently replace a live server's socket.) */
 static int make_listener(const char *path, gid_t gid, mode_t mode, ino_t *ino)
 {
     struct sockaddr_un sa;

@@ -1,0 +1,81 @@
+/* tables_internal.h: what the per-kind printers (tables_*.c) share: safe
+ * readers of stored objects (a missing or wrongly-typed field reads as
+ * absent), kube's time formatting (duration.HumanDuration,
+ * translateTimestampSince), label and selector formatting, and the column
+ * descriptions kube takes from its types' swagger docs. Private to
+ * registry/tables*.c and their unit tests. */
+#ifndef KAPI_TABLES_INTERNAL_H
+#define KAPI_TABLES_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <cjson/cJSON.h>
+#include "core/kapi.h"
+#include "registry/tables.h"
+
+/* ---- reading stored objects. path is dotted ("status.phase"); every step
+ * must be an object. Anything missing or of the wrong type is absent. */
+const cJSON *tj_get(const cJSON *obj, const char *path);
+/* The string at path, or NULL. */
+const char *tj_str(const cJSON *obj, const char *path);
+/* The string at path, or dflt when absent or empty. */
+const char *tj_str_or(const cJSON *obj, const char *path, const char *dflt);
+/* The integer at path, or dflt when absent or not a number. */
+long long tj_int(const cJSON *obj, const char *path, long long dflt);
+/* 1 when path holds JSON true. */
+int tj_true(const cJSON *obj, const char *path);
+/* The array at path, or NULL. */
+const cJSON *tj_array(const cJSON *obj, const char *path);
+/* Number of members of the object at path (0 when absent). */
+int tj_object_size(const cJSON *obj, const char *path);
+/* Number of elements of the array at path (0 when absent). */
+int tj_array_size(const cJSON *obj, const char *path);
+
+/* ---- cells */
+void cell_string(cJSON *cells, const char *s);   /* NULL gives "" */
+void cell_integer(cJSON *cells, long long v);
+/* Takes ownership of a kapi_buf's text and appends it as a string cell. */
+void cell_buf(cJSON *cells, kapi_buf *b);
+
+/* ---- time. A parsed metav1.Time: seconds since the epoch plus nanoseconds;
+ * zero is Go's zero time (0001-01-01T00:00:00Z), which kube treats as unset. */
+typedef struct kube_time {
+    int64_t sec;
+    int32_t nsec;
+    int set;          /* 0: missing, unparseable or Go's zero time */
+} kube_time;
+/* Parses RFC 3339 ("2024-05-01T10:00:00Z", fractions and offsets allowed). */
+kube_time kube_time_parse(const char *s);
+kube_time kube_time_at(const cJSON *obj, const char *path);
+/* Go's t1.Before(t2) */
+int kube_time_before(kube_time a, kube_time b);
+/* duration.HumanDuration of a duration in nanoseconds. */
+void human_duration(int64_t d_ns, char *out, size_t n);
+/* translateTimestampSince: "<unknown>" when unset, else HumanDuration(now - t). */
+void timestamp_since(kube_time t, time_t now, char *out, size_t n);
+/* t.UTC().Format(time.RFC3339); Go's zero time when unset. */
+void timestamp_rfc3339(kube_time t, char *out, size_t n);
+
+/* ---- labels and selectors */
+/* labels.FormatLabels: "a=1,b=2" sorted by key, "<none>" when empty. */
+void format_labels(const cJSON *map, kapi_buf *out);
+/* LabelSelectorAsSelector(sel).String() into out; returns -1 (out untouched)
+ * when kube would return an error. A missing selector is "" (Nothing). */
+int format_label_selector_raw(const cJSON *selector, kapi_buf *out);
+/* metav1.FormatLabelSelector: "<error>" on error, "<none>" when empty. */
+void format_label_selector(const cJSON *selector, kapi_buf *out);
+/* layoutContainerCells: names and images of a container list, ","-joined. */
+void container_cells(const cJSON *containers, cJSON *cells);
+
+/* ---- column descriptions (kube's swagger docs, Kubernetes 1.32) */
+extern const char DOC_OBJECTMETA_NAME[];
+extern const char DOC_OBJECTMETA_CREATION_TIMESTAMP[];
+extern const char DOC_CONTAINERS[];
+extern const char DOC_IMAGES[];
+
+/* Pod rows carry conditions for finished pods (printPod's row.Conditions);
+ * NULL when the pod has none. Caller owns the result. */
+cJSON *pod_row_conditions(const cJSON *pod);
+
+#endif

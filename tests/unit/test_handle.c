@@ -1,0 +1,243 @@
+/* test_handle.c: the whole pipeline in-process (kapi_handle over a real
+ * store in a temporary directory): authentication outcomes, the REST verbs
+ * and their Status answers, dry run, and that failed writes store nothing. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "core/kapi.h"
+#include "registry/bootstrap.h"
+#include "store/store.h"
+
+static char dir[256];
+static kapi_ctx ctx;
+static const kapi_user admin = {.name = "kubernetes-admin",
+                                .groups = {"system:masters", "system:authenticated"},
+                                .n_groups = 2};
+
+typedef struct result {
+    int status;
+    cJSON *body;
+    char text[8192];
+} result;
+
+static result call(const char *method, const char *path, const char *query, const char *ctype,
+                   const char *body, const kapi_user *user)
+{
+    kapi_request req = {0};
+    kapi_response resp;
+    result r = {0};
+    req.pool = kapi_pool_new();
+    req.method = method;
+    req.path = path;
+    req.query = query ? query : "";
+    req.content_type = ctype;
+    req.accept = "application/json";
+    req.body = body;
+    req.body_len = body ? strlen(body) : 0;
+    req.internal_user = user;
+    kapi_response_init(&resp);
+    kapi_handle(&ctx, &req, &resp);
+    r.status = resp.status;
+    snprintf(r.text, sizeof r.text, "%.*s", (int)resp.body.len, resp.body.data ? resp.body.data : "");
+    r.body = cJSON_Parse(r.text);
+    kapi_response_free(&resp);
+    kapi_pool_free(req.pool);
+    return r;
+}
+
+static const char *str(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
+    if (b) v = cJSON_GetObjectItemCaseSensitive(v, b);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/kapi-test-handle-XXXXXX");
+    if (!mkdtemp(dir)) return -1;
+    char path[300];
+    snprintf(path, sizeof path, "%s/kapi.db", dir);
+    const char *err;
+    ctx.store = store_open(path, STORE_SYNC_NORMAL, &err);
+    ctx.state_dir = dir;
+    if (!ctx.store) return -1;
+    return bootstrap_ensure(&ctx);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    store_close(ctx.store);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+#define CM(name) "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" name "\"},\"data\":{\"a\":\"1\"}}"
+
+static void test_anonymous_and_failed_certificates(void **state)
+{
+    (void)state;
+    kapi_request req = {0};
+    kapi_response resp;
+    req.pool = kapi_pool_new();
+    req.method = "GET";
+    req.path = "/";
+    req.query = "";
+    req.user_agent = "curl/7.88.1";
+    kapi_response_init(&resp);
+    kapi_handle(&ctx, &req, &resp);
+    assert_int_equal(resp.status, 403);
+    assert_string_equal(resp.body.data,
+        "{\n  \"kind\": \"Status\",\n  \"apiVersion\": \"v1\",\n  \"metadata\": {},\n"
+        "  \"status\": \"Failure\",\n"
+        "  \"message\": \"forbidden: User \\\"system:anonymous\\\" cannot get path \\\"/\\\"\",\n"
+        "  \"reason\": \"Forbidden\",\n  \"details\": {},\n  \"code\": 403\n}\n");
+    kapi_response_free(&resp);
+    req.client_verify = "FAILED:unsuitable certificate purpose";
+    req.client_dn = "CN=kube-apiserver";
+    kapi_response_init(&resp);
+    kapi_handle(&ctx, &req, &resp);
+    assert_int_equal(resp.status, 401);
+    assert_string_equal(resp.body.data,
+        "{\n  \"kind\": \"Status\",\n  \"apiVersion\": \"v1\",\n  \"metadata\": {},\n"
+        "  \"status\": \"Failure\",\n  \"message\": \"Unauthorized\",\n"
+        "  \"reason\": \"Unauthorized\",\n  \"code\": 401\n}\n");
+    kapi_response_free(&resp);
+    kapi_pool_free(req.pool);
+}
+
+static void test_configmap_lifecycle(void **state)
+{
+    (void)state;
+    result r = call("POST", "/api/v1/namespaces/default/configmaps", NULL, "application/json", CM("one"), &admin);
+    assert_int_equal(r.status, 201);
+    assert_string_equal(str(r.body, "metadata", "namespace"), "default");
+    assert_int_equal(strlen(str(r.body, "metadata", "uid")), 36);
+    char rv[32];
+    snprintf(rv, sizeof rv, "%s", str(r.body, "metadata", "resourceVersion"));
+    assert_true(atoi(rv) > 0);
+    cJSON_Delete(r.body);
+
+    r = call("POST", "/api/v1/namespaces/default/configmaps", NULL, "application/json", CM("one"), &admin);
+    assert_int_equal(r.status, 409);
+    assert_string_equal(str(r.body, "reason", NULL), "AlreadyExists");
+    assert_string_equal(str(r.body, "message", NULL), "configmaps \"one\" already exists");
+    cJSON_Delete(r.body);
+
+    r = call("GET", "/api/v1/namespaces/default/configmaps/one", NULL, NULL, NULL, &admin);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(str(r.body, "kind", NULL), "ConfigMap");
+    cJSON_Delete(r.body);
+
+    char body[400];
+    snprintf(body, sizeof body, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"one\",\"resourceVersion\":\"%s\"},\"data\":{\"a\":\"2\"}}", rv);
+    r = call("PUT", "/api/v1/namespaces/default/configmaps/one", NULL, "application/json", body, &admin);
+    assert_int_equal(r.status, 200);
+    assert_true(atoi(str(r.body, "metadata", "resourceVersion")) > atoi(rv));
+    cJSON_Delete(r.body);
+    r = call("PUT", "/api/v1/namespaces/default/configmaps/one", NULL, "application/json", body, &admin);
+    assert_int_equal(r.status, 409);
+    assert_string_equal(str(r.body, "message", NULL),
+        "Operation cannot be fulfilled on configmaps \"one\": the object has been modified; please apply your changes to the latest version and try again");
+    cJSON_Delete(r.body);
+
+    r = call("PATCH", "/api/v1/namespaces/default/configmaps/one", NULL, "application/merge-patch+json",
+             "{\"metadata\":{\"labels\":{\"x\":\"y\"}},\"data\":{\"a\":null,\"b\":\"3\"}}", &admin);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(str(r.body, "data", "b"), "3");
+    assert_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.body, "data"), "a"));
+    cJSON_Delete(r.body);
+
+    r = call("DELETE", "/api/v1/namespaces/default/configmaps/one", NULL, NULL, NULL, &admin);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(str(r.body, "status", NULL), "Success");
+    cJSON_Delete(r.body);
+    r = call("GET", "/api/v1/namespaces/default/configmaps/one", NULL, NULL, NULL, &admin);
+    assert_int_equal(r.status, 404);
+    assert_string_equal(str(r.body, "message", NULL), "configmaps \"one\" not found");
+    cJSON_Delete(r.body);
+}
+
+static void test_bad_input_stores_nothing(void **state)
+{
+    (void)state;
+    const char *bodies[] = {
+        "{\"apiVersion\":\"v1\",\"kind\":", "[]", "{\"kind\":\"Secret\",\"metadata\":{\"name\":\"bad1\"}}",
+        "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"Bad_Name\"}}", "{\"kind\":\"ConfigMap\",\"metadata\":\"x\"}",
+        "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"bad2\"},\"data\":{\"k\":[1]}}", "\xff\xfe", "",
+        NULL};
+    int expected[] = {400, 400, 400, 422, 400, 400, 400, 400};
+    for (int i = 0; bodies[i]; i++) {
+        result r = call("POST", "/api/v1/namespaces/default/configmaps", NULL, "application/json", bodies[i], &admin);
+        assert_int_equal(r.status, expected[i]);
+        assert_string_equal(str(r.body, "kind", NULL), "Status");
+        assert_string_equal(str(r.body, "status", NULL), "Failure");
+        cJSON_Delete(r.body);
+    }
+    long n = -1;
+    assert_int_equal(store_count(ctx.store, "/registry/configmaps/", &n), STORE_OK);
+    assert_int_equal(n, 0);
+    result r = call("POST", "/api/v1/namespaces/default/configmaps", NULL, "text/plain", "x", &admin);
+    assert_int_equal(r.status, 415);
+    cJSON_Delete(r.body);
+}
+
+static void test_dry_run_and_namespaces(void **state)
+{
+    (void)state;
+    result r = call("POST", "/api/v1/namespaces/default/configmaps", "dryRun=All", "application/json", CM("dry"), &admin);
+    assert_int_equal(r.status, 201);
+    cJSON_Delete(r.body);
+    r = call("GET", "/api/v1/namespaces/default/configmaps/dry", NULL, NULL, NULL, &admin);
+    assert_int_equal(r.status, 404);
+    cJSON_Delete(r.body);
+    r = call("POST", "/api/v1/namespaces/nope/configmaps", NULL, "application/json", CM("x"), &admin);
+    assert_int_equal(r.status, 404);
+    assert_string_equal(str(r.body, "message", NULL), "namespaces \"nope\" not found");
+    cJSON_Delete(r.body);
+    r = call("GET", "/api/v1/namespaces/kube-system", NULL, NULL, NULL, &admin);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(str(r.body, "status", "phase"), "Active");
+    cJSON_Delete(r.body);
+    r = call("GET", "/api/v1/namespaces", NULL, NULL, NULL, &admin);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.body, "items")), 4);
+    cJSON_Delete(r.body);
+}
+
+static void test_forbidden_for_other_users(void **state)
+{
+    (void)state;
+    kapi_user alice = {.name = "alice", .groups = {"system:authenticated"}, .n_groups = 1};
+    result r = call("GET", "/api/v1/namespaces/default/pods", NULL, NULL, NULL, &alice);
+    assert_int_equal(r.status, 403);
+    assert_string_equal(str(r.body, "message", NULL),
+        "pods is forbidden: User \"alice\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\"");
+    cJSON_Delete(r.body);
+    r = call("GET", "/version", NULL, NULL, NULL, &alice);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(str(r.body, "major", NULL), "1");
+    assert_string_equal(str(r.body, "minor", NULL), "32");
+    cJSON_Delete(r.body);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_anonymous_and_failed_certificates),
+        cmocka_unit_test(test_configmap_lifecycle),
+        cmocka_unit_test(test_bad_input_stores_nothing),
+        cmocka_unit_test(test_dry_run_and_namespaces),
+        cmocka_unit_test(test_forbidden_for_other_users),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
