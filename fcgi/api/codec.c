@@ -161,10 +161,14 @@ cJSON *decode_body(const kapi_request *req, const char *expected_kind, cJSON **s
     }
     if (!obj) {
         summarize(req->body ? req->body : "", req->body_len, sum, sizeof sum);
-        snprintf(msg, sizeof msg,
-                 "the object provided is unrecognized (must be of type %s): couldn't get "
-                 "version/kind; json parse error: %s (%s)",
-                 expected_kind, err, sum);
+        if (!strcmp(mt, "application/yaml"))
+            snprintf(msg, sizeof msg, "the object provided is unrecognized (must be of type %s): %s (%s)",
+                     expected_kind, err, sum);
+        else
+            snprintf(msg, sizeof msg,
+                     "the object provided is unrecognized (must be of type %s): couldn't get "
+                     "version/kind; json parse error: %s (%s)",
+                     expected_kind, err, sum);
         *status = bad_request(msg);
         return NULL;
     }

@@ -64,9 +64,8 @@ long long tj_int(const cJSON *obj, const char *path, long long dflt)
     const cJSON *v = tj_get(obj, path);
     if (!cJSON_IsNumber(v)) return dflt;
     double d = v->valuedouble;
-    if (d != d) return dflt;
-    if (d >= 9.2e18) return 9200000000000000000LL;
-    if (d <= -9.2e18) return -9200000000000000000LL;
+    /* kube's counters and ports are int32: Go rejects anything else */
+    if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != (double)(long long)d) return dflt;
     return (long long)d;
 }
 

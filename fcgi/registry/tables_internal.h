@@ -21,7 +21,8 @@ const cJSON *tj_get(const cJSON *obj, const char *path);
 const char *tj_str(const cJSON *obj, const char *path);
 /* The string at path, or dflt when absent or empty. */
 const char *tj_str_or(const cJSON *obj, const char *path, const char *dflt);
-/* The integer at path, or dflt when absent or not a number. */
+/* The int32 at path (kube's counters and ports are int32), or dflt when
+ * absent, not an integer or out of range. */
 long long tj_int(const cJSON *obj, const char *path, long long dflt);
 /* 1 when path holds JSON true. */
 int tj_true(const cJSON *obj, const char *path);
