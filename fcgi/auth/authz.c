@@ -84,20 +84,14 @@ cJSON *forbidden_status(const kapi_user *user, const request_info *info, const c
         snprintf(full, sizeof full, "forbidden: %s", msg);
         return status_new_details(KAPI_FORBIDDEN, full, NULL, NULL, NULL);
     }
-    /* qualified resource: "pods", "deployments.apps", with "/subresource" */
+    /* the qualified resource without the subresource: "pods", "deployments.apps" */
     char qres[300];
-    if (info->group[0])
-        snprintf(qres, sizeof qres, "%s%s%s.%s", info->resource, info->subresource[0] ? "/" : "",
-                 info->subresource, info->group);
-    else
-        snprintf(qres, sizeof qres, "%s%s%s", info->resource, info->subresource[0] ? "/" : "",
-                 info->subresource);
+    if (info->group[0]) snprintf(qres, sizeof qres, "%s.%s", info->resource, info->group);
+    else snprintf(qres, sizeof qres, "%s", info->resource);
     if (info->name[0])
         snprintf(full, sizeof full, "%s \"%s\" is forbidden: %s", qres, info->name, msg);
     else
         snprintf(full, sizeof full, "%s is forbidden: %s", qres, msg);
-    char kind[300];
-    snprintf(kind, sizeof kind, "%s%s%s", info->resource, info->subresource[0] ? "/" : "",
-             info->subresource);
+    const char *kind = info->resource;
     return status_new_details(KAPI_FORBIDDEN, full, info->name, info->group, kind);
 }
