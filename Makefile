@@ -7,7 +7,7 @@
 CC      ?= cc
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ifcgi -pthread
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ifcgi -pthread
 LDLIBS  += -lfcgi -lsqlite3 -lcjson -lyaml -lssl -lcrypto -pthread
 
 KAPI_PORT      ?= 6443

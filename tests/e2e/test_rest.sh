@@ -6,10 +6,13 @@
 . "$(dirname "$0")/lib.sh"
 kapi_start
 
-K="$KUBECTL --kubeconfig $KUBECONFIG"
-K31="$KUBECTL31 --kubeconfig $KUBECONFIG"
+KUBECTL31=/usr/lib/google-cloud-sdk/bin/kubectl.1.31   # JSON bodies for the create generators
+K="$KUBECTL --kubeconfig $KUBECONFIG --cache-dir $KAPI_STATE/kube-cache"
+K31="$KUBECTL31 --kubeconfig $KUBECONFIG --cache-dir $KAPI_STATE/kube-cache31"
 API=https://127.0.0.1:$KAPI_PORT
 tmp=$(mktemp -d)
+# curl as kubernetes-admin, arguments as curl takes them
+acurl() { curl -sk --cert "$KAPI_STATE/pki/admin.crt" --key "$KAPI_STATE/pki/admin.key" "$@"; }
 
 # --- configmaps with kubectl
 out=$($K31 create configmap cfg --from-literal=a=1 --from-literal=b=2 2>&1)
@@ -17,7 +20,7 @@ expect_eq "kubectl create configmap" "$out" "configmap/cfg created"
 out=$($K get cm cfg -o jsonpath='{.data.a}' 2>&1)
 expect_eq "kubectl get cm -o jsonpath" "$out" "1"
 out=$($K get cm 2>&1)
-expect_contains "kubectl get cm prints NAME DATA AGE" "$out" "NAME               DATA   AGE"
+expect_eq "kubectl get cm prints NAME DATA AGE" "$(echo "$out" | head -1)" "NAME   DATA   AGE"
 expect_contains "kubectl get cm prints the row" "$(echo "$out" | grep '^cfg ')" "cfg"
 expect_eq "cfg has DATA 2" "$(echo "$out" | awk '$1=="cfg"{print $2}')" "2"
 cat >"$tmp/cm.yaml" <<'YAML'
@@ -37,9 +40,9 @@ expect_eq "label stored" "$($K get cm cfg -o jsonpath='{.metadata.labels.tier}')
 # --- optimistic concurrency: a stale resourceVersion gets 409
 rv=$($K get cm cfg -o jsonpath='{.metadata.resourceVersion}')
 body="{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cfg\",\"resourceVersion\":\"$rv\"},\"data\":{\"a\":\"2\"}}"
-code=$(curl_admin -o "$tmp/out" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data "$body" "$API/api/v1/namespaces/default/configmaps/cfg")
+code=$(acurl -o "$tmp/out" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data "$body" "$API/api/v1/namespaces/default/configmaps/cfg")
 expect_eq "PUT with the current resourceVersion" "$code" "200"
-code=$(curl_admin -o "$tmp/out" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data "$body" "$API/api/v1/namespaces/default/configmaps/cfg")
+code=$(acurl -o "$tmp/out" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data "$body" "$API/api/v1/namespaces/default/configmaps/cfg")
 expect_eq "PUT with a stale resourceVersion is 409" "$code" "409"
 expect_contains "409 message" "$(cat "$tmp/out")" '"message": "Operation cannot be fulfilled on configmaps \"cfg\": the object has been modified; please apply your changes to the latest version and try again"'
 expect_contains "409 reason" "$(cat "$tmp/out")" '"reason": "Conflict"'
@@ -57,7 +60,7 @@ expect_eq "secret data is base64" "$($K get secret s -o jsonpath='{.data.passwor
 out=$($K get secrets 2>&1)
 expect_contains "kubectl get secrets prints NAME TYPE DATA AGE" "$out" "NAME   TYPE     DATA   AGE"
 expect_eq "secret row" "$(echo "$out" | awk '$1=="s"{print $2, $3}')" "Opaque 1"
-code=$(curl_admin -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/json' --data '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"bad64"},"data":{"k":"not base64!"}}' "$API/api/v1/namespaces/default/secrets")
+code=$(acurl -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/json' --data '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"bad64"},"data":{"k":"not base64!"}}' "$API/api/v1/namespaces/default/secrets")
 expect_eq "secret with invalid base64 is 400" "$code" "400"
 expect_contains "invalid base64 message" "$(cat "$tmp/out")" 'illegal base64 data at input byte'
 out=$($K delete secret s 2>&1)
@@ -65,16 +68,16 @@ expect_eq "kubectl delete secret" "$out" 'secret "s" deleted'
 
 # --- YAML in and out
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  key: value\n' >"$tmp/y.yaml"
-code=$(curl_admin -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/yaml' --data-binary @"$tmp/y.yaml" "$API/api/v1/namespaces/default/configmaps")
+code=$(acurl -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/yaml' --data-binary @"$tmp/y.yaml" "$API/api/v1/namespaces/default/configmaps")
 expect_eq "POST application/yaml" "$code" "201"
-out=$(curl_admin -H 'Accept: application/yaml' "$API/api/v1/namespaces/default/configmaps/from-yaml")
+out=$(acurl -H 'Accept: application/yaml' "$API/api/v1/namespaces/default/configmaps/from-yaml")
 expect_contains "GET Accept: application/yaml" "$out" "kind: ConfigMap"
 expect_contains "YAML body data" "$out" "  key: value"
-code=$(curl_admin -o "$tmp/out" -w '%{http_code}' -H 'Accept: application/vnd.kubernetes.protobuf' "$API/api/v1/namespaces/default/configmaps/from-yaml")
+code=$(acurl -o "$tmp/out" -w '%{http_code}' -H 'Accept: application/vnd.kubernetes.protobuf' "$API/api/v1/namespaces/default/configmaps/from-yaml")
 expect_eq "unsupported Accept is 406" "$code" "406"
 
 # --- bad input: a clear Status, nothing stored
-post_cm() { curl_admin -o "$tmp/out" -w '%{http_code}' -H "Content-Type: ${2:-application/json}" --data-binary "$1" "$API/api/v1/namespaces/default/configmaps"; }
+post_cm() { acurl -o "$tmp/out" -w '%{http_code}' -H "Content-Type: ${2:-application/json}" --data-binary "$1" "$API/api/v1/namespaces/default/configmaps"; }
 expect_eq "malformed JSON is 400" "$(post_cm '{"apiVersion":"v1","kind":')" "400"
 expect_contains "malformed JSON message" "$(cat "$tmp/out")" '"reason": "BadRequest"'
 expect_eq "malformed YAML is 400" "$(post_cm $'a: b\n c: : d\n- x' application/yaml)" "400"
@@ -91,24 +94,24 @@ expect_eq "unknown Content-Type is 415" "$(post_cm 'x=1' text/plain)" "415"
 expect_contains "415 message" "$(cat "$tmp/out")" 'the body of the request was in an unknown format'
 expect_eq "wrong data type is 400" "$(post_cm '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x3"},"data":{"a":1}}')" "400"
 body='{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"other"},"data":{}}'
-code=$(curl_admin -o "$tmp/out" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data "$body" "$API/api/v1/namespaces/default/configmaps/cfg")
+code=$(acurl -o "$tmp/out" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data "$body" "$API/api/v1/namespaces/default/configmaps/cfg")
 expect_eq "name in body differs from URL: 400" "$code" "400"
 expect_contains "name mismatch message" "$(cat "$tmp/out")" 'the name of the object (other) does not match the name on the URL (cfg)'
 keys=$("$BUILD/kapictl" --state "$KAPI_STATE" get --prefix /registry/configmaps/default/ --keys-only | grep -v '^$')
 expect_eq "nothing partial stored" "$keys" $'/registry/configmaps/default/cfg\n/registry/configmaps/default/from-yaml'
-curl_admin -o /dev/null "$API/healthz" && ok "worker still up after bad input" || not_ok "worker still up after bad input"
+acurl -o /dev/null "$API/healthz" && ok "worker still up after bad input" || not_ok "worker still up after bad input"
 
 # --- namespaces, generateName, unknown paths, methods
-code=$(curl_admin -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/json' --data '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}' "$API/api/v1/namespaces/nope/configmaps")
+code=$(acurl -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/json' --data '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}' "$API/api/v1/namespaces/nope/configmaps")
 expect_eq "create in a missing namespace is 404" "$code" "404"
 expect_contains "missing namespace message" "$(cat "$tmp/out")" '"message": "namespaces \"nope\" not found"'
-code=$(curl_admin -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/json' --data '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"generateName":"gen-"}}' "$API/api/v1/namespaces/default/configmaps")
+code=$(acurl -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/json' --data '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"generateName":"gen-"}}' "$API/api/v1/namespaces/default/configmaps")
 expect_eq "generateName create" "$code" "201"
 grep -Eq '"name": "gen-[bcdfghjklmnpqrstvwxz2456789]{5}"' "$tmp/out" && ok "generated name has 5 random characters" || not_ok "generated name has 5 random characters" "$(cat "$tmp/out")"
-code=$(curl_admin -o "$tmp/out" -w '%{http_code}' "$API/api/v1/namespaces/default/widgets")
+code=$(acurl -o "$tmp/out" -w '%{http_code}' "$API/api/v1/namespaces/default/widgets")
 expect_eq "unknown resource is 404" "$code" "404"
 expect_contains "unknown resource message" "$(cat "$tmp/out")" 'the server could not find the requested resource'
-code=$(curl_admin -o "$tmp/out" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data '{}' "$API/api/v1/namespaces/default/configmaps/cfg")
+code=$(acurl -o "$tmp/out" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data '{}' "$API/api/v1/namespaces/default/configmaps/cfg")
 expect_eq "POST to a named resource is 405" "$code" "405"
 $K create namespace scratch >/dev/null 2>&1 || $K31 create namespace scratch >/dev/null 2>&1
 out=$($K get ns scratch 2>&1)
@@ -139,12 +142,12 @@ out=$("$BUILD/kapictl" --state "$KAPI_STATE" get --prefix "" --keys-only | grep 
 expect_eq "kapictl get --prefix '' --keys-only | grep" "$out" "/registry/deployments/default/test"
 
 # --- list pagination
-for i in $(seq 1 7); do curl_admin -o /dev/null -H 'Content-Type: application/json' --data "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"page-$i\"}}" "$API/api/v1/namespaces/default/configmaps"; done
+for i in $(seq 1 7); do acurl -o /dev/null -H 'Content-Type: application/json' --data "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"page-$i\"}}" "$API/api/v1/namespaces/default/configmaps"; done
 names=""; cont=""
 for page in 1 2 3 4 5; do
     url="$API/api/v1/namespaces/default/configmaps?limit=3"
     [ -n "$cont" ] && url="$url&continue=$cont"
-    curl_admin "$url" >"$tmp/page"
+    acurl "$url" >"$tmp/page"
     names="$names $(grep -o '"name": "page-[0-9]*"' "$tmp/page" | cut -d'"' -f4 | tr '\n' ' ')"
     cont=$(sed -n 's/.*"continue": "\([^"]*\)".*/\1/p' "$tmp/page")
     [ -z "$cont" ] && break

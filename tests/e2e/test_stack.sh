@@ -30,13 +30,13 @@ still_alive() {
 state_procs() {
     local d cmd
     for d in /proc/[0-9]*; do
-        cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
         [[ " $cmd " == *" $KAPI_STATE/"* || " $cmd " == *" $KAPI_STATE "* ]] && echo "${d#/proc/} $cmd"
     done
 }
 apiserver_workers() {
     local m
-    read -r m <"$KAPI_STATE/run/apiserver.pid" 2>/dev/null || return 0
+    read -r m 2>/dev/null <"$KAPI_STATE/run/apiserver.pid" || return 0
     cat "/proc/$m/task/$m/children" 2>/dev/null
 }
 all_ready() {   # N requests to /readyz, all 200
