@@ -11,7 +11,9 @@
  * SIGTERM/SIGINT stop the master, which stops the workers and removes the
  * socket. The socket is made mode 0666 (a benchmark helper: nginx's workers
  * may run as another user). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>

@@ -8,7 +8,9 @@
  * The database (and its -wal/-shm) is created fresh and removed at the end;
  * put it on the filesystem kapi's state is on. Prints one line:
  *   commits=N seconds=S rate=R p50_ms=X p99_ms=Y */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,9 @@
  * A file that cannot be loaded is reported on stderr and the context is
  * returned without the certificate (the server then sees an anonymous
  * client), so a mistake shows up as 401/403 answers, not as a crash. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # lib.sh: what every end-to-end test sources. Starts a private stack (its
 # own port and state directory, stopped and removed at exit), and gives the
 # TAP-like output tests/run counts: "ok - ..." / "not ok - ..." lines.
