@@ -35,6 +35,7 @@ typedef struct table_def {
 /* A kind's rules, in one place (kube-apiserver's strategy). Every callback
  * is optional. Messages added to *errs are field errors; see api/fielderr.h. */
 struct field_errors;
+struct rest_call;
 typedef enum name_rule {
     NAME_DNS1123_SUBDOMAIN = 0, /* most kinds */
     NAME_DNS1123_LABEL,         /* namespaces */
@@ -50,12 +51,19 @@ typedef struct kapi_strategy {
     /* Type errors a Go decoder would reject (400), e.g. invalid base64 in a
      * Secret's data: returns 0 or -1 with a message. */
     int (*check_types)(const cJSON *obj, char *err, size_t errlen);
-    /* Clear fields a create may not set (status), set defaults. */
+    /* kube's SetDefaults_* for the kind, applied to every decoded body
+     * (create, update, patch result) before admission. */
+    void (*set_defaults)(cJSON *obj);
+    /* Clear fields a create may not set (status); PrepareForCreate. */
     void (*prepare_for_create)(cJSON *obj);
     /* Keep fields an update may not change (status on the main resource). */
     void (*prepare_for_update)(cJSON *obj, const cJSON *old);
     void (*validate)(const cJSON *obj, struct field_errors *errs);
     void (*validate_update)(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+    /* Serves the kind's own subresources (pods/binding, deployments/scale,
+     * ...; "status" is generic). Returns 1 if it answered, 0 if the kind has
+     * no such subresource (404). See registry/rest_internal.h. */
+    int (*serve_subresource)(struct rest_call *c, const char *subresource, const char *name);
 } kapi_strategy;
 
 typedef struct kapi_resource {

@@ -1,0 +1,46 @@
+/* admission.h: admission control, the stage between decoding and storage
+ * where plugins see every write with who makes it. Mutating plugins run
+ * first (before the kind's validation), validating plugins last (just
+ * before the store), each chain in kube-apiserver's order. */
+#ifndef KAPI_ADMISSION_H
+#define KAPI_ADMISSION_H
+
+#include <cjson/cJSON.h>
+#include "core/kapi.h"
+#include "registry/resource.h"
+
+typedef enum admission_op { ADMIT_CREATE, ADMIT_UPDATE, ADMIT_DELETE, ADMIT_CONNECT } admission_op;
+
+typedef struct admission_attrs {
+    kapi_ctx *ctx;
+    kapi_pool *pool;
+    const kapi_user *user;
+    const kapi_resource *resource;
+    const char *subresource;   /* "" for the main resource */
+    const char *ns;            /* "" for cluster-scoped */
+    const char *name;          /* may be "" on create with generateName */
+    admission_op op;
+    cJSON *obj;                /* the new object (NULL on delete); mutating plugins change it */
+    const cJSON *old;          /* the stored object on update and delete */
+    int dry_run;
+} admission_attrs;
+
+/* A plugin returns NULL to admit, or a Status object (caller frees) to
+ * reject the request with. */
+typedef cJSON *(*admission_fn)(const admission_attrs *a);
+
+typedef struct admission_plugin {
+    const char *name;
+    admission_fn mutate;       /* may be NULL */
+    admission_fn validate;     /* may be NULL */
+} admission_plugin;
+
+/* Run every plugin's mutate (then validate) hook in order; the first
+ * rejection wins. */
+cJSON *admission_mutate(const admission_attrs *a);
+cJSON *admission_validate(const admission_attrs *a);
+
+/* The plugins, one file each under admission/. */
+extern const admission_plugin admission_namespace_lifecycle;
+
+#endif

@@ -1,0 +1,303 @@
+/* rest_helpers.c: what every REST verb shares: errors worded as kube's
+ * apierrors, small object helpers, decoding checks (kind, apiVersion,
+ * namespace), validation of metadata and the kind's rules, and encoding of
+ * the answer (JSON, YAML or a Table). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "api/codec.h"
+#include "api/fielderr.h"
+#include "api/json.h"
+#include "api/selector.h"
+#include "core/status.h"
+#include "core/util.h"
+#include "registry/resource.h"
+#include "registry/rest_internal.h"
+#include "registry/tables.h"
+#include "registry/validate_meta.h"
+#include "store/store.h"
+
+/* ---- errors worded as kube's apierrors */
+
+const char *rest_qualified_resource(rest_call *c)
+{
+    if (!c->r->group[0]) return c->r->plural;
+    return kapi_psprintf(c->req->pool, "%s.%s", c->r->plural, c->r->group);
+}
+
+void rest_fail_not_found(rest_call *c, const char *name)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s \"%s\" not found", rest_qualified_resource(c), name);
+    respond_status(c->req, c->resp,
+                   status_new_details(KAPI_NOT_FOUND, msg, name, c->r->group, c->r->plural));
+}
+
+void rest_fail_already_exists(rest_call *c, const char *name)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s \"%s\" already exists", rest_qualified_resource(c), name);
+    respond_status(c->req, c->resp,
+                   status_new_details(KAPI_ALREADY_EXISTS, msg, name, c->r->group, c->r->plural));
+}
+
+void rest_fail_conflict(rest_call *c, const char *name, const char *why)
+{
+    char msg[1200];
+    snprintf(msg, sizeof msg, "Operation cannot be fulfilled on %s \"%s\": %s",
+             rest_qualified_resource(c), name, why);
+    respond_status(c->req, c->resp,
+                   status_new_details(KAPI_CONFLICT, msg, name, c->r->group, c->r->plural));
+}
+
+void rest_fail_bad_request(rest_call *c, const char *msg)
+{
+    respond_status(c->req, c->resp, status_new_details(KAPI_BAD_REQUEST, msg, NULL, NULL, NULL));
+}
+
+void rest_fail_internal(rest_call *c, const char *what)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, "Internal error occurred: %s", what);
+    respond_status(c->req, c->resp, status_new_details(KAPI_INTERNAL, msg, NULL, NULL, NULL));
+}
+
+void rest_fail_method_not_allowed(rest_call *c)
+{
+    respond_status(c->req, c->resp,
+                   status_new_details(KAPI_METHOD_NOT_ALLOWED,
+                                      "the server does not allow this method on the requested resource",
+                                      NULL, NULL, NULL));
+}
+
+void rest_fail_invalid(rest_call *c, const field_errors *errs, const char *name)
+{
+    respond_status(c->req, c->resp, field_errors_status(errs, c->r->group, c->r->kind, name));
+}
+
+/* ---- object helpers */
+
+cJSON *obj_metadata(cJSON *obj)
+{
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    if (!cJSON_IsObject(m)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, "metadata");
+        m = cJSON_AddObjectToObject(obj, "metadata");
+    }
+    return m;
+}
+
+const char *obj_string(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+void obj_set_string(cJSON *obj, const char *key, const char *value)
+{
+    cJSON *v = cJSON_CreateString(value);
+    if (cJSON_GetObjectItemCaseSensitive(obj, key)) cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v);
+    else cJSON_AddItemToObject(obj, key, v);
+}
+
+void obj_move_to_end(cJSON *obj, const char *key)
+{
+    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(obj, key);
+    if (v) cJSON_AddItemToObject(obj, key, v);
+}
+
+/* kube's field order: kind, apiVersion, metadata first; ObjectMeta's fields
+ * in their struct order. */
+void obj_canonicalize_order(cJSON *obj)
+{
+    static const char *const meta_order[] = {
+        "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+        "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels",
+        "annotations", "ownerReferences", "finalizers", "managedFields", NULL};
+    cJSON *rest = cJSON_CreateObject();
+    cJSON *item;
+    const char *const top[] = {"kind", "apiVersion", "metadata"};
+    for (int i = 0; i < 3; i++) {
+        item = cJSON_DetachItemFromObjectCaseSensitive(obj, top[i]);
+        if (item) cJSON_AddItemToObject(rest, top[i], item);
+    }
+    while (obj->child) {
+        item = obj->child;
+        cJSON_DetachItemViaPointer(obj, item);
+        cJSON_AddItemToObject(rest, item->string, item);
+    }
+    /* move everything back into obj */
+    while (rest->child) {
+        item = rest->child;
+        cJSON_DetachItemViaPointer(rest, item);
+        cJSON_AddItemToObject(obj, item->string, item);
+    }
+    cJSON_Delete(rest);
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    if (cJSON_IsObject(m)) {
+        for (int i = 0; meta_order[i]; i++) obj_move_to_end(m, meta_order[i]);
+    }
+}
+
+name_validator rest_name_validator(const kapi_resource *r)
+{
+    switch (r->strategy ? r->strategy->names : NAME_DNS1123_SUBDOMAIN) {
+    case NAME_DNS1123_LABEL: return name_is_dns1123_label;
+    case NAME_DNS1035_LABEL: return name_is_dns1035_label;
+    case NAME_PATH_SEGMENT: return name_is_rbac_name;
+    default: return name_is_dns1123_subdomain;
+    }
+}
+
+int64_t rest_parse_rv(const char *s)
+{
+    if (!s || !*s) return 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*end || v <= 0) return -1;
+    return v;
+}
+
+cJSON *rest_parse_stored(rest_call *c, const char *text)
+{
+    cJSON *obj = cJSON_Parse(text);
+    return kapi_pool_keep_json(c->req->pool, obj);
+}
+
+/* ---- output */
+
+table_include rest_include_mode(rest_call *c)
+{
+    const char *inc = query_get(c->req, "includeObject");
+    if (inc && !strcmp(inc, "None")) return INCLUDE_NONE;
+    if (inc && !strcmp(inc, "Object")) return INCLUDE_OBJECT;
+    return INCLUDE_METADATA;
+}
+
+int rest_negotiate(rest_call *c, output_format *fmt, int table_ok)
+{
+    if (negotiate_output(c->req, table_ok ? ALLOW_TABLE : 0, fmt) != KAPI_OK) {
+        respond_error(c->req, c->resp, KAPI_NOT_ACCEPTABLE,
+                      "only the following media types are accepted: application/json, "
+                      "application/yaml");
+        return -1;
+    }
+    return 0;
+}
+
+void rest_respond_object(rest_call *c, int http, cJSON *obj, const char *rv)
+{
+    output_format fmt;
+    if (rest_negotiate(c, &fmt, 1)) return;
+    if (fmt.kind == OUTPUT_TABLE) {
+        cJSON *items = cJSON_CreateArray();
+        cJSON_AddItemReferenceToArray(items, obj);
+        const char *api = !strcmp(fmt.version, "v1") ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1";
+        cJSON *t = table_build(c->r, items, rest_include_mode(c), api, rv ? rv : "", NULL, time(NULL));
+        cJSON_Delete(items);
+        respond_object(c->req, c->resp, http, t, &fmt);
+        cJSON_Delete(t);
+        return;
+    }
+    respond_object(c->req, c->resp, http, obj, &fmt);
+}
+
+/* ---- decoding checks shared by create and update */
+
+/* Checks kind/apiVersion against the URL (filling them in when absent, as
+ * kube's decoder defaults them). Returns 0 or answers and returns -1. */
+int rest_check_type_meta(rest_call *c, cJSON *obj)
+{
+    const char *api = resource_api_version(c->r);
+    const char *kind = obj_string(obj, "kind");
+    const char *av = obj_string(obj, "apiVersion");
+    cJSON *k = cJSON_GetObjectItemCaseSensitive(obj, "kind");
+    cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, "apiVersion");
+    char msg[1000];
+    if ((k && !cJSON_IsString(k)) || (a && !cJSON_IsString(a))) {
+        snprintf(msg, sizeof msg,
+                 "the object provided is unrecognized (must be of type %s): couldn't get "
+                 "version/kind; json parse error: json: cannot unmarshal %s into Go struct field "
+                 ".%s of type string",
+                 c->r->kind, (k && !cJSON_IsString(k)) ? "value" : "value",
+                 (k && !cJSON_IsString(k)) ? "kind" : "apiVersion");
+        rest_fail_bad_request(c, msg);
+        return -1;
+    }
+    if (kind && *kind && strcmp(kind, c->r->kind)) {
+        snprintf(msg, sizeof msg,
+                 "%s in version \"%s\" cannot be handled as a %s: no kind \"%s\" is registered "
+                 "for version \"%s\" in scheme \"pkg/api/legacyscheme/scheme.go:30\"",
+                 kind, c->r->version, c->r->kind, kind, av && *av ? av : api);
+        rest_fail_bad_request(c, msg);
+        return -1;
+    }
+    if (av && *av && strcmp(av, api)) {
+        snprintf(msg, sizeof msg,
+                 "the API version in the data (%s) does not match the expected API version (%s)",
+                 av, api);
+        rest_fail_bad_request(c, msg);
+        return -1;
+    }
+    if (!kind || !*kind) obj_set_string(obj, "kind", c->r->kind);
+    if (!av || !*av) obj_set_string(obj, "apiVersion", api);
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    if (m && !cJSON_IsObject(m) && !cJSON_IsNull(m)) {
+        snprintf(msg, sizeof msg,
+                 "%s in version \"%s\" cannot be handled as a %s: json: cannot unmarshal %s into "
+                 "Go struct field %s.metadata of type v1.ObjectMeta",
+                 c->r->kind, c->r->version, c->r->kind, cJSON_IsArray(m) ? "array" :
+                 cJSON_IsString(m) ? "string" : cJSON_IsNumber(m) ? "number" : "bool", c->r->kind);
+        rest_fail_bad_request(c, msg);
+        return -1;
+    }
+    const kapi_strategy *s = c->r->strategy;
+    if (s && s->check_types) {
+        char err[600];
+        if (s->check_types(obj, err, sizeof err)) {
+            snprintf(msg, sizeof msg, "%s in version \"%s\" cannot be handled as a %s: %s",
+                     c->r->kind, c->r->version, c->r->kind, err);
+            rest_fail_bad_request(c, msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* EnsureObjectNamespaceMatchesRequestNamespace */
+int rest_check_namespace(rest_call *c, cJSON *meta)
+{
+    const char *ons = obj_string(meta, "namespace");
+    if (!c->r->namespaced) {
+        if (ons) cJSON_DeleteItemFromObjectCaseSensitive(meta, "namespace");
+        return 0;
+    }
+    if (!ons || !*ons) { obj_set_string(meta, "namespace", c->ns); return 0; }
+    if (strcmp(ons, c->ns)) {
+        rest_fail_bad_request(c, "the namespace of the provided object does not match the namespace sent on the request");
+        return -1;
+    }
+    return 0;
+}
+
+void rest_validate(rest_call *c, const cJSON *obj, field_errors *errs)
+{
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    validate_object_meta(meta, c->r->namespaced, rest_name_validator(c->r), errs);
+    if (c->r->strategy && c->r->strategy->validate) c->r->strategy->validate(obj, errs);
+}
+
+
+cJSON *rest_load_current(rest_call *c, const char *name, int64_t *rev)
+{
+    store_kv kv;
+    store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), &kv);
+    if (rc == STORE_NOT_FOUND) { rest_fail_not_found(c, name); return NULL; }
+    if (rc != STORE_OK) { rest_fail_internal(c, "reading from storage failed"); return NULL; }
+    *rev = kv.mod_rev;
+    cJSON *obj = rest_parse_stored(c, kv.value);
+    store_kv_free(&kv);
+    if (!obj) rest_fail_internal(c, "stored object is corrupt");
+    return obj;
+}
