@@ -10,6 +10,7 @@
  * Identity comes only from params nginx sets itself with fastcgi_param
  * (KAPI_CLIENT_VERIFY, KAPI_CLIENT_DN, KAPI_AUTHN_FAILED); request headers
  * arrive as HTTP_* params and can never collide with those names. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,9 @@
 #include "core/kapi.h"
 #include "core/status.h"
 #include "server/fcgi_adapter.h"
+
+/* Above this many bytes in or out, freed memory is returned to the system. */
+#define LARGE_RESPONSE_BYTES (1024 * 1024)
 
 /* ---------------------------------------------------------------- parsing */
 
@@ -416,7 +420,10 @@ void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, const atomic_int *sto
         write_response(fr, &resp);
     else if (!ss.failed)
         FCGX_FFlush(fr->out);
-done:
+done:;
+    size_t answered = resp.body.len + req.body_len;
     kapi_response_free(&resp);
     kapi_pool_free(pool);
+    /* give the memory of a large request or answer back to the system */
+    if (answered > LARGE_RESPONSE_BYTES) malloc_trim(0);
 }

@@ -20,6 +20,7 @@
  * The master SIGKILLs a worker that has not stopped within its grace time. */
 #include <errno.h>
 #include <pthread.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -147,6 +148,11 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
     sa.sa_flags = 0;                       /* no SA_RESTART: accept gets EINTR */
     sigaction(SIGUSR2, &sa, NULL);
     signal(SIGUSR1, SIG_IGN);              /* see master.c */
+
+    /* glibc gives each thread its own malloc arena and keeps freed memory
+     * in it: with 80 threads, a burst of large LISTs would leave the worker
+     * holding hundreds of MB. A few shared arenas keep memory bounded. */
+    mallopt(M_ARENA_MAX, 2);
 
     if (FCGX_Init() != 0) {
         srv_log("FCGX_Init failed");
