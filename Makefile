@@ -4,6 +4,9 @@
 #   make test       unit + end-to-end tests; ends with "N passed, N failed"
 #   make bench      benchmarks (not part of make test)
 #   make sanitize   the same programs built with ASan + UBSan into build-san/
+#   make install    programs, nginx/systemd/cron files, schema, man pages
+#                   under $(PREFIX) (/usr/local), staged in $(DESTDIR) if set
+#   make image-test builds docker/Dockerfile with buildah, runs it with podman
 CC      ?= cc
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
@@ -15,6 +18,13 @@ KAPI_STATE     ?= var
 KAPI_RECONCILE ?= 1
 export KAPI_PORT KAPI_STATE KAPI_RECONCILE
 
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/kapi
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+
 LIB_SRCS  := $(sort $(shell find fcgi -name '*.c' -not -path 'fcgi/cmd/*'))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 PROGRAMS  := $(BUILD)/kapi-apiserver $(BUILD)/kapi-reconcile $(BUILD)/kapictl
@@ -22,7 +32,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_STAMP := $(BUILD)/.deps-installed
 
-.PHONY: all deps run test unit e2e bench sanitize reconcile clean
+.PHONY: all deps run test unit e2e bench sanitize reconcile clean install uninstall image-test
 all: $(DEPS_STAMP) $(PROGRAMS)
 
 # Installs what the machine lacks (Debian packages) once per build tree.
@@ -38,6 +48,8 @@ $(BUILD)/obj/%.o: %.c $(DEPS_STAMP)
 
 # store_schema.c embeds sql/schema.sql (.incbin): rebuild it when the schema changes.
 $(BUILD)/obj/fcgi/store/store_schema.o: sql/schema.sql
+# schema_embed.c embeds schema/*.schema (.incbin) the same way.
+$(BUILD)/obj/fcgi/schema/schema_embed.o: $(wildcard schema/*.schema)
 
 $(BUILD)/libkapi.a: $(LIB_OBJS)
 	@rm -f $@
@@ -74,6 +86,38 @@ bench: all
 
 sanitize:
 	$(MAKE) BUILD=build-san CC=gcc CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all $(patsubst $(BUILD)/%,build-san/%,$(UNIT_BINS))
+
+# What a Debian user expects under PREFIX: the programs in bin/, kapi's data
+# in share/kapi/ (the nginx drop-in and params, the nginx template and the
+# scripts that render it, the systemd unit and the cron entry, the schema),
+# man pages, and the unit where systemd looks for it. The unit and the cron
+# entry name $(BINDIR) for the programs.
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/conf $(DESTDIR)$(DATADIR)/scripts \
+		$(DESTDIR)$(DATADIR)/sql $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 conf/nginx.conf.in conf/kapi-server.conf conf/kapi-fastcgi-params \
+		$(DESTDIR)$(DATADIR)/conf/
+	for f in kapi-apiserver.service kapi-reconcile.cron; do \
+		sed 's|/usr/local/bin/|$(BINDIR)/|g' conf/$$f >$(DESTDIR)$(DATADIR)/conf/$$f && \
+		chmod 0644 $(DESTDIR)$(DATADIR)/conf/$$f || exit 1; \
+	done
+	install -m 0644 $(DESTDIR)$(DATADIR)/conf/kapi-apiserver.service $(DESTDIR)$(UNITDIR)/
+	install -m 0755 scripts/kapi-stack scripts/kapi-run $(DESTDIR)$(DATADIR)/scripts/
+	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
+	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,kapi-apiserver kapi-reconcile kapictl) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man1/,kapi-apiserver.1 kapi-reconcile.1 kapictl.1) \
+		$(DESTDIR)$(UNITDIR)/kapi-apiserver.service
+	rm -rf $(DESTDIR)$(DATADIR)
+
+# Builds docker/Dockerfile with buildah and runs the image with podman
+# (installs them first); not part of `make test`. See tests/image/run.
+image-test:
+	scripts/install-image-deps
+	tests/image/run
 
 clean:
 	rm -rf build build-san

@@ -1,10 +1,10 @@
--- schema.sql: the registry store's tables (schema version 1).
+-- schema.sql: the registry store's tables (schema version 2).
 --
 -- Embedded into the programs at build time (fcgi/store/store_schema.c) and
 -- applied by store_open() to a database whose user_version is 0, inside one
--- transaction; PRAGMA user_version records the version applied. A later
--- version adds a migration step in store_schema.c and bumps the number here
--- and in STORE_SCHEMA_VERSION.
+-- transaction (store_open sets PRAGMA auto_vacuum = INCREMENTAL before the
+-- file's first page); PRAGMA user_version records the version applied. Older
+-- versions are migrated by store_schema.c (1 -> 2 adds log_by_key).
 
 -- The current state: one row per live key (kube-apiserver's etcd keys, e.g.
 -- /registry/pods/default/nginx). value is the object's JSON, whose
@@ -16,24 +16,32 @@ CREATE TABLE kv (
     value      TEXT    NOT NULL
 );
 
--- The event log that watches read: one row per write, in revision order.
--- type is 'A' (added), 'M' (modified) or 'D' (deleted); value is the object
--- as of that event (for 'D', the last object with its resourceVersion set to
--- the deletion's revision). store_compact() deletes old rows.
+-- The history: one row per write, in revision order, read by watches (every
+-- event after a revision) and by lists as of a past revision (continue
+-- tokens). type is 'A' (added), 'M' (modified) or 'D' (deleted); value is the
+-- object as of that write (for 'D', the last object with its resourceVersion
+-- set to the deletion's revision). Compaction (store_compact) deletes rows at
+-- or below the compacted revision except, per key, the last one when it is
+-- not a deletion and the key was written again later (kv holds the current
+-- one); the committer copies a key's current row back in before changing it
+-- if compaction had dropped it. So the state at any revision from the
+-- compacted one on is: per key, its newest row at or below that revision
+-- (absent if a deletion), else the kv row if its mod_rev is not above it.
 CREATE TABLE log (
     rev   INTEGER PRIMARY KEY,
     key   TEXT    NOT NULL,
     type  TEXT    NOT NULL CHECK (type IN ('A', 'M', 'D')),
     value TEXT    NOT NULL
 );
+CREATE INDEX log_by_key ON log (key, rev);
 
 -- Store-wide counters: 'revision', the last revision written (one global,
 -- strictly increasing sequence, like etcd's); 'compacted', the revision at or
--- below which log rows may be gone.
+-- below which events may be gone.
 CREATE TABLE meta (
     name  TEXT    PRIMARY KEY,
     value INTEGER NOT NULL
 );
 INSERT INTO meta (name, value) VALUES ('revision', 0), ('compacted', 0);
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

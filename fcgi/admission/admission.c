@@ -4,14 +4,27 @@
 
 static const admission_plugin *const plugins[] = {
     &admission_namespace_lifecycle,
+    &admission_service_account,
+    &admission_priority,
+    &admission_default_toleration_seconds,
 };
 static const int n_plugins = sizeof plugins / sizeof plugins[0];
+
+/* Not an admission plugin in kube but its policy-based RBAC storage, which
+ * checks after every mutating plugin and before validation. */
+static const admission_plugin *const after_mutation[] = {
+    &admission_rbac_escalation,
+};
 
 cJSON *admission_mutate(const admission_attrs *a)
 {
     for (int i = 0; i < n_plugins; i++) {
         if (!plugins[i]->mutate) continue;
         cJSON *st = plugins[i]->mutate(a);
+        if (st) return st;
+    }
+    for (size_t i = 0; i < sizeof after_mutation / sizeof after_mutation[0]; i++) {
+        cJSON *st = after_mutation[i]->mutate(a);
         if (st) return st;
     }
     return NULL;

@@ -42,5 +42,11 @@ cJSON *admission_validate(const admission_attrs *a);
 
 /* The plugins, one file each under admission/. */
 extern const admission_plugin admission_namespace_lifecycle;
+extern const admission_plugin admission_service_account;            /* serviceaccount.c */
+extern const admission_plugin admission_priority;                   /* priority.c */
+extern const admission_plugin admission_default_toleration_seconds; /* default_toleration_seconds.c */
+/* RBAC escalation prevention (admission/rbac_escalation.c): runs after the
+ * mutating plugins, as kube's policy-based RBAC storage does. */
+extern const admission_plugin admission_rbac_escalation;
 
 #endif

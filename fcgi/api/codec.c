@@ -6,6 +6,7 @@
 #include <string.h>
 #include "api/codec.h"
 #include "api/json.h"
+#include "api/protobuf.h"
 #include "api/yaml.h"
 #include "api/router.h"
 #include "core/status.h"
@@ -153,10 +154,18 @@ cJSON *decode_body(const kapi_request *req, const char *expected_kind, cJSON **s
         obj = json_parse_strict(req->body ? req->body : "", req->body_len, err, sizeof err);
     } else if (!strcmp(mt, "application/yaml")) {
         obj = yaml_parse(req->body ? req->body : "", req->body_len, err, sizeof err);
+    } else if (!strcmp(mt, PROTOBUF_MEDIA_TYPE)) {
+        /* kubectl 1.32+ typed clients: decoded through the field schema */
+        obj = protobuf_decode_body(req->body, req->body_len, expected_kind, msg, sizeof msg);
+        if (!obj) {
+            *status = bad_request(msg);
+            return NULL;
+        }
     } else {
         *status = status_new(KAPI_UNSUPPORTED_MEDIA,
                              "the body of the request was in an unknown format - accepted media "
-                             "types include: application/json, application/yaml");
+                             "types include: application/json, application/yaml, "
+                             PROTOBUF_MEDIA_TYPE);
         return NULL;
     }
     if (!obj) {

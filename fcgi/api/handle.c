@@ -2,12 +2,15 @@
  * clear order: authenticate, authorize, then route to the non-resource
  * endpoints (/, /version, health, discovery) or to the REST verbs of a
  * resource, which decode, mutate, validate, admit, store and encode. */
+#include <stdio.h>
 #include <string.h>
 #include "api/codec.h"
 #include "api/discovery.h"
+#include "api/openapi.h"
 #include "api/router.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
+#include "auth/impersonate.h"
 #include "core/status.h"
 #include "registry/resource.h"
 #include "registry/rest.h"
@@ -47,6 +50,31 @@ static void handle_discovery_root(kapi_request *req, kapi_response *resp, int co
     respond_document(req, resp, core ? discovery_api_versions() : discovery_api_group_list(), &fmt);
 }
 
+/* /openapi/v3 (the index) and /openapi/v3/<group-version>: static per
+ * process, served with their hash as ETag; a request that names the current
+ * hash may be cached for good, as kube-apiserver allows. */
+static void handle_openapi_v3(kapi_request *req, kapi_response *resp, const char *gv)
+{
+    const openapi_doc *d = *gv ? openapi_v3_document(gv) : openapi_v3_index();
+    if (!d) { respond_not_found_path(req, resp); return; }
+    char etag[160];
+    snprintf(etag, sizeof etag, "\"%s\"", d->hash);
+    kapi_response_add_header(resp, req->pool, "ETag", etag);
+    const char *want = query_get(req, "hash");
+    if (want && !strcmp(want, d->hash))
+        kapi_response_add_header(resp, req->pool, "Cache-Control", "public, immutable");
+    else
+        kapi_response_add_header(resp, req->pool, "Cache-Control", "no-cache, private");
+    const char *inm = request_header(req, "if-none-match");
+    resp->content_type = "application/json";
+    if (inm && !strcmp(inm, etag)) {
+        resp->status = 304;
+        return;
+    }
+    resp->status = 200;
+    kapi_buf_put(&resp->body, d->json, d->len);
+}
+
 static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_info *info,
                                kapi_response *resp)
 {
@@ -70,6 +98,10 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
     if (path_is(path, "/version")) { respond_document(req, resp, discovery_version(), &fmt); return; }
     if (!strcmp(path, "/api") || !strcmp(path, "/api/")) { handle_discovery_root(req, resp, 1); return; }
     if (!strcmp(path, "/apis") || !strcmp(path, "/apis/")) { handle_discovery_root(req, resp, 0); return; }
+    if (!strncmp(path, "/openapi/v3", 11) && (!path[11] || path[11] == '/')) {
+        handle_openapi_v3(req, resp, path[11] ? path + 12 : "");
+        return;
+    }
     if (path_is(path, "/api/v1")) { respond_document(req, resp, discovery_resource_list("", "v1"), &fmt); return; }
     if (!strncmp(path, "/apis/", 6)) {
         /* /apis/<group> or /apis/<group>/<version> (longer paths are resource requests) */
@@ -106,6 +138,8 @@ void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
         respond_status(req, resp, status_new(KAPI_UNAUTHORIZED, "Unauthorized"));
         return;
     }
+    /* 1b. impersonation (Impersonate-* headers, auth/impersonate.c) */
+    if (impersonate(ctx, req, &user, resp)) return;
     /* 2. authorize, on the attributes of the URL and method */
     request_info info;
     if (request_info_parse(req, &info) != KAPI_OK) {

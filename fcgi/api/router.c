@@ -4,6 +4,7 @@
  * endpoints/request/requestinfo.go). */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include "api/router.h"
 
 #define MAX_PARTS 16
@@ -148,7 +149,10 @@ kapi_rc request_info_parse(const kapi_request *req, request_info *info)
     info->url_name = info->name;
 
     if (!info->name[0] && !strcmp(info->verb, "get")) {
-        info->verb = query_bool(req, "watch") ? "watch" : "list";
+        /* kube's bool parameters: present and not "0" or "false" (any case) is
+         * true, even "?watch" or "watch=" (as nginx routes them) */
+        const char *wv = query_get(req, "watch");
+        info->verb = wv && strcmp(wv, "0") && strcasecmp(wv, "false") ? "watch" : "list";
         /* a field selector naming exactly one object makes it a named request */
         const char *fs = query_get(req, "fieldSelector");
         if (fs && !strncmp(fs, "metadata.name=", 14) && !strchr(fs, ',')) {

@@ -4,6 +4,7 @@
  *                  [--workers N] [--threads N] [--watch-threads N]
  *                  [--pidfile FILE] [--sync full|normal]
  *                  [--socket-group GROUP] [--socket-mode OCTAL]
+ *                  [--etcd-compaction-interval DURATION] [--max-history-revisions N]
  *
  * Parses the options and hands over to the master (fcgi/server/master.c). */
 #include <getopt.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 
+#include "schema/schema.h"
 #include "server/server.h"
 
 static void usage(FILE *f)
@@ -24,13 +26,16 @@ static void usage(FILE *f)
           "  --watch-socket PATH    FastCGI socket for watches (default DIR/run/watch.sock)\n"
           "  --workers N            worker processes (default 2)\n"
           "  --threads N            API threads per worker (default 16)\n"
-          "  --watch-threads N      watch threads per worker (default 64)\n"
+          "  --watch-threads N      watch threads per worker (default 512; a watch holds one)\n"
           "  --pidfile FILE         write the master's pid here\n"
           "  --sync full|normal     full (default): a write that returned survives power loss;\n"
           "                         normal: faster, the last commits may be lost on power loss\n"
           "  --socket-group GROUP   group of the sockets (e.g. the nginx worker's group)\n"
           "  --socket-mode OCTAL    permissions of the sockets (default 0660; the sockets\n"
-          "                         carry trusted identity params: keep them private to nginx)\n"
+          "                         carry trusted identity params: keep them private to nginx)\n"          "  --etcd-compaction-interval DURATION  history kept for watches and continue\n"
+          "                         tokens: compacted every DURATION to the revision of one\n"
+          "                         DURATION before (default 5m; 0 disables; e.g. 90s, 10m)\n"
+          "  --max-history-revisions N  and at most N revisions (default 100000; 0: no cap)\n"
           "SIGTERM or SIGINT stops the workers and exits 0.\n", f);
 }
 
@@ -47,10 +52,38 @@ static int parse_int(const char *s, int lo, int hi, const char *what, int *out)
     return 0;
 }
 
+/* A Go-style duration of whole units (1h, 5m, 90s, 500ms, 1m30s); 0 alone
+ * is zero. 0, or -1 when malformed or above a day. */
+static int parse_duration_ms(const char *s, long *out)
+{
+    if (!strcmp(s, "0")) { *out = 0; return 0; }
+    long long total = 0;
+    const char *p = s;
+    if (!*p) return -1;
+    while (*p) {
+        if (*p < '0' || *p > '9') return -1;
+        long long v = 0;
+        while (*p >= '0' && *p <= '9') {
+            v = v * 10 + (*p++ - '0');
+            if (v > 86400000LL) return -1;
+        }
+        long long unit;
+        if (!strncmp(p, "ms", 2)) { unit = 1; p += 2; }
+        else if (*p == 'h') { unit = 3600000; p++; }
+        else if (*p == 'm') { unit = 60000; p++; }
+        else if (*p == 's') { unit = 1000; p++; }
+        else return -1;
+        total += v * unit;
+        if (total > 86400000LL) return -1;
+    }
+    *out = (long)total;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     enum { O_STATE = 1, O_SOCKET, O_WATCH, O_WORKERS, O_THREADS, O_WTHREADS,
-           O_PIDFILE, O_SYNC, O_GROUP, O_MODE, O_HELP };
+           O_PIDFILE, O_SYNC, O_GROUP, O_MODE, O_COMPACTION, O_HISTORY, O_HELP };
     static const struct option longopts[] = {
         { "state", required_argument, NULL, O_STATE },
         { "socket", required_argument, NULL, O_SOCKET },
@@ -62,11 +95,14 @@ int main(int argc, char **argv)
         { "sync", required_argument, NULL, O_SYNC },
         { "socket-group", required_argument, NULL, O_GROUP },
         { "socket-mode", required_argument, NULL, O_MODE },
+        { "etcd-compaction-interval", required_argument, NULL, O_COMPACTION },
+        { "max-history-revisions", required_argument, NULL, O_HISTORY },
         { "help", no_argument, NULL, O_HELP },
         { NULL, 0, NULL, 0 },
     };
     kapi_server_opts o = {
-        .workers = 2, .threads = 16, .watch_threads = 64,
+        .workers = 2, .threads = 16, .watch_threads = 512,
+        .compaction_interval_ms = 300000, .max_history_revisions = 100000,
         .sync = STORE_SYNC_FULL, .socket_mode = 0660,
     };
     const char *state = NULL;
@@ -94,6 +130,18 @@ int main(int argc, char **argv)
                 return 2;
             }
             o.socket_mode = (mode_t)m;
+            break;
+        }
+        case O_COMPACTION:
+            if (parse_duration_ms(optarg, &o.compaction_interval_ms)) {
+                fprintf(stderr, "kapi-apiserver: --etcd-compaction-interval must be a duration such as 5m, 90s or 0\n");
+                return 2;
+            }
+            break;
+        case O_HISTORY: {
+            int n;
+            if (parse_int(optarg, 0, 2000000000, "--max-history-revisions", &n)) return 2;
+            o.max_history_revisions = n;
             break;
         }
         case O_HELP: usage(stdout); return 0;
@@ -134,6 +182,14 @@ int main(int argc, char **argv)
     if (!strcmp(o.api_socket, o.watch_socket)) {
         fprintf(stderr, "kapi-apiserver: --socket and --watch-socket must differ\n");
         return 2;
+    }
+
+    /* The field schema (protobuf bodies, field validation): parsed once
+     * here, before the workers fork, so they share it and a broken schema
+     * stops the server at start-up. */
+    if (schema_load()) {
+        fprintf(stderr, "kapi-apiserver: the built-in field schema does not load\n");
+        return 1;
     }
 
     int rc = kapi_server_run(&o);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "registry/bootstrap.h"
+#include "auth/bootstrap_policy.h"
 
 static const kapi_user apiserver_user = {
     .name = "system:apiserver",
@@ -48,5 +49,6 @@ int bootstrap_ensure(kapi_ctx *ctx)
                  namespaces[i]);
         if (ensure_object(ctx, "/api/v1/namespaces", body)) rc = -1;
     }
+    if (bootstrap_policy_ensure(ctx)) rc = -1;   /* the RBAC bootstrap policy */
     return rc;
 }

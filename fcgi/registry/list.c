@@ -1,187 +1,270 @@
-/* list.c: LIST and DELETECOLLECTION: label and field selectors, limit and
- * continue, answers as a typed List or a Table. */
+/* list.c: LIST and DELETECOLLECTION as kube-apiserver serves them: label and
+ * field selectors (registry/selection.c); resourceVersion and
+ * resourceVersionMatch (unset: the latest state; "0": any, limit ignored, as
+ * from kube's watch cache; NotOlderThan: the latest, waiting up to 3 s for
+ * a newer revision; Exact, or a revision with a limit: the state as of that
+ * revision); limit and continue over one consistent snapshot: the token
+ * carries the revision of the first page and the last key, and later pages
+ * read the state as of that revision (410 with kube's "inconsistent
+ * continue" token once it is compacted); remainingItemCount without
+ * selectors. Answers as a typed List or a Table. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "api/codec.h"
-#include "api/fielderr.h"
-#include "api/json.h"
-#include "api/selector.h"
 #include "core/status.h"
-#include "core/util.h"
+#include "registry/continue_token.h"
+#include "registry/list_options.h"
 #include "registry/resource.h"
 #include "registry/rest_internal.h"
+#include "registry/selection.h"
 #include "registry/tables.h"
-#include "registry/validate_meta.h"
 #include "store/store.h"
 
-/* Fields each kind can be selected by, besides metadata.name and
- * metadata.namespace (kube's field label conversion functions). */
-static const struct { const char *plural; const char *fields[10]; } selectable_fields[] = {
-    {"pods", {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-              "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName", NULL}},
-    {"secrets", {"type", NULL}},
-    {"namespaces", {"status.phase", NULL}},
-    {"nodes", {"spec.unschedulable", NULL}},
-    {"replicasets", {"status.replicas", NULL}},
-    {"services", {"spec.clusterIP", "spec.type", NULL}},
-    {"events", {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
-                "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
-                "involvedObject.fieldPath", "reason", "reportingComponent", "type"}},
-};
+/* kube's messages for compacted lists (storage/etcd3/errors.go). */
+#define LIST_EXPIRED "The resourceVersion for the provided list is too old."
+#define CONTINUE_INCONSISTENT                                                                    \
+    "The provided continue parameter is too old to display a consistent list result. You can " \
+    "start a new list without the continue parameter, or use the continue token in this "      \
+    "response to retrieve the remainder of the results. Continuing with the provided token "    \
+    "results in an inconsistent list - objects that were created, modified, or deleted "        \
+    "between the time the first chunk was returned and now may show up in the list."
 
-static int field_is_selectable(const kapi_resource *r, const char *field)
-{
-    if (!strcmp(field, "metadata.name") || !strcmp(field, "metadata.namespace")) return 1;
-    for (size_t i = 0; i < sizeof selectable_fields / sizeof selectable_fields[0]; i++) {
-        if (strcmp(selectable_fields[i].plural, r->plural) || r->group[0]) continue;
-        for (int j = 0; j < 10 && selectable_fields[i].fields[j]; j++)
-            if (!strcmp(selectable_fields[i].fields[j], field)) return 1;
-    }
-    return 0;
-}
+/* How one LIST reads the store. */
+typedef struct read_plan {
+    const char *prefix;        /* the list's key prefix */
+    int64_t at_rev;            /* 0: the latest state */
+    int64_t min_rev;           /* NotOlderThan: the state must be at least this new */
+    int wait_for_min;          /* served "from the cache": wait up to 3 s for min_rev */
+    const char *from;          /* NULL, or the first key (absolute) */
+    const char *start;         /* the continue token's start (relative), for a 410 */
+    int after;                 /* start at the key after `from` */
+    long limit;                /* 0: everything */
+    int paging;                /* a continue token was given */
+} read_plan;
 
-/* Parses labelSelector and fieldSelector; answers 400 and returns -1 on error. */
-int rest_parse_selectors(rest_call *c, selector *labels, selector *fields)
+/* Decides the plan from the options; answers and returns -1 on error. */
+static int plan_read(rest_call *c, const list_options *o, read_plan *p)
 {
-    char err[512];
-    if (label_selector_parse(c->req->pool, query_get(c->req, "labelSelector"), labels, err, sizeof err)) {
-        rest_fail_bad_request(c, err);
-        return -1;
-    }
-    if (field_selector_parse(c->req->pool, query_get(c->req, "fieldSelector"), fields, err, sizeof err)) {
-        rest_fail_bad_request(c, err);
-        return -1;
-    }
-    for (int i = 0; i < fields->n; i++) {
-        if (!field_is_selectable(c->r, fields->reqs[i].key)) {
-            snprintf(err, sizeof err, "field label not supported: %s", fields->reqs[i].key);
-            rest_fail_bad_request(c, err);
+    memset(p, 0, sizeof *p);
+    p->prefix = resource_key(c->req->pool, c->r, c->ns, NULL);
+    p->limit = o->limit > 0 ? (long)o->limit : 0;
+    char msg[600];
+    if (*o->cont) {
+        int64_t rev = 0;
+        char *start = NULL, err[400];
+        if (continue_token_decode(c->req->pool, o->cont, &rev, &start, &p->after, err, sizeof err)) {
+            snprintf(msg, sizeof msg, "invalid continue token: %s", err);
+            rest_fail_bad_request(c, msg);
             return -1;
         }
+        if (*o->rv_text && strcmp(o->rv_text, "0")) {
+            rest_fail_bad_request(c, "specifying resource version is not allowed when using continue");
+            return -1;
+        }
+        p->at_rev = rev > 0 ? rev : 0;          /* -1: the latest */
+        p->start = start;
+        p->from = kapi_psprintf(c->req->pool, "%s%s", p->prefix, start);
+        p->paging = 1;
+        return 0;
+    }
+    if (!*o->rv_text) return 0;
+    if (!o->rv_ok) {
+        snprintf(msg, sizeof msg, "invalid resource version: %s", o->rv_error);
+        rest_fail_bad_request(c, msg);
+        return -1;
+    }
+    int exact = !strcmp(o->match, "Exact") || (!*o->match && p->limit > 0 && o->rv > 0);
+    if (exact) {
+        p->at_rev = o->rv;
+    } else {
+        /* NotOlderThan, or a revision without a limit: the latest state, no
+         * older than rv; from kube's watch cache unless a limit sends the
+         * request to etcd. "0" is any state, and the cache ignores limits. */
+        p->min_rev = o->rv;
+        p->wait_for_min = !(p->limit > 0 && o->rv > 0);
+        if (o->rv == 0) p->limit = 0;
     }
     return 0;
 }
 
-typedef struct list_acc {
-    cJSON *items;
-    const selector *labels, *fields;
-    long limit;        /* stop after limit + 1 matches (0: all) */
-    long count;
-    int bad;
-} list_acc;
+/* ---- collecting one page */
 
-static int rest_list_collect(void *arg, const char *key, const char *value, int64_t mod_rev)
+typedef struct page {
+    const selection *sel;
+    cJSON *items;
+    long limit;
+    long count;
+    int has_more;              /* a key follows the last item */
+    char *last_key;            /* of the last item (malloc) */
+    int bad;
+} page;
+
+static int collect(void *arg, const char *key, const char *value, int64_t mod_rev)
 {
-    (void)mod_rev; (void)key;
-    list_acc *a = arg;
+    (void)mod_rev;
+    page *pg = arg;
+    if (pg->limit > 0 && pg->count >= pg->limit) {
+        pg->has_more = 1;
+        return 1;
+    }
     cJSON *obj = cJSON_Parse(value);
-    if (!obj) { a->bad = 1; return 1; }
-    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-    if (!label_selector_matches(a->labels, cJSON_GetObjectItemCaseSensitive(meta, "labels")) ||
-        !field_selector_matches(a->fields, obj)) {
+    if (!obj) {
+        pg->bad = 1;
+        return 1;
+    }
+    if (!selection_matches(pg->sel, obj)) {
         cJSON_Delete(obj);
         return 0;
     }
     cJSON_DeleteItemFromObjectCaseSensitive(obj, "kind");
     cJSON_DeleteItemFromObjectCaseSensitive(obj, "apiVersion");
-    cJSON_AddItemToArray(a->items, obj);
-    a->count++;
-    return a->limit > 0 && a->count > a->limit;
+    cJSON_AddItemToArray(pg->items, obj);
+    pg->count++;
+    free(pg->last_key);
+    pg->last_key = strdup(key);
+    if (!pg->last_key) {
+        pg->bad = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* A page's outcome, for the answer. */
+typedef struct list_result {
+    cJSON *items;
+    char rv[24];
+    const char *next;          /* continue token, or NULL */
+    long long remaining;       /* remainingItemCount, or -1 */
+} list_result;
+
+static void fail_compacted(rest_call *c, const read_plan *p)
+{
+    if (!p->paging) {
+        respond_status(c->req, c->resp, status_new(KAPI_GONE, LIST_EXPIRED));
+        return;
+    }
+    cJSON *st = status_new(KAPI_GONE, CONTINUE_INCONSISTENT);
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(st, "metadata");
+    cJSON_AddStringToObject(meta, "continue",
+                            continue_token_encode(c->req->pool, -1, p->start, p->after));
+    respond_status(c->req, c->resp, st);
+}
+
+/* Reads one page as planned; answers and returns -1 on error. */
+static int read_page(rest_call *c, const read_plan *p, const selection *sel, list_result *out)
+{
+    store *s = c->ctx->store;
+    if (p->min_rev > 0) {
+        int64_t current = p->wait_for_min ? list_wait_for_revision(c, p->min_rev) : store_revision(s);
+        if (current < 0) {
+            rest_fail_internal(c, "reading from storage failed");
+            return -1;
+        }
+        if (current < p->min_rev) {
+            list_fail_too_large(c, p->min_rev, current, p->wait_for_min ? 1 : 0);
+            return -1;
+        }
+    }
+    page pg = {.sel = sel, .items = kapi_pool_keep_json(c->req->pool, cJSON_CreateArray()),
+               .limit = p->limit};
+    store_range q = {.prefix = p->prefix, .from = p->from, .from_exclusive = p->after,
+                     .at_rev = p->at_rev};
+    int64_t rev = 0;
+    long total = 0;
+    int want_total = p->limit > 0 && sel->empty;
+    store_rc rc = store_list_range(s, &q, collect, &pg, &rev, want_total ? &total : NULL);
+    if (rc == STORE_OK && pg.bad) rc = STORE_ERROR;
+    if (rc != STORE_OK) {
+        free(pg.last_key);
+        if (rc == STORE_COMPACTED) fail_compacted(c, p);
+        else if (rc == STORE_FUTURE) list_fail_too_large(c, p->at_rev, store_revision(s), 0);
+        else rest_fail_internal(c, "listing from storage failed");
+        return -1;
+    }
+    out->items = pg.items;
+    snprintf(out->rv, sizeof out->rv, "%lld", (long long)rev);
+    out->next = NULL;
+    out->remaining = -1;
+    if (pg.has_more && pg.last_key) {
+        size_t pl = strlen(p->prefix);
+        const char *rel = strncmp(pg.last_key, p->prefix, pl) ? pg.last_key : pg.last_key + pl;
+        out->next = continue_token_encode(c->req->pool, rev, rel, 1);
+        if (want_total) out->remaining = total - p->limit;
+    }
+    free(pg.last_key);
+    return 0;
+}
+
+/* The answer: a <Kind>List, or a Table. */
+static void respond_list(rest_call *c, const output_format *fmt, const list_result *res)
+{
+    cJSON *doc;
+    if (fmt->kind == OUTPUT_TABLE) {
+        const char *api = !strcmp(fmt->version, "v1") ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1";
+        doc = table_build(c->r, res->items, rest_include_mode(c), api, res->rv, res->next, time(NULL));
+    } else {
+        doc = cJSON_CreateObject();
+        cJSON_AddStringToObject(doc, "kind", kapi_psprintf(c->req->pool, "%sList", c->r->kind));
+        cJSON_AddStringToObject(doc, "apiVersion", resource_api_version(c->r));
+        cJSON *meta = cJSON_AddObjectToObject(doc, "metadata");
+        cJSON_AddStringToObject(meta, "resourceVersion", res->rv);
+        if (res->next) cJSON_AddStringToObject(meta, "continue", res->next);
+        cJSON_AddItemReferenceToObject(doc, "items", res->items);
+    }
+    if (!doc) {
+        rest_fail_internal(c, "encoding the list failed");
+        return;
+    }
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "metadata");
+    if (res->remaining >= 0 && meta) cJSON_AddNumberToObject(meta, "remainingItemCount", (double)res->remaining);
+    respond_object(c->req, c->resp, 200, doc, fmt);
+    cJSON_Delete(doc);
+}
+
+/* Options, selectors and plan, shared by LIST and DELETECOLLECTION. */
+static int read_request(rest_call *c, selection *sel, list_result *res)
+{
+    list_options o;
+    if (list_options_parse(c, 0, &o) || selection_parse(c, sel)) return -1;
+    read_plan p;
+    if (plan_read(c, &o, &p)) return -1;
+    return read_page(c, &p, sel, res);
 }
 
 void rest_list(rest_call *c)
 {
     output_format fmt;
     if (rest_negotiate(c, &fmt, 1)) return;
-    selector labels, fields;
-    if (rest_parse_selectors(c, &labels, &fields)) return;
-    long limit = 0;
-    const char *ls = query_get(c->req, "limit");
-    if (ls && *ls) limit = strtol(ls, NULL, 10);
-    if (limit < 0) limit = 0;
-    const char *prefix = resource_key(c->req->pool, c->r, c->ns, NULL);
-    /* continue token: the last key returned, relative to the list's prefix */
-    const char *cont = query_get(c->req, "continue");
-    const char *start_after = NULL;
-    if (cont && *cont) {
-        if (strstr(cont, "..") || cont[0] == '/') { rest_fail_bad_request(c, "continue key is not valid"); return; }
-        start_after = kapi_psprintf(c->req->pool, "%s%s", prefix, cont);
-    }
-    list_acc acc = {.items = kapi_pool_keep_json(c->req->pool, cJSON_CreateArray()),
-                    .labels = &labels, .fields = &fields, .limit = limit};
-    int64_t rev = 0;
-    store_rc rc = store_list(c->ctx->store, prefix, start_after, 0, rest_list_collect, &acc, &rev);
-    if (rc != STORE_OK || acc.bad) { rest_fail_internal(c, "listing from storage failed"); return; }
-    char rv[32];
-    snprintf(rv, sizeof rv, "%lld", (long long)rev);
-    const char *next = NULL;
-    if (limit > 0 && acc.count > limit) {
-        /* one more than asked: there is a next page; drop it, point at the last kept */
-        cJSON_Delete(cJSON_DetachItemFromArray(acc.items, (int)limit));
-        cJSON *last = cJSON_GetArrayItem(acc.items, (int)limit - 1);
-        cJSON *lm = cJSON_GetObjectItemCaseSensitive(last, "metadata");
-        const char *lname = obj_string(lm, "name"), *lns = obj_string(lm, "namespace");
-        if (c->r->namespaced && !c->ns[0] && lns)
-            next = kapi_psprintf(c->req->pool, "%s/%s", lns, lname ? lname : "");
-        else next = kapi_pstrdup(c->req->pool, lname ? lname : "");
-    }
-    if (fmt.kind == OUTPUT_TABLE) {
-        const char *api = !strcmp(fmt.version, "v1") ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1";
-        cJSON *t = table_build(c->r, acc.items, rest_include_mode(c), api, rv, next, time(NULL));
-        respond_object(c->req, c->resp, 200, t, &fmt);
-        cJSON_Delete(t);
-        return;
-    }
-    cJSON *list = cJSON_CreateObject();
-    cJSON_AddStringToObject(list, "kind", kapi_psprintf(c->req->pool, "%sList", c->r->kind));
-    cJSON_AddStringToObject(list, "apiVersion", resource_api_version(c->r));
-    cJSON *lmeta = cJSON_AddObjectToObject(list, "metadata");
-    cJSON_AddStringToObject(lmeta, "resourceVersion", rv);
-    if (next) cJSON_AddStringToObject(lmeta, "continue", next);
-    cJSON_AddItemReferenceToObject(list, "items", acc.items);
-    respond_object(c->req, c->resp, 200, list, &fmt);
-    cJSON_Delete(list);
+    selection sel;
+    list_result res;
+    if (read_request(c, &sel, &res)) return;
+    respond_list(c, &fmt, &res);
 }
 
+/* kube's DeleteCollection: the objects a LIST with the same options returns
+ * are deleted one by one (one already gone is skipped), and that list is
+ * the answer. */
 void rest_deletecollection(rest_call *c)
 {
     output_format fmt;
     if (rest_negotiate(c, &fmt, 0)) return;
-    selector labels, fields;
-    if (rest_parse_selectors(c, &labels, &fields)) return;
-    list_acc acc = {.items = kapi_pool_keep_json(c->req->pool, cJSON_CreateArray()),
-                    .labels = &labels, .fields = &fields};
-    int64_t rev = 0;
-    const char *prefix = resource_key(c->req->pool, c->r, c->ns, NULL);
-    if (store_list(c->ctx->store, prefix, NULL, 0, rest_list_collect, &acc, &rev) != STORE_OK || acc.bad) {
-        rest_fail_internal(c, "listing from storage failed");
-        return;
-    }
-    cJSON *deleted_items = kapi_pool_keep_json(c->req->pool, cJSON_CreateArray());
-    cJSON *item;
-    cJSON_ArrayForEach(item, acc.items) {
-        cJSON *m = cJSON_GetObjectItemCaseSensitive(item, "metadata");
+    selection sel;
+    list_result res;
+    if (read_request(c, &sel, &res)) return;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, res.items) {
+        if (c->dry_run) break;
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(item, "metadata");
         const char *name = obj_string(m, "name"), *ns = obj_string(m, "namespace");
         if (!name) continue;
-        if (c->dry_run) { cJSON_AddItemToArray(deleted_items, cJSON_Duplicate(item, 1)); continue; }
-        cJSON *deleted = NULL;
         const char *key = resource_key(c->req->pool, c->r, ns ? ns : c->ns, name);
-        if (store_delete_if_revision(c->ctx->store, key, 0, &deleted, NULL) == STORE_OK && deleted) {
-            cJSON_DeleteItemFromObjectCaseSensitive(deleted, "kind");
-            cJSON_DeleteItemFromObjectCaseSensitive(deleted, "apiVersion");
-            cJSON_AddItemToArray(deleted_items, deleted);
+        store_rc rc = store_delete_if_revision(c->ctx->store, key, 0, NULL, NULL);
+        if (rc != STORE_OK && rc != STORE_NOT_FOUND) {
+            rest_fail_internal(c, "deleting from storage failed");
+            return;
         }
     }
-    cJSON *list = cJSON_CreateObject();
-    cJSON_AddStringToObject(list, "kind", kapi_psprintf(c->req->pool, "%sList", c->r->kind));
-    cJSON_AddStringToObject(list, "apiVersion", resource_api_version(c->r));
-    cJSON *lm = cJSON_AddObjectToObject(list, "metadata");
-    cJSON_AddStringToObject(lm, "resourceVersion",
-                            kapi_psprintf(c->req->pool, "%lld", (long long)store_revision(c->ctx->store)));
-    cJSON_AddItemReferenceToObject(list, "items", deleted_items);
-    respond_object(c->req, c->resp, 200, list, &fmt);
-    cJSON_Delete(list);
+    respond_list(c, &fmt, &res);
 }
-

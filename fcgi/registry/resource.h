@@ -64,6 +64,14 @@ typedef struct kapi_strategy {
      * ...; "status" is generic). Returns 1 if it answered, 0 if the kind has
      * no such subresource (404). See registry/rest_internal.h. */
     int (*serve_subresource)(struct rest_call *c, const char *subresource, const char *name);
+    /* Serves create itself instead of the generic verb: kinds that are
+     * answered, never stored (access reviews). Always answers. */
+    void (*serve_create)(struct rest_call *c);
+    /* The kind's status strategy (PrepareForUpdate of its StatusStrategy):
+     * given the new object of a /status update, put back from old what
+     * /status may not change (spec, labels, ...). NULL: only status
+     * changes. Generation never changes through /status. */
+    void (*prepare_for_status_update)(cJSON *obj, const cJSON *old);
 } kapi_strategy;
 
 typedef struct kapi_resource {

@@ -15,11 +15,14 @@
 #include "core/util.h"
 #include "registry/resource.h"
 #include "registry/rest_internal.h"
+#include "schema/field_validation.h"
 #include "registry/tables.h"
 #include "registry/validate_meta.h"
 #include "store/store.h"
 #include "admission/admission.h"
 #include "api/jsonpatch.h"
+#include "api/smpatch.h"
+#include "schema/schema.h"
 
 #define GENERATE_NAME_ATTEMPTS 8
 
@@ -52,10 +55,19 @@ static int admit(rest_call *c, int validating, admission_op op, const char *name
 
 static void rest_create(rest_call *c)
 {
+    if (c->r->strategy && c->r->strategy->serve_create) {  /* reviews: answered, not stored */
+        c->r->strategy->serve_create(c);
+        return;
+    }
     cJSON *st = NULL;
     cJSON *obj = decode_body(c->req, c->r->kind, &st);
     if (!obj) { respond_status(c->req, c->resp, st); return; }
     if (rest_check_type_meta(c, obj)) return;
+    if (field_validation_check_body(c->req, c->resp, c->r->group, c->r->version, c->r->kind, FV_CREATE, obj,
+                                    &st)) {
+        respond_status(c->req, c->resp, st);  /* ?fieldValidation: unknown/duplicate fields, types */
+        return;
+    }
     cJSON *meta = obj_metadata(obj);
     if (rest_check_namespace(c, meta)) return;
     const char *rvs = obj_string(meta, "resourceVersion");
@@ -126,8 +138,8 @@ static void rest_create(rest_call *c)
 /* Common tail of update and patch: obj is the new object for the stored
  * old one (at old_rev). expected_rev is the precondition (0: unconditional).
  * subresource "status" keeps everything but status from old. */
-static void finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
-                          int64_t expected_rev, int status_only)
+void rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
+                        int64_t expected_rev, int status_only)
 {
     const kapi_strategy *s0 = c->r->strategy;
     if (s0 && s0->set_defaults) s0->set_defaults(obj);
@@ -136,7 +148,9 @@ static void finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old
     cJSON *meta = obj_metadata(obj);
     cJSON *old_meta = obj_metadata(old);
     const kapi_strategy *s = c->r->strategy;
-    if (status_only) {
+    /* a kind with a status strategy says itself what /status may change */
+    int status_by_strategy = status_only && s && s->prepare_for_status_update;
+    if (status_only && !status_by_strategy) {
         /* only status may change: start from old and take the new status */
         cJSON *ns = cJSON_DetachItemFromObjectCaseSensitive(obj, "status");
         cJSON *copy = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(old, 1));
@@ -163,12 +177,14 @@ static void finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old
             cJSON *ov = cJSON_GetObjectItemCaseSensitive(old_meta, keep[i]);
             if (ov) cJSON_AddItemToObject(meta, keep[i], cJSON_Duplicate(ov, 1));
         }
-        if (s && s->has_status) {
+        if (status_by_strategy) {
+            s->prepare_for_status_update(obj, old);
+        } else if (s && s->has_status) {
             cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
             cJSON *os = cJSON_GetObjectItemCaseSensitive(old, "status");
             if (os) cJSON_AddItemToObject(obj, "status", cJSON_Duplicate(os, 1));
         }
-        if (s && s->has_generation) {
+        if (s && s->has_generation && !status_by_strategy) {
             const cJSON *nspec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
             const cJSON *ospec = cJSON_GetObjectItemCaseSensitive(old, "spec");
             if (!cJSON_Compare(nspec, ospec, 1)) {
@@ -178,7 +194,7 @@ static void finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old
                 cJSON_AddNumberToObject(meta, "generation", gv + 1);
             }
         }
-        if (s && s->prepare_for_update) s->prepare_for_update(obj, old);
+        if (s && s->prepare_for_update && !status_by_strategy) s->prepare_for_update(obj, old);
     }
     /* the revision this update is based on (kube fills it in for
      * unconditional updates) */
@@ -192,6 +208,11 @@ static void finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old
     if (errs->n) { rest_fail_invalid(c, errs, name); return; }
     if (admit(c, 1, ADMIT_UPDATE, name, obj, old)) return;
     obj_canonicalize_order(obj);
+    /* the last finalizer of an object being deleted is gone: it goes */
+    if (rest_should_delete_during_update(c, obj, old)) {
+        rest_delete_during_update(c, name, old, expected_rev ? expected_rev : old_rev);
+        return;
+    }
     /* an update that changes nothing is not written (kube's GuaranteedUpdate) */
     if (cJSON_Compare(obj, old, 1)) {
         rest_respond_object(c, 200, old, orv);
@@ -218,6 +239,11 @@ static void rest_update(rest_call *c, const char *name, int status_only)
     cJSON *obj = decode_body(c->req, c->r->kind, &st);
     if (!obj) { respond_status(c->req, c->resp, st); return; }
     if (rest_check_type_meta(c, obj)) return;
+    if (field_validation_check_body(c->req, c->resp, c->r->group, c->r->version, c->r->kind, FV_UPDATE, obj,
+                                    &st)) {
+        respond_status(c->req, c->resp, st);  /* ?fieldValidation: unknown/duplicate fields, types */
+        return;
+    }
     cJSON *meta = obj_metadata(obj);
     const char *oname = obj_string(meta, "name");
     if (!oname || strcmp(oname, name)) {
@@ -243,30 +269,7 @@ static void rest_update(rest_call *c, const char *name, int status_only)
         rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
         return;
     }
-    finish_update(c, name, obj, old, rev, expected, status_only);
-}
-
-/* RFC 7386 JSON merge patch, applied in place; returns the new target. */
-static cJSON *merge_patch(cJSON *target, const cJSON *patch)
-{
-    if (!cJSON_IsObject(patch)) {
-        cJSON_Delete(target);
-        return cJSON_Duplicate(patch, 1);
-    }
-    if (!cJSON_IsObject(target)) {
-        cJSON_Delete(target);
-        target = cJSON_CreateObject();
-    }
-    for (const cJSON *p = patch->child; p; p = p->next) {
-        if (cJSON_IsNull(p)) {
-            cJSON_DeleteItemFromObjectCaseSensitive(target, p->string);
-            continue;
-        }
-        cJSON *cur = cJSON_DetachItemFromObjectCaseSensitive(target, p->string);
-        cJSON *merged = merge_patch(cur, p);
-        cJSON_AddItemToObject(target, p->string, merged);
-    }
-    return target;
+    rest_finish_update(c, name, obj, old, rev, expected, status_only);
 }
 
 static void rest_patch(rest_call *c, const char *name, int status_only)
@@ -274,15 +277,17 @@ static void rest_patch(rest_call *c, const char *name, int status_only)
     const char *mt = request_media_type(c->req);
     int is_merge = !strcmp(mt, "application/merge-patch+json");
     int is_json = !strcmp(mt, "application/json-patch+json");
-    if (!is_merge && !is_json) {
+    int is_strategic = !strcmp(mt, "application/strategic-merge-patch+json");
+    if (!is_merge && !is_json && !is_strategic) {
         respond_status(c->req, c->resp, status_new(KAPI_UNSUPPORTED_MEDIA,
             "the body of the request was in an unknown format - accepted media types include: "
-            "application/json-patch+json, application/merge-patch+json"));
+            "application/json-patch+json, application/merge-patch+json, "
+            "application/strategic-merge-patch+json"));
         return;
     }
     char err[512];
     cJSON *patch = NULL;
-    if (is_merge) {
+    if (is_merge || is_strategic) {
         patch = json_parse_strict(c->req->body ? c->req->body : "", c->req->body_len, err, sizeof err);
         if (!patch) {
             char msg[800];
@@ -291,13 +296,29 @@ static void rest_patch(rest_call *c, const char *name, int status_only)
             return;
         }
         kapi_pool_keep_json(c->req->pool, patch);
+        if (!cJSON_IsObject(patch) && !cJSON_IsNull(patch)) {
+            /* kube decodes a merge patch into map[string]interface{} first */
+            char msg[300];
+            snprintf(msg, sizeof msg, "error decoding patch: json: cannot unmarshal %s into Go value of type map[string]interface {}",
+                     cJSON_IsArray(patch) ? "array" : cJSON_IsString(patch) ? "string" : cJSON_IsNumber(patch) ? "number" : "bool");
+            rest_fail_bad_request(c, msg);
+            return;
+        }
     }
     int64_t rev = 0;
     cJSON *old = rest_load_current(c, name, &rev);
     if (!old) return;
     cJSON *obj;
     if (is_merge) {
-        obj = merge_patch(cJSON_Duplicate(old, 1), patch);
+        obj = json_merge_patch(cJSON_Duplicate(old, 1), patch);
+    } else if (is_strategic) {
+        kapi_rc prc = KAPI_INTERNAL;
+        const schema_type *t = schema_load() == 0 ? schema_kind(c->r->group, c->r->version, c->r->kind) : NULL;
+        obj = strategic_merge_patch(old, patch, t, &prc, err, sizeof err);
+        if (!obj) {
+            respond_status(c->req, c->resp, status_new_details(prc, err, NULL, NULL, NULL));
+            return;
+        }
     } else {
         kapi_rc prc = KAPI_INTERNAL;
         obj = json_patch_apply(old, c->req->body ? c->req->body : "", c->req->body_len, &prc, err, sizeof err);
@@ -309,6 +330,11 @@ static void rest_patch(rest_call *c, const char *name, int status_only)
     kapi_pool_keep_json(c->req->pool, obj);
     if (!cJSON_IsObject(obj) || rest_check_type_meta(c, obj)) {
         if (!cJSON_IsObject(obj)) rest_fail_bad_request(c, "the patch does not produce an object");
+        return;
+    }
+    cJSON *fv = NULL;
+    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv)) {
+        respond_status(c->req, c->resp, fv);  /* ?fieldValidation on the patched object */
         return;
     }
     cJSON *meta = obj_metadata(obj);
@@ -326,76 +352,7 @@ static void rest_patch(rest_call *c, const char *name, int status_only)
         rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
         return;
     }
-    finish_update(c, name, obj, old, rev, expected, status_only);
-}
-
-static void rest_delete(rest_call *c, const char *name)
-{
-    /* DeleteOptions (optional body): preconditions and dryRun */
-    const char *pre_uid = NULL, *pre_rv = NULL;
-    if (c->req->body_len > 0) {
-        char err[512];
-        cJSON *opts = json_parse_strict(c->req->body, c->req->body_len, err, sizeof err);
-        if (!opts) {
-            char msg[800];
-            snprintf(msg, sizeof msg, "the object provided is unrecognized (must be of type DeleteOptions): %s", err);
-            rest_fail_bad_request(c, msg);
-            return;
-        }
-        kapi_pool_keep_json(c->req->pool, opts);
-        cJSON *pre = cJSON_GetObjectItemCaseSensitive(opts, "preconditions");
-        pre_uid = obj_string(pre, "uid");
-        pre_rv = obj_string(pre, "resourceVersion");
-        cJSON *dr = cJSON_GetObjectItemCaseSensitive(opts, "dryRun");
-        if (cJSON_IsArray(dr) && cJSON_GetArraySize(dr) > 0) c->dry_run = 1;
-    }
-    int64_t rev = 0;
-    cJSON *old = rest_load_current(c, name, &rev);
-    if (!old) return;
-    cJSON *meta = obj_metadata(old);
-    const char *uid = obj_string(meta, "uid");
-    if (pre_uid && (!uid || strcmp(pre_uid, uid))) {
-        char why[300];
-        snprintf(why, sizeof why, "Precondition failed: UID in precondition: %s, UID in object meta: %s",
-                 pre_uid, uid ? uid : "");
-        rest_fail_conflict(c, name, why);
-        return;
-    }
-    if (pre_rv && rest_parse_rv(pre_rv) != rev) {
-        char why[300];
-        snprintf(why, sizeof why,
-                 "Precondition failed: ResourceVersion in precondition: %s, ResourceVersion in object meta: %lld",
-                 pre_rv, (long long)rev);
-        rest_fail_conflict(c, name, why);
-        return;
-    }
-    const kapi_strategy *s = c->r->strategy;
-    if (admit(c, 0, ADMIT_DELETE, name, NULL, old) || admit(c, 1, ADMIT_DELETE, name, NULL, old)) return;
-    if (c->dry_run) {
-        if (s && s->return_deleted_object) rest_respond_object(c, 200, old, NULL);
-        else respond_status(c->req, c->resp, status_success(name, c->r->group, c->r->plural, uid));
-        return;
-    }
-    cJSON *deleted = NULL;
-    int64_t drev = 0;
-    store_rc rc = store_delete_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name),
-                                           rev, &deleted, &drev);
-    if (rc == STORE_NOT_FOUND) { rest_fail_not_found(c, name); return; }
-    if (rc == STORE_CONFLICT) {
-        rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
-        return;
-    }
-    if (rc != STORE_OK) { rest_fail_internal(c, "deleting from storage failed"); return; }
-    kapi_pool_keep_json(c->req->pool, deleted);
-    if (s && s->return_deleted_object) {
-        rest_respond_object(c, 200, deleted ? deleted : old, NULL);
-        return;
-    }
-    cJSON *ok = status_success(name, c->r->group, c->r->plural, uid);
-    output_format fmt;
-    error_format(c->req, &fmt);
-    respond_object(c->req, c->resp, 200, ok, &fmt);
-    cJSON_Delete(ok);
+    rest_finish_update(c, name, obj, old, rev, expected, status_only);
 }
 
 static int verb_allowed(const kapi_resource *r, const char *verb)

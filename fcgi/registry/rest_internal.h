@@ -65,5 +65,18 @@ void rest_respond_object(rest_call *c, int http, cJSON *obj, const char *rv);
 void rest_list(rest_call *c);
 void rest_deletecollection(rest_call *c);
 void rest_watch(rest_call *c);     /* registry/watch.c: streams through c->resp->stream_write */
+/* registry/delete.c: DELETE of one object (finalizers, propagationPolicy,
+ * namespaces marked Terminating), and the removal of a marked object whose
+ * last finalizer an update takes away. */
+void rest_delete(rest_call *c, const char *name);
+int rest_should_delete_during_update(rest_call *c, const cJSON *obj, const cJSON *old);
+void rest_delete_during_update(rest_call *c, const char *name, cJSON *old, int64_t expected_rev);
+
+/* registry/rest.c: the common tail of update and patch (and of subresources
+ * that update their parent, such as scale): obj replaces old, stored at
+ * old_rev; expected_rev is the precondition (0: unconditional); status_only
+ * for /status. Answers with the stored object or the error. */
+void rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
+                        int64_t expected_rev, int status_only);
 
 #endif

@@ -12,4 +12,15 @@ extern const kapi_strategy strategy_generic,  /* metadata only */
     strategy_rbac,                           /* names are path segments */                      /* with status and generation (apps) */
     strategy_namespaces, strategy_pods, strategy_configmaps, strategy_secrets;
 
+/* registry/kinds/apps.c: Deployments and ReplicaSets (defaults, selector
+ * rules, status and scale subresources) */
+extern const kapi_strategy strategy_deployments, strategy_replicasets;
+/* registry/kinds/rbac.c: RBAC kinds with kube's validation */
+extern const kapi_strategy strategy_roles, strategy_clusterroles, strategy_rolebindings,
+    strategy_clusterrolebindings;
+/* registry/kinds/reviews.c: access and subject reviews, answered, never stored */
+extern const kapi_strategy strategy_selfsubjectaccessreviews, strategy_subjectaccessreviews,
+    strategy_localsubjectaccessreviews, strategy_selfsubjectrulesreviews,
+    strategy_selfsubjectreviews;
+
 #endif

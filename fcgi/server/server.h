@@ -19,6 +19,8 @@ typedef struct kapi_server_opts {
     int threads;               /* api-socket threads per worker */
     int watch_threads;         /* watch-socket threads per worker */
     store_sync sync;
+    long compaction_interval_ms;   /* history kept at least this long (0: no time-based compaction) */
+    long max_history_revisions;    /* and at most this many revisions (0: no cap) */
 } kapi_server_opts;
 
 /* Runs the master until SIGTERM/SIGINT: creates the sockets, bootstraps the

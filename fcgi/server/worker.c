@@ -17,7 +17,9 @@
  * (watch) response ends at its next write. We do not shutdown(2) the
  * listening sockets: they are shared with the master and the other workers,
  * and shutting one down would stop them all, not just this worker.
- * The master SIGKILLs a worker that has not stopped within its grace time. */
+ * The master SIGKILLs a worker that has not stopped within its grace time.
+ * Watches are told to end first (watch_hubs_shutdown), so their threads
+ * leave at once; the store's compactor thread stops before the store closes. */
 #include <errno.h>
 #include <pthread.h>
 #include <malloc.h>
@@ -35,6 +37,7 @@
 #include "server/fcgi_adapter.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "watch/watch_hub.h"
 
 typedef struct thread_slot {
     pthread_t tid;
@@ -177,6 +180,10 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
         store_close(st);
         return 1;
     }
+    store_compactor_opts copts = {.interval_ms = o->compaction_interval_ms,
+                                  .max_revisions = o->max_history_revisions};
+    store_compactor *compactor = copts.interval_ms > 0 || copts.max_revisions > 0
+                                     ? store_compactor_start(st, &copts) : NULL;
     int rc = 0;
     if (start_threads(slots, 0, o->threads, api_fd, "api", &ctx) != 0 ||
         start_threads(slots, o->threads, o->watch_threads, watch_fd, "watch", &ctx) != 0) {
@@ -199,8 +206,10 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
             if (getppid() != master) break;  /* orphaned: the master is gone */
         }
     }
+    watch_hubs_shutdown();
     stop_threads(slots, n);
     free(slots);
+    store_compactor_stop(compactor);
     store_close(st);
     return rc;
 }

@@ -1,8 +1,10 @@
-/* store.c: the store handle and its reads. store_open/store_close, the
- * connections (one lazily opened read connection per thread, closed when the
- * thread exits or the store closes; each caches its prepared statements),
- * get, list, count, revision, the event log for watches, and compaction.
- * Writes go through the committer in store_commit.c. */
+/* store.c: the store handle and its reads. store_open/store_close (with the
+ * close hooks), the connections (one lazily opened read connection per
+ * thread, closed when the thread exits, when it asks, or when the store
+ * closes; each caches its prepared statements), get, list, count, revision,
+ * the event log for watches and a key's previous value. Writes go through
+ * the committer (store_commit.c); compaction, history reads, maintenance and
+ * change notification have files of their own. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,8 +13,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 #include "store/store_private.h"
-
-#define COMPACT_CHUNK_REVISIONS 1000   /* log rows deleted per transaction, at most */
 
 static const char *const statement_sql[STMT_COUNT] = {
     [STMT_BEGIN] = "BEGIN",
@@ -36,8 +36,27 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_KV_COUNT] = "SELECT count(*) FROM kv WHERE key >= ?1 AND key < ?2",
     [STMT_LOG_INSERT] = "INSERT INTO log (rev, key, type, value) VALUES (?1, ?2, ?3, ?4)",
     [STMT_LOG_SINCE] = "SELECT rev, type, key, value FROM log WHERE rev > ?1 ORDER BY rev LIMIT ?2",
-    [STMT_LOG_MIN_REV] = "SELECT min(rev) FROM log",
-    [STMT_LOG_DELETE_RANGE] = "DELETE FROM log WHERE rev > ?1 AND rev <= ?2",
+    [STMT_LOG_HAS_REV] = "SELECT 1 FROM log WHERE rev = ?1",
+    [STMT_LOG_COPY_CURRENT] = "INSERT OR IGNORE INTO log (rev, key, type, value)"
+                              " SELECT mod_rev, key, CASE WHEN create_rev = mod_rev"
+                              " THEN 'A' ELSE 'M' END, value FROM kv WHERE key = ?1",
+    [STMT_LOG_VALUE_BEFORE] = "SELECT type, value FROM log WHERE key = ?1 AND rev < ?2"
+                              " ORDER BY rev DESC LIMIT 1",
+    [STMT_LOG_CHUNK_END] = "SELECT rev FROM log WHERE rev > ?1 AND rev <= ?2"
+                           " ORDER BY rev LIMIT 1 OFFSET ?3",
+    [STMT_LOG_COMPACT_CHUNK] = "DELETE FROM log WHERE rev > ?1 AND rev <= ?2 AND (type = 'D'"
+                               " OR EXISTS (SELECT 1 FROM log AS later WHERE later.key = log.key"
+                               " AND later.rev > log.rev AND later.rev <= ?3)"
+                               " OR EXISTS (SELECT 1 FROM kv WHERE kv.key = log.key"
+                               " AND kv.mod_rev = log.rev))",
+    [STMT_HIST_LOG_KEYS] = "SELECT key, max(rev) FROM log WHERE key >= ?1 AND key < ?2"
+                           " AND rev <= ?3 GROUP BY key ORDER BY key",
+    [STMT_HIST_LOG_ROW] = "SELECT type, value FROM log WHERE rev = ?1",
+    [STMT_HIST_LOG_TYPE] = "SELECT type FROM log WHERE rev = ?1",
+    [STMT_HIST_KV_KEYS] = "SELECT key, mod_rev FROM kv WHERE key >= ?1 AND key < ?2"
+                          " AND mod_rev <= ?3 ORDER BY key",
+    [STMT_KV_COUNT_FROM] = "SELECT count(*) FROM kv WHERE key >= ?1 AND key < ?2",
+    [STMT_KV_COUNT_AFTER] = "SELECT count(*) FROM kv WHERE key > ?1 AND key < ?2",
 };
 
 /* ---- helpers shared with the committer ---- */
@@ -64,7 +83,7 @@ sqlite3_stmt *conn_statement(store_conn *c, store_stmt_id id)
 }
 
 /* Readies a cached statement for its next use. */
-static void statement_done(sqlite3_stmt *st)
+void statement_done(sqlite3_stmt *st)
 {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -115,13 +134,13 @@ void writer_unlock(int fd)
     flock(fd, LOCK_UN);
 }
 
-static int open_lock_file(const char *db_path)
+int open_lock_file(const char *db_path, const char *suffix)
 {
-    size_t n = strlen(db_path);
-    char *lock_path = malloc(n + sizeof "-lock");
+    size_t n = strlen(db_path), m = strlen(suffix);
+    char *lock_path = malloc(n + m + 1);
     if (!lock_path) return -1;
     memcpy(lock_path, db_path, n);
-    memcpy(lock_path + n, "-lock", sizeof "-lock");
+    memcpy(lock_path + n, suffix, m + 1);
     int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     free(lock_path);
     return fd;
@@ -149,8 +168,9 @@ static store_conn *conn_open_flags(store *s, int extra_flags, const char **err)
     sqlite3_busy_timeout(c->db, STORE_BUSY_TIMEOUT_MS);
     const char *sync_sql = s->sync == STORE_SYNC_NORMAL ? "PRAGMA synchronous = NORMAL"
                                                         : "PRAGMA synchronous = FULL";
-    if (run_constant_sql(c->db, sync_sql) < 0 ||
-        run_constant_sql(c->db, "PRAGMA journal_size_limit = 33554432") < 0) {
+    char limit_sql[64];
+    snprintf(limit_sql, sizeof limit_sql, "PRAGMA journal_size_limit = %d", STORE_WAL_LIMIT_BYTES);
+    if (run_constant_sql(c->db, sync_sql) < 0 || run_constant_sql(c->db, limit_sql) < 0) {
         *err = "cannot configure the database connection";
         conn_close(c);
         return NULL;
@@ -206,14 +226,14 @@ static store_conn *reader_of_this_thread(store *s)
 
 /* A read connection that is not already inside a read transaction (a
  * store_list or store_events_since callback may not start another one). */
-static store_conn *idle_reader_of_this_thread(store *s)
+store_conn *idle_reader_of_this_thread(store *s)
 {
     store_conn *c = reader_of_this_thread(s);
     return c && sqlite3_get_autocommit(c->db) ? c : NULL;
 }
 
 /* Ends a read transaction, whatever happened inside it. */
-static void end_read(store_conn *c)
+void end_read(store_conn *c)
 {
     if (!sqlite3_get_autocommit(c->db) && conn_run(c, STMT_COMMIT) < 0)
         conn_run(c, STMT_ROLLBACK);
@@ -246,6 +266,7 @@ static void store_destroy(store *s, int key_created)
         c = next;
     }
     conn_close(s->writer);
+    notify_close(s);
     if (s->lock_fd >= 0) close(s->lock_fd);
     pthread_mutex_destroy(&s->readers_mutex);
     pthread_mutex_destroy(&s->queue_mutex);
@@ -266,11 +287,12 @@ store *store_open(const char *path, store_sync sync, const char **err)
         return NULL;
     }
     s->sync = sync;
+    s->notify_fd = -1;
     pthread_mutex_init(&s->readers_mutex, NULL);
     pthread_mutex_init(&s->queue_mutex, NULL);
     pthread_cond_init(&s->queue_cond, NULL);
 
-    s->lock_fd = open_lock_file(path);
+    s->lock_fd = open_lock_file(path, "-lock");
     if (s->lock_fd < 0) {
         *err = "cannot open the database's lock file";
         store_destroy(s, 0);
@@ -288,6 +310,10 @@ store *store_open(const char *path, store_sync sync, const char **err)
         store_destroy(s, 0);
         return NULL;
     }
+    /* Incremental auto-vacuum (the compactor gives pages back) can only be
+     * chosen before the file has its first page: before WAL mode too. On an
+     * existing file this does nothing. */
+    (void)run_constant_sql(s->writer->db, "PRAGMA auto_vacuum = INCREMENTAL");
     int ready = set_wal_mode(s->writer->db) == 0;
     if (!ready) *err = "cannot switch the database to WAL mode";
     else ready = schema_apply(s->writer->db, err) == 0;
@@ -301,6 +327,7 @@ store *store_open(const char *path, store_sync sync, const char **err)
         store_destroy(s, 0);
         return NULL;
     }
+    notify_open(s);
     if (committer_start(s, err) < 0) {
         store_destroy(s, 1);
         return NULL;
@@ -308,11 +335,42 @@ store *store_open(const char *path, store_sync sync, const char **err)
     return s;
 }
 
+int store_on_close(store *s, void (*fn)(void *arg), void *arg)
+{
+    pthread_mutex_lock(&s->readers_mutex);
+    int rc = -1;
+    if (s->n_close_hooks < STORE_MAX_CLOSE_HOOKS) {
+        s->close_hooks[s->n_close_hooks] = fn;
+        s->close_hook_args[s->n_close_hooks] = arg;
+        s->n_close_hooks++;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&s->readers_mutex);
+    return rc;
+}
+
 void store_close(store *s)
 {
     if (!s) return;
+    for (;;) {
+        pthread_mutex_lock(&s->readers_mutex);
+        int i = --s->n_close_hooks;
+        void (*fn)(void *) = i >= 0 ? s->close_hooks[i] : NULL;
+        void *arg = i >= 0 ? s->close_hook_args[i] : NULL;
+        pthread_mutex_unlock(&s->readers_mutex);
+        if (!fn) break;
+        fn(arg);
+    }
     committer_stop(s);
     store_destroy(s, 1);
+}
+
+void store_release_thread_connection(store *s)
+{
+    store_conn *c = pthread_getspecific(s->reader_key);
+    if (!c || !sqlite3_get_autocommit(c->db)) return;   /* none, or inside a read */
+    pthread_setspecific(s->reader_key, NULL);
+    reader_release(c);
 }
 
 /* ---- reads ---- */
@@ -351,7 +409,7 @@ store_rc store_get(store *s, const char *key, store_kv *out)
 
 /* The smallest string greater than every string that starts with prefix
  * (the prefix with its last byte below 0xff incremented); caller frees. */
-static char *prefix_end_new(const char *prefix)
+char *prefix_end_new(const char *prefix)
 {
     size_t n = strlen(prefix);
     while (n > 0 && (unsigned char)prefix[n - 1] == 0xff) n--;
@@ -458,78 +516,32 @@ store_rc store_events_since(store *s, int64_t after, long limit, store_event_fn 
     return rc;
 }
 
-/* ---- compaction: short write transactions on the caller's connection,
- * each under the writer lock (through a lock file descriptor of its own:
- * flock() locks belong to the open file, which the committer shares). ---- */
-
-/* Runs under the writer lock: records rev as the compacted revision unless a
- * later one is recorded; *target gets the revision to delete up to. */
-static store_rc compact_record(store_conn *c, int64_t rev, int64_t *target)
+/* The previous write's object: the newest log row of key below rev (see
+ * sql/schema.sql for why it is there whenever rev - 1 is not compacted). */
+store_rc store_value_before(store *s, const char *key, int64_t rev, char **value)
 {
-    if (conn_run(c, STMT_BEGIN_IMMEDIATE) < 0) return STORE_ERROR;
-    int64_t current = conn_meta_get(c, "revision");
-    int64_t compacted = conn_meta_get(c, "compacted");
-    store_rc rc = STORE_OK;
-    if (current < 0 || compacted < 0 || rev > current) rc = STORE_ERROR;
-    else if (rev > compacted && conn_meta_set(c, "compacted", rev) < 0) rc = STORE_ERROR;
-    *target = rev > compacted ? rev : compacted;
-    if (rc == STORE_OK && conn_run(c, STMT_COMMIT) == 0) return STORE_OK;
-    conn_run(c, STMT_ROLLBACK);
-    return STORE_ERROR;
-}
-
-/* Runs under the writer lock: deletes one chunk of log rows at or below
- * target; *finished is set when none is left. */
-static store_rc compact_chunk(store_conn *c, int64_t target, int *finished)
-{
-    sqlite3_stmt *min_st = conn_statement(c, STMT_LOG_MIN_REV);
-    sqlite3_stmt *del_st = conn_statement(c, STMT_LOG_DELETE_RANGE);
-    if (!min_st || !del_st || conn_run(c, STMT_BEGIN_IMMEDIATE) < 0) return STORE_ERROR;
-    store_rc rc = STORE_ERROR;
-    int step = sqlite3_step(min_st);
-    int empty = step == SQLITE_ROW && sqlite3_column_type(min_st, 0) == SQLITE_NULL;
-    int64_t oldest = step == SQLITE_ROW ? sqlite3_column_int64(min_st, 0) : 0;
-    statement_done(min_st);
-    if (step != SQLITE_ROW) goto out;
-    if (empty || oldest > target) {
-        *finished = 1;
-        rc = STORE_OK;
-        goto out;
-    }
-    int64_t upto = oldest - 1 + COMPACT_CHUNK_REVISIONS;
-    if (upto > target) upto = target;
-    sqlite3_bind_int64(del_st, 1, oldest - 1);
-    sqlite3_bind_int64(del_st, 2, upto);
-    step = sqlite3_step(del_st);
-    statement_done(del_st);
-    if (step == SQLITE_DONE) rc = STORE_OK;
-out:
-    if (rc == STORE_OK && conn_run(c, STMT_COMMIT) == 0) return STORE_OK;
-    conn_run(c, STMT_ROLLBACK);
-    return STORE_ERROR;
-}
-
-store_rc store_compact(store *s, int64_t rev)
-{
+    *value = NULL;
     store_conn *c = idle_reader_of_this_thread(s);
-    if (!c) return STORE_ERROR;
-    int lock_fd = open_lock_file(s->path);
-    if (lock_fd < 0) return STORE_ERROR;
-    int64_t target = 0;
-    store_rc rc = STORE_ERROR;
-    if (writer_lock(lock_fd) == 0) {
-        rc = compact_record(c, rev, &target);
-        writer_unlock(lock_fd);
-    }
-    int finished = 0;
-    while (rc == STORE_OK && !finished) {
-        if (writer_lock(lock_fd) < 0) {
-            rc = STORE_ERROR;
-            break;
+    sqlite3_stmt *st = c ? conn_statement(c, STMT_LOG_VALUE_BEFORE) : NULL;
+    if (!st || conn_run(c, STMT_BEGIN) < 0) return STORE_ERROR;
+    store_rc rc = STORE_OK;
+    int64_t compacted = conn_meta_get(c, "compacted");     /* opens the snapshot */
+    if (compacted < 0) rc = STORE_ERROR;
+    else if (rev - 1 < compacted) rc = STORE_COMPACTED;
+    if (rc == STORE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, rev);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            const char *type = (const char *)sqlite3_column_text(st, 0);
+            const char *text = (const char *)sqlite3_column_text(st, 1);
+            if (type && type[0] == 'D') rc = STORE_NOT_FOUND;
+            else if (!text || !(*value = strdup(text))) rc = STORE_ERROR;
+        } else {
+            rc = step == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
         }
-        rc = compact_chunk(c, target, &finished);
-        writer_unlock(lock_fd);
+        statement_done(st);
     }
-    close(lock_fd);
+    end_read(c);
     return rc;
 }

@@ -24,7 +24,8 @@ typedef enum store_rc {
     STORE_EXISTS,
     STORE_CONFLICT,       /* revision precondition failed */
     STORE_COMPACTED,      /* asked for history that is gone */
-    STORE_ERROR
+    STORE_ERROR,
+    STORE_FUTURE          /* asked for a revision the store has not reached yet */
 } store_rc;
 
 typedef enum store_sync {
@@ -62,6 +63,25 @@ store_rc store_list(store *s, const char *prefix, const char *start_after, long 
                     store_list_fn fn, void *arg, int64_t *rev);
 store_rc store_count(store *s, const char *prefix, long *count);
 
+/* A range of keys read as of one revision (lists with limit/continue,
+ * exact-revision lists). The store keeps the state at every revision from
+ * the compacted one on: every later write is in the log, plus each key's
+ * last write at or below the compacted revision while a later write exists. */
+typedef struct store_range {
+    const char *prefix;      /* keys under this prefix (ending in '/') */
+    const char *from;        /* NULL, or the first key to visit */
+    int from_exclusive;      /* 1: start after `from` instead of at it */
+    int64_t at_rev;          /* 0: the current state; else the state as of this revision */
+} store_range;
+/* Calls fn for each key of the range in key order, as of q->at_rev, from
+ * one consistent snapshot, until fn returns non-zero. *rev (may be NULL)
+ * gets the revision the state was read at; *total (may be NULL) the number
+ * of keys in the range at that revision (counted also past where fn
+ * stopped). STORE_COMPACTED when at_rev is below the compacted revision,
+ * STORE_FUTURE when it is beyond the current one. */
+store_rc store_list_range(store *s, const store_range *q, store_list_fn fn, void *arg,
+                          int64_t *rev, long *total);
+
 int64_t store_revision(store *s);
 
 /* Writes. obj is the whole object; the store sets metadata.resourceVersion to
@@ -83,9 +103,67 @@ store_rc store_delete_if_revision(store *s, const char *key, int64_t expected_re
 typedef int (*store_event_fn)(void *arg, int64_t rev, char type, const char *key, const char *value);
 store_rc store_events_since(store *s, int64_t after, long limit, store_event_fn fn, void *arg);
 int64_t store_compacted_revision(store *s);
-/* Drops events at or below rev (keeps current values). STORE_ERROR if rev is
+/* Compacts history up to rev: afterwards events at or below rev are gone
+ * (store_events_since refuses them) while the state as of any revision from
+ * rev on can still be read (store_list_range): a log row at or below rev
+ * stays only while it is its key's last write at or below rev, is not a
+ * deletion, and the key has been written again since. STORE_ERROR if rev is
  * beyond the current revision. Runs in short batches under the writer lock. */
 store_rc store_compact(store *s, int64_t rev);
+
+/* The object key held just before revision rev (a watch's "previous object"
+ * of a MODIFIED event). STORE_OK with *value (caller frees), STORE_NOT_FOUND
+ * when the key did not exist then, STORE_COMPACTED when rev - 1 is below the
+ * compacted revision. */
+store_rc store_value_before(store *s, const char *key, int64_t rev, char **value);
+
+/* Change notification across every process that has this database open: a
+ * counter that moves on each commit (a shared page, path-notify, with a
+ * futex). Read the counter, read the store, then wait with what you read:
+ * no commit can slip between. Returns 1 when the counter moved, 0 when
+ * timeout_ms passed first. Without the shared page it just sleeps. */
+uint32_t store_change_counter(store *s);
+int store_wait_for_change(store *s, uint32_t seen, int timeout_ms);
+
+/* Runs fn(arg) at the start of store_close, before anything is torn down,
+ * in reverse order of registration (at most 4): a subsystem living on the
+ * handle (the watch hub) stops its threads there. 0, or -1 when full. */
+int store_on_close(store *s, void (*fn)(void *arg), void *arg);
+
+/* Closes the calling thread's read connection now instead of at thread
+ * exit (long-lived threads that read once, like a watch, hold no file
+ * descriptors or page cache while idle). The next read reopens it. */
+void store_release_thread_connection(store *s);
+
+/* Maintenance (store_maintenance.c), each under the writer lock:
+ * store_checkpoint copies the WAL into the database (PASSIVE never waits;
+ * truncate != 0 then also resets the WAL file to zero bytes when no reader
+ * needs it, waiting at most busy_ms for readers); store_vacuum returns up
+ * to max_pages free pages to the file system (incremental vacuum). */
+store_rc store_checkpoint(store *s, int truncate, int busy_ms);
+store_rc store_vacuum(store *s, long max_pages);
+typedef struct store_file_stats {
+    long long db_bytes, wal_bytes;   /* file sizes */
+    long long pages, free_pages;     /* page_count, freelist_count */
+    long long log_rows;              /* rows of the event log */
+} store_file_stats;
+store_rc store_stat_files(store *s, store_file_stats *out);
+
+/* The background compactor (store_compactor.c): a thread that, in the one
+ * process holding path-compactor's lock, keeps history for at least
+ * interval_ms (compacting every interval to the revision seen one interval
+ * before, as kube-apiserver's --etcd-compaction-interval does) and at most
+ * max_revisions revisions, in short batches; checkpoints the WAL (passive,
+ * then truncate when readers allow) and returns free pages to the file
+ * system. Start it after fork, stop it before store_close. */
+typedef struct store_compactor_opts {
+    long interval_ms;        /* 0: no time-based compaction */
+    long max_revisions;      /* 0: no revision cap */
+    long tick_ms;            /* how often it looks (0: 1000) */
+} store_compactor_opts;
+typedef struct store_compactor store_compactor;
+store_compactor *store_compactor_start(store *s, const store_compactor_opts *o);
+void store_compactor_stop(store_compactor *c);
 
 /* Group-commit counters of this handle since store_open: transactions
  * committed, and writes they carried (writes / commits > 1 means batching). */

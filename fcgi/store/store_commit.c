@@ -6,7 +6,11 @@
  * path-lock, shared with the other processes' committers), and applies them
  * in one transaction, each with its own precondition check inside its own
  * savepoint, assigning revisions in order. One COMMIT (one fsync) covers the
- * batch; then every caller wakes with its own result. */
+ * batch; then every caller wakes with its own result, and waiters in every
+ * process hear of the commit (store_notify.c). Before a write changes a key
+ * whose current row compaction dropped from the log, it copies that row back
+ * (the history must hold each key's last write at or below the compacted
+ * revision once a later one exists; see sql/schema.sql). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +226,24 @@ static int log_event(store_conn *w, int64_t rev, const char *key, const char *ty
     return finish_write(st);
 }
 
+/* Keeps the history whole before key's current row (at mod_rev) stops being
+ * current: if compaction dropped it from the log, it goes back in. */
+static int keep_current_in_history(store_conn *w, const char *key, int64_t mod_rev)
+{
+    sqlite3_stmt *has = conn_statement(w, STMT_LOG_HAS_REV);
+    if (!has) return -1;
+    sqlite3_bind_int64(has, 1, mod_rev);
+    int step = sqlite3_step(has);
+    sqlite3_reset(has);
+    sqlite3_clear_bindings(has);
+    if (step == SQLITE_ROW) return 0;
+    if (step != SQLITE_DONE) return -1;
+    sqlite3_stmt *copy = conn_statement(w, STMT_LOG_COPY_CURRENT);
+    if (!copy) return -1;
+    sqlite3_bind_text(copy, 1, key, -1, SQLITE_STATIC);
+    return finish_write(copy);
+}
+
 /* The end of one write's savepoint: kept when ok, undone otherwise. */
 static store_rc close_savepoint(store_conn *w, int ok)
 {
@@ -244,11 +266,16 @@ static store_rc apply_create_or_update(store *s, write_op *op, int64_t rev)
     const char *value = splice_revision(s, op, rev);
     sqlite3_stmt *st = conn_statement(w, op->kind == WRITE_CREATE ? STMT_KV_INSERT : STMT_KV_UPDATE);
     if (!value || !st || conn_run(w, STMT_SAVEPOINT) < 0) return STORE_ERROR;
+    int ok = op->kind == WRITE_CREATE || keep_current_in_history(w, op->key, mod_rev) == 0;
     sqlite3_bind_text(st, 1, op->key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, rev);
     sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
-    int ok = finish_write(st) == 0 &&
-             log_event(w, rev, op->key, op->kind == WRITE_CREATE ? "A" : "M", value) == 0;
+    ok = ok && finish_write(st) == 0 &&
+         log_event(w, rev, op->key, op->kind == WRITE_CREATE ? "A" : "M", value) == 0;
+    if (!ok) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
     return close_savepoint(w, ok);
 }
 
@@ -263,11 +290,13 @@ static store_rc apply_delete(store *s, write_op *op, int64_t rev)
     store_rc rc = STORE_OK;
     char *last_text = NULL;     /* the object as the D event shows it */
     cJSON *last = NULL;
+    int64_t mod_rev = 0;
     if (step == SQLITE_DONE) rc = STORE_NOT_FOUND;
     else if (step != SQLITE_ROW) rc = STORE_ERROR;
     else if (op->expected_rev != 0 && op->expected_rev != sqlite3_column_int64(get, 1))
         rc = STORE_CONFLICT;
     else {
+        mod_rev = sqlite3_column_int64(get, 1);
         const char *stored = (const char *)sqlite3_column_text(get, 2);
         last = stored ? cJSON_Parse(stored) : NULL;
         if (cJSON_IsObject(last)) {
@@ -285,8 +314,13 @@ static store_rc apply_delete(store *s, write_op *op, int64_t rev)
         if (conn_run(w, STMT_SAVEPOINT) < 0) {
             rc = STORE_ERROR;
         } else {
+            int ok = keep_current_in_history(w, op->key, mod_rev) == 0;
             sqlite3_bind_text(del, 1, op->key, -1, SQLITE_STATIC);
-            int ok = finish_write(del) == 0 && log_event(w, rev, op->key, "D", last_text) == 0;
+            ok = ok && finish_write(del) == 0 && log_event(w, rev, op->key, "D", last_text) == 0;
+            if (!ok) {
+                sqlite3_reset(del);
+                sqlite3_clear_bindings(del);
+            }
             rc = close_savepoint(w, ok);
         }
     }
@@ -377,6 +411,7 @@ static void *committer_main(void *arg)
         pthread_mutex_unlock(&s->queue_mutex);
 
         int written = commit_batch(s, batch, n);
+        if (written > 0) notify_post(s);
 
         pthread_mutex_lock(&s->queue_mutex);
         s->writes += written;

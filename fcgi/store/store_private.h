@@ -9,11 +9,13 @@
 #include <sqlite3.h>
 #include "store/store.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_BATCH_MAX 512               /* writes per group commit, at most */
 #define STORE_BUSY_TIMEOUT_MS 10000       /* safety net only: writers queue on the lock file */
 #define STORE_CHECKPOINT_PAGES 1000       /* passive checkpoint once the WAL has this many pages;
-                                             journal_size_limit (32 MiB, store.c) trims it after */
+                                             journal_size_limit (STORE_WAL_LIMIT_BYTES) trims it after */
+#define STORE_WAL_LIMIT_BYTES 8388608     /* journal_size_limit: the WAL file is cut back to this */
+#define STORE_MAX_CLOSE_HOOKS 4
 
 /* Every SQL statement the store runs, prepared once per connection on first
  * use (see conn_statement). */
@@ -37,8 +39,17 @@ typedef enum store_stmt_id {
     STMT_KV_COUNT,
     STMT_LOG_INSERT,
     STMT_LOG_SINCE,
-    STMT_LOG_MIN_REV,
-    STMT_LOG_DELETE_RANGE,
+    STMT_LOG_HAS_REV,
+    STMT_LOG_COPY_CURRENT,
+    STMT_LOG_VALUE_BEFORE,
+    STMT_LOG_CHUNK_END,
+    STMT_LOG_COMPACT_CHUNK,
+    STMT_HIST_LOG_KEYS,
+    STMT_HIST_LOG_ROW,
+    STMT_HIST_LOG_TYPE,
+    STMT_HIST_KV_KEYS,
+    STMT_KV_COUNT_FROM,
+    STMT_KV_COUNT_AFTER,
     STMT_COUNT
 } store_stmt_id;
 
@@ -94,6 +105,15 @@ struct store {
     int wal_pages;                 /* committer only: WAL size after its last commit */
     char *value_buf;               /* committer only: a value with its revision spliced in */
     size_t value_cap;
+
+    /* change notification shared by every process of this database (store_notify.c) */
+    int notify_fd;
+    void *notify_map;              /* a page of path-notify, mapped shared; NULL: polling only */
+
+    /* run first by store_close (store_on_close) */
+    void (*close_hooks[STORE_MAX_CLOSE_HOOKS])(void *arg);
+    void *close_hook_args[STORE_MAX_CLOSE_HOOKS];
+    int n_close_hooks;             /* under readers_mutex */
 };
 
 /* store.c */
@@ -106,9 +126,23 @@ int64_t conn_meta_get(store_conn *c, const char *name); /* -1 on error */
 int conn_meta_set(store_conn *c, const char *name, int64_t value);
 int writer_lock(int fd);
 void writer_unlock(int fd);
+int open_lock_file(const char *db_path, const char *suffix);   /* path + suffix, O_CLOEXEC */
+store_conn *idle_reader_of_this_thread(store *s);
+void statement_done(sqlite3_stmt *st);
+void end_read(store_conn *c);
+char *prefix_end_new(const char *prefix);                     /* caller frees */
 
 /* store_schema.c */
 int schema_apply(sqlite3 *db, const char **err);
+
+/* store_notify.c */
+void notify_open(store *s);        /* best effort: without it, waiters poll */
+void notify_close(store *s);
+void notify_post(store *s);        /* after a commit */
+
+/* store_history.c */
+store_rc history_list(store_conn *c, const store_range *q, int64_t at_rev,
+                      store_list_fn fn, void *arg, long *total);
 
 /* store_commit.c */
 int committer_start(store *s, const char **err);

@@ -1,6 +1,9 @@
 /* store_schema.c: the database schema, embedded from sql/schema.sql at build
- * time (so the programs do not need the sql/ folder at run time), and its
- * application to a new database. The caller holds the writer lock. */
+ * time (so the programs do not need the sql/ folder at run time), its
+ * application to a new database, and the migration of older versions
+ * (1 -> 2: the log_by_key index, incremental auto-vacuum, and history
+ * restarting at the current revision, since version 1 compacted every row).
+ * The caller holds the writer lock. */
 #include "store/store_private.h"
 
 /* sql/schema.sql as a NUL-terminated string. The path is relative to the
@@ -46,6 +49,39 @@ static int run_script(sqlite3 *db, const char *script)
     return 0;
 }
 
+/* Version 1 compacted every log row at or below the compacted revision, so
+ * no past state can be rebuilt below the current revision: history starts
+ * there. VACUUM (outside the transaction) switches on incremental
+ * auto-vacuum, which needs a rebuilt file; a failure there is not fatal. */
+static int migrate_from_1(sqlite3 *db, const char **err)
+{
+    static const char *const steps[] = {
+        "CREATE INDEX IF NOT EXISTS log_by_key ON log (key, rev)",
+        "UPDATE meta SET value = (SELECT value FROM meta WHERE name = 'revision')"
+        " WHERE name = 'compacted'",
+        "PRAGMA user_version = 2",
+    };
+    if (run_constant_sql(db, "BEGIN IMMEDIATE") < 0) {
+        *err = "cannot begin the migration transaction";
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (run_constant_sql(db, steps[i]) < 0) {
+            run_constant_sql(db, "ROLLBACK");
+            *err = "cannot migrate the database from schema version 1";
+            return -1;
+        }
+    }
+    if (run_constant_sql(db, "COMMIT") < 0) {
+        run_constant_sql(db, "ROLLBACK");
+        *err = "cannot commit the migration from schema version 1";
+        return -1;
+    }
+    if (run_constant_sql(db, "PRAGMA auto_vacuum = INCREMENTAL") == 0)
+        (void)run_constant_sql(db, "VACUUM");
+    return 0;
+}
+
 int schema_apply(sqlite3 *db, const char **err)
 {
     int version = 0;
@@ -58,6 +94,7 @@ int schema_apply(sqlite3 *db, const char **err)
         *err = "the database's schema is newer than this program";
         return -1;
     }
+    if (version == 1) return migrate_from_1(db, err);
     if (version != 0) {
         *err = "no migration from the database's schema version";
         return -1;

@@ -24,6 +24,8 @@
 #                                         a private discovery cache
 #   kapi_start / kapi_stop                kapi_stop runs at exit by itself;
 #                                         KAPI_KEEP_STATE=1 keeps the state dir
+#   kapi_restart                          stops and starts the stack again on the
+#                                         same state dir and port
 # Environment: BUILD (default build), KUBECTL (default /usr/bin/kubectl).
 
 KAPI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -168,6 +170,10 @@ kapi_start() {
     done
     not_ok "the stack starts (scripts/kapi-stack start)" "$out"
     exit 1
+}
+
+kapi_restart() {
+    "$KAPI_ROOT/scripts/kapi-stack" stop && "$KAPI_ROOT/scripts/kapi-stack" start
 }
 
 kapi_stop() {

@@ -54,6 +54,8 @@ static void test_root_paths(void **state)
     assert_keys(doc, "paths");
     const cJSON *paths = cJSON_GetObjectItem(doc, "paths");
     assert_json(paths, "[\"/api\",\"/api/v1\",\"/apis\",\"/apis/\",\"/apis/apps\",\"/apis/apps/v1\","
+                       "\"/apis/authentication.k8s.io\",\"/apis/authentication.k8s.io/v1\","
+                       "\"/apis/authorization.k8s.io\",\"/apis/authorization.k8s.io/v1\","
                        "\"/apis/coordination.k8s.io\",\"/apis/coordination.k8s.io/v1\","
                        "\"/apis/rbac.authorization.k8s.io\",\"/apis/rbac.authorization.k8s.io/v1\","
                        "\"/healthz\",\"/livez\",\"/openapi/v2\",\"/openapi/v3\",\"/openapi/v3/\",\"/readyz\","

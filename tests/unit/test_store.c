@@ -1,8 +1,12 @@
 /* test_store.c: unit tests of the registry store (fcgi/store): writes and
  * their preconditions, revisions and resourceVersion, prefix lists and
- * pagination, the event log and compaction, group commit under many threads,
- * several processes writing one file, and data surviving a reopen. Each test
- * works in its own temporary directory under /tmp. */
+ * pagination, the event log and compaction, reads of past states (checked
+ * against a model of every revision, across compactions), a key's previous
+ * value, change notification across threads and processes, the background
+ * compactor keeping the files bounded, group commit under many threads,
+ * several processes writing one file, data surviving a reopen, and the
+ * migration of a version 1 database. Each test works in its own temporary
+ * directory under /tmp. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +15,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +50,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     store_close(f->s);
-    const char *suffixes[] = {"", "-wal", "-shm", "-lock"};
+    const char *suffixes[] = {"", "-wal", "-shm", "-lock", "-notify", "-compactor"};
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
         char file[160];
         snprintf(file, sizeof file, "%s%s", f->path, suffixes[i]);
@@ -94,6 +99,15 @@ static int64_t create_key(store *s, const char *key)
     assert_int_equal(store_create(s, key, obj, &rev), STORE_OK);
     cJSON_Delete(obj);
     return rev;
+}
+
+/* Creates key in a forked child, where cmocka's asserts must not run. */
+static int create_key_in_child(store *s, const char *key)
+{
+    cJSON *obj = new_object(strrchr(key, '/') + 1);
+    int ok = store_create(s, key, obj, NULL) == STORE_OK;
+    cJSON_Delete(obj);
+    return ok;
 }
 
 static void test_create_then_get(void **state)
@@ -475,6 +489,384 @@ static void test_compaction_drops_old_events_only(void **state)
     sqlite3_close(db);
 }
 
+/* ---- history: the state as of past revisions ---- */
+
+#define MODEL_KEYS 6
+#define MODEL_OPS 400
+
+/* What each key held after each revision: 0 = absent, else the revision of
+ * the write whose object it held (objects carry that as resourceVersion). */
+typedef struct model {
+    int64_t held[MODEL_OPS + 2][MODEL_KEYS];
+    int64_t rev;
+} model;
+
+typedef struct seen_range {
+    int64_t held[MODEL_KEYS];
+    int n;
+    int stop_after;
+} seen_range;
+
+static const char *model_key(int i)
+{
+    static const char *const keys[MODEL_KEYS] = {
+        "/registry/leases/a/k0", "/registry/leases/a/k1", "/registry/leases/a/k2",
+        "/registry/leases/b/k3", "/registry/leases/b/k4", "/registry/leases/c/k5"};
+    return keys[i];
+}
+
+static int collect_range(void *arg, const char *key, const char *value, int64_t mod_rev)
+{
+    seen_range *r = arg;
+    int i = -1;
+    for (int k = 0; k < MODEL_KEYS; k++)
+        if (!strcmp(model_key(k), key)) i = k;
+    assert_true(i >= 0);
+    assert_int_equal(resource_version_in_text(value), mod_rev);
+    r->held[i] = mod_rev;
+    r->n++;
+    return r->stop_after && r->n >= r->stop_after;
+}
+
+/* Reads the whole prefix as of rev and compares it with the model. */
+static void expect_state_at(store *s, const model *m, int64_t rev)
+{
+    seen_range r = {0};
+    store_range q = {.prefix = "/registry/leases/", .at_rev = rev};
+    int64_t read_at = 0;
+    long total = -1;
+    assert_int_equal(store_list_range(s, &q, collect_range, &r, &read_at, &total), STORE_OK);
+    assert_int_equal(read_at, rev);
+    long live = 0;
+    for (int k = 0; k < MODEL_KEYS; k++) {
+        assert_int_equal(r.held[k], m->held[rev][k]);
+        live += m->held[rev][k] != 0;
+    }
+    assert_int_equal(total, live);
+}
+
+/* Random creates, updates, deletes and compactions; after each step, the
+ * state at every revision not compacted away reads back as it was. */
+static void test_past_states_read_back_across_compactions(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    f->s = store_open(f->path, STORE_SYNC_NORMAL, NULL);
+    assert_non_null(f->s);
+    static model m;
+    memset(&m, 0, sizeof m);
+    srand(7);
+    int64_t compacted = 0;
+    for (int op = 0; op < MODEL_OPS; op++) {
+        int k = rand() % MODEL_KEYS;
+        int64_t rev = 0;
+        memcpy(m.held[m.rev + 1], m.held[m.rev], sizeof m.held[0]);
+        if (m.held[m.rev][k] == 0) {
+            cJSON *obj = new_object("x");
+            assert_int_equal(store_create(f->s, model_key(k), obj, &rev), STORE_OK);
+            cJSON_Delete(obj);
+            m.held[m.rev + 1][k] = rev;
+        } else if (rand() % 4 == 0) {
+            assert_int_equal(store_delete_if_revision(f->s, model_key(k), 0, NULL, &rev), STORE_OK);
+            m.held[m.rev + 1][k] = 0;
+        } else {
+            cJSON *obj = new_object("x");
+            assert_int_equal(store_update_if_revision(f->s, model_key(k), obj, 0, &rev), STORE_OK);
+            cJSON_Delete(obj);
+            m.held[m.rev + 1][k] = rev;
+        }
+        assert_int_equal(rev, m.rev + 1);
+        m.rev = rev;
+        if (rand() % 25 == 0) {
+            int64_t to = compacted + rand() % (m.rev - compacted + 1);
+            assert_int_equal(store_compact(f->s, to), STORE_OK);
+            compacted = to;
+        }
+        if (op % 20 == 19 || op == MODEL_OPS - 1) {
+            for (int64_t at = compacted > 0 ? compacted : 1; at <= m.rev; at++)
+                expect_state_at(f->s, &m, at);
+        }
+    }
+    /* Below the compacted revision, and beyond the current one. */
+    assert_int_equal(store_compact(f->s, m.rev - 5), STORE_OK);
+    seen_range r = {0};
+    store_range q = {.prefix = "/registry/leases/", .at_rev = m.rev - 6};
+    assert_int_equal(store_list_range(f->s, &q, collect_range, &r, NULL, NULL), STORE_COMPACTED);
+    q.at_rev = m.rev + 1;
+    assert_int_equal(store_list_range(f->s, &q, collect_range, &r, NULL, NULL), STORE_FUTURE);
+    expect_state_at(f->s, &m, m.rev - 5);
+}
+
+/* A key whose current row compaction dropped still reads as of a revision
+ * between the compaction and its next write; its previous value too. */
+static void test_history_keeps_a_compacted_current_row_once_rewritten(void **state)
+{
+    fixture *f = *state;
+    const char *key = "/registry/configmaps/default/x";
+    int64_t r1 = create_key(f->s, key);
+    int64_t r2 = create_key(f->s, "/registry/configmaps/default/y");
+    assert_int_equal(store_compact(f->s, r2), STORE_OK);
+    cJSON *obj = new_object("x");
+    int64_t r3 = 0;
+    assert_int_equal(store_update_if_revision(f->s, key, obj, r1, &r3), STORE_OK);
+    cJSON_Delete(obj);
+
+    collected c = {0};
+    store_range q = {.prefix = "/registry/configmaps/default/", .at_rev = r2};
+    long total = 0;
+    assert_int_equal(store_list_range(f->s, &q, collect_key, &c, NULL, &total), STORE_OK);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(total, 2);
+    assert_string_equal(c.keys[0], key);
+    assert_int_equal(c.revs[0], r1);            /* the old object, not r3 */
+
+    char *before = NULL;
+    assert_int_equal(store_value_before(f->s, key, r3, &before), STORE_OK);
+    assert_int_equal(resource_version_in_text(before), r1);
+    free(before);
+    assert_int_equal(store_value_before(f->s, key, r1, &before), STORE_COMPACTED);
+    assert_null(before);
+
+    /* deleted, then asked about the write after the deletion */
+    int64_t r4 = 0, r5;
+    assert_int_equal(store_delete_if_revision(f->s, key, 0, NULL, &r4), STORE_OK);
+    r5 = create_key(f->s, key);
+    assert_int_equal(store_value_before(f->s, key, r5, &before), STORE_NOT_FOUND);
+    assert_int_equal(store_value_before(f->s, key, r4, &before), STORE_OK);
+    assert_int_equal(resource_version_in_text(before), r3);
+    free(before);
+}
+
+/* Pages of a range: from a key (inclusive or not), counting what is left. */
+static void test_list_range_pages_and_counts(void **state)
+{
+    fixture *f = *state;
+    for (int i = 0; i < 10; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "/registry/secrets/ns/s%02d", i);
+        create_key(f->s, key);
+    }
+    int64_t at = store_revision(f->s);
+    /* later writes do not show in reads as of `at` */
+    create_key(f->s, "/registry/secrets/ns/s10");
+    assert_int_equal(store_delete_if_revision(f->s, "/registry/secrets/ns/s03", 0, NULL, NULL), STORE_OK);
+    for (int historical = 0; historical < 2; historical++) {
+        collected c = {.stop_after = 3};
+        store_range q = {.prefix = "/registry/secrets/ns/", .from = "/registry/secrets/ns/s02",
+                         .at_rev = historical ? at : 0};
+        long total = 0;
+        assert_int_equal(store_list_range(f->s, &q, collect_key, &c, NULL, &total), STORE_OK);
+        assert_int_equal(c.n, 3);
+        assert_string_equal(c.keys[0], "/registry/secrets/ns/s02");
+        assert_string_equal(c.keys[1], historical ? "/registry/secrets/ns/s03" : "/registry/secrets/ns/s04");
+        assert_int_equal(total, historical ? 8 : 8);   /* s02..s09, or s02,s04..s10 */
+        collected d = {0};
+        q.from_exclusive = 1;
+        assert_int_equal(store_list_range(f->s, &q, collect_key, &d, NULL, &total), STORE_OK);
+        assert_string_equal(d.keys[0], historical ? "/registry/secrets/ns/s03" : "/registry/secrets/ns/s04");
+        assert_int_equal(total, 7);
+        assert_int_equal(d.n, 7);
+    }
+}
+
+/* ---- change notification ---- */
+
+typedef struct waiter {
+    store *s;
+    uint32_t seen;
+    int changed;
+    double waited_ms;
+} waiter;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void *wait_for_change(void *arg)
+{
+    waiter *w = arg;
+    double t0 = now_ms();
+    w->changed = store_wait_for_change(w->s, w->seen, 5000);
+    w->waited_ms = now_ms() - t0;
+    return NULL;
+}
+
+static void test_change_notification_wakes_waiters(void **state)
+{
+    fixture *f = *state;
+    /* nothing happens: the wait times out */
+    uint32_t seen = store_change_counter(f->s);
+    double t0 = now_ms();
+    assert_int_equal(store_wait_for_change(f->s, seen, 50), 0);
+    assert_true(now_ms() - t0 >= 45);
+
+    /* a commit in this process wakes a waiting thread at once */
+    waiter w = {.s = f->s, .seen = store_change_counter(f->s)};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, wait_for_change, &w), 0);
+    usleep(50000);
+    create_key(f->s, "/registry/namespaces/n1");
+    pthread_join(t, NULL);
+    assert_int_equal(w.changed, 1);
+    assert_true(w.waited_ms < 2000);
+
+    /* a commit seen before waiting returns at once */
+    seen = store_change_counter(f->s);
+    create_key(f->s, "/registry/namespaces/n2");
+    assert_int_equal(store_wait_for_change(f->s, seen, 5000), 1);
+
+    /* a commit in another process (its own handle) wakes us too */
+    w = (waiter){.s = f->s, .seen = store_change_counter(f->s)};
+    assert_int_equal(pthread_create(&t, NULL, wait_for_change, &w), 0);
+    usleep(50000);
+    pid_t pid = fork();
+    if (pid == 0) {
+        store *other = store_open(f->path, STORE_SYNC_FULL, NULL);
+        int ok = other && create_key_in_child(other, "/registry/namespaces/n3");
+        store_close(other);
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    pthread_join(t, NULL);
+    assert_int_equal(w.changed, 1);
+    assert_true(w.waited_ms < 2000);
+}
+
+/* ---- close hooks and connections ---- */
+
+static int hook_order[4], hook_calls;
+static void record_hook(void *arg)
+{
+    hook_order[hook_calls++] = (int)(intptr_t)arg;
+}
+
+static void test_close_hooks_run_first_in_reverse_order(void **state)
+{
+    fixture *f = *state;
+    hook_calls = 0;
+    assert_int_equal(store_on_close(f->s, record_hook, (void *)1), 0);
+    assert_int_equal(store_on_close(f->s, record_hook, (void *)2), 0);
+    create_key(f->s, "/registry/namespaces/a");
+    store_release_thread_connection(f->s);          /* reads reopen it */
+    assert_true(store_revision(f->s) > 0);
+    store_release_thread_connection(f->s);
+    store_close(f->s);
+    assert_int_equal(hook_calls, 2);
+    assert_int_equal(hook_order[0], 2);
+    assert_int_equal(hook_order[1], 1);
+    f->s = store_open(f->path, STORE_SYNC_FULL, NULL);
+    assert_non_null(f->s);
+}
+
+/* ---- the background compactor ---- */
+
+static void test_compactor_bounds_history_and_files(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    f->s = store_open(f->path, STORE_SYNC_NORMAL, NULL);
+    assert_non_null(f->s);
+    store_compactor_opts o = {.interval_ms = 200, .max_revisions = 300, .tick_ms = 20};
+    store_compactor *c = store_compactor_start(f->s, &o);
+    assert_non_null(c);
+    /* a second compactor on the same database stays idle (not the leader) */
+    store *second = store_open(f->path, STORE_SYNC_NORMAL, NULL);
+    store_compactor *c2 = store_compactor_start(second, &o);
+    assert_non_null(c2);
+    for (int i = 0; i < 20; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "/registry/leases/ns/l%02d", i);
+        create_key(f->s, key);
+    }
+    cJSON *obj = new_object("l");
+    cJSON *data = cJSON_GetObjectItem(obj, "data");
+    char big[2048];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    cJSON_AddStringToObject(data, "padding", big);
+    for (int i = 0; i < 6000; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "/registry/leases/ns/l%02d", i % 20);
+        assert_int_equal(store_update_if_revision(f->s, key, obj, 0, NULL), STORE_OK);
+    }
+    cJSON_Delete(obj);
+    usleep(600000);                                  /* a few ticks and an interval */
+    int64_t rev = store_revision(f->s), compacted = store_compacted_revision(f->s);
+    assert_true(rev - compacted <= 330);
+    store_file_stats st;
+    assert_int_equal(store_stat_files(f->s, &st), STORE_OK);
+    fprintf(stderr, "compactor: revision %lld, compacted %lld, %lld log rows, db %lld KiB, wal %lld KiB,"
+            " %lld of %lld pages free\n", (long long)rev, (long long)compacted, st.log_rows,
+            st.db_bytes / 1024, st.wal_bytes / 1024, st.free_pages, st.pages);
+    assert_true(st.log_rows <= 330 + 20);
+    /* 6000 writes of 2 KiB went through; about 350 rows and 20 objects stay */
+    assert_true(st.db_bytes < 4 * 1024 * 1024);
+    store_compactor_stop(c2);
+    store_close(second);
+    store_compactor_stop(c);
+    /* time alone: after an interval without writes, history before it goes */
+    store_compactor_opts timed = {.interval_ms = 100, .tick_ms = 10};
+    c = store_compactor_start(f->s, &timed);
+    create_key(f->s, "/registry/leases/ns/after");
+    int64_t mark = store_revision(f->s);
+    usleep(400000);
+    assert_true(store_compacted_revision(f->s) >= mark);
+    store_compactor_stop(c);
+}
+
+/* ---- migration ---- */
+
+static void test_version_1_database_is_migrated(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    const char *suffixes[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char file[160];
+        snprintf(file, sizeof file, "%s%s", f->path, suffixes[i]);
+        unlink(file);
+    }
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    const char *v1 =
+        "PRAGMA journal_mode = WAL;"
+        "CREATE TABLE kv (key TEXT PRIMARY KEY, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL, value TEXT NOT NULL);"
+        "CREATE TABLE log (rev INTEGER PRIMARY KEY, key TEXT NOT NULL, type TEXT NOT NULL CHECK (type IN ('A','M','D')), value TEXT NOT NULL);"
+        "CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+        "INSERT INTO meta VALUES ('revision', 7), ('compacted', 3);"
+        "INSERT INTO kv VALUES ('/registry/namespaces/old', 2, 7, '{\"metadata\":{\"name\":\"old\",\"resourceVersion\":\"7\"}}');"
+        "INSERT INTO log VALUES (7, '/registry/namespaces/old', 'M', '{\"metadata\":{\"name\":\"old\",\"resourceVersion\":\"7\"}}');"
+        "PRAGMA user_version = 1;";
+    assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    f->s = store_open(f->path, STORE_SYNC_FULL, NULL);
+    assert_non_null(f->s);
+    assert_int_equal(store_revision(f->s), 7);
+    assert_int_equal(store_compacted_revision(f->s), 7);   /* history starts now */
+    store_kv kv;
+    assert_int_equal(store_get(f->s, "/registry/namespaces/old", &kv), STORE_OK);
+    store_kv_free(&kv);
+    assert_int_equal(create_key(f->s, "/registry/namespaces/new"), 8);
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'log_by_key'",
+                                        -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 2);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 /* ---- concurrency ---- */
 
 #define THREADS 16
@@ -675,7 +1067,11 @@ static void test_reopen_finds_the_data(void **state)
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    assert_int_equal(sqlite3_column_int(st, 0), 2);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA auto_vacuum", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 2);          /* incremental */
     sqlite3_finalize(st);
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -705,6 +1101,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_revisions_increase_and_match_resource_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events_since_in_order_with_deletes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compaction_drops_old_events_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_past_states_read_back_across_compactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_history_keeps_a_compacted_current_row_once_rewritten, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_range_pages_and_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_change_notification_wakes_waiters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_close_hooks_run_first_in_reverse_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compactor_bounds_history_and_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_version_1_database_is_migrated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_creates_are_batched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_processes_write_one_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen_finds_the_data, setup, teardown),

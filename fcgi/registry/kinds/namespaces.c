@@ -1,7 +1,12 @@
 /* namespaces.c: the Namespace strategy (pkg/registry/core/namespace): names
  * are DNS labels; a new namespace is Active, carries the kubernetes
- * finalizer and the kubernetes.io/metadata.name label (SetDefaults_Namespace). */
+ * finalizer and the kubernetes.io/metadata.name label (SetDefaults_Namespace);
+ * spec.finalizers change only through the finalize subresource (the
+ * namespace controller's last step). DELETE marks a namespace Terminating:
+ * registry/delete.c. */
+#include <stdio.h>
 #include <string.h>
+#include "registry/rest_internal.h"
 #include "registry/strategies.h"
 
 static void namespace_prepare_for_create(cJSON *obj)
@@ -41,9 +46,96 @@ static void namespace_prepare_for_create(cJSON *obj)
     }
 }
 
+/* An ordinary update may not change spec.finalizers: only the finalize
+ * subresource does (the namespace controller, when the content is gone). */
+static void namespace_prepare_for_update(cJSON *obj, const cJSON *old)
+{
+    cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+    const cJSON *ospec = cJSON_GetObjectItemCaseSensitive(old, "spec");
+    const cJSON *ofin = cJSON_GetObjectItemCaseSensitive(ospec, "finalizers");
+    if (!cJSON_IsObject(spec)) {
+        if (!ofin) return;
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, "spec");
+        spec = cJSON_CreateObject();
+        cJSON *status = cJSON_DetachItemFromObjectCaseSensitive(obj, "status");
+        cJSON_AddItemToObject(obj, "spec", spec);
+        if (status) cJSON_AddItemToObject(obj, "status", status);
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(spec, "finalizers");
+    if (ofin) cJSON_AddItemToObject(spec, "finalizers", cJSON_Duplicate(ofin, 1));
+}
+
+/* ValidateNamespaceFinalizeUpdate: each finalizer is the standard one
+ * ("kubernetes") or a qualified name with a '/'. */
+static void validate_finalize(const cJSON *obj, const cJSON *old, field_errors *errs)
+{
+    (void)old;
+    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "spec"), "finalizers");
+    const cJSON *f;
+    int i = 0;
+    cJSON_ArrayForEach(f, fin) {
+        char field[64];
+        snprintf(field, sizeof field, "spec.finalizers[%d]", i++);
+        const char *name = cJSON_IsString(f) ? f->valuestring : "";
+        validation_messages m = {0};
+        is_qualified_name(name, &m);
+        add_invalid_value_for_each_message(errs, field, name, &m);
+        if (!m.n && strcmp(name, "kubernetes") && !strchr(name, '/'))
+            field_error_add_str(errs, FIELD_INVALID, field, name,
+                                "name is neither a standard finalizer name nor is it fully qualified");
+    }
+}
+
+/* The finalize strategy: the whole namespace may change but its status. */
+static const kapi_strategy strategy_namespace_finalize = {
+    .names = NAME_DNS1123_LABEL,
+    .has_status = 1,
+    .return_deleted_object = 1,
+    .validate_update = validate_finalize,
+};
+
+/* PUT /api/v1/namespaces/NAME/finalize */
+static int namespace_serve_subresource(rest_call *c, const char *subresource, const char *name)
+{
+    if (strcmp(subresource, "finalize")) return 0;
+    if (strcmp(c->info->verb, "update")) { rest_fail_method_not_allowed(c); return 1; }
+    cJSON *st = NULL;
+    cJSON *obj = decode_body(c->req, c->r->kind, &st);
+    if (!obj) { respond_status(c->req, c->resp, st); return 1; }
+    if (rest_check_type_meta(c, obj)) return 1;
+    cJSON *meta = obj_metadata(obj);
+    const char *oname = obj_string(meta, "name");
+    if (!oname || strcmp(oname, name)) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "the name of the object (%s) does not match the name on the URL (%s)",
+                 oname ? oname : "", name);
+        rest_fail_bad_request(c, msg);
+        return 1;
+    }
+    int64_t expected = rest_parse_rv(obj_string(meta, "resourceVersion"));
+    if (expected < 0) expected = 0;
+    int64_t rev = 0;
+    cJSON *old = rest_load_current(c, name, &rev);
+    if (!old) return 1;
+    if (expected && expected != rev) {
+        rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
+        return 1;
+    }
+    /* the same resource, with the finalize strategy */
+    kapi_resource finalize = *c->r;
+    finalize.strategy = &strategy_namespace_finalize;
+    const kapi_resource *r = c->r;
+    c->r = &finalize;
+    rest_finish_update(c, name, obj, old, rev, expected, 0);
+    c->r = r;
+    return 1;
+}
+
 const kapi_strategy strategy_namespaces = {
     .names = NAME_DNS1123_LABEL,
     .has_status = 1,
     .return_deleted_object = 1,
     .prepare_for_create = namespace_prepare_for_create,
+    .prepare_for_update = namespace_prepare_for_update,
+    .serve_subresource = namespace_serve_subresource,
 };

@@ -1,18 +1,126 @@
-/* pods.c: the Pod strategy (pkg/registry/core/pod/strategy.go): a new pod's
- * status is Pending; status changes only through pods/status; DELETE answers
- * with the pod. Defaulting, admission and ValidatePod deepen this. */
+/* pods.c: the Pod strategy (pkg/registry/core/pod/strategy.go) wired
+ * together: Go's type checks on decode, SetObjectDefaults_Pod, a new pod's
+ * status (Pending, its QoS class, the SchedulingGated condition), kube's
+ * JSON shape and order, ValidatePodCreate and ValidatePodUpdate, the
+ * binding subresource; status changes only through pods/status and DELETE
+ * answers with the pod. The pieces live in pod_*.c. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "core/util.h"
+#include "registry/kinds/pod_internal.h"
+#include "registry/kinds/pod_schema.h"
+#include "registry/rest_internal.h"
 #include "registry/strategies.h"
 
+/* PrepareForCreate: status = {phase: Pending, qosClass}; gated pods get
+ * PodScheduled=False/SchedulingGated. */
 static void pod_prepare_for_create(cJSON *obj)
 {
     cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
     cJSON *status = cJSON_AddObjectToObject(obj, "status");
+    if (!status) return;
+    cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+    /* pod-level resources (PodLevelResources) are off in 1.32: dropped */
+    cJSON_DeleteItemFromObjectCaseSensitive(spec, "resources");
     cJSON_AddStringToObject(status, "phase", "Pending");
+    if (cJSON_GetArraySize(pj_get(spec, "schedulingGates")) > 0) {
+        cJSON *conds = cJSON_AddArrayToObject(status, "conditions");
+        cJSON *c = cJSON_CreateObject();
+        char now[21];
+        time_rfc3339(time(NULL), now);
+        cJSON_AddStringToObject(c, "type", "PodScheduled");
+        cJSON_AddStringToObject(c, "status", "False");
+        cJSON_AddNullToObject(c, "lastProbeTime");
+        cJSON_AddStringToObject(c, "lastTransitionTime", now);
+        cJSON_AddStringToObject(c, "reason", "SchedulingGated");
+        cJSON_AddStringToObject(c, "message", "Scheduling is blocked due to non-empty scheduling gates");
+        cJSON_AddItemToArray(conds, c);
+    }
+    cJSON_AddStringToObject(status, "qosClass", pod_qos_class(obj));
+    pod_normalize(obj);
+}
+
+/* PrepareForUpdate: the status stays (rest.c keeps it); what is left is the
+ * shape a trip through kube's types gives the new object. */
+static void pod_prepare_for_update(cJSON *obj, const cJSON *old)
+{
+    (void)old;
+    cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+    const cJSON *old_spec = pj_get(old, "spec");
+    if (!pj_get(old_spec, "resources")) cJSON_DeleteItemFromObjectCaseSensitive(spec, "resources");
+    pod_normalize(obj);
+}
+
+/* podStatusStrategy.PrepareForUpdate: /status keeps the spec and the owner
+ * references of the stored pod (labels and annotations may change); a status
+ * without a QoS class keeps the stored one. */
+static void pod_prepare_for_status_update(cJSON *obj, const cJSON *old)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, "spec");
+    const cJSON *old_spec = pj_get(old, "spec");
+    if (old_spec) cJSON_AddItemToObject(obj, "spec", cJSON_Duplicate(old_spec, 1));
+    cJSON *meta = pj_object(obj, "metadata");
+    cJSON_DeleteItemFromObjectCaseSensitive(meta, "ownerReferences");
+    const cJSON *refs = pj_get(pj_get(old, "metadata"), "ownerReferences");
+    if (refs) cJSON_AddItemToObject(meta, "ownerReferences", cJSON_Duplicate(refs, 1));
+    cJSON *status = pj_object(obj, "status");
+    const char *old_qos = pj_str(pj_get(old, "status"), "qosClass");
+    if (!pj_has_str(status, "qosClass") && *old_qos) pj_set_str(status, "qosClass", old_qos);
+    pod_normalize(obj);
+}
+
+/* ValidatePodStatusUpdate's checks of the status (run for every update;
+ * outside /status the status is the stored one). */
+static void validate_status_update(const cJSON *obj, const cJSON *old, field_errors *errs)
+{
+    const cJSON *status = pj_get(obj, "status"), *old_status = pj_get(old, "status");
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, pj_get(status, "conditions")) {
+        const char *type = pj_str(c, "type");
+        if (strcmp(type, "PodScheduled") && strcmp(type, "Ready") && strcmp(type, "Initialized")) {
+            char p[96];
+            validation_messages m = {0};
+            /* kube's path really starts at metadata here */
+            snprintf(p, sizeof p, "metadata.conditions[%d].Type", i);
+            is_qualified_name(type, &m);
+            add_invalid_value_for_each_message(errs, p, type, &m);
+        }
+        i++;
+    }
+    const char *nominated = pj_str(status, "nominatedNodeName");
+    if (*nominated && strcmp(nominated, pj_str(old_status, "nominatedNodeName"))) {
+        validation_messages m = {0};
+        name_is_dns1123_subdomain(nominated, 0, &m);
+        add_invalid_value_for_each_message(errs, "status.nominatedNodeName", nominated, &m);
+    }
+    const char *nq = pj_str(status, "qosClass"), *oq = pj_str(old_status, "qosClass");
+    if (strcmp(nq, oq)) field_error_add_str(errs, FIELD_INVALID, "status.qosClass", nq, "field is immutable");
+}
+
+static void pod_validate_update_rules(const cJSON *obj, const cJSON *old, field_errors *errs)
+{
+    pod_validate_update(obj, old, errs);
+    validate_status_update(obj, old, errs);
+}
+
+static int pod_serve_subresource(rest_call *c, const char *subresource, const char *name)
+{
+    if (!strcmp(subresource, "binding")) return pod_serve_binding(c, name);
+    return 0;
 }
 
 const kapi_strategy strategy_pods = {
     .names = NAME_DNS1123_SUBDOMAIN,
     .has_status = 1,
     .return_deleted_object = 1,
+    .check_types = pod_check_types,
+    .set_defaults = pod_set_defaults,
     .prepare_for_create = pod_prepare_for_create,
+    .prepare_for_update = pod_prepare_for_update,
+    .validate = pod_validate,
+    .validate_update = pod_validate_update_rules,
+    .serve_subresource = pod_serve_subresource,
+    .prepare_for_status_update = pod_prepare_for_status_update,
 };

@@ -1,0 +1,127 @@
+/* rbac_cache.c: the RBAC policy cached per process. Authorization runs on
+ * every request, so the stored RBAC objects are read once and kept as a
+ * compiled snapshot; each request costs one store_revision() query, and
+ * when the revision moved, one scan of the event log since the cached
+ * revision (indexed by revision) to see whether any Role, ClusterRole or
+ * binding changed. Only then is the policy read again. After a rebuild
+ * that finds aggregated ClusterRoles whose stored rules are out of date,
+ * the rebuilding thread writes them back (auth/rbac_writeback.c), as kube's
+ * clusterrole-aggregation controller would. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include "auth/rbac_policy.h"
+#include "auth/rbac_writeback.h"
+
+#define EVENT_SCAN_LIMIT 5000
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static rbac_policy *cached;             /* holds one reference */
+static const store *cached_store;
+static char cached_state_dir[1024];
+static _Thread_local int writing_back;  /* no rebuild-triggered writes inside one */
+
+static int same_database(const kapi_ctx *ctx)
+{
+    const char *dir = ctx->state_dir ? ctx->state_dir : "";
+    return cached && cached_store == ctx->store && !strcmp(cached_state_dir, dir);
+}
+
+static int is_rbac_key(const char *key)
+{
+    static const char *const prefixes[] = {"/registry/clusterroles/", "/registry/roles/",
+                                           "/registry/clusterrolebindings/",
+                                           "/registry/rolebindings/", NULL};
+    for (int i = 0; prefixes[i]; i++)
+        if (!strncmp(key, prefixes[i], strlen(prefixes[i]))) return 1;
+    return 0;
+}
+
+typedef struct scan {
+    int changed;
+    long seen;
+} scan;
+
+static int scan_event(void *arg, int64_t rev, char type, const char *key, const char *value)
+{
+    (void)rev;
+    (void)type;
+    (void)value;
+    scan *s = arg;
+    s->seen++;
+    if (key && is_rbac_key(key)) {
+        s->changed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* 1 if an RBAC object may have changed after revision `after`. */
+static int rbac_changed_since(store *st, int64_t after)
+{
+    scan s = {0};
+    store_rc rc = store_events_since(st, after, EVENT_SCAN_LIMIT, scan_event, &s);
+    if (rc != STORE_OK) return 1;               /* compacted or failed: read it all */
+    return s.changed || s.seen >= EVENT_SCAN_LIMIT;
+}
+
+static void drop_locked(rbac_policy *p)
+{
+    if (p && --p->refs == 0) rbac_policy_free(p);
+}
+
+rbac_policy *rbac_policy_acquire(kapi_ctx *ctx)
+{
+    int64_t rev = store_revision(ctx->store);
+    if (rev < 0) return NULL;
+    pthread_mutex_lock(&cache_lock);
+    if (same_database(ctx) && cached->revision == rev) {
+        cached->refs++;
+        rbac_policy *p = cached;
+        pthread_mutex_unlock(&cache_lock);
+        return p;
+    }
+    if (same_database(ctx) && rev > cached->revision &&
+        !rbac_changed_since(ctx->store, cached->revision)) {
+        cached->revision = rev;
+        cached->refs++;
+        rbac_policy *p = cached;
+        pthread_mutex_unlock(&cache_lock);
+        return p;
+    }
+    rbac_policy *p = rbac_policy_load(ctx->store);
+    if (!p) {
+        pthread_mutex_unlock(&cache_lock);
+        return NULL;
+    }
+    p->refs = 2;   /* the cache's and the caller's */
+    drop_locked(cached);
+    cached = p;
+    cached_store = ctx->store;
+    snprintf(cached_state_dir, sizeof cached_state_dir, "%s", ctx->state_dir ? ctx->state_dir : "");
+    pthread_mutex_unlock(&cache_lock);
+    if (p->n_stale && !writing_back) {
+        writing_back = 1;
+        rbac_write_aggregated_rules(ctx, p);
+        writing_back = 0;
+    }
+    return p;
+}
+
+void rbac_policy_release(rbac_policy *p)
+{
+    if (!p) return;
+    pthread_mutex_lock(&cache_lock);
+    drop_locked(p);
+    pthread_mutex_unlock(&cache_lock);
+}
+
+void rbac_cache_reset(void)
+{
+    pthread_mutex_lock(&cache_lock);
+    drop_locked(cached);
+    cached = NULL;
+    cached_store = NULL;
+    cached_state_dir[0] = '\0';
+    pthread_mutex_unlock(&cache_lock);
+}

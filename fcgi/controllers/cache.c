@@ -1,0 +1,498 @@
+/* cache.c: the objects a pass works from, as a controller manager's
+ * informers keep them: each kind listed once through the API on first use,
+ * indexed by namespace/name, by uid and by owner uid, and kept current with
+ * the answers to the pass's own writes. Also the string map behind the
+ * indexes and small readers of objects. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "controllers/controllers.h"
+#include "core/util.h"
+
+/* ---- strmap: open addressing, linear probing, tombstones */
+
+typedef struct slot {
+    char *key;          /* NULL: empty; TOMBSTONE: removed */
+    void *value;
+} slot;
+
+struct strmap {
+    slot *slots;
+    size_t cap, used, live;
+};
+
+static char tombstone_key;
+#define TOMBSTONE (&tombstone_key)
+
+static uint32_t hash_string(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) { h ^= *c; h *= 16777619u; }
+    return h;
+}
+
+strmap *strmap_new(void)
+{
+    strmap *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->cap = 64;
+    m->slots = calloc(m->cap, sizeof *m->slots);
+    if (!m->slots) { free(m); return NULL; }
+    return m;
+}
+
+void strmap_free(strmap *m, void (*free_value)(void *))
+{
+    if (!m) return;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].key || m->slots[i].key == TOMBSTONE) continue;
+        if (free_value) free_value(m->slots[i].value);
+        free(m->slots[i].key);
+    }
+    free(m->slots);
+    free(m);
+}
+
+static slot *find_slot(const strmap *m, const char *key)
+{
+    size_t i = hash_string(key) & (m->cap - 1);
+    for (;;) {
+        slot *s = &m->slots[i];
+        if (!s->key) return NULL;
+        if (s->key != TOMBSTONE && !strcmp(s->key, key)) return s;
+        i = (i + 1) & (m->cap - 1);
+    }
+}
+
+void *strmap_get(const strmap *m, const char *key)
+{
+    if (!m || !key) return NULL;
+    slot *s = find_slot(m, key);
+    return s ? s->value : NULL;
+}
+
+static int grow(strmap *m)
+{
+    slot *old = m->slots;
+    size_t old_cap = m->cap;
+    size_t cap = m->live * 4 > old_cap ? old_cap * 2 : old_cap;
+    slot *slots = calloc(cap, sizeof *slots);
+    if (!slots) return -1;
+    m->slots = slots;
+    m->cap = cap;
+    m->used = m->live = 0;
+    for (size_t i = 0; i < old_cap; i++) {
+        if (!old[i].key || old[i].key == TOMBSTONE) continue;
+        size_t j = hash_string(old[i].key) & (cap - 1);
+        while (slots[j].key) j = (j + 1) & (cap - 1);
+        slots[j] = old[i];
+        m->used++;
+        m->live++;
+    }
+    free(old);
+    return 0;
+}
+
+int strmap_put(strmap *m, const char *key, void *value)
+{
+    if (!m || !key) return -1;
+    slot *s = find_slot(m, key);
+    if (s) { s->value = value; return 0; }
+    if ((m->used + 1) * 2 > m->cap && grow(m)) return -1;
+    size_t i = hash_string(key) & (m->cap - 1);
+    while (m->slots[i].key && m->slots[i].key != TOMBSTONE) i = (i + 1) & (m->cap - 1);
+    char *k = strdup(key);
+    if (!k) return -1;
+    if (!m->slots[i].key) m->used++;
+    m->slots[i].key = k;
+    m->slots[i].value = value;
+    m->live++;
+    return 0;
+}
+
+void *strmap_remove(strmap *m, const char *key)
+{
+    if (!m || !key) return NULL;
+    slot *s = find_slot(m, key);
+    if (!s) return NULL;
+    void *v = s->value;
+    free(s->key);
+    s->key = TOMBSTONE;
+    s->value = NULL;
+    m->live--;
+    return v;
+}
+
+/* ---- readers of objects */
+
+cJSON *obj_meta(const cJSON *obj)
+{
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    return cJSON_IsObject(m) ? m : NULL;
+}
+
+static const cJSON *at_path(const cJSON *obj, const char *path)
+{
+    char part[128];
+    const cJSON *cur = obj;
+    while (cur && *path) {
+        const char *dot = strchr(path, '.');
+        size_t n = dot ? (size_t)(dot - path) : strlen(path);
+        if (n >= sizeof part) return NULL;
+        memcpy(part, path, n);
+        part[n] = '\0';
+        if (!cJSON_IsObject(cur)) return NULL;
+        cur = cJSON_GetObjectItemCaseSensitive(cur, part);
+        path += n + (dot ? 1 : 0);
+        if (!dot) break;
+    }
+    return cur;
+}
+
+const char *obj_str(const cJSON *obj, const char *path)
+{
+    const cJSON *v = at_path(obj, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+double obj_num(const cJSON *obj, const char *path, double dflt)
+{
+    const cJSON *v = at_path(obj, path);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+const char *obj_name(const cJSON *obj)
+{
+    const char *s = obj_str(obj, "metadata.name");
+    return s ? s : "";
+}
+
+const char *obj_namespace(const cJSON *obj)
+{
+    const char *s = obj_str(obj, "metadata.namespace");
+    return s ? s : "";
+}
+
+const char *obj_uid(const cJSON *obj)
+{
+    const char *s = obj_str(obj, "metadata.uid");
+    return s ? s : "";
+}
+
+int obj_being_deleted(const cJSON *obj)
+{
+    return obj_str(obj, "metadata.deletionTimestamp") != NULL;
+}
+
+int obj_has_finalizer(const cJSON *obj, const char *f)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(obj_meta(obj), "finalizers"), *e;
+    cJSON_ArrayForEach(e, list) if (cJSON_IsString(e) && !strcmp(e->valuestring, f)) return 1;
+    return 0;
+}
+
+const cJSON *obj_controller_ref(const cJSON *obj)
+{
+    const cJSON *refs = cJSON_GetObjectItemCaseSensitive(obj_meta(obj), "ownerReferences"), *r;
+    cJSON_ArrayForEach(r, refs) if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "controller"))) return r;
+    return NULL;
+}
+
+cJSON *controller_ref_to(const cJSON *owner, const kapi_resource *res)
+{
+    cJSON *ref = cJSON_CreateObject();
+    cJSON_AddStringToObject(ref, "apiVersion", resource_api_version(res));
+    cJSON_AddStringToObject(ref, "kind", res->kind);
+    cJSON_AddStringToObject(ref, "name", obj_name(owner));
+    cJSON_AddStringToObject(ref, "uid", obj_uid(owner));
+    cJSON_AddTrueToObject(ref, "controller");
+    cJSON_AddTrueToObject(ref, "blockOwnerDeletion");
+    return ref;
+}
+
+static char qualified_names[64][96];
+static pthread_once_t qualified_once = PTHREAD_ONCE_INIT;
+
+static void fill_qualified_names(void)
+{
+    for (int i = 0; i < kapi_n_resources && i < 64; i++) {
+        const kapi_resource *r = &kapi_resources[i];
+        if (r->group[0]) snprintf(qualified_names[i], sizeof qualified_names[i], "%s.%s", r->plural, r->group);
+        else snprintf(qualified_names[i], sizeof qualified_names[i], "%s", r->plural);
+    }
+}
+
+const char *resource_qualified(const kapi_resource *res)
+{
+    int idx = (int)(res - kapi_resources);
+    if (idx < 0 || idx >= kapi_n_resources || idx >= 64) return res->plural;
+    pthread_once(&qualified_once, fill_qualified_names);
+    return qualified_names[idx];
+}
+
+const kapi_resource *resource_by_plural(const char *group, const char *plural)
+{
+    for (int i = 0; i < kapi_n_resources; i++)
+        if (!strcmp(kapi_resources[i].group, group) && !strcmp(kapi_resources[i].plural, plural))
+            return &kapi_resources[i];
+    return NULL;
+}
+
+const kapi_resource *resource_by_kind(const char *api_version, const char *kind)
+{
+    if (!api_version || !kind) return NULL;
+    for (int i = 0; i < kapi_n_resources; i++)
+        if (!strcmp(kapi_resources[i].kind, kind) && !strcmp(resource_api_version(&kapi_resources[i]), api_version))
+            return &kapi_resources[i];
+    return NULL;
+}
+
+time_t obj_created(const cJSON *obj)
+{
+    const char *ts = obj_str(obj, "metadata.creationTimestamp");
+    time_t t = ts ? time_parse_rfc3339(ts) : -1;
+    return t < 0 ? 0 : t;
+}
+
+void time_now(char out[21])
+{
+    time_rfc3339(time(NULL), out);
+}
+
+void microtime_now(char out[32])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char base[20];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%.19s.%06uZ", base, (unsigned)(ts.tv_nsec / 1000) % 1000000u);
+}
+
+/* ---- lists */
+
+void obj_list_add(obj_list *l, obj_entry *e)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 8;
+        obj_entry **items = realloc(l->items, (size_t)cap * sizeof *items);
+        if (!items) return;
+        l->items = items;
+        l->cap = cap;
+    }
+    l->items[l->n++] = e;
+}
+
+static void obj_list_remove(obj_list *l, obj_entry *e)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->items[i] == e) {
+            memmove(&l->items[i], &l->items[i + 1], (size_t)(l->n - i - 1) * sizeof *l->items);
+            l->n--;
+            return;
+        }
+}
+
+void obj_list_free(obj_list *l)
+{
+    free(l->items);
+    l->items = NULL;
+    l->n = l->cap = 0;
+}
+
+static void free_obj_list(void *v)
+{
+    obj_list *l = v;
+    if (l) obj_list_free(l);
+    free(l);
+}
+
+/* ---- the cache */
+
+static kind_cache *kind_of(pass *p, const kapi_resource *res)
+{
+    int idx = (int)(res - kapi_resources);
+    if (idx < 0 || idx >= kapi_n_resources) return NULL;
+    kind_cache *k = &p->kinds[idx];
+    k->res = res;
+    return k;
+}
+
+/* What the controllers read of each kind: pods and secrets are kept small
+ * (a pod's spec is its bulk; a secret's data is never needed). Writes of
+ * such kinds are patches, never a PUT of the cached copy. */
+static void trim(const kapi_resource *res, cJSON *obj)
+{
+    if (!res->group[0] && !strcmp(res->plural, "pods")) {
+        cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+        if (cJSON_IsObject(spec)) {
+            cJSON *node = cJSON_DetachItemFromObjectCaseSensitive(spec, "nodeName");
+            while (spec->child) cJSON_Delete(cJSON_DetachItemViaPointer(spec, spec->child));
+            if (node) cJSON_AddItemToObject(spec, "nodeName", node);
+        }
+    } else if (!res->group[0] && !strcmp(res->plural, "secrets")) {
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, "data");
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, "stringData");
+    }
+}
+
+static char *key_of(const kapi_resource *res, const char *ns, const char *name, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/%s", res->namespaced ? ns : "", name);
+    return buf;
+}
+
+static void index_owners(kind_cache *k, obj_entry *e, int add)
+{
+    const cJSON *refs = cJSON_GetObjectItemCaseSensitive(obj_meta(e->obj), "ownerReferences"), *r;
+    cJSON_ArrayForEach(r, refs) {
+        const char *uid = obj_str(r, "uid");
+        if (!uid) continue;
+        obj_list *l = strmap_get(k->by_owner, uid);
+        if (add) {
+            if (!l) {
+                l = calloc(1, sizeof *l);
+                if (!l || strmap_put(k->by_owner, uid, l)) { free(l); continue; }
+            }
+            obj_list_add(l, e);
+        } else if (l) {
+            obj_list_remove(l, e);
+        }
+    }
+}
+
+static void index_entry(kind_cache *k, obj_entry *e)
+{
+    char key[600];
+    strmap_put(k->by_key, key_of(k->res, obj_namespace(e->obj), obj_name(e->obj), key, sizeof key), e);
+    const char *uid = obj_uid(e->obj);
+    if (*uid) strmap_put(k->by_uid, uid, e);
+    index_owners(k, e, 1);
+}
+
+static obj_entry *new_entry(pass *p, kind_cache *k, cJSON *obj)
+{
+    obj_entry *e = calloc(1, sizeof *e);
+    if (!e) { cJSON_Delete(obj); return NULL; }
+    e->obj = obj;
+    e->res = k->res;
+    e->next_all = p->entries;
+    p->entries = e;
+    obj_list_add(&k->all, e);
+    index_entry(k, e);
+    return e;
+}
+
+kind_cache *cache_kind(pass *p, const kapi_resource *res)
+{
+    kind_cache *k = kind_of(p, res);
+    if (!k) return NULL;
+    if (k->loaded) return k;
+    if (!k->by_key) {
+        k->by_key = strmap_new();
+        k->by_uid = strmap_new();
+        k->by_owner = strmap_new();
+        if (!k->by_key || !k->by_uid || !k->by_owner) return NULL;
+    }
+    int status = 0;
+    cJSON *items = api_list(p, res, &status);
+    if (!items) {
+        fprintf(stderr, "kapi-reconcile: listing %s failed (HTTP %d)\n", resource_qualified(res), status);
+        return NULL;
+    }
+    while (items->child) {
+        cJSON *obj = cJSON_DetachItemViaPointer(items, items->child);
+        if (!cJSON_IsObject(obj) || !*obj_name(obj)) { cJSON_Delete(obj); continue; }
+        trim(res, obj);
+        new_entry(p, k, obj);
+    }
+    cJSON_Delete(items);
+    k->loaded = 1;
+    return k;
+}
+
+obj_entry *cache_get(pass *p, const kapi_resource *res, const char *ns, const char *name)
+{
+    kind_cache *k = cache_kind(p, res);
+    if (!k) return NULL;
+    char key[600];
+    obj_entry *e = strmap_get(k->by_key, key_of(res, ns, name, key, sizeof key));
+    return e && !e->gone ? e : NULL;
+}
+
+obj_entry *cache_by_uid(pass *p, const kapi_resource *res, const char *uid)
+{
+    kind_cache *k = cache_kind(p, res);
+    if (!k || !uid) return NULL;
+    obj_entry *e = strmap_get(k->by_uid, uid);
+    return e && !e->gone ? e : NULL;
+}
+
+const obj_list *cache_dependents(pass *p, const kapi_resource *res, const char *owner_uid)
+{
+    static const obj_list empty = {0};
+    kind_cache *k = cache_kind(p, res);
+    if (!k || !owner_uid) return &empty;
+    const obj_list *l = strmap_get(k->by_owner, owner_uid);
+    return l ? l : &empty;
+}
+
+obj_entry *cache_put(pass *p, const kapi_resource *res, cJSON *obj)
+{
+    kind_cache *k = cache_kind(p, res);
+    if (!k || !obj) { cJSON_Delete(obj); return NULL; }
+    trim(res, obj);
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, "kind");
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, "apiVersion");
+    char key[600];
+    obj_entry *e = strmap_get(k->by_key, key_of(res, obj_namespace(obj), obj_name(obj), key, sizeof key));
+    if (e && !strcmp(obj_uid(e->obj), obj_uid(obj))) {
+        /* a new version of the same object: the old tree lives on until
+         * the pass ends, for whoever still reads it */
+        index_owners(k, e, 0);
+        cJSON_AddItemToArray(p->garbage, e->obj);
+        e->obj = obj;
+        e->gone = 0;
+        index_owners(k, e, 1);
+        return e;
+    }
+    if (e) cache_remove(p, e);   /* same name, another object */
+    return new_entry(p, k, obj);
+}
+
+void cache_remove(pass *p, obj_entry *e)
+{
+    if (!e || e->gone) return;
+    kind_cache *k = kind_of(p, e->res);
+    if (!k) return;
+    char key[600];
+    key_of(e->res, obj_namespace(e->obj), obj_name(e->obj), key, sizeof key);
+    if (strmap_get(k->by_key, key) == e) strmap_remove(k->by_key, key);
+    const char *uid = obj_uid(e->obj);
+    if (*uid && strmap_get(k->by_uid, uid) == e) strmap_remove(k->by_uid, uid);
+    index_owners(k, e, 0);
+    e->gone = 1;
+}
+
+void cache_free(pass *p)
+{
+    for (int i = 0; i < kapi_n_resources && p->kinds; i++) {
+        kind_cache *k = &p->kinds[i];
+        obj_list_free(&k->all);
+        strmap_free(k->by_key, NULL);
+        strmap_free(k->by_uid, NULL);
+        strmap_free(k->by_owner, free_obj_list);
+    }
+    free(p->kinds);
+    p->kinds = NULL;
+    obj_entry *e = p->entries;
+    while (e) {
+        obj_entry *next = e->next_all;
+        cJSON_Delete(e->obj);
+        free(e);
+        e = next;
+    }
+    p->entries = NULL;
+}

@@ -1,0 +1,75 @@
+/* rootca.c: the root CA publisher (pkg/controller/certificates/
+ * rootcacertpublisher/publisher.go): every active namespace has a ConfigMap
+ * kube-root-ca.crt holding the cluster CA (the state directory's
+ * pki/ca.crt) under the key ca.crt, described by the
+ * kubernetes.io/description annotation. Pods mount it through their
+ * projected service account volume. */
+#include <stdio.h>
+#include <string.h>
+#include "controllers/controllers.h"
+
+#define CONFIGMAP "kube-root-ca.crt"
+#define DESCRIPTION_ANNOTATION "kubernetes.io/description"
+#define DESCRIPTION "Contains a CA bundle that can be used to verify the kube-apiserver when using internal " \
+    "endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across " \
+    "distributions of Kubernetes clusters."
+
+static int up_to_date(const cJSON *cm, const char *ca)
+{
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(cm, "data");
+    /* (keys with dots: not obj_str, which reads a dotted path) */
+    const cJSON *have = cJSON_GetObjectItemCaseSensitive(data, "ca.crt");
+    if (!cJSON_IsString(have) || strcmp(have->valuestring, ca) || cJSON_GetArraySize(data) != 1) return 0;
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj_meta(cm), "annotations");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(a, DESCRIPTION_ANNOTATION);
+    return cJSON_IsString(d) && d->valuestring[0];
+}
+
+static void set_data(cJSON *cm, const char *ca)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(cm, "data");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(cm, "data"), "ca.crt", ca);
+    cJSON *meta = obj_meta(cm);
+    if (!meta) meta = cJSON_AddObjectToObject(cm, "metadata");
+    cJSON *a = cJSON_GetObjectItemCaseSensitive(meta, "annotations");
+    if (!cJSON_IsObject(a)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(meta, "annotations");
+        a = cJSON_AddObjectToObject(meta, "annotations");
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(a, DESCRIPTION_ANNOTATION);
+    cJSON_AddStringToObject(a, DESCRIPTION_ANNOTATION, DESCRIPTION);
+}
+
+void root_ca_publisher(pass *p)
+{
+    if (!p->root_ca) return;
+    const kapi_resource *namespaces = resource_by_plural("", "namespaces");
+    const kapi_resource *configmaps = resource_by_plural("", "configmaps");
+    kind_cache *ns = cache_kind(p, namespaces);
+    if (!ns || !cache_kind(p, configmaps)) return;
+    for (int i = 0; i < ns->all.n && pass_may_write(p); i++) {
+        obj_entry *e = ns->all.items[i];
+        const char *phase = obj_str(e->obj, "status.phase");
+        if (e->gone || !phase || strcmp(phase, "Active")) continue;
+        const char *name = obj_name(e->obj);
+        obj_entry *cm = cache_get(p, configmaps, name, CONFIGMAP);
+        if (!cm) {
+            cJSON *obj = cJSON_CreateObject();
+            cJSON_AddStringToObject(obj, "apiVersion", "v1");
+            cJSON_AddStringToObject(obj, "kind", "ConfigMap");
+            cJSON *meta = cJSON_AddObjectToObject(obj, "metadata");
+            cJSON_AddStringToObject(meta, "name", CONFIGMAP);
+            cJSON_AddStringToObject(meta, "namespace", name);
+            set_data(obj, p->root_ca);
+            api_result r = api_create(p, configmaps, name, obj, "the cluster CA for this namespace's pods");
+            cJSON_Delete(obj);
+            if (r.status == 409) api_get(p, configmaps, name, CONFIGMAP);
+            continue;
+        }
+        if (up_to_date(cm->obj, p->root_ca)) continue;
+        cJSON *copy = cJSON_Duplicate(cm->obj, 1);
+        set_data(copy, p->root_ca);
+        api_update(p, configmaps, copy, NULL, "the cluster CA changed");
+        cJSON_Delete(copy);
+    }
+}

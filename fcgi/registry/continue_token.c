@@ -1,0 +1,171 @@
+/* continue_token.c: encoding and decoding of continue tokens (see
+ * continue_token.h). base64 through OpenSSL's EVP_EncodeBlock and
+ * EVP_DecodeBlock, turned into the URL alphabet without padding; the JSON
+ * through api/json.c, with the start key's NUL byte carried as \u0001 while
+ * parsing (a cJSON string cannot hold NUL; registry keys never hold \x01). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+#include "api/json.h"
+#include "registry/continue_token.h"
+
+#define TOKEN_MAX 4096      /* longer tokens are not ours */
+
+/* Go's json.Marshal of a string body (no quotes), HTML-safe, into b. */
+static void put_json_string_body(kapi_buf *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') kapi_buf_printf(b, "\\%c", *p);
+        else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&') kapi_buf_printf(b, "\\u%04x", *p);
+        else kapi_buf_putc(b, (char)*p);
+    }
+}
+
+char *continue_token_encode(kapi_pool *p, int64_t rev, const char *start, int after)
+{
+    kapi_buf json;
+    kapi_buf_init(&json);
+    kapi_buf_printf(&json, "{\"v\":\"meta.k8s.io/v1\",\"rv\":%lld,\"start\":\"", (long long)rev);
+    put_json_string_body(&json, start ? start : "");
+    if (after) kapi_buf_puts(&json, "\\u0000");
+    kapi_buf_puts(&json, "\"}");
+    char *out = NULL;
+    if (json.data) {
+        unsigned char *enc = kapi_palloc(p, 4 * ((json.len + 2) / 3) + 1);
+        int n = EVP_EncodeBlock(enc, (const unsigned char *)json.data, (int)json.len);
+        while (n > 0 && enc[n - 1] == '=') n--;
+        for (int i = 0; i < n; i++) {
+            if (enc[i] == '+') enc[i] = '-';
+            else if (enc[i] == '/') enc[i] = '_';
+        }
+        enc[n > 0 ? n : 0] = '\0';
+        out = (char *)enc;
+    }
+    kapi_buf_free(&json);
+    return out;
+}
+
+/* base64.RawURLEncoding.DecodeString; NULL with Go's message in err. */
+static unsigned char *decode_base64url(kapi_pool *p, const char *s, size_t *len, char *err,
+                                       size_t errlen)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        int ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                 ch == '-' || ch == '_';
+        if (!ok) {
+            snprintf(err, errlen, "illegal base64 data at input byte %zu", i);
+            return NULL;
+        }
+    }
+    if (n % 4 == 1) {
+        snprintf(err, errlen, "illegal base64 data at input byte %zu", n - 1);
+        return NULL;
+    }
+    size_t pad = (4 - n % 4) % 4;
+    char *std = kapi_palloc(p, n + pad + 1);
+    for (size_t i = 0; i < n; i++) std[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
+    for (size_t i = 0; i < pad; i++) std[n + i] = '=';
+    unsigned char *out = kapi_palloc(p, (n + pad) / 4 * 3 + 1);
+    int got = n ? EVP_DecodeBlock(out, (const unsigned char *)std, (int)(n + pad)) : 0;
+    if (got < 0) {
+        snprintf(err, errlen, "illegal base64 data at input byte 0");
+        return NULL;
+    }
+    *len = (size_t)got - pad;
+    out[*len] = '\0';
+    return out;
+}
+
+/* The JSON text with each \u0000 escape (not itself escaped) made \u0001. */
+static char *mark_nul_escapes(kapi_pool *p, const unsigned char *text, size_t len)
+{
+    char *out = kapi_palloc(p, len + 1);
+    memcpy(out, text, len);
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (out[i] != '\\') continue;
+        if (out[i + 1] == 'u' && i + 5 < len && !memcmp(out + i + 2, "0000", 4)) out[i + 5] = '1';
+        i++;                                  /* skip the escaped character */
+    }
+    return out;
+}
+
+/* Go's path.Clean(key) == key for a rooted key: no empty, "." or ".."
+ * segment and no trailing slash (except "/" itself). */
+static int rooted_path_is_clean(const char *key)
+{
+    if (!strcmp(key, "/")) return 1;
+    const char *seg = key + 1;
+    for (;;) {
+        const char *slash = strchr(seg, '/');
+        size_t n = slash ? (size_t)(slash - seg) : strlen(seg);
+        if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.')) return 0;
+        if (!slash) return 1;
+        seg = slash + 1;
+    }
+}
+
+int continue_token_decode(kapi_pool *p, const char *token, int64_t *rev, char **start,
+                          int *after, char *err, size_t errlen)
+{
+    *rev = 0;
+    *start = NULL;
+    *after = 0;
+    char why[256];
+    if (strlen(token) > TOKEN_MAX) {
+        snprintf(err, errlen, "continue key is not valid: token too long");
+        return -1;
+    }
+    size_t len = 0;
+    unsigned char *raw = decode_base64url(p, token, &len, why, sizeof why);
+    if (!raw) {
+        snprintf(err, errlen, "continue key is not valid: %s", why);
+        return -1;
+    }
+    char *text = mark_nul_escapes(p, raw, len);
+    cJSON *doc = json_parse_strict(text, len, why, sizeof why);
+    if (!doc || !cJSON_IsObject(doc)) {
+        snprintf(err, errlen, "continue key is not valid: %s",
+                 doc ? "json: cannot unmarshal into Go value of type storage.continueToken" : why);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    kapi_pool_keep_json(p, doc);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, "v");
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(doc, "rv");
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "start");
+    const char *version = cJSON_IsString(v) ? v->valuestring : "";
+    if (strcmp(version, "meta.k8s.io/v1")) {
+        snprintf(err, errlen, "continue key is not valid: server does not recognize this encoded version %.100s",
+                 version);
+        return -1;
+    }
+    if (r && !(cJSON_IsNumber(r) && r->valuedouble == (double)(long long)r->valuedouble)) {
+        snprintf(err, errlen, "continue key is not valid: json: cannot unmarshal into Go struct field "
+                 "continueToken.rv of type int64");
+        return -1;
+    }
+    long long rv = r ? (long long)r->valuedouble : 0;
+    if (rv == 0) {
+        snprintf(err, errlen, "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+        return -1;
+    }
+    const char *key = cJSON_IsString(s) ? s->valuestring : "";
+    if (!*key) {
+        snprintf(err, errlen, "continue key is not valid: encoded start key empty (version meta.k8s.io/v1)");
+        return -1;
+    }
+    size_t kl = strlen(key);
+    int ends_after = key[kl - 1] == '\x01';
+    char *rooted = kapi_psprintf(p, "%s%.*s", key[0] == '/' ? "" : "/", (int)(kl - (size_t)ends_after), key);
+    if (!rooted_path_is_clean(rooted) || strchr(rooted, '\x01')) {
+        snprintf(err, errlen, "continue key is not valid: %.200s", key);
+        return -1;
+    }
+    *rev = rv;
+    *start = rooted + 1;
+    *after = ends_after;
+    return 0;
+}

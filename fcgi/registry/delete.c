@@ -1,0 +1,367 @@
+/* delete.c: DELETE of one object, as kube-apiserver's generic registry does it
+ * (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go,
+ * Delete and updateForGracefulDeletionAndFinalizers): DeleteOptions from the
+ * body or the query (preconditions, propagationPolicy, orphanDependents,
+ * dryRun); the garbage collector's finalizers (Orphan adds `orphan`,
+ * Foreground adds `foregroundDeletion`, Background removes both); an object
+ * left with finalizers is only marked (deletionTimestamp,
+ * deletionGracePeriodSeconds 0) and answered with; otherwise it is removed.
+ * Namespaces are marked Terminating instead (their registry's Delete) and go
+ * once their spec finalizers are gone. Also the other half of finalization:
+ * an update that leaves a marked object without finalizers removes it
+ * (ShouldDeleteDuringUpdate). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "admission/admission.h"
+#include "api/json.h"
+#include "core/status.h"
+#include "core/util.h"
+#include "registry/rest_internal.h"
+#include "store/store.h"
+
+#define FINALIZER_ORPHAN "orphan"
+#define FINALIZER_FOREGROUND "foregroundDeletion"
+#define DELETE_ATTEMPTS 5
+
+typedef struct delete_options {
+    const char *pre_uid, *pre_rv;   /* preconditions, NULL when unset */
+    const char *propagation;        /* propagationPolicy, NULL when unset */
+    int orphan_set, orphan;         /* orphanDependents (deprecated) */
+} delete_options;
+
+static int is_namespaces(const kapi_resource *r)
+{
+    return !r->group[0] && !strcmp(r->plural, "namespaces");
+}
+
+/* DeleteOptions from the body, or from the query when there is no body (the
+ * handler decodes one or the other). Answers 400/422 and returns -1. */
+static int parse_delete_options(rest_call *c, delete_options *o)
+{
+    memset(o, 0, sizeof *o);
+    if (c->req->body_len > 0) {
+        char err[512];
+        cJSON *opts = json_parse_strict(c->req->body, c->req->body_len, err, sizeof err);
+        if (!opts || !cJSON_IsObject(opts)) {
+            char msg[800];
+            snprintf(msg, sizeof msg, "the object provided is unrecognized (must be of type DeleteOptions): %s",
+                     opts ? "couldn't get version/kind; json parse error: json: cannot unmarshal into Go value of type struct" : err);
+            cJSON_Delete(opts);
+            rest_fail_bad_request(c, msg);
+            return -1;
+        }
+        kapi_pool_keep_json(c->req->pool, opts);
+        cJSON *pre = cJSON_GetObjectItemCaseSensitive(opts, "preconditions");
+        o->pre_uid = obj_string(pre, "uid");
+        o->pre_rv = obj_string(pre, "resourceVersion");
+        o->propagation = obj_string(opts, "propagationPolicy");
+        cJSON *orphan = cJSON_GetObjectItemCaseSensitive(opts, "orphanDependents");
+        if (cJSON_IsBool(orphan)) { o->orphan_set = 1; o->orphan = cJSON_IsTrue(orphan); }
+        cJSON *dr = cJSON_GetObjectItemCaseSensitive(opts, "dryRun");
+        if (cJSON_IsArray(dr) && cJSON_GetArraySize(dr) > 0) c->dry_run = 1;
+    } else {
+        o->propagation = query_get(c->req, "propagationPolicy");
+        if (o->propagation && !*o->propagation) o->propagation = NULL;
+        const char *orphan = query_get(c->req, "orphanDependents");
+        if (orphan && *orphan) { o->orphan_set = 1; o->orphan = query_bool(c->req, "orphanDependents"); }
+    }
+    /* ValidateDeleteOptions */
+    field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
+    if (o->orphan_set && o->propagation)
+        field_error_add_str(errs, FIELD_INVALID, "propagationPolicy", o->propagation,
+                            "orphanDependents and deletionPropagation cannot be both set");
+    if (o->propagation && strcmp(o->propagation, "Foreground") && strcmp(o->propagation, "Background") &&
+        strcmp(o->propagation, "Orphan")) {
+        static const char *const supported[] = {"Foreground", "Background", "Orphan", "nil", NULL};
+        field_error_not_supported(errs, "propagationPolicy", o->propagation, supported);
+    }
+    if (errs->n) {
+        respond_status(c->req, c->resp, field_errors_status(errs, "meta.k8s.io", "DeleteOptions", ""));
+        return -1;
+    }
+    return 0;
+}
+
+static int has_finalizer(const cJSON *meta, const char *f)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(meta, "finalizers"), *e;
+    cJSON_ArrayForEach(e, list) if (cJSON_IsString(e) && !strcmp(e->valuestring, f)) return 1;
+    return 0;
+}
+
+static int finalizer_count(const cJSON *meta)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
+    return cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
+}
+
+/* shouldOrphanDependents / shouldDeleteDependents: an explicit option wins,
+ * then a finalizer already on the object; the default (Background) neither. */
+static int should_orphan(const delete_options *o, const cJSON *meta)
+{
+    if (o->orphan_set) return o->orphan;
+    if (o->propagation) return !strcmp(o->propagation, "Orphan");
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(meta, "finalizers"), *e;
+    cJSON_ArrayForEach(e, list) {
+        if (!cJSON_IsString(e)) continue;
+        if (!strcmp(e->valuestring, FINALIZER_ORPHAN)) return 1;
+        if (!strcmp(e->valuestring, FINALIZER_FOREGROUND)) return 0;
+    }
+    return 0;
+}
+
+static int should_delete_dependents(const delete_options *o, const cJSON *meta)
+{
+    if (o->orphan_set) return 0;
+    if (o->propagation) return !strcmp(o->propagation, "Foreground");
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(meta, "finalizers"), *e;
+    cJSON_ArrayForEach(e, list) {
+        if (!cJSON_IsString(e)) continue;
+        if (!strcmp(e->valuestring, FINALIZER_FOREGROUND)) return 1;
+        if (!strcmp(e->valuestring, FINALIZER_ORPHAN)) return 0;
+    }
+    return 0;
+}
+
+/* deletionFinalizersForGarbageCollection, applied to meta: both GC
+ * finalizers removed, then added back as the options say. Returns 1 if the
+ * set of finalizers changed. */
+static int apply_gc_finalizers(const delete_options *o, cJSON *meta)
+{
+    int orphan = should_orphan(o, meta), foreground = should_delete_dependents(o, meta);
+    int had_orphan = has_finalizer(meta, FINALIZER_ORPHAN);
+    int had_foreground = has_finalizer(meta, FINALIZER_FOREGROUND);
+    if (orphan == had_orphan && foreground == had_foreground) return 0;
+    cJSON *list = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
+    cJSON *kept = cJSON_CreateArray();
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list) {
+        if (cJSON_IsString(e) && (!strcmp(e->valuestring, FINALIZER_ORPHAN) ||
+                                  !strcmp(e->valuestring, FINALIZER_FOREGROUND)))
+            continue;
+        cJSON_AddItemToArray(kept, cJSON_Duplicate(e, 1));
+    }
+    if (orphan) cJSON_AddItemToArray(kept, cJSON_CreateString(FINALIZER_ORPHAN));
+    if (foreground) cJSON_AddItemToArray(kept, cJSON_CreateString(FINALIZER_FOREGROUND));
+    cJSON_DeleteItemFromObjectCaseSensitive(meta, "finalizers");
+    if (cJSON_GetArraySize(kept) > 0) cJSON_AddItemToObject(meta, "finalizers", kept);
+    else cJSON_Delete(kept);
+    return 1;
+}
+
+/* markAsDeleting: deletionTimestamp (kept if already set), a grace period of
+ * 0, and for kinds with a generation one more. */
+static void mark_as_deleting(cJSON *meta)
+{
+    const cJSON *dt = cJSON_GetObjectItemCaseSensitive(meta, "deletionTimestamp");
+    if (!cJSON_IsString(dt)) {
+        cJSON *g = cJSON_GetObjectItemCaseSensitive(meta, "generation");
+        if (cJSON_IsNumber(g) && g->valuedouble > 0) cJSON_SetNumberValue(g, g->valuedouble + 1);
+        char ts[21];
+        time_rfc3339(time(NULL), ts);
+        obj_set_string(meta, "deletionTimestamp", ts);
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(meta, "deletionGracePeriodSeconds");
+    cJSON_AddNumberToObject(meta, "deletionGracePeriodSeconds", 0);
+}
+
+/* The checks of BeforeDelete against the stored object; answers 409. */
+static int check_preconditions(rest_call *c, const char *name, const delete_options *o,
+                               const cJSON *meta, int64_t rev)
+{
+    const char *uid = obj_string(meta, "uid");
+    if (o->pre_uid && (!uid || strcmp(o->pre_uid, uid))) {
+        char why[300];
+        snprintf(why, sizeof why, "Precondition failed: UID in precondition: %s, UID in object meta: %s",
+                 o->pre_uid, uid ? uid : "");
+        rest_fail_conflict(c, name, why);
+        return -1;
+    }
+    if (o->pre_rv && rest_parse_rv(o->pre_rv) != rev) {
+        char why[300];
+        snprintf(why, sizeof why,
+                 "Precondition failed: ResourceVersion in precondition: %s, ResourceVersion in object meta: %lld",
+                 o->pre_rv, (long long)rev);
+        rest_fail_conflict(c, name, why);
+        return -1;
+    }
+    return 0;
+}
+
+static void answer_removed(rest_call *c, const char *name, cJSON *deleted, const char *uid)
+{
+    const kapi_strategy *s = c->r->strategy;
+    if (s && s->return_deleted_object) {
+        rest_respond_object(c, 200, deleted, NULL);
+        return;
+    }
+    cJSON *ok = status_success(name, c->r->group, c->r->plural, uid);
+    output_format fmt;
+    error_format(c->req, &fmt);
+    respond_object(c->req, c->resp, 200, ok, &fmt);
+    cJSON_Delete(ok);
+}
+
+/* The object stays (finalizers, or a namespace being terminated): the
+ * answer is the object as it now is; 202 when the client asked for
+ * cascading deletion with orphanDependents=false, as the handler does. */
+static void answer_marked(rest_call *c, cJSON *obj, const char *rv, const delete_options *o)
+{
+    rest_respond_object(c, o->orphan_set && !o->orphan ? 202 : 200, obj, rv);
+}
+
+static int admit_delete(rest_call *c, const char *name, const cJSON *old)
+{
+    admission_attrs a = {.ctx = c->ctx, .pool = c->req->pool, .user = c->user, .resource = c->r,
+                         .subresource = c->info->subresource, .ns = c->ns, .name = name,
+                         .op = ADMIT_DELETE, .obj = NULL, .old = old, .dry_run = c->dry_run};
+    cJSON *st = admission_mutate(&a);
+    if (!st) st = admission_validate(&a);
+    if (!st) return 0;
+    respond_status(c->req, c->resp, st);
+    return -1;
+}
+
+/* shouldHaveOrphanFinalizer / shouldHaveDeleteDependentsFinalizer of the
+ * namespace registry: without options, keep what the namespace has. */
+static void namespace_gc_finalizers(const delete_options *o, cJSON *meta)
+{
+    int orphan = has_finalizer(meta, FINALIZER_ORPHAN), foreground = has_finalizer(meta, FINALIZER_FOREGROUND);
+    if (o->orphan_set) { orphan = o->orphan; foreground = !o->orphan; }
+    else if (o->propagation) {
+        orphan = !strcmp(o->propagation, "Orphan");
+        foreground = !strcmp(o->propagation, "Foreground");
+    }
+    if (orphan == has_finalizer(meta, FINALIZER_ORPHAN) && foreground == has_finalizer(meta, FINALIZER_FOREGROUND))
+        return;
+    delete_options explicit = {.propagation = orphan ? "Orphan" : foreground ? "Foreground" : "Background"};
+    apply_gc_finalizers(&explicit, meta);
+}
+
+void rest_delete(rest_call *c, const char *name)
+{
+    delete_options o;
+    if (parse_delete_options(c, &o)) return;
+    for (int attempt = 0;; attempt++) {
+        int64_t rev = 0;
+        cJSON *old = rest_load_current(c, name, &rev);
+        if (!old) return;
+        cJSON *meta = obj_metadata(old);
+        if (check_preconditions(c, name, &o, meta, rev)) return;
+        if (attempt == 0 && admit_delete(c, name, old)) return;
+        const char *uid = obj_string(meta, "uid");
+        const char *key = resource_key(c->req->pool, c->r, c->ns, name);
+        char orv[32];
+        snprintf(orv, sizeof orv, "%lld", (long long)rev);
+
+        /* What the object becomes: marked, or nothing (removed). */
+        cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(old, 1));
+        cJSON *nmeta = obj_metadata(obj);
+        int keep = 0;
+        if (is_namespaces(c->r)) {
+            const cJSON *spec_fin = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(obj, "spec"), "finalizers");
+            if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(nmeta, "deletionTimestamp"))) {
+                /* first request: the namespace starts terminating */
+                char ts[21];
+                time_rfc3339(time(NULL), ts);
+                obj_set_string(nmeta, "deletionTimestamp", ts);
+                cJSON *status = cJSON_GetObjectItemCaseSensitive(obj, "status");
+                if (!cJSON_IsObject(status)) {
+                    cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
+                    status = cJSON_AddObjectToObject(obj, "status");
+                }
+                obj_set_string(status, "phase", "Terminating");
+                namespace_gc_finalizers(&o, nmeta);
+                keep = 1;
+            } else if (cJSON_IsArray(spec_fin) && cJSON_GetArraySize(spec_fin) > 0) {
+                /* still being finalized: nothing changes yet */
+                answer_marked(c, old, orv, &o);
+                return;
+            }
+        }
+        if (!keep) {
+            int changed = apply_gc_finalizers(&o, nmeta);
+            if (finalizer_count(nmeta) > 0) {
+                mark_as_deleting(nmeta);
+                keep = 1;
+            } else if (changed) {
+                keep = 0;   /* the options removed the last finalizers: delete now */
+            }
+        }
+        if (keep) {
+            obj_canonicalize_order(obj);
+            if (cJSON_Compare(obj, old, 1) || c->dry_run) {
+                answer_marked(c, cJSON_Compare(obj, old, 1) ? old : obj, orv, &o);
+                return;
+            }
+            int64_t nrev = 0;
+            store_rc rc = store_update_if_revision(c->ctx->store, key, obj, rev, &nrev);
+            if (rc == STORE_CONFLICT && !o.pre_rv && attempt + 1 < DELETE_ATTEMPTS) continue;
+            if (rc == STORE_CONFLICT) {
+                rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
+                return;
+            }
+            if (rc == STORE_NOT_FOUND) { rest_fail_not_found(c, name); return; }
+            if (rc != STORE_OK) { rest_fail_internal(c, "writing to storage failed"); return; }
+            char rv[32];
+            snprintf(rv, sizeof rv, "%lld", (long long)nrev);
+            answer_marked(c, obj, rv, &o);
+            return;
+        }
+        if (c->dry_run) {
+            answer_removed(c, name, old, uid);
+            return;
+        }
+        cJSON *deleted = NULL;
+        int64_t drev = 0;
+        store_rc rc = store_delete_if_revision(c->ctx->store, key, rev, &deleted, &drev);
+        if (rc == STORE_CONFLICT && !o.pre_rv && attempt + 1 < DELETE_ATTEMPTS) continue;
+        if (rc == STORE_NOT_FOUND) { rest_fail_not_found(c, name); return; }
+        if (rc == STORE_CONFLICT) {
+            rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
+            return;
+        }
+        if (rc != STORE_OK) { rest_fail_internal(c, "deleting from storage failed"); return; }
+        kapi_pool_keep_json(c->req->pool, deleted);
+        answer_removed(c, name, deleted ? deleted : old, uid);
+        return;
+    }
+}
+
+int rest_should_delete_during_update(rest_call *c, const cJSON *obj, const cJSON *old)
+{
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    const cJSON *old_meta = cJSON_GetObjectItemCaseSensitive(old, "metadata");
+    if (finalizer_count(meta) > 0) return 0;
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(old_meta, "deletionTimestamp"))) return 0;
+    const cJSON *grace = cJSON_GetObjectItemCaseSensitive(old_meta, "deletionGracePeriodSeconds");
+    if (cJSON_IsNumber(grace) && grace->valuedouble != 0) return 0;
+    if (is_namespaces(c->r)) {
+        const cJSON *spec_fin = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(obj, "spec"), "finalizers");
+        if (cJSON_IsArray(spec_fin) && cJSON_GetArraySize(spec_fin) > 0) return 0;
+    }
+    return 1;
+}
+
+void rest_delete_during_update(rest_call *c, const char *name, cJSON *old, int64_t expected_rev)
+{
+    char orv[32];
+    snprintf(orv, sizeof orv, "%lld", (long long)expected_rev);
+    if (c->dry_run) { rest_respond_object(c, 200, old, orv); return; }
+    cJSON *deleted = NULL;
+    int64_t drev = 0;
+    store_rc rc = store_delete_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name),
+                                           expected_rev, &deleted, &drev);
+    if (rc == STORE_CONFLICT) {
+        rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
+        return;
+    }
+    /* several updates may race to remove the last finalizer: NotFound is fine */
+    if (rc != STORE_OK && rc != STORE_NOT_FOUND) { rest_fail_internal(c, "deleting from storage failed"); return; }
+    kapi_pool_keep_json(c->req->pool, deleted);
+    rest_respond_object(c, 200, deleted ? deleted : old, orv);
+}

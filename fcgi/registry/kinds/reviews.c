@@ -1,0 +1,415 @@
+/* reviews.c: the create-only kinds that are answered, never stored:
+ * authorization.k8s.io/v1 SelfSubjectAccessReview, SubjectAccessReview,
+ * LocalSubjectAccessReview and SelfSubjectRulesReview (kubectl auth can-i,
+ * with --list), and authentication.k8s.io/v1 SelfSubjectReview (kubectl
+ * auth whoami), as pkg/registry/authorization/... and
+ * pkg/registry/authentication/selfsubjectreview answer them: validation of
+ * pkg/apis/authorization/validation, then the authorizer's decision or the
+ * user's rules, 201 with the object and its status. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "auth/authz.h"
+#include "auth/rbac.h"
+#include "core/util.h"
+#include "registry/rest_internal.h"
+#include "registry/strategies.h"
+
+static const char *str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static void respond_created(rest_call *c, const cJSON *obj)
+{
+    output_format fmt;
+    if (rest_negotiate(c, &fmt, 0)) return;
+    respond_object(c->req, c->resp, 201, obj, &fmt);
+}
+
+/* Decodes the body as the resource's kind; NULL when it answered. */
+static cJSON *decode(rest_call *c)
+{
+    cJSON *st = NULL;
+    cJSON *obj = decode_body(c->req, c->r->kind, &st);
+    if (!obj) { respond_status(c->req, c->resp, st); return NULL; }
+    if (rest_check_type_meta(c, obj)) return NULL;
+    cJSON *meta = obj_metadata(obj);
+    if (rest_check_namespace(c, meta)) return NULL;
+    return obj;
+}
+
+/* ---------------------------------------------------------------- Go's %#v */
+
+static void go_string(kapi_buf *b, const char *s)
+{
+    go_quote(b, s);
+}
+
+static void go_string_map(kapi_buf *b, const cJSON *m)
+{
+    if (!cJSON_IsObject(m)) { kapi_buf_puts(b, "map[string]string(nil)"); return; }
+    /* %#v prints map keys sorted */
+    const char *keys[64];
+    int n = 0;
+    const cJSON *kv;
+    cJSON_ArrayForEach(kv, m) if (n < 64) keys[n++] = kv->string;
+    for (int i = 1; i < n; i++)
+        for (int k = i; k > 0 && strcmp(keys[k - 1], keys[k]) > 0; k--) {
+            const char *t = keys[k];
+            keys[k] = keys[k - 1];
+            keys[k - 1] = t;
+        }
+    kapi_buf_puts(b, "map[string]string{");
+    for (int i = 0; i < n; i++) {
+        if (i) kapi_buf_puts(b, ", ");
+        go_string(b, keys[i]);
+        kapi_buf_putc(b, ':');
+        go_string(b, str(m, keys[i]));
+    }
+    kapi_buf_putc(b, '}');
+}
+
+static void go_time(kapi_buf *b, const char *ts)
+{
+    int y = 1, mo = 1, d = 1, h = 0, mi = 0, s = 0;
+    static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
+                                         "August", "September", "October", "November", "December"};
+    if (ts && *ts) sscanf(ts, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s);
+    if (mo < 1 || mo > 12) mo = 1;
+    kapi_buf_printf(b, "v1.Time{Time:time.Date(%d, time.%s, %d, %d, %d, %d, 0, time.UTC)}", y,
+                    months[mo - 1], d, h, mi, s);
+}
+
+/* The ObjectMeta a review's metadata decodes to, as Go's %#v prints it. */
+static void go_object_meta(kapi_buf *b, const cJSON *m)
+{
+    static const char *const strings[][2] = {{"Name", "name"}, {"GenerateName", "generateName"},
+                                             {"Namespace", "namespace"}, {"SelfLink", "selfLink"},
+                                             {"UID", "uid"}, {"ResourceVersion", "resourceVersion"}};
+    kapi_buf_puts(b, "v1.ObjectMeta{");
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+        kapi_buf_printf(b, "%s%s:", i ? ", " : "", strings[i][0]);
+        go_string(b, str(m, strings[i][1]));
+    }
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(m, "generation");
+    kapi_buf_printf(b, ", Generation:%lld, CreationTimestamp:", cJSON_IsNumber(g) ? (long long)g->valuedouble : 0LL);
+    go_time(b, str(m, "creationTimestamp"));
+    kapi_buf_puts(b, ", DeletionTimestamp:<nil>, DeletionGracePeriodSeconds:(*int64)(nil), Labels:");
+    go_string_map(b, cJSON_GetObjectItemCaseSensitive(m, "labels"));
+    kapi_buf_puts(b, ", Annotations:");
+    go_string_map(b, cJSON_GetObjectItemCaseSensitive(m, "annotations"));
+    kapi_buf_puts(b, ", OwnerReferences:[]v1.OwnerReference(nil), Finalizers:");
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(m, "finalizers");
+    if (!cJSON_IsArray(f)) {
+        kapi_buf_puts(b, "[]string(nil)");
+    } else {
+        kapi_buf_puts(b, "[]string{");
+        int i = 0;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, f) {
+            if (i++) kapi_buf_puts(b, ", ");
+            go_string(b, cJSON_IsString(e) ? e->valuestring : "");
+        }
+        kapi_buf_putc(b, '}');
+    }
+    kapi_buf_puts(b, ", ManagedFields:[]v1.ManagedFieldsEntry(nil)}");
+}
+
+/* Is metadata empty (but for namespace when allowed, and managedFields)? */
+static int meta_is_empty(const cJSON *m, int allow_namespace)
+{
+    const cJSON *kv;
+    cJSON_ArrayForEach(kv, m) {
+        if (!strcmp(kv->string, "managedFields")) continue;
+        if (allow_namespace && !strcmp(kv->string, "namespace")) continue;
+        if (cJSON_IsNull(kv)) continue;
+        if (cJSON_IsString(kv) && !kv->valuestring[0]) continue;
+        if (cJSON_IsNumber(kv) && kv->valuedouble == 0) continue;
+        if ((cJSON_IsObject(kv) || cJSON_IsArray(kv)) && !kv->child) continue;
+        return 0;
+    }
+    return 1;
+}
+
+static void invalid_raw(field_errors *errs, const char *field, const char *value, const char *detail)
+{
+    char d[1000];
+    snprintf(d, sizeof d, "%s: %s", value, detail);
+    field_error_add(errs, FIELD_INVALID, field, NULL, d);
+}
+
+static void check_meta(const cJSON *obj, int allow_namespace, field_errors *errs)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    if (meta_is_empty(m, allow_namespace)) return;
+    kapi_buf v;
+    kapi_buf_init(&v);
+    go_object_meta(&v, m);
+    kapi_buf_putc(&v, '\0');
+    invalid_raw(errs, "metadata", v.data,
+                allow_namespace ? "must be empty except for namespace" : "must be empty");
+    kapi_buf_free(&v);
+}
+
+static void go_non_resource_attributes(kapi_buf *b, const cJSON *n)
+{
+    kapi_buf_puts(b, "authorization.NonResourceAttributes{Path:");
+    go_string(b, str(n, "path"));
+    kapi_buf_puts(b, ", Verb:");
+    go_string(b, str(n, "verb"));
+    kapi_buf_putc(b, '}');
+}
+
+/* ValidateSubjectAccessReviewSpec / ValidateSelfSubjectAccessReviewSpec */
+static void check_spec(const cJSON *spec, int needs_subject, field_errors *errs)
+{
+    const cJSON *ra = cJSON_GetObjectItemCaseSensitive(spec, "resourceAttributes");
+    const cJSON *na = cJSON_GetObjectItemCaseSensitive(spec, "nonResourceAttributes");
+    int has_ra = cJSON_IsObject(ra), has_na = cJSON_IsObject(na);
+    if (has_ra && has_na) {
+        kapi_buf v;
+        kapi_buf_init(&v);
+        go_non_resource_attributes(&v, na);
+        kapi_buf_putc(&v, '\0');
+        invalid_raw(errs, "spec.nonResourceAttributes", v.data,
+                    "cannot be specified in combination with resourceAttributes");
+        kapi_buf_free(&v);
+    }
+    if (!has_ra && !has_na)
+        field_error_add_str(errs, FIELD_INVALID, "spec.resourceAttributes", "null",
+                            "exactly one of nonResourceAttributes or resourceAttributes must be specified");
+    if (needs_subject) {
+        const cJSON *groups = cJSON_GetObjectItemCaseSensitive(spec, "groups");
+        int ng = cJSON_IsArray(groups) ? cJSON_GetArraySize(groups) : 0;
+        if (!str(spec, "user")[0] && ng == 0)
+            field_error_add_str(errs, FIELD_INVALID, "spec.user", "",
+                                "at least one of user or group must be specified");
+    }
+}
+
+/* ---------------------------------------------------------------- access reviews */
+
+static void copy_fields(cJSON *to, const cJSON *from, const char *const *keys)
+{
+    for (int i = 0; keys[i]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, keys[i]);
+        if (!v || cJSON_IsNull(v)) continue;
+        if (cJSON_IsString(v) && !v->valuestring[0]) continue;     /* omitempty */
+        if ((cJSON_IsArray(v) || cJSON_IsObject(v)) && !v->child) continue;
+        cJSON_AddItemToObject(to, keys[i], cJSON_Duplicate(v, 1));
+    }
+}
+
+/* The spec as kube encodes it back: its fields in Go's order, empty ones omitted. */
+static cJSON *canonical_spec(const cJSON *spec, int with_subject)
+{
+    static const char *const ra_keys[] = {"namespace", "verb", "group", "version", "resource",
+                                          "subresource", "name", "fieldSelector", "labelSelector",
+                                          NULL};
+    static const char *const na_keys[] = {"path", "verb", NULL};
+    static const char *const subject_keys[] = {"user", "groups", "extra", "uid", NULL};
+    cJSON *out = cJSON_CreateObject();
+    const cJSON *ra = cJSON_GetObjectItemCaseSensitive(spec, "resourceAttributes");
+    const cJSON *na = cJSON_GetObjectItemCaseSensitive(spec, "nonResourceAttributes");
+    if (cJSON_IsObject(ra)) copy_fields(cJSON_AddObjectToObject(out, "resourceAttributes"), ra, ra_keys);
+    if (cJSON_IsObject(na)) copy_fields(cJSON_AddObjectToObject(out, "nonResourceAttributes"), na, na_keys);
+    if (with_subject) copy_fields(out, spec, subject_keys);
+    return out;
+}
+
+static void attrs_from_spec(const cJSON *spec, const kapi_user *user, rbac_attrs *a)
+{
+    memset(a, 0, sizeof *a);
+    a->user = user;
+    const cJSON *ra = cJSON_GetObjectItemCaseSensitive(spec, "resourceAttributes");
+    if (cJSON_IsObject(ra)) {
+        a->is_resource = 1;
+        a->verb = str(ra, "verb");
+        a->ns = str(ra, "namespace");
+        a->api_group = str(ra, "group");
+        a->resource = str(ra, "resource");
+        a->subresource = str(ra, "subresource");
+        a->name = str(ra, "name");
+        a->path = "";
+    } else {
+        const cJSON *na = cJSON_GetObjectItemCaseSensitive(spec, "nonResourceAttributes");
+        a->verb = str(na, "verb");
+        a->path = str(na, "path");
+        a->api_group = a->resource = a->subresource = a->ns = a->name = "";
+    }
+}
+
+/* The reply: the review with its status. */
+static void answer_access_review(rest_call *c, const cJSON *obj, int with_subject,
+                                 const kapi_user *user)
+{
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+    rbac_attrs a;
+    attrs_from_spec(spec, user, &a);
+    const char *reason = "";
+    int allowed = authorize_attrs(c->ctx, c->req->pool, &a, &reason);
+
+    cJSON *out = kapi_pool_keep_json(c->req->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(out, "kind", c->r->kind);
+    cJSON_AddStringToObject(out, "apiVersion", resource_api_version(c->r));
+    cJSON *meta = cJSON_AddObjectToObject(out, "metadata");
+    const char *ns = str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace");
+    if (c->r->namespaced && ns[0]) cJSON_AddStringToObject(meta, "namespace", ns);
+    cJSON_AddNullToObject(meta, "creationTimestamp");
+    cJSON_AddItemToObject(out, "spec", canonical_spec(spec, with_subject));
+    cJSON *st = cJSON_AddObjectToObject(out, "status");
+    cJSON_AddBoolToObject(st, "allowed", allowed);
+    if (reason && reason[0]) cJSON_AddStringToObject(st, "reason", reason);
+    respond_created(c, out);
+}
+
+static void serve_self_subject_access_review(rest_call *c)
+{
+    cJSON *obj = decode(c);
+    if (!obj) return;
+    field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
+    check_spec(cJSON_GetObjectItemCaseSensitive(obj, "spec"), 0, errs);
+    check_meta(obj, 0, errs);
+    if (errs->n) { rest_fail_invalid(c, errs, ""); return; }
+    answer_access_review(c, obj, 0, c->user);
+}
+
+/* The user a SubjectAccessReview asks about. */
+static void user_from_spec(kapi_pool *p, const cJSON *spec, kapi_user *u)
+{
+    memset(u, 0, sizeof *u);
+    u->name = kapi_pstrdup(p, str(spec, "user"));
+    u->uid = kapi_pstrdup(p, str(spec, "uid"));
+    const cJSON *groups = cJSON_GetObjectItemCaseSensitive(spec, "groups"), *g;
+    if (cJSON_IsArray(groups))
+        cJSON_ArrayForEach(g, groups)
+            if (cJSON_IsString(g) && u->n_groups < KAPI_MAX_GROUPS)
+                u->groups[u->n_groups++] = kapi_pstrdup(p, g->valuestring);
+}
+
+static void serve_subject_access_review(rest_call *c)
+{
+    cJSON *obj = decode(c);
+    if (!obj) return;
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+    field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
+    check_spec(spec, 1, errs);
+    check_meta(obj, 0, errs);
+    if (errs->n) { rest_fail_invalid(c, errs, ""); return; }
+    kapi_user *u = kapi_palloc(c->req->pool, sizeof *u);
+    user_from_spec(c->req->pool, spec, u);
+    answer_access_review(c, obj, 1, u);
+}
+
+static void serve_local_subject_access_review(rest_call *c)
+{
+    cJSON *obj = decode(c);
+    if (!obj) return;
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+    const char *ns = str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace");
+    field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
+    check_spec(spec, 1, errs);
+    check_meta(obj, 1, errs);
+    const cJSON *ra = cJSON_GetObjectItemCaseSensitive(spec, "resourceAttributes");
+    if (cJSON_IsObject(ra) && strcmp(str(ra, "namespace"), ns))
+        field_error_add_str(errs, FIELD_INVALID, "spec.resourceAttributes.namespace",
+                            str(ra, "namespace"), "must match metadata.namespace");
+    const cJSON *na = cJSON_GetObjectItemCaseSensitive(spec, "nonResourceAttributes");
+    if (cJSON_IsObject(na)) {
+        kapi_buf v;
+        kapi_buf_init(&v);
+        go_non_resource_attributes(&v, na);
+        kapi_buf_putc(&v, '\0');
+        invalid_raw(errs, "spec.nonResourceAttributes", v.data, "disallowed on this kind of request");
+        kapi_buf_free(&v);
+    }
+    if (errs->n) { rest_fail_invalid(c, errs, ""); return; }
+    kapi_user *u = kapi_palloc(c->req->pool, sizeof *u);
+    user_from_spec(c->req->pool, spec, u);
+    answer_access_review(c, obj, 1, u);
+}
+
+/* ---------------------------------------------------------------- rules review */
+
+static void add_strings(cJSON *o, const char *key, const char *const *list, int always)
+{
+    if (!rbac_list_len(list)) {
+        if (always) cJSON_AddNullToObject(o, key);
+        return;
+    }
+    cJSON *a = cJSON_AddArrayToObject(o, key);
+    for (int i = 0; list[i]; i++) cJSON_AddItemToArray(a, cJSON_CreateString(list[i]));
+}
+
+static void serve_self_subject_rules_review(rest_call *c)
+{
+    cJSON *obj = decode(c);
+    if (!obj) return;
+    const char *ns = str(cJSON_GetObjectItemCaseSensitive(obj, "spec"), "namespace");
+    if (!ns[0]) { rest_fail_bad_request(c, "no namespace on request"); return; }
+    rbac_rule *rules = NULL;
+    const char *errors = NULL;
+    int n = rbac_rules_for(c->ctx, c->req->pool, c->user, ns, 0, &rules, &errors);
+    if (n < 0) { rest_fail_internal(c, "reading the RBAC policy failed"); return; }
+
+    cJSON *out = kapi_pool_keep_json(c->req->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(out, "kind", c->r->kind);
+    cJSON_AddStringToObject(out, "apiVersion", resource_api_version(c->r));
+    cJSON_AddNullToObject(cJSON_AddObjectToObject(out, "metadata"), "creationTimestamp");
+    cJSON_AddObjectToObject(out, "spec");
+    cJSON *st = cJSON_AddObjectToObject(out, "status");
+    cJSON *rr = cJSON_AddArrayToObject(st, "resourceRules");
+    cJSON *nr = cJSON_AddArrayToObject(st, "nonResourceRules");
+    for (int i = 0; i < n; i++) {
+        const rbac_rule *r = &rules[i];
+        if (rbac_list_len(r->resources)) {
+            cJSON *o = cJSON_CreateObject();
+            add_strings(o, "verbs", r->verbs, 1);
+            add_strings(o, "apiGroups", r->api_groups, 0);
+            add_strings(o, "resources", r->resources, 0);
+            add_strings(o, "resourceNames", r->resource_names, 0);
+            cJSON_AddItemToArray(rr, o);
+        }
+        if (rbac_list_len(r->urls)) {
+            cJSON *o = cJSON_CreateObject();
+            add_strings(o, "verbs", r->verbs, 1);
+            add_strings(o, "nonResourceURLs", r->urls, 0);
+            cJSON_AddItemToArray(nr, o);
+        }
+    }
+    cJSON_AddBoolToObject(st, "incomplete", 0);
+    if (errors && errors[0]) cJSON_AddStringToObject(st, "evaluationError", errors);
+    respond_created(c, out);
+}
+
+/* ---------------------------------------------------------------- whoami */
+
+static void serve_self_subject_review(rest_call *c)
+{
+    cJSON *obj = decode(c);
+    if (!obj) return;
+    const kapi_user *u = c->user;
+    char ts[21];
+    time_rfc3339(time(NULL), ts);
+    cJSON *out = kapi_pool_keep_json(c->req->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(out, "kind", c->r->kind);
+    cJSON_AddStringToObject(out, "apiVersion", resource_api_version(c->r));
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(out, "metadata"), "creationTimestamp", ts);
+    cJSON *info = cJSON_AddObjectToObject(cJSON_AddObjectToObject(out, "status"), "userInfo");
+    cJSON_AddStringToObject(info, "username", u->name ? u->name : "");
+    if (u->uid && u->uid[0]) cJSON_AddStringToObject(info, "uid", u->uid);
+    if (u->n_groups > 0) {
+        cJSON *g = cJSON_AddArrayToObject(info, "groups");
+        for (int i = 0; i < u->n_groups && i < KAPI_MAX_GROUPS; i++)
+            if (u->groups[i]) cJSON_AddItemToArray(g, cJSON_CreateString(u->groups[i]));
+    }
+    respond_created(c, out);
+}
+
+const kapi_strategy strategy_selfsubjectaccessreviews = {.serve_create = serve_self_subject_access_review};
+const kapi_strategy strategy_subjectaccessreviews = {.serve_create = serve_subject_access_review};
+const kapi_strategy strategy_localsubjectaccessreviews = {.serve_create = serve_local_subject_access_review};
+const kapi_strategy strategy_selfsubjectrulesreviews = {.serve_create = serve_self_subject_rules_review};
+const kapi_strategy strategy_selfsubjectreviews = {.serve_create = serve_self_subject_review};

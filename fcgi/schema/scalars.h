@@ -1,0 +1,54 @@
+/* scalars.h: the special scalars of the Kubernetes API as Go writes and
+ * reads them: metav1.Time and MicroTime (RFC 3339, with Go's time.Parse
+ * error wording), resource.Quantity's syntax (ParseQuantity's errors),
+ * metav1.Duration's text, base64 for []byte. Used by the protobuf decoder
+ * (to write JSON) and by field validation (to read it). */
+#ifndef KAPI_SCALARS_H
+#define KAPI_SCALARS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Seconds of the zero Go time (January 1, year 1, UTC) relative to Unix. */
+#define GO_ZERO_TIME_UNIX_SECONDS (-62135596800LL)
+
+/* Writes the instant sec (+ nsec, normalized like time.Unix) in UTC as
+ * RFC 3339 into out: "2006-01-02T15:04:05Z", or with micro = 1
+ * "2006-01-02T15:04:05.000000Z" (microseconds, truncated). Years outside
+ * 0..9999 print as Go prints them. Returns out. */
+char *scalar_format_time(int64_t sec, int64_t nsec, int micro, char *out, size_t n);
+
+/* Checks s against Go's time.Parse with layout RFC3339 (micro = 0) or
+ * "2006-01-02T15:04:05.000000Z07:00" (micro = 1). Returns 1 when it parses;
+ * else 0 with Go's message in err ("parsing time \"x\" as
+ * \"2006-01-02T15:04:05Z07:00\": cannot parse \"x\" as \"2006\""). */
+int scalar_check_time(const char *s, size_t len, int micro, char *err, size_t errlen);
+/* The same, also giving the instant (Unix seconds and nanoseconds). */
+int scalar_parse_time(const char *s, size_t len, int micro, int64_t *sec, int64_t *nsec,
+                      char *err, size_t errlen);
+
+/* Checks the syntax resource.ParseQuantity accepts. Returns 1, or 0 with
+ * its message in err ("quantities must match the regular expression ...",
+ * "unable to parse quantity's suffix", "unable to parse numeric part of
+ * quantity"). */
+int scalar_check_quantity(const char *s, size_t len, char *err, size_t errlen);
+
+/* time.Duration(ns).String(): "0s", "1.5s", "2h3m4s", "350ms", "-1µs". */
+char *scalar_format_duration(int64_t ns, char *out, size_t n);
+/* time.ParseDuration's syntax; 1, or 0 with Go's message in err. */
+int scalar_check_duration(const char *s, size_t len, char *err, size_t errlen);
+
+/* Standard base64 with padding of data[0..len) into a new NUL-terminated
+ * string the caller frees (NULL when out of memory). */
+char *scalar_base64_encode(const unsigned char *data, size_t len);
+/* -1 if s is valid standard base64 (as Go's base64.StdEncoding decodes
+ * it), else the input byte offset Go reports as corrupt. */
+long scalar_base64_error_offset(const char *s, size_t len);
+
+/* Go's time-package quote(): "..." with " and \ escaped and every byte
+ * outside printable ASCII as \xNN. */
+void scalar_go_time_quote(const char *s, size_t len, char *out, size_t n);
+/* Go's strconv.Quote for UTF-8 text (as strict field errors print paths). */
+void scalar_go_quote(const char *s, size_t len, char *out, size_t n);
+
+#endif
