@@ -182,7 +182,17 @@ static int container_add(cJSON *con, const char *key, cJSON *val)
     if (!strcmp(key, "-")) { cJSON_AddItemToArray(con, val); return 0; }
     long idx;
     if (array_index(con, key, 1, &idx)) return -1;
-    if (!cJSON_InsertItemInArray(con, (int)idx, val)) return -1;
+    /* insert by moving the tail behind the new element (the system cJSON's
+     * cJSON_InsertItemInArray cannot be relied on) */
+    cJSON *tail = cJSON_CreateArray();
+    if (!tail) return -1;
+    while (cJSON_GetArraySize(con) > idx) {
+        cJSON *last = cJSON_DetachItemFromArray(con, idx);
+        cJSON_AddItemToArray(tail, last);
+    }
+    cJSON_AddItemToArray(con, val);
+    while (tail->child) cJSON_AddItemToArray(con, cJSON_DetachItemFromArray(tail, 0));
+    cJSON_Delete(tail);
     return 0;
 }
 

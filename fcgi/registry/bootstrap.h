@@ -6,7 +6,7 @@
 #include "core/kapi.h"
 
 /* Creates what is missing: the namespaces default, kube-system, kube-public
- * and kube-node-lease (and later the RBAC bootstrap policy), through the
+ * and kube-node-lease, and the RBAC bootstrap policy, through the
  * pipeline as system:apiserver. Returns 0, or -1 with a message on stderr. */
 int bootstrap_ensure(kapi_ctx *ctx);
 

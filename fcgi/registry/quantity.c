@@ -64,7 +64,8 @@ static int split_quantity(const char *s, size_t end, parts *p)
 
 static int suffix_is(const parts *p, const char *s)
 {
-    return p->suffix_len == strlen(s) && !memcmp(p->suffix, s, p->suffix_len);
+    size_t n = strlen(s);
+    return p->suffix_len == n && (n == 0 || !memcmp(p->suffix, s, n));
 }
 
 /* quantitySuffixer.interpret */

@@ -8,8 +8,6 @@
 
 extern const kapi_strategy strategy_generic,  /* metadata only */
     strategy_with_status,                    /* status kept on update, cleared on create */
-    strategy_workloads,
-    strategy_rbac,                           /* names are path segments */                      /* with status and generation (apps) */
     strategy_namespaces, strategy_pods, strategy_configmaps, strategy_secrets;
 
 /* registry/kinds/apps.c: Deployments and ReplicaSets (defaults, selector

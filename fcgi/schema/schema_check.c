@@ -717,7 +717,30 @@ void schema_problems_strict_message(const schema_problems *p, const char *first,
 
 /* ---- pruning */
 
-static void prune_value(const schema_value *v, cJSON *j, int depth);
+/* A []byte given as a list of numbers (Go accepts it) becomes the base64
+ * string Go would write back. j is a child of parent. */
+static void normalize_bytes(cJSON *parent, cJSON *j)
+{
+    if (!cJSON_IsArray(j)) return;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, j)
+        if (!cJSON_IsNumber(e)) return;   /* not Go's []byte form: the checker refused it */
+    int n = cJSON_GetArraySize(j);
+    unsigned char *raw = malloc((size_t)n + 1);
+    if (!raw) return;
+    int i = 0;
+    cJSON_ArrayForEach(e, j) raw[i++] = (unsigned char)e->valueint;
+    char *b64 = scalar_base64_encode(raw, (size_t)n);
+    free(raw);
+    if (!b64) return;
+    cJSON *str = cJSON_CreateString(b64);
+    free(b64);
+    if (!str) return;
+    if (cJSON_IsObject(parent) && j->string) cJSON_ReplaceItemInObjectCaseSensitive(parent, j->string, str);
+    else cJSON_ReplaceItemViaPointer(parent, j, str);
+}
+
+static void prune_value(const schema_value *v, cJSON *parent, cJSON *j, int depth);
 
 static void prune_struct(const schema_type *t, cJSON *obj, int depth)
 {
@@ -727,24 +750,33 @@ static void prune_struct(const schema_type *t, cJSON *obj, int depth)
         cJSON *next = c->next;
         const schema_field *f = c->string ? schema_field_named(t, c->string) : NULL;
         if (!f) cJSON_Delete(cJSON_DetachItemViaPointer(obj, c));
-        else prune_value(&f->value, c, depth + 1);
+        else prune_value(&f->value, obj, c, depth + 1);
         c = next;
     }
 }
 
-static void prune_value(const schema_value *v, cJSON *j, int depth)
+static void prune_value(const schema_value *v, cJSON *parent, cJSON *j, int depth)
 {
-    cJSON *c;
     switch (v->kind) {
     case SV_OBJECT:
         prune_struct(v->type, j, depth);
         break;
-    case SV_ARRAY:
-    case SV_MAP:
-        if (v->elem->kind != SV_OBJECT && v->elem->kind != SV_ARRAY && v->elem->kind != SV_MAP) break;
-        if (!cJSON_IsArray(j) && !cJSON_IsObject(j)) break;
-        cJSON_ArrayForEach(c, j) prune_value(v->elem, c, depth + 1);
+    case SV_BYTES:
+        normalize_bytes(parent, j);
         break;
+    case SV_ARRAY:
+    case SV_MAP: {
+        schema_value_kind ek = v->elem->kind;
+        if (ek != SV_OBJECT && ek != SV_ARRAY && ek != SV_MAP && ek != SV_BYTES) break;
+        if (!cJSON_IsArray(j) && !cJSON_IsObject(j)) break;
+        cJSON *c = j->child;
+        while (c) {
+            cJSON *next = c->next;
+            prune_value(v->elem, j, c, depth + 1);
+            c = next;
+        }
+        break;
+    }
     default:
         break;
     }

@@ -4,7 +4,7 @@
 # optimistic concurrency; YAML in and out; bad bodies answered with a clear
 # Status and nothing stored; namespaces, generateName, kapictl get.
 . "$(dirname "$0")/lib.sh"
-kapi_start
+KAPI_RECONCILE=0 kapi_start   # the API server alone, as in the seed
 
 KUBECTL31=/usr/lib/google-cloud-sdk/bin/kubectl.1.31   # JSON bodies for the create generators
 K="$KUBECTL --kubeconfig $KUBECONFIG --cache-dir $KAPI_STATE/kube-cache"

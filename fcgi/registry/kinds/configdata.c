@@ -1,8 +1,9 @@
 /* configdata.c: the ConfigMap and Secret strategies (pkg/apis/core/
  * validation: ValidateConfigMap, ValidateSecret): valid config keys, no key
- * in both data and binaryData, 1 MiB in all; a Secret's data is base64 (a
- * Go decoder rejects anything else with a 400), stringData is folded into
- * data, and the type defaults to Opaque. */
+ * in both data and binaryData, 1 MiB in all; stringData is folded into
+ * data, and the type defaults to Opaque. Value types (strings, base64 for
+ * a Secret's data) are the field schema's check (schema/field_validation.c),
+ * as a Go decoder's. */
 #include <stdio.h>
 #include <string.h>
 #include "api/fielderr.h"
@@ -74,71 +75,6 @@ static void validate_config_data(const cJSON *obj, field_errors *errs, int is_se
         snprintf(detail, sizeof detail, "may not be more than %d bytes", MAX_CONFIG_SIZE);
         field_error_add(errs, FIELD_TOO_LONG, is_secret ? "data" : "", NULL, detail);
     }
-}
-
-/* Returns -1 if s is valid standard base64, else the offset Go reports. */
-static long base64_error_offset(const char *s)
-{
-    size_t n = strlen(s);
-    size_t i = 0;
-    for (; i < n; i++) {
-        char c = s[i];
-        int valid = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '+' || c == '/';
-        if (c == '=') break;
-        if (c == '\r' || c == '\n') continue;
-        if (!valid) return (long)i;
-    }
-    size_t body = i;
-    size_t pad = n - i;
-    for (size_t j = i; j < n; j++)
-        if (s[j] != '=') return (long)j;
-    if (pad > 2) return (long)(body + 2);
-    if ((body + pad) % 4 != 0) return (long)(n - (n % 4 ? n % 4 : 4) + (n % 4 ? 0 : 0));
-    return -1;
-}
-
-static int check_string_map(const cJSON *obj, const char *field, const char *kind,
-                            const char *go_type, int base64, char *err, size_t errlen)
-{
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, field);
-    if (!m || cJSON_IsNull(m)) return 0;
-    if (!cJSON_IsObject(m)) {
-        snprintf(err, errlen, "json: cannot unmarshal %s into Go struct field %s.%s of type map[string]%s",
-                 cJSON_IsArray(m) ? "array" : cJSON_IsString(m) ? "string" : cJSON_IsNumber(m) ? "number" : "bool",
-                 kind, field, go_type);
-        return -1;
-    }
-    const cJSON *e;
-    cJSON_ArrayForEach(e, m) {
-        if (cJSON_IsNull(e)) continue;
-        if (!cJSON_IsString(e)) {
-            snprintf(err, errlen, "json: cannot unmarshal %s into Go struct field %s.%s of type %s",
-                     cJSON_IsArray(e) ? "array" : cJSON_IsObject(e) ? "object" : cJSON_IsNumber(e) ? "number" : "bool",
-                     kind, field, go_type);
-            return -1;
-        }
-        if (base64) {
-            long off = base64_error_offset(e->valuestring);
-            if (off >= 0) {
-                snprintf(err, errlen, "illegal base64 data at input byte %ld", off);
-                return -1;
-            }
-        }
-    }
-    return 0;
-}
-
-static int configmap_check_types(const cJSON *obj, char *err, size_t errlen)
-{
-    if (check_string_map(obj, "data", "ConfigMap", "string", 0, err, errlen)) return -1;
-    return check_string_map(obj, "binaryData", "ConfigMap", "[]uint8", 1, err, errlen);
-}
-
-static int secret_check_types(const cJSON *obj, char *err, size_t errlen)
-{
-    if (check_string_map(obj, "data", "Secret", "[]uint8", 1, err, errlen)) return -1;
-    return check_string_map(obj, "stringData", "Secret", "string", 0, err, errlen);
 }
 
 static void validate_configmap(const cJSON *obj, field_errors *errs)
@@ -236,14 +172,12 @@ static void validate_configmap_update(const cJSON *obj, const cJSON *old, field_
 
 const kapi_strategy strategy_configmaps = {
     .names = NAME_DNS1123_SUBDOMAIN,
-    .check_types = configmap_check_types,
     .validate = validate_configmap,
     .validate_update = validate_configmap_update,
 };
 
 const kapi_strategy strategy_secrets = {
     .names = NAME_DNS1123_SUBDOMAIN,
-    .check_types = secret_check_types,
     .prepare_for_create = secret_normalize,
     .prepare_for_update = secret_prepare_for_update,
     .validate = validate_secret,

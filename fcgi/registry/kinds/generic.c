@@ -17,14 +17,3 @@ const kapi_strategy strategy_with_status = {
     .has_status = 1,
     .prepare_for_create = clear_status,
 };
-
-const kapi_strategy strategy_workloads = {
-    .names = NAME_DNS1123_SUBDOMAIN,
-    .has_status = 1,
-    .has_generation = 1,
-    .prepare_for_create = clear_status,
-};
-
-const kapi_strategy strategy_rbac = {
-    .names = NAME_PATH_SEGMENT,
-};

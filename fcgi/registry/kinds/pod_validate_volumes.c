@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "registry/kinds/pod_internal.h"
-#include "registry/kinds/pod_schema.h"
 #include "registry/quantity.h"
 #include "registry/validate_meta.h"
 
@@ -157,80 +156,84 @@ static void validate_projected(const cJSON *proj, const char *path, field_errors
     }
 }
 
+/* The volume types in the order validateVolumeSource checks them (image
+ * volumes left out: ImageVolume is off in 1.32). */
+static const char *const volume_types[] = {
+    "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs",
+    "iscsi", "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "cinder", "cephfs", "quobyte",
+    "downwardAPI", "fc", "flexVolume", "configMap", "azureFile", "vsphereVolume",
+    "photonPersistentDisk", "portworxVolume", "azureDisk", "storageos", "projected", "scaleIO", "csi",
+    "ephemeral", NULL};
+
 /* validateVolumeSource: exactly one volume type. */
 static void validate_source(const cJSON *vol, const char *path, field_errors *errs)
 {
     int n = 0;
-    for (int i = 0; i < pod_type_volume.n_fields; i++) {
-        const pod_field *inl = &pod_type_volume.fields[i];
-        if (inl->kind != PK_INLINE) continue;
-        for (int k = 0; k < inl->type->n_fields; k++) {
-            const pod_field *f = &inl->type->fields[k];
-            if (!strcmp(f->json, "image")) continue;   /* ImageVolume is off in 1.32 */
-            const cJSON *src = pj_get(vol, f->json);
-            if (!src) continue;
-            char sp[360], fp[400];
-            pj_child(sp, sizeof sp, path, f->json);
-            if (n++) {
-                field_error_add(errs, FIELD_FORBIDDEN, !strcmp(f->json, "downwardAPI") ? (pj_child(fp, sizeof fp, path, "downwarAPI"), fp) : sp,
-                                NULL, "may not specify more than 1 volume type");
-                continue;
+    for (int k = 0; volume_types[k]; k++) {
+        const char *type = volume_types[k];
+        const cJSON *src = pj_get(vol, type);
+        if (!src) continue;
+        char sp[360], fp[400];
+        pj_child(sp, sizeof sp, path, type);
+        if (n++) {
+            field_error_add(errs, FIELD_FORBIDDEN, !strcmp(type, "downwardAPI") ? (pj_child(fp, sizeof fp, path, "downwarAPI"), fp) : sp,
+                            NULL, "may not specify more than 1 volume type");
+            continue;
+        }
+        if (!strcmp(type, "emptyDir")) {
+            quantity q;
+            const char *err;
+            const cJSON *limit = pj_get(src, "sizeLimit");
+            if (limit && !quantity_from_json(limit, &q, &err) && quantity_sign(&q) < 0) {
+                pj_child(fp, sizeof fp, sp, "sizeLimit");
+                field_error_add(errs, FIELD_FORBIDDEN, fp, NULL, "SizeLimit field must be a valid resource quantity");
             }
-            if (!strcmp(f->json, "emptyDir")) {
-                quantity q;
-                const char *err;
-                const cJSON *limit = pj_get(src, "sizeLimit");
-                if (limit && !quantity_from_json(limit, &q, &err) && quantity_sign(&q) < 0) {
-                    pj_child(fp, sizeof fp, sp, "sizeLimit");
-                    field_error_add(errs, FIELD_FORBIDDEN, fp, NULL, "SizeLimit field must be a valid resource quantity");
-                }
-            } else if (!strcmp(f->json, "hostPath")) {
-                pj_child(fp, sizeof fp, sp, "path");
-                const char *p = pj_str(src, "path");
-                if (!*p) { field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL); continue; }
-                if (has_backstep(p)) field_error_add_str(errs, FIELD_INVALID, fp, p, "must not contain '..'");
-                const cJSON *type = pj_get(src, "type");
-                static const char *const types[] = {"", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate",
-                                                    "File", "FileOrCreate", "Socket", NULL};
-                const char *t = cJSON_IsString(type) ? type->valuestring : "";
-                int ok = 0;
-                for (int j = 0; types[j]; j++) if (!strcmp(types[j], t)) ok = 1;
-                if (type && !ok) {
-                    pj_child(fp, sizeof fp, sp, "type");
-                    field_error_not_supported(errs, fp, t, types);
-                }
-            } else if (!strcmp(f->json, "secret")) {
-                pj_child(fp, sizeof fp, sp, "secretName");
-                if (!pj_has_str(src, "secretName")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
-                check_mode(src, "defaultMode", sp, errs);
-                validate_items(src, sp, errs);
-            } else if (!strcmp(f->json, "nfs")) {
-                pj_child(fp, sizeof fp, sp, "server");
-                if (!pj_has_str(src, "server")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
-                pj_child(fp, sizeof fp, sp, "path");
-                if (!pj_has_str(src, "path")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
-                if (pj_str(src, "path")[0] != '/') field_error_add_str(errs, FIELD_INVALID, fp, pj_str(src, "path"), "must be an absolute path");
-            } else if (!strcmp(f->json, "persistentVolumeClaim")) {
-                pj_child(fp, sizeof fp, sp, "claimName");
-                if (!pj_has_str(src, "claimName")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
-            } else if (!strcmp(f->json, "downwardAPI")) {
-                check_mode(src, "defaultMode", sp, errs);
-                validate_downward_items(pj_get(src, "items"), sp, errs);
-            } else if (!strcmp(f->json, "configMap")) {
-                pj_child(fp, sizeof fp, sp, "name");
-                if (!pj_has_str(src, "name")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
-                check_mode(src, "defaultMode", sp, errs);
-                validate_items(src, sp, errs);
-            } else if (!strcmp(f->json, "projected")) {
-                validate_projected(src, sp, errs);
-            } else if (!strcmp(f->json, "csi")) {
-                pj_child(fp, sizeof fp, sp, "driver");
-                if (!pj_has_str(src, "driver")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
-                const cJSON *ref = pj_get(src, "nodePublishSecretRef");
-                if (ref && !pj_has_str(ref, "name")) {
-                    pj_child(fp, sizeof fp, sp, "nodePublishSecretRef.name");
-                    field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
-                }
+        } else if (!strcmp(type, "hostPath")) {
+            pj_child(fp, sizeof fp, sp, "path");
+            const char *p = pj_str(src, "path");
+            if (!*p) { field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL); continue; }
+            if (has_backstep(p)) field_error_add_str(errs, FIELD_INVALID, fp, p, "must not contain '..'");
+            const cJSON *type = pj_get(src, "type");
+            static const char *const types[] = {"", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate",
+                                                "File", "FileOrCreate", "Socket", NULL};
+            const char *t = cJSON_IsString(type) ? type->valuestring : "";
+            int ok = 0;
+            for (int j = 0; types[j]; j++) if (!strcmp(types[j], t)) ok = 1;
+            if (type && !ok) {
+                pj_child(fp, sizeof fp, sp, "type");
+                field_error_not_supported(errs, fp, t, types);
+            }
+        } else if (!strcmp(type, "secret")) {
+            pj_child(fp, sizeof fp, sp, "secretName");
+            if (!pj_has_str(src, "secretName")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
+            check_mode(src, "defaultMode", sp, errs);
+            validate_items(src, sp, errs);
+        } else if (!strcmp(type, "nfs")) {
+            pj_child(fp, sizeof fp, sp, "server");
+            if (!pj_has_str(src, "server")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
+            pj_child(fp, sizeof fp, sp, "path");
+            if (!pj_has_str(src, "path")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
+            if (pj_str(src, "path")[0] != '/') field_error_add_str(errs, FIELD_INVALID, fp, pj_str(src, "path"), "must be an absolute path");
+        } else if (!strcmp(type, "persistentVolumeClaim")) {
+            pj_child(fp, sizeof fp, sp, "claimName");
+            if (!pj_has_str(src, "claimName")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
+        } else if (!strcmp(type, "downwardAPI")) {
+            check_mode(src, "defaultMode", sp, errs);
+            validate_downward_items(pj_get(src, "items"), sp, errs);
+        } else if (!strcmp(type, "configMap")) {
+            pj_child(fp, sizeof fp, sp, "name");
+            if (!pj_has_str(src, "name")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
+            check_mode(src, "defaultMode", sp, errs);
+            validate_items(src, sp, errs);
+        } else if (!strcmp(type, "projected")) {
+            validate_projected(src, sp, errs);
+        } else if (!strcmp(type, "csi")) {
+            pj_child(fp, sizeof fp, sp, "driver");
+            if (!pj_has_str(src, "driver")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
+            const cJSON *ref = pj_get(src, "nodePublishSecretRef");
+            if (ref && !pj_has_str(ref, "name")) {
+                pj_child(fp, sizeof fp, sp, "nodePublishSecretRef.name");
+                field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
             }
         }
     }
