@@ -389,6 +389,8 @@ kind_cache *cache_kind(pass *p, const kapi_resource *res)
 {
     kind_cache *k = kind_of(p, res);
     if (!k) return NULL;
+    /* another thread may be listing it: wait for that list */
+    while (k->loading) pthread_cond_wait(&p->loaded, &p->lock);
     if (k->loaded) return k;
     if (!k->by_key) {
         k->by_key = strmap_new();
@@ -397,7 +399,10 @@ kind_cache *cache_kind(pass *p, const kapi_resource *res)
         if (!k->by_key || !k->by_uid || !k->by_owner) return NULL;
     }
     int status = 0;
+    k->loading = 1;
     cJSON *items = api_list(p, res, &status);
+    k->loading = 0;
+    pthread_cond_broadcast(&p->loaded);
     if (!items) {
         fprintf(stderr, "kapi-reconcile: listing %s failed (HTTP %d)\n", resource_qualified(res), status);
         return NULL;

@@ -453,7 +453,7 @@ static char *event_key(const char *ns, const char *uid, const char *type, const 
     return k;
 }
 
-static void load_events(pass *p)
+void events_prepare(pass *p)
 {
     if (p->events_loaded) return;
     p->events_loaded = 1;
@@ -493,7 +493,7 @@ void record_event(pass *p, const cJSON *involved, const kapi_resource *res, cons
         return;
     }
     if (!pass_may_write(p)) return;
-    load_events(p);
+    events_prepare(p);
     char now[21];
     time_now(now);
     char *key = event_key(ns, obj_uid(involved), type, reason, component, message);

@@ -49,6 +49,7 @@ void *strmap_remove(strmap *m, const char *key);            /* the value, or NUL
 typedef struct kind_cache {
     const kapi_resource *res;
     int loaded;
+    int loading;                  /* a thread is listing it (the lock is let go meanwhile) */
     obj_list all;                 /* in the order listed, then created */
     strmap *by_key;               /* "ns/name" -> entry */
     strmap *by_uid;               /* uid -> entry */
@@ -64,6 +65,7 @@ struct pass {
     const reconcile_options *o;
     reconcile_stats *stats;
     pthread_mutex_t lock;         /* held by controller code; see above */
+    pthread_cond_t loaded;        /* a kind finished loading */
     kind_cache *kinds;            /* one per entry of kapi_resources */
     obj_entry *entries;           /* all entries, freed at the end */
     cJSON *garbage;               /* replaced trees, freed at the end */
@@ -160,6 +162,9 @@ int pass_may_write(pass *p);
 
 /* ---- events (core/v1, as client-go's recorder with its aggregation of
  * identical events into a count) */
+/* Loads what aggregation needs (the events already recorded); call before
+ * syncs run in parallel. */
+void events_prepare(pass *p);
 void record_event(pass *p, const cJSON *involved, const kapi_resource *res, const char *type,
                   const char *reason, const char *component, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));

@@ -35,6 +35,7 @@ static const kapi_resource *deployments_res, *replicasets_res, *pods_res;
 /* One Deployment being synced: a working copy of it and its ReplicaSets. */
 typedef struct dsync {
     pass *p;
+    strmap *orphans;          /* namespace -> obj_list* of ReplicaSets no controller owns */
     cJSON *d;                 /* working copy (what UpdateStatus sends) */
     obj_list rs;              /* claimed ReplicaSets (read e->obj each time) */
     time_t now;
@@ -1158,8 +1159,6 @@ static cJSON *owner_refs_patch(const cJSON *obj, const char *drop_uid, const cJS
 
 static sync_rc claim_replicasets(dsync *s)
 {
-    kind_cache *k = cache_kind(s->p, replicasets_res);
-    if (!k) return SYNC_ERROR;
     const char *ns = obj_namespace(s->d), *uid = obj_uid(s->d);
     const cJSON *selector = spec_of(s->d, "selector");
     int deleting = obj_being_deleted(s->d), fresh_checked = 0;
@@ -1168,9 +1167,10 @@ static sync_rc claim_replicasets(dsync *s)
     const obj_list *deps = cache_dependents(s->p, replicasets_res, uid);
     obj_list candidates = {0};
     for (int i = 0; i < deps->n; i++) if (!deps->items[i]->gone) obj_list_add(&candidates, deps->items[i]);
-    for (int i = 0; i < k->all.n; i++) {
-        obj_entry *e = k->all.items[i];
-        if (e->gone || strcmp(obj_namespace(e->obj), ns) || obj_controller_ref(e->obj)) continue;
+    const obj_list *orphans = strmap_get(s->orphans, ns);
+    for (int i = 0; orphans && i < orphans->n; i++) {
+        obj_entry *e = orphans->items[i];
+        if (e->gone || obj_controller_ref(e->obj)) continue;   /* adopted since */
         obj_list_add(&candidates, e);
     }
     sync_rc rc = SYNC_OK;
@@ -1270,7 +1270,15 @@ static sync_rc sync_deployment(dsync *s)
 
 typedef struct dwork {
     obj_list deployments;
+    strmap *orphans;
 } dwork;
+
+static void free_list(void *v)
+{
+    obj_list *l = v;
+    obj_list_free(l);
+    free(l);
+}
 
 static void sync_one(pass *p, int i, void *arg)
 {
@@ -1278,7 +1286,7 @@ static void sync_one(pass *p, int i, void *arg)
     obj_entry *e = w->deployments.items[i];
     for (int attempt = 0; attempt < SYNC_ATTEMPTS && pass_may_write(p); attempt++) {
         if (e->gone) return;
-        dsync s = {.p = p, .d = cJSON_Duplicate(e->obj, 1), .now = time(NULL)};
+        dsync s = {.p = p, .orphans = w->orphans, .d = cJSON_Duplicate(e->obj, 1), .now = time(NULL)};
         if (!s.d) return;
         sync_rc rc = sync_deployment(&s);
         cJSON_Delete(s.d);
@@ -1296,8 +1304,21 @@ void deployment_controller(pass *p)
     pods_res = resource_by_plural("", "pods");
     kind_cache *k = cache_kind(p, deployments_res);
     if (!k || !cache_kind(p, replicasets_res) || !cache_kind(p, pods_res)) return;
-    dwork w = {0};
+    kind_cache *sets = cache_kind(p, replicasets_res);
+    dwork w = {.orphans = strmap_new()};
+    if (!w.orphans) return;
+    for (int i = 0; i < sets->all.n; i++) {
+        obj_entry *e = sets->all.items[i];
+        if (e->gone || obj_controller_ref(e->obj)) continue;
+        obj_list *l = strmap_get(w.orphans, obj_namespace(e->obj));
+        if (!l) {
+            l = calloc(1, sizeof *l);
+            if (!l || strmap_put(w.orphans, obj_namespace(e->obj), l)) { free(l); continue; }
+        }
+        obj_list_add(l, e);
+    }
     for (int i = 0; i < k->all.n; i++) if (!k->all.items[i]->gone) obj_list_add(&w.deployments, k->all.items[i]);
     pass_parallel(p, w.deployments.n, sync_one, &w);
     obj_list_free(&w.deployments);
+    strmap_free(w.orphans, free_list);
 }

@@ -55,6 +55,7 @@ reconcile_result reconcile_pass(kapi_ctx *ctx, const reconcile_options *o, recon
     p->garbage = cJSON_CreateArray();
     if (!p->kinds || !p->garbage) { free(p->kinds); cJSON_Delete(p->garbage); free(p); return RECONCILE_FAILED; }
     pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->loaded, NULL);
     if (o->identity && *o->identity) snprintf(p->identity, sizeof p->identity, "%s", o->identity);
     else {
         char host[128] = "localhost";
@@ -77,6 +78,7 @@ reconcile_result reconcile_pass(kapi_ctx *ctx, const reconcile_options *o, recon
         result = RECONCILE_FAILED;
     } else {
         if (o->dry_run) fprintf(out, "kapi-reconcile --dry-run: what one pass would do (nothing is changed):\n");
+        else events_prepare(p);
         for (int round = 1; round <= MAX_ROUNDS && !p->aborted; round++) {
             p->writes_this_round = 0;
             stats->rounds = round;
@@ -104,6 +106,7 @@ reconcile_result reconcile_pass(kapi_ctx *ctx, const reconcile_options *o, recon
     strmap_free(p->events, NULL);
     cJSON_Delete(p->garbage);
     free(p->root_ca);
+    pthread_cond_destroy(&p->loaded);
     pthread_mutex_destroy(&p->lock);
     free(p);
     return result;

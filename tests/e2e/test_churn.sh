@@ -15,7 +15,7 @@ MAX_MB=${CHURN_MAX_MB:-24}
 CLIENTS=20
 OBJECTS=100
 export KAPI_RECONCILE=0
-export KAPI_APISERVER_ARGS="--etcd-compaction-interval 5s --max-history-revisions 5000"
+export KAPI_APISERVER_ARGS="--etcd-compaction-interval 5s --max-history-revisions 5000 --sync normal"
 kapi_start
 
 API=$KAPI_URL
@@ -31,7 +31,9 @@ done
 start_rv=$(acurl "$API/api/v1/namespaces/default/configmaps?limit=1" | sed -n 's/.*"resourceVersion": "\([0-9]*\)".*/\1/p' | head -1)
 
 # One curl per client, each updating its own objects in turn (PUT without a
-# resourceVersion: unconditional, so clients never conflict).
+# resourceVersion: unconditional, so clients never conflict). Every
+# operation of a curl config names its certificate: options do not carry
+# over `next`.
 per=$((UPDATES / CLIENTS))
 for c in $(seq 0 $((CLIENTS - 1))); do
     {
@@ -42,6 +44,7 @@ for c in $(seq 0 $((CLIENTS - 1))); do
             printf 'header = "Content-Type: application/json"\n'
             printf 'data = "{\\"apiVersion\\":\\"v1\\",\\"kind\\":\\"ConfigMap\\",\\"metadata\\":{\\"name\\":\\"obj-%s\\"},\\"data\\":{\\"n\\":\\"%s\\",\\"pad\\":\\"%s\\"}}"\n' "$o" "$j" "$pad"
             printf 'output = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n'
+            printf 'cert = "%s"\nkey = "%s"\ninsecure\nsilent\n' "$KAPI_STATE/pki/admin.crt" "$KAPI_STATE/pki/admin.key"
         done
     } >"$tmp/client-$c.cfg"
 done
@@ -54,7 +57,7 @@ watcher=$!
 begin=$(date +%s.%N)
 pids=()
 for c in $(seq 0 $((CLIENTS - 1))); do
-    curl -sk --cert "$KAPI_STATE/pki/admin.crt" --key "$KAPI_STATE/pki/admin.key" -K "$tmp/client-$c.cfg" >"$tmp/codes-$c" &
+    curl -K "$tmp/client-$c.cfg" >"$tmp/codes-$c" &
     pids+=($!)
 done
 max_db=0 max_wal=0

@@ -11,8 +11,6 @@ export KAPI_RECONCILE=0
 . "$(dirname "$0")/lib.sh"
 kapi_start
 
-KUBECTL31=/usr/lib/google-cloud-sdk/bin/kubectl.1.31   # JSON bodies for `create deployment`
-K31() { "$KUBECTL31" --kubeconfig "$KUBECONFIG" --cache-dir "$KAPI_STATE/kube-cache31" "$@"; }
 reconcile() { "$BUILD/kapi-reconcile" --state "$KAPI_STATE" --once "$@"; }
 
 # Marks a pod Ready (and Running) the way a kubelet would: PUT of the pod
@@ -35,8 +33,8 @@ mark_all_ready() {   # label selector
 pod_count() { kubectl get pods -l "$1" -o name 2>/dev/null | grep -c .; }
 
 # --- the seed: the API server alone only stores a Deployment
-out=$(K31 create deployment test --image nginx --replicas 10 2>&1)
-expect_eq "kubectl create deployment" "$out" "deployment.apps/test created"
+out=$(kubectl create deployment test --image nginx --replicas 10 2>&1)
+expect_eq "kubectl create deployment (a protobuf body)" "$out" "deployment.apps/test created"
 out=$(kubectl get deployments.apps 2>&1)
 expect_eq "get deployments.apps before any pass" "$(echo "$out" | awk '$1=="test"{print $2, $3, $4}')" "0/10 0 0"
 expect_eq "no pods before any pass" "$(kubectl get po 2>&1)" "No resources found in default namespace."
@@ -192,7 +190,7 @@ reconcile >/dev/null
 expect_eq "paused: Progressing Unknown DeploymentPaused" \
     "$(kubectl get deploy test -o jsonpath='{.status.conditions[?(@.type=="Progressing")].status} {.status.conditions[?(@.type=="Progressing")].reason} {.status.conditions[?(@.type=="Progressing")].message}')" \
     "Unknown DeploymentPaused Deployment is paused"
-expect_eq "kubectl rollout restart" "$(kubectl rollout restart deployment test 2>&1)" "deployment.apps/test restarted"
+kubectl set image deployment/test nginx=nginx:1.26 >/dev/null
 reconcile >/dev/null
 expect_eq "a paused Deployment gets no new ReplicaSet" "$(kubectl get rs -l app=test -o name | grep -c .)" "2"
 kubectl scale deploy test --replicas 4 >/dev/null
@@ -200,12 +198,15 @@ reconcile >/dev/null
 expect_eq "but it still scales" "$(kubectl get rs "$rs" -o jsonpath='{.spec.replicas}')" "4"
 expect_eq "kubectl rollout resume" "$(kubectl rollout resume deployment test 2>&1)" "deployment.apps/test resumed"
 reconcile >/dev/null
-expect_eq "resumed: the restart makes a new ReplicaSet" "$(kubectl get rs -l app=test -o name | grep -c .)" "3"
-expect_eq "whose template carries restartedAt" \
-    "$(kubectl get rs -l app=test -o jsonpath='{range .items[*]}{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}{end}' | grep -c T)" "1"
+expect_eq "resumed: Progressing DeploymentResumed, then the rollout" \
+    "$(kubectl get rs -l app=test -o name | grep -c .) $(kubectl get rs -l app=test -o jsonpath='{range .items[*]}{.spec.template.spec.containers[0].image}{"\n"}{end}' | grep -c 'nginx:1.26')" "3 1"
+expect_eq "kubectl rollout restart" "$(kubectl rollout restart deployment test 2>&1)" "deployment.apps/test restarted"
+reconcile >/dev/null
+expect_eq "the restart makes a new ReplicaSet whose template carries restartedAt" \
+    "$(kubectl get rs -l app=test -o name | grep -c .) $(kubectl get rs -l app=test -o jsonpath='{range .items[*]}{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}{"\n"}{end}' | grep -c T)" "4 1"
 
 # --- Recreate: the old pods go before the new ones come
-K31 create deployment rec --image nginx --replicas 2 >/dev/null
+kubectl create deployment rec --image nginx --replicas 2 >/dev/null
 kubectl patch deploy rec --type merge -p '{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}' >/dev/null
 reconcile >/dev/null
 old=$(kubectl get rs -l app=rec -o jsonpath='{.items[0].metadata.name}')
@@ -219,7 +220,7 @@ create_new=$(echo "$out" | grep -n "create  replicasets.apps default/rec-" | cut
 expect_eq "Recreate: two pods of the new template" "$(kubectl get pods -l app=rec -o jsonpath='{range .items[*]}{.metadata.ownerReferences[0].name}{"\n"}{end}' | grep -vc "^$old$")" "2"
 
 # --- revisionHistoryLimit
-K31 create deployment hist --image nginx --replicas 0 >/dev/null
+kubectl create deployment hist --image nginx --replicas 0 >/dev/null
 kubectl patch deploy hist --type merge -p '{"spec":{"revisionHistoryLimit":1}}' >/dev/null
 for img in nginx:1.23 nginx:1.24 nginx:1.25; do
     reconcile >/dev/null
@@ -230,7 +231,7 @@ expect_eq "revisionHistoryLimit 1 keeps the new and one old ReplicaSet" \
     "$(kubectl get rs -l app=hist -o jsonpath='{range .items[*]}{.metadata.annotations.deployment\.kubernetes\.io/revision}{"\n"}{end}' | sort -n | tr '\n' ' ')" "3 4 "
 
 # --- adoption and release
-K31 create deployment ad --image nginx --replicas 2 >/dev/null
+kubectl create deployment ad --image nginx --replicas 2 >/dev/null
 reconcile >/dev/null
 ad_rs=$(kubectl get rs -l app=ad -o jsonpath='{.items[0].metadata.name}')
 ad_hash=${ad_rs#ad-}
@@ -246,7 +247,7 @@ expect_eq "every ad pod is the ReplicaSet's" \
     "$(kubectl get pods -l app=ad -o jsonpath='{range .items[*]}{.metadata.ownerReferences[0].name}{"\n"}{end}' | sort -u)" "$ad_rs"
 
 # --- --dry-run: the plan, and nothing changed
-K31 create deployment dry --image nginx --replicas 3 >/dev/null
+kubectl create deployment dry --image nginx --replicas 3 >/dev/null
 before=$(kubectl get rs,pods -o name | sort)
 out=$(reconcile --dry-run 2>&1)
 expect_contains "the plan says it changes nothing" "$out" "kapi-reconcile --dry-run: what one pass would do (nothing is changed):"

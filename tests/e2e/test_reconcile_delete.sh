@@ -8,8 +8,6 @@ export KAPI_RECONCILE=0
 . "$(dirname "$0")/lib.sh"
 kapi_start
 
-KUBECTL31=/usr/lib/google-cloud-sdk/bin/kubectl.1.31   # JSON bodies for `create deployment`
-K31() { "$KUBECTL31" --kubeconfig "$KUBECONFIG" --cache-dir "$KAPI_STATE/kube-cache31" "$@"; }
 reconcile() { "$BUILD/kapi-reconcile" --state "$KAPI_STATE" --once "$@"; }
 count() { kubectl get "$@" -o name 2>/dev/null | grep -c .; }
 delete_with() {   # path policy: DELETE with DeleteOptions
@@ -36,7 +34,7 @@ expect_eq "an unknown propagationPolicy is 422" "$HTTP_CODE" "422"
 expect_contains "with kube's message" "$HTTP_BODY" 'DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"Sideways\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"'
 
 # --- Background (kubectl's default): the Deployment goes at once, the GC takes the rest
-K31 create deployment bg --image nginx --replicas 3 >/dev/null
+kubectl create deployment bg --image nginx --replicas 3 >/dev/null
 reconcile >/dev/null
 expect_eq "bg: a ReplicaSet and 3 pods" "$(count rs -l app=bg) $(count pods -l app=bg)" "1 3"
 out=$(kubectl delete deployment bg 2>&1)
@@ -46,7 +44,7 @@ reconcile >/dev/null
 expect_eq "one pass: the ReplicaSet and pods are collected" "$(count rs -l app=bg) $(count pods -l app=bg)" "0 0"
 
 # --- Foreground: the owner stays, marked, until the dependents that block it are gone
-K31 create deployment fg --image nginx --replicas 2 >/dev/null
+kubectl create deployment fg --image nginx --replicas 2 >/dev/null
 reconcile >/dev/null
 delete_with "$DEPLOY/fg" Foreground
 expect_eq "DELETE with Foreground answers 200" "$HTTP_CODE" "200"
@@ -58,7 +56,7 @@ expect_eq "one pass: pods, ReplicaSet and then the Deployment are gone" \
     "$(count deploy fg) $(count rs -l app=fg) $(count pods -l app=fg)" "0 0 0"
 
 # --- Orphan: the dependents stay and lose their owner reference
-K31 create deployment or --image nginx --replicas 2 >/dev/null
+kubectl create deployment or --image nginx --replicas 2 >/dev/null
 reconcile >/dev/null
 out=$(kubectl delete deployment or --cascade=orphan --wait=false 2>&1)
 expect_eq "kubectl delete --cascade=orphan" "$out" 'deployment.apps "or" deleted'
@@ -71,9 +69,9 @@ expect_eq "its pods still belong to it" \
     "$(kubectl get pods -l app=or -o jsonpath='{range .items[*]}{.metadata.ownerReferences[0].kind}{"\n"}{end}' | sort -u)" "ReplicaSet"
 
 # --- a namespace deleted with its contents
-kubectl create ns doomed >/dev/null 2>&1 || K31 create ns doomed >/dev/null
-K31 create deployment web --image nginx --replicas 2 -n doomed >/dev/null
-K31 create configmap cfg -n doomed --from-literal=a=1 >/dev/null
+kubectl create ns doomed >/dev/null
+kubectl create deployment web --image nginx --replicas 2 -n doomed >/dev/null
+kubectl create configmap cfg -n doomed --from-literal=a=1 >/dev/null
 reconcile >/dev/null
 expect_eq "doomed: default ServiceAccount, root CA, a ReplicaSet and 2 pods" \
     "$(count sa -n doomed) $(count cm -n doomed) $(count rs -n doomed) $(count pods -n doomed)" "1 2 1 2"
@@ -82,7 +80,7 @@ expect_eq "kubectl delete ns" "$out" 'namespace "doomed" deleted'
 expect_eq "the namespace is Terminating, with its kubernetes finalizer" \
     "$(kubectl get ns doomed -o jsonpath='{.status.phase} {.spec.finalizers}') $(kubectl get ns doomed -o jsonpath='{.metadata.deletionTimestamp}' | grep -c T)" \
     'Terminating ["kubernetes"] 1'
-out=$(K31 create configmap late -n doomed --from-literal=a=1 2>&1)
+out=$(kubectl create configmap late -n doomed --from-literal=a=1 2>&1)
 expect_contains "nothing new in a terminating namespace" "$out" "because it is being terminated"
 reconcile >/dev/null
 http curl_admin /api/v1/namespaces/doomed
@@ -90,7 +88,7 @@ expect_eq "one pass: the namespace and everything in it are gone" "$HTTP_CODE $(
 expect_eq "kubectl get ns doomed" "$(kubectl get ns doomed 2>&1)" 'Error from server (NotFound): namespaces "doomed" not found'
 
 # --- namespace deletion waits for content with finalizers
-kubectl create ns slow >/dev/null 2>&1 || K31 create ns slow >/dev/null
+kubectl create ns slow >/dev/null
 curl_admin /api/v1/namespaces/slow/configmaps -o /dev/null -H 'Content-Type: application/json' \
     --data '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"held","finalizers":["example.com/hold"]}}'
 kubectl delete ns slow --wait=false >/dev/null
@@ -111,7 +109,7 @@ transitions=$(kubectl get lease kapi-reconcile -n kube-system -o jsonpath='{.spe
 now=$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)
 kubectl patch lease kapi-reconcile -n kube-system --type merge \
     -p "{\"spec\":{\"holderIdentity\":\"other-runner\",\"leaseDurationSeconds\":15,\"renewTime\":\"$now\"}}" >/dev/null
-K31 create deployment led --image nginx --replicas 2 >/dev/null
+kubectl create deployment led --image nginx --replicas 2 >/dev/null
 out=$(reconcile 2>&1)
 expect_contains "a second runner while the lease is held does nothing and says so" "$out" \
     "the lease kube-system/kapi-reconcile is held by other-runner until"
@@ -123,7 +121,7 @@ expect_eq "an expired lease is taken over" "$(count pods -l app=led)" "2"
 expect_eq "with one more leaseTransition" "$(kubectl get lease kapi-reconcile -n kube-system -o jsonpath='{.spec.leaseTransitions}')" "$((transitions + 1))"
 
 # --- two runs at once end with exactly the right pods
-K31 create deployment conc --image nginx --replicas 20 >/dev/null
+kubectl create deployment conc --image nginx --replicas 20 >/dev/null
 reconcile --identity one >"$KAPI_STATE/one.out" 2>&1 &
 reconcile --identity two >"$KAPI_STATE/two.out" 2>&1 &
 wait
@@ -133,7 +131,7 @@ expect_eq "and 20 SuccessfulCreate events" \
     "$(kubectl get events --field-selector reason=SuccessfulCreate -o jsonpath='{range .items[*]}{.message}{"\n"}{end}' | grep -c "Created pod: conc-")" "20"
 
 # --- a run killed half way is repaired by the next
-K31 create deployment big --image nginx --replicas 300 >/dev/null
+kubectl create deployment big --image nginx --replicas 300 >/dev/null
 "$BUILD/kapi-reconcile" --state "$KAPI_STATE" --once --lease-seconds 2 --identity killed >/dev/null 2>&1 &
 runner=$!
 for _ in $(seq 1 100); do

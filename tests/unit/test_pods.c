@@ -807,6 +807,21 @@ static void test_status_subresource(void **state)
     cJSON_Delete(pod);
 }
 
+/* Fields of features off by default in 1.32 are dropped on create. */
+static void test_disabled_features_dropped(void **state)
+{
+    (void)state;
+    result r = call("POST", PODS, "dryRun=All", JSON,
+                    "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"feat\"},\"spec\":{"
+                    "\"resources\":{\"limits\":{\"cpu\":\"1\"}},\"securityContext\":{\"supplementalGroupsPolicy\":\"Strict\"},"
+                    "\"containers\":[{\"name\":\"c\",\"image\":\"nginx\",\"resizePolicy\":[{\"resourceName\":\"cpu\",\"restartPolicy\":\"NotRequired\"}]}]}}");
+    assert_int_equal(r.status, 201);
+    assert_null(at(r.body, "spec.resources"));
+    assert_null(at(r.body, "spec.containers.0.resizePolicy"));
+    assert_null(at(r.body, "spec.securityContext.supplementalGroupsPolicy"));
+    done(&r);
+}
+
 static void test_dry_run(void **state)
 {
     (void)state;
@@ -911,6 +926,7 @@ int main(void)
         cmocka_unit_test(test_tolerations_and_priority),
         cmocka_unit_test(test_binding),
         cmocka_unit_test(test_status_subresource),
+        cmocka_unit_test(test_disabled_features_dropped),
         cmocka_unit_test(test_dry_run),
         cmocka_unit_test(test_wrong_types_everywhere),
     };

@@ -3,7 +3,8 @@
  * hand-made wire forms (packed and unpacked lists, maps, Time, MicroTime,
  * Quantity, IntOrString, bytes, unknown fields, merged messages, empty vs
  * unset), bad input answered with kube's messages, nesting capped, and a
- * mutation fuzzer that must never crash (run it under make sanitize). */
+ * mutation fuzzer that must never crash (run it under make sanitize; KAPI_FUZZ_ROUNDS=N
+ * KAPI_FUZZ_SEED=S for longer or other runs). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -548,10 +549,21 @@ static void fuzz_one(const char *kind, const unsigned char *seed, size_t len, in
     free(buf);
 }
 
+/* KAPI_FUZZ_ROUNDS and KAPI_FUZZ_SEED make longer or different runs. */
+static int fuzz_rounds(void)
+{
+    const char *seed = getenv("KAPI_FUZZ_SEED");
+    if (seed && *seed) rng_state = strtoull(seed, NULL, 0) | 1;
+    const char *r = getenv("KAPI_FUZZ_ROUNDS");
+    long n = r ? strtol(r, NULL, 10) : 0;
+    return n > 0 && n < 100000000 ? (int)n : 20000;
+}
+
 static void test_fuzz(void **state)
 {
     (void)state;
-    fuzz_one("ServiceAccount", create_sa_default, sizeof create_sa_default, 20000);
+    int rounds = fuzz_rounds();
+    fuzz_one("ServiceAccount", create_sa_default, sizeof create_sa_default, rounds);
     const char *pod = "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"p\",\"labels\":{\"a\":\"b\"}},"
                       "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"ports\":[{\"containerPort\":80}],"
                       "\"resources\":{\"limits\":{\"cpu\":\"1\"}},\"livenessProbe\":{\"httpGet\":{\"port\":8080}}}],"
@@ -562,13 +574,13 @@ static void test_fuzz(void **state)
     kapi_buf_init(&b);
     char err[300];
     assert_int_equal(protobuf_encode_body(schema_kind("", "v1", "Pod"), o, &b, err, sizeof err), 0);
-    fuzz_one("Pod", (const unsigned char *)b.data, b.len, 20000);
+    fuzz_one("Pod", (const unsigned char *)b.data, b.len, rounds);
     kapi_buf_free(&b);
     cJSON_Delete(o);
     /* random bytes after the magic */
     unsigned char junk[256];
     memcpy(junk, "k8s\0", 4);
-    for (int r = 0; r < 5000; r++) {
+    for (int r = 0; r < rounds / 4; r++) {
         size_t n = 4 + rnd() % 252;
         for (size_t i = 4; i < n; i++) junk[i] = (unsigned char)rnd();
         cJSON *d = protobuf_decode_body(junk, n, "Pod", err, sizeof err);

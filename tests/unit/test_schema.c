@@ -3,7 +3,8 @@
  * enums), the schema file parser's errors, Go's scalar forms (times,
  * quantities, durations, base64), the strict-decoding checker (unknown and
  * duplicate fields, type errors worded as Go's), pruning, and field
- * validation through the whole pipeline (kapi_handle over a real store). */
+ * validation through the whole pipeline (kapi_handle over a real store),
+ * and a mutation fuzzer for the checker. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -690,6 +691,73 @@ static void test_pipeline_update_patch_yaml(void **state)
                         "yaml: unmarshal errors:\n  line 5: key \"name\" already set in map, unknown field \"foo\"");
 }
 
+/* ---- the checker never crashes: byte mutations of a rich Pod that still
+ * parse as JSON are checked (strict and not) and pruned. */
+
+static uint64_t fuzz_state = 0x2545F4914F6CDD1DULL;
+
+static uint64_t fuzz_next(void)
+{
+    fuzz_state ^= fuzz_state << 13;
+    fuzz_state ^= fuzz_state >> 7;
+    fuzz_state ^= fuzz_state << 17;
+    return fuzz_state;
+}
+
+static void test_checker_fuzz(void **state)
+{
+    (void)state;
+    static const char seed[] =
+        "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"p\",\"labels\":{\"a\":\"b\"},"
+        "\"creationTimestamp\":\"2024-01-01T00:00:00Z\",\"ownerReferences\":[{\"uid\":\"u\",\"controller\":true}],"
+        "\"managedFields\":[{\"fieldsV1\":{\"f:a\":{}}}]},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\","
+        "\"ports\":[{\"containerPort\":80}],\"resources\":{\"limits\":{\"cpu\":\"1\"}},\"livenessProbe\":"
+        "{\"httpGet\":{\"port\":8080}}}],\"securityContext\":{\"supplementalGroups\":[1,2]},\"overhead\":{\"cpu\":\"1m\"},"
+        "\"volumes\":[{\"name\":\"v\",\"secret\":{\"secretName\":\"s\",\"defaultMode\":420}}]},"
+        "\"status\":{\"startTime\":\"2024-01-01T00:00:00Z\",\"phase\":\"Running\"}}";
+    static const char alphabet[] = "{}[]\":,0123456789.eE-+ntfalsrue\\ux";
+    const schema_type *pod = schema_kind_named("Pod");
+    assert_non_null(pod);
+    size_t len = sizeof seed - 1;
+    char *buf = malloc(len + 64);
+    assert_non_null(buf);
+    int parsed = 0;
+    for (int r = 0; r < 20000; r++) {
+        size_t n = len;
+        memcpy(buf, seed, len);
+        int edits = 1 + (int)(fuzz_next() % 3);
+        for (int e = 0; e < edits; e++) {
+            size_t at = fuzz_next() % n;
+            switch (fuzz_next() % 3) {
+            case 0: buf[at] = alphabet[fuzz_next() % (sizeof alphabet - 1)]; break;
+            case 1:
+                if (n < len + 60) {
+                    memmove(buf + at + 1, buf + at, n - at);
+                    buf[at] = alphabet[fuzz_next() % (sizeof alphabet - 1)];
+                    n++;
+                }
+                break;
+            case 2: if (n > 2) { memmove(buf + at, buf + at + 1, n - at - 1); n--; } break;
+            }
+        }
+        buf[n] = '\0';
+        cJSON *o = cJSON_ParseWithLength(buf, n);
+        if (!o) continue;
+        parsed++;
+        schema_problems p;
+        schema_check_json(pod, buf, n, r & 1, &p);
+        char msg[8192];
+        schema_problems_strict_message(&p, NULL, msg, sizeof msg);
+        schema_problems_free(&p);
+        schema_check_tree(pod, o, 1, &p);
+        schema_problems_free(&p);
+        schema_prune_unknown(pod, o);
+        cJSON_Delete(o);
+    }
+    assert_true(parsed > 1000);   /* the mutations did reach the checker */
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -705,6 +773,7 @@ int main(void)
         cmocka_unit_test(test_strict_errors_are_capped),
         cmocka_unit_test(test_type_errors_worded_as_go),
         cmocka_unit_test(test_prune_unknown),
+        cmocka_unit_test(test_checker_fuzz),
         cmocka_unit_test_setup_teardown(test_pipeline_strict_warn_ignore, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipeline_update_patch_yaml, setup, teardown),
     };

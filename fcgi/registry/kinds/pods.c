@@ -13,6 +13,77 @@
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
 
+/* Does any container of spec (containers and init containers) have key? */
+static int containers_use(const cJSON *spec, const char *key, const char *inner)
+{
+    static const char *const lists[] = {"containers", "initContainers", "ephemeralContainers"};
+    for (int l = 0; l < 3; l++) {
+        const cJSON *c;
+        cJSON_ArrayForEach(c, pj_get(spec, lists[l])) {
+            const cJSON *v = pj_get(c, key);
+            if (inner) v = pj_get(v, inner);
+            if (v) return 1;
+        }
+    }
+    return 0;
+}
+
+static void containers_drop(cJSON *spec, const char *key, const char *inner)
+{
+    static const char *const lists[] = {"containers", "initContainers", "ephemeralContainers"};
+    for (int l = 0; l < 3; l++) {
+        cJSON *c;
+        cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(spec, lists[l])) {
+            cJSON *holder = inner ? cJSON_GetObjectItemCaseSensitive(c, key) : c;
+            cJSON_DeleteItemFromObjectCaseSensitive(holder, inner ? inner : key);
+        }
+    }
+}
+
+static int volumes_use(const cJSON *spec, const char *key, int projected)
+{
+    const cJSON *v, *src;
+    cJSON_ArrayForEach(v, pj_get(spec, "volumes")) {
+        if (!projected && pj_get(v, key)) return 1;
+        if (projected) cJSON_ArrayForEach(src, pj_get(pj_get(v, "projected"), "sources")) if (pj_get(src, key)) return 1;
+    }
+    return 0;
+}
+
+/* DropDisabledPodFields: fields of features off by default in 1.32 are
+ * dropped, unless the stored pod (old, NULL on create) already uses them:
+ * PodLevelResources, InPlacePodVerticalScaling (resizePolicy),
+ * DynamicResourceAllocation (resourceClaims), ImageVolume,
+ * ClusterTrustBundleProjection, SupplementalGroupsPolicy,
+ * SELinuxChangePolicy. */
+static void drop_disabled_fields(cJSON *obj, const cJSON *old)
+{
+    cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+    const cJSON *os = pj_get(old, "spec");
+    if (!cJSON_IsObject(spec)) return;
+    if (!pj_get(os, "resources")) cJSON_DeleteItemFromObjectCaseSensitive(spec, "resources");
+    if (!containers_use(os, "resizePolicy", NULL)) containers_drop(spec, "resizePolicy", NULL);
+    if (!pj_get(os, "resourceClaims") && !containers_use(os, "resources", "claims")) {
+        cJSON_DeleteItemFromObjectCaseSensitive(spec, "resourceClaims");
+        containers_drop(spec, "resources", "claims");
+        cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "status"), "resourceClaimStatuses");
+    }
+    cJSON *v, *src;
+    if (!volumes_use(os, "image", 0))
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(spec, "volumes")) cJSON_DeleteItemFromObjectCaseSensitive(v, "image");
+    if (!volumes_use(os, "clusterTrustBundle", 1)) {
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(spec, "volumes")) {
+            cJSON *projected = cJSON_GetObjectItemCaseSensitive(v, "projected");
+            cJSON_ArrayForEach(src, cJSON_GetObjectItemCaseSensitive(projected, "sources"))
+                cJSON_DeleteItemFromObjectCaseSensitive(src, "clusterTrustBundle");
+        }
+    }
+    cJSON *sc = cJSON_GetObjectItemCaseSensitive(spec, "securityContext");
+    const cJSON *osc = pj_get(os, "securityContext");
+    if (!pj_get(osc, "supplementalGroupsPolicy")) cJSON_DeleteItemFromObjectCaseSensitive(sc, "supplementalGroupsPolicy");
+    if (!pj_get(osc, "seLinuxChangePolicy")) cJSON_DeleteItemFromObjectCaseSensitive(sc, "seLinuxChangePolicy");
+}
+
 /* PrepareForCreate: status = {phase: Pending, qosClass}; gated pods get
  * PodScheduled=False/SchedulingGated. */
 static void pod_prepare_for_create(cJSON *obj)
@@ -21,8 +92,7 @@ static void pod_prepare_for_create(cJSON *obj)
     cJSON *status = cJSON_AddObjectToObject(obj, "status");
     if (!status) return;
     cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
-    /* pod-level resources (PodLevelResources) are off in 1.32: dropped */
-    cJSON_DeleteItemFromObjectCaseSensitive(spec, "resources");
+    drop_disabled_fields(obj, NULL);
     cJSON_AddStringToObject(status, "phase", "Pending");
     if (cJSON_GetArraySize(pj_get(spec, "schedulingGates")) > 0) {
         cJSON *conds = cJSON_AddArrayToObject(status, "conditions");
@@ -45,10 +115,7 @@ static void pod_prepare_for_create(cJSON *obj)
  * shape a trip through kube's types gives the new object. */
 static void pod_prepare_for_update(cJSON *obj, const cJSON *old)
 {
-    (void)old;
-    cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
-    const cJSON *old_spec = pj_get(old, "spec");
-    if (!pj_get(old_spec, "resources")) cJSON_DeleteItemFromObjectCaseSensitive(spec, "resources");
+    drop_disabled_fields(obj, old);
     pod_normalize(obj);
 }
 
