@@ -49,14 +49,18 @@ static void add(field_errors *errs, field_error_type type, const char *field,
     snprintf(e->field, sizeof e->field, "%s", field ? field : "");
     int omit = type == FIELD_REQUIRED || type == FIELD_FORBIDDEN || type == FIELD_TOO_LONG ||
                type == FIELD_INTERNAL || value_text == NULL;
-    if (omit)
-        snprintf(e->body, sizeof e->body, "%s", type_text[type]);
-    else
-        snprintf(e->body, sizeof e->body, "%s: %s", type_text[type], value_text);
-    if (detail && *detail) {
-        size_t l = strlen(e->body);
-        snprintf(e->body + l, sizeof e->body - l, ": %s", detail);
+    char *out = errs->text + errs->used;
+    size_t room = sizeof errs->text - errs->used;
+    int n;
+    if (omit) n = snprintf(out, room, "%s", type_text[type]);
+    else n = snprintf(out, room, "%s: %s", type_text[type], value_text);
+    size_t l = n < 0 ? 0 : (size_t)n < room ? (size_t)n : room ? room - 1 : 0;
+    if (detail && *detail && l + 1 < room) {
+        n = snprintf(out + l, room - l, ": %s", detail);
+        if (n > 0) l += (size_t)n < room - l ? (size_t)n : room - l - 1;
     }
+    e->body = room ? out : "";
+    errs->used += room ? l + 1 : 0;
 }
 
 void field_error_add_str(field_errors *errs, field_error_type type, const char *field,
@@ -109,24 +113,37 @@ void field_error_string(const field_error *e, char *out, size_t n)
     else snprintf(out, n, "%s", e->body);
 }
 
+/* kube's ErrorList.ToAggregate() drops repeated messages; causes keep all. */
+static int seen_before(const field_errors *errs, int i)
+{
+    for (int j = 0; j < i; j++)
+        if (!strcmp(errs->e[j].field, errs->e[i].field) && !strcmp(errs->e[j].body, errs->e[i].body))
+            return 1;
+    return 0;
+}
+
 cJSON *field_errors_status(const field_errors *errs, const char *group, const char *kind,
                            const char *name)
 {
     kapi_buf msg;
     kapi_buf_init(&msg);
-    char one[1400];
     if (group && *group) kapi_buf_printf(&msg, "%s.%s ", kind, group);
     else kapi_buf_printf(&msg, "%s ", kind);
     char q[512];
     quote_go(name ? name : "", q, sizeof q);
     kapi_buf_printf(&msg, "%s is invalid: ", q);
-    if (errs->n > 1) kapi_buf_putc(&msg, '[');
+    int distinct = 0;
+    for (int i = 0; i < errs->n; i++) distinct += !seen_before(errs, i);
+    if (distinct > 1) kapi_buf_putc(&msg, '[');
+    int first = 1;
     for (int i = 0; i < errs->n; i++) {
-        field_error_string(&errs->e[i], one, sizeof one);
-        if (i) kapi_buf_puts(&msg, ", ");
-        kapi_buf_puts(&msg, one);
+        if (seen_before(errs, i)) continue;
+        if (!first) kapi_buf_puts(&msg, ", ");
+        first = 0;
+        if (errs->e[i].field[0]) kapi_buf_printf(&msg, "%s: ", errs->e[i].field);
+        kapi_buf_puts(&msg, errs->e[i].body);
     }
-    if (errs->n > 1) kapi_buf_putc(&msg, ']');
+    if (distinct > 1) kapi_buf_putc(&msg, ']');
     char *text = kapi_buf_steal(&msg);
     cJSON *st = status_new(KAPI_INVALID, text ? text : "invalid");
     free(text);

@@ -23,16 +23,19 @@ typedef enum field_error_type {
 } field_error_type;
 
 #define FIELD_ERRORS_MAX 64
+#define FIELD_ERRORS_TEXT 32768   /* room for every error's text (a pod diff is long) */
 
 typedef struct field_error {
     field_error_type type;
     char field[256];
-    char body[1024];      /* ErrorBody(): type text, bad value, detail */
+    const char *body;     /* ErrorBody(): type text, bad value, detail (in errs->text) */
 } field_error;
 
 typedef struct field_errors {
     field_error e[FIELD_ERRORS_MAX];
     int n;
+    char text[FIELD_ERRORS_TEXT];
+    size_t used;
 } field_errors;
 
 /* bad_value: a JSON value printed the way Go's %q / %v prints it (strings
