@@ -414,6 +414,13 @@ static void test_apps_validation(void **state)
     assert_string_equal(jstr(st, "message"), "Deployment.apps \"bad\" is invalid: spec.template.metadata.labels: "
                                              "Invalid value: map[string]string{\"app\":\"b\"}: `selector` does not match template `labels`");
     cJSON_Delete(st);
+    /* the template's pod spec is validated as a pod's, under spec.template */
+    assert_int_equal(call("POST", "/apis/apps/v1/namespaces/default/deployments", "application/json",
+                          "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"noimage\"},"
+                          "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"a\"}},\"template\":{\"metadata\":"
+                          "{\"labels\":{\"app\":\"a\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}}", &st), 422);
+    assert_string_equal(jstr(st, "message"), "Deployment.apps \"noimage\" is invalid: spec.template.spec.containers[0].image: Required value");
+    cJSON_Delete(st);
     assert_int_equal(call("PATCH", "/apis/apps/v1/namespaces/default/deployments/web", "application/merge-patch+json",
                           "{\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"web\",\"x\":\"y\"}},\"template\":{\"metadata\":{\"labels\":{\"x\":\"y\"}}}}}", &st), 422);
     assert_string_equal(jstr(st, "message"), "Deployment.apps \"web\" is invalid: spec.selector: Invalid value: "

@@ -141,19 +141,18 @@ static void default_pod_template(cJSON *spec)
  * "spec.template.". */
 static void validate_template_pod_spec(const cJSON *template, field_errors *errs)
 {
-    field_errors *pod_errs = calloc(1, sizeof *pod_errs);
-    if (!pod_errs) return;
     const cJSON *pspec = cJSON_GetObjectItemCaseSensitive(template, "spec");
     cJSON *empty = NULL;
     if (!cJSON_IsObject(pspec)) pspec = empty = cJSON_CreateObject();
-    pod_validate_spec(pspec, cJSON_GetObjectItemCaseSensitive(template, "metadata"), pod_errs);
+    int first = errs->n;
+    pod_validate_spec(pspec, cJSON_GetObjectItemCaseSensitive(template, "metadata"), errs);
     cJSON_Delete(empty);
-    for (int i = 0; i < pod_errs->n && errs->n < FIELD_ERRORS_MAX; i++) {
-        field_error *e = &errs->e[errs->n++];
-        *e = pod_errs->e[i];
-        snprintf(e->field, sizeof e->field, "spec.template.%.230s", pod_errs->e[i].field);
+    /* the errors just added get their paths under the template */
+    for (int i = first; i < errs->n; i++) {
+        char field[sizeof errs->e[i].field];
+        snprintf(field, sizeof field, "spec.template.%.230s", errs->e[i].field);
+        memcpy(errs->e[i].field, field, sizeof field);
     }
-    free(pod_errs);
 }
 
 static void deployment_set_defaults(cJSON *obj)
