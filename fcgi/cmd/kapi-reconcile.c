@@ -4,8 +4,8 @@
  * A pass is fcgi/controllers/pass.c: leader election with a Lease, then the
  * namespace, serviceaccount, root CA, deployment, replicaset and garbage
  * collection controllers, all through kapi_handle as
- * system:kube-controller-manager. The bootstrap objects are checked first,
- * as at every start of the API server. */
+ * system:kube-controller-manager. The bootstrap objects (namespaces, RBAC
+ * policy) are the API server's: it puts them back at every start. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,7 +14,6 @@
 #include <unistd.h>
 #include "controllers/reconcile.h"
 #include "core/kapi.h"
-#include "registry/bootstrap.h"
 #include "store/store.h"
 
 static volatile sig_atomic_t stopping;
@@ -56,8 +55,7 @@ static int run_pass(const char *state, const reconcile_options *o)
     store *s = store_open(path, STORE_SYNC_FULL, &err);
     if (!s) { fprintf(stderr, "kapi-reconcile: %s: %s\n", path, err ? err : "cannot open"); return 1; }
     kapi_ctx ctx = {.store = s, .state_dir = state};
-    int rc = 0;
-    if (!o->dry_run && bootstrap_ensure(&ctx)) rc = 1;
+    int rc = 0;   /* the bootstrap objects are the API server's, put back at its start */
     reconcile_stats stats;
     reconcile_result r = reconcile_pass(&ctx, o, &stats);
     if (r == RECONCILE_FAILED) rc = 1;
