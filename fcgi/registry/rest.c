@@ -53,21 +53,30 @@ static int admit(rest_call *c, int validating, admission_op op, const char *name
     return -1;
 }
 
+/* The request body as an object of the URL's kind: decoded (JSON, YAML or
+ * protobuf), type meta checked, fieldValidation applied. Answers and
+ * returns NULL on any failure. */
+static cJSON *decode_request_object(rest_call *c, int fv_op)
+{
+    cJSON *st = NULL;
+    cJSON *obj = decode_body(c->req, c->r->kind, &st);
+    if (!obj) { respond_status(c->req, c->resp, st); return NULL; }
+    if (rest_check_type_meta(c, obj)) return NULL;
+    if (field_validation_check_body(c->req, c->resp, c->r->group, c->r->version, c->r->kind, fv_op, obj, &st)) {
+        respond_status(c->req, c->resp, st);  /* unknown or duplicate fields, wrong types */
+        return NULL;
+    }
+    return obj;
+}
+
 static void rest_create(rest_call *c)
 {
     if (c->r->strategy && c->r->strategy->serve_create) {  /* reviews: answered, not stored */
         c->r->strategy->serve_create(c);
         return;
     }
-    cJSON *st = NULL;
-    cJSON *obj = decode_body(c->req, c->r->kind, &st);
-    if (!obj) { respond_status(c->req, c->resp, st); return; }
-    if (rest_check_type_meta(c, obj)) return;
-    if (field_validation_check_body(c->req, c->resp, c->r->group, c->r->version, c->r->kind, FV_CREATE, obj,
-                                    &st)) {
-        respond_status(c->req, c->resp, st);  /* ?fieldValidation: unknown/duplicate fields, types */
-        return;
-    }
+    cJSON *obj = decode_request_object(c, FV_CREATE);
+    if (!obj) return;
     cJSON *meta = obj_metadata(obj);
     if (rest_check_namespace(c, meta)) return;
     const char *rvs = obj_string(meta, "resourceVersion");
@@ -235,15 +244,8 @@ void rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, 
 
 static void rest_update(rest_call *c, const char *name, int status_only)
 {
-    cJSON *st = NULL;
-    cJSON *obj = decode_body(c->req, c->r->kind, &st);
-    if (!obj) { respond_status(c->req, c->resp, st); return; }
-    if (rest_check_type_meta(c, obj)) return;
-    if (field_validation_check_body(c->req, c->resp, c->r->group, c->r->version, c->r->kind, FV_UPDATE, obj,
-                                    &st)) {
-        respond_status(c->req, c->resp, st);  /* ?fieldValidation: unknown/duplicate fields, types */
-        return;
-    }
+    cJSON *obj = decode_request_object(c, FV_UPDATE);
+    if (!obj) return;
     cJSON *meta = obj_metadata(obj);
     const char *oname = obj_string(meta, "name");
     if (!oname || strcmp(oname, name)) {
