@@ -23,7 +23,7 @@
 #include "server/fcgi_adapter.h"
 
 /* Above this many bytes in or out, freed memory is returned to the system. */
-#define LARGE_RESPONSE_BYTES (1024 * 1024)
+#define LARGE_RESPONSE_BYTES (64 * 1024)
 
 /* ---------------------------------------------------------------- parsing */
 
