@@ -3,6 +3,7 @@
 #   make run        the whole stack in the foreground on https://127.0.0.1:$(KAPI_PORT)
 #   make test       unit + end-to-end tests; ends with "N passed, N failed"
 #   make bench      benchmarks (not part of make test)
+#   make churn      the churn test at full size (50,000 updates; make test runs 5,000)
 #   make sanitize   the same programs built with ASan + UBSan into build-san/
 #   make install    programs, nginx/systemd/cron files, schema, man pages
 #                   under $(PREFIX) (/usr/local), staged in $(DESTDIR) if set
@@ -32,7 +33,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_STAMP := $(BUILD)/.deps-installed
 
-.PHONY: all deps run test unit e2e bench sanitize reconcile clean install uninstall image-test
+.PHONY: all deps run test unit e2e bench churn sanitize reconcile clean install uninstall image-test
 all: $(DEPS_STAMP) $(PROGRAMS)
 
 # Installs what the machine lacks (Debian packages) once per build tree.
@@ -83,6 +84,10 @@ test: all $(UNIT_BINS)
 
 bench: all
 	bench/run
+
+# The churn test at full size: 50,000 updates (make test runs 5,000).
+churn: all
+	CHURN_UPDATES=50000 BUILD=$(BUILD) bash tests/e2e/test_churn.sh
 
 sanitize:
 	$(MAKE) BUILD=build-san CC=gcc CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all $(patsubst $(BUILD)/%,build-san/%,$(UNIT_BINS))

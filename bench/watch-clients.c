@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -91,48 +92,82 @@ static int write_all(SSL *ssl, const char *s, size_t n)
     return 0;
 }
 
-/* Reads a whole HTTP response (Content-Length or chunked) on a blocking
- * connection; returns the status, or -1. */
+/* Reads one byte-exact HTTP response (Content-Length or chunked) on a
+ * blocking keep-alive connection. Returns the status, or -1; the body (cut
+ * to cap - 1 bytes, NUL-terminated) goes to body when given. */
+typedef struct reader {
+    SSL *ssl;
+    char buf[16384];
+    size_t pos, len;
+} reader;
+
+static int next_byte(reader *r)
+{
+    if (r->pos == r->len) {
+        int n = SSL_read(r->ssl, r->buf, sizeof r->buf);
+        if (n <= 0) return -1;
+        r->pos = 0;
+        r->len = (size_t)n;
+    }
+    return (unsigned char)r->buf[r->pos++];
+}
+
+static int read_line(reader *r, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (;;) {
+        int c = next_byte(r);
+        if (c < 0) return -1;
+        if (c == '\n') break;
+        if (c != '\r' && n + 1 < cap) out[n++] = (char)c;
+    }
+    out[n] = '\0';
+    return (int)n;
+}
+
+static int read_response_body(reader *r, char *body, size_t cap)
+{
+    char line[1024];
+    if (read_line(r, line, sizeof line) < 0) return -1;
+    int status = atoi(line + 9);
+    long length = -1;
+    int chunked = 0;
+    for (;;) {
+        int n = read_line(r, line, sizeof line);
+        if (n < 0) return -1;
+        if (n == 0) break;
+        if (!strncasecmp(line, "content-length:", 15)) length = atol(line + 15);
+        if (!strncasecmp(line, "transfer-encoding:", 18) && strcasestr(line, "chunked")) chunked = 1;
+    }
+    size_t got = 0;
+    for (;;) {
+        long chunk = length;
+        if (chunked) {
+            if (read_line(r, line, sizeof line) < 0) return -1;
+            chunk = strtol(line, NULL, 16);
+        }
+        for (long i = 0; i < chunk; i++) {
+            int c = next_byte(r);
+            if (c < 0) return -1;
+            if (body && got + 1 < cap) body[got++] = (char)c;
+        }
+        if (!chunked) break;
+        if (read_line(r, line, sizeof line) < 0) return -1;   /* the CRLF after the data */
+        if (chunk == 0) break;
+    }
+    if (body && cap) body[got] = '\0';
+    return status;
+}
+
 static int read_response(SSL *ssl)
 {
-    char buf[65536];
-    size_t len = 0;
-    char *body = NULL;
-    for (;;) {
-        if (len == sizeof buf - 1) return -1;
-        int r = SSL_read(ssl, buf + len, (int)(sizeof buf - 1 - len));
-        if (r <= 0) return -1;
-        len += (size_t)r;
-        buf[len] = '\0';
-        if ((body = strstr(buf, "\r\n\r\n"))) break;
+    static __thread reader *r;
+    if (!r && !(r = calloc(1, sizeof *r))) return -1;
+    if (r->ssl != ssl) {
+        r->ssl = ssl;
+        r->pos = r->len = 0;
     }
-    int status = atoi(buf + 9);
-    body += 4;
-    size_t head = (size_t)(body - buf);
-    const char *cl = strcasestr(buf, "\r\ncontent-length:");
-    if (cl && cl < body) {
-        size_t want = strtoul(cl + 17, NULL, 10);
-        size_t have = len - head;
-        while (have < want) {
-            int r = SSL_read(ssl, buf, (int)(sizeof buf < want - have ? sizeof buf : want - have));
-            if (r <= 0) return -1;
-            have += (size_t)r;
-        }
-        return status;
-    }
-    /* chunked: read until the terminating 0-size chunk */
-    while (!strstr(buf + head, "\r\n0\r\n\r\n") && strncmp(buf + head, "0\r\n\r\n", 5)) {
-        if (len == sizeof buf - 1) {          /* keep the tail only */
-            memmove(buf, buf + len - 16, 16);
-            len = 16;
-            head = 0;
-        }
-        int r = SSL_read(ssl, buf + len, (int)(sizeof buf - 1 - len));
-        if (r <= 0) return -1;
-        len += (size_t)r;
-        buf[len] = '\0';
-    }
-    return status;
+    return read_response_body(r, NULL, 0);
 }
 
 /* ---------------------------------------------------------------- watchers */
@@ -296,15 +331,13 @@ static int list_rv(char *rv, size_t n)
     char req[512];
     int l = snprintf(req, sizeof req,
                      "GET /api/v1/namespaces/%s/configmaps?limit=1 HTTP/1.1\r\nHost: %s\r\n"
-                     "Accept: application/json\r\nConnection: close\r\n\r\n", g_ns, g_host);
-    char buf[16384];
-    size_t len = 0;
+                     "Accept: application/json\r\n\r\n", g_ns, g_host);
+    static reader r;
+    r.ssl = ssl;
+    char body[16384];
     int rc = -1;
-    if (!write_all(ssl, req, (size_t)l)) {
-        int r;
-        while (len < sizeof buf - 1 && (r = SSL_read(ssl, buf + len, (int)(sizeof buf - 1 - len))) > 0) len += (size_t)r;
-        buf[len] = '\0';
-        const char *p = strstr(buf, "\"resourceVersion\":");
+    if (!write_all(ssl, req, (size_t)l) && read_response_body(&r, body, sizeof body) == 200) {
+        const char *p = strstr(body, "\"resourceVersion\":");
         if (p) {
             p = strchr(p + 18, '"');
             if (p && sscanf(p + 1, "%31[0-9]", rv) == 1 && strlen(rv) < n) rc = 0;

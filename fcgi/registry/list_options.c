@@ -187,3 +187,30 @@ int64_t list_wait_for_revision(rest_call *c, int64_t wanted)
         waited += 100;
     }
 }
+
+int rest_check_get_resource_version(rest_call *c)
+{
+    list_options o;
+    memset(&o, 0, sizeof o);
+    const char *v = query_get(c->req, "resourceVersion");
+    o.rv_text = v ? v : "";
+    parse_resource_version(&o);
+    if (!o.rv_ok) {
+        /* kube's watch cache returns the parse error as is: a 500 without a reason */
+        cJSON *st = status_new(KAPI_INTERNAL, o.rv_error);
+        cJSON_DeleteItemFromObjectCaseSensitive(st, "reason");
+        respond_status(c->req, c->resp, st);
+        return -1;
+    }
+    if (o.rv == 0) return 0;                        /* unset: the latest; "0": any */
+    int64_t current = list_wait_for_revision(c, o.rv);
+    if (current < 0) {
+        rest_fail_internal(c, "reading from storage failed");
+        return -1;
+    }
+    if (current < o.rv) {
+        list_fail_too_large(c, o.rv, current, 1);
+        return -1;
+    }
+    return 0;
+}

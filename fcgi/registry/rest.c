@@ -28,6 +28,7 @@
 
 static void rest_get(rest_call *c, const char *name)
 {
+    if (rest_check_get_resource_version(c)) return;
     store_kv kv;
     store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), &kv);
     if (rc == STORE_NOT_FOUND) { rest_fail_not_found(c, name); return; }

@@ -65,6 +65,9 @@ void rest_respond_object(rest_call *c, int http, cJSON *obj, const char *rv);
 void rest_list(rest_call *c);
 void rest_deletecollection(rest_call *c);
 void rest_watch(rest_call *c);     /* registry/watch.c: streams through c->resp->stream_write */
+/* registry/list_options.c: GET's ?resourceVersion=X (an answer no older than
+ * X: waits up to 3 s, then kube's 504); answers and returns -1 on error. */
+int rest_check_get_resource_version(rest_call *c);
 /* registry/delete.c: DELETE of one object (finalizers, propagationPolicy,
  * namespaces marked Terminating), and the removal of a marked object whose
  * last finalizer an update takes away. */

@@ -74,12 +74,11 @@ static int key_wanted(const watch_call *w, const char *key)
 static watch_view view_of(watch_call *w, watch_event *e)
 {
     const selection *sel = &w->sel;
-    if (sel->empty) return e->type == 'A' ? VIEW_ADDED : e->type == 'M' ? VIEW_MODIFIED : VIEW_DELETED;
+    if (sel->empty) return watch_event_natural_view(e);
     const cJSON *obj = watch_event_object(e);
     if (!sel->changeable) {
         /* only name and namespace: a write cannot change the answer */
-        if (!selection_matches(sel, obj)) return VIEW_NONE;
-        return e->type == 'A' ? VIEW_ADDED : e->type == 'M' ? VIEW_MODIFIED : VIEW_DELETED;
+        return selection_matches(sel, obj) ? watch_event_natural_view(e) : VIEW_NONE;
     }
     int now = e->type != 'D' && selection_matches(sel, obj);
     int before = 0;
@@ -152,19 +151,27 @@ static int send_initial_events(watch_call *w, const list_options *o, int64_t *re
 }
 
 typedef struct history {
+    watch_call *w;
     watch_event *ev[HISTORY_BATCH];
     int n;
     int64_t upto;
-    store *s;
+    int64_t last;              /* the newest event read, wanted or not */
+    int failed;
 } history;
 
 static int collect_history(void *arg, int64_t rev, char type, const char *key, const char *value)
 {
     history *h = arg;
     if (rev > h->upto) return 1;
-    watch_event *e = watch_event_new(rev, type, key, value, h->s);
-    if (!e) return 1;
-    h->ev[h->n++] = e;
+    if (key_wanted(h->w, key)) {                  /* others are only skipped over */
+        watch_event *e = watch_event_new(rev, type, key, value, h->w->c->ctx->store);
+        if (!e) {
+            h->failed = 1;
+            return 1;
+        }
+        h->ev[h->n++] = e;
+    }
+    h->last = rev;
     return h->n >= HISTORY_BATCH;
 }
 
@@ -173,9 +180,9 @@ static int send_history(watch_call *w, int64_t upto, int64_t asked)
 {
     store *s = w->c->ctx->store;
     while (w->delivered < upto) {
-        history h = {.n = 0, .upto = upto, .s = s};
-        store_rc rc = store_events_since(s, w->delivered, HISTORY_BATCH, collect_history, &h);
-        int failed = 0;
+        history h = {.w = w, .n = 0, .upto = upto, .last = 0};
+        store_rc rc = store_events_since(s, w->delivered, 0, collect_history, &h);
+        int failed = h.failed;
         for (int i = 0; i < h.n; i++) {
             if (!failed && consider(w, h.ev[i]) != 0) failed = 1;
             watch_event_unref(h.ev[i]);
@@ -189,7 +196,8 @@ static int send_history(watch_call *w, int64_t upto, int64_t asked)
             return -1;
         }
         if (watch_stream_flush(&w->ws) < 0) return -1;
-        if (h.n == 0) break;
+        if (h.last <= w->delivered) break;            /* nothing more up to upto */
+        w->delivered = h.last;
     }
     return 0;
 }

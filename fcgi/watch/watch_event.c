@@ -25,7 +25,10 @@ watch_event *watch_event_new(int64_t rev, char type, const char *key, const char
     e->type = type;
     e->from = from;
     pthread_mutex_init(&e->mu, NULL);
-    for (int v = 0; v < VIEW_COUNT; v++) kapi_buf_init(&e->lines[v]);
+    for (int v = 0; v < VIEW_COUNT; v++) {
+        kapi_buf_init(&e->lines[v]);
+        atomic_init(&e->line_done[v], 0);
+    }
     return e;
 }
 
@@ -156,16 +159,34 @@ static int encode_line_locked(watch_event *e, watch_view v)
     return rc;
 }
 
+/* Makes lines[v] final; 0, or -1. */
+static int ensure_line(watch_event *e, watch_view v)
+{
+    if (atomic_load_explicit(&e->line_done[v], memory_order_acquire)) return 0;
+    pthread_mutex_lock(&e->mu);
+    int rc = 0;
+    if (!atomic_load_explicit(&e->line_done[v], memory_order_relaxed)) {
+        rc = encode_line_locked(e, v);
+        if (rc == 0) atomic_store_explicit(&e->line_done[v], 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&e->mu);
+    return rc;
+}
+
 int watch_event_append_line(watch_event *e, watch_view v, kapi_buf *out)
 {
     if (v <= VIEW_NONE || v >= VIEW_COUNT) return -1;
-    pthread_mutex_lock(&e->mu);
-    int rc = 0;
-    if (!e->line_done[v]) {
-        rc = encode_line_locked(e, v);
-        e->line_done[v] = rc == 0;
-    }
-    if (rc == 0) rc = kapi_buf_put(out, e->lines[v].data, e->lines[v].len);
-    pthread_mutex_unlock(&e->mu);
-    return rc;
+    if (ensure_line(e, v) != 0) return -1;
+    /* final: shared by every watcher without a lock */
+    return kapi_buf_put(out, e->lines[v].data, e->lines[v].len);
+}
+
+void watch_event_prepare_line(watch_event *e, watch_view v)
+{
+    if (v > VIEW_NONE && v < VIEW_COUNT) (void)ensure_line(e, v);
+}
+
+watch_view watch_event_natural_view(const watch_event *e)
+{
+    return e->type == 'A' ? VIEW_ADDED : e->type == 'M' ? VIEW_MODIFIED : VIEW_DELETED;
 }

@@ -41,7 +41,8 @@ typedef struct watch_event {
     char *prev_value;          /* M: the object before this write (NULL: none) */
     cJSON *prev_obj;
     kapi_buf lines[VIEW_COUNT];/* encoded plain-JSON lines, filled on demand */
-    int line_done[VIEW_COUNT];
+    atomic_int line_done[VIEW_COUNT];   /* set (release) once lines[v] is final:
+                                           read without the mutex from then on */
 } watch_event;
 
 /* A new event (one reference) holding copies of key and value; NULL when out
@@ -66,6 +67,11 @@ void watch_event_set_prev(watch_event *e, const char *prev_value);
  * {"type":"MODIFIED","object":<object as Go's encoder writes it>}\n.
  * Encoded once per view and shared. Returns 0, or -1. */
 int watch_event_append_line(watch_event *e, watch_view v, kapi_buf *out);
+/* Encodes the line of view v now (the poller does it for the view most
+ * watchers need, before handing the event out). */
+void watch_event_prepare_line(watch_event *e, watch_view v);
+/* The view of e for a watch without selectors. */
+watch_view watch_event_natural_view(const watch_event *e);
 
 /* The object a view shows, as a new tree the caller frees (for encoders
  * that need to change it, e.g. into a Table); NULL when there is none. */

@@ -1,7 +1,10 @@
 /* watch_hub.c: the per-process poller and fan-out of watch events (see
- * watch_hub.h). One mutex per hub guards its subscriptions and their
- * queues; each subscription has a condition variable its watch thread waits
- * on, signalled only when an event for it arrives or the watch must end. */
+ * watch_hub.h). The hub's mutex guards its list of subscriptions; each
+ * subscription has its own mutex for its queue and a condition variable its
+ * watch thread waits on, signalled only when an event for it arrives or the
+ * watch must end, so hundreds of watch threads never contend for one lock.
+ * Lock order: the hub's, then a subscription's. The hub's revision and its
+ * stopping flags are atomics that a watch reads under its own lock only. */
 #include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -11,10 +14,13 @@
 #include "watch/watch_hub.h"
 
 #define POLL_MS 250               /* longest sleep between two revision checks */
+#define COALESCE_MS 10            /* in a burst of writes, gather this long before reading */
+#define BURST_MS 50               /* events this soon after the last ones: a burst */
 #define BATCH_EVENTS 512          /* events read per query */
 #define QUEUE_FIRST_CAP 64
 
 struct watch_sub {
+    pthread_mutex_t mu;           /* guards everything below but the list links */
     char *prefix;
     size_t prefix_len;
     int exact;
@@ -24,6 +30,7 @@ struct watch_sub {
     int overflow;                 /* an event did not fit: end after the queue */
     int compacted;                /* the hub lost events to compaction */
     int waiting;
+    int woken_due;                /* events were queued since the last signal */
     pthread_cond_t cond;
     struct watch_sub *prev, *next;
 };
@@ -35,10 +42,11 @@ struct watch_hub {
     pthread_cond_t drained;       /* stopping waits here for the last subscription */
     watch_sub *subs;
     int n_subs;
-    int n_needs_prev;
-    int64_t rev;                  /* events up to here were handed out */
-    int stopping;                 /* the store is closing */
-    int ending;                   /* the process is stopping: every watch ends */
+    _Atomic int64_t rev;          /* events up to here were handed out (release
+                                     after the pushes, so a watch that sees it
+                                     with an empty queue has them all) */
+    atomic_int stopping;          /* the store is closing */
+    atomic_int ending;            /* the process is stopping: every watch ends */
     pthread_t poller;
     struct watch_hub *next_hub;
 };
@@ -78,7 +86,7 @@ static int sub_wants(const watch_sub *sub, const char *key)
 }
 
 /* Appends e to sub's queue (taking a reference); marks overflow when full.
- * h->mu held. */
+ * sub->mu held. */
 static void sub_push(watch_sub *sub, watch_event *e)
 {
     if (sub->overflow || sub->compacted) return;
@@ -100,7 +108,7 @@ static void sub_push(watch_sub *sub, watch_event *e)
     watch_event_ref(e);
     sub->ring[(sub->head + sub->count) % sub->cap] = e;
     sub->count++;
-    if (sub->waiting) pthread_cond_signal(&sub->cond);
+    sub->woken_due = 1;           /* signalled once per batch, in dispatch */
 }
 
 static void sub_clear(watch_sub *sub)
@@ -129,17 +137,52 @@ static int collect_event(void *arg, int64_t rev, char type, const char *key, con
     return b->n >= BATCH_EVENTS;
 }
 
-/* Hands every event of b newer than h->rev to the subscriptions wanting it.
+/* Hands every event of b newer than h->rev to the subscriptions wanting it:
+ * each subscription is locked once per batch and woken once (not per event).
  * h->mu held. */
 static void dispatch(watch_hub *h, batch *b)
 {
-    for (int i = 0; i < b->n; i++) {
+    int64_t after = atomic_load(&h->rev);
+    int first = 0;
+    while (first < b->n && b->ev[first]->rev <= after) first++;
+    if (first == b->n) return;
+    /* What the takers of each event need, done once here in the poller (so
+     * that watch threads need no database) and only for events someone
+     * takes: the previous object for watches with selectors, and the line
+     * most watches send. */
+    for (int i = first; i < b->n; i++) {
         watch_event *e = b->ev[i];
-        if (e->rev <= h->rev) continue;
-        for (watch_sub *sub = h->subs; sub; sub = sub->next)
-            if (sub_wants(sub, e->key)) sub_push(sub, e);
-        h->rev = e->rev;
+        int taken = 0, prev = 0;
+        for (watch_sub *sub = h->subs; sub && !(taken && prev); sub = sub->next) {
+            if (!sub_wants(sub, e->key)) continue;
+            taken = 1;
+            prev |= sub->needs_prev && e->type == 'M';
+        }
+        if (prev) {
+            char *text = NULL;
+            if (store_value_before(h->s, e->key, e->rev, &text) == STORE_OK) watch_event_set_prev(e, text);
+            free(text);
+        }
+        if (taken) watch_event_prepare_line(e, watch_event_natural_view(e));
     }
+    for (watch_sub *sub = h->subs; sub; sub = sub->next) {
+        int locked = 0;
+        for (int i = first; i < b->n; i++) {
+            if (!sub_wants(sub, b->ev[i]->key)) continue;
+            if (!locked) {
+                pthread_mutex_lock(&sub->mu);
+                locked = 1;
+            }
+            sub_push(sub, b->ev[i]);
+        }
+        if (!locked) continue;
+        if (sub->woken_due && sub->waiting) pthread_cond_signal(&sub->cond);
+        sub->woken_due = 0;
+        pthread_mutex_unlock(&sub->mu);
+    }
+    /* after the pushes: a watch that sees this revision with an empty queue
+     * has had every event up to it */
+    atomic_store(&h->rev, b->ev[b->n - 1]->rev);
 }
 
 /* Every watch loses events it can no longer get: each ends with 410.
@@ -147,32 +190,33 @@ static void dispatch(watch_hub *h, batch *b)
 static void mark_compacted(watch_hub *h, int64_t current)
 {
     for (watch_sub *sub = h->subs; sub; sub = sub->next) {
+        pthread_mutex_lock(&sub->mu);
         sub->compacted = 1;
         if (sub->waiting) pthread_cond_signal(&sub->cond);
+        pthread_mutex_unlock(&sub->mu);
     }
-    h->rev = current;
+    atomic_store(&h->rev, current);
+}
+
+/* Wakes every watch of h so that it sees the hub's flags. h->mu held. */
+static void wake_all(watch_hub *h)
+{
+    for (watch_sub *sub = h->subs; sub; sub = sub->next) {
+        pthread_mutex_lock(&sub->mu);
+        pthread_cond_signal(&sub->cond);
+        pthread_mutex_unlock(&sub->mu);
+    }
 }
 
 /* Reads and hands out the events after h->rev, up to `current`. Called and
  * returns with h->mu held; drops it while reading. */
 static void catch_up(watch_hub *h, int64_t current)
 {
-    while (!h->stopping && h->n_subs > 0 && h->rev < current) {
-        int64_t from = h->rev;
-        int load_prev = h->n_needs_prev > 0;
+    while (!h->stopping && h->n_subs > 0 && atomic_load(&h->rev) < current) {
+        int64_t from = atomic_load(&h->rev);
         pthread_mutex_unlock(&h->mu);
         batch b = {.n = 0, .s = h->s};
         store_rc rc = store_events_since(h->s, from, BATCH_EVENTS, collect_event, &b);
-        if (rc == STORE_OK && load_prev) {
-            /* here, in the poller, so that watch threads need no database */
-            for (int i = 0; i < b.n; i++) {
-                if (b.ev[i]->type != 'M') continue;
-                char *prev = NULL;
-                if (store_value_before(h->s, b.ev[i]->key, b.ev[i]->rev, &prev) == STORE_OK)
-                    watch_event_set_prev(b.ev[i], prev);
-                free(prev);
-            }
-        }
         pthread_mutex_lock(&h->mu);
         if (rc == STORE_COMPACTED) mark_compacted(h, current);
         else if (rc == STORE_OK) dispatch(h, &b);
@@ -181,9 +225,16 @@ static void catch_up(watch_hub *h, int64_t current)
     }
 }
 
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
 static void *poller_main(void *arg)
 {
     watch_hub *h = arg;
+    long long last_events_ms = 0;
     pthread_mutex_lock(&h->mu);
     while (!h->stopping) {
         if (h->n_subs == 0) {
@@ -193,8 +244,18 @@ static void *poller_main(void *arg)
         pthread_mutex_unlock(&h->mu);
         uint32_t seen = store_change_counter(h->s);
         int64_t current = store_revision(h->s);
+        if (current > atomic_load(&h->rev) && watch_now_ms() - last_events_ms < BURST_MS) {
+            /* writes keep coming: let a few more commits join this batch, so
+             * that each watch wakes once for many events */
+            sleep_ms(COALESCE_MS);
+            int64_t later = store_revision(h->s);
+            if (later > current) current = later;
+        }
         pthread_mutex_lock(&h->mu);
-        if (current > h->rev) catch_up(h, current);
+        if (current > atomic_load(&h->rev)) {
+            catch_up(h, current);
+            last_events_ms = watch_now_ms();
+        }
         if (h->stopping || h->n_subs == 0) continue;
         pthread_mutex_unlock(&h->mu);
         store_wait_for_change(h->s, seen, POLL_MS);
@@ -219,9 +280,9 @@ static void hub_stop(void *arg)
     pthread_mutex_unlock(&g_hubs_mu);
 
     pthread_mutex_lock(&h->mu);
-    h->stopping = 1;
+    atomic_store(&h->stopping, 1);
     pthread_cond_broadcast(&h->idle);
-    for (watch_sub *sub = h->subs; sub; sub = sub->next) pthread_cond_signal(&sub->cond);
+    wake_all(h);
     while (h->n_subs > 0) pthread_cond_wait(&h->drained, &h->mu);
     pthread_mutex_unlock(&h->mu);
     pthread_join(h->poller, NULL);
@@ -239,7 +300,9 @@ static watch_hub *hub_start(store *s)
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->idle, NULL);
     pthread_cond_init(&h->drained, NULL);
-    h->ending = atomic_load(&g_ending);
+    atomic_init(&h->rev, 0);
+    atomic_init(&h->stopping, 0);
+    atomic_init(&h->ending, atomic_load(&g_ending));
     /* The poller takes no signals: they belong to the program's threads. */
     sigset_t all, previous;
     sigfillset(&all);
@@ -268,7 +331,7 @@ watch_hub *watch_hub_of(store *s)
             g_hubs = h;
         } else {
             pthread_mutex_lock(&h->mu);
-            h->stopping = 1;
+            atomic_store(&h->stopping, 1);
             pthread_cond_broadcast(&h->idle);
             pthread_mutex_unlock(&h->mu);
             pthread_join(h->poller, NULL);
@@ -286,8 +349,8 @@ void watch_hubs_shutdown(void)
     pthread_mutex_lock(&g_hubs_mu);
     for (watch_hub *h = g_hubs; h; h = h->next_hub) {
         pthread_mutex_lock(&h->mu);
-        h->ending = 1;
-        for (watch_sub *sub = h->subs; sub; sub = sub->next) pthread_cond_signal(&sub->cond);
+        atomic_store(&h->ending, 1);
+        wake_all(h);
         pthread_mutex_unlock(&h->mu);
     }
     pthread_mutex_unlock(&g_hubs_mu);
@@ -307,24 +370,25 @@ watch_sub *watch_subscribe(watch_hub *h, const char *prefix, int exact, int need
     sub->exact = exact;
     sub->needs_prev = needs_prev;
     sub->max = max_queue > 0 ? max_queue : WATCH_QUEUE_MAX;
+    pthread_mutex_init(&sub->mu, NULL);
     monotonic_cond_init(&sub->cond);
     /* While nobody watched, the poller read nothing: start from now. */
     int64_t current = store_revision(h->s);
     pthread_mutex_lock(&h->mu);
-    if (h->stopping || h->ending) {
+    if (atomic_load(&h->stopping) || atomic_load(&h->ending)) {
         pthread_mutex_unlock(&h->mu);
         pthread_cond_destroy(&sub->cond);
+        pthread_mutex_destroy(&sub->mu);
         free(sub->prefix);
         free(sub);
         return NULL;
     }
-    if (h->n_subs == 0 && current > h->rev) h->rev = current;
+    if (h->n_subs == 0 && current > atomic_load(&h->rev)) atomic_store(&h->rev, current);
     sub->next = h->subs;
     if (h->subs) h->subs->prev = sub;
     h->subs = sub;
     h->n_subs++;
-    h->n_needs_prev += needs_prev != 0;
-    *rev = h->rev;
+    *rev = atomic_load(&h->rev);
     pthread_cond_signal(&h->idle);
     pthread_mutex_unlock(&h->mu);
     return sub;
@@ -338,11 +402,11 @@ void watch_unsubscribe(watch_hub *h, watch_sub *sub)
     else h->subs = sub->next;
     if (sub->next) sub->next->prev = sub->prev;
     h->n_subs--;
-    h->n_needs_prev -= sub->needs_prev != 0;
-    sub_clear(sub);
     if (h->n_subs == 0) pthread_cond_broadcast(&h->drained);
     pthread_mutex_unlock(&h->mu);
+    sub_clear(sub);                  /* nobody else can reach it now */
     pthread_cond_destroy(&sub->cond);
+    pthread_mutex_destroy(&sub->mu);
     free(sub->ring);
     free(sub->prefix);
     free(sub);
@@ -353,7 +417,7 @@ watch_wait_result watch_next(watch_hub *h, watch_sub *sub, watch_event **out, si
 {
     *n = 0;
     if (hub_rev) *hub_rev = 0;
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&sub->mu);
     watch_wait_result r;
     for (;;) {
         if (sub->count > 0 && max > 0) {
@@ -362,27 +426,27 @@ watch_wait_result watch_next(watch_hub *h, watch_sub *sub, watch_event **out, si
                 sub->head = (sub->head + 1) % sub->cap;
                 sub->count--;
             }
-            if (sub->count == 0 && hub_rev) *hub_rev = h->rev;
+            if (sub->count == 0 && hub_rev) *hub_rev = atomic_load(&h->rev);
             r = WATCH_GOT_EVENTS;
             break;
         }
-        if (h->stopping || h->ending) { r = WATCH_END_STOPPING; break; }
+        if (atomic_load(&h->stopping) || atomic_load(&h->ending)) { r = WATCH_END_STOPPING; break; }
         if (sub->compacted) { r = WATCH_END_COMPACTED; break; }
         if (sub->overflow) { r = WATCH_END_OVERFLOW; break; }
         if (watch_now_ms() >= deadline_ms) {
-            if (hub_rev) *hub_rev = h->rev;
+            if (hub_rev) *hub_rev = atomic_load(&h->rev);
             r = WATCH_TIMED_OUT;
             break;
         }
         struct timespec until = timespec_at(deadline_ms);
         sub->waiting = 1;
-        int e = pthread_cond_timedwait(&sub->cond, &h->mu, &until);
+        int e = pthread_cond_timedwait(&sub->cond, &sub->mu, &until);
         sub->waiting = 0;
         if (e != 0 && e != ETIMEDOUT && e != EINTR) {
             r = WATCH_END_STOPPING;
             break;
         }
     }
-    pthread_mutex_unlock(&h->mu);
+    pthread_mutex_unlock(&sub->mu);
     return r;
 }

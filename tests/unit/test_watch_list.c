@@ -251,7 +251,7 @@ static void test_compacted_continue_is_410_with_a_fresh_token(void **state)
     (void)state;
     create_namespace("p3");
     for (int i = 0; i < 4; i++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "c%d", i);
         create_cm("p3", name, "x");
     }
@@ -336,6 +336,22 @@ static void test_resource_versions_and_matches(void **state)
     r = call("GET", "/api/v1/namespaces/p4/configmaps", q, NULL, NULL);
     assert_int_equal(r.status, 504);
     assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r.body, "details"), "retryAfterSeconds")->valueint, 1);
+    cJSON_Delete(r.body);
+
+    /* GET: not older than the version asked for */
+    snprintf(q, sizeof q, "resourceVersion=%lld", now);
+    r = call("GET", "/api/v1/namespaces/p4/configmaps/a", q, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    cJSON_Delete(r.body);
+    snprintf(q, sizeof q, "resourceVersion=%lld", now + 5);
+    r = call("GET", "/api/v1/namespaces/p4/configmaps/a", q, NULL, NULL);
+    assert_int_equal(r.status, 504);
+    cJSON_Delete(r.body);
+    r = call("GET", "/api/v1/namespaces/p4/configmaps/a", "resourceVersion=x", NULL, NULL);
+    assert_int_equal(r.status, 500);
+    assert_string_equal(str_at(r.body, "message", NULL),
+                        "resourceVersion: Invalid value: \"x\": strconv.ParseUint: parsing \"x\": invalid syntax");
+    assert_null(cJSON_GetObjectItem(r.body, "reason"));
     cJSON_Delete(r.body);
 
     /* compacted exact: 410 */
