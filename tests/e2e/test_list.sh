@@ -35,15 +35,16 @@ quote() { local s=${1//\\/\\\\}; printf '"%s"' "${s//\"/\\\"}"; }   # curl confi
 codes=$(curl --parallel --parallel-max 16 -K "$tmp/create.cfg" | sort | uniq -c | awk '{print $2 ":" $1}')
 expect_eq "1,000 ConfigMaps created" "$codes" "201:1000"
 
-# --- paging with limit=100 while another client writes
-(
+# --- paging with limit=100 while another client writes (it starts once
+# the first page is read, so the snapshot is exactly the 1,000)
+start_writer() (
     for i in $(seq 1 60); do
         acurl -o /dev/null -H 'Content-Type: application/json' --data "$(cm "new-$i" 0)" "$API/api/v1/namespaces/pg/configmaps"
         acurl -o /dev/null -X DELETE "$API/api/v1/namespaces/pg/configmaps/cm-$(printf %03d $((i * 7)))"
         acurl -o /dev/null -X PATCH -H 'Content-Type: application/merge-patch+json' --data '{"data":{"k":"w"}}' "$API/api/v1/namespaces/pg/configmaps/cm-$(printf %03d $((i * 11)))"
     done
-) &
-writer=$!
+)
+writer=""
 cont="" pages=0 rv="" same_rv=1 remaining=""
 : >"$tmp/names"
 while :; do
@@ -51,6 +52,7 @@ while :; do
     [ -n "$cont" ] && url="$url&continue=$cont"
     acurl "$url" >"$tmp/page"
     pages=$((pages + 1))
+    if [ -z "$writer" ]; then start_writer & writer=$!; fi
     grep -o '"name": "[^"]*"' "$tmp/page" | cut -d'"' -f4 >>"$tmp/names"
     prv=$(field resourceVersion "$tmp/page")
     [ -z "$rv" ] && rv=$prv
