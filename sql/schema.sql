@@ -4,7 +4,7 @@
 -- applied by store_open() to a database whose user_version is 0, inside one
 -- transaction (store_open sets PRAGMA auto_vacuum = INCREMENTAL before the
 -- file's first page); PRAGMA user_version records the version applied. Older
--- versions are migrated by store_schema.c (1 -> 2 adds log_by_key).
+-- versions are migrated by store_schema.c (1 -> 2 adds log.prev_rev).
 
 -- The current state: one row per live key (kube-apiserver's etcd keys, e.g.
 -- /registry/pods/default/nginx). value is the object's JSON, whose
@@ -20,20 +20,21 @@ CREATE TABLE kv (
 -- event after a revision) and by lists as of a past revision (continue
 -- tokens). type is 'A' (added), 'M' (modified) or 'D' (deleted); value is the
 -- object as of that write (for 'D', the last object with its resourceVersion
--- set to the deletion's revision). Compaction (store_compact) deletes rows at
--- or below the compacted revision except, per key, the last one when it is
--- not a deletion and the key was written again later (kv holds the current
--- one); the committer copies a key's current row back in before changing it
--- if compaction had dropped it. So the state at any revision from the
--- compacted one on is: per key, its newest row at or below that revision
--- (absent if a deletion), else the kv row if its mod_rev is not above it.
+-- set to the deletion's revision); prev_rev is the key's write before this
+-- one (0: none, a create). Compaction to revision C (store_compact) deletes
+-- the rows at or below C that a later write at or below C supersedes
+-- (through prev_rev), deletions, and rows that are their key's current
+-- value (kv holds it; the committer copies it back before changing the key).
+-- So for any revision X from C on, a key's state at X is: if the key was
+-- written after X, the row its first write after X names in prev_rev (none,
+-- or a deletion: absent); else its kv row. No index on key is needed.
 CREATE TABLE log (
-    rev   INTEGER PRIMARY KEY,
-    key   TEXT    NOT NULL,
-    type  TEXT    NOT NULL CHECK (type IN ('A', 'M', 'D')),
-    value TEXT    NOT NULL
+    rev      INTEGER PRIMARY KEY,
+    key      TEXT    NOT NULL,
+    type     TEXT    NOT NULL CHECK (type IN ('A', 'M', 'D')),
+    value    TEXT    NOT NULL,
+    prev_rev INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX log_by_key ON log (key, rev);
 
 -- Store-wide counters: 'revision', the last revision written (one global,
 -- strictly increasing sequence, like etcd's); 'compacted', the revision at or

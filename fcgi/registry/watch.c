@@ -26,9 +26,11 @@
  * the last resourceVersion it saw, as from kube's cacher).
  * KAPI_WATCH_HEARTBEAT and KAPI_WATCH_BOOKMARK (seconds, in the
  * environment) change the two intervals, for tests. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "api/codec.h"
 #include "core/status.h"
 #include "registry/list_options.h"
@@ -212,8 +214,12 @@ static void stream_events(watch_call *w, watch_hub *hub, watch_sub *sub, int boo
     long bookmark_every = interval_ms("KAPI_WATCH_BOOKMARK", BOOKMARK_MS);
     long long next_bookmark = 0;
     if (bookmarks) {
-        next_bookmark = watch_now_ms() + bookmark_every;
+        /* kube's nextBookmarkTime: a minute from now, or 2 s before the end
+         * if that comes first; none if that is already past */
+        long long now = watch_now_ms();
+        next_bookmark = now + bookmark_every;
         if (next_bookmark > end_ms - BOOKMARK_BEFORE_END_MS) next_bookmark = end_ms - BOOKMARK_BEFORE_END_MS;
+        if (next_bookmark <= now) next_bookmark = 0;
     }
     int64_t known = w->delivered;        /* a revision every event up to is sent */
     watch_event *batch[QUEUE_BATCH];
@@ -265,7 +271,9 @@ static long long watch_end_ms(const list_options *o)
         long long s = o->timeout_seconds > 86400LL * 365 ? 86400LL * 365 : o->timeout_seconds;
         return now + s * 1000;
     }
-    return now + (MIN_REQUEST_TIMEOUT_S + random() % MIN_REQUEST_TIMEOUT_S) * 1000LL;
+    /* spread, so that watches started together do not all end together */
+    unsigned seed = (unsigned)now ^ (unsigned)(uintptr_t)o ^ (unsigned)getpid();
+    return now + (MIN_REQUEST_TIMEOUT_S + rand_r(&seed) % MIN_REQUEST_TIMEOUT_S) * 1000LL;
 }
 
 /* Options, selectors and the name from a legacy /watch/.../name path.

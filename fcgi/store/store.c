@@ -34,27 +34,25 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_KV_RANGE_AFTER] = "SELECT key, value, mod_rev FROM kv"
                             " WHERE key > ?1 AND key < ?2 ORDER BY key LIMIT ?3",
     [STMT_KV_COUNT] = "SELECT count(*) FROM kv WHERE key >= ?1 AND key < ?2",
-    [STMT_LOG_INSERT] = "INSERT INTO log (rev, key, type, value) VALUES (?1, ?2, ?3, ?4)",
+    [STMT_LOG_INSERT] = "INSERT INTO log (rev, key, type, value, prev_rev) VALUES (?1, ?2, ?3, ?4, ?5)",
     [STMT_LOG_SINCE] = "SELECT rev, type, key, value FROM log WHERE rev > ?1 ORDER BY rev LIMIT ?2",
     [STMT_LOG_HAS_REV] = "SELECT 1 FROM log WHERE rev = ?1",
-    [STMT_LOG_COPY_CURRENT] = "INSERT OR IGNORE INTO log (rev, key, type, value)"
+    [STMT_LOG_COPY_CURRENT] = "INSERT OR IGNORE INTO log (rev, key, type, value, prev_rev)"
                               " SELECT mod_rev, key, CASE WHEN create_rev = mod_rev"
-                              " THEN 'A' ELSE 'M' END, value FROM kv WHERE key = ?1",
-    [STMT_LOG_VALUE_BEFORE] = "SELECT type, value FROM log WHERE key = ?1 AND rev < ?2"
-                              " ORDER BY rev DESC LIMIT 1",
+                              " THEN 'A' ELSE 'M' END, value, 0 FROM kv WHERE key = ?1",
+    [STMT_LOG_PREV_REV] = "SELECT prev_rev FROM log WHERE rev = ?1",
     [STMT_LOG_CHUNK_END] = "SELECT rev FROM log WHERE rev > ?1 AND rev <= ?2"
                            " ORDER BY rev LIMIT 1 OFFSET ?3",
+    [STMT_LOG_COMPACT_SUPERSEDED] = "DELETE FROM log WHERE rev IN (SELECT prev_rev FROM log"
+                                    " WHERE rev > ?1 AND rev <= ?2 AND prev_rev > 0)",
     [STMT_LOG_COMPACT_CHUNK] = "DELETE FROM log WHERE rev > ?1 AND rev <= ?2 AND (type = 'D'"
-                               " OR EXISTS (SELECT 1 FROM log AS later WHERE later.key = log.key"
-                               " AND later.rev > log.rev AND later.rev <= ?3)"
                                " OR EXISTS (SELECT 1 FROM kv WHERE kv.key = log.key"
                                " AND kv.mod_rev = log.rev))",
-    [STMT_HIST_LOG_KEYS] = "SELECT key, max(rev) FROM log WHERE key >= ?1 AND key < ?2"
-                           " AND rev <= ?3 GROUP BY key ORDER BY key",
+    [STMT_HIST_CHANGES] = "SELECT key, prev_rev FROM log WHERE rev > ?3 AND key >= ?1 AND key < ?2"
+                          " ORDER BY rev",
     [STMT_HIST_LOG_ROW] = "SELECT type, value FROM log WHERE rev = ?1",
     [STMT_HIST_LOG_TYPE] = "SELECT type FROM log WHERE rev = ?1",
-    [STMT_HIST_KV_KEYS] = "SELECT key, mod_rev FROM kv WHERE key >= ?1 AND key < ?2"
-                          " AND mod_rev <= ?3 ORDER BY key",
+    [STMT_HIST_KV_KEYS] = "SELECT key, mod_rev FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key",
     [STMT_KV_COUNT_FROM] = "SELECT count(*) FROM kv WHERE key >= ?1 AND key < ?2",
     [STMT_KV_COUNT_AFTER] = "SELECT count(*) FROM kv WHERE key > ?1 AND key < ?2",
 };
@@ -516,31 +514,41 @@ store_rc store_events_since(store *s, int64_t after, long limit, store_event_fn 
     return rc;
 }
 
-/* The previous write's object: the newest log row of key below rev (see
- * sql/schema.sql for why it is there whenever rev - 1 is not compacted). */
+/* The previous write's object: the log row that row rev's prev_rev names
+ * (see sql/schema.sql for why it is there whenever rev - 1 is not compacted). */
 store_rc store_value_before(store *s, const char *key, int64_t rev, char **value)
 {
+    (void)key;
     *value = NULL;
     store_conn *c = idle_reader_of_this_thread(s);
-    sqlite3_stmt *st = c ? conn_statement(c, STMT_LOG_VALUE_BEFORE) : NULL;
-    if (!st || conn_run(c, STMT_BEGIN) < 0) return STORE_ERROR;
+    sqlite3_stmt *prev_st = c ? conn_statement(c, STMT_LOG_PREV_REV) : NULL;
+    sqlite3_stmt *row_st = c ? conn_statement(c, STMT_HIST_LOG_ROW) : NULL;
+    if (!prev_st || !row_st || conn_run(c, STMT_BEGIN) < 0) return STORE_ERROR;
     store_rc rc = STORE_OK;
     int64_t compacted = conn_meta_get(c, "compacted");     /* opens the snapshot */
+    int64_t prev = 0;
     if (compacted < 0) rc = STORE_ERROR;
     else if (rev - 1 < compacted) rc = STORE_COMPACTED;
     if (rc == STORE_OK) {
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, rev);
-        int step = sqlite3_step(st);
+        sqlite3_bind_int64(prev_st, 1, rev);
+        int step = sqlite3_step(prev_st);
+        if (step == SQLITE_ROW) prev = sqlite3_column_int64(prev_st, 0);
+        else rc = step == SQLITE_DONE ? STORE_COMPACTED : STORE_ERROR;
+        statement_done(prev_st);
+        if (rc == STORE_OK && prev <= 0) rc = STORE_NOT_FOUND;     /* a create */
+    }
+    if (rc == STORE_OK) {
+        sqlite3_bind_int64(row_st, 1, prev);
+        int step = sqlite3_step(row_st);
         if (step == SQLITE_ROW) {
-            const char *type = (const char *)sqlite3_column_text(st, 0);
-            const char *text = (const char *)sqlite3_column_text(st, 1);
+            const char *type = (const char *)sqlite3_column_text(row_st, 0);
+            const char *text = (const char *)sqlite3_column_text(row_st, 1);
             if (type && type[0] == 'D') rc = STORE_NOT_FOUND;
             else if (!text || !(*value = strdup(text))) rc = STORE_ERROR;
         } else {
-            rc = step == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+            rc = step == SQLITE_DONE ? STORE_COMPACTED : STORE_ERROR;
         }
-        statement_done(st);
+        statement_done(row_st);
     }
     end_read(c);
     return rc;

@@ -7,9 +7,10 @@
  * in one transaction, each with its own precondition check inside its own
  * savepoint, assigning revisions in order. One COMMIT (one fsync) covers the
  * batch; then every caller wakes with its own result, and waiters in every
- * process hear of the commit (store_notify.c). Before a write changes a key
- * whose current row compaction dropped from the log, it copies that row back
- * (the history must hold each key's last write at or below the compacted
+ * process hear of the commit (store_notify.c). Each history row names the
+ * key's previous write (prev_rev); before a write changes a key whose
+ * current row compaction dropped from the log, it copies that row back (the
+ * history must hold each key's last write at or below the compacted
  * revision once a later one exists; see sql/schema.sql). */
 #include <signal.h>
 #include <stdio.h>
@@ -214,8 +215,9 @@ static int finish_write(sqlite3_stmt *st)
     return step == SQLITE_DONE ? 0 : -1;
 }
 
+/* One history row; prev_rev is the key's previous write (0: none). */
 static int log_event(store_conn *w, int64_t rev, const char *key, const char *type,
-                     const char *value)
+                     const char *value, int64_t prev_rev)
 {
     sqlite3_stmt *st = conn_statement(w, STMT_LOG_INSERT);
     if (!st) return -1;
@@ -223,6 +225,7 @@ static int log_event(store_conn *w, int64_t rev, const char *key, const char *ty
     sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, type, 1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, prev_rev);
     return finish_write(st);
 }
 
@@ -271,7 +274,7 @@ static store_rc apply_create_or_update(store *s, write_op *op, int64_t rev)
     sqlite3_bind_int64(st, 2, rev);
     sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
     ok = ok && finish_write(st) == 0 &&
-         log_event(w, rev, op->key, op->kind == WRITE_CREATE ? "A" : "M", value) == 0;
+         log_event(w, rev, op->key, op->kind == WRITE_CREATE ? "A" : "M", value, mod_rev) == 0;
     if (!ok) {
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
@@ -316,7 +319,7 @@ static store_rc apply_delete(store *s, write_op *op, int64_t rev)
         } else {
             int ok = keep_current_in_history(w, op->key, mod_rev) == 0;
             sqlite3_bind_text(del, 1, op->key, -1, SQLITE_STATIC);
-            ok = ok && finish_write(del) == 0 && log_event(w, rev, op->key, "D", last_text) == 0;
+            ok = ok && finish_write(del) == 0 && log_event(w, rev, op->key, "D", last_text, mod_rev) == 0;
             if (!ok) {
                 sqlite3_reset(del);
                 sqlite3_clear_bindings(del);

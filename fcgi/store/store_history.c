@@ -1,76 +1,88 @@
 /* store_history.c: reading a range of keys as of one revision
  * (store_list_range), for lists with limit/continue and exact-revision
- * lists. At the current revision it reads kv; at a past one (not below the
- * compacted revision) it merges two cursors in key order: each key's newest
- * log row at or below the revision (a deletion means absent), and kv rows
- * not changed since that revision, for keys the log no longer holds. See
- * sql/schema.sql for why that is the whole state. */
+ * lists. At the current revision it reads kv. At a past revision X (not
+ * below the compacted one) it undoes what happened since: for each key of
+ * the range written after X, the row its first write after X names in
+ * prev_rev is its state at X (none or a deletion: absent); every other key
+ * is as kv holds it. The writes after X are read once, by revision (the
+ * primary key), into a list sorted by key, then merged with kv's keys in
+ * key order. See sql/schema.sql for why those rows are all there. */
 #include <stdlib.h>
 #include <string.h>
 #include "store/store_private.h"
 
-/* One cursor of the merge: a statement returning (key, revision) rows in
- * key order, with the current row's key copied out (the statement's own
- * text is gone once it steps again). */
-typedef struct cursor {
-    sqlite3_stmt *st;
+/* A key written after the revision read at, with what it was then. */
+typedef struct changed {
     char *key;
-    size_t cap;
-    int64_t rev;
-    int live;          /* a row is current */
-    int failed;
-} cursor;
+    int64_t prev_rev;          /* its state at the revision: this row (0: absent) */
+    size_t order;              /* read order: the first write after the revision first */
+} changed;
 
-/* Steps to the next row, skipping `skip` (the exclusive start key). */
-static void cursor_next(cursor *cu, const char *skip)
+typedef struct changes {
+    changed *v;
+    size_t n, cap;
+} changes;
+
+static int cmp_changed(const void *a, const void *b)
 {
-    for (;;) {
-        int step = sqlite3_step(cu->st);
-        if (step != SQLITE_ROW) {
-            cu->live = 0;
-            cu->failed = step != SQLITE_DONE;
-            return;
-        }
-        const char *k = (const char *)sqlite3_column_text(cu->st, 0);
-        if (!k || (skip && !strcmp(k, skip))) continue;
-        size_t n = strlen(k) + 1;
-        if (n > cu->cap) {
-            char *grown = realloc(cu->key, n);
-            if (!grown) {
-                cu->live = 0;
-                cu->failed = 1;
-                return;
-            }
-            cu->key = grown;
-            cu->cap = n;
-        }
-        memcpy(cu->key, k, n);
-        cu->rev = sqlite3_column_int64(cu->st, 1);
-        cu->live = 1;
-        return;
-    }
+    const changed *x = a, *y = b;
+    int k = strcmp(x->key, y->key);
+    if (k) return k;
+    return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static void cursor_open(cursor *cu, sqlite3_stmt *st, const char *start, const char *end,
-                        int64_t at_rev, const char *skip)
+static void changes_free(changes *ch)
 {
-    memset(cu, 0, sizeof *cu);
-    cu->st = st;
+    for (size_t i = 0; i < ch->n; i++) free(ch->v[i].key);
+    free(ch->v);
+}
+
+/* The keys of [start, end) written after at_rev, each with the prev_rev of
+ * its first write after at_rev, sorted by key. 0, or -1. */
+static int read_changes(store_conn *c, const char *start, const char *end, int64_t at_rev,
+                        changes *ch)
+{
+    sqlite3_stmt *st = conn_statement(c, STMT_HIST_CHANGES);
+    if (!st) return -1;
     sqlite3_bind_text(st, 1, start, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, at_rev);
-    cursor_next(cu, skip);
-}
-
-static void cursor_close(cursor *cu)
-{
-    statement_done(cu->st);
-    free(cu->key);
+    int step, rc = 0;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *key = (const char *)sqlite3_column_text(st, 0);
+        if (!key) continue;
+        if (ch->n == ch->cap) {
+            size_t cap = ch->cap ? ch->cap * 2 : 64;
+            changed *grown = realloc(ch->v, cap * sizeof *grown);
+            if (!grown) { rc = -1; break; }
+            ch->v = grown;
+            ch->cap = cap;
+        }
+        changed *e = &ch->v[ch->n];
+        if (!(e->key = strdup(key))) { rc = -1; break; }
+        e->prev_rev = sqlite3_column_int64(st, 1);
+        e->order = ch->n;
+        ch->n++;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE) rc = -1;
+    statement_done(st);
+    if (rc < 0) return -1;
+    if (ch->n > 1) qsort(ch->v, ch->n, sizeof *ch->v, cmp_changed);
+    size_t out = 0;                               /* the first write of each key stays */
+    for (size_t i = 0; i < ch->n; i++) {
+        if (out > 0 && !strcmp(ch->v[out - 1].key, ch->v[i].key)) {
+            free(ch->v[i].key);
+            continue;
+        }
+        ch->v[out++] = ch->v[i];
+    }
+    ch->n = out;
+    return 0;
 }
 
 /* The log row at rev: 1 when it is a live object (its value in *value when
- * asked, valid until the statement is reused), 0 when it is a deletion, -1
- * on error. */
+ * asked, valid until *held is reset), 0 when it is a deletion, -1 when it is
+ * missing or on error. */
 static int log_row(store_conn *c, int64_t rev, const char **value, sqlite3_stmt **held)
 {
     sqlite3_stmt *st = conn_statement(c, value ? STMT_HIST_LOG_ROW : STMT_HIST_LOG_TYPE);
@@ -108,10 +120,9 @@ static const char *kv_value(store_conn *c, const char *key, sqlite3_stmt **held)
 store_rc history_list(store_conn *c, const store_range *q, int64_t at_rev,
                       store_list_fn fn, void *arg, long *total)
 {
-    sqlite3_stmt *log_st = conn_statement(c, STMT_HIST_LOG_KEYS);
-    sqlite3_stmt *kv_st = conn_statement(c, STMT_HIST_KV_KEYS);
     char *end = prefix_end_new(q->prefix);
-    if (!log_st || !kv_st || !end) {
+    sqlite3_stmt *kv_st = conn_statement(c, STMT_HIST_KV_KEYS);
+    if (!end || !kv_st) {
         free(end);
         return STORE_ERROR;
     }
@@ -120,25 +131,57 @@ store_rc history_list(store_conn *c, const store_range *q, int64_t at_rev,
         start = q->from;
         if (q->from_exclusive) skip = q->from;
     }
-    cursor lc, kc;
-    cursor_open(&lc, log_st, start, end, at_rev, skip);
-    cursor_open(&kc, kv_st, start, end, at_rev, skip);
+    changes ch = {0};
+    if (read_changes(c, start, end, at_rev, &ch) < 0) {
+        changes_free(&ch);
+        free(end);
+        return STORE_ERROR;
+    }
+    sqlite3_bind_text(kv_st, 1, start, -1, SQLITE_STATIC);
+    sqlite3_bind_text(kv_st, 2, end, -1, SQLITE_STATIC);
     store_rc rc = STORE_OK;
-    int visiting = 1;
+    int visiting = 1, kv_live = 0;
+    char *kv_key = NULL;
+    int64_t kv_rev = 0;
+    size_t ci = 0;
     long count = 0;
-    while ((lc.live || kc.live) && rc == STORE_OK) {
-        int from_log = lc.live && (!kc.live || strcmp(lc.key, kc.key) <= 0);
-        const char *key = from_log ? lc.key : kc.key;
-        int64_t rev = from_log ? lc.rev : kc.rev;
+    /* kv's keys, in order, each copied out before the statement steps on */
+    #define KV_NEXT()                                                                   \
+        do {                                                                            \
+            free(kv_key);                                                               \
+            kv_key = NULL;                                                              \
+            kv_live = 0;                                                                \
+            int step_ = sqlite3_step(kv_st);                                            \
+            if (step_ == SQLITE_ROW) {                                                  \
+                const char *k_ = (const char *)sqlite3_column_text(kv_st, 0);           \
+                kv_rev = sqlite3_column_int64(kv_st, 1);                                \
+                kv_key = k_ ? strdup(k_) : NULL;                                        \
+                kv_live = kv_key != NULL;                                               \
+                if (!kv_live) rc = STORE_ERROR;                                         \
+            } else if (step_ != SQLITE_DONE) {                                          \
+                rc = STORE_ERROR;                                                       \
+            }                                                                           \
+        } while (0)
+    KV_NEXT();
+    while (rc == STORE_OK && (kv_live || ci < ch.n)) {
+        int cmp = !kv_live ? 1 : ci == ch.n ? -1 : strcmp(kv_key, ch.v[ci].key);
+        const char *key = cmp <= 0 ? kv_key : ch.v[ci].key;
         const char *value = NULL;
         sqlite3_stmt *held = NULL;
-        int live = 1;
-        if (from_log) {
-            live = log_row(c, rev, visiting ? &value : NULL, &held);
-            if (live < 0) rc = STORE_ERROR;
-        } else if (visiting) {
-            value = kv_value(c, key, &held);
-            if (!value) rc = STORE_ERROR;
+        int64_t rev = 0;
+        int live;
+        if (skip && !strcmp(key, skip)) {
+            live = 0;
+        } else if (cmp < 0) {
+            /* not written since at_rev: as kv holds it */
+            live = 1;
+            rev = kv_rev;
+            if (visiting && !(value = kv_value(c, key, &held))) rc = STORE_ERROR;
+        } else {
+            /* written since: the row its first later write names */
+            rev = ch.v[ci].prev_rev;
+            live = rev > 0 ? log_row(c, rev, visiting ? &value : NULL, &held) : 0;
+            if (live < 0) rc = STORE_ERROR;   /* a row history should hold is gone */
         }
         if (rc == STORE_OK && live > 0) {
             count++;
@@ -151,13 +194,13 @@ store_rc history_list(store_conn *c, const store_range *q, int64_t at_rev,
             }
         }
         if (held) statement_done(held);
-        /* a key in both cursors: the log row is its state; drop the kv one */
-        if (from_log && kc.live && !strcmp(lc.key, kc.key)) cursor_next(&kc, skip);
-        cursor_next(from_log ? &lc : &kc, skip);
+        if (cmp >= 0) ci++;
+        if (cmp <= 0) KV_NEXT();
     }
-    if (lc.failed || kc.failed) rc = STORE_ERROR;
-    cursor_close(&lc);
-    cursor_close(&kc);
+    #undef KV_NEXT
+    statement_done(kv_st);
+    free(kv_key);
+    changes_free(&ch);
     free(end);
     if (rc == STORE_OK && total) *total = count;
     return rc;

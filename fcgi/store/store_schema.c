@@ -1,8 +1,8 @@
 /* store_schema.c: the database schema, embedded from sql/schema.sql at build
  * time (so the programs do not need the sql/ folder at run time), its
  * application to a new database, and the migration of older versions
- * (1 -> 2: the log_by_key index, incremental auto-vacuum, and history
- * restarting at the current revision, since version 1 compacted every row).
+ * (1 -> 2: log.prev_rev, incremental auto-vacuum, and history restarting at
+ * the current revision: version 1's rows do not name their predecessors).
  * The caller holds the writer lock. */
 #include "store/store_private.h"
 
@@ -49,14 +49,15 @@ static int run_script(sqlite3 *db, const char *script)
     return 0;
 }
 
-/* Version 1 compacted every log row at or below the compacted revision, so
- * no past state can be rebuilt below the current revision: history starts
- * there. VACUUM (outside the transaction) switches on incremental
+/* Version 1's log rows do not name their predecessors, so no past state can
+ * be rebuilt from them: history restarts at the current revision (kv holds
+ * everything). VACUUM (outside the transaction) switches on incremental
  * auto-vacuum, which needs a rebuilt file; a failure there is not fatal. */
 static int migrate_from_1(sqlite3 *db, const char **err)
 {
     static const char *const steps[] = {
-        "CREATE INDEX IF NOT EXISTS log_by_key ON log (key, rev)",
+        "ALTER TABLE log ADD COLUMN prev_rev INTEGER NOT NULL DEFAULT 0",
+        "DELETE FROM log",
         "UPDATE meta SET value = (SELECT value FROM meta WHERE name = 'revision')"
         " WHERE name = 'compacted'",
         "PRAGMA user_version = 2",

@@ -31,6 +31,7 @@ struct watch_sub {
     int compacted;                /* the hub lost events to compaction */
     int waiting;
     int woken_due;                /* events were queued since the last signal */
+    int deferred;                 /* poller only: busy in the first pass of a batch */
     pthread_cond_t cond;
     struct watch_sub *prev, *next;
 };
@@ -165,20 +166,36 @@ static void dispatch(watch_hub *h, batch *b)
         }
         if (taken) watch_event_prepare_line(e, watch_event_natural_view(e));
     }
-    for (watch_sub *sub = h->subs; sub; sub = sub->next) {
-        int locked = 0;
-        for (int i = first; i < b->n; i++) {
-            if (!sub_wants(sub, b->ev[i]->key)) continue;
-            if (!locked) {
-                pthread_mutex_lock(&sub->mu);
-                locked = 1;
+    /* Two passes: a subscription whose watch is taking events right now is
+     * left for the second, instead of the poller sleeping on its lock. */
+    for (int pass = 0; pass < 2; pass++) {
+        int deferred = 0;
+        for (watch_sub *sub = h->subs; sub; sub = sub->next) {
+            if (pass == 1 && !sub->deferred) continue;
+            sub->deferred = 0;
+            int locked = 0;
+            for (int i = first; i < b->n; i++) {
+                if (!sub_wants(sub, b->ev[i]->key)) continue;
+                if (!locked) {
+                    if (pass == 0 && pthread_mutex_trylock(&sub->mu) != 0) {
+                        sub->deferred = 1;
+                        deferred = 1;
+                        break;
+                    }
+                    if (pass == 1) pthread_mutex_lock(&sub->mu);
+                    locked = 1;
+                }
+                sub_push(sub, b->ev[i]);
             }
-            sub_push(sub, b->ev[i]);
+            if (!locked) continue;
+            int wake = sub->woken_due && sub->waiting;
+            sub->woken_due = 0;
+            pthread_mutex_unlock(&sub->mu);
+            /* signalled after unlocking, so the watch does not wake only to
+             * wait for the lock (the subscription stays while h->mu is held) */
+            if (wake) pthread_cond_signal(&sub->cond);
         }
-        if (!locked) continue;
-        if (sub->woken_due && sub->waiting) pthread_cond_signal(&sub->cond);
-        sub->woken_due = 0;
-        pthread_mutex_unlock(&sub->mu);
+        if (!deferred) break;
     }
     /* after the pushes: a watch that sees this revision with an empty queue
      * has had every event up to it */

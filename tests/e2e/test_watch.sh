@@ -27,6 +27,7 @@ post() { acurl -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json
 cm() { printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"%s"%s},"data":{"k":"v"}}' "$1" "${2:+,\"labels\":{$2\}}"; }
 patch() { acurl -o /dev/null -w '%{http_code}' -X PATCH -H 'Content-Type: application/merge-patch+json' --data "$2" "$API$1"; }
 rv_of() { acurl "$API$1" | sed -n 's/.*"resourceVersion": "\([0-9]*\)".*/\1/p' | head -1; }
+list_rv() { rv_of "/api/v1/namespaces/default/configmaps?limit=1"; }   # the store's revision now
 # "TYPE name" per event line of a watch stream file
 events_of() { sed -n 's/^{"type":"\([A-Z]*\)","object":{.*"name":"\([^"]*\)".*/\1 \2/p' "$1"; }
 wait_for_line() {   # file pattern seconds
@@ -75,6 +76,20 @@ watch_for 5 -D "$tmp/hdr" "$API/api/v1/watch/namespaces/default/configmaps?resou
 expect_eq "legacy /watch/ path: the same events" "$(events_of "$tmp/legacy" | tr '\n' ',')" "ADDED r2,MODIFIED r1,DELETED r2,"
 expect_contains "watch answers 200" "$(head -1 "$tmp/hdr")" "200"
 expect_contains "watch Content-Type" "$(grep -i '^content-type' "$tmp/hdr")" "application/json"
+
+# --- across namespaces, and the streaming-list form client-go's WatchList uses
+post /api/v1/namespaces '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"other"}}' >/dev/null
+now=$(list_rv)
+( watch_for 3 "$API/api/v1/configmaps?watch=true&resourceVersion=$now" >"$tmp/all" ) &
+allw=$!
+sleep 0.7
+post /api/v1/namespaces/other/configmaps "$(cm elsewhere)" >/dev/null
+post /api/v1/namespaces/default/configmaps "$(cm here)" >/dev/null
+wait $allw
+expect_eq "a watch across namespaces sees both" "$(events_of "$tmp/all" | tr '\n' ',')" "ADDED elsewhere,ADDED here,"
+watch_for 3 "$API/api/v1/namespaces/other/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1" >"$tmp/list"
+expect_eq "sendInitialEvents: the state, then the end-of-initial-events bookmark" "$(sed -n 's/^{"type":"\([A-Z]*\)".*/\1/p' "$tmp/list" | tr '\n' ',')" "ADDED,BOOKMARK,"
+expect_contains "the bookmark is annotated" "$(tail -1 "$tmp/list")" '"annotations":{"k8s.io/initial-events-end":"true"}'
 
 # --- a watch ends cleanly at timeoutSeconds
 start=$(date +%s)
