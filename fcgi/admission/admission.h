@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 #include "core/kapi.h"
-#include "registry/resource.h"
+#include "kinds/resource.h"
 
 typedef enum admission_op { ADMIT_CREATE, ADMIT_UPDATE, ADMIT_DELETE, ADMIT_CONNECT } admission_op;
 

@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include "core/kapi.h"
-#include "api/router.h"
+#include "core/request.h"
 #include "auth/rbac.h"
 
 /* 1 if user may do what info describes. *reason (may stay NULL or "") is

@@ -8,11 +8,11 @@
  * (system:unauthenticated for system:anonymous) unless given. */
 #include <stdio.h>
 #include <string.h>
-#include "api/codec.h"
+#include "codec/codec.h"
 #include "auth/authz.h"
 #include "auth/impersonate.h"
 #include "auth/rbac.h"
-#include "registry/validate_meta.h"
+#include "codec/validate_meta.h"
 
 #define MAX_REQUESTS 64
 #define EXTRA_PREFIX "impersonate-extra-"

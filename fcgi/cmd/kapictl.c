@@ -25,7 +25,7 @@
 
 #include "core/kapi.h"
 #include "pki/pki.h"
-#include "registry/bootstrap.h"
+#include "server/bootstrap.h"
 #include "store/store.h"
 
 #define EXIT_USAGE 2

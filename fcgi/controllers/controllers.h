@@ -21,7 +21,7 @@
 #include <cjson/cJSON.h>
 #include "controllers/reconcile.h"
 #include "core/kapi.h"
-#include "registry/resource.h"
+#include "kinds/resource.h"
 
 /* ---- the object cache */
 

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include "controllers/controllers.h"
-#include "controllers/labels.h"
+#include "codec/labels.h"
 #include "core/util.h"
 
 #define COMPONENT "deployment-controller"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "controllers/controllers.h"
-#include "controllers/labels.h"
+#include "codec/labels.h"
 #include "core/util.h"
 
 static const cJSON *ready_condition(const cJSON *pod)

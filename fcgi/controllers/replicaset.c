@@ -16,9 +16,9 @@
 #include <string.h>
 #include <time.h>
 #include "controllers/controllers.h"
-#include "controllers/labels.h"
+#include "codec/labels.h"
 #include "core/util.h"
-#include "registry/validate_meta.h"
+#include "codec/validate_meta.h"
 
 #define COMPONENT "replicaset-controller"
 #define BURST_REPLICAS 500

@@ -1,13 +1,13 @@
 /* continue_token.c: encoding and decoding of continue tokens (see
  * continue_token.h). base64 through OpenSSL's EVP_EncodeBlock and
  * EVP_DecodeBlock, turned into the URL alphabet without padding; the JSON
- * through api/json.c, with the start key's NUL byte carried as \u0001 while
+ * through codec/json.c, with the start key's NUL byte carried as \u0001 while
  * parsing (a cJSON string cannot hold NUL; registry keys never hold \x01). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
-#include "api/json.h"
+#include "codec/json.h"
 #include "registry/continue_token.h"
 
 #define TOKEN_MAX 4096      /* longer tokens are not ours */

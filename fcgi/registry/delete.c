@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include "admission/admission.h"
-#include "api/json.h"
+#include "codec/json.h"
 #include "core/status.h"
 #include "core/util.h"
 #include "registry/rest_internal.h"

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "api/codec.h"
+#include "codec/codec.h"
 #include "core/status.h"
 #include "registry/continue_token.h"
 #include "registry/list_options.h"
-#include "registry/resource.h"
+#include "kinds/resource.h"
 #include "registry/rest_internal.h"
 #include "registry/selection.h"
 #include "registry/tables.h"

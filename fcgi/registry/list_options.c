@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "api/fielderr.h"
+#include "codec/fielderr.h"
 #include "core/status.h"
 #include "registry/list_options.h"
 #include "registry/rest_internal.h"

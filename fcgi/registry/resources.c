@@ -1,10 +1,10 @@
 /* resources.c: the resource table, one entry per kind kapi serves. It
- * drives routing (api/router.c), discovery (api/discovery.c), registry keys
+ * drives routing (http/router.c), discovery (http/discovery.c), registry keys
  * (the key_prefix, with kube-apiserver's special prefixes: services/specs,
  * minions) and each kind's printing and strategy. */
 #include <stdio.h>
 #include <string.h>
-#include "registry/resource.h"
+#include "kinds/resource.h"
 #include "registry/tables.h"
 #include "registry/strategies.h"
 

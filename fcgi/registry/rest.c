@@ -7,21 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "api/codec.h"
-#include "api/fielderr.h"
-#include "api/json.h"
-#include "api/selector.h"
+#include "codec/codec.h"
+#include "schema/decode.h"
+#include "codec/fielderr.h"
+#include "codec/json.h"
+#include "codec/selector.h"
 #include "core/status.h"
 #include "core/util.h"
-#include "registry/resource.h"
+#include "kinds/resource.h"
 #include "registry/rest_internal.h"
 #include "schema/field_validation.h"
 #include "registry/tables.h"
-#include "registry/validate_meta.h"
+#include "codec/validate_meta.h"
 #include "store/store.h"
 #include "admission/admission.h"
-#include "api/jsonpatch.h"
-#include "api/smpatch.h"
+#include "codec/jsonpatch.h"
+#include "schema/smpatch.h"
 #include "schema/schema.h"
 
 #define GENERATE_NAME_ATTEMPTS 8

@@ -5,7 +5,7 @@
 #define KAPI_REST_H
 
 #include "core/kapi.h"
-#include "api/router.h"
+#include "core/request.h"
 
 void rest_handle(kapi_ctx *ctx, kapi_request *req, const request_info *info,
                  const kapi_user *user, kapi_response *resp);

@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "api/codec.h"
-#include "api/fielderr.h"
-#include "api/json.h"
-#include "api/selector.h"
+#include "codec/codec.h"
+#include "codec/fielderr.h"
+#include "codec/json.h"
+#include "codec/selector.h"
 #include "core/status.h"
 #include "core/util.h"
-#include "registry/resource.h"
+#include "kinds/resource.h"
 #include "registry/rest_internal.h"
 #include "registry/tables.h"
-#include "registry/validate_meta.h"
+#include "codec/validate_meta.h"
 #include "store/store.h"
 
 /* ---- errors worded as kube's apierrors */

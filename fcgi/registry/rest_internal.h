@@ -6,14 +6,14 @@
 
 #include <stdint.h>
 #include <cjson/cJSON.h>
-#include "api/codec.h"
-#include "api/fielderr.h"
-#include "api/router.h"
-#include "api/selector.h"
+#include "codec/codec.h"
+#include "codec/fielderr.h"
+#include "core/request.h"
+#include "codec/selector.h"
 #include "core/kapi.h"
-#include "registry/resource.h"
+#include "kinds/resource.h"
 #include "registry/tables.h"
-#include "registry/validate_meta.h"
+#include "codec/validate_meta.h"
 
 /* One REST request being served. */
 typedef struct rest_call {

@@ -8,8 +8,8 @@
 #define KAPI_SELECTION_H
 
 #include <cjson/cJSON.h>
-#include "api/selector.h"
-#include "registry/resource.h"
+#include "codec/selector.h"
+#include "kinds/resource.h"
 
 typedef struct selection {
     const kapi_resource *r;

@@ -4,7 +4,7 @@
 #ifndef KAPI_STRATEGIES_H
 #define KAPI_STRATEGIES_H
 
-#include "registry/resource.h"
+#include "kinds/resource.h"
 
 extern const kapi_strategy strategy_generic,  /* metadata only */
     strategy_with_status,                    /* status kept on update, cleared on create */

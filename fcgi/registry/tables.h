@@ -4,7 +4,7 @@
 #define KAPI_TABLES_H
 
 #include <time.h>
-#include "registry/resource.h"
+#include "kinds/resource.h"
 
 extern const table_def table_namespaces, table_pods, table_serviceaccounts, table_configmaps,
     table_secrets, table_services, table_events, table_nodes, table_deployments,

@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "api/codec.h"
+#include "codec/codec.h"
 #include "core/status.h"
 #include "registry/list_options.h"
 #include "registry/rest_internal.h"

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "api/json.h"
+#include "codec/json.h"
 #include "registry/rest_internal.h"
 #include "registry/watch_stream.h"
 #include "watch/watch_hub.h"

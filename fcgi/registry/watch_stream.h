@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 #include <cjson/cJSON.h>
-#include "api/codec.h"
+#include "codec/codec.h"
 #include "core/kapi.h"
 #include "registry/tables.h"
 #include "watch/watch_event.h"

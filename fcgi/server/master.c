@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "core/kapi.h"
-#include "registry/bootstrap.h"
+#include "server/bootstrap.h"
 #include "server/server.h"
 #include "store/store.h"
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/json.h"
+#include "codec/json.h"
 #include "watch/watch_event.h"
 
 watch_event *watch_event_new(int64_t rev, char type, const char *key, const char *value,

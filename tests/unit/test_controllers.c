@@ -15,11 +15,11 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
-#include "controllers/labels.h"
+#include "codec/labels.h"
 #include "controllers/reconcile.h"
 #include "core/kapi.h"
 #include "core/util.h"
-#include "registry/bootstrap.h"
+#include "server/bootstrap.h"
 #include "store/store.h"
 
 /* pod_template_hash is private to the controllers; its prototype: */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "api/discovery.h"
+#include "http/discovery.h"
 
 static char *print_json(const cJSON *j)
 {

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "core/kapi.h"
-#include "registry/bootstrap.h"
+#include "server/bootstrap.h"
 #include "store/store.h"
 
 static char dir[256];

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/json.h"
+#include "codec/json.h"
 
 /* ---- helpers */
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "api/jsonpatch.h"
+#include "codec/jsonpatch.h"
 
 /* Applies patch to doc and compares the result with want (JSON texts). */
 static void patch_gives(const char *doc, const char *patch, const char *want)

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "api/fielderr.h"
+#include "codec/fielderr.h"
 #include "core/kapi.h"
-#include "registry/bootstrap.h"
+#include "server/bootstrap.h"
 #include "registry/kinds/pod_internal.h"
 #include "registry/kinds/pod_schema.h"
 #include "store/store.h"

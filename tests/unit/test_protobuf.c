@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "api/json.h"
-#include "api/protobuf.h"
+#include "codec/json.h"
+#include "schema/protobuf.h"
 #include "schema/schema.h"
+#include "schema/decode.h"
 
 /* The 57-byte body of `kubectl create sa default` (kubectl 1.32). */
 static const unsigned char create_sa_default[] = {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "registry/quantity.h"
+#include "codec/quantity.h"
 
 static void canonical_is(const char *in, const char *want)
 {

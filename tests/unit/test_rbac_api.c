@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include "auth/rbac_policy.h"
 #include "core/kapi.h"
-#include "registry/bootstrap.h"
+#include "server/bootstrap.h"
 #include "store/store.h"
 
 static char dir[256];

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "api/codec.h"
-#include "api/router.h"
+#include "codec/codec.h"
+#include "http/router.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
 

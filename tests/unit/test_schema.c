@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "api/json.h"
+#include "codec/json.h"
 #include "core/kapi.h"
-#include "registry/bootstrap.h"
-#include "registry/resource.h"
+#include "server/bootstrap.h"
+#include "kinds/resource.h"
 #include "schema/scalars.h"
 #include "schema/schema.h"
 #include "schema/schema_check.h"

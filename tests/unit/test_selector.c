@@ -4,7 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "api/selector.h"
+#include "codec/selector.h"
 
 static int labels_match(const char *sel_text, const char *labels_json)
 {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "api/json.h"
-#include "api/smpatch.h"
+#include "codec/json.h"
+#include "schema/smpatch.h"
 #include "schema/schema.h"
 
 static const schema_type *deployment, *pod;

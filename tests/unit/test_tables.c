@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "registry/resource.h"
+#include "kinds/resource.h"
 #include "registry/tables.h"
 #include "registry/tables_internal.h"
 

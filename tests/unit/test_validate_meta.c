@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
-#include "api/fielderr.h"
-#include "registry/validate_meta.h"
+#include "codec/fielderr.h"
+#include "codec/validate_meta.h"
 
 #define SUBDOMAIN_MSG "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric " \
     "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. " \

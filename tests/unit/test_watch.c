@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "core/kapi.h"
-#include "registry/bootstrap.h"
+#include "server/bootstrap.h"
 #include "store/store.h"
 #include "watch/watch_hub.h"
 

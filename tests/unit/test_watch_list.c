@@ -17,7 +17,7 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 #include "core/kapi.h"
-#include "registry/bootstrap.h"
+#include "server/bootstrap.h"
 #include "registry/continue_token.h"
 #include "store/store.h"
 

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/json.h"
-#include "api/yaml.h"
+#include "codec/json.h"
+#include "codec/yaml.h"
 
 /* ---- helpers */
 

@@ -12,13 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/json.h"
-#include "api/jsonpatch.h"
-#include "controllers/labels.h"
+#include "codec/json.h"
+#include "codec/jsonpatch.h"
+#include "codec/labels.h"
 #include "core/status.h"
 #include "registry/kinds/pod_internal.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
+#include "schema/decode.h"
 
 #define PERCENT_MESSAGE "a valid percent string must be a numeric string followed by an ending '%' " \
     "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"

@@ -6,7 +6,7 @@
  * as a Go decoder's. */
 #include <stdio.h>
 #include <string.h>
-#include "api/fielderr.h"
+#include "codec/fielderr.h"
 #include "registry/strategies.h"
 
 #define MAX_CONFIG_SIZE (1024 * 1024)

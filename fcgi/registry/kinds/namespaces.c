@@ -8,6 +8,7 @@
 #include <string.h>
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
+#include "schema/decode.h"
 
 static void namespace_prepare_for_create(cJSON *obj)
 {

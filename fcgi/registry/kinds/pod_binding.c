@@ -13,6 +13,7 @@
 #include "registry/kinds/pod_internal.h"
 #include "registry/rest_internal.h"
 #include "store/store.h"
+#include "schema/decode.h"
 
 #define BIND_ATTEMPTS 5
 

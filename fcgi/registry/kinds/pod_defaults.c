@@ -5,7 +5,7 @@
 #include <string.h>
 #include "registry/kinds/pod_internal.h"
 #include "registry/kinds/pod_schema.h"
-#include "registry/quantity.h"
+#include "codec/quantity.h"
 
 /* ---- image references (github.com/distribution/reference, enough to find
  * the tag as parsers.ParseImageName does) */

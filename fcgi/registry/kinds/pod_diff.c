@@ -14,7 +14,7 @@
 #include <string.h>
 #include "core/kapi.h"
 #include "registry/kinds/pod_schema.h"
-#include "registry/quantity.h"
+#include "codec/quantity.h"
 
 /* ---- arena */
 

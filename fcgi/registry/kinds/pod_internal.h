@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 #include <cjson/cJSON.h>
-#include "api/fielderr.h"
+#include "codec/fielderr.h"
 
 struct rest_call;
 

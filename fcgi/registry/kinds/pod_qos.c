@@ -6,7 +6,7 @@
  * is Burstable. */
 #include <string.h>
 #include "registry/kinds/pod_internal.h"
-#include "registry/quantity.h"
+#include "codec/quantity.h"
 
 typedef struct totals {
     quantity cpu, memory;

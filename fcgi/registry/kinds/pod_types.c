@@ -4,10 +4,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "api/json.h"
+#include "codec/json.h"
 #include "core/util.h"
 #include "registry/kinds/pod_schema.h"
-#include "registry/quantity.h"
+#include "codec/quantity.h"
 
 /* ---- type checking (encoding/json's UnmarshalTypeError) */
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "registry/kinds/pod_internal.h"
-#include "registry/validate_meta.h"
+#include "codec/validate_meta.h"
 
 static void add_int(field_errors *errs, field_error_type type, const char *path, int64_t v,
                     const char *detail)

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "registry/kinds/pod_internal.h"
-#include "registry/quantity.h"
-#include "registry/validate_meta.h"
+#include "codec/quantity.h"
+#include "codec/validate_meta.h"
 
 #define FILE_MODE_ERROR "must be a number between 0 and 0777 (octal), both inclusive"
 

@@ -6,9 +6,9 @@
  * immutable), with kube's messages. */
 #include <stdio.h>
 #include <string.h>
-#include "api/fielderr.h"
+#include "codec/fielderr.h"
 #include "registry/strategies.h"
-#include "registry/validate_meta.h"
+#include "codec/validate_meta.h"
 
 #define RBAC_GROUP "rbac.authorization.k8s.io"
 

@@ -14,6 +14,7 @@
 #include "core/util.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
+#include "schema/decode.h"
 
 static const char *str(const cJSON *o, const char *key)
 {

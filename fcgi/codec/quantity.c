@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/json.h"
-#include "registry/quantity.h"
+#include "codec/json.h"
+#include "codec/quantity.h"
 
 #define MAX_DIGITS 18
 #define NANO_SCALE (-9)

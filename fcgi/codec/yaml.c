@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
-#include "api/json.h"
-#include "api/yaml.h"
+#include "codec/json.h"
+#include "codec/yaml.h"
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/discovery.h"
+#include "http/discovery.h"
 
 /* ---- subresources discovery lists (kube's, for the kinds kapi serves) */
 

@@ -30,13 +30,6 @@ kapi_rc negotiate_output(const kapi_request *req, unsigned allow, output_format 
  * ("" when there is none). */
 const char *request_media_type(const kapi_request *req);
 
-/* Decodes the request body (application/json, application/yaml, or
- * application/vnd.kubernetes.protobuf through api/protobuf.c) into an
- * object of expected_kind. On failure returns NULL with *status set to the
- * Status to answer with (415 unknown media type, 400 malformed). The object
- * is owned by the request's pool. */
-cJSON *decode_body(const kapi_request *req, const char *expected_kind, cJSON **status);
-
 /* Encodes obj in fmt (JSON or YAML) with the HTTP status into resp. obj is
  * not consumed. */
 void respond_object(const kapi_request *req, kapi_response *resp, int http_status,

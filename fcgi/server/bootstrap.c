@@ -3,7 +3,7 @@
  * get the same defaults and validation as any object a client creates. */
 #include <stdio.h>
 #include <string.h>
-#include "registry/bootstrap.h"
+#include "server/bootstrap.h"
 #include "auth/bootstrap_policy.h"
 
 static const kapi_user apiserver_user = {

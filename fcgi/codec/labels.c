@@ -3,7 +3,7 @@
  * the Deployment controller compares and hashes pod templates with. */
 #include <stdlib.h>
 #include <string.h>
-#include "controllers/labels.h"
+#include "codec/labels.h"
 
 /* ---- one requirement, as labels.Requirement */
 

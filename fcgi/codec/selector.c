@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/selector.h"
+#include "codec/selector.h"
 
 typedef struct lexer {
     const char *s;

@@ -19,8 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/json.h"
-#include "api/jsonpatch.h"
+#include "codec/json.h"
+#include "codec/jsonpatch.h"
 
 #define APPLY_FAILED "the server rejected our request due to an error in our request"
 

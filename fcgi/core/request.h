@@ -1,9 +1,9 @@
-/* router.h: request attributes from the URL and method, as kube-apiserver's
- * RequestInfoFactory derives them (verb, API group and version, namespace,
- * resource, name, subresource, or a non-resource path), and query
- * parameters. Authorization works on these; so does dispatch. */
-#ifndef KAPI_ROUTER_H
-#define KAPI_ROUTER_H
+/* request.h: a request's attributes as kube-apiserver's RequestInfo names
+ * them (verb, group, version, namespace, resource, subresource, name), and
+ * the accessors for its query parameters and headers. http/router.c fills
+ * request_info; authorization, admission and the verbs read it. */
+#ifndef KAPI_REQUEST_H
+#define KAPI_REQUEST_H
 
 #include "core/kapi.h"
 
@@ -23,10 +23,6 @@ typedef struct request_info {
     int n_parts;              /* parts after resource/name/subresource (unexpected extra segments) */
     int legacy_watch;         /* /api/v1/watch/... form */
 } request_info;
-
-/* Fills info from req. Returns KAPI_OK or KAPI_NOT_FOUND for shapes that
- * cannot name anything (e.g. "/api/v1/watch" alone). */
-kapi_rc request_info_parse(const kapi_request *req, request_info *info);
 
 /* The decoded value of query parameter name (last occurrence wins? no:
  * first, as Go's url.Values.Get), in the pool; NULL if absent. */

@@ -33,7 +33,7 @@ typedef struct table_def {
 } table_def;
 
 /* A kind's rules, in one place (kube-apiserver's strategy). Every callback
- * is optional. Messages added to *errs are field errors; see api/fielderr.h. */
+ * is optional. Messages added to *errs are field errors; see codec/fielderr.h. */
 struct field_errors;
 struct rest_call;
 typedef enum name_rule {

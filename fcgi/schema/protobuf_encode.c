@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/json.h"
-#include "api/protobuf.h"
+#include "codec/json.h"
+#include "schema/protobuf.h"
 #include "schema/scalars.h"
 
 typedef struct enc {

@@ -4,15 +4,15 @@
  * resource, which decode, mutate, validate, admit, store and encode. */
 #include <stdio.h>
 #include <string.h>
-#include "api/codec.h"
-#include "api/discovery.h"
-#include "api/openapi.h"
-#include "api/router.h"
+#include "codec/codec.h"
+#include "http/discovery.h"
+#include "http/openapi.h"
+#include "http/router.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
 #include "auth/impersonate.h"
 #include "core/status.h"
-#include "registry/resource.h"
+#include "kinds/resource.h"
 #include "registry/rest.h"
 #include "store/store.h"
 

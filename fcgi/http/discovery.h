@@ -1,5 +1,5 @@
 /* discovery.h: the documents that tell clients what the server serves, built
- * from the resource table (registry/resource.h) in kube-apiserver's shapes
+ * from the resource table (kinds/resource.h) in kube-apiserver's shapes
  * and Go field order: the root path list (/), /version, legacy discovery
  * (/api, /apis, /apis/<group>, /api/v1, /apis/<group>/<version>) and
  * aggregated discovery (apidiscovery.k8s.io v2 and v2beta1, which kubectl
@@ -9,7 +9,7 @@
 #define KAPI_DISCOVERY_H
 
 #include <cjson/cJSON.h>
-#include "registry/resource.h"
+#include "kinds/resource.h"
 
 /* A subresource a kind serves (pods/status, deployments/scale, ...), as
  * discovery lists it. */

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/sha.h>
-#include "api/discovery.h"
-#include "api/json.h"
-#include "api/openapi.h"
-#include "registry/resource.h"
+#include "http/discovery.h"
+#include "codec/json.h"
+#include "http/openapi.h"
+#include "kinds/resource.h"
 #include "schema/schema.h"
 
 #define MAX_DOCS 16

@@ -11,7 +11,7 @@
  *   "$retainKeys": [...] keys that stay in an object (retainKeys strategy) */
 #include <stdio.h>
 #include <string.h>
-#include "api/smpatch.h"
+#include "schema/smpatch.h"
 
 #define MAX_DEPTH 200
 

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "registry/validate_meta.h"
+#include "codec/validate_meta.h"
 #include "core/kapi.h"
 
 #define DNS1123_LABEL_FMT "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -282,7 +282,7 @@ void name_is_rbac_name(const char *name, int prefix, validation_messages *out)
     check_path_segment(name, 1, out);
 }
 
-/* Go's %q for a string, appended to b (as api/fielderr.c prints values). */
+/* Go's %q for a string, appended to b (as codec/fielderr.c prints values). */
 static void append_quoted(kapi_buf *b, const char *s)
 {
     kapi_buf_putc(b, '"');

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/fielderr.h"
+#include "codec/fielderr.h"
 #include "core/status.h"
 
 static const char *const type_reason[] = {

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/json.h"
-#include "api/protobuf.h"
+#include "codec/json.h"
+#include "schema/protobuf.h"
 #include "schema/scalars.h"
 
 enum { WT_VARINT = 0, WT_FIXED64 = 1, WT_BYTES = 2, WT_SGROUP = 3, WT_EGROUP = 4, WT_FIXED32 = 5 };

@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
-#include "api/fielderr.h"
+#include "codec/fielderr.h"
 
 #define VALIDATION_MESSAGES_MAX 4
 #define VALIDATION_MESSAGE_LEN 512
