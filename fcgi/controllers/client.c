@@ -2,9 +2,9 @@
  * write is a request through the in-process client (http/client.h), made
  * as system:kube-controller-manager, so what the controllers write is
  * authorized, defaulted, admitted and validated like anything kubectl
- * sends. Successful answers keep the
- * pass's cache current; a 409 Conflict refreshes the object from the server
- * so that the caller can decide again on fresh data (it never overwrites).
+ * sends. Successful answers keep the pass's cache current; a 409 Conflict
+ * refreshes the object from the server so that the caller can decide again
+ * on fresh data (it never overwrites).
  * In a dry run writes carry dryRun=All (the server checks them and stores
  * nothing) and are printed as the plan; objects that exist only in the plan
  * are changed in the cache alone. Also the event recorder and the pass's
