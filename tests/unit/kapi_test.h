@@ -2,8 +2,8 @@
  * share, instead of a copy in each: a store in a temporary directory, the
  * admin user (kubectl's kubernetes-admin, group system:masters), and one
  * call helper over the in-process client (http/client.h) that keeps an
- * answer's status, text, parsed body and Warning headers. Header only
- * (each test is one program); include it after <cmocka.h>'s prerequisites. */
+ * answer's status, text, parsed body and Warning headers. Header only:
+ * each test is one program. */
 #ifndef KAPI_TEST_H
 #define KAPI_TEST_H
 

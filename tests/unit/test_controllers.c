@@ -406,6 +406,57 @@ static void test_apps_validation(void **state)
     cJSON_Delete(st);
 }
 
+/* 1 when the stored ClusterRole name has a rule on widgets. */
+static int role_has_widgets(const char *name)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/apis/rbac.authorization.k8s.io/v1/clusterroles/%s", name);
+    cJSON *role = NULL;
+    assert_int_equal(call("GET", path, NULL, NULL, &role), 200);
+    char *text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(role, "rules"));
+    int has = text && strstr(text, "\"widgets\"") != NULL;
+    cJSON_free(text);
+    cJSON_Delete(role);
+    return has;
+}
+
+/* The clusterrole-aggregation controller: a ClusterRole labelled
+ * aggregate-to-view reaches view, edit and admin, one write each (planned
+ * only, in a dry run); a second pass writes nothing; deleting it takes its
+ * rules away again. */
+static void test_clusterrole_aggregation(void **state)
+{
+    (void)state;
+    reconcile_stats stats;
+    assert_int_equal(pass_once(&stats, 0), RECONCILE_DONE);   /* what earlier tests left */
+    assert_int_equal(call("POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", "application/json",
+                          "{\"metadata\":{\"name\":\"widgets-view\",\"labels\":"
+                          "{\"rbac.authorization.k8s.io/aggregate-to-view\":\"true\"}},"
+                          "\"rules\":[{\"apiGroups\":[\"example.com\"],\"resources\":[\"widgets\"],"
+                          "\"verbs\":[\"get\"]}]}", NULL), 201);
+    int64_t before = store_revision(ctx.store);
+    assert_int_equal(pass_once(&stats, 1), RECONCILE_DONE);
+    assert_int_equal(stats.updates, 3);
+    assert_int_equal(store_revision(ctx.store), before);
+    assert_false(role_has_widgets("view"));
+
+    assert_int_equal(pass_once(&stats, 0), RECONCILE_DONE);
+    assert_int_equal(stats.errors, 0);
+    assert_int_equal(stats.updates, 3);
+    assert_true(role_has_widgets("view"));
+    assert_true(role_has_widgets("edit"));
+    assert_true(role_has_widgets("admin"));
+    assert_int_equal(pass_once(&stats, 0), RECONCILE_DONE);
+    assert_int_equal(stats.updates, 0);
+
+    assert_int_equal(call("DELETE", "/apis/rbac.authorization.k8s.io/v1/clusterroles/widgets-view", NULL, NULL,
+                          NULL), 200);
+    assert_int_equal(pass_once(&stats, 0), RECONCILE_DONE);
+    assert_int_equal(stats.updates, 3);
+    assert_false(role_has_widgets("view"));
+    assert_false(role_has_widgets("admin"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_finalizers_and_propagation),
         cmocka_unit_test(test_namespace_deletion),
         cmocka_unit_test(test_apps_validation),
+        cmocka_unit_test(test_clusterrole_aggregation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
