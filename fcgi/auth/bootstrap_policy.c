@@ -5,7 +5,8 @@
  * out: kapi's reconciler runs as one identity, system:kube-controller-manager,
  * whose role here adds to kube's rules those of the controllers kapi runs
  * (deployment, replicaset, garbage collector, serviceaccount, namespace,
- * root-ca-cert-publisher) and its leader-election Lease. */
+ * root-ca-cert-publisher, clusterrole-aggregation) and its leader-election
+ * Lease. */
 #include <string.h>
 #include "auth/bootstrap_policy.h"
 #include "auth/rbac.h"
@@ -156,6 +157,9 @@ static const rbac_rule kube_controller_manager[] = {
     RULE(L("delete", "deletecollection", "get", "list", "watch"), L("*"), L("*")),
     /* kapi: system:controller:root-ca-cert-publisher */
     RULE(L("create", "update"), CORE, L("configmaps")),
+    /* kapi: system:controller:clusterrole-aggregation-controller */
+    RULE(L("escalate", "get", "list", "patch", "update", "watch"), L("rbac.authorization.k8s.io"),
+         L("clusterroles")),
 };
 
 static const rbac_rule kube_dns[] = {

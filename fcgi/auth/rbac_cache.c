@@ -3,15 +3,16 @@
  * compiled snapshot; each request costs one store_revision() query, and
  * when the revision moved, one scan of the event log since the cached
  * revision (indexed by revision) to see whether any Role, ClusterRole or
- * binding changed. Only then is the policy read again. After a rebuild
- * that finds aggregated ClusterRoles whose stored rules are out of date,
- * the rebuilding thread writes them back (auth/rbac_writeback.c), as kube's
- * clusterrole-aggregation controller would. */
+ * binding changed. Only then is the policy read again. The cache only
+ * reads: aggregated ClusterRoles are evaluated with the rules the snapshot
+ * computes for them (auth/rbac_policy.c), and writing those rules into the
+ * store is the clusterrole-aggregation controller's job
+ * (controllers/clusterrole_aggregation.c, and the apiserver's bootstrap at
+ * start). */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include "auth/rbac_policy.h"
-#include "auth/rbac_writeback.h"
 
 #define EVENT_SCAN_LIMIT 5000
 
@@ -19,7 +20,6 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static rbac_policy *cached;             /* holds one reference */
 static const store *cached_store;
 static char cached_state_dir[1024];
-static _Thread_local int writing_back;  /* no rebuild-triggered writes inside one */
 
 static int same_database(const kapi_ctx *ctx)
 {
@@ -100,11 +100,6 @@ rbac_policy *rbac_policy_acquire(kapi_ctx *ctx)
     cached_store = ctx->store;
     snprintf(cached_state_dir, sizeof cached_state_dir, "%s", ctx->state_dir ? ctx->state_dir : "");
     pthread_mutex_unlock(&cache_lock);
-    if (p->n_stale && !writing_back) {
-        writing_back = 1;
-        rbac_write_aggregated_rules(ctx, p);
-        writing_back = 0;
-    }
     return p;
 }
 

@@ -4,8 +4,11 @@
  * A snapshot is immutable once built and reference counted: a request takes
  * one, evaluates against it and gives it back, while another thread may
  * replace the cached one. ClusterRoles with an aggregationRule carry the
- * rules aggregated from the ClusterRoles their selectors pick, as kube's
- * clusterrole-aggregation controller writes them. */
+ * rules aggregated from the ClusterRoles their selectors pick (to a fixed
+ * point), whatever their stored rules say: authorization does not wait for
+ * kube's clusterrole-aggregation controller to write them. Nothing here
+ * writes; `stale` tells the writers (controllers/clusterrole_aggregation.c)
+ * which stored rules are out of date. */
 #ifndef KAPI_RBAC_POLICY_H
 #define KAPI_RBAC_POLICY_H
 
@@ -65,7 +68,7 @@ typedef struct rbac_policy {
     int n_cluster_bindings;
     rbac_binding *bindings;    /* sorted by namespace, then name */
     int n_bindings;
-    int n_stale;               /* aggregated ClusterRoles to write back */
+    int n_stale;               /* aggregated ClusterRoles whose stored rules are stale */
 } rbac_policy;
 
 /* ---- building (auth/rbac_policy.c) */

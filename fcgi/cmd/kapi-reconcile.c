@@ -2,9 +2,9 @@
  * (--once); `make run` runs it in a loop (--interval SECONDS); --dry-run
  * prints what a pass would create, update and delete and changes nothing.
  * A pass is fcgi/controllers/pass.c: leader election with a Lease, then the
- * namespace, serviceaccount, root CA, deployment, replicaset and garbage
- * collection controllers, all through kapi_handle as
- * system:kube-controller-manager. The bootstrap objects (namespaces, RBAC
+ * namespace, serviceaccount, root CA, deployment, replicaset, garbage
+ * collection and clusterrole-aggregation controllers, all through the
+ * in-process client (http/client.h) as system:kube-controller-manager. The bootstrap objects (namespaces, RBAC
  * policy) are the API server's: it puts them back at every start. */
 #include <errno.h>
 #include <signal.h>

@@ -1,9 +1,10 @@
 /* client.c: the reconciler as a client of the API pipeline. Every read and
- * write is a request through kapi_handle, made as system:kube-controller-
- * manager, so what the controllers write is authorized, defaulted, admitted
- * and validated like anything kubectl sends. Successful answers keep the
- * pass's cache current; a 409 Conflict refreshes the object from the server
- * so that the caller can decide again on fresh data (it never overwrites).
+ * write is a request through the in-process client (http/client.h), made
+ * as system:kube-controller-manager, so what the controllers write is
+ * authorized, defaulted, admitted and validated like anything kubectl
+ * sends. Successful answers keep the pass's cache current; a 409 Conflict
+ * refreshes the object from the server so that the caller can decide again
+ * on fresh data (it never overwrites).
  * In a dry run writes carry dryRun=All (the server checks them and stores
  * nothing) and are printed as the plan; objects that exist only in the plan
  * are changed in the cache alone. Also the event recorder and the pass's
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include "controllers/controllers.h"
+#include "http/client.h"
 
 /* Until RBAC evaluates the bootstrap policy (which gives
  * system:kube-controller-manager the role it needs), the interim authorizer
@@ -57,33 +59,29 @@ static char *object_path(kapi_pool *pool, const kapi_resource *res, const char *
 
 /* ---- one request */
 
-/* Sends the request, with the pass's lock let go while it runs. Returns
- * the HTTP status; *out (may be NULL) gets the parsed answer (caller
- * frees). */
+/* Sends the request through the in-process client, with the pass's lock
+ * let go while it runs. Returns the HTTP status; *out (may be NULL) gets
+ * the parsed answer (caller frees). */
 static int call(pass *p, const char *method, const char *path, const char *query, const char *ctype,
                 const char *body, cJSON **out)
 {
-    kapi_request req = {0};
-    kapi_response resp;
-    req.pool = kapi_pool_new();
-    if (!req.pool) return 0;
-    req.method = method;
-    req.path = path;
-    req.query = query ? query : "";
-    req.content_type = ctype;
-    req.accept = "application/json";
-    req.user_agent = USER_AGENT;
-    req.body = body;
-    req.body_len = body ? strlen(body) : 0;
-    req.internal_user = &controller_manager;
-    kapi_response_init(&resp);
+    kapi_call_request rq = {
+        .user = &controller_manager,
+        .method = method,
+        .path = path,
+        .query = query ? query : "",
+        .content_type = ctype,
+        .accept = "application/json",
+        .user_agent = USER_AGENT,
+        .body = body,
+    };
+    kapi_reply reply;
     pthread_mutex_unlock(&p->lock);
-    kapi_handle(p->ctx, &req, &resp);
+    kapi_call(p->ctx, &rq, &reply);
     pthread_mutex_lock(&p->lock);
-    int status = resp.status;
-    if (out) *out = resp.body.data ? cJSON_ParseWithLength(resp.body.data, resp.body.len) : NULL;
-    kapi_response_free(&resp);
-    kapi_pool_free(req.pool);
+    int status = reply.status;
+    if (out) *out = kapi_reply_take_json(&reply);
+    kapi_reply_free(&reply);
     return status;
 }
 

@@ -2,12 +2,13 @@
  * fcgi/controllers/): the pass (its options, its lock, its counters), the
  * object cache every controller reads (the informers' job: one LIST per
  * kind per pass through the API, kept current with the answers of the
- * pass's own writes), the API client (reads and writes through kapi_handle,
- * conflicts refreshed from the server, dry run as a plan), the event
- * recorder, parallel syncs, and small helpers on objects.
+ * pass's own writes), the API client (reads and writes through the
+ * in-process client, http/client.h; conflicts refreshed from the server,
+ * dry run as a plan), the event recorder, parallel syncs, and small
+ * helpers on objects.
  *
  * Concurrency: controller code runs holding the pass's lock; the client
- * lets go of it only while a request is inside kapi_handle, so several
+ * lets go of it only while a request is inside the pipeline, so several
  * syncs can wait on the store's group commit at once while the cache is
  * only ever touched by one thread. A cached object is never modified in
  * place: a write replaces it, and the old tree stays valid until the pass
@@ -125,7 +126,7 @@ obj_entry *cache_put(pass *p, const kapi_resource *res, cJSON *obj);
 void cache_remove(pass *p, obj_entry *e);
 void cache_free(pass *p);                          /* at the end of the pass */
 
-/* ---- the API client: every call goes through kapi_handle. */
+/* ---- the API client: every call goes through the in-process client. */
 typedef struct api_result {
     int status;                   /* HTTP status; 0 when not sent (aborted) */
     obj_entry *entry;             /* the cached object after a successful read or write */
@@ -187,6 +188,7 @@ void root_ca_publisher(pass *p);
 void deployment_controller(pass *p);
 void replicaset_controller(pass *p);
 void garbage_collector(pass *p);
+void clusterrole_aggregation_controller(pass *p);
 
 /* ---- shared by the apps controllers */
 /* A pod is ready when its Ready condition is True; available when it has

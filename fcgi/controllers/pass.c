@@ -2,8 +2,9 @@
  * who holds it and does nothing), then runs the controllers in rounds, in
  * an order where each one's writes are seen by the next (namespaces,
  * service accounts before the pods that need them, root CA, Deployments
- * before their ReplicaSets before their pods, garbage collection), until a
- * round writes nothing; so one pass converges. Then it gives the lease
+ * before their ReplicaSets before their pods, garbage collection, the
+ * aggregated ClusterRoles), until a round writes nothing; so one pass
+ * converges. Then it gives the lease
  * back and reports what it did (in a dry run: what it would do). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,7 @@ reconcile_result reconcile_pass(kapi_ctx *ctx, const reconcile_options *o, recon
             deployment_controller(p);
             replicaset_controller(p);
             garbage_collector(p);
+            clusterrole_aggregation_controller(p);
             if (p->writes_this_round == 0) break;
         }
         lease_release(p);

@@ -2,8 +2,9 @@
  * runs it (once from cron, or in a loop). A pass elects itself leader with a
  * coordination.k8s.io/v1 Lease, then runs the controllers in rounds until
  * nothing changes: namespace, serviceaccount, root-ca-cert-publisher,
- * deployment, replicaset, garbage collector. Every read and write is a
- * request through kapi_handle as system:kube-controller-manager. */
+ * deployment, replicaset, garbage collector, clusterrole-aggregation. Every
+ * read and write is a request through the in-process client
+ * (http/client.h) as system:kube-controller-manager. */
 #ifndef KAPI_CONTROLLERS_RECONCILE_H
 #define KAPI_CONTROLLERS_RECONCILE_H
 

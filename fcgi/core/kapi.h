@@ -1,8 +1,9 @@
 /* kapi.h: the types every stage of the request pipeline shares.
  *
- * A request arrives as a kapi_request (filled by the FastCGI adapter or by an
- * in-process client such as the reconciler), goes through kapi_handle(), and
- * leaves as a kapi_response. Nothing below this header knows about FastCGI.
+ * A request arrives as a kapi_request (filled by the FastCGI adapter or by
+ * the in-process client, http/client.h), goes through the pipeline
+ * (kapi_handle, declared at the top, in http/handle.h), and leaves as a
+ * kapi_response. Nothing below this header knows about FastCGI.
  * Every allocation a request makes is tied to its kapi_pool and freed in one
  * place, kapi_pool_free(), when the request ends. */
 #ifndef KAPI_H
@@ -123,9 +124,5 @@ typedef struct kapi_ctx {
     store *store;
     const char *state_dir;
 } kapi_ctx;
-
-/* The one pipeline: authenticate, authorize, route and decode, mutate,
- * validate, admit, store, encode. Always fills resp. */
-void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp);
 
 #endif

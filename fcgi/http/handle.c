@@ -6,6 +6,7 @@
 #include <string.h>
 #include "codec/codec.h"
 #include "http/discovery.h"
+#include "http/handle.h"
 #include "http/openapi.h"
 #include "http/router.h"
 #include "auth/authn.h"

@@ -1,40 +1,63 @@
 /* bootstrap.c: the objects a new cluster starts with. They are created
- * through kapi_handle as system:apiserver (group system:masters), so they
- * get the same defaults and validation as any object a client creates. */
+ * through the in-process client (http/client.h) as system:apiserver (group
+ * system:masters), so they get the same defaults and validation as any
+ * object a client creates. */
 #include <stdio.h>
 #include <string.h>
+#include "controllers/clusterrole_aggregation.h"
+#include "http/client.h"
 #include "server/bootstrap.h"
-#include "auth/bootstrap_policy.h"
 
-static const kapi_user apiserver_user = {
+const kapi_user apiserver_user = {
     .name = "system:apiserver",
     .groups = {"system:masters", "system:authenticated"},
     .n_groups = 2,
 };
 
+#define CLUSTER_ROLES "/apis/rbac.authorization.k8s.io/v1/clusterroles"
+
 /* POSTs body to path; 201 and 409 (already there) both count as done. */
 static int ensure_object(kapi_ctx *ctx, const char *path, const char *body)
 {
-    kapi_request req = {0};
-    kapi_response resp;
-    req.pool = kapi_pool_new();
-    req.method = "POST";
-    req.path = path;
-    req.query = "";
-    req.content_type = "application/json";
-    req.accept = "application/json";
-    req.body = body;
-    req.body_len = strlen(body);
-    req.internal_user = &apiserver_user;
-    kapi_response_init(&resp);
-    kapi_handle(ctx, &req, &resp);
-    int ok = resp.status == 201 || resp.status == 409;
-    if (!ok)
-        fprintf(stderr, "bootstrap: POST %s: %d %.*s\n", path, resp.status, (int)resp.body.len,
-                resp.body.data ? resp.body.data : "");
-    kapi_response_free(&resp);
-    kapi_pool_free(req.pool);
+    kapi_call_request rq = {.user = &apiserver_user, .method = "POST", .path = path, .body = body};
+    kapi_reply reply;
+    int status = kapi_call(ctx, &rq, &reply);
+    int ok = status == 201 || status == 409;
+    if (!ok) fprintf(stderr, "bootstrap: POST %s: %d %s\n", path, status, reply.text);
+    kapi_reply_free(&reply);
     return ok ? 0 : -1;
+}
+
+/* The clusterrole-aggregation controller's sync, once, at start: every
+ * ClusterRole with an aggregationRule whose stored rules differ from the
+ * aggregation gets them (a conflict is left to the reconciler). */
+static int ensure_aggregated_rules(kapi_ctx *ctx)
+{
+    int status = 0;
+    cJSON *list = kapi_call_json(ctx, &apiserver_user, "GET", CLUSTER_ROLES, NULL, &status);
+    if (status != 200) {
+        fprintf(stderr, "bootstrap: listing clusterroles: HTTP %d\n", status);
+        cJSON_Delete(list);
+        return -1;
+    }
+    cJSON *stale = aggregated_cluster_roles_to_write(cJSON_GetObjectItemCaseSensitive(list, "items"));
+    cJSON_Delete(list);
+    if (!stale) return -1;
+    int rc = 0;
+    const cJSON *role;
+    cJSON_ArrayForEach(role, stale) {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(role, "metadata"), "name");
+        if (!cJSON_IsString(name)) continue;
+        char path[512];
+        snprintf(path, sizeof path, CLUSTER_ROLES "/%s", name->valuestring);
+        cJSON_Delete(kapi_call_json(ctx, &apiserver_user, "PUT", path, role, &status));
+        if (status == 200 || status == 409) continue;
+        fprintf(stderr, "bootstrap: writing the aggregated rules of clusterrole %s: HTTP %d\n",
+                name->valuestring, status);
+        rc = -1;
+    }
+    cJSON_Delete(stale);
+    return rc;
 }
 
 int bootstrap_ensure(kapi_ctx *ctx)
@@ -50,5 +73,6 @@ int bootstrap_ensure(kapi_ctx *ctx)
         if (ensure_object(ctx, "/api/v1/namespaces", body)) rc = -1;
     }
     if (bootstrap_policy_ensure(ctx)) rc = -1;   /* the RBAC bootstrap policy */
+    if (ensure_aggregated_rules(ctx)) rc = -1;
     return rc;
 }

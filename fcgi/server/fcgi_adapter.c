@@ -20,6 +20,7 @@
 
 #include "core/kapi.h"
 #include "core/status.h"
+#include "http/handle.h"
 #include "server/fcgi_adapter.h"
 
 /* Above this many bytes in or out, freed memory is returned to the system. */

@@ -21,6 +21,7 @@
 #include "core/util.h"
 #include "server/bootstrap.h"
 #include "store/store.h"
+#include "kapi_test.h"
 
 /* pod_template_hash is private to the controllers; its prototype: */
 void pod_template_hash(const cJSON *template, const cJSON *collision_count, char out[16]);
@@ -28,32 +29,16 @@ void pod_template_hash(const cJSON *template, const cJSON *collision_count, char
 static char dir[256];
 static kapi_ctx ctx;
 static FILE *devnull;
-static const kapi_user admin = {.name = "kubernetes-admin",
-                                .groups = {"system:masters", "system:authenticated"},
-                                .n_groups = 2};
 
 /* A request as the admin; returns the HTTP status and the parsed body
  * (*body, caller frees; may be NULL). */
 static int call(const char *method, const char *path, const char *ctype, const char *body, cJSON **out)
 {
-    kapi_request req = {0};
-    kapi_response resp;
-    req.pool = kapi_pool_new();
-    req.method = method;
-    req.path = path;
-    req.query = "";
-    req.content_type = ctype;
-    req.accept = "application/json";
-    req.body = body;
-    req.body_len = body ? strlen(body) : 0;
-    req.internal_user = &admin;
-    kapi_response_init(&resp);
-    kapi_handle(&ctx, &req, &resp);
-    int status = resp.status;
-    if (out) *out = resp.body.data ? cJSON_ParseWithLength(resp.body.data, resp.body.len) : NULL;
-    kapi_response_free(&resp);
-    kapi_pool_free(req.pool);
-    return status;
+    test_result r = test_call(&ctx, (kapi_call_request){.method = method, .path = path,
+                                                         .content_type = ctype, .body = body});
+    if (out) *out = r.body;
+    else cJSON_Delete(r.body);
+    return r.status;
 }
 
 static const char *jstr(const cJSON *o, const char *path)
@@ -101,8 +86,7 @@ static reconcile_result pass_once(reconcile_stats *stats, int dry_run)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/kapi-test-controllers-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
+    if (test_store_open(&ctx, dir, sizeof dir, "controllers")) return -1;
     char path[400];
     snprintf(path, sizeof path, "%s/pki", dir);
     mkdir(path, 0700);
@@ -111,23 +95,16 @@ static int setup(void **state)
     if (!f) return -1;
     fputs("-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n", f);
     fclose(f);
-    snprintf(path, sizeof path, "%s/kapi.db", dir);
-    const char *err;
-    ctx.store = store_open(path, STORE_SYNC_NORMAL, &err);
-    ctx.state_dir = dir;
     devnull = fopen("/dev/null", "w");
-    if (!ctx.store || !devnull) return -1;
+    if (!devnull) return -1;
     return bootstrap_ensure(&ctx);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    store_close(ctx.store);
     fclose(devnull);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_store_remove(&ctx, dir);
 }
 
 /* ---- label selectors */
@@ -429,6 +406,57 @@ static void test_apps_validation(void **state)
     cJSON_Delete(st);
 }
 
+/* 1 when the stored ClusterRole name has a rule on widgets. */
+static int role_has_widgets(const char *name)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/apis/rbac.authorization.k8s.io/v1/clusterroles/%s", name);
+    cJSON *role = NULL;
+    assert_int_equal(call("GET", path, NULL, NULL, &role), 200);
+    char *text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(role, "rules"));
+    int has = text && strstr(text, "\"widgets\"") != NULL;
+    cJSON_free(text);
+    cJSON_Delete(role);
+    return has;
+}
+
+/* The clusterrole-aggregation controller: a ClusterRole labelled
+ * aggregate-to-view reaches view, edit and admin, one write each (planned
+ * only, in a dry run); a second pass writes nothing; deleting it takes its
+ * rules away again. */
+static void test_clusterrole_aggregation(void **state)
+{
+    (void)state;
+    reconcile_stats stats;
+    assert_int_equal(pass_once(&stats, 0), RECONCILE_DONE);   /* what earlier tests left */
+    assert_int_equal(call("POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", "application/json",
+                          "{\"metadata\":{\"name\":\"widgets-view\",\"labels\":"
+                          "{\"rbac.authorization.k8s.io/aggregate-to-view\":\"true\"}},"
+                          "\"rules\":[{\"apiGroups\":[\"example.com\"],\"resources\":[\"widgets\"],"
+                          "\"verbs\":[\"get\"]}]}", NULL), 201);
+    int64_t before = store_revision(ctx.store);
+    assert_int_equal(pass_once(&stats, 1), RECONCILE_DONE);
+    assert_int_equal(stats.updates, 3);
+    assert_int_equal(store_revision(ctx.store), before);
+    assert_false(role_has_widgets("view"));
+
+    assert_int_equal(pass_once(&stats, 0), RECONCILE_DONE);
+    assert_int_equal(stats.errors, 0);
+    assert_int_equal(stats.updates, 3);
+    assert_true(role_has_widgets("view"));
+    assert_true(role_has_widgets("edit"));
+    assert_true(role_has_widgets("admin"));
+    assert_int_equal(pass_once(&stats, 0), RECONCILE_DONE);
+    assert_int_equal(stats.updates, 0);
+
+    assert_int_equal(call("DELETE", "/apis/rbac.authorization.k8s.io/v1/clusterroles/widgets-view", NULL, NULL,
+                          NULL), 200);
+    assert_int_equal(pass_once(&stats, 0), RECONCILE_DONE);
+    assert_int_equal(stats.updates, 3);
+    assert_false(role_has_widgets("view"));
+    assert_false(role_has_widgets("admin"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_finalizers_and_propagation),
         cmocka_unit_test(test_namespace_deletion),
         cmocka_unit_test(test_apps_validation),
+        cmocka_unit_test(test_clusterrole_aggregation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

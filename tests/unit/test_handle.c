@@ -13,42 +13,19 @@
 #include "core/kapi.h"
 #include "server/bootstrap.h"
 #include "store/store.h"
+#include "http/handle.h"
+#include "kapi_test.h"
 
 static char dir[256];
 static kapi_ctx ctx;
-static const kapi_user admin = {.name = "kubernetes-admin",
-                                .groups = {"system:masters", "system:authenticated"},
-                                .n_groups = 2};
 
-typedef struct result {
-    int status;
-    cJSON *body;
-    char text[8192];
-} result;
+typedef test_result result;
 
 static result call(const char *method, const char *path, const char *query, const char *ctype,
                    const char *body, const kapi_user *user)
 {
-    kapi_request req = {0};
-    kapi_response resp;
-    result r = {0};
-    req.pool = kapi_pool_new();
-    req.method = method;
-    req.path = path;
-    req.query = query ? query : "";
-    req.content_type = ctype;
-    req.accept = "application/json";
-    req.body = body;
-    req.body_len = body ? strlen(body) : 0;
-    req.internal_user = user;
-    kapi_response_init(&resp);
-    kapi_handle(&ctx, &req, &resp);
-    r.status = resp.status;
-    snprintf(r.text, sizeof r.text, "%.*s", (int)resp.body.len, resp.body.data ? resp.body.data : "");
-    r.body = cJSON_Parse(r.text);
-    kapi_response_free(&resp);
-    kapi_pool_free(req.pool);
-    return r;
+    return test_call(&ctx, (kapi_call_request){.user = user, .method = method, .path = path, .query = query,
+                                               .content_type = ctype, .body = body});
 }
 
 static const char *str(const cJSON *o, const char *a, const char *b)
@@ -61,24 +38,14 @@ static const char *str(const cJSON *o, const char *a, const char *b)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/kapi-test-handle-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    char path[300];
-    snprintf(path, sizeof path, "%s/kapi.db", dir);
-    const char *err;
-    ctx.store = store_open(path, STORE_SYNC_NORMAL, &err);
-    ctx.state_dir = dir;
-    if (!ctx.store) return -1;
+    if (test_store_open(&ctx, dir, sizeof dir, "handle")) return -1;
     return bootstrap_ensure(&ctx);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    store_close(ctx.store);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_store_remove(&ctx, dir);
 }
 
 #define CM(name) "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" name "\"},\"data\":{\"a\":\"1\"}}"

@@ -19,42 +19,18 @@
 #include "registry/kinds/pod_internal.h"
 #include "registry/kinds/pod_schema.h"
 #include "store/store.h"
+#include "kapi_test.h"
 
 static char dir[256];
 static kapi_ctx ctx;
-static const kapi_user admin = {.name = "kubernetes-admin",
-                                .groups = {"system:masters", "system:authenticated"},
-                                .n_groups = 2};
 
-typedef struct result {
-    int status;
-    cJSON *body;
-    char text[16384];
-} result;
+typedef test_result result;
 
 static result call(const char *method, const char *path, const char *query, const char *ctype,
                    const char *body)
 {
-    kapi_request req = {0};
-    kapi_response resp;
-    result r = {0};
-    req.pool = kapi_pool_new();
-    req.method = method;
-    req.path = path;
-    req.query = query ? query : "";
-    req.content_type = ctype;
-    req.accept = "application/json";
-    req.body = body;
-    req.body_len = body ? strlen(body) : 0;
-    req.internal_user = &admin;
-    kapi_response_init(&resp);
-    kapi_handle(&ctx, &req, &resp);
-    r.status = resp.status;
-    snprintf(r.text, sizeof r.text, "%.*s", (int)resp.body.len, resp.body.data ? resp.body.data : "");
-    r.body = cJSON_Parse(r.text);
-    kapi_response_free(&resp);
-    kapi_pool_free(req.pool);
-    return r;
+    return test_call(&ctx, (kapi_call_request){.method = method, .path = path, .query = query,
+                                               .content_type = ctype, .body = body});
 }
 
 static void done(result *r) { cJSON_Delete(r->body); r->body = NULL; }
@@ -89,14 +65,7 @@ static double num_at(const cJSON *v, const char *path)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/kapi-test-pods-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    char path[300];
-    snprintf(path, sizeof path, "%s/kapi.db", dir);
-    const char *err;
-    ctx.store = store_open(path, STORE_SYNC_NORMAL, &err);
-    ctx.state_dir = dir;
-    if (!ctx.store || bootstrap_ensure(&ctx)) return -1;
+    if (test_store_open(&ctx, dir, sizeof dir, "pods") || bootstrap_ensure(&ctx)) return -1;
     result r = call("POST", "/api/v1/namespaces/default/serviceaccounts", "", JSON,
                     "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"default\"}}");
     int ok = r.status == 201 || r.status == 409;
@@ -107,10 +76,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    store_close(ctx.store);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_store_remove(&ctx, dir);
 }
 
 /* ---- defaulting */

@@ -23,6 +23,7 @@
 #include "schema/schema_check.h"
 #include "schema/schema_internal.h"
 #include "store/store.h"
+#include "kapi_test.h"
 
 static const schema_field *field(const char *type, const char *name)
 {
@@ -525,44 +526,16 @@ static void test_prune_unknown(void **state)
 
 static char dir[256];
 static kapi_ctx ctx;
-static const kapi_user admin = {.name = "kubernetes-admin",
-                                .groups = {"system:masters", "system:authenticated"},
-                                .n_groups = 2};
 
-typedef struct result {
-    int status;
-    char text[8192];
-    char warnings[4096];
-    int n_warnings;
-} result;
+typedef test_result result;
 
 static result call(const char *method, const char *path, const char *query, const char *ctype,
                    const char *body)
 {
-    kapi_request req = {0};
-    kapi_response resp;
-    result r = {0};
-    req.pool = kapi_pool_new();
-    req.method = method;
-    req.path = path;
-    req.query = query ? query : "";
-    req.content_type = ctype;
-    req.accept = "application/json";
-    req.body = body;
-    req.body_len = body ? strlen(body) : 0;
-    req.internal_user = &admin;
-    kapi_response_init(&resp);
-    kapi_handle(&ctx, &req, &resp);
-    r.status = resp.status;
-    snprintf(r.text, sizeof r.text, "%.*s", (int)resp.body.len, resp.body.data ? resp.body.data : "");
-    size_t o = 0;
-    for (int i = 0; i < resp.n_headers; i++)
-        if (!strcasecmp(resp.headers[i].name, "Warning") && o < sizeof r.warnings) {
-            o += (size_t)snprintf(r.warnings + o, sizeof r.warnings - o, "%s\n", resp.headers[i].value);
-            r.n_warnings++;
-        }
-    kapi_response_free(&resp);
-    kapi_pool_free(req.pool);
+    result r = test_call(&ctx, (kapi_call_request){.method = method, .path = path, .query = query,
+                                                   .content_type = ctype, .body = body});
+    cJSON_Delete(r.body);   /* these tests read the text */
+    r.body = NULL;
     return r;
 }
 
@@ -578,24 +551,14 @@ static const char *message(const result *r, char *buf, size_t n)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/kapi-test-schema-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    char path[300];
-    snprintf(path, sizeof path, "%s/kapi.db", dir);
-    const char *err;
-    ctx.store = store_open(path, STORE_SYNC_NORMAL, &err);
-    ctx.state_dir = dir;
-    if (!ctx.store) return -1;
+    if (test_store_open(&ctx, dir, sizeof dir, "schema")) return -1;
     return bootstrap_ensure(&ctx);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    store_close(ctx.store);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
+    return test_store_remove(&ctx, dir);
 }
 
 #define CMS "/api/v1/namespaces/default/configmaps"

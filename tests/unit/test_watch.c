@@ -19,13 +19,12 @@
 #include "core/kapi.h"
 #include "server/bootstrap.h"
 #include "store/store.h"
+#include "http/handle.h"
+#include "kapi_test.h"
 #include "watch/watch_hub.h"
 
 static char dir[256];
 static kapi_ctx ctx;
-static const kapi_user admin = {.name = "kubernetes-admin",
-                                .groups = {"system:masters", "system:authenticated"},
-                                .n_groups = 2};
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -208,31 +207,13 @@ static long long expect_event(watch_run *w, int i, const char *type, const char 
     return rv;
 }
 
-typedef struct result {
-    int status;
-    cJSON *body;
-} result;
+typedef test_result result;
 
 static result call(const char *method, const char *path, const char *query, const char *body)
 {
-    kapi_request req = {0};
-    kapi_response resp;
-    req.pool = kapi_pool_new();
-    req.method = method;
-    req.path = path;
-    req.query = query ? query : "";
-    req.content_type = body ? (strcmp(method, "PATCH") ? "application/json" : "application/merge-patch+json") : NULL;
-    req.accept = "application/json";
-    req.body = body;
-    req.body_len = body ? strlen(body) : 0;
-    req.internal_user = &admin;
-    kapi_response_init(&resp);
-    kapi_handle(&ctx, &req, &resp);
-    result r = {.status = resp.status};
-    r.body = cJSON_ParseWithLength(resp.body.data ? resp.body.data : "", resp.body.len);
-    kapi_response_free(&resp);
-    kapi_pool_free(req.pool);
-    return r;
+    const char *ctype = body ? (strcmp(method, "PATCH") ? "application/json" : "application/merge-patch+json") : NULL;
+    return test_call(&ctx, (kapi_call_request){.method = method, .path = path, .query = query,
+                                               .content_type = ctype, .body = body});
 }
 
 /* Creates ConfigMap name in ns with a label app=label ("" for none);
@@ -286,24 +267,14 @@ static int setup(void **state)
     (void)state;
     /* a finished watch notices its gone client at its next write */
     setenv("KAPI_WATCH_HEARTBEAT", "1", 1);
-    snprintf(dir, sizeof dir, "/tmp/kapi-test-watch-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    char path[300];
-    snprintf(path, sizeof path, "%s/kapi.db", dir);
-    const char *err;
-    ctx.store = store_open(path, STORE_SYNC_NORMAL, &err);
-    ctx.state_dir = dir;
-    if (!ctx.store) return -1;
+    if (test_store_open(&ctx, dir, sizeof dir, "watch")) return -1;
     return bootstrap_ensure(&ctx);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    store_close(ctx.store);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_store_remove(&ctx, dir);
 }
 
 /* ---------------------------------------------------------------- tests */

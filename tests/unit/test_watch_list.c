@@ -20,39 +20,19 @@
 #include "server/bootstrap.h"
 #include "registry/continue_token.h"
 #include "store/store.h"
+#include "kapi_test.h"
 
 static char dir[256];
 static kapi_ctx ctx;
-static const kapi_user admin = {.name = "kubernetes-admin",
-                                .groups = {"system:masters", "system:authenticated"},
-                                .n_groups = 2};
 
-typedef struct result {
-    int status;
-    cJSON *body;
-} result;
+typedef test_result result;
 
 static result call(const char *method, const char *path, const char *query, const char *body,
                    const char *accept)
 {
-    kapi_request req = {0};
-    kapi_response resp;
-    req.pool = kapi_pool_new();
-    req.method = method;
-    req.path = path;
-    req.query = query ? query : "";
-    req.content_type = body ? (strcmp(method, "PATCH") ? "application/json" : "application/merge-patch+json") : NULL;
-    req.accept = accept ? accept : "application/json";
-    req.body = body;
-    req.body_len = body ? strlen(body) : 0;
-    req.internal_user = &admin;
-    kapi_response_init(&resp);
-    kapi_handle(&ctx, &req, &resp);
-    result r = {.status = resp.status};
-    r.body = cJSON_ParseWithLength(resp.body.data ? resp.body.data : "", resp.body.len);
-    kapi_response_free(&resp);
-    kapi_pool_free(req.pool);
-    return r;
+    const char *ctype = body ? (strcmp(method, "PATCH") ? "application/json" : "application/merge-patch+json") : NULL;
+    return test_call(&ctx, (kapi_call_request){.method = method, .path = path, .query = query,
+                                               .content_type = ctype, .accept = accept, .body = body});
 }
 
 static const char *str_at(const cJSON *o, const char *a, const char *b)
@@ -86,14 +66,7 @@ static void create_namespace(const char *ns)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/kapi-test-list-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    char path[300];
-    snprintf(path, sizeof path, "%s/kapi.db", dir);
-    const char *err;
-    ctx.store = store_open(path, STORE_SYNC_NORMAL, &err);
-    ctx.state_dir = dir;
-    if (!ctx.store) return -1;
+    if (test_store_open(&ctx, dir, sizeof dir, "list")) return -1;
     if (bootstrap_ensure(&ctx)) return -1;
     return 0;
 }
@@ -101,10 +74,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    store_close(ctx.store);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_store_remove(&ctx, dir);
 }
 
 /* ---------------------------------------------------------------- tests */

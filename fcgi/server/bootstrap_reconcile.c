@@ -5,12 +5,15 @@
  * what is missing of the expected labels, annotations, rules (as the
  * broken-down rules Covers reports), aggregation selectors and subjects,
  * and keeps what was added to it; a binding whose roleRef changed is
- * deleted and created again. Aggregated ClusterRoles then get their rules. */
+ * deleted and created again. Every write is an in-process call
+ * (http/client.h) as system:apiserver. (It lives with the apiserver's
+ * bootstrap, not in auth/: the authorizer only reads.) */
 #include <stdio.h>
 #include <string.h>
 #include "auth/bootstrap_policy.h"
 #include "auth/rbac.h"
-#include "auth/rbac_writeback.h"
+#include "http/client.h"
+#include "server/bootstrap.h"
 #include "store/store.h"
 
 #define GROUP_PATH "/apis/rbac.authorization.k8s.io/v1/"
@@ -136,6 +139,14 @@ static int reconcile_subjects(cJSON *have, const cJSON *want)
     return changed;
 }
 
+/* One write as system:apiserver; returns the HTTP status. */
+static int write_as_apiserver(kapi_ctx *ctx, const char *method, const char *path, const cJSON *body)
+{
+    int status = 0;
+    cJSON_Delete(kapi_call_json(ctx, &apiserver_user, method, path, body, &status));
+    return status;
+}
+
 static int ensure_one(kapi_ctx *ctx, kapi_pool *p, const cJSON *want)
 {
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(want, "kind");
@@ -151,7 +162,7 @@ static int ensure_one(kapi_ctx *ctx, kapi_pool *p, const cJSON *want)
     store_kv kv;
     store_rc rc = store_get(ctx->store, key, &kv);
     if (rc == STORE_NOT_FOUND) {
-        int st = rbac_internal_call(ctx, "POST", list_path, want, NULL);
+        int st = write_as_apiserver(ctx, "POST", list_path, want);
         if (st == 201 || st == 409) return 0;
         fprintf(stderr, "bootstrap: creating %s %s: HTTP %d\n", plural, name->valuestring, st);
         return -1;
@@ -166,8 +177,8 @@ static int ensure_one(kapi_ctx *ctx, kapi_pool *p, const cJSON *want)
         const cJSON *have_ref = cJSON_GetObjectItemCaseSensitive(have, "roleRef");
         if (!cJSON_Compare(want_ref, have_ref, 1)) {
             /* ReconcileRecreate */
-            rbac_internal_call(ctx, "DELETE", path, NULL, NULL);
-            int st = rbac_internal_call(ctx, "POST", list_path, want, NULL);
+            write_as_apiserver(ctx, "DELETE", path, NULL);
+            int st = write_as_apiserver(ctx, "POST", list_path, want);
             if (st == 201) return 0;
             fprintf(stderr, "bootstrap: recreating %s %s: HTTP %d\n", plural, name->valuestring, st);
             return -1;
@@ -178,7 +189,7 @@ static int ensure_one(kapi_ctx *ctx, kapi_pool *p, const cJSON *want)
     changed |= merge_map(hmeta, wmeta, "labels");
     changed |= is_role ? reconcile_role(p, have, want) : reconcile_subjects(have, want);
     if (!changed) return 0;
-    int st = rbac_internal_call(ctx, "PUT", path, have, NULL);
+    int st = write_as_apiserver(ctx, "PUT", path, have);
     if (st == 200 || st == 409) return 0;   /* 409: changed meanwhile; the next start retries */
     fprintf(stderr, "bootstrap: updating %s %s: HTTP %d\n", plural, name->valuestring, st);
     return -1;
@@ -199,9 +210,5 @@ int bootstrap_policy_ensure(kapi_ctx *ctx)
         if (ensure_one(ctx, p, o)) rc = -1;
     cJSON_Delete(objs);
     kapi_pool_free(p);
-    rbac_policy *pol = rbac_policy_load(ctx->store);
-    if (!pol) return -1;
-    if (pol->n_stale) rbac_write_aggregated_rules(ctx, pol);
-    rbac_policy_free(pol);
     return rc;
 }

@@ -1,0 +1,79 @@
+/* kapi_test.h: what the unit tests that run the whole pipeline in-process
+ * share, instead of a copy in each: a store in a temporary directory, the
+ * admin user (kubectl's kubernetes-admin, group system:masters), and one
+ * call helper over the in-process client (http/client.h) that keeps an
+ * answer's status, text, parsed body and Warning headers. Header only:
+ * each test is one program. */
+#ifndef KAPI_TEST_H
+#define KAPI_TEST_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+#include "core/kapi.h"
+#include "http/client.h"
+#include "store/store.h"
+
+static const kapi_user admin = {.name = "kubernetes-admin",
+                                .groups = {"system:masters", "system:authenticated"},
+                                .n_groups = 2};
+
+/* ---- a store in a temporary directory */
+
+/* Makes /tmp/kapi-test-<name>-XXXXXX (into dir), opens kapi.db there and
+ * points ctx at both. Returns 0, or -1. */
+static inline int test_store_open(kapi_ctx *ctx, char *dir, size_t dir_size, const char *name)
+{
+    snprintf(dir, dir_size, "/tmp/kapi-test-%s-XXXXXX", name);
+    if (!mkdtemp(dir)) return -1;
+    char path[600];
+    snprintf(path, sizeof path, "%s/kapi.db", dir);
+    const char *err;
+    ctx->store = store_open(path, STORE_SYNC_NORMAL, &err);
+    ctx->state_dir = dir;
+    return ctx->store ? 0 : -1;
+}
+
+/* Closes the store and removes the directory. Returns 0, or -1. */
+static inline int test_store_remove(kapi_ctx *ctx, const char *dir)
+{
+    store_close(ctx->store);
+    ctx->store = NULL;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- one request */
+
+typedef struct test_result {
+    int status;
+    cJSON *body;             /* the answer parsed, or NULL: the test deletes it */
+    char text[16384];        /* the answer as sent (cut at 16 KiB) */
+    char warnings[4096];     /* the Warning headers, one a line */
+    int n_warnings;
+} test_result;
+
+/* Sends rq (its user defaults to admin) through the in-process client. */
+static inline test_result test_call(kapi_ctx *ctx, kapi_call_request rq)
+{
+    test_result r = {0};
+    if (!rq.user) rq.user = &admin;
+    kapi_reply reply;
+    r.status = kapi_call(ctx, &rq, &reply);
+    snprintf(r.text, sizeof r.text, "%.*s", (int)reply.len, reply.text);
+    r.body = kapi_reply_take_json(&reply);
+    size_t o = 0;
+    for (int i = 0; i < reply.n_headers; i++)
+        if (!strcasecmp(reply.headers[i].name, "Warning") && o < sizeof r.warnings) {
+            o += (size_t)snprintf(r.warnings + o, sizeof r.warnings - o, "%s\n", reply.headers[i].value);
+            r.n_warnings++;
+        }
+    kapi_reply_free(&reply);
+    return r;
+}
+
+#endif
