@@ -35,10 +35,10 @@ typedef struct rest_call {
  * Every verb and subresource computes a rest_result and returns it; the
  * request handler writes it with rest_write_result, the one place that
  * encodes an answer (JSON, YAML or a Table, pretty or not). Whatever a
- * result holds lives in the request's pool. A zero rest_result (REST_NONE)
- * is no answer yet: the checks below fill one in only when they fail. */
+ * result holds lives in the request's pool. Steps that may fail return 0,
+ * or -1 with the failure in a rest_result *fail the caller passes on. */
 typedef enum rest_answer {
-    REST_NONE = 0,     /* nothing decided yet (a check passed) */
+    REST_NONE = 0,     /* a zero rest_result: no answer (never written) */
     REST_OBJECT,       /* body is an object: JSON, YAML, or a one-row Table */
     REST_LIST,         /* body is the items of a list: a <Kind>List, or a Table */
     REST_STATUS,       /* body is a v1 Status, in the error format (JSON or YAML) */
@@ -54,9 +54,6 @@ typedef struct rest_result {
     long long remaining;   /* a list's remainingItemCount, or -1 */
     int no_table;          /* never a Table: 406 when only a Table is acceptable */
 } rest_result;
-
-/* 1 if r is an answer (a failure, or anything a check must pass on). */
-static inline int rest_answered(const rest_result *r) { return r->answer != REST_NONE; }
 
 rest_result rest_object(rest_call *c, int http, cJSON *obj, const char *rv);  /* obj: pool's */
 /* An object that is not of the URL's kind's table (reviews): JSON or YAML. */
