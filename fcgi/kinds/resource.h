@@ -36,6 +36,7 @@ typedef struct table_def {
  * is optional. Messages added to *errs are field errors; see codec/fielderr.h. */
 struct field_errors;
 struct rest_call;
+struct rest_result;
 typedef enum name_rule {
     NAME_DNS1123_SUBDOMAIN = 0, /* most kinds */
     NAME_DNS1123_LABEL,         /* namespaces */
@@ -61,12 +62,12 @@ typedef struct kapi_strategy {
     void (*validate)(const cJSON *obj, struct field_errors *errs);
     void (*validate_update)(const cJSON *obj, const cJSON *old, struct field_errors *errs);
     /* Serves the kind's own subresources (pods/binding, deployments/scale,
-     * ...; "status" is generic). Returns 1 if it answered, 0 if the kind has
-     * no such subresource (404). See registry/rest_internal.h. */
-    int (*serve_subresource)(struct rest_call *c, const char *subresource, const char *name);
+     * ...; "status" is generic): returns the answer, kube's 404 for a
+     * subresource the kind does not have. See registry/rest_internal.h. */
+    struct rest_result (*serve_subresource)(struct rest_call *c, const char *subresource, const char *name);
     /* Serves create itself instead of the generic verb: kinds that are
-     * answered, never stored (access reviews). Always answers. */
-    void (*serve_create)(struct rest_call *c);
+     * answered, never stored (access reviews). Returns the answer. */
+    struct rest_result (*serve_create)(struct rest_call *c);
     /* The kind's status strategy (PrepareForUpdate of its StatusStrategy):
      * given the new object of a /status update, put back from old what
      * /status may not change (spec, labels, ...). NULL: only status

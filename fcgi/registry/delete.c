@@ -37,8 +37,8 @@ static int is_namespaces(const kapi_resource *r)
 }
 
 /* DeleteOptions from the body, or from the query when there is no body (the
- * handler decodes one or the other). Answers 400/422 and returns -1. */
-static int parse_delete_options(rest_call *c, delete_options *o)
+ * handler decodes one or the other). -1 with the 400/422 in *fail. */
+static int parse_delete_options(rest_call *c, delete_options *o, rest_result *fail)
 {
     memset(o, 0, sizeof *o);
     if (c->req->body_len > 0) {
@@ -49,7 +49,7 @@ static int parse_delete_options(rest_call *c, delete_options *o)
             snprintf(msg, sizeof msg, "the object provided is unrecognized (must be of type DeleteOptions): %s",
                      opts ? "couldn't get version/kind; json parse error: json: cannot unmarshal into Go value of type struct" : err);
             cJSON_Delete(opts);
-            rest_fail_bad_request(c, msg);
+            *fail = rest_bad_request(c, msg);
             return -1;
         }
         kapi_pool_keep_json(c->req->pool, opts);
@@ -78,7 +78,7 @@ static int parse_delete_options(rest_call *c, delete_options *o)
         field_error_not_supported(errs, "propagationPolicy", o->propagation, supported);
     }
     if (errs->n) {
-        respond_status(c->req, c->resp, field_errors_status(errs, "meta.k8s.io", "DeleteOptions", ""));
+        *fail = rest_status(c, field_errors_status(errs, "meta.k8s.io", "DeleteOptions", ""), 0);
         return -1;
     }
     return 0;
@@ -167,16 +167,17 @@ static void mark_as_deleting(cJSON *meta)
     cJSON_AddNumberToObject(meta, "deletionGracePeriodSeconds", 0);
 }
 
-/* The checks of BeforeDelete against the stored object; answers 409. */
+/* The checks of BeforeDelete against the stored object; -1 with the 409 in
+ * *fail. */
 static int check_preconditions(rest_call *c, const char *name, const delete_options *o,
-                               const cJSON *meta, int64_t rev)
+                               const cJSON *meta, int64_t rev, rest_result *fail)
 {
     const char *uid = obj_string(meta, "uid");
     if (o->pre_uid && (!uid || strcmp(o->pre_uid, uid))) {
         char why[300];
         snprintf(why, sizeof why, "Precondition failed: UID in precondition: %s, UID in object meta: %s",
                  o->pre_uid, uid ? uid : "");
-        rest_fail_conflict(c, name, why);
+        *fail = rest_conflict(c, name, why);
         return -1;
     }
     if (o->pre_rv && rest_parse_rv(o->pre_rv) != rev) {
@@ -184,35 +185,30 @@ static int check_preconditions(rest_call *c, const char *name, const delete_opti
         snprintf(why, sizeof why,
                  "Precondition failed: ResourceVersion in precondition: %s, ResourceVersion in object meta: %lld",
                  o->pre_rv, (long long)rev);
-        rest_fail_conflict(c, name, why);
+        *fail = rest_conflict(c, name, why);
         return -1;
     }
     return 0;
 }
 
-static void answer_removed(rest_call *c, const char *name, cJSON *deleted, const char *uid)
+/* The object is gone: the answer is the object (kinds that say so) or a
+ * Status Success. */
+static rest_result answer_removed(rest_call *c, const char *name, cJSON *deleted, const char *uid)
 {
     const kapi_strategy *s = c->r->strategy;
-    if (s && s->return_deleted_object) {
-        rest_respond_object(c, 200, deleted, NULL);
-        return;
-    }
-    cJSON *ok = status_success(name, c->r->group, c->r->plural, uid);
-    output_format fmt;
-    error_format(c->req, &fmt);
-    respond_object(c->req, c->resp, 200, ok, &fmt);
-    cJSON_Delete(ok);
+    if (s && s->return_deleted_object) return rest_object(c, 200, deleted, NULL);
+    return rest_status(c, status_success(name, c->r->group, c->r->plural, uid), 200);
 }
 
 /* The object stays (finalizers, or a namespace being terminated): the
  * answer is the object as it now is; 202 when the client asked for
  * cascading deletion with orphanDependents=false, as the handler does. */
-static void answer_marked(rest_call *c, cJSON *obj, const char *rv, const delete_options *o)
+static rest_result answer_marked(rest_call *c, cJSON *obj, const char *rv, const delete_options *o)
 {
-    rest_respond_object(c, o->orphan_set && !o->orphan ? 202 : 200, obj, rv);
+    return rest_object(c, o->orphan_set && !o->orphan ? 202 : 200, obj, kapi_pstrdup(c->req->pool, rv));
 }
 
-static int admit_delete(rest_call *c, const char *name, const cJSON *old)
+static int admit_delete(rest_call *c, const char *name, const cJSON *old, rest_result *fail)
 {
     admission_attrs a = {.ctx = c->ctx, .pool = c->req->pool, .user = c->user, .resource = c->r,
                          .subresource = c->info->subresource, .ns = c->ns, .name = name,
@@ -220,7 +216,7 @@ static int admit_delete(rest_call *c, const char *name, const cJSON *old)
     cJSON *st = admission_mutate(&a);
     if (!st) st = admission_validate(&a);
     if (!st) return 0;
-    respond_status(c->req, c->resp, st);
+    *fail = rest_status(c, st, 0);
     return -1;
 }
 
@@ -240,17 +236,18 @@ static void namespace_gc_finalizers(const delete_options *o, cJSON *meta)
     apply_gc_finalizers(&explicit, meta);
 }
 
-void rest_delete(rest_call *c, const char *name)
+rest_result rest_delete(rest_call *c, const char *name)
 {
     delete_options o;
-    if (parse_delete_options(c, &o)) return;
+    rest_result fail;
+    if (parse_delete_options(c, &o, &fail)) return fail;
     for (int attempt = 0;; attempt++) {
         int64_t rev = 0;
-        cJSON *old = rest_load_current(c, name, &rev);
-        if (!old) return;
+        cJSON *old = rest_load_current(c, name, &rev, &fail);
+        if (!old) return fail;
         cJSON *meta = obj_metadata(old);
-        if (check_preconditions(c, name, &o, meta, rev)) return;
-        if (attempt == 0 && admit_delete(c, name, old)) return;
+        if (check_preconditions(c, name, &o, meta, rev, &fail)) return fail;
+        if (attempt == 0 && admit_delete(c, name, old, &fail)) return fail;
         const char *uid = obj_string(meta, "uid");
         const char *key = resource_key(c->req->pool, c->r, c->ns, name);
         char orv[32];
@@ -278,8 +275,7 @@ void rest_delete(rest_call *c, const char *name)
                 keep = 1;
             } else if (cJSON_IsArray(spec_fin) && cJSON_GetArraySize(spec_fin) > 0) {
                 /* still being finalized: nothing changes yet */
-                answer_marked(c, old, orv, &o);
-                return;
+                return answer_marked(c, old, orv, &o);
             }
         }
         if (!keep) {
@@ -293,41 +289,24 @@ void rest_delete(rest_call *c, const char *name)
         }
         if (keep) {
             obj_canonicalize_order(obj);
-            if (cJSON_Compare(obj, old, 1) || c->dry_run) {
-                answer_marked(c, cJSON_Compare(obj, old, 1) ? old : obj, orv, &o);
-                return;
-            }
+            if (cJSON_Compare(obj, old, 1) || c->dry_run)
+                return answer_marked(c, cJSON_Compare(obj, old, 1) ? old : obj, orv, &o);
             int64_t nrev = 0;
             store_rc rc = store_update_if_revision(c->ctx->store, key, obj, rev, &nrev);
             if (rc == STORE_CONFLICT && !o.pre_rv && attempt + 1 < DELETE_ATTEMPTS) continue;
-            if (rc == STORE_CONFLICT) {
-                rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
-                return;
-            }
-            if (rc == STORE_NOT_FOUND) { rest_fail_not_found(c, name); return; }
-            if (rc != STORE_OK) { rest_fail_internal(c, "writing to storage failed"); return; }
+            if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
             char rv[32];
             snprintf(rv, sizeof rv, "%lld", (long long)nrev);
-            answer_marked(c, obj, rv, &o);
-            return;
+            return answer_marked(c, obj, rv, &o);
         }
-        if (c->dry_run) {
-            answer_removed(c, name, old, uid);
-            return;
-        }
+        if (c->dry_run) return answer_removed(c, name, old, uid);
         cJSON *deleted = NULL;
         int64_t drev = 0;
         store_rc rc = store_delete_if_revision(c->ctx->store, key, rev, &deleted, &drev);
         if (rc == STORE_CONFLICT && !o.pre_rv && attempt + 1 < DELETE_ATTEMPTS) continue;
-        if (rc == STORE_NOT_FOUND) { rest_fail_not_found(c, name); return; }
-        if (rc == STORE_CONFLICT) {
-            rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
-            return;
-        }
-        if (rc != STORE_OK) { rest_fail_internal(c, "deleting from storage failed"); return; }
+        if (rc != STORE_OK) return rest_store_failure(c, rc, name, "deleting from storage failed");
         kapi_pool_keep_json(c->req->pool, deleted);
-        answer_removed(c, name, deleted ? deleted : old, uid);
-        return;
+        return answer_removed(c, name, deleted ? deleted : old, uid);
     }
 }
 
@@ -347,21 +326,16 @@ int rest_should_delete_during_update(rest_call *c, const cJSON *obj, const cJSON
     return 1;
 }
 
-void rest_delete_during_update(rest_call *c, const char *name, cJSON *old, int64_t expected_rev)
+rest_result rest_delete_during_update(rest_call *c, const char *name, cJSON *old, int64_t expected_rev)
 {
-    char orv[32];
-    snprintf(orv, sizeof orv, "%lld", (long long)expected_rev);
-    if (c->dry_run) { rest_respond_object(c, 200, old, orv); return; }
+    const char *orv = kapi_psprintf(c->req->pool, "%lld", (long long)expected_rev);
+    if (c->dry_run) return rest_object(c, 200, old, orv);
     cJSON *deleted = NULL;
     int64_t drev = 0;
     store_rc rc = store_delete_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name),
                                            expected_rev, &deleted, &drev);
-    if (rc == STORE_CONFLICT) {
-        rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
-        return;
-    }
     /* several updates may race to remove the last finalizer: NotFound is fine */
-    if (rc != STORE_OK && rc != STORE_NOT_FOUND) { rest_fail_internal(c, "deleting from storage failed"); return; }
+    if (rc != STORE_OK && rc != STORE_NOT_FOUND) return rest_store_failure(c, rc, name, "deleting from storage failed");
     kapi_pool_keep_json(c->req->pool, deleted);
-    rest_respond_object(c, 200, deleted ? deleted : old, orv);
+    return rest_object(c, 200, deleted ? deleted : old, orv);
 }

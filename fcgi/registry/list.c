@@ -7,11 +7,11 @@
  * carries the revision of the first page and the last key, and later pages
  * read the state as of that revision (410 with kube's "inconsistent
  * continue" token once it is compacted); remainingItemCount without
- * selectors. Answers as a typed List or a Table. */
+ * selectors. Returns the items; registry/rest_result.c sends them as a
+ * typed List or a Table. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "codec/codec.h"
 #include "core/status.h"
 #include "registry/continue_token.h"
@@ -19,11 +19,9 @@
 #include "kinds/resource.h"
 #include "registry/rest_internal.h"
 #include "registry/selection.h"
-#include "registry/tables.h"
 #include "store/store.h"
 
-/* kube's messages for compacted lists (storage/etcd3/errors.go). */
-#define LIST_EXPIRED "The resourceVersion for the provided list is too old."
+/* kube's message for a compacted continue token (storage/etcd3/errors.go). */
 #define CONTINUE_INCONSISTENT                                                                    \
     "The provided continue parameter is too old to display a consistent list result. You can " \
     "start a new list without the continue parameter, or use the continue token in this "      \
@@ -44,8 +42,8 @@ typedef struct read_plan {
     int paging;                /* a continue token was given */
 } read_plan;
 
-/* Decides the plan from the options; answers and returns -1 on error. */
-static int plan_read(rest_call *c, const list_options *o, read_plan *p)
+/* Decides the plan from the options; -1 with the failure in *fail. */
+static int plan_read(rest_call *c, const list_options *o, read_plan *p, rest_result *fail)
 {
     memset(p, 0, sizeof *p);
     p->prefix = resource_key(c->req->pool, c->r, c->ns, NULL);
@@ -56,11 +54,11 @@ static int plan_read(rest_call *c, const list_options *o, read_plan *p)
         char *start = NULL, err[400];
         if (continue_token_decode(c->req->pool, o->cont, &rev, &start, &p->after, err, sizeof err)) {
             snprintf(msg, sizeof msg, "invalid continue token: %s", err);
-            rest_fail_bad_request(c, msg);
+            *fail = rest_bad_request(c, msg);
             return -1;
         }
         if (*o->rv_text && strcmp(o->rv_text, "0")) {
-            rest_fail_bad_request(c, "specifying resource version is not allowed when using continue");
+            *fail = rest_bad_request(c, "specifying resource version is not allowed when using continue");
             return -1;
         }
         p->at_rev = rev > 0 ? rev : 0;          /* -1: the latest */
@@ -72,7 +70,7 @@ static int plan_read(rest_call *c, const list_options *o, read_plan *p)
     if (!*o->rv_text) return 0;
     if (!o->rv_ok) {
         snprintf(msg, sizeof msg, "invalid resource version: %s", o->rv_error);
-        rest_fail_bad_request(c, msg);
+        *fail = rest_bad_request(c, msg);
         return -1;
     }
     int exact = !strcmp(o->match, "Exact") || (!*o->match && p->limit > 0 && o->rv > 0);
@@ -139,31 +137,31 @@ typedef struct list_result {
     long long remaining;       /* remainingItemCount, or -1 */
 } list_result;
 
-static void fail_compacted(rest_call *c, const read_plan *p)
+/* The history a list needs is compacted: kube's 410, which for a later
+ * page carries a token to go on with an inconsistent list. */
+static rest_result compacted(rest_call *c, const read_plan *p)
 {
-    if (!p->paging) {
-        respond_status(c->req, c->resp, status_new(KAPI_GONE, LIST_EXPIRED));
-        return;
-    }
+    if (!p->paging) return rest_store_failure(c, STORE_COMPACTED, "", "listing from storage failed");
     cJSON *st = status_new(KAPI_GONE, CONTINUE_INCONSISTENT);
     cJSON *meta = cJSON_GetObjectItemCaseSensitive(st, "metadata");
     cJSON_AddStringToObject(meta, "continue",
                             continue_token_encode(c->req->pool, -1, p->start, p->after));
-    respond_status(c->req, c->resp, st);
+    return rest_status(c, st, 0);
 }
 
-/* Reads one page as planned; answers and returns -1 on error. */
-static int read_page(rest_call *c, const read_plan *p, const selection *sel, list_result *out)
+/* Reads one page as planned; -1 with the failure in *fail. */
+static int read_page(rest_call *c, const read_plan *p, const selection *sel, list_result *out,
+                     rest_result *fail)
 {
     store *s = c->ctx->store;
     if (p->min_rev > 0) {
         int64_t current = p->wait_for_min ? list_wait_for_revision(c, p->min_rev) : store_revision(s);
         if (current < 0) {
-            rest_fail_internal(c, "reading from storage failed");
+            *fail = rest_internal(c, "reading from storage failed");
             return -1;
         }
         if (current < p->min_rev) {
-            list_fail_too_large(c, p->min_rev, current, p->wait_for_min ? 1 : 0);
+            *fail = rest_status(c, list_too_large_status(p->min_rev, current, p->wait_for_min ? 1 : 0), 0);
             return -1;
         }
     }
@@ -178,9 +176,9 @@ static int read_page(rest_call *c, const read_plan *p, const selection *sel, lis
     if (rc == STORE_OK && pg.bad) rc = STORE_ERROR;
     if (rc != STORE_OK) {
         free(pg.last_key);
-        if (rc == STORE_COMPACTED) fail_compacted(c, p);
-        else if (rc == STORE_FUTURE) list_fail_too_large(c, p->at_rev, store_revision(s), 0);
-        else rest_fail_internal(c, "listing from storage failed");
+        if (rc == STORE_COMPACTED) *fail = compacted(c, p);
+        else if (rc == STORE_FUTURE) *fail = rest_status(c, list_too_large_status(p->at_rev, store_revision(s), 0), 0);
+        else *fail = rest_store_failure(c, rc, "", "listing from storage failed");
         return -1;
     }
     out->items = pg.items;
@@ -197,62 +195,45 @@ static int read_page(rest_call *c, const read_plan *p, const selection *sel, lis
     return 0;
 }
 
-/* The answer: a <Kind>List, or a Table. */
-static void respond_list(rest_call *c, const output_format *fmt, const list_result *res)
-{
-    cJSON *doc;
-    if (fmt->kind == OUTPUT_TABLE) {
-        const char *api = !strcmp(fmt->version, "v1") ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1";
-        doc = table_build(c->r, res->items, rest_include_mode(c), api, res->rv, res->next, time(NULL));
-    } else {
-        doc = cJSON_CreateObject();
-        cJSON_AddStringToObject(doc, "kind", kapi_psprintf(c->req->pool, "%sList", c->r->kind));
-        cJSON_AddStringToObject(doc, "apiVersion", resource_api_version(c->r));
-        cJSON *meta = cJSON_AddObjectToObject(doc, "metadata");
-        cJSON_AddStringToObject(meta, "resourceVersion", res->rv);
-        if (res->next) cJSON_AddStringToObject(meta, "continue", res->next);
-        cJSON_AddItemReferenceToObject(doc, "items", res->items);
-    }
-    if (!doc) {
-        rest_fail_internal(c, "encoding the list failed");
-        return;
-    }
-    cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "metadata");
-    if (res->remaining >= 0 && meta) cJSON_AddNumberToObject(meta, "remainingItemCount", (double)res->remaining);
-    respond_object(c->req, c->resp, 200, doc, fmt);
-    cJSON_Delete(doc);
-}
-
-/* Options, selectors and plan, shared by LIST and DELETECOLLECTION. */
-static int read_request(rest_call *c, selection *sel, list_result *res)
+/* Options, selectors and plan, shared by LIST and DELETECOLLECTION; -1 with
+ * the failure in *fail. */
+static int read_request(rest_call *c, selection *sel, list_result *res, rest_result *fail)
 {
     list_options o;
-    if (list_options_parse(c, 0, &o) || selection_parse(c, sel)) return -1;
+    if (list_options_parse(c, 0, &o, fail) || selection_parse(c, sel, fail)) return -1;
     read_plan p;
-    if (plan_read(c, &o, &p)) return -1;
-    return read_page(c, &p, sel, res);
+    if (plan_read(c, &o, &p, fail)) return -1;
+    return read_page(c, &p, sel, res, fail);
 }
 
-void rest_list(rest_call *c)
+/* The answer: a <Kind>List, or a Table (rest_write_result builds it). */
+static rest_result list_answer(rest_call *c, const list_result *res, int table_ok)
+{
+    return rest_list_of(c, res->items, kapi_pstrdup(c->req->pool, res->rv), res->next, res->remaining, table_ok);
+}
+
+rest_result rest_list(rest_call *c)
 {
     output_format fmt;
-    if (rest_negotiate(c, &fmt, 1)) return;
+    rest_result fail;
+    if (rest_negotiate(c, &fmt, 1, &fail)) return fail;   /* before anything is read */
     selection sel;
     list_result res;
-    if (read_request(c, &sel, &res)) return;
-    respond_list(c, &fmt, &res);
+    if (read_request(c, &sel, &res, &fail)) return fail;
+    return list_answer(c, &res, 1);
 }
 
 /* kube's DeleteCollection: the objects a LIST with the same options returns
  * are deleted one by one (one already gone is skipped), and that list is
  * the answer. */
-void rest_deletecollection(rest_call *c)
+rest_result rest_deletecollection(rest_call *c)
 {
     output_format fmt;
-    if (rest_negotiate(c, &fmt, 0)) return;
+    rest_result fail;
+    if (rest_negotiate(c, &fmt, 0, &fail)) return fail;
     selection sel;
     list_result res;
-    if (read_request(c, &sel, &res)) return;
+    if (read_request(c, &sel, &res, &fail)) return fail;
     const cJSON *item;
     cJSON_ArrayForEach(item, res.items) {
         if (c->dry_run) break;
@@ -261,10 +242,8 @@ void rest_deletecollection(rest_call *c)
         if (!name) continue;
         const char *key = resource_key(c->req->pool, c->r, ns ? ns : c->ns, name);
         store_rc rc = store_delete_if_revision(c->ctx->store, key, 0, NULL, NULL);
-        if (rc != STORE_OK && rc != STORE_NOT_FOUND) {
-            rest_fail_internal(c, "deleting from storage failed");
-            return;
-        }
+        if (rc != STORE_OK && rc != STORE_NOT_FOUND)
+            return rest_store_failure(c, rc, name, "deleting from storage failed");
     }
-    respond_list(c, &fmt, &res);
+    return list_answer(c, &res, 0);
 }

@@ -111,7 +111,7 @@ static void validate_watch(const list_options *o, field_errors *errs)
     }
 }
 
-int list_options_parse(rest_call *c, int watch, list_options *o)
+int list_options_parse(rest_call *c, int watch, list_options *o, rest_result *fail)
 {
     memset(o, 0, sizeof *o);
     o->watch = watch;
@@ -123,12 +123,12 @@ int list_options_parse(rest_call *c, int watch, list_options *o)
     o->bookmarks = list_option_flag(query_get(c->req, "allowWatchBookmarks"));
     char err[200];
     if ((v = query_get(c->req, "limit")) && parse_int64(v, &o->limit, err, sizeof err)) {
-        rest_fail_bad_request(c, err);
+        *fail = rest_bad_request(c, err);
         return -1;
     }
     if ((v = query_get(c->req, "timeoutSeconds"))) {
         if (parse_int64(v, &o->timeout_seconds, err, sizeof err)) {
-            rest_fail_bad_request(c, err);
+            *fail = rest_bad_request(c, err);
             return -1;
         }
         o->has_timeout = 1;
@@ -144,7 +144,7 @@ int list_options_parse(rest_call *c, int watch, list_options *o)
     if (watch) validate_watch(o, errs);
     else validate_list(o, errs);
     if (errs->n) {
-        respond_status(c->req, c->resp, field_errors_status(errs, "meta.k8s.io", "ListOptions", ""));
+        *fail = rest_status(c, field_errors_status(errs, "meta.k8s.io", "ListOptions", ""), 0);
         return -1;
     }
     parse_resource_version(o);
@@ -170,11 +170,6 @@ cJSON *list_too_large_status(int64_t wanted, int64_t current, int retry_seconds)
     return st;
 }
 
-void list_fail_too_large(rest_call *c, int64_t wanted, int64_t current, int retry_seconds)
-{
-    respond_status(c->req, c->resp, list_too_large_status(wanted, current, retry_seconds));
-}
-
 int64_t list_wait_for_revision(rest_call *c, int64_t wanted)
 {
     store *s = c->ctx->store;
@@ -188,7 +183,7 @@ int64_t list_wait_for_revision(rest_call *c, int64_t wanted)
     }
 }
 
-int rest_check_get_resource_version(rest_call *c)
+int rest_check_get_resource_version(rest_call *c, rest_result *fail)
 {
     list_options o;
     memset(&o, 0, sizeof o);
@@ -199,17 +194,17 @@ int rest_check_get_resource_version(rest_call *c)
         /* kube's watch cache returns the parse error as is: a 500 without a reason */
         cJSON *st = status_new(KAPI_INTERNAL, o.rv_error);
         cJSON_DeleteItemFromObjectCaseSensitive(st, "reason");
-        respond_status(c->req, c->resp, st);
+        *fail = rest_status(c, st, 0);
         return -1;
     }
     if (o.rv == 0) return 0;                        /* unset: the latest; "0": any */
     int64_t current = list_wait_for_revision(c, o.rv);
     if (current < 0) {
-        rest_fail_internal(c, "reading from storage failed");
+        *fail = rest_internal(c, "reading from storage failed");
         return -1;
     }
     if (current < o.rv) {
-        list_fail_too_large(c, o.rv, current, 1);
+        *fail = rest_status(c, list_too_large_status(o.rv, current, 1), 0);
         return -1;
     }
     return 0;

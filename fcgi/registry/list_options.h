@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 struct rest_call;
+struct rest_result;
 
 typedef struct list_options {
     int watch;
@@ -28,20 +29,19 @@ typedef struct list_options {
 } list_options;
 
 /* Decodes, defaults and validates the request's options for a list
- * (watch = 0), a watch (1) or a deletecollection (0). Answers 400 (a value
- * that does not decode) or 422 (ListOptions.meta.k8s.io "" is invalid) and
- * returns -1. */
-int list_options_parse(struct rest_call *c, int watch, list_options *o);
+ * (watch = 0), a watch (1) or a deletecollection (0). Returns 0, or -1 with
+ * 400 (a value that does not decode) or 422 (ListOptions.meta.k8s.io "" is
+ * invalid) in *fail. */
+int list_options_parse(struct rest_call *c, int watch, list_options *o, struct rest_result *fail);
 
 /* kube's values of a boolean query parameter: present and not "0" or
  * "false" (any case) is true, even when empty. */
 int list_option_flag(const char *value);
 
-/* Answers kube's 504 for a resource version the store has not reached:
- * "Timeout: Too large resource version: X, current: Y", reason Timeout,
- * details.causes [ResourceVersionTooLarge], retryAfterSeconds when > 0. */
-void list_fail_too_large(struct rest_call *c, int64_t wanted, int64_t current, int retry_seconds);
-/* The same Status, for a watch's ERROR event (caller frees). */
+/* kube's 504 for a resource version the store has not reached: "Timeout:
+ * Too large resource version: X, current: Y", reason Timeout,
+ * details.causes [ResourceVersionTooLarge], retryAfterSeconds when > 0; an
+ * answer, or a watch's ERROR event (caller frees). */
 cJSON *list_too_large_status(int64_t wanted, int64_t current, int retry_seconds);
 
 /* Waits up to 3 seconds (kube's watch cache blockTimeout) for the store to

@@ -1,8 +1,9 @@
 /* rest.c: the generic REST verbs of every kind. Each verb follows
  * kube-apiserver's generic registry: decode, defaults, mutating admission,
  * system fields, the kind's strategy (prepare, validate), validating
- * admission, then one store operation with optimistic concurrency, then
- * encode. Dry run stops before the store. */
+ * admission, then one store operation with optimistic concurrency. Each
+ * verb returns its answer (registry/rest_result.c encodes it). Dry run stops
+ * before the store. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,70 +28,75 @@
 
 #define GENERATE_NAME_ATTEMPTS 8
 
-static void rest_get(rest_call *c, const char *name)
+static rest_result rest_get(rest_call *c, const char *name)
 {
-    if (rest_check_get_resource_version(c)) return;
+    rest_result fail;
+    if (rest_check_get_resource_version(c, &fail)) return fail;
     store_kv kv;
     store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), &kv);
-    if (rc == STORE_NOT_FOUND) { rest_fail_not_found(c, name); return; }
-    if (rc != STORE_OK) { rest_fail_internal(c, "reading from storage failed"); return; }
+    if (rc != STORE_OK) return rest_store_failure(c, rc, name, "reading from storage failed");
     cJSON *obj = rest_parse_stored(c, kv.value);
-    char rv[32];
-    snprintf(rv, sizeof rv, "%lld", (long long)kv.mod_rev);
+    const char *rv = kapi_psprintf(c->req->pool, "%lld", (long long)kv.mod_rev);
     store_kv_free(&kv);
-    if (!obj) { rest_fail_internal(c, "stored object is corrupt"); return; }
-    rest_respond_object(c, 200, obj, rv);
+    if (!obj) return rest_internal(c, "stored object is corrupt");
+    return rest_object(c, 200, obj, rv);
 }
 
-/* Runs an admission chain for this call; answers and returns -1 on rejection. */
+/* Runs an admission chain for this call: 0, or -1 with the rejection in *fail. */
 static int admit(rest_call *c, int validating, admission_op op, const char *name, cJSON *obj,
-                 const cJSON *old)
+                 const cJSON *old, rest_result *fail)
 {
     admission_attrs a = {.ctx = c->ctx, .pool = c->req->pool, .user = c->user, .resource = c->r,
                          .subresource = c->info->subresource, .ns = c->ns, .name = name ? name : "",
                          .op = op, .obj = obj, .old = old, .dry_run = c->dry_run};
     cJSON *st = validating ? admission_validate(&a) : admission_mutate(&a);
     if (!st) return 0;
-    respond_status(c->req, c->resp, st);
+    *fail = rest_status(c, st, 0);
     return -1;
 }
 
 /* The request body as an object of the URL's kind: decoded (JSON, YAML or
- * protobuf), type meta checked, fieldValidation applied. Answers and
- * returns NULL on any failure. */
-static cJSON *decode_request_object(rest_call *c, int fv_op)
+ * protobuf), type meta checked, fieldValidation applied. NULL with the
+ * failure in *fail. */
+static cJSON *decode_request_object(rest_call *c, int fv_op, rest_result *fail)
 {
     cJSON *st = NULL;
     cJSON *obj = decode_body(c->req, c->r->kind, &st);
-    if (!obj) { respond_status(c->req, c->resp, st); return NULL; }
-    if (rest_check_type_meta(c, obj)) return NULL;
+    if (!obj) { *fail = rest_status(c, st, 0); return NULL; }
+    if (rest_check_type_meta(c, obj, fail)) return NULL;
     if (field_validation_check_body(c->req, c->resp, c->r->group, c->r->version, c->r->kind, fv_op, obj, &st)) {
-        respond_status(c->req, c->resp, st);  /* unknown or duplicate fields, wrong types */
+        *fail = rest_status(c, st, 0);  /* unknown or duplicate fields, wrong types */
         return NULL;
     }
     return obj;
 }
 
-static void rest_create(rest_call *c)
+/* generateName plus five random characters */
+static const char *generated_name(rest_call *c, const char *gen_name)
 {
-    if (c->r->strategy && c->r->strategy->serve_create) {  /* reviews: answered, not stored */
-        c->r->strategy->serve_create(c);
-        return;
-    }
-    cJSON *obj = decode_request_object(c, FV_CREATE);
-    if (!obj) return;
+    char suffix[6], base[64];
+    random_suffix(suffix, 5);
+    snprintf(base, sizeof base, "%.58s", gen_name);
+    return kapi_psprintf(c->req->pool, "%s%s", base, suffix);
+}
+
+static rest_result rest_create(rest_call *c)
+{
+    if (c->r->strategy && c->r->strategy->serve_create)   /* reviews: answered, not stored */
+        return c->r->strategy->serve_create(c);
+    rest_result fail;
+    cJSON *obj = decode_request_object(c, FV_CREATE, &fail);
+    if (!obj) return fail;
     cJSON *meta = obj_metadata(obj);
-    if (rest_check_namespace(c, meta)) return;
+    if (rest_check_namespace(c, meta, &fail)) return fail;
     const char *rvs = obj_string(meta, "resourceVersion");
-    if (rvs && *rvs) {
-        respond_status(c->req, c->resp, status_new_details(KAPI_INTERNAL,
-                       "resourceVersion should not be set on objects to be created", NULL, NULL, NULL));
-        return;
-    }
+    if (rvs && *rvs)
+        return rest_status(c, status_new_details(KAPI_INTERNAL,
+                           "resourceVersion should not be set on objects to be created", NULL, NULL, NULL), 0);
     cJSON_DeleteItemFromObjectCaseSensitive(meta, "resourceVersion");
     const kapi_strategy *s = c->r->strategy;
     if (s && s->set_defaults) s->set_defaults(obj);
-    if (admit(c, 0, ADMIT_CREATE, obj_string(meta, "name"), obj, NULL)) return;
+    if (admit(c, 0, ADMIT_CREATE, obj_string(meta, "name"), obj, NULL, &fail)) return fail;
     meta = obj_metadata(obj);
     /* system fields */
     char uid[37], ts[21];
@@ -105,56 +111,39 @@ static void rest_create(rest_call *c)
     const char *gen_name = obj_string(meta, "generateName");
     const char *name = obj_string(meta, "name");
     int generated = (!name || !*name) && gen_name && *gen_name;
-    if (generated) {
-        char suffix[6], base[64];
-        random_suffix(suffix, 5);
-        snprintf(base, sizeof base, "%.58s", gen_name);
-        obj_set_string(meta, "name", kapi_psprintf(c->req->pool, "%s%s", base, suffix));
-    }
+    if (generated) obj_set_string(meta, "name", generated_name(c, gen_name));
     if (s && s->has_generation) cJSON_AddNumberToObject(meta, "generation", 1);
     if (s && s->prepare_for_create) s->prepare_for_create(obj);
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
     rest_validate(c, obj, errs);
     name = obj_string(meta, "name");
-    if (errs->n) { rest_fail_invalid(c, errs, name ? name : ""); return; }
-    if (admit(c, 1, ADMIT_CREATE, name, obj, NULL)) return;
+    if (errs->n) return rest_invalid(c, errs, name ? name : "");
+    if (admit(c, 1, ADMIT_CREATE, name, obj, NULL, &fail)) return fail;
     obj_canonicalize_order(obj);
-    if (c->dry_run) {
-        rest_respond_object(c, 201, obj, NULL);
-        return;
-    }
+    if (c->dry_run) return rest_object(c, 201, obj, NULL);
     for (int attempt = 0;; attempt++) {
         int64_t rev = 0;
         store_rc rc = store_create(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), obj, &rev);
-        if (rc == STORE_OK) {
-            char rv[32];
-            snprintf(rv, sizeof rv, "%lld", (long long)rev);
-            rest_respond_object(c, 201, obj, rv);
-            return;
-        }
+        if (rc == STORE_OK) return rest_object(c, 201, obj, kapi_psprintf(c->req->pool, "%lld", (long long)rev));
         if (rc == STORE_EXISTS && generated && attempt + 1 < GENERATE_NAME_ATTEMPTS) {
-            char suffix[6], base[64];
-            random_suffix(suffix, 5);
-            snprintf(base, sizeof base, "%.58s", gen_name);
-            name = kapi_psprintf(c->req->pool, "%s%s", base, suffix);
+            name = generated_name(c, gen_name);
             obj_set_string(meta, "name", name);
             continue;
         }
-        if (rc == STORE_EXISTS) { rest_fail_already_exists(c, name); return; }
-        rest_fail_internal(c, "writing to storage failed");
-        return;
+        return rest_store_failure(c, rc, name, "writing to storage failed");
     }
 }
 
 /* Common tail of update and patch: obj is the new object for the stored
  * old one (at old_rev). expected_rev is the precondition (0: unconditional).
  * subresource "status" keeps everything but status from old. */
-void rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
-                        int64_t expected_rev, int status_only)
+rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
+                               int64_t expected_rev, int status_only)
 {
+    rest_result fail;
     const kapi_strategy *s0 = c->r->strategy;
     if (s0 && s0->set_defaults) s0->set_defaults(obj);
-    if (admit(c, 0, ADMIT_UPDATE, name, obj, old)) return;
+    if (admit(c, 0, ADMIT_UPDATE, name, obj, old, &fail)) return fail;
 
     cJSON *meta = obj_metadata(obj);
     cJSON *old_meta = obj_metadata(old);
@@ -216,147 +205,65 @@ void rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, 
     rest_validate(c, obj, errs);
     validate_object_meta_update(meta, old_meta, errs);
     if (s && s->validate_update) s->validate_update(obj, old, errs);
-    if (errs->n) { rest_fail_invalid(c, errs, name); return; }
-    if (admit(c, 1, ADMIT_UPDATE, name, obj, old)) return;
+    if (errs->n) return rest_invalid(c, errs, name);
+    if (admit(c, 1, ADMIT_UPDATE, name, obj, old, &fail)) return fail;
     obj_canonicalize_order(obj);
     /* the last finalizer of an object being deleted is gone: it goes */
-    if (rest_should_delete_during_update(c, obj, old)) {
-        rest_delete_during_update(c, name, old, expected_rev ? expected_rev : old_rev);
-        return;
-    }
+    if (rest_should_delete_during_update(c, obj, old))
+        return rest_delete_during_update(c, name, old, expected_rev ? expected_rev : old_rev);
+    const char *old_rv = kapi_pstrdup(c->req->pool, orv);
     /* an update that changes nothing is not written (kube's GuaranteedUpdate) */
-    if (cJSON_Compare(obj, old, 1)) {
-        rest_respond_object(c, 200, old, orv);
-        return;
-    }
-    if (c->dry_run) { rest_respond_object(c, 200, obj, orv); return; }
+    if (cJSON_Compare(obj, old, 1)) return rest_object(c, 200, old, old_rv);
+    if (c->dry_run) return rest_object(c, 200, obj, old_rv);
     int64_t rev = 0;
     store_rc rc = store_update_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name),
                                            obj, expected_rev ? expected_rev : old_rev, &rev);
-    if (rc == STORE_CONFLICT) {
-        rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
-        return;
-    }
-    if (rc == STORE_NOT_FOUND) { rest_fail_not_found(c, name); return; }
-    if (rc != STORE_OK) { rest_fail_internal(c, "writing to storage failed"); return; }
-    char rv[32];
-    snprintf(rv, sizeof rv, "%lld", (long long)rev);
-    rest_respond_object(c, 200, obj, rv);
+    if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
+    return rest_object(c, 200, obj, kapi_psprintf(c->req->pool, "%lld", (long long)rev));
 }
 
-static void rest_update(rest_call *c, const char *name, int status_only)
+static rest_result rest_update(rest_call *c, const char *name, int status_only)
 {
-    cJSON *obj = decode_request_object(c, FV_UPDATE);
-    if (!obj) return;
+    rest_result fail;
+    cJSON *obj = decode_request_object(c, FV_UPDATE, &fail);
+    if (!obj) return fail;
     cJSON *meta = obj_metadata(obj);
-    const char *oname = obj_string(meta, "name");
-    if (!oname || strcmp(oname, name)) {
-        char msg[700];
-        snprintf(msg, sizeof msg, "the name of the object (%s) does not match the name on the URL (%s)",
-                 oname ? oname : "", name);
-        rest_fail_bad_request(c, msg);
-        return;
-    }
-    if (rest_check_namespace(c, meta)) return;
+    if (rest_check_name(c, meta, name, &fail) || rest_check_namespace(c, meta, &fail)) return fail;
     int64_t expected = rest_parse_rv(obj_string(meta, "resourceVersion"));
     if (expected < 0) {
         field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
         field_error_add_str(errs, FIELD_INVALID, "metadata.resourceVersion",
                             obj_string(meta, "resourceVersion"), "must be specified for an update");
-        rest_fail_invalid(c, errs, name);
-        return;
+        return rest_invalid(c, errs, name);
     }
     int64_t rev = 0;
-    cJSON *old = rest_load_current(c, name, &rev);
-    if (!old) return;
-    if (expected && expected != rev) {
-        rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
-        return;
-    }
-    rest_finish_update(c, name, obj, old, rev, expected, status_only);
+    cJSON *old = rest_load_current(c, name, &rev, &fail);
+    if (!old) return fail;
+    if (expected && expected != rev) return rest_modified(c, name);
+    return rest_finish_update(c, name, obj, old, rev, expected, status_only);
 }
 
-static void rest_patch(rest_call *c, const char *name, int status_only)
+/* PATCH of the object, or of its status (the same patch of the whole
+ * object, of which /status keeps only the status). */
+static rest_result rest_patch(rest_call *c, const char *name, int status_only)
 {
-    const char *mt = request_media_type(c->req);
-    int is_merge = !strcmp(mt, "application/merge-patch+json");
-    int is_json = !strcmp(mt, "application/json-patch+json");
-    int is_strategic = !strcmp(mt, "application/strategic-merge-patch+json");
-    if (!is_merge && !is_json && !is_strategic) {
-        respond_status(c->req, c->resp, status_new(KAPI_UNSUPPORTED_MEDIA,
-            "the body of the request was in an unknown format - accepted media types include: "
-            "application/json-patch+json, application/merge-patch+json, "
-            "application/strategic-merge-patch+json"));
-        return;
-    }
-    char err[512];
-    cJSON *patch = NULL;
-    if (is_merge || is_strategic) {
-        patch = json_parse_strict(c->req->body ? c->req->body : "", c->req->body_len, err, sizeof err);
-        if (!patch) {
-            char msg[800];
-            snprintf(msg, sizeof msg, "error decoding patch: %s", err);
-            rest_fail_bad_request(c, msg);
-            return;
-        }
-        kapi_pool_keep_json(c->req->pool, patch);
-        if (!cJSON_IsObject(patch) && !cJSON_IsNull(patch)) {
-            /* kube decodes a merge patch into map[string]interface{} first */
-            char msg[300];
-            snprintf(msg, sizeof msg, "error decoding patch: json: cannot unmarshal %s into Go value of type map[string]interface {}",
-                     cJSON_IsArray(patch) ? "array" : cJSON_IsString(patch) ? "string" : cJSON_IsNumber(patch) ? "number" : "bool");
-            rest_fail_bad_request(c, msg);
-            return;
-        }
-    }
+    rest_result fail;
+    request_patch patch;
+    if (rest_read_patch(c, &patch, &fail)) return fail;
     int64_t rev = 0;
-    cJSON *old = rest_load_current(c, name, &rev);
-    if (!old) return;
-    cJSON *obj;
-    if (is_merge) {
-        obj = json_merge_patch(cJSON_Duplicate(old, 1), patch);
-    } else if (is_strategic) {
-        kapi_rc prc = KAPI_INTERNAL;
-        const schema_type *t = schema_load() == 0 ? schema_kind(c->r->group, c->r->version, c->r->kind) : NULL;
-        obj = strategic_merge_patch(old, patch, t, &prc, err, sizeof err);
-        if (!obj) {
-            respond_status(c->req, c->resp, status_new_details(prc, err, NULL, NULL, NULL));
-            return;
-        }
-    } else {
-        kapi_rc prc = KAPI_INTERNAL;
-        obj = json_patch_apply(old, c->req->body ? c->req->body : "", c->req->body_len, &prc, err, sizeof err);
-        if (!obj) {
-            respond_status(c->req, c->resp, status_new_details(prc, err, NULL, NULL, NULL));
-            return;
-        }
-    }
-    kapi_pool_keep_json(c->req->pool, obj);
-    if (!cJSON_IsObject(obj) || rest_check_type_meta(c, obj)) {
-        if (!cJSON_IsObject(obj)) rest_fail_bad_request(c, "the patch does not produce an object");
-        return;
-    }
+    cJSON *old = rest_load_current(c, name, &rev, &fail);
+    if (!old) return fail;
+    cJSON *obj = rest_apply_patch(c, &patch, old, c->r->group, c->r->version, c->r->kind, &fail);
+    if (!obj || rest_check_type_meta(c, obj, &fail)) return fail;
     cJSON *fv = NULL;
-    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv)) {
-        respond_status(c->req, c->resp, fv);  /* ?fieldValidation on the patched object */
-        return;
-    }
+    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv))
+        return rest_status(c, fv, 0);  /* ?fieldValidation on the patched object */
     cJSON *meta = obj_metadata(obj);
-    const char *oname = obj_string(meta, "name");
-    if (!oname || strcmp(oname, name)) {
-        char msg[700];
-        snprintf(msg, sizeof msg, "the name of the object (%s) does not match the name on the URL (%s)",
-                 oname ? oname : "", name);
-        rest_fail_bad_request(c, msg);
-        return;
-    }
+    if (rest_check_name(c, meta, name, &fail)) return fail;
     int64_t expected = rest_parse_rv(obj_string(meta, "resourceVersion"));
     if (expected < 0) expected = 0;
-    if (expected && expected != rev) {
-        rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
-        return;
-    }
-    rest_finish_update(c, name, obj, old, rev, expected, status_only);
+    if (expected && expected != rev) return rest_modified(c, name);
+    return rest_finish_update(c, name, obj, old, rev, expected, status_only);
 }
 
 static int verb_allowed(const kapi_resource *r, const char *verb)
@@ -370,76 +277,70 @@ static int verb_allowed(const kapi_resource *r, const char *verb)
     return 0;
 }
 
-void rest_handle(kapi_ctx *ctx, kapi_request *req, const request_info *info,
-                 const kapi_user *user, kapi_response *resp)
+/* The answer to one request for a resource. */
+static rest_result serve(rest_call *c)
 {
-    rest_call c = {.ctx = ctx, .req = req, .info = info, .user = user, .resp = resp};
-    c.r = resource_find(info->group, info->version, info->resource);
-    if (!c.r || info->n_parts > 0) { respond_not_found_path(req, resp); return; }
+    const request_info *info = c->info;
+    c->r = resource_find(info->group, info->version, info->resource);
+    if (!c->r || info->n_parts > 0) return rest_not_found_path(c);
     const char *name = info->url_name;
-    int is_namespaces = !strcmp(c.r->plural, "namespaces") && !c.r->group[0];
+    int is_namespaces = !strcmp(c->r->plural, "namespaces") && !c->r->group[0];
     if (is_namespaces) {
         /* /api/v1/namespaces/<name>[/status]: the namespace is the object */
-        c.ns = "";
+        c->ns = "";
         if (!name[0] && info->namespace_[0]) name = info->namespace_;
-    } else if (c.r->namespaced) {
-        c.ns = info->namespace_;
+    } else if (c->r->namespaced) {
+        c->ns = info->namespace_;
     } else {
-        if (info->namespace_[0]) { respond_not_found_path(req, resp); return; }
-        c.ns = "";
+        if (info->namespace_[0]) return rest_not_found_path(c);
+        c->ns = "";
     }
-    const char *dr = query_get(req, "dryRun");
+    const char *dr = query_get(c->req, "dryRun");
     if (dr && *dr) {
         if (strcmp(dr, "All")) {
             char msg[300];
             snprintf(msg, sizeof msg, "Invalid dry run value: %.200s", dr);
-            respond_status(req, resp, status_new_details(KAPI_BAD_REQUEST, msg, NULL, NULL, NULL));
-            return;
+            return rest_bad_request(c, msg);
         }
-        c.dry_run = 1;
+        c->dry_run = 1;
     }
     int status_only = 0;
+    char msg[512];
     if (info->subresource[0]) {
-        if (!name[0]) { respond_not_found_path(req, resp); return; }
-        const kapi_strategy *s = c.r->strategy;
+        if (!name[0]) return rest_not_found_path(c);
+        const kapi_strategy *s = c->r->strategy;
         if (!strcmp(info->subresource, "status") && s && s->has_status) {
             status_only = 1;
         } else {
-            char msg[512];
-            if (!name_is_valid_path_segment(name, msg, sizeof msg)) { rest_fail_bad_request(&c, msg); return; }
-            if (!s || !s->serve_subresource || !s->serve_subresource(&c, info->subresource, name))
-                respond_not_found_path(req, resp);
-            return;
+            if (!name_is_valid_path_segment(name, msg, sizeof msg)) return rest_bad_request(c, msg);
+            if (!s || !s->serve_subresource) return rest_not_found_path(c);
+            return s->serve_subresource(c, info->subresource, name);
         }
     }
     const char *verb = info->verb;
     /* a name that can never be a storage key: kube's 400 */
-    if (name[0]) {
-        char msg[512];
-        if (!name_is_valid_path_segment(name, msg, sizeof msg)) {
-            rest_fail_bad_request(&c, msg);
-            return;
-        }
-    }
-    if (status_only && (strcmp(verb, "get") && strcmp(verb, "update") && strcmp(verb, "patch"))) {
-        rest_fail_method_not_allowed(&c);
-        return;
-    }
-    if (!status_only && !verb_allowed(c.r, verb)) { rest_fail_method_not_allowed(&c); return; }
-    if (c.r->namespaced && !c.ns[0] && !is_namespaces &&
-        (!strcmp(verb, "create") || !strcmp(verb, "deletecollection") || name[0])) {
-        rest_fail_method_not_allowed(&c);
-        return;
-    }
-    if (!strcmp(verb, "get")) rest_get(&c, name);
-    else if (!strcmp(verb, "list")) rest_list(&c);
-    else if (!strcmp(verb, "watch")) rest_watch(&c);
-    else if (!strcmp(verb, "create")) {
-        if (name[0]) rest_fail_method_not_allowed(&c);
-        else rest_create(&c);
-    } else if (!strcmp(verb, "update")) rest_update(&c, name, status_only);
-    else if (!strcmp(verb, "patch")) rest_patch(&c, name, status_only);
-    else if (!strcmp(verb, "delete")) rest_delete(&c, name);
-    else if (!strcmp(verb, "deletecollection")) rest_deletecollection(&c);
-    else rest_fail_method_not_allowed(&c);
+    if (name[0] && !name_is_valid_path_segment(name, msg, sizeof msg)) return rest_bad_request(c, msg);
+    if (status_only && (strcmp(verb, "get") && strcmp(verb, "update") && strcmp(verb, "patch")))
+        return rest_method_not_allowed(c);
+    if (!status_only && !verb_allowed(c->r, verb)) return rest_method_not_allowed(c);
+    if (c->r->namespaced && !c->ns[0] && !is_namespaces &&
+        (!strcmp(verb, "create") || !strcmp(verb, "deletecollection") || name[0]))
+        return rest_method_not_allowed(c);
+    if (!strcmp(verb, "get")) return rest_get(c, name);
+    if (!strcmp(verb, "list")) return rest_list(c);
+    if (!strcmp(verb, "watch")) return rest_watch(c);
+    if (!strcmp(verb, "create")) return name[0] ? rest_method_not_allowed(c) : rest_create(c);
+    if (!strcmp(verb, "update")) return rest_update(c, name, status_only);
+    if (!strcmp(verb, "patch")) return rest_patch(c, name, status_only);
+    if (!strcmp(verb, "delete")) return rest_delete(c, name);
+    if (!strcmp(verb, "deletecollection")) return rest_deletecollection(c);
+    return rest_method_not_allowed(c);
+}
+
+void rest_handle(kapi_ctx *ctx, kapi_request *req, const request_info *info,
+                 const kapi_user *user, kapi_response *resp)
+{
+    rest_call c = {.ctx = ctx, .req = req, .info = info, .user = user, .resp = resp};
+    rest_result res = serve(&c);
+    rest_write_result(&c, &res);
 }

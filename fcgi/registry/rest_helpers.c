@@ -1,7 +1,7 @@
-/* rest_helpers.c: what every REST verb shares: errors worded as kube's
- * apierrors, small object helpers, decoding checks (kind, apiVersion,
- * namespace), validation of metadata and the kind's rules, and encoding of
- * the answer (JSON, YAML or a Table). */
+/* rest_helpers.c: what every REST verb shares: small object helpers,
+ * decoding checks (kind, apiVersion, namespace, name), validation of
+ * metadata and the kind's rules, and the read of the stored object. The
+ * answers themselves are registry/rest_result.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,64 +17,6 @@
 #include "registry/tables.h"
 #include "codec/validate_meta.h"
 #include "store/store.h"
-
-/* ---- errors worded as kube's apierrors */
-
-const char *rest_qualified_resource(rest_call *c)
-{
-    if (!c->r->group[0]) return c->r->plural;
-    return kapi_psprintf(c->req->pool, "%s.%s", c->r->plural, c->r->group);
-}
-
-void rest_fail_not_found(rest_call *c, const char *name)
-{
-    char msg[600];
-    snprintf(msg, sizeof msg, "%s \"%s\" not found", rest_qualified_resource(c), name);
-    respond_status(c->req, c->resp,
-                   status_new_details(KAPI_NOT_FOUND, msg, name, c->r->group, c->r->plural));
-}
-
-void rest_fail_already_exists(rest_call *c, const char *name)
-{
-    char msg[600];
-    snprintf(msg, sizeof msg, "%s \"%s\" already exists", rest_qualified_resource(c), name);
-    respond_status(c->req, c->resp,
-                   status_new_details(KAPI_ALREADY_EXISTS, msg, name, c->r->group, c->r->plural));
-}
-
-void rest_fail_conflict(rest_call *c, const char *name, const char *why)
-{
-    char msg[1200];
-    snprintf(msg, sizeof msg, "Operation cannot be fulfilled on %s \"%s\": %s",
-             rest_qualified_resource(c), name, why);
-    respond_status(c->req, c->resp,
-                   status_new_details(KAPI_CONFLICT, msg, name, c->r->group, c->r->plural));
-}
-
-void rest_fail_bad_request(rest_call *c, const char *msg)
-{
-    respond_status(c->req, c->resp, status_new_details(KAPI_BAD_REQUEST, msg, NULL, NULL, NULL));
-}
-
-void rest_fail_internal(rest_call *c, const char *what)
-{
-    char msg[600];
-    snprintf(msg, sizeof msg, "Internal error occurred: %s", what);
-    respond_status(c->req, c->resp, status_new_details(KAPI_INTERNAL, msg, NULL, NULL, NULL));
-}
-
-void rest_fail_method_not_allowed(rest_call *c)
-{
-    respond_status(c->req, c->resp,
-                   status_new_details(KAPI_METHOD_NOT_ALLOWED,
-                                      "the server does not allow this method on the requested resource",
-                                      NULL, NULL, NULL));
-}
-
-void rest_fail_invalid(rest_call *c, const field_errors *errs, const char *name)
-{
-    respond_status(c->req, c->resp, field_errors_status(errs, c->r->group, c->r->kind, name));
-}
 
 /* ---- object helpers */
 
@@ -165,49 +107,11 @@ cJSON *rest_parse_stored(rest_call *c, const char *text)
     return kapi_pool_keep_json(c->req->pool, obj);
 }
 
-/* ---- output */
-
-table_include rest_include_mode(rest_call *c)
-{
-    const char *inc = query_get(c->req, "includeObject");
-    if (inc && !strcmp(inc, "None")) return INCLUDE_NONE;
-    if (inc && !strcmp(inc, "Object")) return INCLUDE_OBJECT;
-    return INCLUDE_METADATA;
-}
-
-int rest_negotiate(rest_call *c, output_format *fmt, int table_ok)
-{
-    if (negotiate_output(c->req, table_ok ? ALLOW_TABLE : 0, fmt) != KAPI_OK) {
-        respond_error(c->req, c->resp, KAPI_NOT_ACCEPTABLE,
-                      "only the following media types are accepted: application/json, "
-                      "application/yaml");
-        return -1;
-    }
-    return 0;
-}
-
-void rest_respond_object(rest_call *c, int http, cJSON *obj, const char *rv)
-{
-    output_format fmt;
-    if (rest_negotiate(c, &fmt, 1)) return;
-    if (fmt.kind == OUTPUT_TABLE) {
-        cJSON *items = cJSON_CreateArray();
-        cJSON_AddItemReferenceToArray(items, obj);
-        const char *api = !strcmp(fmt.version, "v1") ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1";
-        cJSON *t = table_build(c->r, items, rest_include_mode(c), api, rv ? rv : "", NULL, time(NULL));
-        cJSON_Delete(items);
-        respond_object(c->req, c->resp, http, t, &fmt);
-        cJSON_Delete(t);
-        return;
-    }
-    respond_object(c->req, c->resp, http, obj, &fmt);
-}
-
 /* ---- decoding checks shared by create and update */
 
 /* Checks kind/apiVersion against the URL (filling them in when absent, as
- * kube's decoder defaults them). Returns 0 or answers and returns -1. */
-int rest_check_type_meta(rest_call *c, cJSON *obj)
+ * kube's decoder defaults them). Returns 0, or -1 with the 400 in *fail. */
+int rest_check_type_meta(rest_call *c, cJSON *obj, rest_result *fail)
 {
     const char *api = resource_api_version(c->r);
     const char *kind = obj_string(obj, "kind");
@@ -222,7 +126,7 @@ int rest_check_type_meta(rest_call *c, cJSON *obj)
                  ".%s of type string",
                  c->r->kind, (k && !cJSON_IsString(k)) ? "value" : "value",
                  (k && !cJSON_IsString(k)) ? "kind" : "apiVersion");
-        rest_fail_bad_request(c, msg);
+        *fail = rest_bad_request(c, msg);
         return -1;
     }
     if (kind && *kind && strcmp(kind, c->r->kind)) {
@@ -230,14 +134,14 @@ int rest_check_type_meta(rest_call *c, cJSON *obj)
                  "%s in version \"%s\" cannot be handled as a %s: no kind \"%s\" is registered "
                  "for version \"%s\" in scheme \"pkg/api/legacyscheme/scheme.go:30\"",
                  kind, c->r->version, c->r->kind, kind, av && *av ? av : api);
-        rest_fail_bad_request(c, msg);
+        *fail = rest_bad_request(c, msg);
         return -1;
     }
     if (av && *av && strcmp(av, api)) {
         snprintf(msg, sizeof msg,
                  "the API version in the data (%s) does not match the expected API version (%s)",
                  av, api);
-        rest_fail_bad_request(c, msg);
+        *fail = rest_bad_request(c, msg);
         return -1;
     }
     if (!kind || !*kind) obj_set_string(obj, "kind", c->r->kind);
@@ -249,7 +153,7 @@ int rest_check_type_meta(rest_call *c, cJSON *obj)
                  "Go struct field %s.metadata of type v1.ObjectMeta",
                  c->r->kind, c->r->version, c->r->kind, cJSON_IsArray(m) ? "array" :
                  cJSON_IsString(m) ? "string" : cJSON_IsNumber(m) ? "number" : "bool", c->r->kind);
-        rest_fail_bad_request(c, msg);
+        *fail = rest_bad_request(c, msg);
         return -1;
     }
     const kapi_strategy *s = c->r->strategy;
@@ -258,7 +162,7 @@ int rest_check_type_meta(rest_call *c, cJSON *obj)
         if (s->check_types(obj, err, sizeof err)) {
             snprintf(msg, sizeof msg, "%s in version \"%s\" cannot be handled as a %s: %s",
                      c->r->kind, c->r->version, c->r->kind, err);
-            rest_fail_bad_request(c, msg);
+            *fail = rest_bad_request(c, msg);
             return -1;
         }
     }
@@ -266,7 +170,7 @@ int rest_check_type_meta(rest_call *c, cJSON *obj)
 }
 
 /* EnsureObjectNamespaceMatchesRequestNamespace */
-int rest_check_namespace(rest_call *c, cJSON *meta)
+int rest_check_namespace(rest_call *c, cJSON *meta, rest_result *fail)
 {
     const char *ons = obj_string(meta, "namespace");
     if (!c->r->namespaced) {
@@ -275,10 +179,21 @@ int rest_check_namespace(rest_call *c, cJSON *meta)
     }
     if (!ons || !*ons) { obj_set_string(meta, "namespace", c->ns); return 0; }
     if (strcmp(ons, c->ns)) {
-        rest_fail_bad_request(c, "the namespace of the provided object does not match the namespace sent on the request");
+        *fail = rest_bad_request(c, "the namespace of the provided object does not match the namespace sent on the request");
         return -1;
     }
     return 0;
+}
+
+int rest_check_name(rest_call *c, const cJSON *meta, const char *name, rest_result *fail)
+{
+    const char *oname = obj_string(meta, "name");
+    if (oname && !strcmp(oname, name)) return 0;
+    char msg[700];
+    snprintf(msg, sizeof msg, "the name of the object (%s) does not match the name on the URL (%s)",
+             oname ? oname : "", name);
+    *fail = rest_bad_request(c, msg);
+    return -1;
 }
 
 void rest_validate(rest_call *c, const cJSON *obj, field_errors *errs)
@@ -289,15 +204,17 @@ void rest_validate(rest_call *c, const cJSON *obj, field_errors *errs)
 }
 
 
-cJSON *rest_load_current(rest_call *c, const char *name, int64_t *rev)
+cJSON *rest_load_current(rest_call *c, const char *name, int64_t *rev, rest_result *fail)
 {
     store_kv kv;
     store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), &kv);
-    if (rc == STORE_NOT_FOUND) { rest_fail_not_found(c, name); return NULL; }
-    if (rc != STORE_OK) { rest_fail_internal(c, "reading from storage failed"); return NULL; }
+    if (rc != STORE_OK) {
+        *fail = rest_store_failure(c, rc, name, "reading from storage failed");
+        return NULL;
+    }
     *rev = kv.mod_rev;
     cJSON *obj = rest_parse_stored(c, kv.value);
     store_kv_free(&kv);
-    if (!obj) rest_fail_internal(c, "stored object is corrupt");
+    if (!obj) *fail = rest_internal(c, "stored object is corrupt");
     return obj;
 }

@@ -1,6 +1,7 @@
 /* rest_internal.h: what the REST verbs share (registry/rest.c, list.c and
  * the kinds' own subresources under registry/kinds/): the call being served,
- * kube's error answers, object helpers and the encoder. */
+ * the result every verb returns and its one encoder, kube's error answers,
+ * object helpers and the patch machinery. */
 #ifndef KAPI_REST_INTERNAL_H
 #define KAPI_REST_INTERNAL_H
 
@@ -14,6 +15,7 @@
 #include "kinds/resource.h"
 #include "registry/tables.h"
 #include "codec/validate_meta.h"
+#include "store/store.h"
 
 /* One REST request being served. */
 typedef struct rest_call {
@@ -21,21 +23,72 @@ typedef struct rest_call {
     kapi_request *req;
     const request_info *info;
     const kapi_user *user;
-    kapi_response *resp;
+    kapi_response *resp;   /* written once, by rest_write_result (watch: as it streams);
+                              field validation adds its Warning headers as it goes */
     const kapi_resource *r;
     const char *ns;        /* namespace of the request ("" for cluster-scoped) */
     int dry_run;
 } rest_call;
 
-/* ---- answers worded as kube's apierrors (each sends the response) */
+/* ---- what a verb answers
+ *
+ * Every verb and subresource computes a rest_result and returns it; the
+ * request handler writes it with rest_write_result, the one place that
+ * encodes an answer (JSON, YAML or a Table, pretty or not). Whatever a
+ * result holds lives in the request's pool. Steps that may fail return 0,
+ * or -1 with the failure in a rest_result *fail the caller passes on. */
+typedef enum rest_answer {
+    REST_NONE = 0,     /* a zero rest_result: no answer (never written) */
+    REST_OBJECT,       /* body is an object: JSON, YAML, or a one-row Table */
+    REST_LIST,         /* body is the items of a list: a <Kind>List, or a Table */
+    REST_STATUS,       /* body is a v1 Status, in the error format (JSON or YAML) */
+    REST_STREAMED      /* the answer has been streamed already (watch) */
+} rest_answer;
+
+typedef struct rest_result {
+    rest_answer answer;
+    int http;              /* the HTTP status; a failure Status's own code */
+    cJSON *body;           /* see rest_answer */
+    const char *rv;        /* an object's revision (a one-row Table's); a list's */
+    const char *next;      /* a list's continue token, or NULL */
+    long long remaining;   /* a list's remainingItemCount, or -1 */
+    int no_table;          /* never a Table: 406 when only a Table is acceptable */
+} rest_result;
+
+rest_result rest_object(rest_call *c, int http, cJSON *obj, const char *rv);  /* obj: pool's */
+/* An object that is not of the URL's kind's table (reviews): JSON or YAML. */
+rest_result rest_plain_object(rest_call *c, int http, cJSON *obj);
+rest_result rest_list_of(rest_call *c, cJSON *items, const char *rv, const char *next,
+                         long long remaining, int table_ok);
+/* A Status (taken over by the pool), sent with http, or its own code when 0. */
+rest_result rest_status(rest_call *c, cJSON *status, int http);
+rest_result rest_streamed(void);
+
+/* Writes res into c->resp in the negotiated format: the one encoder of the
+ * REST verbs. A Status goes in the error format (JSON or YAML, never a
+ * Table); an object or list the client cannot accept becomes kube's 406. */
+void rest_write_result(rest_call *c, const rest_result *res);
+
+/* ---- failures worded as kube's apierrors */
 const char *rest_qualified_resource(rest_call *c);   /* "pods", "deployments.apps" */
-void rest_fail_not_found(rest_call *c, const char *name);
-void rest_fail_already_exists(rest_call *c, const char *name);
-void rest_fail_conflict(rest_call *c, const char *name, const char *why);
-void rest_fail_bad_request(rest_call *c, const char *msg);
-void rest_fail_internal(rest_call *c, const char *what);
-void rest_fail_method_not_allowed(rest_call *c);
-void rest_fail_invalid(rest_call *c, const field_errors *errs, const char *name);
+rest_result rest_not_found(rest_call *c, const char *name);
+rest_result rest_already_exists(rest_call *c, const char *name);
+rest_result rest_conflict(rest_call *c, const char *name, const char *why);
+/* The conflict of a write whose revision precondition failed. */
+rest_result rest_modified(rest_call *c, const char *name);
+rest_result rest_bad_request(rest_call *c, const char *msg);
+rest_result rest_internal(rest_call *c, const char *what);
+rest_result rest_method_not_allowed(rest_call *c);
+rest_result rest_not_found_path(rest_call *c);   /* "the server could not find the requested resource" */
+rest_result rest_invalid(rest_call *c, const field_errors *errs, const char *name);
+rest_result rest_error(rest_call *c, kapi_rc rc, const char *msg);    /* no details */
+rest_result rest_not_acceptable(rest_call *c);
+/* The one mapping of a store result (not STORE_OK) to kube's Status, as
+ * kube's storage.Interpret*Error do it: NotFound and AlreadyExists of
+ * resource/name, Conflict for a failed revision precondition, 410 for
+ * compacted history, and otherwise a 500 "Internal error occurred: <what>"
+ * ("reading from storage failed"). */
+rest_result rest_store_failure(rest_call *c, store_rc rc, const char *name, const char *what);
 
 /* ---- objects */
 cJSON *obj_metadata(cJSON *obj);                     /* metadata, created if missing */
@@ -46,40 +99,61 @@ void obj_canonicalize_order(cJSON *obj);             /* kube's field order */
 name_validator rest_name_validator(const kapi_resource *r);
 int64_t rest_parse_rv(const char *s);                /* 0 empty, -1 malformed */
 cJSON *rest_parse_stored(rest_call *c, const char *text);   /* owned by the pool */
-/* The stored object and its revision; answers 404/500 and returns NULL. */
-cJSON *rest_load_current(rest_call *c, const char *name, int64_t *rev);
+/* The stored object and its revision; NULL with the failure (404/500) in *fail. */
+cJSON *rest_load_current(rest_call *c, const char *name, int64_t *rev, rest_result *fail);
 
-/* ---- decoding and validation */
-int rest_check_type_meta(rest_call *c, cJSON *obj);  /* 0, or answered 400 */
-int rest_check_namespace(rest_call *c, cJSON *meta); /* 0, or answered 400 */
+/* ---- decoding and validation: 0, or -1 with the failure in *fail */
+int rest_check_type_meta(rest_call *c, cJSON *obj, rest_result *fail);
+int rest_check_namespace(rest_call *c, cJSON *meta, rest_result *fail);
+/* The name the object carries is the URL's (kube's checkName). */
+int rest_check_name(rest_call *c, const cJSON *meta, const char *name, rest_result *fail);
 void rest_validate(rest_call *c, const cJSON *obj, field_errors *errs);
-int rest_parse_selectors(rest_call *c, selector *labels, selector *fields);
+
+/* ---- patches (registry/rest_patch.c): the one patch machinery of a kind and
+ * its subresources, by Content-Type: JSON patch, merge patch or strategic
+ * merge patch (the unsupported ones 415, as kube answers them). */
+typedef enum patch_type { PATCH_UNSUPPORTED, PATCH_JSON, PATCH_MERGE, PATCH_STRATEGIC } patch_type;
+typedef struct request_patch {
+    patch_type type;
+    cJSON *doc;            /* a merge patch's object (or null); NULL for a JSON patch */
+} request_patch;
+/* The request's patch: its type and, for the merge patches, the decoded
+ * body. -1 with the failure (415, 400) in *fail. */
+int rest_read_patch(rest_call *c, request_patch *p, rest_result *fail);
+/* p applied to current, an object of group/version/kind (the kind's, or a
+ * subresource's such as autoscaling/v1 Scale: strategic merge patch follows
+ * its schema). Returns the patched object (the pool's), or NULL with the
+ * failure in *fail. */
+cJSON *rest_apply_patch(rest_call *c, const request_patch *p, const cJSON *current, const char *group,
+                        const char *version, const char *kind, rest_result *fail);
 
 /* ---- encoding */
 table_include rest_include_mode(rest_call *c);
-int rest_negotiate(rest_call *c, output_format *fmt, int table_ok);  /* 0, or answered 406 */
-/* Sends obj (not consumed) as JSON, YAML or a one-row Table. */
-void rest_respond_object(rest_call *c, int http, cJSON *obj, const char *rv);
+/* The format of the answer; -1 with kube's 406 in *fail when the client
+ * accepts none we can give (table_ok: a Table is one). */
+int rest_negotiate(rest_call *c, output_format *fmt, int table_ok, rest_result *fail);
 
 /* ---- verbs living outside rest.c */
-void rest_list(rest_call *c);
-void rest_deletecollection(rest_call *c);
-void rest_watch(rest_call *c);     /* registry/watch.c: streams through c->resp->stream_write */
+rest_result rest_list(rest_call *c);
+rest_result rest_deletecollection(rest_call *c);
+/* registry/watch.c: streams through c->resp->stream_write; failures before
+ * the stream starts are returned as any verb's. */
+rest_result rest_watch(rest_call *c);
 /* registry/list_options.c: GET's ?resourceVersion=X (an answer no older than
- * X: waits up to 3 s, then kube's 504); answers and returns -1 on error. */
-int rest_check_get_resource_version(rest_call *c);
+ * X: waits up to 3 s, then kube's 504); -1 with the failure in *fail. */
+int rest_check_get_resource_version(rest_call *c, rest_result *fail);
 /* registry/delete.c: DELETE of one object (finalizers, propagationPolicy,
  * namespaces marked Terminating), and the removal of a marked object whose
  * last finalizer an update takes away. */
-void rest_delete(rest_call *c, const char *name);
+rest_result rest_delete(rest_call *c, const char *name);
 int rest_should_delete_during_update(rest_call *c, const cJSON *obj, const cJSON *old);
-void rest_delete_during_update(rest_call *c, const char *name, cJSON *old, int64_t expected_rev);
+rest_result rest_delete_during_update(rest_call *c, const char *name, cJSON *old, int64_t expected_rev);
 
 /* registry/rest.c: the common tail of update and patch (and of subresources
  * that update their parent, such as scale): obj replaces old, stored at
  * old_rev; expected_rev is the precondition (0: unconditional); status_only
- * for /status. Answers with the stored object or the error. */
-void rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
-                        int64_t expected_rev, int status_only);
+ * for /status. Returns the stored object or the failure. */
+rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old,
+                               int64_t old_rev, int64_t expected_rev, int status_only);
 
 #endif

@@ -51,19 +51,19 @@ static int is_pods(const kapi_resource *r)
     return !r->group[0] && !strcmp(r->plural, "pods");
 }
 
-int selection_parse(rest_call *c, selection *sel)
+int selection_parse(rest_call *c, selection *sel, rest_result *fail)
 {
     char err[512];
     memset(sel, 0, sizeof *sel);
     sel->r = c->r;
     if (label_selector_parse(c->req->pool, query_get(c->req, "labelSelector"), &sel->labels, err,
                              sizeof err)) {
-        rest_fail_bad_request(c, err);
+        *fail = rest_bad_request(c, err);
         return -1;
     }
     if (field_selector_parse(c->req->pool, query_get(c->req, "fieldSelector"), &sel->fields, err,
                              sizeof err)) {
-        rest_fail_bad_request(c, err);
+        *fail = rest_bad_request(c, err);
         return -1;
     }
     for (int i = 0; i < sel->fields.n; i++) {
@@ -71,7 +71,7 @@ int selection_parse(rest_call *c, selection *sel)
         if (is_pods(c->r) && !strcmp(q->key, "spec.host")) q->key = "spec.nodeName";
         if (!field_is_selectable(c->r, q->key)) {
             snprintf(err, sizeof err, "field label not supported: %s", q->key);
-            rest_fail_bad_request(c, err);
+            *fail = rest_bad_request(c, err);
             return -1;
         }
         if (strcmp(q->key, "metadata.name") && strcmp(q->key, "metadata.namespace"))
@@ -79,15 +79,6 @@ int selection_parse(rest_call *c, selection *sel)
     }
     if (sel->labels.n > 0) sel->changeable = 1;
     sel->empty = sel->labels.n == 0 && sel->fields.n == 0;
-    return 0;
-}
-
-int rest_parse_selectors(rest_call *c, selector *labels, selector *fields)
-{
-    selection sel;
-    if (selection_parse(c, &sel)) return -1;
-    *labels = sel.labels;
-    *fields = sel.fields;
     return 0;
 }
 

@@ -20,11 +20,12 @@ typedef struct selection {
 } selection;
 
 struct rest_call;
+struct rest_result;
 
 /* Parses labelSelector and fieldSelector of the request into sel (renaming
  * legacy field labels as kube does: a pod's spec.host is spec.nodeName).
- * Answers 400 and returns -1 on error. */
-int selection_parse(struct rest_call *c, selection *sel);
+ * Returns 0, or -1 with the 400 in *fail. */
+int selection_parse(struct rest_call *c, selection *sel, struct rest_result *fail);
 
 /* 1 if obj satisfies every requirement. */
 int selection_matches(const selection *sel, const cJSON *obj);

@@ -1,7 +1,8 @@
 /* watch.c: WATCH on every list endpoint (?watch=true, and the legacy
  * /api/v1/watch/... paths), as kube-apiserver's watch cache serves it.
  *
- * The request's options are checked first (answers with an HTTP error);
+ * The request's options are checked first (a failure is returned as any
+ * verb's, and sent with its HTTP status);
  * from the subscription on, the answer is a 200 stream and every problem an
  * ERROR event. The start point:
  *   - resourceVersion unset or "0" (sendInitialEvents defaults to true, as
@@ -277,23 +278,23 @@ static long long watch_end_ms(const list_options *o)
 }
 
 /* Options, selectors and the name from a legacy /watch/.../name path.
- * Answers and returns -1 on error. */
-static int prepare(watch_call *w, list_options *o, output_format *fmt)
+ * Returns 0, or -1 with the failure in *fail. */
+static int prepare(watch_call *w, list_options *o, output_format *fmt, rest_result *fail)
 {
     rest_call *c = w->c;
-    if (rest_negotiate(c, fmt, 1)) return -1;
+    if (rest_negotiate(c, fmt, 1, fail)) return -1;
     if (fmt->kind == OUTPUT_YAML) {
-        respond_error(c->req, c->resp, KAPI_NOT_ACCEPTABLE,
-                      "only the following media types are accepted: application/json, "
-                      "application/json;stream=watch");
+        *fail = rest_error(c, KAPI_NOT_ACCEPTABLE,
+                           "only the following media types are accepted: application/json, "
+                           "application/json;stream=watch");
         return -1;
     }
-    if (list_options_parse(c, 1, o) || selection_parse(c, &w->sel)) return -1;
+    if (list_options_parse(c, 1, o, fail) || selection_parse(c, &w->sel, fail)) return -1;
     const char *name = c->info->url_name;
     if (name && *name) {
         const char *pinned = selection_pinned_name(&w->sel);
         if (w->sel.fields.n > 0 && (!pinned || strcmp(pinned, name))) {
-            rest_fail_bad_request(c, "fieldSelector metadata.name doesn't match requested name");
+            *fail = rest_bad_request(c, "fieldSelector metadata.name doesn't match requested name");
             return -1;
         }
         if (!pinned && w->sel.fields.n < SELECTOR_MAX_REQS) {
@@ -310,11 +311,11 @@ static int prepare(watch_call *w, list_options *o, output_format *fmt)
         /* kube's watch cache returns the parse error as is: a 500 without a reason */
         cJSON *st = status_new(KAPI_INTERNAL, o->rv_error);
         cJSON_DeleteItemFromObjectCaseSensitive(st, "reason");
-        respond_status(c->req, c->resp, st);
+        *fail = rest_status(c, st, 0);
         return -1;
     }
     if (!c->resp->stream_write) {
-        rest_fail_internal(c, "unable to start watch - can't get http.Flusher");
+        *fail = rest_internal(c, "unable to start watch - can't get http.Flusher");
         return -1;
     }
     /* One object: its key alone. */
@@ -329,23 +330,21 @@ static int prepare(watch_call *w, list_options *o, output_format *fmt)
     return 0;
 }
 
-void rest_watch(rest_call *c)
+rest_result rest_watch(rest_call *c)
 {
     watch_call w;
     memset(&w, 0, sizeof w);
     w.c = c;
     list_options o;
     output_format fmt;
-    if (prepare(&w, &o, &fmt)) return;
+    rest_result fail;
+    if (prepare(&w, &o, &fmt, &fail)) return fail;
     store *s = c->ctx->store;
     watch_hub *hub = watch_hub_of(s);
     int64_t hub_rev = 0;
     watch_sub *sub = hub ? watch_subscribe(hub, w.key, w.exact, w.sel.changeable, WATCH_QUEUE_MAX,
                                            &hub_rev) : NULL;
-    if (!sub) {
-        respond_error(c->req, c->resp, KAPI_UNAVAILABLE, "the server is shutting down");
-        return;
-    }
+    if (!sub) return rest_error(c, KAPI_UNAVAILABLE, "the server is shutting down");
     long long end_ms = watch_end_ms(&o);
     watch_stream_init(&w.ws, c, &fmt);
     int ok = watch_stream_begin(&w.ws) == 0;
@@ -371,4 +370,5 @@ void rest_watch(rest_call *c)
     if (ok) stream_events(&w, hub, sub, o.bookmarks, end_ms);
     watch_unsubscribe(hub, sub);
     watch_stream_free(&w.ws);
+    return rest_streamed();
 }

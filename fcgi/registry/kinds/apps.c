@@ -8,18 +8,18 @@
  * changes too), the status subresource (which may also change annotations,
  * as the Deployment controller's revision bookkeeping needs) and the scale
  * subresource: an autoscaling/v1 Scale read from and written back to
- * spec.replicas, with GET, PUT and merge or JSON patch. */
+ * spec.replicas, with GET, PUT and JSON, merge or strategic merge patch. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "codec/json.h"
-#include "codec/jsonpatch.h"
 #include "codec/labels.h"
 #include "core/status.h"
 #include "registry/kinds/pod_internal.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
 #include "schema/decode.h"
+#include "schema/field_validation.h"
 
 #define PERCENT_MESSAGE "a valid percent string must be a numeric string followed by an ending '%' " \
     "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
@@ -521,168 +521,98 @@ static cJSON *scale_of(const cJSON *obj, const char *rv)
     return scale;
 }
 
-/* RFC 7386 merge patch in place; returns the new target. */
-static cJSON *merge_patch(cJSON *target, const cJSON *patch)
-{
-    if (!cJSON_IsObject(patch)) {
-        cJSON_Delete(target);
-        return cJSON_Duplicate(patch, 1);
-    }
-    if (!cJSON_IsObject(target)) {
-        cJSON_Delete(target);
-        target = cJSON_CreateObject();
-    }
-    for (const cJSON *p = patch->child; p; p = p->next) {
-        if (cJSON_IsNull(p)) { cJSON_DeleteItemFromObjectCaseSensitive(target, p->string); continue; }
-        cJSON *cur = cJSON_DetachItemFromObjectCaseSensitive(target, p->string);
-        cJSON_AddItemToObject(target, p->string, merge_patch(cur, p));
-    }
-    return target;
-}
-
 /* The Scale the request asks for: the body of a PUT, or the current Scale
- * patched. NULL when it answered an error. */
-static cJSON *requested_scale(rest_call *c, const cJSON *current)
+ * patched through the kinds' patch machinery (JSON, merge or strategic
+ * merge patch of autoscaling/v1 Scale), each checked as ?fieldValidation
+ * says. NULL with the failure in *fail. */
+static cJSON *requested_scale(rest_call *c, const cJSON *current, rest_result *fail)
 {
+    cJSON *st = NULL;
     if (!strcmp(c->info->verb, "update")) {
-        cJSON *st = NULL;
         cJSON *scale = decode_body(c->req, "Scale", &st);
-        if (!scale) { respond_status(c->req, c->resp, st); return NULL; }
+        if (!scale) { *fail = rest_status(c, st, 0); return NULL; }
         const char *av = obj_string(scale, "apiVersion");
         if (av && *av && strcmp(av, "autoscaling/v1")) {
             char msg[300];
             snprintf(msg, sizeof msg, "the API version in the data (%.100s) does not match the expected API version (autoscaling/v1)", av);
-            rest_fail_bad_request(c, msg);
+            *fail = rest_bad_request(c, msg);
+            return NULL;
+        }
+        if (field_validation_check_body(c->req, c->resp, "autoscaling", "v1", "Scale", FV_UPDATE, scale, &st)) {
+            *fail = rest_status(c, st, 0);
             return NULL;
         }
         return scale;
     }
-    const char *mt = request_media_type(c->req);
-    char err[512];
-    cJSON *out = NULL;
-    if (!strcmp(mt, "application/merge-patch+json")) {
-        cJSON *patch = json_parse_strict(c->req->body ? c->req->body : "", c->req->body_len, err, sizeof err);
-        if (!patch) {
-            char msg[800];
-            snprintf(msg, sizeof msg, "error decoding patch: %s", err);
-            rest_fail_bad_request(c, msg);
-            return NULL;
-        }
-        out = merge_patch(cJSON_Duplicate(current, 1), patch);
-        cJSON_Delete(patch);
-    } else if (!strcmp(mt, "application/json-patch+json")) {
-        kapi_rc prc = KAPI_INTERNAL;
-        out = json_patch_apply(current, c->req->body ? c->req->body : "", c->req->body_len, &prc, err, sizeof err);
-        if (!out) {
-            respond_status(c->req, c->resp, status_new_details(prc, err, NULL, NULL, NULL));
-            return NULL;
-        }
-    } else {
-        respond_status(c->req, c->resp, status_new(KAPI_UNSUPPORTED_MEDIA,
-            "the body of the request was in an unknown format - accepted media types include: "
-            "application/json-patch+json, application/merge-patch+json"));
+    request_patch patch;
+    if (rest_read_patch(c, &patch, fail)) return NULL;
+    cJSON *scale = rest_apply_patch(c, &patch, current, "autoscaling", "v1", "Scale", fail);
+    if (!scale) return NULL;
+    if (field_validation_check_patch(c->req, c->resp, "autoscaling", "v1", "Scale", scale, &st)) {
+        *fail = rest_status(c, st, 0);
         return NULL;
     }
-    kapi_pool_keep_json(c->req->pool, out);
-    if (!cJSON_IsObject(out)) { rest_fail_bad_request(c, "the patch does not produce an object"); return NULL; }
-    return out;
+    return scale;
 }
 
-static void respond_scale_of_response(rest_call *c, kapi_response *inner)
+/* The answer to a write of the scale: the parent's answer as a Scale. */
+static rest_result scale_answer(rest_call *c, rest_result parent)
 {
-    char err[256];
-    cJSON *obj = inner->status == 200 && inner->body.data
-        ? json_parse_strict(inner->body.data, inner->body.len, err, sizeof err) : NULL;
-    if (!obj) {
-        /* an error Status (or an unreadable answer): passed on as it is */
-        kapi_response *out = c->resp;
-        out->status = inner->status;
-        out->content_type = inner->content_type;
-        kapi_buf_free(&out->body);
-        out->body = inner->body;
-        kapi_buf_init(&inner->body);
-        for (int i = 0; i < inner->n_headers && out->n_headers < KAPI_MAX_RESP_HEADERS; i++)
-            out->headers[out->n_headers++] = inner->headers[i];
-        kapi_response_free(inner);
-        return;
-    }
-    kapi_response_free(inner);
-    const char *rv = obj_string(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "resourceVersion");
-    cJSON *scale = scale_of(obj, rv);
-    rest_respond_object(c, 200, scale, NULL);
-    cJSON_Delete(scale);
-    cJSON_Delete(obj);
+    if (parent.answer != REST_OBJECT) return parent;   /* a failure, passed on */
+    const char *rv = obj_string(cJSON_GetObjectItemCaseSensitive(parent.body, "metadata"), "resourceVersion");
+    cJSON *scale = kapi_pool_keep_json(c->req->pool, scale_of(parent.body, rv));
+    return rest_object(c, 200, scale, NULL);
 }
 
-static int serve_scale(rest_call *c, const char *name)
+/* GET, PUT and PATCH of deployments/scale and replicasets/scale: the Scale
+ * is read from the parent, and a write goes through the parent's update
+ * path with spec.replicas from the Scale (kube's scaleUpdatedObjectInfo). */
+static rest_result serve_scale(rest_call *c, const char *name)
 {
     const char *verb = c->info->verb;
-    if (strcmp(verb, "get") && strcmp(verb, "update") && strcmp(verb, "patch")) {
-        rest_fail_method_not_allowed(c);
-        return 1;
-    }
+    if (strcmp(verb, "get") && strcmp(verb, "update") && strcmp(verb, "patch"))
+        return rest_method_not_allowed(c);
+    rest_result fail;
     int64_t rev = 0;
-    cJSON *old = rest_load_current(c, name, &rev);
-    if (!old) return 1;
-    char rv[32];
-    snprintf(rv, sizeof rv, "%lld", (long long)rev);
+    cJSON *old = rest_load_current(c, name, &rev, &fail);
+    if (!old) return fail;
+    const char *rv = kapi_psprintf(c->req->pool, "%lld", (long long)rev);
     cJSON *current = kapi_pool_keep_json(c->req->pool, scale_of(old, rv));
-    if (!strcmp(verb, "get")) {
-        rest_respond_object(c, 200, current, rv);
-        return 1;
-    }
-    cJSON *scale = requested_scale(c, current);
-    if (!scale) return 1;
+    if (!strcmp(verb, "get")) return rest_object(c, 200, current, rv);
+    cJSON *scale = requested_scale(c, current, &fail);
+    if (!scale) return fail;
     cJSON *smeta = cJSON_GetObjectItemCaseSensitive(scale, "metadata");
     const cJSON *replicas = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(scale, "spec"), "replicas");
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
-    if (replicas && !cJSON_IsNumber(replicas)) {
-        rest_fail_bad_request(c, "Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal "
-                                 "value into Go struct field ScaleSpec.spec.replicas of type int32");
-        return 1;
-    }
+    if (replicas && !cJSON_IsNumber(replicas))
+        return rest_bad_request(c, "Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal "
+                                   "value into Go struct field ScaleSpec.spec.replicas of type int32");
     if (cJSON_IsNumber(replicas) && replicas->valuedouble < 0)
         field_error_add(errs, FIELD_INVALID, "spec.replicas", replicas, "must be greater than or equal to 0");
-    if (errs->n) {
-        respond_status(c->req, c->resp, field_errors_status(errs, "autoscaling", "Scale", name));
-        return 1;
-    }
+    if (errs->n) return rest_status(c, field_errors_status(errs, "autoscaling", "Scale", name), 0);
     const char *suid = obj_string(smeta, "uid");
     const char *ouid = obj_string(cJSON_GetObjectItemCaseSensitive(old, "metadata"), "uid");
     if (suid && *suid && (!ouid || strcmp(suid, ouid))) {
         char why[300];
         snprintf(why, sizeof why, "Precondition failed: UID in precondition: %s, UID in object meta: %s",
                  suid, ouid ? ouid : "");
-        rest_fail_conflict(c, name, why);
-        return 1;
+        return rest_conflict(c, name, why);
     }
     int64_t expected = rest_parse_rv(obj_string(smeta, "resourceVersion"));
     if (expected < 0) expected = 0;
-    if (expected && expected != rev) {
-        rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
-        return 1;
-    }
+    if (expected && expected != rev) return rest_modified(c, name);
     /* the parent with spec.replicas from the Scale, through the update path */
     cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(old, 1));
     cJSON *spec = child_object(obj, "spec");
     set_number(spec, "replicas", cJSON_IsNumber(replicas) ? replicas->valuedouble : 0);
     order_keys(spec, !strcmp(c->r->kind, "Deployment") ? deployment_spec_order : replicaset_spec_order);
-    kapi_response inner, *outer = c->resp;
-    kapi_response_init(&inner);
-    const char *accept = c->req->accept;
-    c->req->accept = "application/json";
-    c->resp = &inner;
-    rest_finish_update(c, name, obj, old, rev, expected, 0);
-    c->resp = outer;
-    c->req->accept = accept;
-    respond_scale_of_response(c, &inner);
-    return 1;
+    return scale_answer(c, rest_finish_update(c, name, obj, old, rev, expected, 0));
 }
 
-static int apps_serve_subresource(rest_call *c, const char *subresource, const char *name)
+static rest_result apps_serve_subresource(rest_call *c, const char *subresource, const char *name)
 {
     if (!strcmp(subresource, "scale")) return serve_scale(c, name);
-    return 0;
+    return rest_not_found_path(c);
 }
 
 const kapi_strategy strategy_deployments = {

@@ -96,40 +96,31 @@ static const kapi_strategy strategy_namespace_finalize = {
 };
 
 /* PUT /api/v1/namespaces/NAME/finalize */
-static int namespace_serve_subresource(rest_call *c, const char *subresource, const char *name)
+static rest_result namespace_serve_subresource(rest_call *c, const char *subresource, const char *name)
 {
-    if (strcmp(subresource, "finalize")) return 0;
-    if (strcmp(c->info->verb, "update")) { rest_fail_method_not_allowed(c); return 1; }
+    if (strcmp(subresource, "finalize")) return rest_not_found_path(c);
+    if (strcmp(c->info->verb, "update")) return rest_method_not_allowed(c);
+    rest_result fail;
     cJSON *st = NULL;
     cJSON *obj = decode_body(c->req, c->r->kind, &st);
-    if (!obj) { respond_status(c->req, c->resp, st); return 1; }
-    if (rest_check_type_meta(c, obj)) return 1;
+    if (!obj) return rest_status(c, st, 0);
+    if (rest_check_type_meta(c, obj, &fail)) return fail;
     cJSON *meta = obj_metadata(obj);
-    const char *oname = obj_string(meta, "name");
-    if (!oname || strcmp(oname, name)) {
-        char msg[700];
-        snprintf(msg, sizeof msg, "the name of the object (%s) does not match the name on the URL (%s)",
-                 oname ? oname : "", name);
-        rest_fail_bad_request(c, msg);
-        return 1;
-    }
+    if (rest_check_name(c, meta, name, &fail)) return fail;
     int64_t expected = rest_parse_rv(obj_string(meta, "resourceVersion"));
     if (expected < 0) expected = 0;
     int64_t rev = 0;
-    cJSON *old = rest_load_current(c, name, &rev);
-    if (!old) return 1;
-    if (expected && expected != rev) {
-        rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
-        return 1;
-    }
+    cJSON *old = rest_load_current(c, name, &rev, &fail);
+    if (!old) return fail;
+    if (expected && expected != rev) return rest_modified(c, name);
     /* the same resource, with the finalize strategy */
     kapi_resource finalize = *c->r;
     finalize.strategy = &strategy_namespace_finalize;
     const kapi_resource *r = c->r;
     c->r = &finalize;
-    rest_finish_update(c, name, obj, old, rev, expected, 0);
+    rest_result res = rest_finish_update(c, name, obj, old, rev, expected, 0);
     c->r = r;
-    return 1;
+    return res;
 }
 
 const kapi_strategy strategy_namespaces = {

@@ -18,23 +18,24 @@
 #define BIND_ATTEMPTS 5
 
 /* apierrors.NewConflict for pods/binding */
-static void fail_binding_conflict(rest_call *c, const char *name, const char *why)
+static rest_result binding_conflict(rest_call *c, const char *name, const char *why)
 {
     char msg[1200];
     snprintf(msg, sizeof msg, "Operation cannot be fulfilled on pods/binding \"%s\": %s", name, why);
-    respond_status(c->req, c->resp, status_new_details(KAPI_CONFLICT, msg, name, NULL, "pods/binding"));
+    return rest_status(c, status_new_details(KAPI_CONFLICT, msg, name, NULL, "pods/binding"), 0);
 }
 
 /* A plain error kube's handler cannot map: 500, no reason. */
-static void fail_unknown(rest_call *c, const char *msg)
+static rest_result unknown_error(rest_call *c, const char *msg)
 {
     cJSON *st = status_new(KAPI_INTERNAL, msg);
     cJSON_DeleteItemFromObjectCaseSensitive(st, "reason");
-    respond_status(c->req, c->resp, st);
+    return rest_status(c, st, 0);
 }
 
-/* ValidatePodBinding, aggregated as errs.ToAggregate() prints it. */
-static int validate_binding(rest_call *c, const cJSON *binding)
+/* ValidatePodBinding, aggregated as errs.ToAggregate() prints it; -1 with
+ * the failure in *fail. */
+static int validate_binding(rest_call *c, const cJSON *binding, rest_result *fail)
 {
     const cJSON *target = pj_get(binding, "target");
     const char *kind = pj_str(target, "kind");
@@ -55,19 +56,20 @@ static int validate_binding(rest_call *c, const cJSON *binding)
         kapi_buf_puts(&msg, one);
     }
     if (errs->n > 1) kapi_buf_putc(&msg, ']');
-    fail_unknown(c, msg.data ? msg.data : "invalid binding");
+    *fail = unknown_error(c, msg.data ? msg.data : "invalid binding");
     kapi_buf_free(&msg);
     return -1;
 }
 
-/* Decoding checks: the Binding's kind, name and namespace. */
-static int check_binding(rest_call *c, cJSON *binding, const char *name)
+/* Decoding checks: the Binding's kind, name and namespace; -1 with the 400
+ * in *fail. */
+static int check_binding(rest_call *c, cJSON *binding, const char *name, rest_result *fail)
 {
     char msg[800];
     const cJSON *k = cJSON_GetObjectItemCaseSensitive(binding, "kind");
     const cJSON *av = cJSON_GetObjectItemCaseSensitive(binding, "apiVersion");
     if ((k && !cJSON_IsString(k)) || (av && !cJSON_IsString(av))) {
-        rest_fail_bad_request(c, "the object provided is unrecognized (must be of type Binding): couldn't get "
+        *fail = rest_bad_request(c, "the object provided is unrecognized (must be of type Binding): couldn't get "
                                  "version/kind; json parse error: json: cannot unmarshal value into Go struct "
                                  "field .kind of type string");
         return -1;
@@ -79,30 +81,30 @@ static int check_binding(rest_call *c, cJSON *binding, const char *name)
                  "%.100s in version \"%.50s\" cannot be handled as a Binding: no kind \"%.100s\" is registered for "
                  "version \"%.50s\" in scheme \"pkg/api/legacyscheme/scheme.go:30\"",
                  kind, *version ? version : "v1", kind, *version ? version : "v1");
-        rest_fail_bad_request(c, msg);
+        *fail = rest_bad_request(c, msg);
         return -1;
     }
     if (*version && strcmp(version, "v1")) {
         snprintf(msg, sizeof msg, "the API version in the data (%.100s) does not match the expected API version (v1)", version);
-        rest_fail_bad_request(c, msg);
+        *fail = rest_bad_request(c, msg);
         return -1;
     }
     const cJSON *meta = cJSON_GetObjectItemCaseSensitive(binding, "metadata");
     if (meta && !cJSON_IsObject(meta) && !cJSON_IsNull(meta)) {
-        rest_fail_bad_request(c, "Binding in version \"v1\" cannot be handled as a Binding: json: cannot unmarshal "
+        *fail = rest_bad_request(c, "Binding in version \"v1\" cannot be handled as a Binding: json: cannot unmarshal "
                                  "value into Go struct field Binding.metadata of type v1.ObjectMeta");
         return -1;
     }
     const cJSON *target = cJSON_GetObjectItemCaseSensitive(binding, "target");
     if (target && !cJSON_IsObject(target) && !cJSON_IsNull(target)) {
-        rest_fail_bad_request(c, "Binding in version \"v1\" cannot be handled as a Binding: json: cannot unmarshal "
+        *fail = rest_bad_request(c, "Binding in version \"v1\" cannot be handled as a Binding: json: cannot unmarshal "
                                  "value into Go struct field Binding.target of type v1.ObjectReference");
         return -1;
     }
     cJSON *m = obj_metadata(binding);
-    if (rest_check_namespace(c, m)) return -1;
+    if (rest_check_namespace(c, m, fail)) return -1;
     if (strcmp(pj_str(m, "name"), name)) {
-        rest_fail_bad_request(c, "name in URL does not match name in Binding object");
+        *fail = rest_bad_request(c, "name in URL does not match name in Binding object");
         return -1;
     }
     return 0;
@@ -133,23 +135,21 @@ static void set_scheduled_condition(cJSON *pod)
     else cJSON_AddItemToArray(conds, cond);
 }
 
-int pod_serve_binding(rest_call *c, const char *name)
+rest_result pod_serve_binding(rest_call *c, const char *name)
 {
-    if (strcmp(c->info->verb, "create")) {
-        rest_fail_method_not_allowed(c);
-        return 1;
-    }
+    if (strcmp(c->info->verb, "create")) return rest_method_not_allowed(c);
+    rest_result fail;
     cJSON *st = NULL;
     cJSON *binding = decode_body(c->req, "Binding", &st);
-    if (!binding) { respond_status(c->req, c->resp, st); return 1; }
-    if (!cJSON_IsObject(binding)) { rest_fail_bad_request(c, "the object provided is unrecognized (must be of type Binding)"); return 1; }
-    if (check_binding(c, binding, name) || validate_binding(c, binding)) return 1;
+    if (!binding) return rest_status(c, st, 0);
+    if (!cJSON_IsObject(binding)) return rest_bad_request(c, "the object provided is unrecognized (must be of type Binding)");
+    if (check_binding(c, binding, name, &fail) || validate_binding(c, binding, &fail)) return fail;
     admission_attrs a = {.ctx = c->ctx, .pool = c->req->pool, .user = c->user, .resource = c->r,
                          .subresource = "binding", .ns = c->ns, .name = name, .op = ADMIT_CREATE,
                          .obj = binding, .dry_run = c->dry_run};
     cJSON *rejected = admission_mutate(&a);
     if (!rejected) rejected = admission_validate(&a);
-    if (rejected) { respond_status(c->req, c->resp, rejected); return 1; }
+    if (rejected) return rest_status(c, rejected, 0);
 
     const cJSON *meta = pj_get(binding, "metadata");
     const char *want_uid = pj_str(meta, "uid"), *want_rv = pj_str(meta, "resourceVersion");
@@ -157,8 +157,8 @@ int pod_serve_binding(rest_call *c, const char *name)
     const char *key = resource_key(c->req->pool, c->r, c->ns, name);
     for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
         int64_t rev = 0;
-        cJSON *pod = rest_load_current(c, name, &rev);
-        if (!pod) return 1;
+        cJSON *pod = rest_load_current(c, name, &rev, &fail);
+        if (!pod) return fail;
         cJSON *pm = obj_metadata(pod);
         char why[900];
         if (*want_uid && strcmp(want_uid, pj_str(pm, "uid"))) {
@@ -166,32 +166,27 @@ int pod_serve_binding(rest_call *c, const char *name)
                      "StorageError: invalid object, Code: 4, Key: %.300s, ResourceVersion: 0, AdditionalErrorMsg: "
                      "Precondition failed: UID in precondition: %.100s, UID in object meta: %.100s",
                      key, want_uid, pj_str(pm, "uid"));
-            rest_fail_conflict(c, name, why);
-            return 1;
+            return rest_conflict(c, name, why);
         }
         if (*want_rv && rest_parse_rv(want_rv) != rev) {
             snprintf(why, sizeof why,
                      "StorageError: invalid object, Code: 4, Key: %.300s, ResourceVersion: 0, AdditionalErrorMsg: "
                      "Precondition failed: ResourceVersion in precondition: %.100s, ResourceVersion in object meta: %lld",
                      key, want_rv, (long long)rev);
-            rest_fail_conflict(c, name, why);
-            return 1;
+            return rest_conflict(c, name, why);
         }
         if (pj_get(pm, "deletionTimestamp")) {
             snprintf(why, sizeof why, "pod %.300s is being deleted, cannot be assigned to a host", name);
-            fail_binding_conflict(c, name, why);
-            return 1;
+            return binding_conflict(c, name, why);
         }
         cJSON *spec = pj_object(pod, "spec");
         if (pj_has_str(spec, "nodeName")) {
             snprintf(why, sizeof why, "pod %.300s is already assigned to node \"%.300s\"", name, pj_str(spec, "nodeName"));
-            fail_binding_conflict(c, name, why);
-            return 1;
+            return binding_conflict(c, name, why);
         }
         if (cJSON_GetArraySize(pj_get(spec, "schedulingGates")) > 0) {
             snprintf(why, sizeof why, "pod %.300s has non-empty .spec.schedulingGates", name);
-            fail_binding_conflict(c, name, why);
-            return 1;
+            return binding_conflict(c, name, why);
         }
         pj_set_str(spec, "nodeName", node);
         const cJSON *ann = pj_get(meta, "annotations"), *e;
@@ -209,8 +204,7 @@ int pod_serve_binding(rest_call *c, const char *name)
             int64_t new_rev = 0;
             store_rc rc = store_update_if_revision(c->ctx->store, key, pod, rev, &new_rev);
             if (rc == STORE_CONFLICT) continue;   /* GuaranteedUpdate tries again */
-            if (rc == STORE_NOT_FOUND) { rest_fail_not_found(c, name); return 1; }
-            if (rc != STORE_OK) { rest_fail_internal(c, "writing to storage failed"); return 1; }
+            if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
         }
         cJSON *ok = cJSON_CreateObject();
         cJSON_AddStringToObject(ok, "kind", "Status");
@@ -218,12 +212,7 @@ int pod_serve_binding(rest_call *c, const char *name)
         cJSON_AddObjectToObject(ok, "metadata");
         cJSON_AddStringToObject(ok, "status", "Success");
         cJSON_AddNumberToObject(ok, "code", 201);
-        output_format fmt;
-        error_format(c->req, &fmt);
-        respond_object(c->req, c->resp, 201, ok, &fmt);
-        cJSON_Delete(ok);
-        return 1;
+        return rest_status(c, ok, 201);
     }
-    rest_fail_conflict(c, name, "the object has been modified; please apply your changes to the latest version and try again");
-    return 1;
+    return rest_modified(c, name);
 }

@@ -9,6 +9,7 @@
 #include "codec/fielderr.h"
 
 struct rest_call;
+struct rest_result;
 
 /* pod_defaults.c: SetObjectDefaults_Pod (pkg/apis/core/v1), then what a
  * trip through kube's internal types does to the JSON (serviceAccount
@@ -50,7 +51,7 @@ void pod_validate_local_descending_path(const char *target, const char *path, fi
 void pod_validate_update(const cJSON *pod, const cJSON *old, field_errors *errs);
 
 /* pod_binding.c: POST pods/<name>/binding. */
-int pod_serve_binding(struct rest_call *c, const char *name);
+struct rest_result pod_serve_binding(struct rest_call *c, const char *name);
 
 /* ---- JSON helpers (pod_util.c) */
 const cJSON *pj_get(const cJSON *obj, const char *key);      /* NULL when absent or null */

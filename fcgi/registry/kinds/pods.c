@@ -172,10 +172,10 @@ static void pod_validate_update_rules(const cJSON *obj, const cJSON *old, field_
     validate_status_update(obj, old, errs);
 }
 
-static int pod_serve_subresource(rest_call *c, const char *subresource, const char *name)
+static rest_result pod_serve_subresource(rest_call *c, const char *subresource, const char *name)
 {
     if (!strcmp(subresource, "binding")) return pod_serve_binding(c, name);
-    return 0;
+    return rest_not_found_path(c);
 }
 
 const kapi_strategy strategy_pods = {

@@ -22,22 +22,21 @@ static const char *str(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-static void respond_created(rest_call *c, const cJSON *obj)
+/* The answer: 201 with the review and its status (JSON or YAML). */
+static rest_result created(rest_call *c, cJSON *obj)
 {
-    output_format fmt;
-    if (rest_negotiate(c, &fmt, 0)) return;
-    respond_object(c->req, c->resp, 201, obj, &fmt);
+    return rest_plain_object(c, 201, obj);
 }
 
-/* Decodes the body as the resource's kind; NULL when it answered. */
-static cJSON *decode(rest_call *c)
+/* Decodes the body as the resource's kind; NULL with the failure in *fail. */
+static cJSON *decode(rest_call *c, rest_result *fail)
 {
     cJSON *st = NULL;
     cJSON *obj = decode_body(c->req, c->r->kind, &st);
-    if (!obj) { respond_status(c->req, c->resp, st); return NULL; }
-    if (rest_check_type_meta(c, obj)) return NULL;
+    if (!obj) { *fail = rest_status(c, st, 0); return NULL; }
+    if (rest_check_type_meta(c, obj, fail)) return NULL;
     cJSON *meta = obj_metadata(obj);
-    if (rest_check_namespace(c, meta)) return NULL;
+    if (rest_check_namespace(c, meta, fail)) return NULL;
     return obj;
 }
 
@@ -243,8 +242,8 @@ static void attrs_from_spec(const cJSON *spec, const kapi_user *user, rbac_attrs
 }
 
 /* The reply: the review with its status. */
-static void answer_access_review(rest_call *c, const cJSON *obj, int with_subject,
-                                 const kapi_user *user)
+static rest_result answer_access_review(rest_call *c, const cJSON *obj, int with_subject,
+                                        const kapi_user *user)
 {
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
     rbac_attrs a;
@@ -263,18 +262,19 @@ static void answer_access_review(rest_call *c, const cJSON *obj, int with_subjec
     cJSON *st = cJSON_AddObjectToObject(out, "status");
     cJSON_AddBoolToObject(st, "allowed", allowed);
     if (reason && reason[0]) cJSON_AddStringToObject(st, "reason", reason);
-    respond_created(c, out);
+    return created(c, out);
 }
 
-static void serve_self_subject_access_review(rest_call *c)
+static rest_result serve_self_subject_access_review(rest_call *c)
 {
-    cJSON *obj = decode(c);
-    if (!obj) return;
+    rest_result fail;
+    cJSON *obj = decode(c, &fail);
+    if (!obj) return fail;
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
     check_spec(cJSON_GetObjectItemCaseSensitive(obj, "spec"), 0, errs);
     check_meta(obj, 0, errs);
-    if (errs->n) { rest_fail_invalid(c, errs, ""); return; }
-    answer_access_review(c, obj, 0, c->user);
+    if (errs->n) return rest_invalid(c, errs, "");
+    return answer_access_review(c, obj, 0, c->user);
 }
 
 /* The user a SubjectAccessReview asks about. */
@@ -290,24 +290,26 @@ static void user_from_spec(kapi_pool *p, const cJSON *spec, kapi_user *u)
                 u->groups[u->n_groups++] = kapi_pstrdup(p, g->valuestring);
 }
 
-static void serve_subject_access_review(rest_call *c)
+static rest_result serve_subject_access_review(rest_call *c)
 {
-    cJSON *obj = decode(c);
-    if (!obj) return;
+    rest_result fail;
+    cJSON *obj = decode(c, &fail);
+    if (!obj) return fail;
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
     check_spec(spec, 1, errs);
     check_meta(obj, 0, errs);
-    if (errs->n) { rest_fail_invalid(c, errs, ""); return; }
+    if (errs->n) return rest_invalid(c, errs, "");
     kapi_user *u = kapi_palloc(c->req->pool, sizeof *u);
     user_from_spec(c->req->pool, spec, u);
-    answer_access_review(c, obj, 1, u);
+    return answer_access_review(c, obj, 1, u);
 }
 
-static void serve_local_subject_access_review(rest_call *c)
+static rest_result serve_local_subject_access_review(rest_call *c)
 {
-    cJSON *obj = decode(c);
-    if (!obj) return;
+    rest_result fail;
+    cJSON *obj = decode(c, &fail);
+    if (!obj) return fail;
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
     const char *ns = str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace");
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
@@ -326,10 +328,10 @@ static void serve_local_subject_access_review(rest_call *c)
         invalid_raw(errs, "spec.nonResourceAttributes", v.data, "disallowed on this kind of request");
         kapi_buf_free(&v);
     }
-    if (errs->n) { rest_fail_invalid(c, errs, ""); return; }
+    if (errs->n) return rest_invalid(c, errs, "");
     kapi_user *u = kapi_palloc(c->req->pool, sizeof *u);
     user_from_spec(c->req->pool, spec, u);
-    answer_access_review(c, obj, 1, u);
+    return answer_access_review(c, obj, 1, u);
 }
 
 /* ---------------------------------------------------------------- rules review */
@@ -344,16 +346,17 @@ static void add_strings(cJSON *o, const char *key, const char *const *list, int 
     for (int i = 0; list[i]; i++) cJSON_AddItemToArray(a, cJSON_CreateString(list[i]));
 }
 
-static void serve_self_subject_rules_review(rest_call *c)
+static rest_result serve_self_subject_rules_review(rest_call *c)
 {
-    cJSON *obj = decode(c);
-    if (!obj) return;
+    rest_result fail;
+    cJSON *obj = decode(c, &fail);
+    if (!obj) return fail;
     const char *ns = str(cJSON_GetObjectItemCaseSensitive(obj, "spec"), "namespace");
-    if (!ns[0]) { rest_fail_bad_request(c, "no namespace on request"); return; }
+    if (!ns[0]) return rest_bad_request(c, "no namespace on request");
     rbac_rule *rules = NULL;
     const char *errors = NULL;
     int n = rbac_rules_for(c->ctx, c->req->pool, c->user, ns, 0, &rules, &errors);
-    if (n < 0) { rest_fail_internal(c, "reading the RBAC policy failed"); return; }
+    if (n < 0) return rest_internal(c, "reading the RBAC policy failed");
 
     cJSON *out = kapi_pool_keep_json(c->req->pool, cJSON_CreateObject());
     cJSON_AddStringToObject(out, "kind", c->r->kind);
@@ -382,15 +385,16 @@ static void serve_self_subject_rules_review(rest_call *c)
     }
     cJSON_AddBoolToObject(st, "incomplete", 0);
     if (errors && errors[0]) cJSON_AddStringToObject(st, "evaluationError", errors);
-    respond_created(c, out);
+    return created(c, out);
 }
 
 /* ---------------------------------------------------------------- whoami */
 
-static void serve_self_subject_review(rest_call *c)
+static rest_result serve_self_subject_review(rest_call *c)
 {
-    cJSON *obj = decode(c);
-    if (!obj) return;
+    rest_result fail;
+    cJSON *obj = decode(c, &fail);
+    if (!obj) return fail;
     const kapi_user *u = c->user;
     char ts[21];
     time_rfc3339(time(NULL), ts);
@@ -406,7 +410,7 @@ static void serve_self_subject_review(rest_call *c)
         for (int i = 0; i < u->n_groups && i < KAPI_MAX_GROUPS; i++)
             if (u->groups[i]) cJSON_AddItemToArray(g, cJSON_CreateString(u->groups[i]));
     }
-    respond_created(c, out);
+    return created(c, out);
 }
 
 const kapi_strategy strategy_selfsubjectaccessreviews = {.serve_create = serve_self_subject_access_review};
