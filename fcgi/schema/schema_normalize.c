@@ -108,7 +108,8 @@ static void normalize_value(const schema_value *v, cJSON *holder, cJSON *item)
         return;
     case SV_ARRAY:
         if (!cJSON_IsArray(item)) return;
-        for (cJSON *e = item->child; e; e = e->next) {
+        for (cJSON *e = item->child, *next; e; e = next) {
+            next = e->next;   /* e may be replaced */
             if (cJSON_IsNull(e)) {   /* a null element decodes to the element's zero value */
                 if (v->elem->kind == SV_OBJECT) e = replace(item, e, cJSON_CreateObject());
                 else if (v->elem->kind == SV_STRING) e = replace(item, e, cJSON_CreateString(""));
@@ -119,7 +120,8 @@ static void normalize_value(const schema_value *v, cJSON *holder, cJSON *item)
         return;
     case SV_MAP:
         if (!cJSON_IsObject(item)) return;
-        for (cJSON *e = item->child; e; e = e->next) {
+        for (cJSON *e = item->child, *next; e; e = next) {
+            next = e->next;   /* e may be replaced */
             if (cJSON_IsNull(e)) {
                 if (v->elem->kind == SV_QUANTITY) e = replace(item, e, cJSON_CreateString("0"));
                 else if (v->elem->kind == SV_STRING) e = replace(item, e, cJSON_CreateString(""));

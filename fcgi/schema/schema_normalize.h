@@ -12,7 +12,10 @@
  *  - fields the type does not declare are dropped;
  *  - null, and the zero value of an omitempty scalar, list or map, are
  *    dropped; a scalar without omitempty is written even when zero ("" / 0 /
- *    false); a null pointer without omitempty stays null;
+ *    false); a null pointer without omitempty stays null; an absent
+ *    pointer, list or map stays absent (Go would write null for the last
+ *    two without omitempty; kube's objects always carry the ones that
+ *    matter);
  *  - struct values are always present ("resources": {}), as are non-pointer
  *    quantities ("0"), times (null) and int-or-strings (0);
  *  - null list elements of struct type become {}, null map values "" or "0";
