@@ -1,6 +1,7 @@
 /* pod_diff.c: cmp.Diff(oldPod.Spec, newPod.Spec) as github.com/google/go-cmp
  * prints it in kube's "pod updates may not change fields other than ..."
- * error: Go field names in core.PodSpec order, runs of identical fields
+ * error: Go field names in core.PodSpec order (both from the field schema:
+ * schema_type.internal_fields, schema_field.go_name), runs of identical fields
  * summarised ("... // 9 identical fields") with two records of context,
  * changed leaves shown as a "-" and a "+" line, changed structs, lists and
  * maps opened up, values printed the way cmp prints Go values ("", nil, &{},
