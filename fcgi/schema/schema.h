@@ -18,6 +18,9 @@
  *    in protobuf at all (TypeMeta: kind/apiVersion travel in the envelope);
  *    otherwise the struct is a sub-message at that number (Volume embeds
  *    VolumeSource at 2). schema_field_named() looks through inlined structs.
+ *  - kube's internal types (pkg/apis/core, what semantic equality and the
+ *    go-cmp diff of a forbidden update see) differ from v1 in a few structs:
+ *    internal_fields lists them in the internal Go order.
  *  - The protobuf wire type follows from the value kind: varint for bool,
  *    int32, int64; fixed64 for double; length-delimited for everything else.
  *    Repeated scalars may come packed or not. Maps are repeated entries
@@ -60,7 +63,10 @@ enum schema_field_flags {
     SF_INLINE = 1 << 4,    /* embedded struct inlined into the parent (name ""); see above */
     SF_WRAPPED = 1 << 5,   /* protobuf: each list of this map's values travels as a message
                             * {1 repeated items} (authorization ExtraValue) */
-    SF_MAP_ATOMIC = 1 << 6 /* +mapType=atomic: the map is replaced whole, never merged */
+    SF_MAP_ATOMIC = 1 << 6, /* +mapType=atomic: the map is replaced whole, never merged */
+    SF_INTERNAL_ONLY = 1 << 7, /* a field of kube's internal type only (never in v1 JSON):
+                                * listed in schema_type.internal_fields, not in .fields */
+    SF_INTERNAL_VALUE = 1 << 8 /* a pointer in v1, a plain value in the internal type */
 };
 
 enum schema_type_flags {
@@ -91,6 +97,10 @@ typedef struct schema_field {
                                        * ("v1.PullPolicy", "[]v1.Capability"), or NULL: derive it
                                        * with schema_go_type() */
     const char *description;          /* one line, our own words */
+    const char *go_name;              /* the Go field name ("TTY", "DeprecatedServiceAccount"):
+                                       * goname=, else the JSON name with its first letter
+                                       * upper-cased; an inlined struct's type name */
+    int internal_index;               /* position in kube's internal struct; -1: v1 only */
 } schema_field;
 
 struct schema_type {
@@ -101,6 +111,12 @@ struct schema_type {
     const schema_field *fields;
     int n_fields;
     unsigned flags;                   /* ST_* */
+    /* The fields of kube's internal Go type (pkg/apis/<group>) in its order:
+     * v1 fields (minus those it does not have) and internal-only fields
+     * (SF_INTERNAL_ONLY). The same fields as .fields, in the same order,
+     * unless the schema file says otherwise (internal=, internalonly). */
+    const schema_field *const *internal_fields;
+    int n_internal;
     /* Top-level kinds: their group ("" for core), version and kind (NULL otherwise). */
     const char *group, *version, *kind;
 };

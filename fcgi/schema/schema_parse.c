@@ -13,6 +13,7 @@
 #define MAX_LINE 2048
 #define MAX_ALIASES 16
 #define MAX_FIELDS 128
+#define INTERNAL_UNSET (-2)   /* no internal= given */
 
 /* ---- arena */
 
@@ -248,6 +249,8 @@ static int parse_field_attr(parser *p, schema_field *f, char *word)
         else if (!strcmp(word, "required")) f->flags |= SF_REQUIRED;
         else if (!strcmp(word, "readonly")) f->flags |= SF_READONLY;
         else if (!strcmp(word, "wrapped")) f->flags |= SF_WRAPPED;
+        else if (!strcmp(word, "internalonly")) f->flags |= SF_INTERNAL_ONLY;
+        else if (!strcmp(word, "internalvalue")) f->flags |= SF_INTERNAL_VALUE;
         else return fail(p, "unknown attribute '%s'", word);
         return 0;
     }
@@ -278,6 +281,15 @@ static int parse_field_attr(parser *p, schema_field *f, char *word)
     } else if (!strcmp(word, "go")) {
         if (!*val) return fail(p, "go= needs a type");
         f->go_type = arena_strdup(p->set, val);
+    } else if (!strcmp(word, "goname")) {
+        if (!is_identifier(val, 0) || !isupper((unsigned char)*val)) return fail(p, "goname= needs a Go field name");
+        f->go_name = arena_strdup(p->set, val);
+    } else if (!strcmp(word, "internal")) {
+        char *end;
+        long pos = strtol(val, &end, 10);
+        if (!strcmp(val, "none")) f->internal_index = -1;
+        else if (*end || end == val || pos < 0 || pos >= MAX_FIELDS) return fail(p, "internal= takes a position or none, not '%s'", val);
+        else f->internal_index = (int)pos;
     } else {
         return fail(p, "unknown attribute '%s='", word);
     }
@@ -292,6 +304,10 @@ static int check_field(parser *p, const schema_field *f)
         if (k != SV_OBJECT) return fail(p, "an inlined field (*) must be a named type");
         if (f->flags & ~(unsigned)SF_INLINE) return fail(p, "an inlined field takes no attributes");
     }
+    if ((f->flags & SF_INTERNAL_ONLY) && f->internal_index < 0)
+        return fail(p, "an internalonly field needs internal=<position>");
+    if ((f->flags & SF_INTERNAL_VALUE) && !(f->flags & SF_POINTER))
+        return fail(p, "internalvalue is for ptr fields");
     if ((f->list_type || f->list_map_keys) && k != SV_ARRAY)
         return fail(p, "list= and keys= are for lists");
     if (f->list_type == LIST_MAP && !f->list_map_keys) return fail(p, "list=map needs keys=");
@@ -335,6 +351,7 @@ static int parse_field_line(parser *p, char *line)
     if (n < 3) return fail(p, "a field needs a name, a protobuf number and a type");
     schema_field *f = &p->fields[p->n_fields];
     memset(f, 0, sizeof *f);
+    f->internal_index = INTERNAL_UNSET;
     if (!strcmp(words[0], "*")) {
         f->name = "";
         f->flags |= SF_INLINE;
@@ -353,6 +370,12 @@ static int parse_field_line(parser *p, char *line)
     if (!*desc) return fail(p, "field '%s' has no description", f->name);
     f->description = arena_strdup(p->set, desc);
     if (!f->name || !f->description) return out_of_memory(p);
+    if (!f->go_name && f->name[0]) {   /* Go's exported name: the JSON name, capitalised */
+        char *g = arena_strdup(p->set, f->name);
+        if (!g) return out_of_memory(p);
+        g[0] = (char)toupper((unsigned char)g[0]);
+        f->go_name = g;
+    }
     if (check_field(p, f)) return -1;
     for (int i = 0; i < p->n_fields; i++) {
         if (f->name[0] && !strcmp(p->fields[i].name, f->name))
@@ -364,19 +387,55 @@ static int parse_field_line(parser *p, char *line)
     return 0;
 }
 
+/* kube's internal struct: the v1 fields in their order, unless the type
+ * gives every field an internal= position (then those positions, 0..n-1,
+ * each once, internal-only fields included). */
+static int build_internal_order(parser *p, schema_field *fields, int n)
+{
+    int given = 0, n_internal = 0;
+    for (int i = 0; i < n; i++) given += fields[i].internal_index != INTERNAL_UNSET;
+    if (given && given != n) return fail(p, "type %s: internal= on some fields but not all", p->cur->short_name);
+    int n_v1 = 0;
+    for (int i = 0; i < n; i++) {
+        if (fields[i].flags & SF_INTERNAL_ONLY) continue;
+        if (!given) fields[i].internal_index = n_v1;
+        n_v1++;
+    }
+    for (int i = 0; i < n; i++) n_internal += fields[i].internal_index >= 0;
+    const schema_field **order = arena_alloc(p->set, sizeof *order * (size_t)(n_internal + 1));
+    if (!order) return out_of_memory(p);
+    for (int i = 0; i < n; i++) {
+        int at = fields[i].internal_index;
+        if (at < 0) continue;
+        if (at >= n_internal || order[at])
+            return fail(p, "type %s: internal positions must be 0..%d, each once", p->cur->short_name, n_internal - 1);
+        order[at] = &fields[i];
+    }
+    p->cur->internal_fields = order;
+    p->cur->n_internal = n_internal;
+    return 0;
+}
+
 static int finish_type(parser *p)
 {
     if (!p->cur) return 0;
     schema_field *fields = arena_alloc(p->set, sizeof *fields * (size_t)(p->n_fields + 1));
     if (!fields) return out_of_memory(p);
-    memcpy(fields, p->fields, sizeof *fields * (size_t)p->n_fields);
+    /* v1 fields first (they are .fields), internal-only ones after them */
+    int n_v1 = 0, at[MAX_FIELDS];
+    for (int j = 0; j < p->n_fields; j++)
+        if (!(p->fields[j].flags & SF_INTERNAL_ONLY)) at[j] = n_v1++;
+    for (int j = 0, k = n_v1; j < p->n_fields; j++)
+        if (p->fields[j].flags & SF_INTERNAL_ONLY) at[j] = k++;
+    for (int j = 0; j < p->n_fields; j++) fields[at[j]] = p->fields[j];
     /* the value pointers registered as pending point into p->fields: move them */
     schema_set *s = p->set;
     for (int i = p->pending_start; i < s->n_pending; i++)
         for (int j = 0; j < p->n_fields; j++)
-            if (s->pending[i].value == &p->fields[j].value) s->pending[i].value = &fields[j].value;
+            if (s->pending[i].value == &p->fields[j].value) s->pending[i].value = &fields[at[j]].value;
     p->cur->fields = fields;
-    p->cur->n_fields = p->n_fields;
+    p->cur->n_fields = n_v1;
+    if (build_internal_order(p, fields, p->n_fields)) return -1;
     p->cur = NULL;
     p->n_fields = 0;
     return 0;
@@ -572,6 +631,12 @@ static int resolve(parser *p)
         }
         r->value->type = t;
     }
+    /* an inlined struct's Go name is its type's (ProbeHandler, VolumeSource) */
+    for (int i = 0; i < s->n_types; i++)
+        for (int j = 0; j < s->types[i]->n_fields; j++) {
+            schema_field *f = (schema_field *)&s->types[i]->fields[j];
+            if (!f->go_name) f->go_name = f->value.type ? f->value.type->short_name : "";
+        }
     p->file = "schema";
     p->line = 0;
     for (int i = 0; i < s->n_types; i++) {

@@ -21,7 +21,9 @@
 #include "schema/scalars.h"
 #include "schema/schema.h"
 #include "schema/schema_check.h"
+#include "schema/schema_equal.h"
 #include "schema/schema_internal.h"
+#include "schema/schema_normalize.h"
 #include "store/store.h"
 #include "kapi_test.h"
 
@@ -285,6 +287,139 @@ static void test_parser_errors(void **state)
     expect_parse_error("package a\ntype T : T.\n  f 1 string required omitempty : F.\n", "cannot be omitempty");
     expect_parse_error("type T : T.\n", "before any 'package' line");
     expect_parse_error("package a\ntype T : T.\n  * 1 string : F.\n", "must be a named type");
+}
+
+/* ---- kube's internal types: Go names and the internal field order */
+
+static void test_internal_types(void **state)
+{
+    (void)state;
+    const char *text =
+        "package a.b\ntype T : T.\n"
+        "  first 1 string internal=1 : F.\n"
+        "  second 2 string internal=none : S.\n"
+        "  tty 3 bool goname=TTY internal=0 : T.\n"
+        "  hidden 0 bool internalonly internal=2 : H.\n";
+    schema_source src = {"ok.schema", text};
+    char err[600];
+    schema_set *s = schema_set_parse(&src, 1, err, sizeof err);
+    if (!s) fail_msg("%s", err);
+    const schema_type *t = schema_set_type(s, "a.b.T");
+    assert_int_equal(t->n_fields, 3);              /* the internal-only field is not a v1 field */
+    assert_null(schema_field_named(t, "hidden"));
+    assert_int_equal(t->n_internal, 3);
+    assert_string_equal(t->internal_fields[0]->go_name, "TTY");
+    assert_string_equal(t->internal_fields[1]->go_name, "First");
+    assert_string_equal(t->internal_fields[2]->name, "hidden");
+    assert_true(t->internal_fields[2]->flags & SF_INTERNAL_ONLY);
+    schema_set_free(s);
+    expect_parse_error("package a\ntype T : T.\n  f 1 string internal=0 : F.\n  g 2 string : G.\n",
+                       "internal= on some fields but not all");
+    expect_parse_error("package a\ntype T : T.\n  f 1 string internal=1 : F.\n", "internal positions must be 0..0");
+    expect_parse_error("package a\ntype T : T.\n  f 0 string internalonly : F.\n", "needs internal=");
+    expect_parse_error("package a\ntype T : T.\n  f 1 string internalvalue : F.\n", "internalvalue is for ptr");
+
+    /* the built-in facts: core.PodSpec's order, and its host namespace flags
+     * living in core.PodSecurityContext */
+    const schema_type *spec = schema_type_named(CORE "PodSpec");
+    assert_non_null(spec);
+    assert_string_equal(spec->internal_fields[16]->go_name, "SetHostnameAsFQDN");
+    assert_string_equal(spec->internal_fields[7]->go_name, "DNSPolicy");
+    for (int i = 0; i < spec->n_internal; i++)
+        assert_string_not_equal(spec->internal_fields[i]->name, "serviceAccount");
+    assert_string_equal(field(CORE "PodSpec", "serviceAccount")->go_name, "DeprecatedServiceAccount");
+    const schema_type *psc = schema_type_named(CORE "PodSecurityContext");
+    assert_string_equal(psc->internal_fields[0]->go_name, "HostNetwork");
+    assert_null(schema_field_named(psc, "hostNetwork"));
+    assert_string_equal(field(CORE "Container", "tty")->go_name, "TTY");
+    assert_string_equal(schema_type_named(CORE "Volume")->internal_fields[1]->go_name, "VolumeSource");
+}
+
+/* ---- the Go round trip (schema_normalize) */
+
+static void normalizes_to(const char *type, const char *in, const char *want)
+{
+    cJSON *obj = cJSON_Parse(in);
+    assert_non_null(obj);
+    schema_normalize(schema_type_named(type), obj);
+    char *got = cJSON_PrintUnformatted(obj);
+    if (strcmp(got, want)) fail_msg("%s:\n got  %s\n want %s", in, got, want);
+    cJSON_free(got);
+    cJSON_Delete(obj);
+}
+
+static void test_normalize(void **state)
+{
+    (void)state;
+    /* unknown fields dropped, zero omitempty values dropped, a scalar
+     * without omitempty written when absent, struct values always there,
+     * Go struct order */
+    normalizes_to(CORE "Container", "{\"image\":\"nginx\",\"bogus\":1,\"workingDir\":\"\",\"stdin\":false,\"name\":\"c\"}",
+                  "{\"name\":\"c\",\"image\":\"nginx\",\"resources\":{}}");
+    normalizes_to(CORE "Container", "{\"image\":\"i\"}", "{\"name\":\"\",\"image\":\"i\",\"resources\":{}}");
+    /* canonical quantities, in maps and in pointers; null map values */
+    normalizes_to(CORE "ResourceRequirements", "{\"requests\":{\"memory\":\"1024Mi\",\"cpu\":\"1000m\"},\"limits\":{\"cpu\":null}}",
+                  "{\"limits\":{\"cpu\":\"0\"},\"requests\":{\"memory\":\"1Gi\",\"cpu\":\"1\"}}");
+    normalizes_to(CORE "EmptyDirVolumeSource", "{\"sizeLimit\":\"2000Mi\",\"medium\":\"\"}", "{\"sizeLimit\":\"2000Mi\"}");
+    normalizes_to(CORE "EmptyDirVolumeSource", "{\"sizeLimit\":\"0.5Gi\"}", "{\"sizeLimit\":\"512Mi\"}");
+    /* null pointers and empty lists and maps dropped; null list elements of
+     * struct type become zero structs */
+    normalizes_to(CORE "PodSpec", "{\"containers\":[null],\"nodeSelector\":{},\"volumes\":[],\"priority\":null}",
+                  "{\"containers\":[{\"name\":\"\",\"resources\":{}}]}");
+    /* a required list stays, even empty; a non-pointer time is null when zero */
+    normalizes_to(CORE "PodSpec", "{\"containers\":[]}", "{\"containers\":[]}");
+    normalizes_to(CORE "PodCondition", "{\"status\":\"True\",\"type\":\"Ready\"}",
+                  "{\"type\":\"Ready\",\"status\":\"True\",\"lastProbeTime\":null,\"lastTransitionTime\":null}");
+    /* inlined structs keep their place; int-or-strings as they are */
+    normalizes_to(CORE "Probe", "{\"periodSeconds\":3,\"httpGet\":{\"port\":\"http\",\"path\":\"/\"}}",
+                  "{\"httpGet\":{\"path\":\"/\",\"port\":\"http\"},\"periodSeconds\":3}");
+    /* another kind entirely: the same rules */
+    normalizes_to("io.k8s.api.apps.v1.DeploymentSpec", "{\"replicas\":0,\"paused\":false,\"minReadySeconds\":0}",
+                  "{\"replicas\":0,\"template\":{\"metadata\":{\"creationTimestamp\":null},\"spec\":{}},\"strategy\":{}}");
+}
+
+/* ---- semantic equality (schema_equal) */
+
+static int equal_as(const char *type, const char *a, const char *b)
+{
+    cJSON *x = cJSON_Parse(a), *y = cJSON_Parse(b);
+    assert_non_null(x);
+    assert_non_null(y);
+    int eq = schema_objects_equal(schema_type_named(type), x, y);
+    assert_int_equal(eq, schema_objects_equal(schema_type_named(type), y, x));   /* symmetric */
+    cJSON_Delete(x);
+    cJSON_Delete(y);
+    return eq;
+}
+
+static void test_semantic_equality(void **state)
+{
+    (void)state;
+    /* missing, null and zero are one for values; nil and empty lists and maps too */
+    assert_true(equal_as(CORE "Container", "{\"name\":\"c\"}", "{\"name\":\"c\",\"image\":\"\",\"stdin\":false,\"args\":[],\"env\":null}"));
+    assert_true(equal_as(CORE "PodSpec", "{}", "{\"nodeSelector\":{},\"containers\":[]}"));
+    /* a nil pointer is not a pointer to zero */
+    assert_false(equal_as(CORE "PodSpec", "{}", "{\"priority\":0}"));
+    assert_false(equal_as(CORE "PodSpec", "{}", "{\"automountServiceAccountToken\":false}"));
+    assert_true(equal_as(CORE "PodSpec", "{\"priority\":null}", "{}"));
+    /* quantities by value */
+    assert_true(equal_as(CORE "ResourceRequirements", "{\"limits\":{\"cpu\":\"1\"}}", "{\"limits\":{\"cpu\":\"1000m\"}}"));
+    assert_false(equal_as(CORE "ResourceRequirements", "{\"limits\":{\"cpu\":\"1\"}}", "{\"limits\":{\"cpu\":\"2\"}}"));
+    assert_false(equal_as(CORE "ResourceRequirements", "{\"limits\":{\"cpu\":\"1\"}}", "{\"limits\":{\"memory\":\"1\"}}"));
+    /* int-or-string: 80 and "80" differ */
+    assert_false(equal_as(CORE "HTTPGetAction", "{\"port\":80}", "{\"port\":\"80\"}"));
+    assert_true(equal_as(CORE "HTTPGetAction", "{\"port\":80,\"scheme\":\"\"}", "{\"port\":80}"));
+    /* lists element by element, in order */
+    assert_false(equal_as(CORE "PodSpec", "{\"tolerations\":[{\"key\":\"a\"},{\"key\":\"b\"}]}",
+                          "{\"tolerations\":[{\"key\":\"b\"},{\"key\":\"a\"}]}"));
+    assert_true(equal_as(CORE "PodSpec", "{\"tolerations\":[{\"key\":\"a\",\"value\":\"\"}]}", "{\"tolerations\":[{\"key\":\"a\"}]}"));
+    /* the internal type decides: serviceAccount is v1 only, hostNetwork
+     * counts inside the security context */
+    assert_true(equal_as(CORE "PodSpec", "{\"serviceAccount\":\"x\"}", "{}"));
+    assert_false(equal_as(CORE "PodSpec", "{\"securityContext\":{\"hostNetwork\":true}}", "{\"securityContext\":{}}"));
+    /* inlined structs: a volume's source */
+    assert_false(equal_as(CORE "Volume", "{\"name\":\"v\",\"emptyDir\":{}}", "{\"name\":\"v\"}"));
+    assert_true(equal_as(CORE "Volume", "{\"name\":\"v\",\"emptyDir\":{\"medium\":\"\"}}", "{\"name\":\"v\",\"emptyDir\":{}}"));
 }
 
 /* ---- Go's scalars */
@@ -736,6 +871,9 @@ int main(void)
         cmocka_unit_test(test_strict_errors_are_capped),
         cmocka_unit_test(test_type_errors_worded_as_go),
         cmocka_unit_test(test_prune_unknown),
+        cmocka_unit_test(test_internal_types),
+        cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_semantic_equality),
         cmocka_unit_test(test_checker_fuzz),
         cmocka_unit_test_setup_teardown(test_pipeline_strict_warn_ignore, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipeline_update_patch_yaml, setup, teardown),

@@ -15,7 +15,7 @@
 #include "codec/json.h"
 #include "codec/labels.h"
 #include "core/status.h"
-#include "registry/kinds/pod_internal.h"
+#include "registry/kinds/pod.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
 #include "schema/decode.h"
@@ -94,68 +94,6 @@ static void order_status(cJSON *obj, const char *const *status_order)
 
 /* ---- defaults (SetDefaults_Deployment, SetDefaults_ReplicaSet) */
 
-/* The pod template gets the PodSpec defaults (SetObjectDefaults_Deployment
- * recurses into the template), through the Pod strategy's defaulting
- * (registry/kinds/pod_defaults.c). What only SetDefaults_Pod does, for a
- * Pod and not a template (enableServiceLinks, requests copied from limits),
- * is taken back. */
-static void default_pod_template(cJSON *spec)
-{
-    cJSON *template = child_object(spec, "template");
-    cJSON *pspec = cJSON_DetachItemFromObjectCaseSensitive(template, "spec");
-    if (!cJSON_IsObject(pspec)) { cJSON_Delete(pspec); pspec = cJSON_CreateObject(); }
-    int had_links = cJSON_HasObjectItem(pspec, "enableServiceLinks");
-    cJSON *saved = cJSON_CreateObject();
-    static const char *const lists[] = {"containers", "initContainers", NULL};
-    for (int l = 0; lists[l]; l++) {
-        cJSON *arr = cJSON_CreateArray(), *c;
-        cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(pspec, lists[l])) {
-            const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "resources");
-            cJSON_AddItemToArray(arr, r ? cJSON_Duplicate(r, 1) : cJSON_CreateNull());
-        }
-        cJSON_AddItemToObject(saved, lists[l], arr);
-    }
-    cJSON *pod = cJSON_CreateObject();
-    cJSON_AddItemToObject(pod, "spec", pspec);
-    pod_set_defaults(pod);
-    pspec = cJSON_DetachItemFromObjectCaseSensitive(pod, "spec");
-    cJSON_Delete(pod);
-    if (!pspec) pspec = cJSON_CreateObject();
-    if (!had_links) cJSON_DeleteItemFromObjectCaseSensitive(pspec, "enableServiceLinks");
-    for (int l = 0; lists[l]; l++) {
-        cJSON *c, *r = cJSON_GetObjectItemCaseSensitive(saved, lists[l])->child;
-        cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(pspec, lists[l])) {
-            if (!r) break;
-            if (cJSON_IsNull(r)) cJSON_DeleteItemFromObjectCaseSensitive(c, "resources");
-            else if (cJSON_HasObjectItem(c, "resources"))
-                cJSON_ReplaceItemInObjectCaseSensitive(c, "resources", cJSON_Duplicate(r, 1));
-            r = r->next;
-        }
-    }
-    cJSON_Delete(saved);
-    if (!cJSON_HasObjectItem(template, "metadata")) cJSON_AddObjectToObject(template, "metadata");
-    cJSON_AddItemToObject(template, "spec", pspec);
-}
-
-/* ValidatePodSpec of the template through the Pod strategy's validation,
- * whose paths start at "spec." of a pod: here they are under
- * "spec.template.". */
-static void validate_template_pod_spec(const cJSON *template, field_errors *errs)
-{
-    const cJSON *pspec = cJSON_GetObjectItemCaseSensitive(template, "spec");
-    cJSON *empty = NULL;
-    if (!cJSON_IsObject(pspec)) pspec = empty = cJSON_CreateObject();
-    int first = errs->n;
-    pod_validate_spec(pspec, cJSON_GetObjectItemCaseSensitive(template, "metadata"), errs);
-    cJSON_Delete(empty);
-    /* the errors just added get their paths under the template */
-    for (int i = first; i < errs->n; i++) {
-        char field[sizeof errs->e[i].field];
-        snprintf(field, sizeof field, "spec.template.%.230s", errs->e[i].field);
-        memcpy(errs->e[i].field, field, sizeof field);
-    }
-}
-
 static void deployment_set_defaults(cJSON *obj)
 {
     cJSON *spec = child_object(obj, "spec");
@@ -175,7 +113,7 @@ static void deployment_set_defaults(cJSON *obj)
     order_keys(strategy, strategy_order);
     if (is_unset(spec, "revisionHistoryLimit")) set_number(spec, "revisionHistoryLimit", 10);
     if (is_unset(spec, "progressDeadlineSeconds")) set_number(spec, "progressDeadlineSeconds", 600);
-    default_pod_template(spec);
+    pod_template_set_defaults(child_object(spec, "template"));
     order_keys(spec, deployment_spec_order);
     order_status(obj, deployment_status_order);
     order_keys(obj, top_order);
@@ -185,7 +123,7 @@ static void replicaset_set_defaults(cJSON *obj)
 {
     cJSON *spec = child_object(obj, "spec");
     if (is_unset(spec, "replicas")) set_number(spec, "replicas", 1);
-    default_pod_template(spec);
+    pod_template_set_defaults(child_object(spec, "template"));
     order_keys(spec, replicaset_spec_order);
     order_status(obj, replicaset_status_order);
     order_keys(obj, top_order);
@@ -343,7 +281,7 @@ static void validate_selector_and_template(const cJSON *spec, const char *what, 
     /* ValidatePodTemplateSpec: kube's paths for these skip "metadata" */
     validate_labels(tlabels, "spec.template.labels", errs);
     validate_annotations(cJSON_GetObjectItemCaseSensitive(tmeta, "annotations"), "spec.template.annotations", errs);
-    validate_template_pod_spec(template, errs);
+    pod_template_validate_spec(template, "spec.template", errs);
     const cJSON *pspec = cJSON_GetObjectItemCaseSensitive(template, "spec");
     if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(pspec, "ephemeralContainers")) > 0)
         field_error_add(errs, FIELD_FORBIDDEN, "spec.template.spec.ephemeralContainers", NULL,

@@ -3,9 +3,10 @@
  * the SetDefaults_* functions of defaults.go, as in 1.32), and what a trip
  * through the internal types does to the JSON (pod_normalize). */
 #include <string.h>
-#include "registry/kinds/pod_internal.h"
-#include "registry/kinds/pod_schema.h"
 #include "codec/quantity.h"
+#include "registry/kinds/pod_internal.h"
+#include "schema/schema.h"
+#include "schema/schema_normalize.h"
 
 /* ---- image references (github.com/distribution/reference, enough to find
  * the tag as parsers.ParseImageName does) */
@@ -238,11 +239,11 @@ static void default_host_ports(cJSON *containers)
 
 static int has_volume_source(const cJSON *vol)
 {
+    const schema_type *volume = schema_type_named("io.k8s.api.core.v1.Volume");
     const cJSON *item;
     cJSON_ArrayForEach(item, vol) {
         if (cJSON_IsNull(item) || !strcmp(item->string, "name")) continue;
-        const pod_field *f = pod_schema_field(&pod_type_volume, item->string, NULL);
-        if (f && strcmp(f->json, "name")) return 1;
+        if (schema_field_named(volume, item->string)) return 1;
     }
     return 0;
 }
@@ -353,6 +354,17 @@ void pod_normalize(cJSON *pod)
         if (pj_has_str(spec, "serviceAccountName")) pj_set_str(spec, "serviceAccount", pj_str(spec, "serviceAccountName"));
         else cJSON_DeleteItemFromObjectCaseSensitive(spec, "serviceAccount");
     }
-    pod_to_go_values(pod);
-    pod_order_fields(pod);
+    /* spec and status as a Go round trip leaves them (both always there) */
+    const schema_type *pod_type = schema_kind("", "v1", "Pod");
+    static const char *const parts[] = {"spec", "status"};
+    for (int i = 0; i < 2; i++) {
+        const schema_field *f = schema_field_named(pod_type, parts[i]);
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(pod, parts[i]);
+        if (!f) continue;
+        if (!cJSON_IsObject(v)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(pod, parts[i]);
+            v = cJSON_AddObjectToObject(pod, parts[i]);
+        }
+        schema_normalize(f->value.type, v);
+    }
 }

@@ -1,6 +1,7 @@
 /* pod_diff.c: cmp.Diff(oldPod.Spec, newPod.Spec) as github.com/google/go-cmp
  * prints it in kube's "pod updates may not change fields other than ..."
- * error: Go field names in core.PodSpec order, runs of identical fields
+ * error: Go field names in core.PodSpec order (both from the field schema:
+ * schema_type.internal_fields, schema_field.go_name), runs of identical fields
  * summarised ("... // 9 identical fields") with two records of context,
  * changed leaves shown as a "-" and a "+" line, changed structs, lists and
  * maps opened up, values printed the way cmp prints Go values ("", nil, &{},
@@ -13,8 +14,83 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/kapi.h"
-#include "registry/kinds/pod_schema.h"
 #include "codec/quantity.h"
+#include "registry/kinds/pod_internal.h"
+#include "schema/schema.h"
+#include "schema/schema_equal.h"
+
+/* ---- values as the diff sees them: a schema field of kube's internal type
+ * reduced to how cmp prints it */
+
+typedef enum dkind {
+    PK_STRING, PK_BOOL, PK_INT32, PK_INT64,
+    PK_PSTRING, PK_PBOOL, PK_PINT32, PK_PINT64,   /* pointers: nil differs from zero */
+    PK_STRUCT,        /* a struct value (JSON object) */
+    PK_PSTRUCT,       /* a pointer to a struct */
+    PK_INLINE,        /* an embedded struct whose fields sit in the parent's JSON object */
+    PK_LIST_STRUCT, PK_LIST_STRING, PK_LIST_INT64,
+    PK_MAP_STRING,    /* map[string]string */
+    PK_RESOURCE_LIST, /* map[ResourceName]resource.Quantity */
+    PK_QUANTITY, PK_PQUANTITY,
+    PK_INT_OR_STRING,
+    PK_TIME, PK_PTIME, /* metav1.Time (RFC 3339 string) */
+    PK_ANY            /* raw JSON (RawExtension) */
+} dkind;
+
+typedef struct dfield {
+    const char *go;                 /* the Go field name ("" for elements) */
+    const char *json;               /* its JSON name */
+    dkind kind;
+    const schema_type *type;        /* struct kinds and lists of structs */
+    const schema_value *value;      /* for semantic equality */
+    unsigned flags;                 /* SF_* of the field (0 for elements) */
+} dfield;
+
+static dkind kind_of(const schema_value *v, unsigned flags)
+{
+    int ptr = (flags & SF_POINTER) && !(flags & SF_INTERNAL_VALUE);
+    if (flags & SF_INLINE) return PK_INLINE;
+    switch (v->kind) {
+    case SV_STRING: case SV_BYTES: case SV_DURATION: return ptr ? PK_PSTRING : PK_STRING;
+    case SV_BOOL: return ptr ? PK_PBOOL : PK_BOOL;
+    case SV_INT32: return ptr ? PK_PINT32 : PK_INT32;
+    case SV_INT64: case SV_DOUBLE: return ptr ? PK_PINT64 : PK_INT64;
+    case SV_TIME: case SV_MICROTIME: return ptr ? PK_PTIME : PK_TIME;
+    case SV_QUANTITY: return ptr ? PK_PQUANTITY : PK_QUANTITY;
+    case SV_INT_OR_STRING: return PK_INT_OR_STRING;
+    case SV_OBJECT: return ptr ? PK_PSTRUCT : PK_STRUCT;
+    case SV_ARRAY:
+        if (v->elem->kind == SV_OBJECT) return PK_LIST_STRUCT;
+        if (v->elem->kind == SV_INT32 || v->elem->kind == SV_INT64) return PK_LIST_INT64;
+        return PK_LIST_STRING;
+    case SV_MAP: return v->elem->kind == SV_QUANTITY ? PK_RESOURCE_LIST : PK_MAP_STRING;
+    default: return PK_ANY;
+    }
+}
+
+static dfield field_of(const schema_field *f)
+{
+    return (dfield){f->go_name, f->name, kind_of(&f->value, f->flags),
+                    f->value.kind == SV_ARRAY ? f->value.elem->type : f->value.type, &f->value, f->flags};
+}
+
+/* A list element or map value of f. */
+static dfield elem_of(const dfield *f)
+{
+    const schema_value *e = f->value->elem;
+    return (dfield){"", NULL, kind_of(e, 0), e->type, e, 0};
+}
+
+/* The package of kube's internal types: core, apps, rbac (meta types are
+ * used as they are: v1). */
+static const char *internal_package(const schema_type *t, char *buf, size_t n)
+{
+    const char *prefix = "io.k8s.api.";
+    if (!t || strncmp(t->name, prefix, strlen(prefix))) return t ? t->go_package : "";
+    const char *start = t->name + strlen(prefix), *dot = strchr(start, '.');
+    snprintf(buf, n, "%.*s", dot ? (int)(dot - start) : (int)strlen(start), start);
+    return buf;
+}
 
 /* ---- arena */
 
@@ -230,38 +306,38 @@ static tnode *number_line(arena *a, const cJSON *v, const char *prefix)
     return tline(a, buf);
 }
 
-static const char *type_name(arena *a, const pod_field *f)
+static const char *type_name(arena *a, const dfield *f)
 {
-    char buf[128];
-    const char *n = f->type ? f->type->name : "";
+    char buf[128], pkg[64];
+    const char *n = f->type ? f->type->short_name : "";
+    const char *p = internal_package(f->type, pkg, sizeof pkg);
     switch (f->kind) {
-    case PK_LIST_STRUCT: case PK_LIST_ANY: snprintf(buf, sizeof buf, "[]core.%s", n); break;
+    case PK_LIST_STRUCT: snprintf(buf, sizeof buf, "[]%s.%s", p, n); break;
     case PK_LIST_STRING: return "[]string";
     case PK_LIST_INT64: return "[]int64";
     case PK_MAP_STRING: return "map[string]string";
     case PK_RESOURCE_LIST: return "core.ResourceList";
-    default: snprintf(buf, sizeof buf, "core.%s", n); break;
+    default: snprintf(buf, sizeof buf, "%s.%s", p, n); break;
     }
     return astrdup(a, buf);
 }
 
 /* IsZero of the Go value the JSON stands for. */
-static int is_zero(const pod_field *f, const cJSON *v);
+static int is_zero(const dfield *f, const cJSON *v);
 
-static int struct_is_zero(const pod_type *t, const cJSON *obj)
+static int struct_is_zero(const schema_type *t, const cJSON *obj)
 {
     if (!cJSON_IsObject(obj)) return 1;
-    if (!t || !t->fields) return obj->child == NULL;
-    for (int i = 0; i < t->n_fields; i++) {
-        const pod_field *f = &t->fields[i];
-        if (f->flags & PF_V1_ONLY) continue;
-        const cJSON *v = f->kind == PK_INLINE ? obj : member(obj, f->json);
-        if (!is_zero(f, v)) return 0;
+    if (!t) return obj->child == NULL;
+    for (int i = 0; i < t->n_internal; i++) {
+        dfield f = field_of(t->internal_fields[i]);
+        const cJSON *v = f.kind == PK_INLINE ? obj : member(obj, f.json);
+        if (!is_zero(&f, v)) return 0;
     }
     return 1;
 }
 
-static int is_zero(const pod_field *f, const cJSON *v)
+static int is_zero(const dfield *f, const cJSON *v)
 {
     v = present(v);
     if (!v) return 1;
@@ -276,7 +352,7 @@ static int is_zero(const pod_field *f, const cJSON *v)
     }
 }
 
-static tnode *format_unified(arena *a, const pod_field *f, const cJSON *v, mode m, int top_type);
+static tnode *format_unified(arena *a, const dfield *f, const cJSON *v, mode m, int top_type);
 
 static tnode *format_quantity(arena *a, const cJSON *v)
 {
@@ -298,28 +374,27 @@ static tnode *format_quantity(arena *a, const cJSON *v)
  * removed or inserted (go-cmp's verbosity presets), then "...". */
 static int max_records(mode m) { return m == M_IDENTICAL ? 4 : 16; }
 
-static tnode *format_struct_unified(arena *a, const pod_type *t, const cJSON *obj, mode m,
+static tnode *format_struct_unified(arena *a, const schema_type *t, const cJSON *obj, mode m,
                                     const char *type_prefix)
 {
     char prefix[160];
     snprintf(prefix, sizeof prefix, "%s{", type_prefix ? type_prefix : "");
     tnode *w = twrap(a, prefix, "}");
     if (!w) return NULL;
-    if (!t || !t->fields) {
-        /* an undescribed struct: its JSON, compactly */
+    if (!t) {
+        /* raw JSON: compactly */
         char *j = cJSON_PrintUnformatted(obj);
         tnode *line = tline(a, j ? j : "{}");
         cJSON_free(j);
         return line;
     }
     int shown = 0;
-    for (int i = 0; i < t->n_fields; i++) {
-        const pod_field *f = &t->fields[i];
-        if (f->flags & PF_V1_ONLY) continue;
-        const cJSON *v = f->kind == PK_INLINE ? obj : member(obj, f->json);
-        if (is_zero(f, v)) continue;
+    for (int i = 0; i < t->n_internal; i++) {
+        dfield f = field_of(t->internal_fields[i]);
+        const cJSON *v = f.kind == PK_INLINE ? obj : member(obj, f.json);
+        if (is_zero(&f, v)) continue;
         if (shown == max_records(m)) { trec_ellipsis(a, w, NULL); break; }
-        trec_add(a, w, 0, f->go, format_unified(a, f, v, m, 1));
+        trec_add(a, w, 0, f.go, format_unified(a, &f, v, m, 1));
         shown++;
     }
     return w;
@@ -328,7 +403,7 @@ static tnode *format_struct_unified(arena *a, const pod_type *t, const cJSON *ob
 /* FormatDiff of one side in identical, removed or inserted mode (types
  * shown except when identical; top_type 0 for list elements, whose type
  * cmp elides). */
-static tnode *format_unified(arena *a, const pod_field *f, const cJSON *v, mode m, int top_type)
+static tnode *format_unified(arena *a, const dfield *f, const cJSON *v, mode m, int top_type)
 {
     v = present(v);
     int show_type = top_type && m != M_IDENTICAL;
@@ -379,7 +454,7 @@ static tnode *format_unified(arena *a, const pod_field *f, const cJSON *v, mode 
     }
     case PK_STRUCT: case PK_INLINE:
         return format_struct_unified(a, f->type, v, m, show_type ? type_name(a, f) : NULL);
-    case PK_PSTRUCT: case PK_PANY: {
+    case PK_PSTRUCT: {
         if (!v) return tline(a, "nil");
         tnode *inner = format_struct_unified(a, f->type, v, m, m != M_IDENTICAL ? type_name(a, f) : NULL);
         if (!inner) return NULL;
@@ -398,15 +473,12 @@ static tnode *format_unified(arena *a, const pod_field *f, const cJSON *v, mode 
     }
     case PK_ANY:
         return format_struct_unified(a, f->type, v ? v : NULL, m, NULL);
-    case PK_LIST_STRUCT: case PK_LIST_STRING: case PK_LIST_INT64: case PK_LIST_ANY: {
+    case PK_LIST_STRUCT: case PK_LIST_STRING: case PK_LIST_INT64: {
         if (!v || !cJSON_IsArray(v)) return tline(a, "nil");
         char prefix[160];
         snprintf(prefix, sizeof prefix, "%s{", show_type ? type_name(a, f) : "");
         tnode *w = twrap(a, prefix, "}");
-        pod_field elem = {f->go, NULL, PK_STRUCT, f->type, NULL, 0};
-        if (f->kind == PK_LIST_STRING) elem.kind = PK_STRING;
-        if (f->kind == PK_LIST_INT64) elem.kind = PK_INT64;
-        if (f->kind == PK_LIST_ANY) elem.kind = PK_ANY;
+        dfield elem = elem_of(f);
         int shown = 0;
         const cJSON *e;
         cJSON_ArrayForEach(e, v) {
@@ -432,7 +504,7 @@ static tnode *format_unified(arena *a, const pod_field *f, const cJSON *v, mode 
             for (int j = i; j > 0 && strcmp(items[j - 1]->string, items[j]->string) > 0; j--) {
                 const cJSON *tmp = items[j]; items[j] = items[j - 1]; items[j - 1] = tmp;
             }
-        pod_field val = {"", NULL, f->kind == PK_RESOURCE_LIST ? PK_QUANTITY : PK_STRING, NULL, NULL, 0};
+        dfield val = elem_of(f);
         for (int i = 0; i < k; i++) {
             if (shown == max_records(m)) { trec_ellipsis(a, w, NULL); break; }
             kapi_buf kb;
@@ -453,12 +525,12 @@ static tnode *format_unified(arena *a, const pod_field *f, const cJSON *v, mode 
 
 typedef struct shape { int children, depth; } shape;
 
-static int values_equal(const pod_field *f, const cJSON *x, const cJSON *y)
+static int values_equal(const dfield *f, const cJSON *x, const cJSON *y)
 {
-    return pod_values_equal(f, x, y);
+    return schema_equal(f->value, f->flags, x, y);
 }
 
-static shape shape_of(const pod_field *f, const cJSON *x, const cJSON *y);
+static shape shape_of(const dfield *f, const cJSON *x, const cJSON *y);
 
 static void add_child(shape *s, shape c)
 {
@@ -466,21 +538,20 @@ static void add_child(shape *s, shape c)
     if (c.depth + 1 > s->depth) s->depth = c.depth + 1;
 }
 
-static shape struct_shape(const pod_type *t, const cJSON *x, const cJSON *y)
+static shape struct_shape(const schema_type *t, const cJSON *x, const cJSON *y)
 {
     shape s = {0, 0};
-    if (!t || !t->fields) return s;
-    for (int i = 0; i < t->n_fields; i++) {
-        const pod_field *f = &t->fields[i];
-        if (f->flags & PF_V1_ONLY) continue;
-        const cJSON *a = f->kind == PK_INLINE ? x : member(x, f->json);
-        const cJSON *b = f->kind == PK_INLINE ? y : member(y, f->json);
-        add_child(&s, shape_of(f, a, b));
+    if (!t) return s;
+    for (int i = 0; i < t->n_internal; i++) {
+        dfield f = field_of(t->internal_fields[i]);
+        const cJSON *a = f.kind == PK_INLINE ? x : member(x, f.json);
+        const cJSON *b = f.kind == PK_INLINE ? y : member(y, f.json);
+        add_child(&s, shape_of(&f, a, b));
     }
     return s;
 }
 
-static shape shape_of(const pod_field *f, const cJSON *x, const cJSON *y)
+static shape shape_of(const dfield *f, const cJSON *x, const cJSON *y)
 {
     shape s = {0, 0};
     x = present(x);
@@ -500,10 +571,9 @@ static shape shape_of(const pod_field *f, const cJSON *x, const cJSON *y)
         s.children = 3;
         s.depth = 1;
         return s;
-    case PK_LIST_STRUCT: case PK_LIST_STRING: case PK_LIST_INT64: case PK_LIST_ANY: {
+    case PK_LIST_STRUCT: case PK_LIST_STRING: case PK_LIST_INT64: {
         if (!cJSON_IsArray(x) || !cJSON_IsArray(y)) return s;
-        pod_field elem = {"", NULL, f->kind == PK_LIST_STRUCT ? PK_STRUCT : PK_STRING, f->type, NULL, 0};
-        if (f->kind == PK_LIST_ANY) elem.kind = PK_ANY;
+        dfield elem = elem_of(f);
         int nx = cJSON_GetArraySize(x), ny = cJSON_GetArraySize(y);
         const cJSON *a = x->child, *b = y->child;
         for (int i = 0; i < nx || i < ny; i++) {
@@ -529,13 +599,13 @@ static shape shape_of(const pod_field *f, const cJSON *x, const cJSON *y)
 
 typedef struct drec {
     const char *key;
-    const pod_field *f;     /* the value's field description */
+    const dfield *f;     /* the value's field description */
     const cJSON *x, *y;     /* NULL side: removed / inserted */
     int has_x, has_y;
     int equal;
 } drec;
 
-static tnode *format_diff(arena *a, const pod_field *f, const cJSON *x, const cJSON *y, int show_type);
+static tnode *format_diff(arena *a, const dfield *f, const cJSON *x, const cJSON *y, int show_type);
 
 static const char *plural(arena *a, int n, const char *what, const char *name)
 {
@@ -595,16 +665,17 @@ static void format_records(arena *a, tnode *w, const drec *recs, int n, const ch
     }
 }
 
-static tnode *diff_struct(arena *a, const pod_type *t, const cJSON *x, const cJSON *y, const char *prefix)
+static tnode *diff_struct(arena *a, const schema_type *t, const cJSON *x, const cJSON *y, const char *prefix)
 {
     tnode *w = twrap(a, prefix, "}");
-    if (!w || !t || !t->fields) return w;
-    drec *recs = calloc((size_t)t->n_fields, sizeof *recs);
-    if (!recs) return w;
+    if (!w || !t || !t->n_internal) return w;
+    drec *recs = calloc((size_t)t->n_internal, sizeof *recs);
+    dfield *fields = amalloc(a, sizeof *fields * (size_t)t->n_internal);
+    if (!recs || !fields) { free(recs); return w; }
     int n = 0;
-    for (int i = 0; i < t->n_fields; i++) {
-        const pod_field *f = &t->fields[i];
-        if (f->flags & PF_V1_ONLY) continue;
+    for (int i = 0; i < t->n_internal; i++) {
+        dfield *f = &fields[i];
+        *f = field_of(t->internal_fields[i]);
         drec *r = &recs[n++];
         r->key = f->go;
         r->f = f;
@@ -621,16 +692,13 @@ static tnode *diff_struct(arena *a, const pod_type *t, const cJSON *x, const cJS
 /* The edit script of two lists: equal elements matched by a longest common
  * subsequence; in each gap the first elements of both sides pair up as
  * modified, the rest are removed or inserted. */
-static tnode *diff_list(arena *a, const pod_field *f, const cJSON *x, const cJSON *y, const char *prefix)
+static tnode *diff_list(arena *a, const dfield *f, const cJSON *x, const cJSON *y, const char *prefix)
 {
     tnode *w = twrap(a, prefix, "}");
     if (!w) return NULL;
-    pod_field *elem = amalloc(a, sizeof *elem);
+    dfield *elem = amalloc(a, sizeof *elem);
     if (!elem) return w;
-    *elem = (pod_field){"", NULL, PK_STRUCT, f->type, NULL, 0};
-    if (f->kind == PK_LIST_STRING) elem->kind = PK_STRING;
-    if (f->kind == PK_LIST_INT64) elem->kind = PK_INT64;
-    if (f->kind == PK_LIST_ANY) elem->kind = PK_ANY;
+    *elem = elem_of(f);
     int nx = cJSON_GetArraySize(x), ny = cJSON_GetArraySize(y);
     if (nx > 512 || ny > 512) { trec_ellipsis(a, w, "list too long to compare"); return w; }
     const cJSON **xs = calloc((size_t)nx + 1, sizeof *xs), **ys = calloc((size_t)ny + 1, sizeof *ys);
@@ -683,16 +751,16 @@ static int key_order(const void *p, const void *q)
     return strcmp(*(const char *const *)p, *(const char *const *)q);
 }
 
-static tnode *diff_map(arena *a, const pod_field *f, const cJSON *x, const cJSON *y, const char *prefix)
+static tnode *diff_map(arena *a, const dfield *f, const cJSON *x, const cJSON *y, const char *prefix)
 {
     tnode *w = twrap(a, prefix, "}");
     if (!w) return NULL;
     int nx = cJSON_GetArraySize(x), ny = cJSON_GetArraySize(y);
     const char **keys = calloc((size_t)(nx + ny) + 1, sizeof *keys);
     drec *recs = calloc((size_t)(nx + ny) + 1, sizeof *recs);
-    pod_field *val = amalloc(a, sizeof *val);
+    dfield *val = amalloc(a, sizeof *val);
     if (!keys || !recs || !val) goto out;
-    *val = (pod_field){"", NULL, f->kind == PK_RESOURCE_LIST ? PK_QUANTITY : PK_STRING, NULL, NULL, 0};
+    *val = elem_of(f);
     int k = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, x) keys[k++] = e->string;
@@ -716,7 +784,7 @@ out:
 }
 
 /* FormatDiff in diffUnknown mode for a composite value that differs. */
-static tnode *format_diff(arena *a, const pod_field *f, const cJSON *x, const cJSON *y, int show_type)
+static tnode *format_diff(arena *a, const dfield *f, const cJSON *x, const cJSON *y, int show_type)
 {
     x = present(x);
     y = present(y);
@@ -729,7 +797,7 @@ static tnode *format_diff(arena *a, const pod_field *f, const cJSON *x, const cJ
     case PK_PSTRUCT:
         snprintf(prefix, sizeof prefix, "&%s{", type_name(a, f));
         return diff_struct(a, f->type, x, y, prefix);
-    case PK_LIST_STRUCT: case PK_LIST_STRING: case PK_LIST_INT64: case PK_LIST_ANY:
+    case PK_LIST_STRUCT: case PK_LIST_STRING: case PK_LIST_INT64:
         snprintf(prefix, sizeof prefix, "%s{", tn);
         return diff_list(a, f, x, y, prefix);
     case PK_MAP_STRING: case PK_RESOURCE_LIST:
@@ -738,7 +806,7 @@ static tnode *format_diff(arena *a, const pod_field *f, const cJSON *x, const cJ
     case PK_INT_OR_STRING: {
         /* a three-field struct: Type, IntVal, StrVal */
         tnode *w = twrap(a, show_type ? "intstr.IntOrString{" : "{", "}");
-        pod_field fi = {"", NULL, PK_INT64, NULL, NULL, 0};
+        dfield fi = {"", NULL, PK_INT64, NULL, NULL, 0};
         cJSON *tx = cJSON_CreateNumber(cJSON_IsString(x) ? 1 : 0), *ty = cJSON_CreateNumber(cJSON_IsString(y) ? 1 : 0);
         if (tx && ty && tx->valuedouble != ty->valuedouble) {
             trec_add(a, w, '-', "Type", format_unified(a, &fi, tx, M_REMOVED, 0));
@@ -770,7 +838,10 @@ static tnode *format_diff(arena *a, const pod_field *f, const cJSON *x, const cJ
 char *pod_spec_diff(const cJSON *old_spec, const cJSON *new_spec)
 {
     arena a = {0};
-    pod_field root = {"", "", PK_STRUCT, &pod_type_pod_spec, NULL, 0};
+    const schema_type *spec = schema_type_named("io.k8s.api.core.v1.PodSpec");
+    if (!spec) return NULL;
+    schema_value spec_value = {SV_OBJECT, spec, NULL};
+    dfield root = {"", "", PK_STRUCT, spec, &spec_value, 0};
     tnode *t = format_diff(&a, &root, old_spec, new_spec, 1);
     kapi_buf b;
     kapi_buf_init(&b);

@@ -49,6 +49,15 @@ void pod_validate_local_descending_path(const char *target, const char *path, fi
 
 /* pod_update.c: ValidatePodUpdate's rules on top of pod_validate. */
 void pod_validate_update(const cJSON *pod, const cJSON *old, field_errors *errs);
+/* A copy of a v1 spec as the internal core.PodSpec holds it: serviceAccount
+ * dropped (it mirrors serviceAccountName), hostNetwork, hostPID, hostIPC,
+ * shareProcessNamespace and hostUsers moved into securityContext. Caller
+ * frees. spec may be NULL (an empty spec). */
+cJSON *pod_spec_internal_view(const cJSON *spec);
+
+/* pod_diff.c: cmp.Diff(old, new) of two internal-view specs, as a new
+ * string the caller frees; NULL when out of memory. */
+char *pod_spec_diff(const cJSON *old_spec, const cJSON *new_spec);
 
 /* pod_binding.c: POST pods/<name>/binding. */
 struct rest_result pod_serve_binding(struct rest_call *c, const char *name);

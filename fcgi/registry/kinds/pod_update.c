@@ -12,12 +12,44 @@
 #include <string.h>
 #include "core/kapi.h"
 #include "registry/kinds/pod_internal.h"
-#include "registry/kinds/pod_schema.h"
+#include "schema/schema.h"
+#include "schema/schema_equal.h"
 
 #define UPDATABLE_FIELDS                                                                        \
     "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"  \
     "`spec.tolerations` (only additions to existing tolerations),"                              \
     "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
+
+/* Convert_v1_PodSpec_To_core_PodSpec, as JSON: serviceAccount dropped (it
+ * mirrors serviceAccountName), hostNetwork, hostPID, hostIPC,
+ * shareProcessNamespace and hostUsers moved into the security context that
+ * core.PodSpec always has (the schema lists them as internal-only fields of
+ * PodSecurityContext). */
+cJSON *pod_spec_internal_view(const cJSON *spec)
+{
+    cJSON *v = cJSON_IsObject(spec) ? cJSON_Duplicate(spec, 1) : cJSON_CreateObject();
+    if (!v) return NULL;
+    const cJSON *san = cJSON_GetObjectItemCaseSensitive(v, "serviceAccountName");
+    const cJSON *sa = cJSON_GetObjectItemCaseSensitive(v, "serviceAccount");
+    if ((!cJSON_IsString(san) || !*san->valuestring) && cJSON_IsString(sa)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(v, "serviceAccountName");
+        cJSON_AddStringToObject(v, "serviceAccountName", sa->valuestring);
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(v, "serviceAccount");
+    cJSON *sc = cJSON_GetObjectItemCaseSensitive(v, "securityContext");
+    if (!cJSON_IsObject(sc)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(v, "securityContext");
+        sc = cJSON_AddObjectToObject(v, "securityContext");
+    }
+    static const char *const host[] = {"hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace",
+                                       "hostUsers", NULL};
+    for (int i = 0; sc && host[i]; i++) {
+        cJSON_DeleteItemFromObjectCaseSensitive(sc, host[i]);
+        cJSON *item = cJSON_DetachItemFromObjectCaseSensitive(v, host[i]);
+        if (item) cJSON_AddItemToObject(sc, host[i], item);
+    }
+    return v;
+}
 
 static void add_int(field_errors *errs, const char *path, int64_t v, const char *detail)
 {
@@ -157,9 +189,10 @@ void pod_validate_update(const cJSON *pod, const cJSON *old, field_errors *errs)
     validate_only_added_tolerations(pj_get(spec, "tolerations"), pj_get(old_spec, "tolerations"), errs);
     validate_only_deleted_gates(pj_get(spec, "schedulingGates"), pj_get(old_spec, "schedulingGates"), errs);
 
+    const schema_type *spec_type = schema_type_named("io.k8s.api.core.v1.PodSpec");
     cJSON *now = pod_spec_internal_view(spec), *before = pod_spec_internal_view(old_spec);
-    if (!now || !before) goto out;
-    if (pod_structs_equal(&pod_type_pod_spec, now, before)) goto out;
+    if (!now || !before || !spec_type) goto out;
+    if (schema_objects_equal(spec_type, now, before)) goto out;
 
     /* the QoS class is fixed at creation */
     const char *old_qos = pj_str(pj_get(old, "status"), "qosClass");
@@ -183,7 +216,7 @@ void pod_validate_update(const cJSON *pod, const cJSON *old, field_errors *errs)
                             "only additions to spec.nodeSelector are allowed (no mutations or deletions)");
         replace_or_drop(now, "nodeSelector", os);
     }
-    if (!pod_structs_equal(&pod_type_pod_spec, now, before)) {
+    if (!schema_objects_equal(spec_type, now, before)) {
         char *diff = pod_spec_diff(before, now);
         kapi_buf msg;
         kapi_buf_init(&msg);

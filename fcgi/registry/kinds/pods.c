@@ -1,5 +1,6 @@
 /* pods.c: the Pod strategy (pkg/registry/core/pod/strategy.go) wired
- * together: Go's type checks on decode, SetObjectDefaults_Pod, a new pod's
+ * together (Go's type errors come from the field schema, checked once by
+ * schema/field_validation.c as the body is decoded): SetObjectDefaults_Pod, a new pod's
  * status (Pending, its QoS class, the SchedulingGated condition), kube's
  * JSON shape and order, ValidatePodCreate and ValidatePodUpdate, the
  * binding subresource; status changes only through pods/status and DELETE
@@ -9,7 +10,6 @@
 #include <time.h>
 #include "core/util.h"
 #include "registry/kinds/pod_internal.h"
-#include "registry/kinds/pod_schema.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
 
@@ -182,7 +182,6 @@ const kapi_strategy strategy_pods = {
     .names = NAME_DNS1123_SUBDOMAIN,
     .has_status = 1,
     .return_deleted_object = 1,
-    .check_types = pod_check_types,
     .set_defaults = pod_set_defaults,
     .prepare_for_create = pod_prepare_for_create,
     .prepare_for_update = pod_prepare_for_update,
