@@ -23,6 +23,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "core/alloc.h"
 #include "core/kapi.h"
 #include "pki/pki.h"
 #include "server/bootstrap.h"
@@ -814,6 +815,7 @@ static const struct command *command_named(const char *name)
 
 int main(int argc, char **argv)
 {
+    kapi_alloc_init();      /* the out-of-memory policy, cJSON included */
     const char *state = getenv("KAPI_STATE");
     if (!state || !*state)
         state = "var";

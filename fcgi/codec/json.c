@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "codec/json.h"
+#include "core/escape.h"
 
 /* ------------------------------------------------------------------ */
 /* Parser state                                                        */
@@ -130,21 +131,13 @@ static int put_utf8(kapi_buf *b, unsigned cp)
     return kapi_buf_put(b, s, n);
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads the 4 hex digits after "\u" (ps->p points at them); -1 on error. */
 static long read_four_hex_digits(json_parser *ps)
 {
     long v = 0;
     for (int i = 0; i < 4; i++) {
         if (ps->p >= ps->end) { fail_at_end_of_input(ps); return -1; }
-        int h = hex_value(*ps->p);
+        int h = hex_digit_value(*ps->p);
         if (h < 0) { fail_at_character(ps, *ps->p, "in \\u hexadecimal character escape"); return -1; }
         v = v * 16 + h;
         ps->p++;

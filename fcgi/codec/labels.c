@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "codec/labels.h"
+#include "core/goquote.h"
 
 /* ---- one requirement, as labels.Requirement */
 
@@ -152,20 +153,6 @@ int label_selector_string(const cJSON *selector, kapi_buf *out)
 
 /* ---- Go's %#v */
 
-/* strconv.Quote, enough for label keys and values. */
-static void put_go_quoted(kapi_buf *out, const char *s)
-{
-    kapi_buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') { kapi_buf_putc(out, '\\'); kapi_buf_putc(out, (char)*p); }
-        else if (*p == '\n') kapi_buf_puts(out, "\\n");
-        else if (*p == '\t') kapi_buf_puts(out, "\\t");
-        else if (*p < 0x20 || *p == 0x7f) kapi_buf_printf(out, "\\x%02x", *p);
-        else kapi_buf_putc(out, (char)*p);
-    }
-    kapi_buf_putc(out, '"');
-}
-
 void label_map_go_syntax(const cJSON *labels, kapi_buf *out)
 {
     if (!cJSON_IsObject(labels)) { kapi_buf_puts(out, "map[string]string(nil)"); return; }
@@ -182,9 +169,9 @@ void label_map_go_syntax(const cJSON *labels, kapi_buf *out)
     kapi_buf_puts(out, "map[string]string{");
     for (int i = 0; i < k; i++) {
         if (i) kapi_buf_puts(out, ", ");
-        put_go_quoted(out, items[i]->string);
+        go_quote(out, items[i]->string);
         kapi_buf_putc(out, ':');
-        put_go_quoted(out, cJSON_IsString(items[i]) ? items[i]->valuestring : "");
+        go_quote(out, cJSON_IsString(items[i]) ? items[i]->valuestring : "");
     }
     kapi_buf_putc(out, '}');
     free(items);
@@ -210,9 +197,9 @@ void label_selector_go_syntax(const cJSON *selector, kapi_buf *out)
         const cJSON *op = cJSON_GetObjectItemCaseSensitive(e, "operator");
         const cJSON *vals = cJSON_GetObjectItemCaseSensitive(e, "values");
         kapi_buf_puts(out, "v1.LabelSelectorRequirement{Key:");
-        put_go_quoted(out, cJSON_IsString(key) ? key->valuestring : "");
+        go_quote(out, cJSON_IsString(key) ? key->valuestring : "");
         kapi_buf_puts(out, ", Operator:");
-        put_go_quoted(out, cJSON_IsString(op) ? op->valuestring : "");
+        go_quote(out, cJSON_IsString(op) ? op->valuestring : "");
         kapi_buf_puts(out, ", Values:");
         if (!cJSON_IsArray(vals)) kapi_buf_puts(out, "[]string(nil)");
         else {
@@ -221,7 +208,7 @@ void label_selector_go_syntax(const cJSON *selector, kapi_buf *out)
             int j = 0;
             cJSON_ArrayForEach(v, vals) {
                 if (j++) kapi_buf_puts(out, ", ");
-                put_go_quoted(out, cJSON_IsString(v) ? v->valuestring : "");
+                go_quote(out, cJSON_IsString(v) ? v->valuestring : "");
             }
             kapi_buf_putc(out, '}');
         }

@@ -21,6 +21,7 @@
 #include <yaml.h>
 #include "codec/json.h"
 #include "codec/yaml.h"
+#include "core/base64.h"
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
@@ -711,47 +712,6 @@ static char *key_from_resolved(yaml_builder *b, const resolved_scalar *r, const 
 
 /* ---- scalars */
 
-static int base64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-/* Go's base64.StdEncoding.DecodeString (padding required; \r and \n
- * ignored), into out; -1 when the text is not base64. */
-static int decode_base64(const char *s, size_t n, kapi_buf *out)
-{
-    unsigned acc = 0;
-    int bits = 0, quantum = 0, pad = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\r' || c == '\n') continue;
-        if (c == '=') {
-            if (quantum < 2) return -1;
-            pad++;
-            quantum++;
-            if (quantum == 4) { quantum = 0; bits = 0; acc = 0; }
-            continue;
-        }
-        if (pad) return -1;
-        int v = base64_value(c);
-        if (v < 0) return -1;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        quantum = (quantum + 1) % 4;
-        if (bits >= 8) {
-            bits -= 8;
-            if (kapi_buf_putc(out, (char)((acc >> bits) & 0xff))) return -1;
-        }
-    }
-    if (quantum != 0) return -1;
-    return kapi_buf_put(out, "", 0);
-}
-
 /* Replaces invalid UTF-8 with U+FFFD, as json.Marshal does. */
 static cJSON *string_from_bytes(const char *s, size_t n)
 {
@@ -798,7 +758,7 @@ static int interpret_scalar(yaml_builder *b, const yaml_event_t *ev, scalar_valu
     sv->r.tag = TAG_STR;
     if (tag == TAG_NONE && !ev->data.scalar.plain_implicit) return 0;   /* quoted, block */
     if (tag == TAG_BINARY) {
-        if (decode_base64(text, n, &sv->decoded)) {
+        if (base64_decode(text, n, &sv->decoded, NULL)) {
             fail_with(b, "yaml: !!binary value contains invalid base64 data");
             return -1;
         }
@@ -1338,22 +1298,17 @@ static int emit_scalar(yaml_emitter_t *em, const char *tag, const char *text, si
  * is more than one. */
 static int encode_base64_lines(const unsigned char *s, size_t n, kapi_buf *out)
 {
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t enc_len = (n + 2) / 3 * 4;
-    size_t lines = enc_len / 70 + 1;
-    size_t col = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)s[i] << 16;
-        if (i + 1 < n) v |= (unsigned)s[i + 1] << 8;
-        if (i + 2 < n) v |= s[i + 2];
-        char q[4] = {alphabet[(v >> 18) & 63], alphabet[(v >> 12) & 63],
-                     i + 1 < n ? alphabet[(v >> 6) & 63] : '=', i + 2 < n ? alphabet[v & 63] : '='};
-        for (int k = 0; k < 4; k++) {
-            if (kapi_buf_putc(out, q[k])) return -1;
-            if (++col == 70 && lines > 1) { if (kapi_buf_putc(out, '\n')) return -1; col = 0; }
+    char *text = base64_encode(s, n);
+    size_t len = strlen(text);
+    if (len < 70) {                      /* one line, no newline */
+        kapi_buf_put(out, text, len);
+    } else {
+        for (size_t i = 0; i < len; i += 70) {
+            kapi_buf_put(out, text + i, len - i < 70 ? len - i : 70);
+            kapi_buf_putc(out, '\n');
         }
     }
-    if (lines > 1 && col > 0 && kapi_buf_putc(out, '\n')) return -1;
+    free(text);
     return kapi_buf_put(out, "", 0);
 }
 

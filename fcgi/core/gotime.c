@@ -9,6 +9,9 @@
 
 /* ---- RFC 3339 */
 
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t days_from_civil(int64_t y, int m, int d);
+
 static int64_t floor_div(int64_t a, int64_t b)
 {
     int64_t q = a / b;
@@ -218,6 +221,21 @@ int rfc3339_parse(const char *s, size_t len, int micro, int64_t *out_sec, int64_
         *out_sec = days_from_civil(year, month, day) * 86400 + hour * 3600 + min * 60 + sec - offset;
     if (out_nsec) *out_nsec = nsec;
     return 1;
+}
+
+void go_time_string(int64_t sec, int64_t nsec, char *out, size_t n)
+{
+    int64_t days = floor_div(sec, 86400), rest = sec - days * 86400, y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    char fraction[16] = "";
+    if (nsec) {
+        snprintf(fraction, sizeof fraction, ".%09d", (int)nsec);
+        size_t l = strlen(fraction);
+        while (l > 1 && fraction[l - 1] == '0') fraction[--l] = '\0';
+    }
+    snprintf(out, n, "%04lld-%02d-%02d %02lld:%02lld:%02lld%s +0000 UTC", (long long)y, m, d,
+             (long long)(rest / 3600), (long long)(rest / 60 % 60), (long long)(rest % 60), fraction);
 }
 
 void time_rfc3339(time_t t, char out[21])

@@ -24,6 +24,14 @@ char *rfc3339_format(int64_t sec, int64_t nsec, int micro, char *out, size_t n);
 int rfc3339_parse(const char *s, size_t len, int micro, int64_t *sec, int64_t *nsec,
                   char *err, size_t errlen);
 
+/* Go's Time.String() of a UTC instant: "2024-01-02 03:04:05.5 +0000 UTC"
+ * (fraction with trailing zeros trimmed), as kube prints times in field
+ * errors. sec + nsec with 0 <= nsec < 1e9. */
+void go_time_string(int64_t sec, int64_t nsec, char *out, size_t n);
+
+/* Seconds of Go's zero time (January 1, year 1, UTC) relative to Unix. */
+#define GO_ZERO_TIME_UNIX_SECONDS (-62135596800LL)
+
 /* The common cases: "2023-02-22T05:04:17Z" for t, and the seconds of an
  * RFC 3339 text (any offset, fraction dropped) or -1 when malformed. */
 void time_rfc3339(time_t t, char out[21]);
