@@ -16,6 +16,7 @@
 #include <string.h>
 #include "codec/json.h"
 #include "core/escape.h"
+#include "core/hashmap.h"
 
 /* ------------------------------------------------------------------ */
 /* Parser state                                                        */
@@ -300,46 +301,18 @@ static cJSON *make_true(void) { return cJSON_CreateTrue(); }
 static cJSON *make_false(void) { return cJSON_CreateFalse(); }
 static cJSON *make_null(void) { return cJSON_CreateNull(); }
 
-/* ---- object members: keep-last duplicates with a hash index for large
- * objects, so that an object with many keys stays linear. */
-
-typedef struct member_index {
-    cJSON **slots;
-    size_t cap;          /* power of two; 0 until the object grows large */
-    size_t count;
-} member_index;
+/* ---- object members: keep-last duplicates with a hash index (core's
+ * strmap, keyed by the members' own names) for large objects, so that an
+ * object with many keys stays linear. */
 
 #define MEMBER_INDEX_FROM 16
 
-static size_t hash_key(const char *s)
+/* An index of every member of object, for lookups by name. */
+static strmap *member_index_of(const cJSON *object)
 {
-    size_t h = 1469598103934665603ULL & SIZE_MAX;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * (1099511628211ULL & SIZE_MAX);
-    return h;
-}
-
-static cJSON **member_slot(member_index *ix, const char *key)
-{
-    size_t i = hash_key(key) & (ix->cap - 1);
-    while (ix->slots[i] && strcmp(ix->slots[i]->string, key) != 0)
-        i = (i + 1) & (ix->cap - 1);
-    return &ix->slots[i];
-}
-
-static int member_index_grow(member_index *ix, cJSON *object)
-{
-    size_t cap = ix->cap ? ix->cap * 2 : 64;
-    cJSON **slots = calloc(cap, sizeof *slots);
-    if (!slots) return -1;
-    free(ix->slots);
-    ix->slots = slots;
-    ix->cap = cap;
-    ix->count = 0;
-    for (cJSON *c = object->child; c; c = c->next) {
-        *member_slot(ix, c->string) = c;
-        ix->count++;
-    }
-    return 0;
+    strmap *ix = strmap_new_borrowing();
+    for (cJSON *c = object->child; c; c = c->next) strmap_put(ix, c->string, c);
+    return ix;
 }
 
 /* The member of a small (unindexed) object named key, or NULL. */
@@ -375,7 +348,7 @@ static void path_pop_to(json_parser *ps, size_t len)
 static cJSON *parse_object(json_parser *ps, int depth)
 {
     cJSON *object = cJSON_CreateObject();
-    member_index ix = {0};
+    strmap *ix = NULL;          /* built once the object has MEMBER_INDEX_FROM members */
     size_t members = 0;
     int tracking_path = ps->want_duplicate && !ps->found_duplicate;
     size_t path_len = ps->path.len;
@@ -402,8 +375,7 @@ static cJSON *parse_object(json_parser *ps, int depth)
         }
         /* look the key up before its value is parsed, so that the first
          * duplicate in text order is the one reported */
-        cJSON **slot = ix.cap ? member_slot(&ix, key) : NULL;
-        cJSON *existing = slot ? *slot : find_member(object, key);
+        cJSON *existing = ix ? strmap_get(ix, key) : find_member(object, key);
         if (existing) note_duplicate(ps);
         cJSON *value = parse_value(ps, depth);
         if (!value) { cJSON_free(key); goto fail; }
@@ -412,18 +384,13 @@ static cJSON *parse_object(json_parser *ps, int depth)
             value->string = existing->string;   /* keep the first one's name */
             existing->string = NULL;
             cJSON_ReplaceItemViaPointer(object, existing, value);
-            if (slot) *slot = value;
+            if (ix) strmap_put(ix, value->string, value);   /* the same name string */
         } else {
             value->string = key;
             cJSON_AddItemToArray(object, value);
             members++;
-            if (slot) {
-                *slot = value;
-                ix.count++;
-            }
-            if ((!ix.cap && members >= MEMBER_INDEX_FROM) || (ix.cap && ix.count * 2 > ix.cap)) {
-                if (member_index_grow(&ix, object)) { fail_with_message(ps, "out of memory"); goto fail; }
-            }
+            if (ix) strmap_put(ix, key, value);
+            else if (members >= MEMBER_INDEX_FROM) ix = member_index_of(object);
         }
         if (tracking_path) path_pop_to(ps, path_len);
         tracking_path = ps->want_duplicate && !ps->found_duplicate;
@@ -435,10 +402,10 @@ static cJSON *parse_object(json_parser *ps, int depth)
         skip_whitespace(ps);
         if (ps->p >= ps->end) { fail_at_end_of_input(ps); goto fail; }
     }
-    free(ix.slots);
+    strmap_free(ix, NULL);
     return object;
 fail:
-    free(ix.slots);
+    strmap_free(ix, NULL);
     cJSON_Delete(object);
     return NULL;
 }

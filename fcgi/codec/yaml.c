@@ -22,6 +22,8 @@
 #include "codec/json.h"
 #include "codec/yaml.h"
 #include "core/base64.h"
+#include "core/alloc.h"
+#include "core/hashmap.h"
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
@@ -451,12 +453,8 @@ static uint32_t next_rune(const char *str, size_t n, size_t *i)
 /* ================================================================== */
 /* Reading                                                              */
 
-typedef struct member_index {
-    cJSON **slots;
-    size_t cap;              /* power of two; 0 until the mapping grows large */
-    size_t count;
-} member_index;
-
+/* A mapping gets a member index (core's strmap, keyed by the members' own
+ * names) once it has this many members. */
 #define MEMBER_INDEX_FROM 16
 
 typedef struct frame {
@@ -467,7 +465,7 @@ typedef struct frame {
     int key_is_merge;
     size_t key_line;         /* 0-based line of the key, for duplicates */
     int key_quoted;          /* the key came from a string (quote it in messages) */
-    member_index index;
+    strmap *index;           /* NULL until the mapping grows large */
     size_t members;
     char *anchor;            /* malloc'd; registered when the node completes */
     unsigned long anchor_generation;   /* which definition of that name is ours */
@@ -476,7 +474,6 @@ typedef struct frame {
 } frame;
 
 typedef struct anchor_entry {
-    char *name;
     cJSON *node;             /* NULL while the anchored collection is open */
     char *key_text;          /* scalars: the text as a mapping key (NULL if none) */
     size_t nodes;
@@ -490,8 +487,7 @@ typedef struct yaml_builder {
     cJSON *root;
     int have_root;
     cJSON *graveyard;        /* replaced values anchors may still point into */
-    anchor_entry *anchors;   /* open-addressed by name */
-    size_t anchor_cap, anchor_count;
+    strmap *anchors;         /* name -> anchor_entry; NULL until the first anchor */
     unsigned long anchor_generations;
     size_t nodes;
     int saw_alias;
@@ -540,49 +536,21 @@ static void fail_from_parser(yaml_builder *b, const yaml_parser_t *parser)
     else fail_with(b, "yaml: %s", problem);
 }
 
-/* ---- anchors */
-
-static size_t hash_text(const char *s)
-{
-    size_t h = (size_t)1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-    return h;
-}
-
-static anchor_entry *anchor_slot(yaml_builder *b, const char *name)
-{
-    size_t i = hash_text(name) & (b->anchor_cap - 1);
-    while (b->anchors[i].name && strcmp(b->anchors[i].name, name) != 0)
-        i = (i + 1) & (b->anchor_cap - 1);
-    return &b->anchors[i];
-}
+/* ---- anchors: name -> anchor_entry (malloc'd), in core's strmap */
 
 static anchor_entry *find_anchor(yaml_builder *b, const char *name)
 {
-    if (!b->anchor_cap) return NULL;
-    anchor_entry *e = anchor_slot(b, name);
-    return e->name ? e : NULL;
+    return strmap_get(b->anchors, name);
 }
 
-/* The entry for name, created (empty) when new; NULL without memory. */
+/* The entry for name, created (empty) when new. */
 static anchor_entry *define_anchor(yaml_builder *b, const char *name)
 {
-    if ((b->anchor_count + 1) * 2 > b->anchor_cap) {
-        size_t cap = b->anchor_cap ? b->anchor_cap * 2 : 16;
-        anchor_entry *old = b->anchors;
-        size_t oldcap = b->anchor_cap;
-        b->anchors = calloc(cap, sizeof *b->anchors);
-        if (!b->anchors) { b->anchors = old; return NULL; }
-        b->anchor_cap = cap;
-        for (size_t i = 0; i < oldcap; i++)
-            if (old[i].name) *anchor_slot(b, old[i].name) = old[i];
-        free(old);
-    }
-    anchor_entry *e = anchor_slot(b, name);
-    if (!e->name) {
-        e->name = strdup(name);
-        if (!e->name) return NULL;
-        b->anchor_count++;
+    if (!b->anchors) b->anchors = strmap_new();
+    anchor_entry *e = strmap_get(b->anchors, name);
+    if (!e) {
+        e = kapi_xcalloc(1, sizeof *e);
+        strmap_put(b->anchors, name, e);
     }
     free(e->key_text);
     e->key_text = NULL;
@@ -593,35 +561,26 @@ static anchor_entry *define_anchor(yaml_builder *b, const char *name)
     return e;
 }
 
-/* ---- mapping members (keep the last value, at the first one's place) */
-
-static cJSON **member_slot(member_index *ix, const char *key)
+static void free_anchor(void *v)
 {
-    size_t i = hash_text(key) & (ix->cap - 1);
-    while (ix->slots[i] && strcmp(ix->slots[i]->string, key) != 0)
-        i = (i + 1) & (ix->cap - 1);
-    return &ix->slots[i];
+    anchor_entry *e = v;
+    free(e->key_text);
+    free(e);
 }
 
-static int member_index_rebuild(member_index *ix, cJSON *object)
+/* ---- mapping members (keep the last value, at the first one's place) */
+
+/* An index of every member of object, for lookups by name. */
+static strmap *member_index_of(const cJSON *object)
 {
-    size_t cap = ix->cap ? ix->cap * 2 : 64;
-    cJSON **slots = calloc(cap, sizeof *slots);
-    if (!slots) return -1;
-    free(ix->slots);
-    ix->slots = slots;
-    ix->cap = cap;
-    ix->count = 0;
-    for (cJSON *c = object->child; c; c = c->next) {
-        *member_slot(ix, c->string) = c;
-        ix->count++;
-    }
-    return 0;
+    strmap *ix = strmap_new_borrowing();
+    for (cJSON *c = object->child; c; c = c->next) strmap_put(ix, c->string, c);
+    return ix;
 }
 
 static cJSON *find_member(frame *f, const char *key)
 {
-    if (f->index.cap) return *member_slot(&f->index, key);
+    if (f->index) return strmap_get(f->index, key);
     for (cJSON *c = f->node->child; c; c = c->next)
         if (strcmp(c->string, key) == 0) return c;
     return NULL;
@@ -647,20 +606,15 @@ static int set_member(yaml_builder *b, frame *f, char *key, cJSON *value)
         if (value->next) value->next->prev = value;
         else f->node->child->prev = value;
         existing->next = existing->prev = NULL;
-        cJSON_AddItemToArray(b->graveyard, existing);
-        if (f->index.cap) *member_slot(&f->index, key) = value;
+        cJSON_AddItemToArray(b->graveyard, existing);   /* keeps its name: the index's key */
+        if (f->index) strmap_put(f->index, key, value);
         return 0;
     }
     value->string = key;
     cJSON_AddItemToArray(f->node, value);
     f->members++;
-    if (f->index.cap) {
-        *member_slot(&f->index, key) = value;
-        f->index.count++;
-    }
-    if ((!f->index.cap && f->members >= MEMBER_INDEX_FROM) ||
-        (f->index.cap && f->index.count * 2 > f->index.cap))
-        return member_index_rebuild(&f->index, f->node);
+    if (f->index) strmap_put(f->index, key, value);
+    else if (f->members >= MEMBER_INDEX_FROM) f->index = member_index_of(f->node);
     return 0;
 }
 
@@ -812,7 +766,7 @@ static void free_frame(frame *f)
 {
     cJSON_free(f->key);
     free(f->anchor);
-    free(f->index.slots);
+    strmap_free(f->index, NULL);
     cJSON_Delete(f->node);
     memset(f, 0, sizeof *f);
 }
@@ -1096,7 +1050,8 @@ static int on_collection_end(yaml_builder *b)
     unsigned long generation = f->anchor_generation;
     f->node = NULL;
     f->anchor = NULL;
-    free(f->index.slots);
+    strmap_free(f->index, NULL);
+    f->index = NULL;
     cJSON_free(f->key);
     b->depth--;
     if (anchor) {
@@ -1116,11 +1071,7 @@ static void free_builder(yaml_builder *b)
 {
     while (b->depth > 0) free_frame(&b->stack[--b->depth]);
     free(b->stack);
-    for (size_t i = 0; i < b->anchor_cap; i++) {
-        free(b->anchors[i].name);
-        free(b->anchors[i].key_text);
-    }
-    free(b->anchors);
+    strmap_free(b->anchors, free_anchor);
     cJSON_Delete(b->graveyard);
     cJSON_Delete(b->root);
 }

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <cjson/cJSON.h>
 #include "controllers/reconcile.h"
+#include "core/hashmap.h"   /* strmap: the informer indexes */
 #include "core/kapi.h"
 #include "kinds/resource.h"
 
@@ -37,14 +38,6 @@ typedef struct obj_list {
     obj_entry **items;
     int n, cap;
 } obj_list;
-
-/* A string -> pointer map (open addressing; keys are copied). */
-typedef struct strmap strmap;
-strmap *strmap_new(void);
-void strmap_free(strmap *m, void (*free_value)(void *));
-void *strmap_get(const strmap *m, const char *key);
-int strmap_put(strmap *m, const char *key, void *value);   /* 0, or -1 no memory */
-void *strmap_remove(strmap *m, const char *key);            /* the value, or NULL */
 
 typedef struct kind_cache {
     const kapi_resource *res;
