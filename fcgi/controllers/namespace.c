@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "controllers/controllers.h"
+#include "codec/conditions.h"
+#include "codec/jsonpath.h"
 
 #define FINALIZER "kubernetes"
 
@@ -58,7 +60,6 @@ static int set_conditions(cJSON *ns, const char *failures[5][2])
 {
     cJSON *status = cJSON_GetObjectItemCaseSensitive(ns, "status");
     if (!cJSON_IsObject(status)) return 0;
-    const cJSON *old = cJSON_GetObjectItemCaseSensitive(status, "conditions");
     cJSON *conds = cJSON_CreateArray();
     int changed = 0;
     char now[21];
@@ -67,24 +68,14 @@ static int set_conditions(cJSON *ns, const char *failures[5][2])
         const char *st = failures[i][0] ? "True" : "False";
         const char *reason = failures[i][0] ? failures[i][0] : ok_reasons[i];
         const char *message = failures[i][0] ? failures[i][1] : ok_messages[i];
-        const cJSON *prev = NULL, *c;
-        cJSON_ArrayForEach(c, old) {
-            const char *t = obj_str(c, "type");
-            if (t && !strcmp(t, condition_types[i])) prev = c;
-        }
-        if (prev && obj_str(prev, "status") && !strcmp(obj_str(prev, "status"), st) && obj_str(prev, "reason") &&
-            !strcmp(obj_str(prev, "reason"), reason) && obj_str(prev, "message") && !strcmp(obj_str(prev, "message"), message)) {
+        const cJSON *prev = condition_find(status, condition_types[i]);
+        if (prev && !strcmp(json_str(prev, "status"), st) && !strcmp(json_str(prev, "reason"), reason) &&
+            !strcmp(json_str(prev, "message"), message)) {
             cJSON_AddItemToArray(conds, cJSON_Duplicate(prev, 1));
             continue;
         }
         changed = 1;
-        cJSON *n = cJSON_CreateObject();
-        cJSON_AddStringToObject(n, "type", condition_types[i]);
-        cJSON_AddStringToObject(n, "status", st);
-        cJSON_AddStringToObject(n, "lastTransitionTime", now);
-        cJSON_AddStringToObject(n, "reason", reason);
-        cJSON_AddStringToObject(n, "message", message);
-        cJSON_AddItemToArray(conds, n);
+        cJSON_AddItemToArray(conds, condition_new(condition_types[i], st, reason, message, now, 0));
     }
     cJSON_DeleteItemFromObjectCaseSensitive(status, "conditions");
     cJSON_AddItemToObject(status, "conditions", conds);

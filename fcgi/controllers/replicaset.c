@@ -16,6 +16,9 @@
 #include <string.h>
 #include <time.h>
 #include "controllers/controllers.h"
+#include "codec/conditions.h"
+#include "codec/jsonpath.h"
+#include "codec/objmeta.h"
 #include "codec/labels.h"
 #include "core/util.h"
 #include "codec/validate_meta.h"
@@ -42,40 +45,12 @@ static int pod_is_active(const cJSON *pod)
     return !obj_being_deleted(pod);
 }
 
-static int controlled_by(const cJSON *obj, const char *uid)
-{
-    const cJSON *ref = obj_controller_ref(obj);
-    const char *ruid = obj_str(ref, "uid");
-    return ruid && !strcmp(ruid, uid);
-}
-
 static const cJSON *labels_of(const cJSON *obj)
 {
     return cJSON_GetObjectItemCaseSensitive(obj_meta(obj), "labels");
 }
 
 /* ---- claiming pods (PodControllerRefManager.ClaimPods) */
-
-static cJSON *owner_refs_patch(const cJSON *obj, const char *drop_uid, const cJSON *add)
-{
-    cJSON *patch = cJSON_CreateObject();
-    cJSON *meta = cJSON_AddObjectToObject(patch, "metadata");
-    const char *rv = obj_str(obj, "metadata.resourceVersion");
-    if (rv) cJSON_AddStringToObject(meta, "resourceVersion", rv);
-    cJSON *refs = cJSON_AddArrayToObject(meta, "ownerReferences");
-    const cJSON *cur = cJSON_GetObjectItemCaseSensitive(obj_meta(obj), "ownerReferences"), *r;
-    cJSON_ArrayForEach(r, cur) {
-        const char *uid = obj_str(r, "uid");
-        if (drop_uid && uid && !strcmp(uid, drop_uid)) continue;
-        cJSON_AddItemToArray(refs, cJSON_Duplicate(r, 1));
-    }
-    if (add) cJSON_AddItemToArray(refs, cJSON_Duplicate(add, 1));
-    if (!refs->child) {
-        cJSON_DeleteItemFromObjectCaseSensitive(meta, "ownerReferences");
-        cJSON_AddNullToObject(meta, "ownerReferences");
-    }
-    return patch;
-}
 
 /* The active pods the ReplicaSet controls after claiming. */
 static sync_rc claim_pods(pass *p, rs_work *w, const cJSON *rs, obj_list *out)
@@ -86,7 +61,7 @@ static sync_rc claim_pods(pass *p, rs_work *w, const cJSON *rs, obj_list *out)
     obj_list candidates = {0};
     const obj_list *deps = cache_dependents(p, pods_res, uid);
     for (int i = 0; i < deps->n; i++)
-        if (!deps->items[i]->gone && controlled_by(deps->items[i]->obj, uid)) obj_list_add(&candidates, deps->items[i]);
+        if (!deps->items[i]->gone && owner_ref_controlled_by(deps->items[i]->obj, uid)) obj_list_add(&candidates, deps->items[i]);
     const obj_list *orphans = strmap_get(w->orphans, ns);
     for (int i = 0; orphans && i < orphans->n; i++)
         if (!orphans->items[i]->gone && !obj_controller_ref(orphans->items[i]->obj)) obj_list_add(&candidates, orphans->items[i]);
@@ -98,7 +73,7 @@ static sync_rc claim_pods(pass *p, rs_work *w, const cJSON *rs, obj_list *out)
         if (obj_controller_ref(e->obj)) {
             if (matches) { obj_list_add(out, e); continue; }
             if (deleting) continue;
-            cJSON *patch = owner_refs_patch(e->obj, uid, NULL);
+            cJSON *patch = owner_refs_patch(e->obj, &uid, 1, NULL);
             char why[200];
             snprintf(why, sizeof why, "released by replicaset %s: labels no longer match", obj_name(rs));
             api_result r = api_patch(p, pods_res, ns, obj_name(e->obj), patch, why);
@@ -114,7 +89,7 @@ static sync_rc claim_pods(pass *p, rs_work *w, const cJSON *rs, obj_list *out)
             fresh_checked = 1;
         }
         cJSON *ref = controller_ref_to(rs, replicasets_res);
-        cJSON *patch = owner_refs_patch(e->obj, NULL, ref);
+        cJSON *patch = owner_refs_patch(e->obj, NULL, 0, ref);
         cJSON_Delete(ref);
         char why[200];
         snprintf(why, sizeof why, "adopted by replicaset %s", obj_name(rs));
@@ -374,16 +349,6 @@ static int delete_pods(pass *p, const cJSON *rs, const obj_list *filtered, int d
 
 /* ---- status (calculateStatus, updateReplicaSetStatus) */
 
-static cJSON *get_condition(const cJSON *status, const char *type)
-{
-    cJSON *conds = cJSON_GetObjectItemCaseSensitive(status, "conditions"), *c;
-    cJSON_ArrayForEach(c, conds) {
-        const char *t = obj_str(c, "type");
-        if (t && !strcmp(t, type)) return c;
-    }
-    return NULL;
-}
-
 static cJSON *calculate_status(const cJSON *rs, const obj_list *pods, int manage_failed, int diff, const char *err)
 {
     const cJSON *old = cJSON_GetObjectItemCaseSensitive(rs, "status");
@@ -415,7 +380,7 @@ static cJSON *calculate_status(const cJSON *rs, const obj_list *pods, int manage
     if (available) cJSON_AddNumberToObject(st, "availableReplicas", available);
     cJSON_AddNumberToObject(st, "observedGeneration", obj_num(rs, "metadata.generation", 0));
     const cJSON *conds = cJSON_GetObjectItemCaseSensitive(old, "conditions");
-    cJSON *failure = get_condition(old, "ReplicaFailure");
+    cJSON *failure = condition_find(old, "ReplicaFailure");
     cJSON *new_conds = cJSON_CreateArray();
     const cJSON *c;
     cJSON_ArrayForEach(c, conds) {
@@ -425,13 +390,8 @@ static cJSON *calculate_status(const cJSON *rs, const obj_list *pods, int manage
     if (manage_failed && !failure) {
         char now_s[21];
         time_now(now_s);
-        cJSON *f = cJSON_CreateObject();
-        cJSON_AddStringToObject(f, "type", "ReplicaFailure");
-        cJSON_AddStringToObject(f, "status", "True");
-        cJSON_AddStringToObject(f, "lastTransitionTime", now_s);
-        cJSON_AddStringToObject(f, "reason", diff < 0 ? "FailedCreate" : diff > 0 ? "FailedDelete" : "");
-        cJSON_AddStringToObject(f, "message", err);
-        cJSON_AddItemToArray(new_conds, f);
+        const char *reason = diff < 0 ? "FailedCreate" : diff > 0 ? "FailedDelete" : "";
+        cJSON_AddItemToArray(new_conds, condition_new("ReplicaFailure", "True", reason, err, now_s, 0));
     }
     if (new_conds->child) cJSON_AddItemToObject(st, "conditions", new_conds);
     else cJSON_Delete(new_conds);
@@ -447,7 +407,7 @@ static void collect_controlled(pass *p, const cJSON *rs, obj_list *out)
     const obj_list *deps = cache_dependents(p, pods_res, uid);
     for (int i = 0; i < deps->n; i++) {
         obj_entry *e = deps->items[i];
-        if (e->gone || !controlled_by(e->obj, uid) || !pod_is_active(e->obj)) continue;
+        if (e->gone || !owner_ref_controlled_by(e->obj, uid) || !pod_is_active(e->obj)) continue;
         if (!label_selector_matches_labels(selector, labels_of(e->obj))) continue;
         obj_list_add(out, e);
     }
