@@ -282,11 +282,11 @@ static int cmd_init(const char **state, int argc, char **argv)
     if (!sans_arg)
         sans_arg = getenv("KAPI_SANS");
 
-    char *sans_copy = strdup(sans_arg ? sans_arg : "");
+    char *sans_copy = kapi_xstrdup(sans_arg ? sans_arg : "");
     size_t max_sans = 1;
     for (const char *p = sans_copy ? sans_copy : ""; *p; p++)
         max_sans += *p == ',';
-    char **sans = calloc(max_sans, sizeof *sans);
+    char **sans = kapi_xcalloc(max_sans, sizeof *sans);
     if (!sans_copy || !sans) {
         free(sans_copy);
         free(sans);
@@ -342,7 +342,7 @@ static void print_kv(get_options *o, const char *key, const char *value)
     }
     if (!o->keys_only && value) {
         if (strchr(value, '\n')) {      /* keep it one line */
-            char *copy = strdup(value);
+            char *copy = kapi_xstrdup(value);
             if (copy) {
                 cJSON_Minify(copy);
                 fputs(copy, stdout);
@@ -754,7 +754,7 @@ static int cmd_user(const char **state, int argc, char **argv)
     }
     if (strcmp(argv[0], "add") != 0)
         return usage_error(usage_user, "user: unknown subcommand \"%s\"", argv[0]);
-    const char **groups = calloc((size_t)argc, sizeof *groups);
+    const char **groups = kapi_xcalloc((size_t)argc, sizeof *groups);
     if (!groups) {
         fprintf(stderr, "kapictl user add: out of memory\n");
         return 1;

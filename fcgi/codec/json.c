@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "codec/json.h"
 #include "core/escape.h"
 #include "core/hashmap.h"
@@ -258,7 +259,7 @@ static cJSON *parse_number(json_parser *ps)
     }
     size_t n = (size_t)(ps->p - start);
     char small[64];
-    char *text = n < sizeof small ? small : malloc(n + 1);
+    char *text = n < sizeof small ? small : kapi_xmalloc(n + 1);
     if (!text) { fail_with_message(ps, "out of memory"); return NULL; }
     memcpy(text, start, n);
     text[n] = '\0';

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "codec/json.h"
 #include "codec/jsonpatch.h"
 
@@ -99,8 +100,7 @@ static int go_atoi(const char *s, long *out)
 /* decodePatchKey: ~1 then ~0. Returns a new string the caller frees. */
 static char *decode_key(const char *s, size_t n)
 {
-    char *out = malloc(n + 1);
-    if (!out) return NULL;
+    char *out = kapi_xmalloc(n + 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '~' && i + 1 < n && s[i + 1] == '1') { out[o++] = '/'; i++; }

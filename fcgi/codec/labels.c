@@ -3,6 +3,7 @@
  * the Deployment controller compares and hashes pod templates with. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "codec/labels.h"
 #include "core/goquote.h"
 
@@ -49,8 +50,7 @@ static int requirements_of(const cJSON *selector, requirement **out)
     if (me && !cJSON_IsArray(me) && !cJSON_IsNull(me)) return -1;
     int n = (cJSON_IsObject(ml) ? cJSON_GetArraySize(ml) : 0) + (cJSON_IsArray(me) ? cJSON_GetArraySize(me) : 0);
     if (n == 0) return 0;
-    requirement *r = calloc((size_t)n, sizeof *r);
-    if (!r) return -1;
+    requirement *r = kapi_xcalloc((size_t)n, sizeof *r);
     int k = 0;
     const cJSON *e;
     if (cJSON_IsObject(ml)) {
@@ -116,7 +116,7 @@ static int compare_strings(const void *a, const void *b)
 static void put_value_set(kapi_buf *out, const cJSON *values)
 {
     int n = cJSON_IsArray(values) ? cJSON_GetArraySize(values) : 0;
-    const char **v = n ? calloc((size_t)n, sizeof *v) : NULL;
+    const char **v = n ? kapi_xcalloc((size_t)n, sizeof *v) : NULL;
     int k = 0;
     const cJSON *e;
     if (v) cJSON_ArrayForEach(e, values) if (cJSON_IsString(e)) v[k++] = e->valuestring;
@@ -157,7 +157,7 @@ void label_map_go_syntax(const cJSON *labels, kapi_buf *out)
 {
     if (!cJSON_IsObject(labels)) { kapi_buf_puts(out, "map[string]string(nil)"); return; }
     int n = cJSON_GetArraySize(labels);
-    const cJSON **items = n ? calloc((size_t)n, sizeof *items) : NULL;
+    const cJSON **items = n ? kapi_xcalloc((size_t)n, sizeof *items) : NULL;
     int k = 0;
     const cJSON *e;
     if (items) cJSON_ArrayForEach(e, labels) if (e->string) items[k++] = e;
@@ -278,8 +278,7 @@ static void canonicalize(cJSON *v)
     }
     int n = cJSON_GetArraySize(v);
     if (n < 2) return;
-    cJSON **items = calloc((size_t)n, sizeof *items);
-    if (!items) return;
+    cJSON **items = kapi_xcalloc((size_t)n, sizeof *items);
     int k = 0;
     while (v->child) items[k++] = cJSON_DetachItemViaPointer(v, v->child);
     qsort(items, (size_t)k, sizeof *items, compare_members);

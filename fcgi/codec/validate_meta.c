@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "codec/validate_meta.h"
 #include "core/goquote.h"
 #include "core/gotime.h"
@@ -229,7 +230,7 @@ static void check_masked(const char *name, int prefix,
         return;
     }
     size_t keep = len >= 2 ? len - 2 : 0;
-    char *masked = malloc(keep + 2);
+    char *masked = kapi_xmalloc(keep + 2);
     if (!masked) {   /* out of memory: judge the unmasked name, stricter */
         check(name, len, out);
         return;
@@ -466,7 +467,7 @@ void validate_annotations(const cJSON *annotations, const char *field, field_err
         const char *key = item->string ? item->string : "";
         size_t key_len = strlen(key);
         /* The rule is a qualified name, except that case does not matter. */
-        char *lower = malloc(key_len + 1);
+        char *lower = kapi_xmalloc(key_len + 1);
         if (lower) {
             for (size_t i = 0; i <= key_len; i++)
                 lower[i] = (key[i] >= 'A' && key[i] <= 'Z') ? (char)(key[i] - 'A' + 'a') : key[i];
@@ -584,7 +585,7 @@ static const char **strings_of_array(const cJSON *array, int *n)
 {
     *n = 0;
     int size = cJSON_IsArray(array) ? cJSON_GetArraySize(array) : 0;
-    const char **out = calloc((size_t)(size > 0 ? size : 1), sizeof *out);
+    const char **out = kapi_xcalloc((size_t)(size > 0 ? size : 1), sizeof *out);
     if (!out) return NULL;
     const cJSON *item;
     cJSON_ArrayForEach(item, array) {
@@ -896,7 +897,7 @@ static void validate_no_new_finalizers(const cJSON *new_meta, const cJSON *old_m
         ? cJSON_GetObjectItemCaseSensitive(old_meta, "finalizers") : NULL;
     const char **now = strings_of_array(new_list, &n_new);
     const char **before = strings_of_array(old_list, &n_old);
-    const char **extra = calloc((size_t)(n_new > 0 ? n_new : 1), sizeof *extra);
+    const char **extra = kapi_xcalloc((size_t)(n_new > 0 ? n_new : 1), sizeof *extra);
     int n_extra = 0;
     if (now && before && extra) {
         for (int i = 0; i < n_new; i++)

@@ -221,7 +221,7 @@ static int matches_yaml_style_float(const char *s, size_t n)
 static int parse_finite_double(const char *s, size_t n, double *out)
 {
     char small[64];
-    char *t = n < sizeof small ? small : malloc(n + 1);
+    char *t = n < sizeof small ? small : kapi_xmalloc(n + 1);
     if (!t) return 0;
     memcpy(t, s, n);
     t[n] = '\0';
@@ -346,7 +346,7 @@ static void resolve_scalar(scalar_tag tag, const char *s, size_t n, resolved_sca
         return;
     }
     char small[128];
-    char *plain = n < sizeof small ? small : malloc(n + 1);
+    char *plain = n < sizeof small ? small : kapi_xmalloc(n + 1);
     if (!plain) return;
     size_t pn = 0;
     for (size_t i = 0; i < n; i++)
@@ -670,8 +670,7 @@ static char *key_from_resolved(yaml_builder *b, const resolved_scalar *r, const 
 static cJSON *string_from_bytes(const char *s, size_t n)
 {
     if (is_valid_utf8(s, n)) {
-        char *t = malloc(n + 1);
-        if (!t) return NULL;
+        char *t = kapi_xmalloc(n + 1);
         memcpy(t, s, n);
         t[n] = '\0';
         cJSON *j = cJSON_CreateString(t);
@@ -829,7 +828,7 @@ static int merge_value(yaml_builder *b, frame *f, cJSON *value)
         rc = merge_mapping_into(b, f, value);
     } else if (cJSON_IsArray(value)) {
         int n = cJSON_GetArraySize(value);
-        cJSON **items = n ? malloc((size_t)n * sizeof *items) : NULL;
+        cJSON **items = n ? kapi_xmalloc((size_t)n * sizeof *items) : NULL;
         if (n && !items) { fail_out_of_memory(b); rc = -1; }
         int i = 0;
         for (cJSON *c = value->child; c && items; c = c->next) items[i++] = c;
@@ -938,7 +937,7 @@ static int on_scalar(yaml_builder *b, const yaml_event_t *ev)
                 cJSON_AddItemToArray(b->graveyard, value);
                 e->node = value;
                 e->nodes = 1;
-                e->key_text = strdup(is_merge ? "<<" : key);
+                e->key_text = kapi_xstrdup(is_merge ? "<<" : key);
                 if (!e->key_text) { fail_out_of_memory(b); rc = -1; }
             }
         }
@@ -961,9 +960,8 @@ static int on_scalar(yaml_builder *b, const yaml_event_t *ev)
             (sv.r.tag == TAG_INT && sv.r.int_size == INT_SIGNED) || sv.r.tag == TAG_FLOAT) {
             char *k = key_from_resolved(b, &sv.r, sv.text, sv.len);
             if (!k) { cJSON_Delete(value); kapi_buf_free(&sv.decoded); return -1; }
-            e->key_text = strdup(k);
+            e->key_text = kapi_xstrdup(k);
             cJSON_free(k);
-            if (!e->key_text) { cJSON_Delete(value); kapi_buf_free(&sv.decoded); fail_out_of_memory(b); return -1; }
         }
     }
     kapi_buf_free(&sv.decoded);
@@ -1016,8 +1014,7 @@ static int on_collection_start(yaml_builder *b, const yaml_event_t *ev, int is_m
     if (count_nodes(b, 1)) return -1;
     if (b->depth == b->cap) {
         int cap = b->cap ? b->cap * 2 : 16;
-        frame *s = realloc(b->stack, (size_t)cap * sizeof *s);
-        if (!s) { fail_out_of_memory(b); return -1; }
+        frame *s = kapi_xrealloc(b->stack, (size_t)cap * sizeof *s);
         b->stack = s;
         b->cap = cap;
     }
@@ -1033,7 +1030,7 @@ static int on_collection_start(yaml_builder *b, const yaml_event_t *ev, int is_m
     if (anchor) {
         /* defined now, complete later: an alias inside refers to itself */
         anchor_entry *e = define_anchor(b, anchor);
-        f->anchor = strdup(anchor);
+        f->anchor = kapi_xstrdup(anchor);
         if (!f->anchor || !e) { fail_out_of_memory(b); return -1; }
         f->anchor_generation = e->generation;
     }
@@ -1332,7 +1329,7 @@ static int emit_node(yaml_emitter_t *em, const cJSON *v, int depth)
     case cJSON_Object: {
         size_t n = 0;
         for (const cJSON *c = v->child; c; c = c->next) n++;
-        const cJSON **members = n ? malloc(n * sizeof *members) : NULL;
+        const cJSON **members = n ? kapi_xmalloc(n * sizeof *members) : NULL;
         if (n && !members) return -1;
         n = 0;
         for (const cJSON *c = v->child; c; c = c->next) members[n++] = c;

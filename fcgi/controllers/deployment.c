@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/alloc.h"
 #include "controllers/controllers.h"
 #include "codec/conditions.h"
 #include "codec/jsonpath.h"
@@ -358,7 +359,7 @@ static int set_new_rs_annotations(const cJSON *d, cJSON *rs, long long new_revis
         if (!*old || *end) return changed;    /* not a number: left alone */
     }
     if (old_rev < new_revision) {
-        char *old_copy = old ? strdup(old) : NULL;
+        char *old_copy = old ? kapi_xstrdup(old) : NULL;
         char nr[24];
         snprintf(nr, sizeof nr, "%lld", new_revision);
         meta_set_annotation(rs, REVISION, nr);
@@ -377,7 +378,7 @@ static int set_new_rs_annotations(const cJSON *d, cJSON *rs, long long new_revis
                     start = comma ? comma + 1 : NULL;
                 }
                 if (total <= MAX_REV_HISTORY_CHARS) {
-                    char *joined = malloc(strlen(hist) + strlen(old_copy) + 2);
+                    char *joined = kapi_xmalloc(strlen(hist) + strlen(old_copy) + 2);
                     if (joined) {
                         if (start && *start) sprintf(joined, "%s,%s", start, old_copy);
                         else sprintf(joined, "%s", old_copy);
@@ -845,7 +846,7 @@ static sync_rc scale(dsync *s, obj_entry *new_rs, obj_list *old)
     int32_t to_add = allowed - sum_spec_replicas(&active);
     if (to_add > 0) sort_list(&active, by_size_newer);
     else if (to_add < 0) sort_list(&active, by_size_older);
-    int32_t *sizes = calloc((size_t)(active.n ? active.n : 1), sizeof *sizes);
+    int32_t *sizes = kapi_xcalloc((size_t)(active.n ? active.n : 1), sizeof *sizes);
     if (!sizes) { obj_list_free(&active); return SYNC_ERROR; }
     int32_t added = 0;
     for (int i = 0; i < active.n; i++) {
@@ -1218,7 +1219,7 @@ void deployment_controller(pass *p)
         if (e->gone || obj_controller_ref(e->obj)) continue;
         obj_list *l = strmap_get(w.orphans, obj_namespace(e->obj));
         if (!l) {
-            l = calloc(1, sizeof *l);
+            l = kapi_xcalloc(1, sizeof *l);
             if (!l || strmap_put(w.orphans, obj_namespace(e->obj), l)) { free(l); continue; }
         }
         obj_list_add(l, e);

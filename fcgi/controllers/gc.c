@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "controllers/controllers.h"
 #include "codec/objmeta.h"
 
@@ -125,8 +126,7 @@ static void attempt_to_delete(pass *p, obj_entry *e)
     const cJSON *refs = cJSON_GetObjectItemCaseSensitive(obj_meta(e->obj), "ownerReferences"), *r;
     int n = cJSON_GetArraySize(refs);
     if (n <= 0) return;
-    const char **gone_or_waiting = calloc((size_t)n, sizeof *gone_or_waiting);
-    if (!gone_or_waiting) return;
+    const char **gone_or_waiting = kapi_xcalloc((size_t)n, sizeof *gone_or_waiting);
     int solid = 0, dangling = 0, waiting = 0, k = 0;
     cJSON_ArrayForEach(r, refs) {
         ref_class c = classify(p, e->obj, r);
@@ -143,8 +143,8 @@ static void attempt_to_delete(pass *p, obj_entry *e)
     if (solid) {
         /* owners remain: only the references to absent or deleting owners go */
         if (k) {
-            char **copies = calloc((size_t)k, sizeof *copies);
-            for (int i = 0; copies && i < k; i++) copies[i] = strdup(gone_or_waiting[i] ? gone_or_waiting[i] : "");
+            char **copies = kapi_xcalloc((size_t)k, sizeof *copies);
+            for (int i = 0; copies && i < k; i++) copies[i] = kapi_xstrdup(gone_or_waiting[i] ? gone_or_waiting[i] : "");
             if (copies) drop_owner_refs(p, e, (const char *const *)copies, k, "some of its owners are gone or being deleted");
             for (int i = 0; copies && i < k; i++) free(copies[i]);
             free(copies);

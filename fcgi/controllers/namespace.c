@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "controllers/controllers.h"
 #include "codec/conditions.h"
 #include "codec/jsonpath.h"
@@ -121,7 +122,7 @@ static void finalize_namespace(pass *p, obj_entry *nse)
                 if (!cJSON_IsString(f)) continue;
                 int j;
                 for (j = 0; j < n_fins && strcmp(fins[j].name, f->valuestring); j++) {}
-                if (j == n_fins && n_fins < 32) fins[n_fins++] = (finalizer_count){strdup(f->valuestring), 0};
+                if (j == n_fins && n_fins < 32) fins[n_fins++] = (finalizer_count){kapi_xstrdup(f->valuestring), 0};
                 if (j < n_fins) fins[j].n++;
             }
         }
@@ -129,7 +130,7 @@ static void finalize_namespace(pass *p, obj_entry *nse)
             char buf[200];
             /* kube prints "<resource>.<group>", so core kinds read "pods." */
             snprintf(buf, sizeof buf, "%s.%s has %d resource instances", res->plural, res->group, left);
-            remaining[n_remaining++] = strdup(buf);
+            remaining[n_remaining++] = kapi_xstrdup(buf);
         }
         remaining_total += left;
     }
@@ -140,7 +141,7 @@ static void finalize_namespace(pass *p, obj_entry *nse)
     if (n_remaining) {
         joined = joined_sorted(remaining, n_remaining);
         size_t len = strlen(joined ? joined : "") + 64;
-        content_msg = malloc(len);
+        content_msg = kapi_xmalloc(len);
         if (content_msg) snprintf(content_msg, len, "Some resources are remaining: %s", joined ? joined : "");
         failures[3][0] = "SomeResourcesRemain";
         failures[3][1] = content_msg ? content_msg : "";
@@ -150,12 +151,12 @@ static void finalize_namespace(pass *p, obj_entry *nse)
         for (int j = 0; j < n_fins; j++) {
             char buf[300];
             snprintf(buf, sizeof buf, "%s in %d resource instances", fins[j].name, fins[j].n);
-            items[j] = strdup(buf);
+            items[j] = kapi_xstrdup(buf);
         }
         fjoined = joined_sorted(items, n_fins);
         for (int j = 0; j < n_fins; j++) free(items[j]);
         size_t len = strlen(fjoined ? fjoined : "") + 80;
-        fin_msg = malloc(len);
+        fin_msg = kapi_xmalloc(len);
         if (fin_msg) snprintf(fin_msg, len, "Some content in the namespace has finalizers remaining: %s", fjoined ? fjoined : "");
         failures[4][0] = "SomeFinalizersRemain";
         failures[4][1] = fin_msg ? fin_msg : "";

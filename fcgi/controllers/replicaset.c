@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/alloc.h"
 #include "controllers/controllers.h"
 #include "codec/conditions.h"
 #include "codec/jsonpath.h"
@@ -284,9 +285,8 @@ static void rank_pods(pass *p, const cJSON *rs, ranked_pod *pods, int n)
         obj_entry *self = cache_by_uid(p, replicasets_res, obj_uid(rs));
         if (self) obj_list_add(&sets, self);
     }
-    long *counts = calloc(4096, sizeof *counts);
+    long *counts = kapi_xcalloc(4096, sizeof *counts);
     int used = 0;
-    if (!counts) { strmap_free(on_node, NULL); obj_list_free(&sets); return; }
     for (int s = 0; s < sets.n; s++) {
         const obj_list *deps = cache_dependents(p, pods_res, obj_uid(sets.items[s]->obj));
         for (int i = 0; i < deps->n; i++) {
@@ -316,7 +316,7 @@ static void rank_pods(pass *p, const cJSON *rs, ranked_pod *pods, int n)
 static int delete_pods(pass *p, const cJSON *rs, const obj_list *filtered, int diff, char *err, size_t errlen)
 {
     int n = filtered->n, failed = 0;
-    ranked_pod *pods = calloc((size_t)(n ? n : 1), sizeof *pods);
+    ranked_pod *pods = kapi_xcalloc((size_t)(n ? n : 1), sizeof *pods);
     if (!pods) return -1;
     time_t now = time(NULL);
     for (int i = 0; i < n; i++) { pods[i].e = filtered->items[i]; pods[i].now = now; }
@@ -325,7 +325,7 @@ static int delete_pods(pass *p, const cJSON *rs, const obj_list *filtered, int d
         qsort(pods, (size_t)n, sizeof *pods, compare_ranked);
     }
     /* the pods to delete are copied: deleting changes the cache */
-    obj_entry **victims = calloc((size_t)(diff ? diff : 1), sizeof *victims);
+    obj_entry **victims = kapi_xcalloc((size_t)(diff ? diff : 1), sizeof *victims);
     for (int i = 0; victims && i < diff && i < n; i++) victims[i] = pods[i].e;
     free(pods);
     if (!victims) return -1;
@@ -483,7 +483,7 @@ void replicaset_controller(pass *p)
         if (e->gone || obj_controller_ref(e->obj) || !pod_is_active(e->obj)) continue;
         obj_list *l = strmap_get(w.orphans, obj_namespace(e->obj));
         if (!l) {
-            l = calloc(1, sizeof *l);
+            l = kapi_xcalloc(1, sizeof *l);
             if (!l || strmap_put(w.orphans, obj_namespace(e->obj), l)) { free(l); continue; }
         }
         obj_list_add(l, e);

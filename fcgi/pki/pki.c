@@ -28,6 +28,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "core/alloc.h"
 #include "core/base64.h"
 
 const char *const pki_default_server_sans[] = {
@@ -140,7 +141,7 @@ static char *read_file(const char *path, size_t *len_out, char *err, size_t errl
         return NULL;
     }
     size_t cap = (size_t)st.st_size + 1, len = 0;
-    char *buf = malloc(cap);
+    char *buf = kapi_xmalloc(cap);
     if (!buf) {
         close(fd);
         fail(err, errlen, "cannot read %s: out of memory", path);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include "core/alloc.h"
 #include "store/store_private.h"
 
 static const char *const statement_sql[STMT_COUNT] = {
@@ -135,8 +136,7 @@ void writer_unlock(int fd)
 int open_lock_file(const char *db_path, const char *suffix)
 {
     size_t n = strlen(db_path), m = strlen(suffix);
-    char *lock_path = malloc(n + m + 1);
-    if (!lock_path) return -1;
+    char *lock_path = kapi_xmalloc(n + m + 1);
     memcpy(lock_path, db_path, n);
     memcpy(lock_path + n, suffix, m + 1);
     int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -150,7 +150,7 @@ int open_lock_file(const char *db_path, const char *suffix)
  * is SQLITE_OPEN_CREATE for the first connection, 0 otherwise. */
 static store_conn *conn_open_flags(store *s, int extra_flags, const char **err)
 {
-    store_conn *c = calloc(1, sizeof *c);
+    store_conn *c = kapi_xcalloc(1, sizeof *c);
     if (!c) {
         *err = "out of memory";
         return NULL;
@@ -278,8 +278,8 @@ store *store_open(const char *path, store_sync sync, const char **err)
 {
     const char *ignored;
     if (!err) err = &ignored;
-    store *s = calloc(1, sizeof *s);
-    if (!s || !(s->path = strdup(path))) {
+    store *s = kapi_xcalloc(1, sizeof *s);
+    if (!s || !(s->path = kapi_xstrdup(path))) {
         free(s);
         *err = "out of memory";
         return NULL;
@@ -394,8 +394,8 @@ store_rc store_get(store *s, const char *key, store_kv *out)
         out->create_rev = sqlite3_column_int64(st, 0);
         out->mod_rev = sqlite3_column_int64(st, 1);
         const char *value = (const char *)sqlite3_column_text(st, 2);
-        out->key = strdup(key);
-        out->value = value ? strdup(value) : NULL;
+        out->key = kapi_xstrdup(key);
+        out->value = value ? kapi_xstrdup(value) : NULL;
         rc = out->key && out->value ? STORE_OK : STORE_ERROR;
         if (rc != STORE_OK) store_kv_free(out);
     } else {
@@ -411,9 +411,8 @@ char *prefix_end_new(const char *prefix)
 {
     size_t n = strlen(prefix);
     while (n > 0 && (unsigned char)prefix[n - 1] == 0xff) n--;
-    if (n == 0) return strdup("\xff\xff\xff\xff");   /* above any UTF-8 key */
-    char *end = malloc(n + 1);
-    if (!end) return NULL;
+    if (n == 0) return kapi_xstrdup("\xff\xff\xff\xff");   /* above any UTF-8 key */
+    char *end = kapi_xmalloc(n + 1);
     memcpy(end, prefix, n);
     end[n - 1] = (char)((unsigned char)end[n - 1] + 1);
     end[n] = '\0';
@@ -544,7 +543,7 @@ store_rc store_value_before(store *s, const char *key, int64_t rev, char **value
             const char *type = (const char *)sqlite3_column_text(row_st, 0);
             const char *text = (const char *)sqlite3_column_text(row_st, 1);
             if (type && type[0] == 'D') rc = STORE_NOT_FOUND;
-            else if (!text || !(*value = strdup(text))) rc = STORE_ERROR;
+            else if (!text || !(*value = kapi_xstrdup(text))) rc = STORE_ERROR;
         } else {
             rc = step == SQLITE_DONE ? STORE_COMPACTED : STORE_ERROR;
         }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "store/store_private.h"
 
 /* Printed where the revision goes: cJSON escapes control characters in every
@@ -181,8 +182,7 @@ static const char *splice_revision(store *s, const write_op *op, int64_t rev)
 {
     size_t need = op->text_len + 24;
     if (need > s->value_cap) {
-        char *grown = realloc(s->value_buf, need);
-        if (!grown) return NULL;
+        char *grown = kapi_xrealloc(s->value_buf, need);
         s->value_buf = grown;
         s->value_cap = need;
     }
@@ -306,7 +306,7 @@ static store_rc apply_delete(store *s, write_op *op, int64_t rev)
             set_resource_version(last, rev);
             last_text = cJSON_PrintUnformatted(last);
         } else {
-            last_text = stored ? strdup(stored) : NULL;   /* not an object: log it as stored */
+            last_text = stored ? kapi_xstrdup(stored) : NULL;   /* not an object: log it as stored */
         }
         if (!last_text) rc = STORE_ERROR;
     }

@@ -21,6 +21,7 @@
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/alloc.h"
 #include "store/store_private.h"
 
 #define WAL_TRUNCATE_BYTES (4LL << 20)
@@ -118,8 +119,7 @@ static void *compactor_main(void *arg)
 
 store_compactor *store_compactor_start(store *s, const store_compactor_opts *o)
 {
-    store_compactor *c = calloc(1, sizeof *c);
-    if (!c) return NULL;
+    store_compactor *c = kapi_xcalloc(1, sizeof *c);
     c->s = s;
     c->o = *o;
     c->lock_fd = open_lock_file(s->path, "-compactor");

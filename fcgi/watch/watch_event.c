@@ -4,16 +4,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "codec/json.h"
 #include "watch/watch_event.h"
 
 watch_event *watch_event_new(int64_t rev, char type, const char *key, const char *value,
                              store *from)
 {
-    watch_event *e = calloc(1, sizeof *e);
-    if (!e) return NULL;
-    e->key = strdup(key ? key : "");
-    e->value = strdup(value ? value : "");
+    watch_event *e = kapi_xcalloc(1, sizeof *e);
+    e->key = kapi_xstrdup(key ? key : "");
+    e->value = kapi_xstrdup(value ? value : "");
     if (!e->key || !e->value) {
         free(e->key);
         free(e->value);
@@ -93,7 +93,7 @@ const cJSON *watch_event_prev_object(watch_event *e)
 void watch_event_set_prev(watch_event *e, const char *prev_value)
 {
     pthread_mutex_lock(&e->mu);
-    if (!e->prev_loaded && !e->prev_value && prev_value) e->prev_value = strdup(prev_value);
+    if (!e->prev_loaded && !e->prev_value && prev_value) e->prev_value = kapi_xstrdup(prev_value);
     pthread_mutex_unlock(&e->mu);
 }
 

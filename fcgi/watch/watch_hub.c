@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/alloc.h"
 #include "watch/watch_hub.h"
 
 #define POLL_MS 250               /* longest sleep between two revision checks */
@@ -94,7 +95,7 @@ static void sub_push(watch_sub *sub, watch_event *e)
     if (sub->count == sub->cap) {
         size_t cap = sub->cap ? sub->cap * 2 : QUEUE_FIRST_CAP;
         if (cap > sub->max) cap = sub->max;
-        watch_event **grown = cap > sub->cap ? malloc(cap * sizeof *grown) : NULL;
+        watch_event **grown = cap > sub->cap ? kapi_xmalloc(cap * sizeof *grown) : NULL;
         if (!grown) {
             sub->overflow = 1;
             if (sub->waiting) pthread_cond_signal(&sub->cond);
@@ -311,8 +312,7 @@ static void hub_stop(void *arg)
 
 static watch_hub *hub_start(store *s)
 {
-    watch_hub *h = calloc(1, sizeof *h);
-    if (!h) return NULL;
+    watch_hub *h = kapi_xcalloc(1, sizeof *h);
     h->s = s;
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->idle, NULL);
@@ -378,8 +378,8 @@ void watch_hubs_shutdown(void)
 watch_sub *watch_subscribe(watch_hub *h, const char *prefix, int exact, int needs_prev,
                            size_t max_queue, int64_t *rev)
 {
-    watch_sub *sub = calloc(1, sizeof *sub);
-    if (!sub || !(sub->prefix = strdup(prefix ? prefix : ""))) {
+    watch_sub *sub = kapi_xcalloc(1, sizeof *sub);
+    if (!sub || !(sub->prefix = kapi_xstrdup(prefix ? prefix : ""))) {
         free(sub);
         return NULL;
     }
