@@ -71,12 +71,7 @@ static cJSON *forbidden(const admission_attrs *a, const char *why)
 {
     const cJSON *meta = json_get(a->obj, "metadata");
     const char *name = a->name && *a->name ? a->name : *json_str(meta, "generateName") ? json_str(meta, "generateName") : "Unknown";
-    kapi_buf msg;
-    kapi_buf_init(&msg);
-    kapi_buf_printf(&msg, "pods \"%s\" is forbidden: %s", name, why);
-    cJSON *st = status_new_details(KAPI_FORBIDDEN, msg.data ? msg.data : "forbidden", name, NULL, "pods");
-    kapi_buf_free(&msg);
-    return st;
+    return admission_pod_forbidden(name, why);
 }
 
 static void keep_from_old(cJSON *spec, const cJSON *old_spec, const char *key)

@@ -13,7 +13,8 @@ const char *meta_annotation(const cJSON *obj, const char *key)
 void meta_set_annotation(cJSON *obj, const char *key, const char *value)
 {
     cJSON *a = json_object_member(json_object_member(obj, "metadata"), "annotations");
-    json_set_str(a, key, value);
+    cJSON_DeleteItemFromObjectCaseSensitive(a, key);      /* a changed key moves last */
+    cJSON_AddStringToObject(a, key, value);
 }
 
 int meta_has_finalizer(const cJSON *obj, const char *f)

@@ -9,7 +9,8 @@
 
 /* metadata.annotations[key] when it is a string, else NULL. */
 const char *meta_annotation(const cJSON *obj, const char *key);
-/* Sets metadata.annotations[key] = value, creating what is missing. */
+/* Sets metadata.annotations[key] = value (as the last member), creating
+ * what is missing. */
 void meta_set_annotation(cJSON *obj, const char *key, const char *value);
 
 /* 1 when metadata.finalizers holds f. */

@@ -1213,14 +1213,13 @@ void deployment_controller(pass *p)
     if (!k || !cache_kind(p, replicasets_res) || !cache_kind(p, pods_res)) return;
     kind_cache *sets = cache_kind(p, replicasets_res);
     dwork w = {.orphans = strmap_new()};
-    if (!w.orphans) return;
     for (int i = 0; i < sets->all.n; i++) {
         obj_entry *e = sets->all.items[i];
         if (e->gone || obj_controller_ref(e->obj)) continue;
         obj_list *l = strmap_get(w.orphans, obj_namespace(e->obj));
         if (!l) {
             l = kapi_xcalloc(1, sizeof *l);
-            if (!l || strmap_put(w.orphans, obj_namespace(e->obj), l)) { free(l); continue; }
+            strmap_put(w.orphans, obj_namespace(e->obj), l);
         }
         obj_list_add(l, e);
     }

@@ -477,14 +477,13 @@ void replicaset_controller(pass *p)
     kind_cache *pods = cache_kind(p, pods_res);
     if (!sets || !pods) return;
     rs_work w = {.orphans = strmap_new()};
-    if (!w.orphans) return;
     for (int i = 0; i < pods->all.n; i++) {
         obj_entry *e = pods->all.items[i];
         if (e->gone || obj_controller_ref(e->obj) || !pod_is_active(e->obj)) continue;
         obj_list *l = strmap_get(w.orphans, obj_namespace(e->obj));
         if (!l) {
             l = kapi_xcalloc(1, sizeof *l);
-            if (!l || strmap_put(w.orphans, obj_namespace(e->obj), l)) { free(l); continue; }
+            strmap_put(w.orphans, obj_namespace(e->obj), l);
         }
         obj_list_add(l, e);
     }

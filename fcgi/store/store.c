@@ -88,6 +88,22 @@ void statement_done(sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
+store_rc kv_range_each(sqlite3_stmt *st, const char *from, const char *end, long limit,
+                       store_list_fn fn, void *arg)
+{
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (fn(arg, (const char *)sqlite3_column_text(st, 0),
+               (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2)))
+            break;
+    }
+    statement_done(st);
+    return step != SQLITE_ROW && step != SQLITE_DONE ? STORE_ERROR : STORE_OK;
+}
+
 int conn_run(store_conn *c, store_stmt_id id)
 {
     sqlite3_stmt *st = conn_statement(c, id);
@@ -434,19 +450,7 @@ store_rc store_list(store *s, const char *prefix, const char *start_after, long 
     store_rc rc = STORE_OK;
     int64_t snapshot_rev = conn_meta_get(c, "revision");   /* opens the snapshot */
     if (snapshot_rev < 0) rc = STORE_ERROR;
-    if (rc == STORE_OK) {
-        sqlite3_bind_text(st, 1, after ? start_after : prefix, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
-        int step;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            if (fn(arg, (const char *)sqlite3_column_text(st, 0),
-                   (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2)))
-                break;
-        }
-        if (step != SQLITE_ROW && step != SQLITE_DONE) rc = STORE_ERROR;
-        statement_done(st);
-    }
+    if (rc == STORE_OK) rc = kv_range_each(st, after ? start_after : prefix, end, limit, fn, arg);
     end_read(c);
     free(end);
     if (rc == STORE_OK && rev) *rev = snapshot_rev;

@@ -224,18 +224,7 @@ static store_rc current_list(store_conn *c, const store_range *q, store_list_fn 
         free(end);
         return STORE_ERROR;
     }
-    store_rc rc = STORE_OK;
-    sqlite3_bind_text(st, 1, start, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, -1);
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (fn(arg, (const char *)sqlite3_column_text(st, 0),
-               (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2)))
-            break;
-    }
-    if (step != SQLITE_ROW && step != SQLITE_DONE) rc = STORE_ERROR;
-    statement_done(st);
+    store_rc rc = kv_range_each(st, start, end, -1, fn, arg);
     if (rc == STORE_OK && total) {
         sqlite3_bind_text(count_st, 1, start, -1, SQLITE_STATIC);
         sqlite3_bind_text(count_st, 2, end, -1, SQLITE_STATIC);

@@ -4,8 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/alloc.h"
 #include "codec/json.h"
+#include "codec/jsonpath.h"
+#include "core/alloc.h"
 #include "watch/watch_event.h"
 
 watch_event *watch_event_new(int64_t rev, char type, const char *key, const char *value,
@@ -113,12 +114,7 @@ static void set_resource_version(cJSON *obj, int64_t rev)
     if (!cJSON_IsObject(meta)) return;
     char digits[24];
     snprintf(digits, sizeof digits, "%lld", (long long)rev);
-    cJSON *v = cJSON_CreateString(digits);
-    if (!v) return;
-    if (cJSON_GetObjectItemCaseSensitive(meta, "resourceVersion"))
-        cJSON_ReplaceItemInObjectCaseSensitive(meta, "resourceVersion", v);
-    else
-        cJSON_AddItemToObject(meta, "resourceVersion", v);
+    json_set_str(meta, "resourceVersion", digits);
 }
 
 /* The view's object with e->mu held, as a new tree. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include "core/alloc.h"
+#include "core/thread.h"
 #include "watch/watch_hub.h"
 
 #define POLL_MS 250               /* longest sleep between two revision checks */
@@ -320,12 +321,7 @@ static watch_hub *hub_start(store *s)
     atomic_init(&h->rev, 0);
     atomic_init(&h->stopping, 0);
     atomic_init(&h->ending, atomic_load(&g_ending));
-    /* The poller takes no signals: they belong to the program's threads. */
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    int rc = pthread_create(&h->poller, NULL, poller_main, h);
-    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    int rc = thread_start_without_signals(&h->poller, poller_main, h);
     if (rc != 0) {
         pthread_cond_destroy(&h->idle);
         pthread_cond_destroy(&h->drained);
