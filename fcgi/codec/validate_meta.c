@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/alloc.h"
+#include "codec/jsonpath.h"
 #include "codec/validate_meta.h"
 #include "core/goquote.h"
 #include "core/gotime.h"
@@ -489,6 +490,38 @@ void validate_annotations(const cJSON *annotations, const char *field, field_err
         char detail[64];
         snprintf(detail, sizeof detail, "must have at most %d bytes", ANNOTATIONS_TOTAL_MAX);
         field_error_add_str(errs, FIELD_TOO_LONG, field, "", detail);
+    }
+}
+
+void label_selector_validate(const cJSON *sel, const char *field, field_errors *errs)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s.matchLabels", field);
+    validate_labels(json_get(sel, "matchLabels"), path, errs);
+    const cJSON *e;
+    int i = 0;
+    cJSON_ArrayForEach(e, json_array_at(sel, "matchExpressions")) {
+        const char *op = json_str_at(e, "operator", NULL), *key = json_str(e, "key");
+        const cJSON *vals = json_array_at(e, "values");
+        int n = vals ? cJSON_GetArraySize(vals) : 0;
+        snprintf(path, sizeof path, "%s.matchExpressions[%d].values", field, i);
+        if (op && (!strcmp(op, "In") || !strcmp(op, "NotIn"))) {
+            if (n == 0)
+                field_error_add_str(errs, FIELD_REQUIRED, path, NULL,
+                                    "must be specified when `operator` is 'In' or 'NotIn'");
+        } else if (op && (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist"))) {
+            if (n > 0)
+                field_error_add_str(errs, FIELD_FORBIDDEN, path, NULL,
+                                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+        } else {
+            snprintf(path, sizeof path, "%s.matchExpressions[%d].operator", field, i);
+            field_error_add_str(errs, FIELD_INVALID, path, op ? op : "", "not a valid selector operator");
+        }
+        snprintf(path, sizeof path, "%s.matchExpressions[%d].key", field, i);
+        validation_messages m = {0};
+        is_qualified_name(key, &m);
+        add_invalid_value_for_each_message(errs, path, key, &m);
+        i++;
     }
 }
 
