@@ -5,6 +5,7 @@
 #include <string.h>
 #include "core/alloc.h"
 #include "codec/labels.h"
+#include "codec/validate_meta.h"
 #include "core/goquote.h"
 
 /* ---- one requirement, as labels.Requirement */
@@ -39,9 +40,44 @@ static int requirement_matches(const requirement *r, const cJSON *labels)
     return 0;
 }
 
-/* The requirements of a selector; returns the count, or -1 if malformed.
- * *out is malloc'd (caller frees). */
-static int requirements_of(const cJSON *selector, requirement **out)
+/* 1 when every value of an In/NotIn requirement is a valid label value
+ * (labels.NewRequirement's check); at least one is needed. */
+static int values_are_valid(const cJSON *values)
+{
+    if (!cJSON_IsArray(values) || !values->child) return 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, values) {
+        if (!cJSON_IsString(v)) return 0;
+        validation_messages m = {0};
+        is_valid_label_value(v->valuestring, &m);
+        if (m.n) return 0;
+    }
+    return 1;
+}
+
+/* labels.NewRequirement's checks: a qualified-name key, valid values, In and
+ * NotIn with values, Exists and DoesNotExist without. */
+static int requirement_is_valid(const requirement *r)
+{
+    validation_messages m = {0};
+    is_qualified_name(r->key, &m);
+    if (m.n) return 0;
+    switch (r->op) {
+    case REQ_EQUALS:
+        is_valid_label_value(r->value, &m);
+        return m.n == 0;
+    case REQ_IN:
+    case REQ_NOT_IN: return values_are_valid(r->values);
+    case REQ_EXISTS:
+    case REQ_DOES_NOT_EXIST: return !r->values || !r->values->child;
+    }
+    return 0;
+}
+
+/* The requirements of a selector; returns the count, or -1 if malformed
+ * (with strict, also when labels.NewRequirement would refuse one, as
+ * LabelSelectorAsSelector does). *out is malloc'd (caller frees). */
+static int requirements_of(const cJSON *selector, requirement **out, int strict)
 {
     *out = NULL;
     const cJSON *ml = cJSON_GetObjectItemCaseSensitive(selector, "matchLabels");
@@ -79,6 +115,8 @@ static int requirements_of(const cJSON *selector, requirement **out)
             k++;
         }
     }
+    for (int i = 0; strict && i < k; i++)
+        if (!requirement_is_valid(&r[i])) { free(r); return -1; }
     *out = r;
     return k;
 }
@@ -87,7 +125,7 @@ int label_selector_matches_labels(const cJSON *selector, const cJSON *labels)
 {
     if (!cJSON_IsObject(selector)) return 0;
     requirement *r;
-    int n = requirements_of(selector, &r);
+    int n = requirements_of(selector, &r, 0);
     if (n < 0) return 0;
     int ok = 1;
     for (int i = 0; i < n && ok; i++) ok = requirement_matches(&r[i], labels);
@@ -100,11 +138,6 @@ int label_selector_is_empty(const cJSON *selector)
     const cJSON *ml = cJSON_GetObjectItemCaseSensitive(selector, "matchLabels");
     const cJSON *me = cJSON_GetObjectItemCaseSensitive(selector, "matchExpressions");
     return (!cJSON_IsObject(ml) || !ml->child) && (!cJSON_IsArray(me) || !me->child);
-}
-
-static int compare_requirements(const void *a, const void *b)
-{
-    return strcmp(((const requirement *)a)->key, ((const requirement *)b)->key);
 }
 
 static int compare_strings(const void *a, const void *b)
@@ -130,13 +163,28 @@ static void put_value_set(kapi_buf *out, const cJSON *values)
     free(v);
 }
 
-int label_selector_string(const cJSON *selector, kapi_buf *out)
+/* Sorts by key, keeping requirements of one key in their given order (as
+ * Go's sort of a short ByKey slice does). */
+static void sort_by_key(requirement *r, int n)
+{
+    for (int i = 1; i < n; i++) {
+        requirement x = r[i];
+        int j = i - 1;
+        while (j >= 0 && strcmp(r[j].key, x.key) > 0) {
+            r[j + 1] = r[j];
+            j--;
+        }
+        r[j + 1] = x;
+    }
+}
+
+static int print_selector(const cJSON *selector, kapi_buf *out, int strict)
 {
     if (!cJSON_IsObject(selector)) return 0;
     requirement *r;
-    int n = requirements_of(selector, &r);
+    int n = requirements_of(selector, &r, strict);
     if (n < 0) return -1;
-    qsort(r, (size_t)n, sizeof *r, compare_requirements);
+    sort_by_key(r, n);
     for (int i = 0; i < n; i++) {
         if (i) kapi_buf_putc(out, ',');
         switch (r[i].op) {
@@ -149,6 +197,16 @@ int label_selector_string(const cJSON *selector, kapi_buf *out)
     }
     free(r);
     return 0;
+}
+
+int label_selector_string(const cJSON *selector, kapi_buf *out)
+{
+    return print_selector(selector, out, 0);
+}
+
+int label_selector_as_selector_string(const cJSON *selector, kapi_buf *out)
+{
+    return print_selector(selector, out, 1);
 }
 
 /* ---- Go's %#v */

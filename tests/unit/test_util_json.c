@@ -11,7 +11,9 @@
 #include <cmocka.h>
 #include "codec/conditions.h"
 #include "codec/jsonpath.h"
+#include "codec/labels.h"
 #include "codec/objmeta.h"
+#include "codec/validate_meta.h"
 
 static cJSON *parse(const char *text)
 {
@@ -132,12 +134,64 @@ static void test_conditions(void **state)
     cJSON_Delete(st);
 }
 
+static void selector_prints(const char *json, int want_rc, const char *want, int want_strict_rc)
+{
+    cJSON *sel = parse(json);
+    kapi_buf b;
+    kapi_buf_init(&b);
+    assert_int_equal(label_selector_string(sel, &b), want_rc);
+    if (!want_rc) assert_string_equal(b.data ? b.data : "", want);
+    kapi_buf_free(&b);
+    assert_int_equal(label_selector_as_selector_string(sel, &b), want_strict_rc);
+    if (!want_strict_rc) assert_string_equal(b.data ? b.data : "", want);
+    kapi_buf_free(&b);
+    cJSON_Delete(sel);
+}
+
+static void test_label_selectors(void **state)
+{
+    (void)state;
+    selector_prints("{}", 0, "", 0);
+    selector_prints("{\"matchLabels\":{\"tier\":\"web\",\"app\":\"x\"}}", 0, "app=x,tier=web", 0);
+    selector_prints("{\"matchLabels\":{\"app\":\"x\"},\"matchExpressions\":["
+                    "{\"key\":\"env\",\"operator\":\"NotIn\",\"values\":[\"b\",\"a\"]},"
+                    "{\"key\":\"app\",\"operator\":\"Exists\"},"
+                    "{\"key\":\"gone\",\"operator\":\"DoesNotExist\"}]}",
+                    0, "app=x,app,env notin (a,b),!gone", 0);
+    /* malformed for both, and refused only by labels.NewRequirement's checks */
+    selector_prints("{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Near\"}]}", -1, "", -1);
+    selector_prints("{\"matchLabels\":{\"bad key\":\"x\"}}", 0, "bad key=x", -1);
+    selector_prints("{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"In\",\"values\":[]}]}",
+                    0, "a in ()", -1);
+    cJSON *sel = parse("{\"matchLabels\":{\"app\":\"x\"}}"), *labels = parse("{\"app\":\"x\",\"b\":\"c\"}");
+    assert_true(label_selector_matches_labels(sel, labels));
+    assert_false(label_selector_matches_labels(NULL, labels));
+    cJSON_Delete(sel);
+    cJSON_Delete(labels);
+
+    /* ValidateLabelSelector: labels first, then each expression */
+    field_errors errs = {0};
+    sel = parse("{\"matchLabels\":{\"a\":\"-bad\"},\"matchExpressions\":["
+                "{\"key\":\"k\",\"operator\":\"In\"},{\"key\":\"k\",\"operator\":\"Exists\",\"values\":[\"v\"]},"
+                "{\"key\":\"k\",\"operator\":\"Near\"}]}");
+    label_selector_validate(sel, "spec.selector", &errs);
+    assert_int_equal(errs.n, 4);
+    assert_string_equal(errs.e[0].field, "spec.selector.matchLabels");
+    assert_string_equal(errs.e[1].field, "spec.selector.matchExpressions[0].values");
+    assert_string_equal(errs.e[1].body, "Required value: must be specified when `operator` is 'In' or 'NotIn'");
+    assert_string_equal(errs.e[2].field, "spec.selector.matchExpressions[1].values");
+    assert_string_equal(errs.e[3].field, "spec.selector.matchExpressions[2].operator");
+    assert_string_equal(errs.e[3].body, "Invalid value: \"Near\": not a valid selector operator");
+    cJSON_Delete(sel);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_readers),
         cmocka_unit_test(test_metadata),
         cmocka_unit_test(test_conditions),
+        cmocka_unit_test(test_label_selectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
