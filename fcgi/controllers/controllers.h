@@ -189,5 +189,10 @@ int pod_is_available(const cJSON *pod, double min_ready, time_t now);
 /* FNV-32a over the canonical JSON of the template (and collisionCount),
  * printed in decimal and mapped into kube's safe alphabet. */
 void pod_template_hash(const cJSON *template, const cJSON *collision_count, char out[16]);
+/* The live entries of k without a controller reference (and, when wanted
+ * is not NULL, for which it returns 1), by namespace: ns -> obj_list *.
+ * Free with orphans_free. */
+strmap *orphans_by_namespace(const kind_cache *k, int (*wanted)(const cJSON *obj));
+void orphans_free(strmap *orphans);
 
 #endif

@@ -1180,13 +1180,6 @@ typedef struct dwork {
     strmap *orphans;
 } dwork;
 
-static void free_list(void *v)
-{
-    obj_list *l = v;
-    obj_list_free(l);
-    free(l);
-}
-
 static void sync_one(pass *p, int i, void *arg)
 {
     dwork *w = arg;
@@ -1212,19 +1205,9 @@ void deployment_controller(pass *p)
     kind_cache *k = cache_kind(p, deployments_res);
     if (!k || !cache_kind(p, replicasets_res) || !cache_kind(p, pods_res)) return;
     kind_cache *sets = cache_kind(p, replicasets_res);
-    dwork w = {.orphans = strmap_new()};
-    for (int i = 0; i < sets->all.n; i++) {
-        obj_entry *e = sets->all.items[i];
-        if (e->gone || obj_controller_ref(e->obj)) continue;
-        obj_list *l = strmap_get(w.orphans, obj_namespace(e->obj));
-        if (!l) {
-            l = kapi_xcalloc(1, sizeof *l);
-            strmap_put(w.orphans, obj_namespace(e->obj), l);
-        }
-        obj_list_add(l, e);
-    }
+    dwork w = {.orphans = orphans_by_namespace(sets, NULL)};
     for (int i = 0; i < k->all.n; i++) if (!k->all.items[i]->gone) obj_list_add(&w.deployments, k->all.items[i]);
     pass_parallel(p, w.deployments.n, sync_one, &w);
     obj_list_free(&w.deployments);
-    strmap_free(w.orphans, free_list);
+    orphans_free(w.orphans);
 }

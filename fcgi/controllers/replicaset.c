@@ -462,13 +462,6 @@ static void sync_one(pass *p, int i, void *arg)
     }
 }
 
-static void free_list(void *v)
-{
-    obj_list *l = v;
-    obj_list_free(l);
-    free(l);
-}
-
 void replicaset_controller(pass *p)
 {
     replicasets_res = resource_by_plural("apps", "replicasets");
@@ -476,19 +469,9 @@ void replicaset_controller(pass *p)
     kind_cache *sets = cache_kind(p, replicasets_res);
     kind_cache *pods = cache_kind(p, pods_res);
     if (!sets || !pods) return;
-    rs_work w = {.orphans = strmap_new()};
-    for (int i = 0; i < pods->all.n; i++) {
-        obj_entry *e = pods->all.items[i];
-        if (e->gone || obj_controller_ref(e->obj) || !pod_is_active(e->obj)) continue;
-        obj_list *l = strmap_get(w.orphans, obj_namespace(e->obj));
-        if (!l) {
-            l = kapi_xcalloc(1, sizeof *l);
-            strmap_put(w.orphans, obj_namespace(e->obj), l);
-        }
-        obj_list_add(l, e);
-    }
+    rs_work w = {.orphans = orphans_by_namespace(pods, pod_is_active)};
     for (int i = 0; i < sets->all.n; i++) if (!sets->all.items[i]->gone) obj_list_add(&w.sets, sets->all.items[i]);
     pass_parallel(p, w.sets.n, sync_one, &w);
     obj_list_free(&w.sets);
-    strmap_free(w.orphans, free_list);
+    orphans_free(w.orphans);
 }
