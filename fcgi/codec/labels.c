@@ -152,8 +152,8 @@ static void put_value_set(kapi_buf *out, const cJSON *values)
     const char **v = n ? kapi_xcalloc((size_t)n, sizeof *v) : NULL;
     int k = 0;
     const cJSON *e;
-    if (v) cJSON_ArrayForEach(e, values) if (cJSON_IsString(e)) v[k++] = e->valuestring;
-    if (v) qsort(v, (size_t)k, sizeof *v, compare_strings);
+    if (n) cJSON_ArrayForEach(e, values) if (cJSON_IsString(e)) v[k++] = e->valuestring;
+    if (k) qsort(v, (size_t)k, sizeof *v, compare_strings);
     kapi_buf_putc(out, '(');
     for (int i = 0; i < k; i++) {
         if (i) kapi_buf_putc(out, ',');
@@ -218,7 +218,7 @@ void label_map_go_syntax(const cJSON *labels, kapi_buf *out)
     const cJSON **items = n ? kapi_xcalloc((size_t)n, sizeof *items) : NULL;
     int k = 0;
     const cJSON *e;
-    if (items) cJSON_ArrayForEach(e, labels) if (e->string) items[k++] = e;
+    if (n) cJSON_ArrayForEach(e, labels) if (e->string) items[k++] = e;
     /* fmt prints map keys sorted */
     for (int i = 1; i < k; i++)
         for (int j = i; j > 0 && strcmp(items[j - 1]->string, items[j]->string) > 0; j--) {

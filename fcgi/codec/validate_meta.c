@@ -232,10 +232,6 @@ static void check_masked(const char *name, int prefix,
     }
     size_t keep = len >= 2 ? len - 2 : 0;
     char *masked = kapi_xmalloc(keep + 2);
-    if (!masked) {   /* out of memory: judge the unmasked name, stricter */
-        check(name, len, out);
-        return;
-    }
     memcpy(masked, name, keep);
     masked[keep] = 'a';
     masked[keep + 1] = '\0';
@@ -619,7 +615,6 @@ static const char **strings_of_array(const cJSON *array, int *n)
     *n = 0;
     int size = cJSON_IsArray(array) ? cJSON_GetArraySize(array) : 0;
     const char **out = kapi_xcalloc((size_t)(size > 0 ? size : 1), sizeof *out);
-    if (!out) return NULL;
     const cJSON *item;
     cJSON_ArrayForEach(item, array) {
         if (*n >= size) break;
@@ -932,7 +927,7 @@ static void validate_no_new_finalizers(const cJSON *new_meta, const cJSON *old_m
     const char **before = strings_of_array(old_list, &n_old);
     const char **extra = kapi_xcalloc((size_t)(n_new > 0 ? n_new : 1), sizeof *extra);
     int n_extra = 0;
-    if (now && before && extra) {
+    if (now && before) {
         for (int i = 0; i < n_new; i++)
             if (!string_is_in(now[i], before, n_old) && !string_is_in(now[i], extra, n_extra))
                 extra[n_extra++] = now[i];

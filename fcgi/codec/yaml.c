@@ -222,7 +222,6 @@ static int parse_finite_double(const char *s, size_t n, double *out)
 {
     char small[64];
     char *t = n < sizeof small ? small : kapi_xmalloc(n + 1);
-    if (!t) return 0;
     memcpy(t, s, n);
     t[n] = '\0';
     double v = strtod(t, NULL);
@@ -347,7 +346,6 @@ static void resolve_scalar(scalar_tag tag, const char *s, size_t n, resolved_sca
     }
     char small[128];
     char *plain = n < sizeof small ? small : kapi_xmalloc(n + 1);
-    if (!plain) return;
     size_t pn = 0;
     for (size_t i = 0; i < n; i++)
         if (s[i] != '_') plain[pn++] = s[i];
@@ -829,9 +827,8 @@ static int merge_value(yaml_builder *b, frame *f, cJSON *value)
     } else if (cJSON_IsArray(value)) {
         int n = cJSON_GetArraySize(value);
         cJSON **items = n ? kapi_xmalloc((size_t)n * sizeof *items) : NULL;
-        if (n && !items) { fail_out_of_memory(b); rc = -1; }
         int i = 0;
-        for (cJSON *c = value->child; c && items; c = c->next) items[i++] = c;
+        for (cJSON *c = value->child; c; c = c->next) items[i++] = c;
         for (i = n - 1; i >= 0 && !rc; i--) {
             if (!cJSON_IsObject(items[i])) {
                 fail_with(b, "yaml: map merge requires map or sequence of maps as the value");
@@ -938,7 +935,6 @@ static int on_scalar(yaml_builder *b, const yaml_event_t *ev)
                 e->node = value;
                 e->nodes = 1;
                 e->key_text = kapi_xstrdup(is_merge ? "<<" : key);
-                if (!e->key_text) { fail_out_of_memory(b); rc = -1; }
             }
         }
         kapi_buf_free(&sv.decoded);
@@ -1031,7 +1027,6 @@ static int on_collection_start(yaml_builder *b, const yaml_event_t *ev, int is_m
         /* defined now, complete later: an alias inside refers to itself */
         anchor_entry *e = define_anchor(b, anchor);
         f->anchor = kapi_xstrdup(anchor);
-        if (!f->anchor || !e) { fail_out_of_memory(b); return -1; }
         f->anchor_generation = e->generation;
     }
     return 0;
@@ -1330,7 +1325,6 @@ static int emit_node(yaml_emitter_t *em, const cJSON *v, int depth)
         size_t n = 0;
         for (const cJSON *c = v->child; c; c = c->next) n++;
         const cJSON **members = n ? kapi_xmalloc(n * sizeof *members) : NULL;
-        if (n && !members) return -1;
         n = 0;
         for (const cJSON *c = v->child; c; c = c->next) members[n++] = c;
         if (n > 1) qsort(members, n, sizeof *members, compare_members);

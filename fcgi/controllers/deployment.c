@@ -379,12 +379,10 @@ static int set_new_rs_annotations(const cJSON *d, cJSON *rs, long long new_revis
                 }
                 if (total <= MAX_REV_HISTORY_CHARS) {
                     char *joined = kapi_xmalloc(strlen(hist) + strlen(old_copy) + 2);
-                    if (joined) {
-                        if (start && *start) sprintf(joined, "%s,%s", start, old_copy);
-                        else sprintf(joined, "%s", old_copy);
-                        meta_set_annotation(rs, REVISION_HISTORY, joined);
-                        free(joined);
-                    }
+                    if (start && *start) sprintf(joined, "%s,%s", start, old_copy);
+                    else sprintf(joined, "%s", old_copy);
+                    meta_set_annotation(rs, REVISION_HISTORY, joined);
+                    free(joined);
                 }
             }
         }
@@ -847,7 +845,6 @@ static sync_rc scale(dsync *s, obj_entry *new_rs, obj_list *old)
     if (to_add > 0) sort_list(&active, by_size_newer);
     else if (to_add < 0) sort_list(&active, by_size_older);
     int32_t *sizes = kapi_xcalloc((size_t)(active.n ? active.n : 1), sizeof *sizes);
-    if (!sizes) { obj_list_free(&active); return SYNC_ERROR; }
     int32_t added = 0;
     for (int i = 0; i < active.n; i++) {
         const cJSON *rs = active.items[i]->obj;

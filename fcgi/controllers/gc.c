@@ -144,9 +144,9 @@ static void attempt_to_delete(pass *p, obj_entry *e)
         /* owners remain: only the references to absent or deleting owners go */
         if (k) {
             char **copies = kapi_xcalloc((size_t)k, sizeof *copies);
-            for (int i = 0; copies && i < k; i++) copies[i] = kapi_xstrdup(gone_or_waiting[i] ? gone_or_waiting[i] : "");
-            if (copies) drop_owner_refs(p, e, (const char *const *)copies, k, "some of its owners are gone or being deleted");
-            for (int i = 0; copies && i < k; i++) free(copies[i]);
+            for (int i = 0; i < k; i++) copies[i] = kapi_xstrdup(gone_or_waiting[i] ? gone_or_waiting[i] : "");
+            drop_owner_refs(p, e, (const char *const *)copies, k, "some of its owners are gone or being deleted");
+            for (int i = 0; i < k; i++) free(copies[i]);
             free(copies);
         }
         free(gone_or_waiting);

@@ -142,7 +142,7 @@ static void finalize_namespace(pass *p, obj_entry *nse)
         joined = joined_sorted(remaining, n_remaining);
         size_t len = strlen(joined ? joined : "") + 64;
         content_msg = kapi_xmalloc(len);
-        if (content_msg) snprintf(content_msg, len, "Some resources are remaining: %s", joined ? joined : "");
+        snprintf(content_msg, len, "Some resources are remaining: %s", joined ? joined : "");
         failures[3][0] = "SomeResourcesRemain";
         failures[3][1] = content_msg ? content_msg : "";
     }

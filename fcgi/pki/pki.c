@@ -142,11 +142,6 @@ static char *read_file(const char *path, size_t *len_out, char *err, size_t errl
     }
     size_t cap = (size_t)st.st_size + 1, len = 0;
     char *buf = kapi_xmalloc(cap);
-    if (!buf) {
-        close(fd);
-        fail(err, errlen, "cannot read %s: out of memory", path);
-        return NULL;
-    }
     for (;;) {
         if (len + 1 >= cap)   /* read its stat size (a file growing meanwhile is cut there) */
             break;

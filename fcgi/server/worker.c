@@ -177,10 +177,6 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
 
     int n = o->threads + o->watch_threads;
     thread_slot *slots = kapi_xcalloc((size_t)n, sizeof *slots);
-    if (!slots) {
-        store_close(st);
-        return 1;
-    }
     store_compactor_opts copts = {.interval_ms = o->compaction_interval_ms,
                                   .max_revisions = o->max_history_revisions};
     store_compactor *compactor = copts.interval_ms > 0 || copts.max_revisions > 0

@@ -167,10 +167,6 @@ int open_lock_file(const char *db_path, const char *suffix)
 static store_conn *conn_open_flags(store *s, int extra_flags, const char **err)
 {
     store_conn *c = kapi_xcalloc(1, sizeof *c);
-    if (!c) {
-        *err = "out of memory";
-        return NULL;
-    }
     c->owner = s;
     if (sqlite3_open_v2(s->path, &c->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | extra_flags,
@@ -295,11 +291,7 @@ store *store_open(const char *path, store_sync sync, const char **err)
     const char *ignored;
     if (!err) err = &ignored;
     store *s = kapi_xcalloc(1, sizeof *s);
-    if (!s || !(s->path = kapi_xstrdup(path))) {
-        free(s);
-        *err = "out of memory";
-        return NULL;
-    }
+    s->path = kapi_xstrdup(path);
     s->sync = sync;
     s->notify_fd = -1;
     pthread_mutex_init(&s->readers_mutex, NULL);

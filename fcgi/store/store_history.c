@@ -59,7 +59,7 @@ static int read_changes(store_conn *c, const char *start, const char *end, int64
             ch->cap = cap;
         }
         changed *e = &ch->v[ch->n];
-        if (!(e->key = kapi_xstrdup(key))) { rc = -1; break; }
+        e->key = kapi_xstrdup(key);
         e->prev_rev = sqlite3_column_int64(st, 1);
         e->order = ch->n;
         ch->n++;

@@ -15,12 +15,6 @@ watch_event *watch_event_new(int64_t rev, char type, const char *key, const char
     watch_event *e = kapi_xcalloc(1, sizeof *e);
     e->key = kapi_xstrdup(key ? key : "");
     e->value = kapi_xstrdup(value ? value : "");
-    if (!e->key || !e->value) {
-        free(e->key);
-        free(e->value);
-        free(e);
-        return NULL;
-    }
     atomic_init(&e->refs, 1);
     e->rev = rev;
     e->type = type;

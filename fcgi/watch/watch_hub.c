@@ -375,10 +375,7 @@ watch_sub *watch_subscribe(watch_hub *h, const char *prefix, int exact, int need
                            size_t max_queue, int64_t *rev)
 {
     watch_sub *sub = kapi_xcalloc(1, sizeof *sub);
-    if (!sub || !(sub->prefix = kapi_xstrdup(prefix ? prefix : ""))) {
-        free(sub);
-        return NULL;
-    }
+    sub->prefix = kapi_xstrdup(prefix ? prefix : "");
     sub->prefix_len = strlen(sub->prefix);
     sub->exact = exact;
     sub->needs_prev = needs_prev;
