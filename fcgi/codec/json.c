@@ -751,3 +751,12 @@ char *json_print(const cJSON *v, int pretty)
     }
     return kapi_buf_steal(&b);
 }
+
+const char *json_go_type_name(const cJSON *v)
+{
+    if (cJSON_IsString(v)) return "string";
+    if (cJSON_IsNumber(v)) return "number";
+    if (cJSON_IsBool(v)) return "bool";
+    if (cJSON_IsArray(v)) return "array";
+    return "object";
+}

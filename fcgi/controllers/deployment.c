@@ -62,6 +62,18 @@ static void add_first(cJSON *obj, const char *key, cJSON *item)
     cJSON_Delete(tmp);
 }
 
+/* The object member key of obj; a new one, put first, when it is missing or
+ * not an object. */
+static cJSON *object_member_first(cJSON *obj, const char *key)
+{
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (cJSON_IsObject(m)) return m;
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+    m = cJSON_CreateObject();
+    add_first(obj, key, m);
+    return m;
+}
+
 /* ---- reading */
 
 static int32_t replicas_of(const cJSON *obj)
@@ -474,27 +486,12 @@ static sync_rc get_new_rs(dsync *s, const obj_list *old, int create, obj_entry *
     pod_template_hash(template, cJSON_GetObjectItemCaseSensitive(status_of(s->d), "collisionCount"), hash);
     cJSON *rs_template = cJSON_Duplicate(template, 1);
     if (!cJSON_IsObject(rs_template)) { cJSON_Delete(rs_template); rs_template = cJSON_CreateObject(); }
-    cJSON *tmeta = cJSON_GetObjectItemCaseSensitive(rs_template, "metadata");
-    if (!cJSON_IsObject(tmeta)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(rs_template, "metadata");
-        tmeta = cJSON_CreateObject();
-        add_first(rs_template, "metadata", tmeta);
-    }
-    cJSON *tlabels = cJSON_GetObjectItemCaseSensitive(tmeta, "labels");
-    if (!cJSON_IsObject(tlabels)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(tmeta, "labels");
-        tlabels = cJSON_AddObjectToObject(tmeta, "labels");
-    }
+    cJSON *tlabels = json_object_member(object_member_first(rs_template, "metadata"), "labels");
     cJSON_DeleteItemFromObjectCaseSensitive(tlabels, HASH_LABEL);
     cJSON_AddStringToObject(tlabels, HASH_LABEL, hash);
     cJSON *selector = cJSON_Duplicate(spec_of(s->d, "selector"), 1);
     if (!cJSON_IsObject(selector)) { cJSON_Delete(selector); selector = cJSON_CreateObject(); }
-    cJSON *ml = cJSON_GetObjectItemCaseSensitive(selector, "matchLabels");
-    if (!cJSON_IsObject(ml)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(selector, "matchLabels");
-        ml = cJSON_CreateObject();
-        add_first(selector, "matchLabels", ml);
-    }
+    cJSON *ml = object_member_first(selector, "matchLabels");
     cJSON_DeleteItemFromObjectCaseSensitive(ml, HASH_LABEL);
     cJSON_AddStringToObject(ml, HASH_LABEL, hash);
 

@@ -233,6 +233,17 @@ static int after_or_zero(time_t a, time_t b)
     return a > b;
 }
 
+/* Newer first, by the log of the age (ties broken by uid); a zero time is
+ * newest; 0 when both times are the same. */
+static int compare_ages(time_t ta, time_t tb, time_t now, const cJSON *pa, const cJSON *pb)
+{
+    if (ta == tb) return 0;
+    if (!ta || !tb) return after_or_zero(ta, tb) ? -1 : 1;
+    int diff = log_age(ta, now) - log_age(tb, now);
+    if (diff == 0) return strcmp(obj_uid(pa), obj_uid(pb)) < 0 ? -1 : 1;
+    return diff < 0 ? -1 : 1;
+}
+
 /* -1 when a goes first (is deleted first), 1 when b does, 0 when equal. */
 static int compare_ranked(const void *x, const void *y)
 {
@@ -250,23 +261,13 @@ static int compare_ranked(const void *x, const void *y)
     if (ca != cb) return ca < cb ? -1 : 1;
     if (a->rank != b->rank) return a->rank > b->rank ? -1 : 1;
     if (ra && rb) {
-        time_t ta = ready_since(pa), tb = ready_since(pb);
-        if (ta != tb) {
-            if (!ta || !tb) return after_or_zero(ta, tb) ? -1 : 1;
-            int diff = log_age(ta, a->now) - log_age(tb, a->now);
-            if (diff == 0) return strcmp(obj_uid(pa), obj_uid(pb)) < 0 ? -1 : 1;
-            return diff < 0 ? -1 : 1;
-        }
+        int by_age = compare_ages(ready_since(pa), ready_since(pb), a->now, pa, pb);
+        if (by_age) return by_age;
     }
     int xa = max_restarts(pa), xb = max_restarts(pb);
     if (xa != xb) return xa > xb ? -1 : 1;
-    time_t ta = obj_created(pa), tb = obj_created(pb);
-    if (ta != tb) {
-        if (!ta || !tb) return after_or_zero(ta, tb) ? -1 : 1;
-        int diff = log_age(ta, a->now) - log_age(tb, a->now);
-        if (diff == 0) return strcmp(obj_uid(pa), obj_uid(pb)) < 0 ? -1 : 1;
-        return diff < 0 ? -1 : 1;
-    }
+    int by_age = compare_ages(obj_created(pa), obj_created(pb), a->now, pa, pb);
+    if (by_age) return by_age;
     return 0;
 }
 
