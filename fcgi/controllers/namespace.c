@@ -28,7 +28,7 @@ static const char *const ok_messages[] = {
 
 static int has_spec_finalizer(const cJSON *ns)
 {
-    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ns, "spec"), "finalizers"), *f;
+    const cJSON *fin = json_at(ns, "spec.finalizers"), *f;
     cJSON_ArrayForEach(f, fin) if (cJSON_IsString(f) && !strcmp(f->valuestring, FINALIZER)) return 1;
     return 0;
 }

@@ -57,7 +57,7 @@ static const cJSON *labels_of(const cJSON *obj)
 static sync_rc claim_pods(pass *p, rs_work *w, const cJSON *rs, obj_list *out)
 {
     const char *uid = obj_uid(rs), *ns = obj_namespace(rs);
-    const cJSON *selector = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rs, "spec"), "selector");
+    const cJSON *selector = json_at(rs, "spec.selector");
     int deleting = obj_being_deleted(rs), fresh_checked = 0;
     obj_list candidates = {0};
     const obj_list *deps = cache_dependents(p, pods_res, uid);
@@ -107,7 +107,7 @@ static sync_rc claim_pods(pass *p, rs_work *w, const cJSON *rs, obj_list *out)
 
 static cJSON *pod_from_template(const cJSON *rs)
 {
-    const cJSON *template = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rs, "spec"), "template");
+    const cJSON *template = json_at(rs, "spec.template");
     const cJSON *tmeta = cJSON_GetObjectItemCaseSensitive(template, "metadata");
     cJSON *pod = cJSON_CreateObject();
     cJSON_AddStringToObject(pod, "apiVersion", "v1");
@@ -192,14 +192,10 @@ static long long deletion_cost(const cJSON *pod)
 
 static time_t ready_since(const cJSON *pod)
 {
-    const cJSON *conds = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(pod, "status"), "conditions"), *c;
-    cJSON_ArrayForEach(c, conds) {
-        const char *type = obj_str(c, "type");
-        if (type && !strcmp(type, "Ready")) {
-            const char *t = obj_str(c, "lastTransitionTime");
-            time_t v = t ? time_parse_rfc3339(t) : -1;
-            return v < 0 ? 0 : v;
-        }
+    const cJSON *ready = condition_find(json_get(pod, "status"), "Ready");
+    if (ready) {
+        time_t v = time_parse_rfc3339(json_str_at(ready, "lastTransitionTime", NULL));
+        return v < 0 ? 0 : v;
     }
     return 0;
 }
@@ -353,9 +349,7 @@ static int delete_pods(pass *p, const cJSON *rs, const obj_list *filtered, int d
 static cJSON *calculate_status(const cJSON *rs, const obj_list *pods, int manage_failed, int diff, const char *err)
 {
     const cJSON *old = cJSON_GetObjectItemCaseSensitive(rs, "status");
-    const cJSON *template_labels = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(rs, "spec"), "template"), "metadata"), "labels");
+    const cJSON *template_labels = json_at(rs, "spec.template.metadata.labels");
     double min_ready = obj_num(rs, "spec.minReadySeconds", 0);
     time_t now = time(NULL);
     int fully = 0, ready = 0, available = 0;
@@ -404,7 +398,7 @@ static cJSON *calculate_status(const cJSON *rs, const obj_list *pods, int manage
 static void collect_controlled(pass *p, const cJSON *rs, obj_list *out)
 {
     const char *uid = obj_uid(rs);
-    const cJSON *selector = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rs, "spec"), "selector");
+    const cJSON *selector = json_at(rs, "spec.selector");
     const obj_list *deps = cache_dependents(p, pods_res, uid);
     for (int i = 0; i < deps->n; i++) {
         obj_entry *e = deps->items[i];
