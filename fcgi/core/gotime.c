@@ -400,3 +400,51 @@ invalid:
     if (err && errlen) snprintf(err, errlen, "time: invalid duration %s", q);
     return 0;
 }
+
+/* ---- duration.HumanDuration */
+
+void duration_human(int64_t d, char *out, size_t n)
+{
+    const int64_t second = 1000000000LL, minute = 60 * second, hour = 60 * minute;
+    int64_t seconds = d / second;
+    if (seconds < -1) {
+        snprintf(out, n, "<invalid>");
+        return;
+    } else if (seconds < 0) {
+        snprintf(out, n, "0s");
+        return;
+    } else if (seconds < 60 * 2) {
+        snprintf(out, n, "%llds", (long long)seconds);
+        return;
+    }
+    int64_t minutes = d / minute;
+    if (minutes < 10) {
+        int64_t s = (d / second) % 60;
+        if (s == 0) snprintf(out, n, "%lldm", (long long)minutes);
+        else snprintf(out, n, "%lldm%llds", (long long)minutes, (long long)s);
+        return;
+    } else if (minutes < 60 * 3) {
+        snprintf(out, n, "%lldm", (long long)minutes);
+        return;
+    }
+    int64_t hours = d / hour;
+    if (hours < 8) {
+        int64_t m = (d / minute) % 60;
+        if (m == 0) snprintf(out, n, "%lldh", (long long)hours);
+        else snprintf(out, n, "%lldh%lldm", (long long)hours, (long long)m);
+    } else if (hours < 48) {
+        snprintf(out, n, "%lldh", (long long)hours);
+    } else if (hours < 24 * 8) {
+        int64_t h = hours % 24;
+        if (h == 0) snprintf(out, n, "%lldd", (long long)(hours / 24));
+        else snprintf(out, n, "%lldd%lldh", (long long)(hours / 24), (long long)h);
+    } else if (hours < 24 * 365 * 2) {
+        snprintf(out, n, "%lldd", (long long)(hours / 24));
+    } else if (hours < 24 * 365 * 8) {
+        int64_t dy = (hours / 24) % 365;
+        if (dy == 0) snprintf(out, n, "%lldy", (long long)(hours / 24 / 365));
+        else snprintf(out, n, "%lldy%lldd", (long long)(hours / 24 / 365), (long long)dy);
+    } else {
+        snprintf(out, n, "%lldy", (long long)(hours / 24 / 365));
+    }
+}

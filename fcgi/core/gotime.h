@@ -40,6 +40,11 @@ time_t time_parse_rfc3339(const char *s);
 /* time.Duration(ns).String(): "0s", "1.5s", "2h3m4s", "350ms", "-1µs". */
 char *duration_format(int64_t ns, char *out, size_t n);
 
+/* k8s.io/apimachinery's duration.HumanDuration, as kubectl's AGE column
+ * prints it: "45s", "3m10s", "70m", "5h2m", "2d1h", "367d", "2y1d", "8y";
+ * "<invalid>" below -1s, "0s" for a small negative one. */
+void duration_human(int64_t ns, char *out, size_t n);
+
 /* time.ParseDuration(s[0..len)): 1 and the nanoseconds in *ns (may be
  * NULL), or 0 with Go's message in err ("time: invalid duration \"x\"",
  * "time: missing unit in duration \"1\"", "time: unknown unit \"d\" in

@@ -126,6 +126,23 @@ static void test_duration_parse(void **state)
     duration_fails("3000000h", "time: invalid duration \"3000000h\"");
 }
 
+/* kube's duration_test.go cases for HumanDuration */
+static void test_duration_human(void **state)
+{
+    (void)state;
+    static const struct { int64_t s; const char *want; } cases[] = {
+        {1, "1s"}, {70, "70s"}, {190, "3m10s"}, {70 * 60, "70m"}, {47 * 3600, "47h"},
+        {49 * 3600, "2d1h"}, {(8 * 24 + 2) * 3600, "8d"}, {367 * 24 * 3600LL, "367d"},
+        {(365 * 2 * 24 + 25) * 3600LL, "2y1d"}, {(365 * 8 * 24 + 2) * 3600LL, "8y"},
+        {0, "0s"}, {-1, "0s"}, {-2, "<invalid>"},
+    };
+    char out[32];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        duration_human(cases[i].s * 1000000000LL, out, sizeof out);
+        assert_string_equal(out, cases[i].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -134,6 +151,7 @@ int main(void)
         cmocka_unit_test(test_go_time_string),
         cmocka_unit_test(test_duration_format),
         cmocka_unit_test(test_duration_parse),
+        cmocka_unit_test(test_duration_human),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
