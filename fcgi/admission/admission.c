@@ -1,6 +1,7 @@
 /* admission.c: the admission chains, in kube-apiserver's plugin order
  * (pkg/kubeapiserver/options/plugins.go: NamespaceLifecycle first). */
 #include "admission/admission.h"
+#include "core/status.h"
 
 static const admission_plugin *const plugins[] = {
     &admission_namespace_lifecycle,
@@ -38,4 +39,14 @@ cJSON *admission_validate(const admission_attrs *a)
         if (st) return st;
     }
     return NULL;
+}
+
+cJSON *admission_pod_forbidden(const char *name, const char *why)
+{
+    kapi_buf msg;
+    kapi_buf_init(&msg);
+    kapi_buf_printf(&msg, "pods \"%s\" is forbidden: %s", name, why);
+    cJSON *st = status_new_details(KAPI_FORBIDDEN, msg.data, name, NULL, "pods");
+    kapi_buf_free(&msg);
+    return st;
 }

@@ -40,6 +40,10 @@ typedef struct admission_plugin {
 cJSON *admission_mutate(const admission_attrs *a);
 cJSON *admission_validate(const admission_attrs *a);
 
+/* admission.NewForbidden for a pod: a Forbidden Status "pods \"name\" is
+ * forbidden: why" with details {name, kind: pods}. */
+cJSON *admission_pod_forbidden(const char *name, const char *why);
+
 /* The plugins, one file each under admission/. */
 extern const admission_plugin admission_namespace_lifecycle;
 extern const admission_plugin admission_service_account;            /* serviceaccount.c */

@@ -7,20 +7,15 @@
  * empty key or an empty effect already tolerates them. */
 #include <string.h>
 #include "admission/admission.h"
+#include "codec/jsonpath.h"
 
 #define TOLERATION_SECONDS 300
-
-static const char *str(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int tolerates(const cJSON *tolerations, const char *taint)
 {
     const cJSON *t;
     cJSON_ArrayForEach(t, tolerations) {
-        const char *key = str(t, "key"), *effect = str(t, "effect");
+        const char *key = json_str(t, "key"), *effect = json_str(t, "effect");
         if ((!strcmp(key, taint) || !*key) && (!strcmp(effect, "NoExecute") || !*effect)) return 1;
     }
     return 0;

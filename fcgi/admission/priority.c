@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "admission/admission.h"
+#include "codec/jsonpath.h"
 #include "core/status.h"
 #include "store/store.h"
 
@@ -18,26 +19,13 @@ typedef struct priority_class {
     char name[256];
 } priority_class;
 
-static const cJSON *get(const cJSON *obj, const char *key)
-{
-    if (!cJSON_IsObject(obj)) return NULL;
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return v && !cJSON_IsNull(v) ? v : NULL;
-}
-
-static const char *str(const cJSON *obj, const char *key)
-{
-    const cJSON *v = get(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 static void from_object(const cJSON *pc, priority_class *out)
 {
-    const cJSON *v = get(pc, "value");
+    const cJSON *v = json_get(pc, "value");
     out->value = cJSON_IsNumber(v) ? v->valuedouble : 0;
-    const char *p = str(pc, "preemptionPolicy");
+    const char *p = json_str(pc, "preemptionPolicy");
     snprintf(out->policy, sizeof out->policy, "%s", *p ? p : "PreemptLowerPriority");
-    snprintf(out->name, sizeof out->name, "%s", str(get(pc, "metadata"), "name"));
+    snprintf(out->name, sizeof out->name, "%s", json_str(json_get(pc, "metadata"), "name"));
 }
 
 /* 1 found, 0 missing, -1 storage error */
@@ -70,7 +58,7 @@ static int consider_default(void *arg, const char *key, const char *value, int64
     (void)key; (void)rev;
     default_search *d = arg;
     cJSON *pc = cJSON_Parse(value);
-    if (cJSON_IsTrue(get(pc, "globalDefault"))) {
+    if (cJSON_IsTrue(json_get(pc, "globalDefault"))) {
         priority_class c;
         from_object(pc, &c);
         if (!d->found || c.value < d->best.value) { d->best = c; d->found = 1; }
@@ -81,21 +69,16 @@ static int consider_default(void *arg, const char *key, const char *value, int64
 
 static cJSON *forbidden(const admission_attrs *a, const char *why)
 {
-    const cJSON *meta = get(a->obj, "metadata");
-    const char *name = a->name && *a->name ? a->name : *str(meta, "generateName") ? str(meta, "generateName") : "Unknown";
-    kapi_buf msg;
-    kapi_buf_init(&msg);
-    kapi_buf_printf(&msg, "pods \"%s\" is forbidden: %s", name, why);
-    cJSON *st = status_new_details(KAPI_FORBIDDEN, msg.data ? msg.data : "forbidden", name, NULL, "pods");
-    kapi_buf_free(&msg);
-    return st;
+    const cJSON *meta = json_get(a->obj, "metadata");
+    const char *name = a->name && *a->name ? a->name : *json_str(meta, "generateName") ? json_str(meta, "generateName") : "Unknown";
+    return admission_pod_forbidden(name, why);
 }
 
 static void keep_from_old(cJSON *spec, const cJSON *old_spec, const char *key)
 {
-    if (get(spec, key) || !get(old_spec, key)) return;
+    if (json_get(spec, key) || !json_get(old_spec, key)) return;
     cJSON_DeleteItemFromObjectCaseSensitive(spec, key);
-    cJSON_AddItemToObject(spec, key, cJSON_Duplicate(get(old_spec, key), 1));
+    cJSON_AddItemToObject(spec, key, cJSON_Duplicate(json_get(old_spec, key), 1));
 }
 
 static cJSON *priority_admit(const admission_attrs *a)
@@ -105,14 +88,14 @@ static cJSON *priority_admit(const admission_attrs *a)
     cJSON *spec = cJSON_GetObjectItemCaseSensitive(a->obj, "spec");
     if (!cJSON_IsObject(spec)) return NULL;
     if (a->op == ADMIT_UPDATE) {
-        const cJSON *old_spec = get(a->old, "spec");
+        const cJSON *old_spec = json_get(a->old, "spec");
         keep_from_old(spec, old_spec, "priority");
         keep_from_old(spec, old_spec, "preemptionPolicy");
         return NULL;
     }
     if (a->op != ADMIT_CREATE) return NULL;
     priority_class pc = {0, "PreemptLowerPriority", ""};
-    const char *class_name = str(spec, "priorityClassName");
+    const char *class_name = json_str(spec, "priorityClassName");
     char why[700];
     if (!*class_name) {
         default_search d = {0};
@@ -135,7 +118,7 @@ static cJSON *priority_admit(const admission_attrs *a)
             return forbidden(a, why);
         }
     }
-    const cJSON *given = get(spec, "priority");
+    const cJSON *given = json_get(spec, "priority");
     if (given && (!cJSON_IsNumber(given) || given->valuedouble != pc.value)) {
         snprintf(why, sizeof why,
                  "the integer value of priority (%lld) must not be provided in pod spec; priority admission controller computed %lld from the given PriorityClass name",
@@ -144,8 +127,8 @@ static cJSON *priority_admit(const admission_attrs *a)
     }
     cJSON_DeleteItemFromObjectCaseSensitive(spec, "priority");
     cJSON_AddNumberToObject(spec, "priority", pc.value);
-    const char *policy = str(spec, "preemptionPolicy");
-    if (get(spec, "preemptionPolicy") && strcmp(policy, pc.policy)) {
+    const char *policy = json_str(spec, "preemptionPolicy");
+    if (json_get(spec, "preemptionPolicy") && strcmp(policy, pc.policy)) {
         snprintf(why, sizeof why,
                  "the string value of PreemptionPolicy (%.100s) must not be provided in pod spec; priority admission controller computed %.100s from the given PriorityClass name",
                  policy, pc.policy);

@@ -10,21 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "admission/admission.h"
+#include "codec/jsonpath.h"
 #include "auth/authz.h"
 #include "auth/rbac.h"
 #include "core/status.h"
 
 #define RBAC_GROUP "rbac.authorization.k8s.io"
 
-static const char *str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 static const char *object_name(const admission_attrs *a)
 {
-    const char *n = str(cJSON_GetObjectItemCaseSensitive(a->obj, "metadata"), "name");
+    const char *n = json_str(cJSON_GetObjectItemCaseSensitive(a->obj, "metadata"), "name");
     return n[0] ? n : a->name;
 }
 
@@ -159,10 +154,10 @@ static cJSON *check_binding(const admission_attrs *a)
 {
     if (a->op == ADMIT_UPDATE && only_gc_fields_change(a)) return NULL;
     const cJSON *ref = cJSON_GetObjectItemCaseSensitive(a->obj, "roleRef");
-    const char *kind = str(ref, "kind"), *name = str(ref, "name");
+    const char *kind = json_str(ref, "kind"), *name = json_str(ref, "name");
     /* BindingAuthorized: `bind` on the role, in the binding's namespace */
     const char *resource = !strcmp(kind, "ClusterRole") ? "clusterroles" : !strcmp(kind, "Role") ? "roles" : NULL;
-    if (resource && may(a, "bind", str(ref, "apiGroup"), resource, name, a->ns)) return NULL;
+    if (resource && may(a, "bind", json_str(ref, "apiGroup"), resource, name, a->ns)) return NULL;
     rbac_rule *rules = NULL;
     const char *err = NULL;
     kapi_rc rc = KAPI_OK;

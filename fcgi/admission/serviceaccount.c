@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include "admission/admission.h"
+#include "codec/jsonpath.h"
 #include "core/status.h"
 #include "core/util.h"
 #include "store/store.h"
@@ -22,19 +23,6 @@
 #define TOKEN_MOUNT_PATH "/var/run/secrets/kubernetes.io/serviceaccount"
 #define MIRROR_ANNOTATION "kubernetes.io/config.mirror"
 #define ENFORCE_MOUNTABLE_SECRETS "kubernetes.io/enforce-mountable-secrets"
-
-static const cJSON *get(const cJSON *obj, const char *key)
-{
-    if (!cJSON_IsObject(obj)) return NULL;
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return v && !cJSON_IsNull(v) ? v : NULL;
-}
-
-static const char *str(const cJSON *obj, const char *key)
-{
-    const cJSON *v = get(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int applies(const admission_attrs *a)
 {
@@ -46,15 +34,10 @@ static int applies(const admission_attrs *a)
  * a name is generated. */
 static cJSON *forbidden(const admission_attrs *a, const char *why)
 {
-    const cJSON *meta = get(a->obj, "metadata");
-    const char *name = a->name && *a->name ? a->name : *str(meta, "name") ? str(meta, "name")
-                       : *str(meta, "generateName") ? str(meta, "generateName") : "Unknown";
-    kapi_buf msg;
-    kapi_buf_init(&msg);
-    kapi_buf_printf(&msg, "pods \"%s\" is forbidden: %s", name, why);
-    cJSON *st = status_new_details(KAPI_FORBIDDEN, msg.data ? msg.data : "forbidden", name, NULL, "pods");
-    kapi_buf_free(&msg);
-    return st;
+    const cJSON *meta = json_get(a->obj, "metadata");
+    const char *name = a->name && *a->name ? a->name : *json_str(meta, "name") ? json_str(meta, "name")
+                       : *json_str(meta, "generateName") ? json_str(meta, "generateName") : "Unknown";
+    return admission_pod_forbidden(name, why);
 }
 
 static void sleep_ms(long ms)
@@ -90,9 +73,9 @@ static cJSON *load_account(const admission_attrs *a, const char *name, int *miss
 
 static int should_automount(const cJSON *spec, const cJSON *sa)
 {
-    const cJSON *p = get(spec, "automountServiceAccountToken");
+    const cJSON *p = json_get(spec, "automountServiceAccountToken");
     if (cJSON_IsBool(p)) return cJSON_IsTrue(p);
-    const cJSON *s = get(sa, "automountServiceAccountToken");
+    const cJSON *s = json_get(sa, "automountServiceAccountToken");
     if (cJSON_IsBool(s)) return cJSON_IsTrue(s);
     return 1;
 }
@@ -145,9 +128,9 @@ static void mount_token(cJSON *spec)
     char name[64] = "";
     int has_volume = 0;
     const cJSON *v;
-    cJSON_ArrayForEach(v, get(spec, "volumes")) {
-        if (!strncmp(str(v, "name"), TOKEN_VOLUME_PREFIX, strlen(TOKEN_VOLUME_PREFIX))) {
-            snprintf(name, sizeof name, "%s", str(v, "name"));
+    cJSON_ArrayForEach(v, json_get(spec, "volumes")) {
+        if (!strncmp(json_str(v, "name"), TOKEN_VOLUME_PREFIX, strlen(TOKEN_VOLUME_PREFIX))) {
+            snprintf(name, sizeof name, "%s", json_str(v, "name"));
             has_volume = 1;
             break;
         }
@@ -165,7 +148,7 @@ static void mount_token(cJSON *spec)
             if (!cJSON_IsObject(c)) continue;
             int mounted = 0;
             const cJSON *m;
-            cJSON_ArrayForEach(m, get(c, "volumeMounts")) if (!strcmp(str(m, "mountPath"), TOKEN_MOUNT_PATH)) mounted = 1;
+            cJSON_ArrayForEach(m, json_get(c, "volumeMounts")) if (!strcmp(json_str(m, "mountPath"), TOKEN_MOUNT_PATH)) mounted = 1;
             if (mounted) continue;
             cJSON *mount = cJSON_CreateObject();
             cJSON_AddStringToObject(mount, "name", name);
@@ -182,22 +165,22 @@ static void mount_token(cJSON *spec)
 static int references_secrets(const cJSON *spec)
 {
     const cJSON *v, *c, *e, *s;
-    if (cJSON_GetArraySize(get(spec, "imagePullSecrets"))) return 1;
-    cJSON_ArrayForEach(v, get(spec, "volumes")) {
-        if (get(v, "secret")) return 1;
-        cJSON_ArrayForEach(s, get(get(v, "projected"), "sources")) if (get(s, "secret")) return 1;
+    if (cJSON_GetArraySize(json_get(spec, "imagePullSecrets"))) return 1;
+    cJSON_ArrayForEach(v, json_get(spec, "volumes")) {
+        if (json_get(v, "secret")) return 1;
+        cJSON_ArrayForEach(s, json_get(json_get(v, "projected"), "sources")) if (json_get(s, "secret")) return 1;
         static const char *const with_ref[] = {"azureFile", "cephfs", "cinder", "flexVolume", "iscsi", "rbd",
                                                "scaleIO", "storageos", "csi"};
         for (size_t i = 0; i < sizeof with_ref / sizeof with_ref[0]; i++) {
-            const cJSON *src = get(v, with_ref[i]);
-            if (src && (get(src, "secretRef") || get(src, "secretName") || get(src, "nodePublishSecretRef"))) return 1;
+            const cJSON *src = json_get(v, with_ref[i]);
+            if (src && (json_get(src, "secretRef") || json_get(src, "secretName") || json_get(src, "nodePublishSecretRef"))) return 1;
         }
     }
     static const char *const lists[] = {"initContainers", "containers", "ephemeralContainers"};
     for (int l = 0; l < 3; l++) {
-        cJSON_ArrayForEach(c, get(spec, lists[l])) {
-            cJSON_ArrayForEach(e, get(c, "env")) if (get(get(e, "valueFrom"), "secretKeyRef")) return 1;
-            cJSON_ArrayForEach(e, get(c, "envFrom")) if (get(e, "secretRef")) return 1;
+        cJSON_ArrayForEach(c, json_get(spec, lists[l])) {
+            cJSON_ArrayForEach(e, json_get(c, "env")) if (json_get(json_get(e, "valueFrom"), "secretKeyRef")) return 1;
+            cJSON_ArrayForEach(e, json_get(c, "envFrom")) if (json_get(e, "secretRef")) return 1;
         }
     }
     return 0;
@@ -206,60 +189,60 @@ static int references_secrets(const cJSON *spec)
 static int names_contain(const cJSON *list, const char *name)
 {
     const cJSON *e;
-    cJSON_ArrayForEach(e, list) if (!strcmp(str(e, "name"), name)) return 1;
+    cJSON_ArrayForEach(e, list) if (!strcmp(json_str(e, "name"), name)) return 1;
     return 0;
 }
 
 /* Validate: mirror pods, and the account's mountable secrets when it asks. */
 static cJSON *check_pod(const admission_attrs *a, const cJSON *spec, const cJSON *sa)
 {
-    const cJSON *annotations = get(get(a->obj, "metadata"), "annotations");
-    if (get(annotations, MIRROR_ANNOTATION)) {
-        if (*str(spec, "serviceAccountName")) return forbidden(a, "a mirror pod may not reference service accounts");
+    const cJSON *annotations = json_get(json_get(a->obj, "metadata"), "annotations");
+    if (json_get(annotations, MIRROR_ANNOTATION)) {
+        if (*json_str(spec, "serviceAccountName")) return forbidden(a, "a mirror pod may not reference service accounts");
         if (references_secrets(spec)) return forbidden(a, "a mirror pod may not reference secrets");
         const cJSON *v, *s;
-        cJSON_ArrayForEach(v, get(spec, "volumes"))
-            cJSON_ArrayForEach(s, get(get(v, "projected"), "sources"))
-                if (get(s, "serviceAccountToken")) return forbidden(a, "a mirror pod may not use ServiceAccountToken volume projections");
+        cJSON_ArrayForEach(v, json_get(spec, "volumes"))
+            cJSON_ArrayForEach(s, json_get(json_get(v, "projected"), "sources"))
+                if (json_get(s, "serviceAccountToken")) return forbidden(a, "a mirror pod may not use ServiceAccountToken volume projections");
         return NULL;
     }
-    const char *enforce = str(get(get(sa, "metadata"), "annotations"), ENFORCE_MOUNTABLE_SECRETS);
+    const char *enforce = json_str(json_get(json_get(sa, "metadata"), "annotations"), ENFORCE_MOUNTABLE_SECRETS);
     if (strcmp(enforce, "true") && strcmp(enforce, "1") && strcmp(enforce, "t") && strcmp(enforce, "T") &&
         strcmp(enforce, "TRUE") && strcmp(enforce, "True"))
         return NULL;
-    const char *account = str(get(sa, "metadata"), "name");
-    const cJSON *secrets = get(sa, "secrets"), *pulls = get(sa, "imagePullSecrets");
+    const char *account = json_str(json_get(sa, "metadata"), "name");
+    const cJSON *secrets = json_get(sa, "secrets"), *pulls = json_get(sa, "imagePullSecrets");
     char why[1200];
     const cJSON *v, *c, *e;
-    cJSON_ArrayForEach(v, get(spec, "volumes")) {
-        const cJSON *sec = get(v, "secret");
-        if (sec && !names_contain(secrets, str(sec, "secretName"))) {
+    cJSON_ArrayForEach(v, json_get(spec, "volumes")) {
+        const cJSON *sec = json_get(v, "secret");
+        if (sec && !names_contain(secrets, json_str(sec, "secretName"))) {
             snprintf(why, sizeof why, "volume with secret.secretName=\"%.200s\" is not allowed because service account %.200s does not reference that secret",
-                     str(sec, "secretName"), account);
+                     json_str(sec, "secretName"), account);
             return forbidden(a, why);
         }
     }
     static const char *const lists[] = {"initContainers", "containers"};
     static const char *const what[] = {"init container", "container"};
     for (int l = 0; l < 2; l++) {
-        cJSON_ArrayForEach(c, get(spec, lists[l])) {
-            cJSON_ArrayForEach(e, get(c, "env")) {
-                const cJSON *ref = get(get(e, "valueFrom"), "secretKeyRef");
-                if (ref && !names_contain(secrets, str(ref, "name"))) {
+        cJSON_ArrayForEach(c, json_get(spec, lists[l])) {
+            cJSON_ArrayForEach(e, json_get(c, "env")) {
+                const cJSON *ref = json_get(json_get(e, "valueFrom"), "secretKeyRef");
+                if (ref && !names_contain(secrets, json_str(ref, "name"))) {
                     snprintf(why, sizeof why,
                              "%s %.200s with envVar %.200s referencing secret.secretName=\"%.200s\" is not allowed because service account %.200s does not reference that secret",
-                             what[l], str(c, "name"), str(e, "name"), str(ref, "name"), account);
+                             what[l], json_str(c, "name"), json_str(e, "name"), json_str(ref, "name"), account);
                     return forbidden(a, why);
                 }
             }
         }
     }
     int i = 0;
-    cJSON_ArrayForEach(v, get(spec, "imagePullSecrets")) {
-        if (!names_contain(pulls, str(v, "name"))) {
+    cJSON_ArrayForEach(v, json_get(spec, "imagePullSecrets")) {
+        if (!names_contain(pulls, json_str(v, "name"))) {
             snprintf(why, sizeof why,
                      "imagePullSecrets[%d].name=\"%.200s\" is not allowed because service account %.200s does not reference that imagePullSecret",
-                     i, str(v, "name"), account);
+                     i, json_str(v, "name"), account);
             return forbidden(a, why);
         }
         i++;
@@ -272,16 +255,16 @@ static cJSON *serviceaccount_admit(const admission_attrs *a)
     if (!applies(a)) return NULL;
     cJSON *spec = cJSON_GetObjectItemCaseSensitive(a->obj, "spec");
     if (!cJSON_IsObject(spec)) return NULL;
-    const cJSON *annotations = get(get(a->obj, "metadata"), "annotations");
-    if (get(annotations, MIRROR_ANNOTATION)) return check_pod(a, spec, NULL);
-    if (!*str(spec, "serviceAccountName")) {
+    const cJSON *annotations = json_get(json_get(a->obj, "metadata"), "annotations");
+    if (json_get(annotations, MIRROR_ANNOTATION)) return check_pod(a, spec, NULL);
+    if (!*json_str(spec, "serviceAccountName")) {
         cJSON_DeleteItemFromObjectCaseSensitive(spec, "serviceAccountName");
         cJSON_AddStringToObject(spec, "serviceAccountName", DEFAULT_ACCOUNT);
     }
     /* the deprecated alias follows (Convert_core_PodSpec_To_v1_PodSpec) */
     cJSON_DeleteItemFromObjectCaseSensitive(spec, "serviceAccount");
-    cJSON_AddStringToObject(spec, "serviceAccount", str(spec, "serviceAccountName"));
-    const char *account = str(spec, "serviceAccountName");
+    cJSON_AddStringToObject(spec, "serviceAccount", json_str(spec, "serviceAccountName"));
+    const char *account = json_str(spec, "serviceAccountName");
     int missing = 0;
     cJSON *sa = load_account(a, account, &missing);
     if (!sa) {
@@ -295,13 +278,13 @@ static cJSON *serviceaccount_admit(const admission_attrs *a)
         return forbidden(a, why);
     }
     if (should_automount(spec, sa)) mount_token(spec);
-    if (!cJSON_GetArraySize(get(spec, "imagePullSecrets"))) {
-        const cJSON *pulls = get(sa, "imagePullSecrets"), *p;
+    if (!cJSON_GetArraySize(json_get(spec, "imagePullSecrets"))) {
+        const cJSON *pulls = json_get(sa, "imagePullSecrets"), *p;
         if (cJSON_GetArraySize(pulls) > 0) {
             cJSON *list = list_member(spec, "imagePullSecrets");
             cJSON_ArrayForEach(p, pulls) {
                 cJSON *ref = cJSON_CreateObject();
-                cJSON_AddStringToObject(ref, "name", str(p, "name"));
+                cJSON_AddStringToObject(ref, "name", json_str(p, "name"));
                 cJSON_AddItemToArray(list, ref);
             }
         }

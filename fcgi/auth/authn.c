@@ -4,16 +4,9 @@
 #include <string.h>
 #include <stdlib.h>
 #include "auth/authn.h"
+#include "core/escape.h"
 
 #define DN_MAX 4096
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 int dn_parse(const char *dn, dn_attr_fn fn, void *arg)
 {
@@ -36,8 +29,8 @@ int dn_parse(const char *dn, dn_attr_fn fn, void *arg)
             char c = dn[i];
             if (c == '\\') {
                 if (i + 1 >= len) return -1;
-                int h = hexval((unsigned char)dn[i + 1]);
-                int l = i + 2 < len ? hexval((unsigned char)dn[i + 2]) : -1;
+                int h = hex_digit_value((unsigned char)dn[i + 1]);
+                int l = i + 2 < len ? hex_digit_value((unsigned char)dn[i + 2]) : -1;
                 if (h >= 0 && l >= 0) { c = (char)(h * 16 + l); i += 3; }
                 else { c = dn[i + 1]; i += 2; }
             } else i++;

@@ -13,6 +13,7 @@
 #include "auth/impersonate.h"
 #include "auth/rbac.h"
 #include "codec/validate_meta.h"
+#include "core/escape.h"
 
 #define MAX_REQUESTS 64
 #define EXTRA_PREFIX "impersonate-extra-"
@@ -43,28 +44,11 @@ static int split_service_account(kapi_pool *p, const char *user, const char **ns
     return 1;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* url.PathUnescape of an extra key; the key as given when malformed. */
 static const char *unescape_key(kapi_pool *p, const char *key)
 {
-    size_t n = strlen(key), o = 0;
-    char *out = kapi_palloc(p, n + 1);
-    for (size_t i = 0; i < n; i++) {
-        if (key[i] != '%') { out[o++] = key[i]; continue; }
-        int h = i + 1 < n ? hex_value(key[i + 1]) : -1, l = i + 2 < n ? hex_value(key[i + 2]) : -1;
-        if (h < 0 || l < 0) return key;
-        out[o++] = (char)(h * 16 + l);
-        i += 2;
-    }
-    out[o] = '\0';
-    return out;
+    const char *d = percent_decode(p, key, strlen(key), 0);
+    return d ? d : key;
 }
 
 /* Go's %v of the []v1.ObjectReference the filter builds. */

@@ -10,6 +10,7 @@
 #define KAPI_RBAC_H
 
 #include <cjson/cJSON.h>
+#include "core/goquote.h"  /* go_quote, go_quote_list: rbac messages quote with them */
 #include "core/kapi.h"
 
 typedef struct rbac_rule {
@@ -62,9 +63,6 @@ void rbac_rule_compact_string(const rbac_rule *r, kapi_buf *out);
 /* Semantic equality (empty and missing lists are equal). */
 int rbac_rule_equal(const rbac_rule *a, const rbac_rule *b);
 
-/* Go's %q of a string, and of a []string ("[\"a\" \"b\"]"). */
-void go_quote(kapi_buf *out, const char *s);
-void go_quote_list(kapi_buf *out, const char *const *list);
 
 /* A PolicyRule object into r (strings in the pool); -1 if not an object. */
 int rbac_rule_from_json(kapi_pool *p, const cJSON *obj, rbac_rule *r);

@@ -229,38 +229,6 @@ int rbac_compact(kapi_pool *p, const rbac_rule *in, int n, rbac_rule **out)
 
 /* ---------------------------------------------------------------- text */
 
-void go_quote(kapi_buf *out, const char *s)
-{
-    kapi_buf_putc(out, '"');
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        switch (*c) {
-        case '"': kapi_buf_puts(out, "\\\""); break;
-        case '\\': kapi_buf_puts(out, "\\\\"); break;
-        case '\n': kapi_buf_puts(out, "\\n"); break;
-        case '\t': kapi_buf_puts(out, "\\t"); break;
-        case '\r': kapi_buf_puts(out, "\\r"); break;
-        case '\a': kapi_buf_puts(out, "\\a"); break;
-        case '\b': kapi_buf_puts(out, "\\b"); break;
-        case '\f': kapi_buf_puts(out, "\\f"); break;
-        case '\v': kapi_buf_puts(out, "\\v"); break;
-        default:
-            if (*c < 0x20 || *c == 0x7f) kapi_buf_printf(out, "\\x%02x", *c);
-            else kapi_buf_putc(out, (char)*c);
-        }
-    }
-    kapi_buf_putc(out, '"');
-}
-
-void go_quote_list(kapi_buf *out, const char *const *list)
-{
-    kapi_buf_putc(out, '[');
-    for (int i = 0; list && list[i]; i++) {
-        if (i) kapi_buf_putc(out, ' ');
-        go_quote(out, list[i]);
-    }
-    kapi_buf_putc(out, ']');
-}
-
 void rbac_rule_compact_string(const rbac_rule *r, kapi_buf *out)
 {
     static const char *const names[] = {"APIGroups", "Resources", "NonResourceURLs",

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <errno.h>
 
+#include "core/alloc.h"
+#include "core/gotime.h"
 #include "schema/schema.h"
 #include "server/server.h"
 
@@ -52,36 +54,19 @@ static int parse_int(const char *s, int lo, int hi, const char *what, int *out)
     return 0;
 }
 
-/* A Go-style duration of whole units (1h, 5m, 90s, 500ms, 1m30s); 0 alone
- * is zero. 0, or -1 when malformed or above a day. */
+/* A Go duration (time.ParseDuration: 1h, 5m, 90s, 500ms, 1m30s, 0) in
+ * milliseconds; 0, or -1 when malformed, negative or above a day. */
 static int parse_duration_ms(const char *s, long *out)
 {
-    if (!strcmp(s, "0")) { *out = 0; return 0; }
-    long long total = 0;
-    const char *p = s;
-    if (!*p) return -1;
-    while (*p) {
-        if (*p < '0' || *p > '9') return -1;
-        long long v = 0;
-        while (*p >= '0' && *p <= '9') {
-            v = v * 10 + (*p++ - '0');
-            if (v > 86400000LL) return -1;
-        }
-        long long unit;
-        if (!strncmp(p, "ms", 2)) { unit = 1; p += 2; }
-        else if (*p == 'h') { unit = 3600000; p++; }
-        else if (*p == 'm') { unit = 60000; p++; }
-        else if (*p == 's') { unit = 1000; p++; }
-        else return -1;
-        total += v * unit;
-        if (total > 86400000LL) return -1;
-    }
-    *out = (long)total;
+    int64_t ns;
+    if (!duration_parse(s, strlen(s), &ns, NULL, 0) || ns < 0 || ns > 86400LL * 1000000000LL) return -1;
+    *out = (long)(ns / 1000000);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
+    kapi_alloc_init();      /* the out-of-memory policy, cJSON included */
     enum { O_STATE = 1, O_SOCKET, O_WATCH, O_WORKERS, O_THREADS, O_WTHREADS,
            O_PIDFILE, O_SYNC, O_GROUP, O_MODE, O_COMPACTION, O_HISTORY, O_HELP };
     static const struct option longopts[] = {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/alloc.h"
 #include "controllers/reconcile.h"
 #include "core/kapi.h"
 #include "store/store.h"
@@ -69,6 +70,7 @@ static int run_pass(const char *state, const reconcile_options *o)
 
 int main(int argc, char **argv)
 {
+    kapi_alloc_init();      /* the out-of-memory policy, cJSON included */
     const char *state = NULL;
     int once = 0;
     long interval = 0, workers = 0;

@@ -23,6 +23,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "core/alloc.h"
 #include "core/kapi.h"
 #include "pki/pki.h"
 #include "server/bootstrap.h"
@@ -281,17 +282,11 @@ static int cmd_init(const char **state, int argc, char **argv)
     if (!sans_arg)
         sans_arg = getenv("KAPI_SANS");
 
-    char *sans_copy = strdup(sans_arg ? sans_arg : "");
+    char *sans_copy = kapi_xstrdup(sans_arg ? sans_arg : "");
     size_t max_sans = 1;
-    for (const char *p = sans_copy ? sans_copy : ""; *p; p++)
+    for (const char *p = sans_copy; *p; p++)
         max_sans += *p == ',';
-    char **sans = calloc(max_sans, sizeof *sans);
-    if (!sans_copy || !sans) {
-        free(sans_copy);
-        free(sans);
-        fprintf(stderr, "kapictl init: out of memory\n");
-        return 1;
-    }
+    char **sans = kapi_xcalloc(max_sans, sizeof *sans);
     size_t n_sans = split_list(sans_copy, sans, max_sans);
 
     /* One init at a time per state directory, database part included, so
@@ -328,7 +323,6 @@ static int cmd_init(const char **state, int argc, char **argv)
 
 typedef struct get_options {
     int keys_only, value_only;
-    int failed;
 } get_options;
 
 /* One key as etcdctl's printKV prints it: the key line unless value-only,
@@ -341,14 +335,10 @@ static void print_kv(get_options *o, const char *key, const char *value)
     }
     if (!o->keys_only && value) {
         if (strchr(value, '\n')) {      /* keep it one line */
-            char *copy = strdup(value);
-            if (copy) {
-                cJSON_Minify(copy);
-                fputs(copy, stdout);
-                free(copy);
-            } else {
-                o->failed = 1;
-            }
+            char *copy = kapi_xstrdup(value);
+            cJSON_Minify(copy);
+            fputs(copy, stdout);
+            free(copy);
         } else {
             fputs(value, stdout);
         }
@@ -450,10 +440,6 @@ static int cmd_get(const char **state, int argc, char **argv)
             store_kv_free(&kv);
     }
     store_close(s);
-    if (o.failed) {
-        fprintf(stderr, "kapictl get: out of memory\n");
-        rc = 1;
-    }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "kapictl get: cannot write output: %s\n", strerror(errno));
         rc = 1;
@@ -753,11 +739,7 @@ static int cmd_user(const char **state, int argc, char **argv)
     }
     if (strcmp(argv[0], "add") != 0)
         return usage_error(usage_user, "user: unknown subcommand \"%s\"", argv[0]);
-    const char **groups = calloc((size_t)argc, sizeof *groups);
-    if (!groups) {
-        fprintf(stderr, "kapictl user add: out of memory\n");
-        return 1;
-    }
+    const char **groups = kapi_xcalloc((size_t)argc, sizeof *groups);
     const char *name = NULL, *v;
     int n_groups = 0, rc = -1;
     for (int i = 1; i < argc && rc < 0; i++) {
@@ -814,6 +796,7 @@ static const struct command *command_named(const char *name)
 
 int main(int argc, char **argv)
 {
+    kapi_alloc_init();      /* the out-of-memory policy, cJSON included */
     const char *state = getenv("KAPI_STATE");
     if (!state || !*state)
         state = "var";

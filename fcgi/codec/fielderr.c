@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "codec/fielderr.h"
+#include "core/goquote.h"
 #include "core/status.h"
 
 static const char *const type_reason[] = {
@@ -15,30 +16,6 @@ static const char *const type_text[] = {
     "Not found", "Required value", "Duplicate value", "Invalid value", "Unsupported value",
     "Forbidden", "Too long", "Too many", "Internal error", "Invalid value",
 };
-
-/* Go's %q for a string: quotes, backslash escapes for " \ and control bytes. */
-static size_t quote_go(const char *s, char *out, size_t n)
-{
-    size_t o = 0;
-#define PUT(c) do { if (o + 1 < n) out[o] = (c); o++; } while (0)
-    PUT('"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char c = *p;
-        if (c == '"' || c == '\\') { PUT('\\'); PUT((char)c); }
-        else if (c == '\n') { PUT('\\'); PUT('n'); }
-        else if (c == '\t') { PUT('\\'); PUT('t'); }
-        else if (c == '\r') { PUT('\\'); PUT('r'); }
-        else if (c < 0x20 || c == 0x7f) {
-            char hex[5];
-            snprintf(hex, sizeof hex, "\\x%02x", c);
-            for (int i = 0; hex[i]; i++) PUT(hex[i]);
-        } else PUT((char)c);
-    }
-    PUT('"');
-#undef PUT
-    if (n) out[o < n ? o : n - 1] = '\0';
-    return o;
-}
 
 static void add(field_errors *errs, field_error_type type, const char *field,
                 const char *value_text, const char *detail)
@@ -67,7 +44,7 @@ void field_error_add_str(field_errors *errs, field_error_type type, const char *
                          const char *bad_value, const char *detail)
 {
     char q[768];
-    if (bad_value) quote_go(bad_value, q, sizeof q);
+    if (bad_value) go_quote_to(q, sizeof q, bad_value, strlen(bad_value));
     add(errs, type, field, bad_value ? q : NULL, detail);
 }
 
@@ -77,7 +54,7 @@ void field_error_add(field_errors *errs, field_error_type type, const char *fiel
     char v[768];
     const char *text = NULL;
     if (bad_value) {
-        if (cJSON_IsString(bad_value)) { quote_go(bad_value->valuestring, v, sizeof v); text = v; }
+        if (cJSON_IsString(bad_value)) { go_quote_to(v, sizeof v, bad_value->valuestring, strlen(bad_value->valuestring)); text = v; }
         else if (cJSON_IsBool(bad_value)) text = cJSON_IsTrue(bad_value) ? "true" : "false";
         else if (cJSON_IsNumber(bad_value)) {
             double d = bad_value->valuedouble;
@@ -102,7 +79,10 @@ void field_error_not_supported(field_errors *errs, const char *field, const char
     size_t l = strlen(detail);
     for (int i = 0; supported && supported[i]; i++) {
         if (i) l += (size_t)snprintf(detail + l, l < sizeof detail ? sizeof detail - l : 0, ", ");
-        if (l < sizeof detail) l += quote_go(supported[i], detail + l, sizeof detail - l);
+        if (l < sizeof detail) {
+            go_quote_to(detail + l, sizeof detail - l, supported[i], strlen(supported[i]));
+            l += strlen(detail + l);
+        }
     }
     field_error_add_str(errs, FIELD_NOT_SUPPORTED, field, bad_value, detail);
 }
@@ -130,7 +110,7 @@ cJSON *field_errors_status(const field_errors *errs, const char *group, const ch
     if (group && *group) kapi_buf_printf(&msg, "%s.%s ", kind, group);
     else kapi_buf_printf(&msg, "%s ", kind);
     char q[512];
-    quote_go(name ? name : "", q, sizeof q);
+    go_quote_to(q, sizeof q, name ? name : "", name ? strlen(name) : 0);
     kapi_buf_printf(&msg, "%s is invalid: ", q);
     int distinct = 0;
     for (int i = 0; i < errs->n; i++) distinct += !seen_before(errs, i);

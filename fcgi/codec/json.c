@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "codec/json.h"
+#include "core/escape.h"
+#include "core/hashmap.h"
 
 /* ------------------------------------------------------------------ */
 /* Parser state                                                        */
@@ -130,21 +133,13 @@ static int put_utf8(kapi_buf *b, unsigned cp)
     return kapi_buf_put(b, s, n);
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads the 4 hex digits after "\u" (ps->p points at them); -1 on error. */
 static long read_four_hex_digits(json_parser *ps)
 {
     long v = 0;
     for (int i = 0; i < 4; i++) {
         if (ps->p >= ps->end) { fail_at_end_of_input(ps); return -1; }
-        int h = hex_value(*ps->p);
+        int h = hex_digit_value(*ps->p);
         if (h < 0) { fail_at_character(ps, *ps->p, "in \\u hexadecimal character escape"); return -1; }
         v = v * 16 + h;
         ps->p++;
@@ -264,7 +259,7 @@ static cJSON *parse_number(json_parser *ps)
     }
     size_t n = (size_t)(ps->p - start);
     char small[64];
-    char *text = n < sizeof small ? small : malloc(n + 1);
+    char *text = n < sizeof small ? small : kapi_xmalloc(n + 1);
     if (!text) { fail_with_message(ps, "out of memory"); return NULL; }
     memcpy(text, start, n);
     text[n] = '\0';
@@ -307,46 +302,18 @@ static cJSON *make_true(void) { return cJSON_CreateTrue(); }
 static cJSON *make_false(void) { return cJSON_CreateFalse(); }
 static cJSON *make_null(void) { return cJSON_CreateNull(); }
 
-/* ---- object members: keep-last duplicates with a hash index for large
- * objects, so that an object with many keys stays linear. */
-
-typedef struct member_index {
-    cJSON **slots;
-    size_t cap;          /* power of two; 0 until the object grows large */
-    size_t count;
-} member_index;
+/* ---- object members: keep-last duplicates with a hash index (core's
+ * strmap, keyed by the members' own names) for large objects, so that an
+ * object with many keys stays linear. */
 
 #define MEMBER_INDEX_FROM 16
 
-static size_t hash_key(const char *s)
+/* An index of every member of object, for lookups by name. */
+static strmap *member_index_of(const cJSON *object)
 {
-    size_t h = 1469598103934665603ULL & SIZE_MAX;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * (1099511628211ULL & SIZE_MAX);
-    return h;
-}
-
-static cJSON **member_slot(member_index *ix, const char *key)
-{
-    size_t i = hash_key(key) & (ix->cap - 1);
-    while (ix->slots[i] && strcmp(ix->slots[i]->string, key) != 0)
-        i = (i + 1) & (ix->cap - 1);
-    return &ix->slots[i];
-}
-
-static int member_index_grow(member_index *ix, cJSON *object)
-{
-    size_t cap = ix->cap ? ix->cap * 2 : 64;
-    cJSON **slots = calloc(cap, sizeof *slots);
-    if (!slots) return -1;
-    free(ix->slots);
-    ix->slots = slots;
-    ix->cap = cap;
-    ix->count = 0;
-    for (cJSON *c = object->child; c; c = c->next) {
-        *member_slot(ix, c->string) = c;
-        ix->count++;
-    }
-    return 0;
+    strmap *ix = strmap_new_borrowing();
+    for (cJSON *c = object->child; c; c = c->next) strmap_put(ix, c->string, c);
+    return ix;
 }
 
 /* The member of a small (unindexed) object named key, or NULL. */
@@ -382,7 +349,7 @@ static void path_pop_to(json_parser *ps, size_t len)
 static cJSON *parse_object(json_parser *ps, int depth)
 {
     cJSON *object = cJSON_CreateObject();
-    member_index ix = {0};
+    strmap *ix = NULL;          /* built once the object has MEMBER_INDEX_FROM members */
     size_t members = 0;
     int tracking_path = ps->want_duplicate && !ps->found_duplicate;
     size_t path_len = ps->path.len;
@@ -409,8 +376,7 @@ static cJSON *parse_object(json_parser *ps, int depth)
         }
         /* look the key up before its value is parsed, so that the first
          * duplicate in text order is the one reported */
-        cJSON **slot = ix.cap ? member_slot(&ix, key) : NULL;
-        cJSON *existing = slot ? *slot : find_member(object, key);
+        cJSON *existing = ix ? strmap_get(ix, key) : find_member(object, key);
         if (existing) note_duplicate(ps);
         cJSON *value = parse_value(ps, depth);
         if (!value) { cJSON_free(key); goto fail; }
@@ -419,18 +385,13 @@ static cJSON *parse_object(json_parser *ps, int depth)
             value->string = existing->string;   /* keep the first one's name */
             existing->string = NULL;
             cJSON_ReplaceItemViaPointer(object, existing, value);
-            if (slot) *slot = value;
+            if (ix) strmap_put(ix, value->string, value);   /* the same name string */
         } else {
             value->string = key;
             cJSON_AddItemToArray(object, value);
             members++;
-            if (slot) {
-                *slot = value;
-                ix.count++;
-            }
-            if ((!ix.cap && members >= MEMBER_INDEX_FROM) || (ix.cap && ix.count * 2 > ix.cap)) {
-                if (member_index_grow(&ix, object)) { fail_with_message(ps, "out of memory"); goto fail; }
-            }
+            if (ix) strmap_put(ix, key, value);
+            else if (members >= MEMBER_INDEX_FROM) ix = member_index_of(object);
         }
         if (tracking_path) path_pop_to(ps, path_len);
         tracking_path = ps->want_duplicate && !ps->found_duplicate;
@@ -442,10 +403,10 @@ static cJSON *parse_object(json_parser *ps, int depth)
         skip_whitespace(ps);
         if (ps->p >= ps->end) { fail_at_end_of_input(ps); goto fail; }
     }
-    free(ix.slots);
+    strmap_free(ix, NULL);
     return object;
 fail:
-    free(ix.slots);
+    strmap_free(ix, NULL);
     cJSON_Delete(object);
     return NULL;
 }
@@ -789,4 +750,13 @@ char *json_print(const cJSON *v, int pretty)
         return NULL;
     }
     return kapi_buf_steal(&b);
+}
+
+const char *json_go_type_name(const cJSON *v)
+{
+    if (cJSON_IsString(v)) return "string";
+    if (cJSON_IsNumber(v)) return "number";
+    if (cJSON_IsBool(v)) return "bool";
+    if (cJSON_IsArray(v)) return "array";
+    return "object";
 }

@@ -50,6 +50,11 @@ int json_write(kapi_buf *out, const cJSON *v, int pretty);
  * failure. */
 char *json_print(const cJSON *v, int pretty);
 
+/* The name encoding/json gives a JSON value's type in an UnmarshalTypeError
+ * ("json: cannot unmarshal <name> into Go ..."): "string", "number",
+ * "bool", "array" or "object". */
+const char *json_go_type_name(const cJSON *v);
+
 /* Go's number texts, shared with the YAML codec. Each writes a NUL-terminated
  * text into out (32 bytes are always enough) and returns its length.
  *   json_format_number: what encoding/json writes for a float64

@@ -19,21 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "codec/json.h"
 #include "codec/jsonpatch.h"
 
 #define APPLY_FAILED "the server rejected our request due to an error in our request"
 
 /* ---- decoding (kjson.UnmarshalStrict into []handlers.jsonPatchOp) */
-
-static const char *go_json_type(const cJSON *v)
-{
-    if (cJSON_IsString(v)) return "string";
-    if (cJSON_IsNumber(v)) return "number";
-    if (cJSON_IsBool(v)) return "bool";
-    if (cJSON_IsArray(v)) return "array";
-    return "object";
-}
 
 static int decode_error(kapi_rc *rc, char *err, size_t errlen, const char *what)
 {
@@ -47,14 +39,14 @@ static int check_operations(const cJSON *ops, kapi_rc *rc, char *err, size_t err
     char msg[300];
     if (cJSON_IsNull(ops)) return 0;
     if (!cJSON_IsArray(ops)) {
-        snprintf(msg, sizeof msg, "json: cannot unmarshal %s into Go value of type []handlers.jsonPatchOp", go_json_type(ops));
+        snprintf(msg, sizeof msg, "json: cannot unmarshal %s into Go value of type []handlers.jsonPatchOp", json_go_type_name(ops));
         return decode_error(rc, err, errlen, msg);
     }
     const cJSON *op;
     cJSON_ArrayForEach(op, ops) {
         if (cJSON_IsNull(op)) continue;
         if (!cJSON_IsObject(op)) {
-            snprintf(msg, sizeof msg, "json: cannot unmarshal %s into Go value of type handlers.jsonPatchOp", go_json_type(op));
+            snprintf(msg, sizeof msg, "json: cannot unmarshal %s into Go value of type handlers.jsonPatchOp", json_go_type_name(op));
             return decode_error(rc, err, errlen, msg);
         }
         static const char *const strings[] = {"op", "path", "from"};
@@ -62,7 +54,7 @@ static int check_operations(const cJSON *ops, kapi_rc *rc, char *err, size_t err
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(op, strings[i]);
             if (v && !cJSON_IsNull(v) && !cJSON_IsString(v)) {
                 snprintf(msg, sizeof msg, "json: cannot unmarshal %s into Go struct field jsonPatchOp.%s of type string",
-                         go_json_type(v), strings[i]);
+                         json_go_type_name(v), strings[i]);
                 return decode_error(rc, err, errlen, msg);
             }
         }
@@ -99,8 +91,7 @@ static int go_atoi(const char *s, long *out)
 /* decodePatchKey: ~1 then ~0. Returns a new string the caller frees. */
 static char *decode_key(const char *s, size_t n)
 {
-    char *out = malloc(n + 1);
-    if (!out) return NULL;
+    char *out = kapi_xmalloc(n + 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '~' && i + 1 < n && s[i + 1] == '1') { out[o++] = '/'; i++; }

@@ -3,7 +3,10 @@
  * the Deployment controller compares and hashes pod templates with. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "codec/labels.h"
+#include "codec/validate_meta.h"
+#include "core/goquote.h"
 
 /* ---- one requirement, as labels.Requirement */
 
@@ -37,9 +40,44 @@ static int requirement_matches(const requirement *r, const cJSON *labels)
     return 0;
 }
 
-/* The requirements of a selector; returns the count, or -1 if malformed.
- * *out is malloc'd (caller frees). */
-static int requirements_of(const cJSON *selector, requirement **out)
+/* 1 when every value of an In/NotIn requirement is a valid label value
+ * (labels.NewRequirement's check); at least one is needed. */
+static int values_are_valid(const cJSON *values)
+{
+    if (!cJSON_IsArray(values) || !values->child) return 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, values) {
+        if (!cJSON_IsString(v)) return 0;
+        validation_messages m = {0};
+        is_valid_label_value(v->valuestring, &m);
+        if (m.n) return 0;
+    }
+    return 1;
+}
+
+/* labels.NewRequirement's checks: a qualified-name key, valid values, In and
+ * NotIn with values, Exists and DoesNotExist without. */
+static int requirement_is_valid(const requirement *r)
+{
+    validation_messages m = {0};
+    is_qualified_name(r->key, &m);
+    if (m.n) return 0;
+    switch (r->op) {
+    case REQ_EQUALS:
+        is_valid_label_value(r->value, &m);
+        return m.n == 0;
+    case REQ_IN:
+    case REQ_NOT_IN: return values_are_valid(r->values);
+    case REQ_EXISTS:
+    case REQ_DOES_NOT_EXIST: return !r->values || !r->values->child;
+    }
+    return 0;
+}
+
+/* The requirements of a selector; returns the count, or -1 if malformed
+ * (with strict, also when labels.NewRequirement would refuse one, as
+ * LabelSelectorAsSelector does). *out is malloc'd (caller frees). */
+static int requirements_of(const cJSON *selector, requirement **out, int strict)
 {
     *out = NULL;
     const cJSON *ml = cJSON_GetObjectItemCaseSensitive(selector, "matchLabels");
@@ -48,8 +86,7 @@ static int requirements_of(const cJSON *selector, requirement **out)
     if (me && !cJSON_IsArray(me) && !cJSON_IsNull(me)) return -1;
     int n = (cJSON_IsObject(ml) ? cJSON_GetArraySize(ml) : 0) + (cJSON_IsArray(me) ? cJSON_GetArraySize(me) : 0);
     if (n == 0) return 0;
-    requirement *r = calloc((size_t)n, sizeof *r);
-    if (!r) return -1;
+    requirement *r = kapi_xcalloc((size_t)n, sizeof *r);
     int k = 0;
     const cJSON *e;
     if (cJSON_IsObject(ml)) {
@@ -78,6 +115,8 @@ static int requirements_of(const cJSON *selector, requirement **out)
             k++;
         }
     }
+    for (int i = 0; strict && i < k; i++)
+        if (!requirement_is_valid(&r[i])) { free(r); return -1; }
     *out = r;
     return k;
 }
@@ -86,7 +125,7 @@ int label_selector_matches_labels(const cJSON *selector, const cJSON *labels)
 {
     if (!cJSON_IsObject(selector)) return 0;
     requirement *r;
-    int n = requirements_of(selector, &r);
+    int n = requirements_of(selector, &r, 0);
     if (n < 0) return 0;
     int ok = 1;
     for (int i = 0; i < n && ok; i++) ok = requirement_matches(&r[i], labels);
@@ -101,11 +140,6 @@ int label_selector_is_empty(const cJSON *selector)
     return (!cJSON_IsObject(ml) || !ml->child) && (!cJSON_IsArray(me) || !me->child);
 }
 
-static int compare_requirements(const void *a, const void *b)
-{
-    return strcmp(((const requirement *)a)->key, ((const requirement *)b)->key);
-}
-
 static int compare_strings(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -115,11 +149,11 @@ static int compare_strings(const void *a, const void *b)
 static void put_value_set(kapi_buf *out, const cJSON *values)
 {
     int n = cJSON_IsArray(values) ? cJSON_GetArraySize(values) : 0;
-    const char **v = n ? calloc((size_t)n, sizeof *v) : NULL;
+    const char **v = n ? kapi_xcalloc((size_t)n, sizeof *v) : NULL;
     int k = 0;
     const cJSON *e;
-    if (v) cJSON_ArrayForEach(e, values) if (cJSON_IsString(e)) v[k++] = e->valuestring;
-    if (v) qsort(v, (size_t)k, sizeof *v, compare_strings);
+    if (n) cJSON_ArrayForEach(e, values) if (cJSON_IsString(e)) v[k++] = e->valuestring;
+    if (k) qsort(v, (size_t)k, sizeof *v, compare_strings);
     kapi_buf_putc(out, '(');
     for (int i = 0; i < k; i++) {
         if (i) kapi_buf_putc(out, ',');
@@ -129,13 +163,28 @@ static void put_value_set(kapi_buf *out, const cJSON *values)
     free(v);
 }
 
-int label_selector_string(const cJSON *selector, kapi_buf *out)
+/* Sorts by key, keeping requirements of one key in their given order (as
+ * Go's sort of a short ByKey slice does). */
+static void sort_by_key(requirement *r, int n)
+{
+    for (int i = 1; i < n; i++) {
+        requirement x = r[i];
+        int j = i - 1;
+        while (j >= 0 && strcmp(r[j].key, x.key) > 0) {
+            r[j + 1] = r[j];
+            j--;
+        }
+        r[j + 1] = x;
+    }
+}
+
+static int print_selector(const cJSON *selector, kapi_buf *out, int strict)
 {
     if (!cJSON_IsObject(selector)) return 0;
     requirement *r;
-    int n = requirements_of(selector, &r);
+    int n = requirements_of(selector, &r, strict);
     if (n < 0) return -1;
-    qsort(r, (size_t)n, sizeof *r, compare_requirements);
+    sort_by_key(r, n);
     for (int i = 0; i < n; i++) {
         if (i) kapi_buf_putc(out, ',');
         switch (r[i].op) {
@@ -150,30 +199,26 @@ int label_selector_string(const cJSON *selector, kapi_buf *out)
     return 0;
 }
 
-/* ---- Go's %#v */
-
-/* strconv.Quote, enough for label keys and values. */
-static void put_go_quoted(kapi_buf *out, const char *s)
+int label_selector_string(const cJSON *selector, kapi_buf *out)
 {
-    kapi_buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') { kapi_buf_putc(out, '\\'); kapi_buf_putc(out, (char)*p); }
-        else if (*p == '\n') kapi_buf_puts(out, "\\n");
-        else if (*p == '\t') kapi_buf_puts(out, "\\t");
-        else if (*p < 0x20 || *p == 0x7f) kapi_buf_printf(out, "\\x%02x", *p);
-        else kapi_buf_putc(out, (char)*p);
-    }
-    kapi_buf_putc(out, '"');
+    return print_selector(selector, out, 0);
 }
+
+int label_selector_as_selector_string(const cJSON *selector, kapi_buf *out)
+{
+    return print_selector(selector, out, 1);
+}
+
+/* ---- Go's %#v */
 
 void label_map_go_syntax(const cJSON *labels, kapi_buf *out)
 {
     if (!cJSON_IsObject(labels)) { kapi_buf_puts(out, "map[string]string(nil)"); return; }
     int n = cJSON_GetArraySize(labels);
-    const cJSON **items = n ? calloc((size_t)n, sizeof *items) : NULL;
+    const cJSON **items = n ? kapi_xcalloc((size_t)n, sizeof *items) : NULL;
     int k = 0;
     const cJSON *e;
-    if (items) cJSON_ArrayForEach(e, labels) if (e->string) items[k++] = e;
+    if (n) cJSON_ArrayForEach(e, labels) if (e->string) items[k++] = e;
     /* fmt prints map keys sorted */
     for (int i = 1; i < k; i++)
         for (int j = i; j > 0 && strcmp(items[j - 1]->string, items[j]->string) > 0; j--) {
@@ -182,9 +227,9 @@ void label_map_go_syntax(const cJSON *labels, kapi_buf *out)
     kapi_buf_puts(out, "map[string]string{");
     for (int i = 0; i < k; i++) {
         if (i) kapi_buf_puts(out, ", ");
-        put_go_quoted(out, items[i]->string);
+        go_quote(out, items[i]->string);
         kapi_buf_putc(out, ':');
-        put_go_quoted(out, cJSON_IsString(items[i]) ? items[i]->valuestring : "");
+        go_quote(out, cJSON_IsString(items[i]) ? items[i]->valuestring : "");
     }
     kapi_buf_putc(out, '}');
     free(items);
@@ -210,9 +255,9 @@ void label_selector_go_syntax(const cJSON *selector, kapi_buf *out)
         const cJSON *op = cJSON_GetObjectItemCaseSensitive(e, "operator");
         const cJSON *vals = cJSON_GetObjectItemCaseSensitive(e, "values");
         kapi_buf_puts(out, "v1.LabelSelectorRequirement{Key:");
-        put_go_quoted(out, cJSON_IsString(key) ? key->valuestring : "");
+        go_quote(out, cJSON_IsString(key) ? key->valuestring : "");
         kapi_buf_puts(out, ", Operator:");
-        put_go_quoted(out, cJSON_IsString(op) ? op->valuestring : "");
+        go_quote(out, cJSON_IsString(op) ? op->valuestring : "");
         kapi_buf_puts(out, ", Values:");
         if (!cJSON_IsArray(vals)) kapi_buf_puts(out, "[]string(nil)");
         else {
@@ -221,7 +266,7 @@ void label_selector_go_syntax(const cJSON *selector, kapi_buf *out)
             int j = 0;
             cJSON_ArrayForEach(v, vals) {
                 if (j++) kapi_buf_puts(out, ", ");
-                put_go_quoted(out, cJSON_IsString(v) ? v->valuestring : "");
+                go_quote(out, cJSON_IsString(v) ? v->valuestring : "");
             }
             kapi_buf_putc(out, '}');
         }
@@ -291,8 +336,7 @@ static void canonicalize(cJSON *v)
     }
     int n = cJSON_GetArraySize(v);
     if (n < 2) return;
-    cJSON **items = calloc((size_t)n, sizeof *items);
-    if (!items) return;
+    cJSON **items = kapi_xcalloc((size_t)n, sizeof *items);
     int k = 0;
     while (v->child) items[k++] = cJSON_DetachItemViaPointer(v, v->child);
     qsort(items, (size_t)k, sizeof *items, compare_members);

@@ -22,6 +22,11 @@ int label_selector_is_empty(const cJSON *selector);
 /* 0 and the selector's text in out ("app=test,tier in (a,b)", requirements
  * sorted by key; "" for an empty selector), or -1 if it is malformed. */
 int label_selector_string(const cJSON *selector, kapi_buf *out);
+/* The same after LabelSelectorAsSelector's checks (labels.NewRequirement:
+ * qualified-name keys, valid label values, In/NotIn with values,
+ * Exists/DoesNotExist without): -1 when one fails. What kubectl's
+ * Selector column prints (a NULL selector prints as ""). */
+int label_selector_as_selector_string(const cJSON *selector, kapi_buf *out);
 
 /* Go's %#v of a *metav1.LabelSelector (dereferenced) and of a
  * map[string]string: `v1.LabelSelector{MatchLabels:map[string]string{"a":"b"},

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "codec/json.h"
 #include "codec/quantity.h"
 
@@ -198,8 +199,7 @@ int quantity_from_json(const cJSON *v, quantity *q, const char **err)
         while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
         if (n >= sizeof text) {
             /* longer than any quantity worth keeping exact: parse a copy */
-            char *copy = strndup(s, n);
-            if (!copy) { *err = QUANTITY_ERR_NUMERIC; return -1; }
+            char *copy = kapi_xstrndup(s, n);
             int rc = quantity_parse(copy, q, err);
             free(copy);
             return rc;

@@ -10,7 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
+#include "codec/jsonpath.h"
 #include "codec/validate_meta.h"
+#include "core/goquote.h"
+#include "core/gotime.h"
 #include "core/kapi.h"
 
 #define DNS1123_LABEL_FMT "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -227,11 +231,7 @@ static void check_masked(const char *name, int prefix,
         return;
     }
     size_t keep = len >= 2 ? len - 2 : 0;
-    char *masked = malloc(keep + 2);
-    if (!masked) {   /* out of memory: judge the unmasked name, stricter */
-        check(name, len, out);
-        return;
-    }
+    char *masked = kapi_xmalloc(keep + 2);
     memcpy(masked, name, keep);
     masked[keep] = 'a';
     masked[keep + 1] = '\0';
@@ -282,21 +282,6 @@ void name_is_rbac_name(const char *name, int prefix, validation_messages *out)
     check_path_segment(name, 1, out);
 }
 
-/* Go's %q for a string, appended to b (as codec/fielderr.c prints values). */
-static void append_quoted(kapi_buf *b, const char *s)
-{
-    kapi_buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\') { kapi_buf_putc(b, '\\'); kapi_buf_putc(b, (char)*p); }
-        else if (*p == '\n') kapi_buf_puts(b, "\\n");
-        else if (*p == '\t') kapi_buf_puts(b, "\\t");
-        else if (*p == '\r') kapi_buf_puts(b, "\\r");
-        else if (*p < 0x20 || *p == 0x7f) kapi_buf_printf(b, "\\x%02x", *p);
-        else kapi_buf_putc(b, (char)*p);
-    }
-    kapi_buf_putc(b, '"');
-}
-
 int name_is_valid_path_segment(const char *name, char *msg, size_t n)
 {
     if (msg && n) msg[0] = '\0';
@@ -311,7 +296,7 @@ int name_is_valid_path_segment(const char *name, char *msg, size_t n)
         kapi_buf b;
         kapi_buf_init(&b);
         kapi_buf_puts(&b, "Name parameter invalid: ");
-        append_quoted(&b, name);
+        go_quote(&b, name);
         kapi_buf_puts(&b, ": ");
         for (int i = 0; i < m.n; i++) {
             if (i) kapi_buf_putc(&b, ';');
@@ -432,7 +417,7 @@ static void append_go_string_slice(kapi_buf *b, const char *const *items, int n)
     kapi_buf_puts(b, "[]string{");
     for (int i = 0; i < n; i++) {
         if (i) kapi_buf_puts(b, ", ");
-        append_quoted(b, items[i]);
+        go_quote(b, items[i]);
     }
     kapi_buf_putc(b, '}');
 }
@@ -479,7 +464,7 @@ void validate_annotations(const cJSON *annotations, const char *field, field_err
         const char *key = item->string ? item->string : "";
         size_t key_len = strlen(key);
         /* The rule is a qualified name, except that case does not matter. */
-        char *lower = malloc(key_len + 1);
+        char *lower = kapi_xmalloc(key_len + 1);
         if (lower) {
             for (size_t i = 0; i <= key_len; i++)
                 lower[i] = (key[i] >= 'A' && key[i] <= 'Z') ? (char)(key[i] - 'A' + 'a') : key[i];
@@ -501,6 +486,38 @@ void validate_annotations(const cJSON *annotations, const char *field, field_err
         char detail[64];
         snprintf(detail, sizeof detail, "must have at most %d bytes", ANNOTATIONS_TOTAL_MAX);
         field_error_add_str(errs, FIELD_TOO_LONG, field, "", detail);
+    }
+}
+
+void label_selector_validate(const cJSON *sel, const char *field, field_errors *errs)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s.matchLabels", field);
+    validate_labels(json_get(sel, "matchLabels"), path, errs);
+    const cJSON *e;
+    int i = 0;
+    cJSON_ArrayForEach(e, json_array_at(sel, "matchExpressions")) {
+        const char *op = json_str_at(e, "operator", NULL), *key = json_str(e, "key");
+        const cJSON *vals = json_array_at(e, "values");
+        int n = vals ? cJSON_GetArraySize(vals) : 0;
+        snprintf(path, sizeof path, "%s.matchExpressions[%d].values", field, i);
+        if (op && (!strcmp(op, "In") || !strcmp(op, "NotIn"))) {
+            if (n == 0)
+                field_error_add_str(errs, FIELD_REQUIRED, path, NULL,
+                                    "must be specified when `operator` is 'In' or 'NotIn'");
+        } else if (op && (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist"))) {
+            if (n > 0)
+                field_error_add_str(errs, FIELD_FORBIDDEN, path, NULL,
+                                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+        } else {
+            snprintf(path, sizeof path, "%s.matchExpressions[%d].operator", field, i);
+            field_error_add_str(errs, FIELD_INVALID, path, op ? op : "", "not a valid selector operator");
+        }
+        snprintf(path, sizeof path, "%s.matchExpressions[%d].key", field, i);
+        validation_messages m = {0};
+        is_qualified_name(key, &m);
+        add_invalid_value_for_each_message(errs, path, key, &m);
+        i++;
     }
 }
 
@@ -597,8 +614,7 @@ static const char **strings_of_array(const cJSON *array, int *n)
 {
     *n = 0;
     int size = cJSON_IsArray(array) ? cJSON_GetArraySize(array) : 0;
-    const char **out = calloc((size_t)(size > 0 ? size : 1), sizeof *out);
-    if (!out) return NULL;
+    const char **out = kapi_xcalloc((size_t)(size > 0 ? size : 1), sizeof *out);
     const cJSON *item;
     cJSON_ArrayForEach(item, array) {
         if (*n >= size) break;
@@ -823,81 +839,10 @@ void validate_object_meta(const cJSON *metadata, int namespaced, name_validator 
 typedef struct meta_time {
     int present;      /* the member is there and not null */
     int parsed;       /* RFC 3339 understood: seconds/nanos valid */
-    long long seconds;/* since 1970-01-01T00:00:00Z */
-    int nanos;
+    int64_t seconds;  /* since 1970-01-01T00:00:00Z */
+    int64_t nanos;
     const char *text; /* as sent */
 } meta_time;
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's). */
-static long long days_from_civil(long long y, int m, int d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    long long yoe = y - era * 400;
-    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long long z, long long *y, int *m, int *d)
-{
-    z += 719468;
-    long long era = (z >= 0 ? z : z - 146096) / 146097;
-    long long doe = z - era * 146097;
-    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static int two_digits(const char *s, int *out)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9') return 0;
-    *out = (s[0] - '0') * 10 + (s[1] - '0');
-    return 1;
-}
-
-/* time.Parse(time.RFC3339, s): 2006-01-02T15:04:05[.999999999](Z|±07:00). */
-static int parse_rfc3339(const char *s, long long *seconds, int *nanos)
-{
-    int c1, c2, mo, d, h, mi, se;
-    if (strlen(s) < 20 || !two_digits(s, &c1) || !two_digits(s + 2, &c2) || s[4] != '-' ||
-        !two_digits(s + 5, &mo) || s[7] != '-' || !two_digits(s + 8, &d) ||
-        (s[10] != 'T' && s[10] != 't') || !two_digits(s + 11, &h) || s[13] != ':' ||
-        !two_digits(s + 14, &mi) || s[16] != ':' || !two_digits(s + 17, &se))
-        return 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59) return 0;
-    const char *p = s + 19;
-    int ns = 0;
-    if (*p == '.') {
-        p++;
-        int digits = 0;
-        while (*p >= '0' && *p <= '9') {
-            if (digits < 9) { ns = ns * 10 + (*p - '0'); digits++; }
-            p++;
-        }
-        if (digits == 0) return 0;
-        for (; digits < 9; digits++) ns *= 10;
-    }
-    long long offset = 0;
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (!two_digits(p + 1, &oh) || p[3] != ':' || !two_digits(p + 4, &om)) return 0;
-        offset = (oh * 3600LL + om * 60LL) * (*p == '-' ? -1 : 1);
-        p += 6;
-    } else {
-        return 0;
-    }
-    if (*p) return 0;
-    long long year = c1 * 100 + c2;
-    *seconds = days_from_civil(year, mo, d) * 86400LL + h * 3600LL + mi * 60LL + se - offset;
-    *nanos = ns;
-    return 1;
-}
 
 static meta_time time_member(const cJSON *meta, const char *key)
 {
@@ -906,7 +851,7 @@ static meta_time time_member(const cJSON *meta, const char *key)
     if (!v || cJSON_IsNull(v)) return t;
     t.present = 1;
     t.text = cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
-    t.parsed = parse_rfc3339(t.text, &t.seconds, &t.nanos);
+    t.parsed = rfc3339_parse(t.text, strlen(t.text), 0, &t.seconds, &t.nanos, NULL, 0);
     return t;
 }
 
@@ -922,21 +867,8 @@ static int times_are_equal(const meta_time *a, const meta_time *b)
  * fractions with trailing zeros trimmed. The zero time when absent. */
 static void format_go_time(const meta_time *t, char *out, size_t n)
 {
-    long long seconds = t->present && t->parsed ? t->seconds : days_from_civil(1, 1, 1) * 86400LL;
-    int nanos = t->present && t->parsed ? t->nanos : 0;
-    long long days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
-    long long rest = seconds - days * 86400;
-    long long y;
-    int m, d;
-    civil_from_days(days, &y, &m, &d);
-    char fraction[16] = "";
-    if (nanos) {
-        snprintf(fraction, sizeof fraction, ".%09d", nanos);
-        size_t l = strlen(fraction);
-        while (l > 1 && fraction[l - 1] == '0') fraction[--l] = '\0';
-    }
-    snprintf(out, n, "%04lld-%02d-%02d %02lld:%02lld:%02lld%s +0000 UTC", y, m, d, rest / 3600,
-             rest / 60 % 60, rest % 60, fraction);
+    if (t->present && t->parsed) go_time_string(t->seconds, t->nanos, out, n);
+    else go_time_string(GO_ZERO_TIME_UNIX_SECONDS, 0, out, n);
 }
 
 /* ValidateImmutableField for a time (value printed with Time.String()). */
@@ -993,9 +925,9 @@ static void validate_no_new_finalizers(const cJSON *new_meta, const cJSON *old_m
         ? cJSON_GetObjectItemCaseSensitive(old_meta, "finalizers") : NULL;
     const char **now = strings_of_array(new_list, &n_new);
     const char **before = strings_of_array(old_list, &n_old);
-    const char **extra = calloc((size_t)(n_new > 0 ? n_new : 1), sizeof *extra);
+    const char **extra = kapi_xcalloc((size_t)(n_new > 0 ? n_new : 1), sizeof *extra);
     int n_extra = 0;
-    if (now && before && extra) {
+    if (now && before) {
         for (int i = 0; i < n_new; i++)
             if (!string_is_in(now[i], before, n_old) && !string_is_in(now[i], extra, n_extra))
                 extra[n_extra++] = now[i];

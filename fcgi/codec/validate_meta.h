@@ -72,6 +72,10 @@ void add_invalid_value_for_each_message(field_errors *errs, const char *field,
 void validate_labels(const cJSON *labels, const char *field, field_errors *errs);
 void validate_annotations(const cJSON *annotations, const char *field, field_errors *errs);
 
+/* ValidateLabelSelector at field ("spec.selector"): matchLabels as labels,
+ * then each matchExpressions[i]'s operator, values and key. */
+void label_selector_validate(const cJSON *selector, const char *field, field_errors *errs);
+
 /* ValidateObjectMeta at "metadata" for a create (name generation already
  * done): name or generateName, namespace (required for namespaced kinds,
  * forbidden otherwise), generation, labels, annotations, ownerReferences,

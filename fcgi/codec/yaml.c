@@ -21,6 +21,9 @@
 #include <yaml.h>
 #include "codec/json.h"
 #include "codec/yaml.h"
+#include "core/base64.h"
+#include "core/alloc.h"
+#include "core/hashmap.h"
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
@@ -218,8 +221,7 @@ static int matches_yaml_style_float(const char *s, size_t n)
 static int parse_finite_double(const char *s, size_t n, double *out)
 {
     char small[64];
-    char *t = n < sizeof small ? small : malloc(n + 1);
-    if (!t) return 0;
+    char *t = n < sizeof small ? small : kapi_xmalloc(n + 1);
     memcpy(t, s, n);
     t[n] = '\0';
     double v = strtod(t, NULL);
@@ -343,8 +345,7 @@ static void resolve_scalar(scalar_tag tag, const char *s, size_t n, resolved_sca
         return;
     }
     char small[128];
-    char *plain = n < sizeof small ? small : malloc(n + 1);
-    if (!plain) return;
+    char *plain = n < sizeof small ? small : kapi_xmalloc(n + 1);
     size_t pn = 0;
     for (size_t i = 0; i < n; i++)
         if (s[i] != '_') plain[pn++] = s[i];
@@ -450,12 +451,8 @@ static uint32_t next_rune(const char *str, size_t n, size_t *i)
 /* ================================================================== */
 /* Reading                                                              */
 
-typedef struct member_index {
-    cJSON **slots;
-    size_t cap;              /* power of two; 0 until the mapping grows large */
-    size_t count;
-} member_index;
-
+/* A mapping gets a member index (core's strmap, keyed by the members' own
+ * names) once it has this many members. */
 #define MEMBER_INDEX_FROM 16
 
 typedef struct frame {
@@ -466,7 +463,7 @@ typedef struct frame {
     int key_is_merge;
     size_t key_line;         /* 0-based line of the key, for duplicates */
     int key_quoted;          /* the key came from a string (quote it in messages) */
-    member_index index;
+    strmap *index;           /* NULL until the mapping grows large */
     size_t members;
     char *anchor;            /* malloc'd; registered when the node completes */
     unsigned long anchor_generation;   /* which definition of that name is ours */
@@ -475,7 +472,6 @@ typedef struct frame {
 } frame;
 
 typedef struct anchor_entry {
-    char *name;
     cJSON *node;             /* NULL while the anchored collection is open */
     char *key_text;          /* scalars: the text as a mapping key (NULL if none) */
     size_t nodes;
@@ -489,8 +485,7 @@ typedef struct yaml_builder {
     cJSON *root;
     int have_root;
     cJSON *graveyard;        /* replaced values anchors may still point into */
-    anchor_entry *anchors;   /* open-addressed by name */
-    size_t anchor_cap, anchor_count;
+    strmap *anchors;         /* name -> anchor_entry; NULL until the first anchor */
     unsigned long anchor_generations;
     size_t nodes;
     int saw_alias;
@@ -539,49 +534,21 @@ static void fail_from_parser(yaml_builder *b, const yaml_parser_t *parser)
     else fail_with(b, "yaml: %s", problem);
 }
 
-/* ---- anchors */
-
-static size_t hash_text(const char *s)
-{
-    size_t h = (size_t)1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-    return h;
-}
-
-static anchor_entry *anchor_slot(yaml_builder *b, const char *name)
-{
-    size_t i = hash_text(name) & (b->anchor_cap - 1);
-    while (b->anchors[i].name && strcmp(b->anchors[i].name, name) != 0)
-        i = (i + 1) & (b->anchor_cap - 1);
-    return &b->anchors[i];
-}
+/* ---- anchors: name -> anchor_entry (malloc'd), in core's strmap */
 
 static anchor_entry *find_anchor(yaml_builder *b, const char *name)
 {
-    if (!b->anchor_cap) return NULL;
-    anchor_entry *e = anchor_slot(b, name);
-    return e->name ? e : NULL;
+    return strmap_get(b->anchors, name);
 }
 
-/* The entry for name, created (empty) when new; NULL without memory. */
+/* The entry for name, created (empty) when new. */
 static anchor_entry *define_anchor(yaml_builder *b, const char *name)
 {
-    if ((b->anchor_count + 1) * 2 > b->anchor_cap) {
-        size_t cap = b->anchor_cap ? b->anchor_cap * 2 : 16;
-        anchor_entry *old = b->anchors;
-        size_t oldcap = b->anchor_cap;
-        b->anchors = calloc(cap, sizeof *b->anchors);
-        if (!b->anchors) { b->anchors = old; return NULL; }
-        b->anchor_cap = cap;
-        for (size_t i = 0; i < oldcap; i++)
-            if (old[i].name) *anchor_slot(b, old[i].name) = old[i];
-        free(old);
-    }
-    anchor_entry *e = anchor_slot(b, name);
-    if (!e->name) {
-        e->name = strdup(name);
-        if (!e->name) return NULL;
-        b->anchor_count++;
+    if (!b->anchors) b->anchors = strmap_new();
+    anchor_entry *e = strmap_get(b->anchors, name);
+    if (!e) {
+        e = kapi_xcalloc(1, sizeof *e);
+        strmap_put(b->anchors, name, e);
     }
     free(e->key_text);
     e->key_text = NULL;
@@ -592,35 +559,26 @@ static anchor_entry *define_anchor(yaml_builder *b, const char *name)
     return e;
 }
 
-/* ---- mapping members (keep the last value, at the first one's place) */
-
-static cJSON **member_slot(member_index *ix, const char *key)
+static void free_anchor(void *v)
 {
-    size_t i = hash_text(key) & (ix->cap - 1);
-    while (ix->slots[i] && strcmp(ix->slots[i]->string, key) != 0)
-        i = (i + 1) & (ix->cap - 1);
-    return &ix->slots[i];
+    anchor_entry *e = v;
+    free(e->key_text);
+    free(e);
 }
 
-static int member_index_rebuild(member_index *ix, cJSON *object)
+/* ---- mapping members (keep the last value, at the first one's place) */
+
+/* An index of every member of object, for lookups by name. */
+static strmap *member_index_of(const cJSON *object)
 {
-    size_t cap = ix->cap ? ix->cap * 2 : 64;
-    cJSON **slots = calloc(cap, sizeof *slots);
-    if (!slots) return -1;
-    free(ix->slots);
-    ix->slots = slots;
-    ix->cap = cap;
-    ix->count = 0;
-    for (cJSON *c = object->child; c; c = c->next) {
-        *member_slot(ix, c->string) = c;
-        ix->count++;
-    }
-    return 0;
+    strmap *ix = strmap_new_borrowing();
+    for (cJSON *c = object->child; c; c = c->next) strmap_put(ix, c->string, c);
+    return ix;
 }
 
 static cJSON *find_member(frame *f, const char *key)
 {
-    if (f->index.cap) return *member_slot(&f->index, key);
+    if (f->index) return strmap_get(f->index, key);
     for (cJSON *c = f->node->child; c; c = c->next)
         if (strcmp(c->string, key) == 0) return c;
     return NULL;
@@ -646,20 +604,15 @@ static int set_member(yaml_builder *b, frame *f, char *key, cJSON *value)
         if (value->next) value->next->prev = value;
         else f->node->child->prev = value;
         existing->next = existing->prev = NULL;
-        cJSON_AddItemToArray(b->graveyard, existing);
-        if (f->index.cap) *member_slot(&f->index, key) = value;
+        cJSON_AddItemToArray(b->graveyard, existing);   /* keeps its name: the index's key */
+        if (f->index) strmap_put(f->index, key, value);
         return 0;
     }
     value->string = key;
     cJSON_AddItemToArray(f->node, value);
     f->members++;
-    if (f->index.cap) {
-        *member_slot(&f->index, key) = value;
-        f->index.count++;
-    }
-    if ((!f->index.cap && f->members >= MEMBER_INDEX_FROM) ||
-        (f->index.cap && f->index.count * 2 > f->index.cap))
-        return member_index_rebuild(&f->index, f->node);
+    if (f->index) strmap_put(f->index, key, value);
+    else if (f->members >= MEMBER_INDEX_FROM) f->index = member_index_of(f->node);
     return 0;
 }
 
@@ -711,53 +664,11 @@ static char *key_from_resolved(yaml_builder *b, const resolved_scalar *r, const 
 
 /* ---- scalars */
 
-static int base64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-/* Go's base64.StdEncoding.DecodeString (padding required; \r and \n
- * ignored), into out; -1 when the text is not base64. */
-static int decode_base64(const char *s, size_t n, kapi_buf *out)
-{
-    unsigned acc = 0;
-    int bits = 0, quantum = 0, pad = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\r' || c == '\n') continue;
-        if (c == '=') {
-            if (quantum < 2) return -1;
-            pad++;
-            quantum++;
-            if (quantum == 4) { quantum = 0; bits = 0; acc = 0; }
-            continue;
-        }
-        if (pad) return -1;
-        int v = base64_value(c);
-        if (v < 0) return -1;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        quantum = (quantum + 1) % 4;
-        if (bits >= 8) {
-            bits -= 8;
-            if (kapi_buf_putc(out, (char)((acc >> bits) & 0xff))) return -1;
-        }
-    }
-    if (quantum != 0) return -1;
-    return kapi_buf_put(out, "", 0);
-}
-
 /* Replaces invalid UTF-8 with U+FFFD, as json.Marshal does. */
 static cJSON *string_from_bytes(const char *s, size_t n)
 {
     if (is_valid_utf8(s, n)) {
-        char *t = malloc(n + 1);
-        if (!t) return NULL;
+        char *t = kapi_xmalloc(n + 1);
         memcpy(t, s, n);
         t[n] = '\0';
         cJSON *j = cJSON_CreateString(t);
@@ -798,7 +709,7 @@ static int interpret_scalar(yaml_builder *b, const yaml_event_t *ev, scalar_valu
     sv->r.tag = TAG_STR;
     if (tag == TAG_NONE && !ev->data.scalar.plain_implicit) return 0;   /* quoted, block */
     if (tag == TAG_BINARY) {
-        if (decode_base64(text, n, &sv->decoded)) {
+        if (base64_decode(text, n, &sv->decoded, NULL)) {
             fail_with(b, "yaml: !!binary value contains invalid base64 data");
             return -1;
         }
@@ -852,7 +763,7 @@ static void free_frame(frame *f)
 {
     cJSON_free(f->key);
     free(f->anchor);
-    free(f->index.slots);
+    strmap_free(f->index, NULL);
     cJSON_Delete(f->node);
     memset(f, 0, sizeof *f);
 }
@@ -915,10 +826,9 @@ static int merge_value(yaml_builder *b, frame *f, cJSON *value)
         rc = merge_mapping_into(b, f, value);
     } else if (cJSON_IsArray(value)) {
         int n = cJSON_GetArraySize(value);
-        cJSON **items = n ? malloc((size_t)n * sizeof *items) : NULL;
-        if (n && !items) { fail_out_of_memory(b); rc = -1; }
+        cJSON **items = n ? kapi_xmalloc((size_t)n * sizeof *items) : NULL;
         int i = 0;
-        for (cJSON *c = value->child; c && items; c = c->next) items[i++] = c;
+        for (cJSON *c = value->child; c; c = c->next) items[i++] = c;
         for (i = n - 1; i >= 0 && !rc; i--) {
             if (!cJSON_IsObject(items[i])) {
                 fail_with(b, "yaml: map merge requires map or sequence of maps as the value");
@@ -1024,8 +934,7 @@ static int on_scalar(yaml_builder *b, const yaml_event_t *ev)
                 cJSON_AddItemToArray(b->graveyard, value);
                 e->node = value;
                 e->nodes = 1;
-                e->key_text = strdup(is_merge ? "<<" : key);
-                if (!e->key_text) { fail_out_of_memory(b); rc = -1; }
+                e->key_text = kapi_xstrdup(is_merge ? "<<" : key);
             }
         }
         kapi_buf_free(&sv.decoded);
@@ -1047,9 +956,8 @@ static int on_scalar(yaml_builder *b, const yaml_event_t *ev)
             (sv.r.tag == TAG_INT && sv.r.int_size == INT_SIGNED) || sv.r.tag == TAG_FLOAT) {
             char *k = key_from_resolved(b, &sv.r, sv.text, sv.len);
             if (!k) { cJSON_Delete(value); kapi_buf_free(&sv.decoded); return -1; }
-            e->key_text = strdup(k);
+            e->key_text = kapi_xstrdup(k);
             cJSON_free(k);
-            if (!e->key_text) { cJSON_Delete(value); kapi_buf_free(&sv.decoded); fail_out_of_memory(b); return -1; }
         }
     }
     kapi_buf_free(&sv.decoded);
@@ -1102,8 +1010,7 @@ static int on_collection_start(yaml_builder *b, const yaml_event_t *ev, int is_m
     if (count_nodes(b, 1)) return -1;
     if (b->depth == b->cap) {
         int cap = b->cap ? b->cap * 2 : 16;
-        frame *s = realloc(b->stack, (size_t)cap * sizeof *s);
-        if (!s) { fail_out_of_memory(b); return -1; }
+        frame *s = kapi_xrealloc(b->stack, (size_t)cap * sizeof *s);
         b->stack = s;
         b->cap = cap;
     }
@@ -1119,8 +1026,7 @@ static int on_collection_start(yaml_builder *b, const yaml_event_t *ev, int is_m
     if (anchor) {
         /* defined now, complete later: an alias inside refers to itself */
         anchor_entry *e = define_anchor(b, anchor);
-        f->anchor = strdup(anchor);
-        if (!f->anchor || !e) { fail_out_of_memory(b); return -1; }
+        f->anchor = kapi_xstrdup(anchor);
         f->anchor_generation = e->generation;
     }
     return 0;
@@ -1136,7 +1042,8 @@ static int on_collection_end(yaml_builder *b)
     unsigned long generation = f->anchor_generation;
     f->node = NULL;
     f->anchor = NULL;
-    free(f->index.slots);
+    strmap_free(f->index, NULL);
+    f->index = NULL;
     cJSON_free(f->key);
     b->depth--;
     if (anchor) {
@@ -1156,11 +1063,7 @@ static void free_builder(yaml_builder *b)
 {
     while (b->depth > 0) free_frame(&b->stack[--b->depth]);
     free(b->stack);
-    for (size_t i = 0; i < b->anchor_cap; i++) {
-        free(b->anchors[i].name);
-        free(b->anchors[i].key_text);
-    }
-    free(b->anchors);
+    strmap_free(b->anchors, free_anchor);
     cJSON_Delete(b->graveyard);
     cJSON_Delete(b->root);
 }
@@ -1338,22 +1241,17 @@ static int emit_scalar(yaml_emitter_t *em, const char *tag, const char *text, si
  * is more than one. */
 static int encode_base64_lines(const unsigned char *s, size_t n, kapi_buf *out)
 {
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t enc_len = (n + 2) / 3 * 4;
-    size_t lines = enc_len / 70 + 1;
-    size_t col = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)s[i] << 16;
-        if (i + 1 < n) v |= (unsigned)s[i + 1] << 8;
-        if (i + 2 < n) v |= s[i + 2];
-        char q[4] = {alphabet[(v >> 18) & 63], alphabet[(v >> 12) & 63],
-                     i + 1 < n ? alphabet[(v >> 6) & 63] : '=', i + 2 < n ? alphabet[v & 63] : '='};
-        for (int k = 0; k < 4; k++) {
-            if (kapi_buf_putc(out, q[k])) return -1;
-            if (++col == 70 && lines > 1) { if (kapi_buf_putc(out, '\n')) return -1; col = 0; }
+    char *text = base64_encode(s, n);
+    size_t len = strlen(text);
+    if (len < 70) {                      /* one line, no newline */
+        kapi_buf_put(out, text, len);
+    } else {
+        for (size_t i = 0; i < len; i += 70) {
+            kapi_buf_put(out, text + i, len - i < 70 ? len - i : 70);
+            kapi_buf_putc(out, '\n');
         }
     }
-    if (lines > 1 && col > 0 && kapi_buf_putc(out, '\n')) return -1;
+    free(text);
     return kapi_buf_put(out, "", 0);
 }
 
@@ -1426,8 +1324,7 @@ static int emit_node(yaml_emitter_t *em, const cJSON *v, int depth)
     case cJSON_Object: {
         size_t n = 0;
         for (const cJSON *c = v->child; c; c = c->next) n++;
-        const cJSON **members = n ? malloc(n * sizeof *members) : NULL;
-        if (n && !members) return -1;
+        const cJSON **members = n ? kapi_xmalloc(n * sizeof *members) : NULL;
         n = 0;
         for (const cJSON *c = v->child; c; c = c->next) members[n++] = c;
         if (n > 1) qsort(members, n, sizeof *members, compare_members);

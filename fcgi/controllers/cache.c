@@ -1,128 +1,14 @@
 /* cache.c: the objects a pass works from, as a controller manager's
  * informers keep them: each kind listed once through the API on first use,
  * indexed by namespace/name, by uid and by owner uid, and kept current with
- * the answers to the pass's own writes. Also the string map behind the
- * indexes and small readers of objects. */
+ * the answers to the pass's own writes (the indexes are core/hashmap.c's
+ * string maps). Also small readers of objects. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "controllers/controllers.h"
 #include "core/util.h"
-
-/* ---- strmap: open addressing, linear probing, tombstones */
-
-typedef struct slot {
-    char *key;          /* NULL: empty; TOMBSTONE: removed */
-    void *value;
-} slot;
-
-struct strmap {
-    slot *slots;
-    size_t cap, used, live;
-};
-
-static char tombstone_key;
-#define TOMBSTONE (&tombstone_key)
-
-static uint32_t hash_string(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) { h ^= *c; h *= 16777619u; }
-    return h;
-}
-
-strmap *strmap_new(void)
-{
-    strmap *m = calloc(1, sizeof *m);
-    if (!m) return NULL;
-    m->cap = 64;
-    m->slots = calloc(m->cap, sizeof *m->slots);
-    if (!m->slots) { free(m); return NULL; }
-    return m;
-}
-
-void strmap_free(strmap *m, void (*free_value)(void *))
-{
-    if (!m) return;
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->slots[i].key || m->slots[i].key == TOMBSTONE) continue;
-        if (free_value) free_value(m->slots[i].value);
-        free(m->slots[i].key);
-    }
-    free(m->slots);
-    free(m);
-}
-
-static slot *find_slot(const strmap *m, const char *key)
-{
-    size_t i = hash_string(key) & (m->cap - 1);
-    for (;;) {
-        slot *s = &m->slots[i];
-        if (!s->key) return NULL;
-        if (s->key != TOMBSTONE && !strcmp(s->key, key)) return s;
-        i = (i + 1) & (m->cap - 1);
-    }
-}
-
-void *strmap_get(const strmap *m, const char *key)
-{
-    if (!m || !key) return NULL;
-    slot *s = find_slot(m, key);
-    return s ? s->value : NULL;
-}
-
-static int grow(strmap *m)
-{
-    slot *old = m->slots;
-    size_t old_cap = m->cap;
-    size_t cap = m->live * 4 > old_cap ? old_cap * 2 : old_cap;
-    slot *slots = calloc(cap, sizeof *slots);
-    if (!slots) return -1;
-    m->slots = slots;
-    m->cap = cap;
-    m->used = m->live = 0;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (!old[i].key || old[i].key == TOMBSTONE) continue;
-        size_t j = hash_string(old[i].key) & (cap - 1);
-        while (slots[j].key) j = (j + 1) & (cap - 1);
-        slots[j] = old[i];
-        m->used++;
-        m->live++;
-    }
-    free(old);
-    return 0;
-}
-
-int strmap_put(strmap *m, const char *key, void *value)
-{
-    if (!m || !key) return -1;
-    slot *s = find_slot(m, key);
-    if (s) { s->value = value; return 0; }
-    if ((m->used + 1) * 2 > m->cap && grow(m)) return -1;
-    size_t i = hash_string(key) & (m->cap - 1);
-    while (m->slots[i].key && m->slots[i].key != TOMBSTONE) i = (i + 1) & (m->cap - 1);
-    char *k = strdup(key);
-    if (!k) return -1;
-    if (!m->slots[i].key) m->used++;
-    m->slots[i].key = k;
-    m->slots[i].value = value;
-    m->live++;
-    return 0;
-}
-
-void *strmap_remove(strmap *m, const char *key)
-{
-    if (!m || !key) return NULL;
-    slot *s = find_slot(m, key);
-    if (!s) return NULL;
-    void *v = s->value;
-    free(s->key);
-    s->key = TOMBSTONE;
-    s->value = NULL;
-    m->live--;
-    return v;
-}
 
 /* ---- readers of objects */
 

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <cjson/cJSON.h>
 #include "controllers/reconcile.h"
+#include "core/hashmap.h"   /* strmap: the informer indexes */
 #include "core/kapi.h"
 #include "kinds/resource.h"
 
@@ -38,14 +39,6 @@ typedef struct obj_list {
     obj_entry **items;
     int n, cap;
 } obj_list;
-
-/* A string -> pointer map (open addressing; keys are copied). */
-typedef struct strmap strmap;
-strmap *strmap_new(void);
-void strmap_free(strmap *m, void (*free_value)(void *));
-void *strmap_get(const strmap *m, const char *key);
-int strmap_put(strmap *m, const char *key, void *value);   /* 0, or -1 no memory */
-void *strmap_remove(strmap *m, const char *key);            /* the value, or NULL */
 
 typedef struct kind_cache {
     const kapi_resource *res;
@@ -198,5 +191,10 @@ int pod_is_available(const cJSON *pod, double min_ready, time_t now);
 /* FNV-32a over the canonical JSON of the template (and collisionCount),
  * printed in decimal and mapped into kube's safe alphabet. */
 void pod_template_hash(const cJSON *template, const cJSON *collision_count, char out[16]);
+/* The live entries of k without a controller reference (and, when wanted
+ * is not NULL, for which it returns 1), by namespace: ns -> obj_list *.
+ * Free with orphans_free. */
+strmap *orphans_by_namespace(const kind_cache *k, int (*wanted)(const cJSON *obj));
+void orphans_free(strmap *orphans);
 
 #endif

@@ -15,7 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/alloc.h"
 #include "controllers/controllers.h"
+#include "codec/conditions.h"
+#include "codec/jsonpath.h"
+#include "codec/objmeta.h"
 #include "codec/labels.h"
 #include "core/util.h"
 
@@ -58,6 +62,18 @@ static void add_first(cJSON *obj, const char *key, cJSON *item)
     cJSON_Delete(tmp);
 }
 
+/* The object member key of obj; a new one, put first, when it is missing or
+ * not an object. */
+static cJSON *object_member_first(cJSON *obj, const char *key)
+{
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (cJSON_IsObject(m)) return m;
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+    m = cJSON_CreateObject();
+    add_first(obj, key, m);
+    return m;
+}
+
 /* ---- reading */
 
 static int32_t replicas_of(const cJSON *obj)
@@ -72,31 +88,11 @@ static int32_t status_num(const cJSON *obj, const char *field)
     return cJSON_IsNumber(v) ? (int32_t)v->valuedouble : 0;
 }
 
-static const char *annotation(const cJSON *obj, const char *key)
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj_meta(obj), "annotations");
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static void set_annotation(cJSON *obj, const char *key, const char *value)
-{
-    cJSON *meta = obj_meta(obj);
-    if (!meta) return;
-    cJSON *a = cJSON_GetObjectItemCaseSensitive(meta, "annotations");
-    if (!cJSON_IsObject(a)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(meta, "annotations");
-        a = cJSON_AddObjectToObject(meta, "annotations");
-    }
-    cJSON_DeleteItemFromObjectCaseSensitive(a, key);
-    cJSON_AddStringToObject(a, key, value);
-}
-
 /* strconv.ParseInt of the revision annotation: 0 when absent, -1 when not a
  * number. */
 static long long revision_of(const cJSON *rs)
 {
-    const char *v = annotation(rs, REVISION);
+    const char *v = meta_annotation(rs, REVISION);
     if (!v) return 0;
     char *end;
     long long n = strtoll(v, &end, 10);
@@ -257,70 +253,14 @@ static void old_rss(dsync *s, obj_entry *new_rs, obj_list *all_old)
 
 static cJSON *status_of(cJSON *obj)
 {
-    cJSON *st = cJSON_GetObjectItemCaseSensitive(obj, "status");
-    if (!cJSON_IsObject(st)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
-        st = cJSON_AddObjectToObject(obj, "status");
-    }
-    return st;
-}
-
-static cJSON *get_condition(const cJSON *status, const char *type)
-{
-    cJSON *conds = cJSON_GetObjectItemCaseSensitive(status, "conditions"), *c;
-    cJSON_ArrayForEach(c, conds) {
-        const char *t = obj_str(c, "type");
-        if (t && !strcmp(t, type)) return c;
-    }
-    return NULL;
-}
-
-static void remove_condition(cJSON *status, const char *type)
-{
-    cJSON *conds = cJSON_GetObjectItemCaseSensitive(status, "conditions");
-    cJSON *c = conds ? conds->child : NULL;
-    while (c) {
-        cJSON *next = c->next;
-        const char *t = obj_str(c, "type");
-        if (t && !strcmp(t, type)) cJSON_Delete(cJSON_DetachItemViaPointer(conds, c));
-        c = next;
-    }
-    if (conds && !conds->child) cJSON_DeleteItemFromObjectCaseSensitive(status, "conditions");
+    return json_object_member(obj, "status");
 }
 
 static cJSON *new_condition(const char *type, const char *status, const char *reason, const char *message)
 {
     char now[21];
     time_now(now);
-    cJSON *c = cJSON_CreateObject();
-    cJSON_AddStringToObject(c, "type", type);
-    cJSON_AddStringToObject(c, "status", status);
-    cJSON_AddStringToObject(c, "lastUpdateTime", now);
-    cJSON_AddStringToObject(c, "lastTransitionTime", now);
-    cJSON_AddStringToObject(c, "reason", reason);
-    cJSON_AddStringToObject(c, "message", message);
-    return c;
-}
-
-/* SetDeploymentCondition (consumes cond): nothing when status and reason
- * are the same; lastTransitionTime kept when only the reason changes. */
-static void set_condition(cJSON *status, cJSON *cond)
-{
-    const char *type = obj_str(cond, "type");
-    cJSON *cur = get_condition(status, type);
-    if (cur && !strcmp(obj_str(cur, "status") ? obj_str(cur, "status") : "", obj_str(cond, "status")) &&
-        !strcmp(obj_str(cur, "reason") ? obj_str(cur, "reason") : "", obj_str(cond, "reason"))) {
-        cJSON_Delete(cond);
-        return;
-    }
-    if (cur && !strcmp(obj_str(cur, "status") ? obj_str(cur, "status") : "", obj_str(cond, "status"))) {
-        const char *ltt = obj_str(cur, "lastTransitionTime");
-        if (ltt) cJSON_ReplaceItemInObjectCaseSensitive(cond, "lastTransitionTime", cJSON_CreateString(ltt));
-    }
-    remove_condition(status, type);
-    cJSON *conds = cJSON_GetObjectItemCaseSensitive(status, "conditions");
-    if (!cJSON_IsArray(conds)) conds = cJSON_AddArrayToObject(status, "conditions");
-    cJSON_AddItemToArray(conds, cond);
+    return condition_new(type, status, reason, message, now, 1);
 }
 
 /* ---- writes */
@@ -344,10 +284,10 @@ static int set_replicas_annotations(cJSON *rs, int32_t desired, int32_t max)
     snprintf(d, sizeof d, "%d", desired);
     snprintf(m, sizeof m, "%d", max);
     int changed = 0;
-    const char *cur = annotation(rs, DESIRED_REPLICAS);
-    if (!cur || strcmp(cur, d)) { set_annotation(rs, DESIRED_REPLICAS, d); changed = 1; }
-    cur = annotation(rs, MAX_REPLICAS);
-    if (!cur || strcmp(cur, m)) { set_annotation(rs, MAX_REPLICAS, m); changed = 1; }
+    const char *cur = meta_annotation(rs, DESIRED_REPLICAS);
+    if (!cur || strcmp(cur, d)) { meta_set_annotation(rs, DESIRED_REPLICAS, d); changed = 1; }
+    cur = meta_annotation(rs, MAX_REPLICAS);
+    if (!cur || strcmp(cur, m)) { meta_set_annotation(rs, MAX_REPLICAS, m); changed = 1; }
     return changed;
 }
 
@@ -356,7 +296,7 @@ static int replicas_annotations_need_update(const cJSON *rs, int32_t desired, in
     char d[16], m[16];
     snprintf(d, sizeof d, "%d", desired);
     snprintf(m, sizeof m, "%d", max);
-    const char *cd = annotation(rs, DESIRED_REPLICAS), *cm = annotation(rs, MAX_REPLICAS);
+    const char *cd = meta_annotation(rs, DESIRED_REPLICAS), *cm = meta_annotation(rs, MAX_REPLICAS);
     return !cd || strcmp(cd, d) || !cm || strcmp(cm, m);
 }
 
@@ -418,12 +358,12 @@ static int set_new_rs_annotations(const cJSON *d, cJSON *rs, long long new_revis
     const cJSON *da = cJSON_GetObjectItemCaseSensitive(obj_meta(d), "annotations"), *a;
     cJSON_ArrayForEach(a, da) {
         if (!a->string || !cJSON_IsString(a) || skip_annotation(a->string)) continue;
-        const char *cur = annotation(rs, a->string);
+        const char *cur = meta_annotation(rs, a->string);
         if (cur && !strcmp(cur, a->valuestring)) continue;
-        set_annotation(rs, a->string, a->valuestring);
+        meta_set_annotation(rs, a->string, a->valuestring);
         changed = 1;
     }
-    const char *old = annotation(rs, REVISION);
+    const char *old = meta_annotation(rs, REVISION);
     long long old_rev = 0;
     if (old) {
         char *end;
@@ -431,16 +371,16 @@ static int set_new_rs_annotations(const cJSON *d, cJSON *rs, long long new_revis
         if (!*old || *end) return changed;    /* not a number: left alone */
     }
     if (old_rev < new_revision) {
-        char *old_copy = old ? strdup(old) : NULL;
+        char *old_copy = old ? kapi_xstrdup(old) : NULL;
         char nr[24];
         snprintf(nr, sizeof nr, "%lld", new_revision);
-        set_annotation(rs, REVISION, nr);
+        meta_set_annotation(rs, REVISION, nr);
         changed = 1;
         if (old_copy) {
             /* rolled back to this ReplicaSet: its old revision goes to the history */
-            const char *hist = annotation(rs, REVISION_HISTORY);
+            const char *hist = meta_annotation(rs, REVISION_HISTORY);
             if (!hist || !*hist) {
-                set_annotation(rs, REVISION_HISTORY, old_copy);
+                meta_set_annotation(rs, REVISION_HISTORY, old_copy);
             } else {
                 size_t total = strlen(hist) + strlen(old_copy) + 1;
                 const char *start = hist;
@@ -450,13 +390,11 @@ static int set_new_rs_annotations(const cJSON *d, cJSON *rs, long long new_revis
                     start = comma ? comma + 1 : NULL;
                 }
                 if (total <= MAX_REV_HISTORY_CHARS) {
-                    char *joined = malloc(strlen(hist) + strlen(old_copy) + 2);
-                    if (joined) {
-                        if (start && *start) sprintf(joined, "%s,%s", start, old_copy);
-                        else sprintf(joined, "%s", old_copy);
-                        set_annotation(rs, REVISION_HISTORY, joined);
-                        free(joined);
-                    }
+                    char *joined = kapi_xmalloc(strlen(hist) + strlen(old_copy) + 2);
+                    if (start && *start) sprintf(joined, "%s,%s", start, old_copy);
+                    else sprintf(joined, "%s", old_copy);
+                    meta_set_annotation(rs, REVISION_HISTORY, joined);
+                    free(joined);
                 }
             }
         }
@@ -471,9 +409,9 @@ static int set_new_rs_annotations(const cJSON *d, cJSON *rs, long long new_revis
 
 static int set_deployment_revision(cJSON *d, const char *revision)
 {
-    const char *cur = annotation(d, REVISION);
+    const char *cur = meta_annotation(d, REVISION);
     if (cur && revision && !strcmp(cur, revision)) return 0;
-    set_annotation(d, REVISION, revision ? revision : "");
+    meta_set_annotation(d, REVISION, revision ? revision : "");
     return 1;
 }
 
@@ -519,7 +457,7 @@ static sync_rc get_new_rs(dsync *s, const obj_list *old, int create, obj_entry *
             cJSON_DeleteItemFromObjectCaseSensitive(spec, "minReadySeconds");
             if (min_ready) cJSON_AddNumberToObject(spec, "minReadySeconds", min_ready);
             char why[200];
-            snprintf(why, sizeof why, "revision %s of deployment %s", annotation(copy, REVISION) ? annotation(copy, REVISION) : "?",
+            snprintf(why, sizeof why, "revision %s of deployment %s", meta_annotation(copy, REVISION) ? meta_annotation(copy, REVISION) : "?",
                      obj_name(s->d));
             api_result r = api_update(s->p, replicasets_res, copy, NULL, why);
             cJSON_Delete(copy);
@@ -528,12 +466,12 @@ static sync_rc get_new_rs(dsync *s, const obj_list *old, int create, obj_entry *
             return SYNC_OK;
         }
         cJSON_Delete(copy);
-        int needs_update = set_deployment_revision(s->d, annotation(existing->obj, REVISION));
+        int needs_update = set_deployment_revision(s->d, meta_annotation(existing->obj, REVISION));
         cJSON *status = status_of(s->d);
-        if (has_progress_deadline(s->d) && !get_condition(status, "Progressing")) {
+        if (has_progress_deadline(s->d) && !condition_find(status, "Progressing")) {
             char msg[400];
             snprintf(msg, sizeof msg, "Found new replica set \"%s\"", obj_name(existing->obj));
-            set_condition(status, new_condition("Progressing", "True", "FoundNewReplicaSet", msg));
+            condition_set(status, new_condition("Progressing", "True", "FoundNewReplicaSet", msg));
             needs_update = 1;
         }
         *out = existing;
@@ -548,27 +486,12 @@ static sync_rc get_new_rs(dsync *s, const obj_list *old, int create, obj_entry *
     pod_template_hash(template, cJSON_GetObjectItemCaseSensitive(status_of(s->d), "collisionCount"), hash);
     cJSON *rs_template = cJSON_Duplicate(template, 1);
     if (!cJSON_IsObject(rs_template)) { cJSON_Delete(rs_template); rs_template = cJSON_CreateObject(); }
-    cJSON *tmeta = cJSON_GetObjectItemCaseSensitive(rs_template, "metadata");
-    if (!cJSON_IsObject(tmeta)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(rs_template, "metadata");
-        tmeta = cJSON_CreateObject();
-        add_first(rs_template, "metadata", tmeta);
-    }
-    cJSON *tlabels = cJSON_GetObjectItemCaseSensitive(tmeta, "labels");
-    if (!cJSON_IsObject(tlabels)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(tmeta, "labels");
-        tlabels = cJSON_AddObjectToObject(tmeta, "labels");
-    }
+    cJSON *tlabels = json_object_member(object_member_first(rs_template, "metadata"), "labels");
     cJSON_DeleteItemFromObjectCaseSensitive(tlabels, HASH_LABEL);
     cJSON_AddStringToObject(tlabels, HASH_LABEL, hash);
     cJSON *selector = cJSON_Duplicate(spec_of(s->d, "selector"), 1);
     if (!cJSON_IsObject(selector)) { cJSON_Delete(selector); selector = cJSON_CreateObject(); }
-    cJSON *ml = cJSON_GetObjectItemCaseSensitive(selector, "matchLabels");
-    if (!cJSON_IsObject(ml)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(selector, "matchLabels");
-        ml = cJSON_CreateObject();
-        add_first(selector, "matchLabels", ml);
-    }
+    cJSON *ml = object_member_first(selector, "matchLabels");
     cJSON_DeleteItemFromObjectCaseSensitive(ml, HASH_LABEL);
     cJSON_AddStringToObject(ml, HASH_LABEL, hash);
 
@@ -626,7 +549,7 @@ static sync_rc get_new_rs(dsync *s, const obj_list *old, int create, obj_entry *
         char msg[1000];
         snprintf(msg, sizeof msg, "Failed to create new replica set \"%.250s\": %.600s", name, r.message);
         if (has_progress_deadline(s->d)) {
-            set_condition(status_of(s->d), new_condition("Progressing", "False", "ReplicaSetCreateError", msg));
+            condition_set(status_of(s->d), new_condition("Progressing", "False", "ReplicaSetCreateError", msg));
             update_status(s, "replica set create error");
         }
         record_event(s->p, s->d, deployments_res, "Warning", "ReplicaSetCreateError", COMPONENT, "%s", msg);
@@ -639,7 +562,7 @@ static sync_rc get_new_rs(dsync *s, const obj_list *old, int create, obj_entry *
     if (!already_exists && has_progress_deadline(s->d)) {
         char msg[400];
         snprintf(msg, sizeof msg, "Created new replica set \"%s\"", obj_name(created->obj));
-        set_condition(status_of(s->d), new_condition("Progressing", "True", "NewReplicaSetCreated", msg));
+        condition_set(status_of(s->d), new_condition("Progressing", "True", "NewReplicaSetCreated", msg));
         needs_update = 1;
     }
     obj_list_add(&s->rs, created);
@@ -687,9 +610,9 @@ static cJSON *calculate_status(dsync *s, const obj_list *all, obj_entry *new_rs)
     const cJSON *conds = cJSON_GetObjectItemCaseSensitive(old_status, "conditions");
     if (cJSON_IsArray(conds) && conds->child) cJSON_AddItemToObject(st, "conditions", cJSON_Duplicate(conds, 1));
     if (available >= replicas_of(s->d) - max_unavailable(s->d))
-        set_condition(st, new_condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability."));
+        condition_set(st, new_condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability."));
     else
-        set_condition(st, new_condition("Available", "False", "MinimumReplicasUnavailable",
+        condition_set(st, new_condition("Available", "False", "MinimumReplicasUnavailable",
                                         "Deployment does not have minimum availability."));
     const cJSON *cc = cJSON_GetObjectItemCaseSensitive(old_status, "collisionCount");
     if (cc) cJSON_AddItemToObject(st, "collisionCount", cJSON_Duplicate(cc, 1));
@@ -726,7 +649,7 @@ static int deployment_progressing(const cJSON *d, const cJSON *st)
 static int deployment_timed_out(dsync *s, const cJSON *st)
 {
     if (!has_progress_deadline(s->d)) return 0;
-    const cJSON *c = get_condition(st, "Progressing");
+    const cJSON *c = condition_find(st, "Progressing");
     if (!c) return 0;
     const char *reason = obj_str(c, "reason");
     if (reason && !strcmp(reason, "NewReplicaSetAvailable")) return 0;
@@ -758,8 +681,8 @@ static sync_rc sync_deployment_status(dsync *s, const obj_list *all, obj_entry *
 static sync_rc sync_rollout_status(dsync *s, const obj_list *all, obj_entry *new_rs)
 {
     cJSON *st = calculate_status(s, all, new_rs);
-    if (!has_progress_deadline(s->d)) remove_condition(st, "Progressing");
-    const cJSON *cur = get_condition(cJSON_GetObjectItemCaseSensitive(s->d, "status"), "Progressing");
+    if (!has_progress_deadline(s->d)) condition_remove(st, "Progressing");
+    const cJSON *cur = condition_find(cJSON_GetObjectItemCaseSensitive(s->d, "status"), "Progressing");
     const char *cur_reason = obj_str(cur, "reason");
     int complete_already = status_counter(st, "replicas") == status_counter(st, "updatedReplicas") && cur_reason &&
                            !strcmp(cur_reason, "NewReplicaSetAvailable");
@@ -769,31 +692,31 @@ static sync_rc sync_rollout_status(dsync *s, const obj_list *all, obj_entry *new
         if (deployment_complete(s->d, st)) {
             if (rs_name) snprintf(msg, sizeof msg, "ReplicaSet \"%s\" has successfully progressed.", rs_name);
             else snprintf(msg, sizeof msg, "Deployment \"%s\" has successfully progressed.", obj_name(s->d));
-            set_condition(st, new_condition("Progressing", "True", "NewReplicaSetAvailable", msg));
+            condition_set(st, new_condition("Progressing", "True", "NewReplicaSetAvailable", msg));
         } else if (deployment_progressing(s->d, st)) {
             if (rs_name) snprintf(msg, sizeof msg, "ReplicaSet \"%s\" is progressing.", rs_name);
             else snprintf(msg, sizeof msg, "Deployment \"%s\" is progressing.", obj_name(s->d));
             cJSON *cond = new_condition("Progressing", "True", "ReplicaSetUpdated", msg);
-            const cJSON *now_cond = get_condition(st, "Progressing");
+            const cJSON *now_cond = condition_find(st, "Progressing");
             if (now_cond) {
                 const char *status = obj_str(now_cond, "status"), *ltt = obj_str(now_cond, "lastTransitionTime");
                 if (status && !strcmp(status, "True") && ltt) {
                     cJSON_ReplaceItemInObjectCaseSensitive(cond, "lastTransitionTime", cJSON_CreateString(ltt));
                 }
-                remove_condition(st, "Progressing");
+                condition_remove(st, "Progressing");
             }
-            set_condition(st, cond);
+            condition_set(st, cond);
         } else if (deployment_timed_out(s, st)) {
             if (rs_name) snprintf(msg, sizeof msg, "ReplicaSet \"%s\" has timed out progressing.", rs_name);
             else snprintf(msg, sizeof msg, "Deployment \"%s\" has timed out progressing.", obj_name(s->d));
-            set_condition(st, new_condition("Progressing", "False", "ProgressDeadlineExceeded", msg));
+            condition_set(st, new_condition("Progressing", "False", "ProgressDeadlineExceeded", msg));
         }
     }
     /* ReplicaFailure conditions of the ReplicaSets, the new one's first */
     const cJSON *failure = NULL;
-    if (new_rs) failure = get_condition(cJSON_GetObjectItemCaseSensitive(new_rs->obj, "status"), "ReplicaFailure");
+    if (new_rs) failure = condition_find(cJSON_GetObjectItemCaseSensitive(new_rs->obj, "status"), "ReplicaFailure");
     for (int i = 0; !failure && i < all->n; i++)
-        if (all->items[i]) failure = get_condition(cJSON_GetObjectItemCaseSensitive(all->items[i]->obj, "status"), "ReplicaFailure");
+        if (all->items[i]) failure = condition_find(cJSON_GetObjectItemCaseSensitive(all->items[i]->obj, "status"), "ReplicaFailure");
     if (failure) {
         cJSON *c = cJSON_CreateObject();
         cJSON_AddStringToObject(c, "type", "ReplicaFailure");
@@ -803,9 +726,9 @@ static sync_rc sync_rollout_status(dsync *s, const obj_list *all, obj_entry *new
         cJSON_AddStringToObject(c, "lastTransitionTime", ltt ? ltt : "");
         cJSON_AddStringToObject(c, "reason", obj_str(failure, "reason") ? obj_str(failure, "reason") : "");
         cJSON_AddStringToObject(c, "message", obj_str(failure, "message") ? obj_str(failure, "message") : "");
-        set_condition(st, c);
+        condition_set(st, c);
     } else {
-        remove_condition(st, "ReplicaFailure");
+        condition_remove(st, "ReplicaFailure");
     }
     return write_status_if_changed(s, st, "rollout status of the deployment");
 }
@@ -832,7 +755,7 @@ static sync_rc cleanup_deployment(dsync *s, const obj_list *old)
             continue;
         char why[300];
         snprintf(why, sizeof why, "revision %s of deployment %s is beyond revisionHistoryLimit %d",
-                 annotation(rs, REVISION) ? annotation(rs, REVISION) : "?", obj_name(s->d), (int)limit->valuedouble);
+                 meta_annotation(rs, REVISION) ? meta_annotation(rs, REVISION) : "?", obj_name(s->d), (int)limit->valuedouble);
         api_result r = api_delete(s->p, replicasets_res, obj_namespace(rs), obj_name(rs), NULL, NULL, why);
         if (r.status != 200 && r.status != 404) { rc = SYNC_ERROR; break; }
     }
@@ -852,7 +775,7 @@ static int32_t rs_proportion(dsync *s, const cJSON *rs, int32_t to_add, int32_t 
         fraction = -replicas_of(rs);
     } else {
         int32_t max_now = desired + max_surge(s->d);
-        const char *a = annotation(rs, MAX_REPLICAS);
+        const char *a = meta_annotation(rs, MAX_REPLICAS);
         int32_t before = a ? atoi(a) : 0;
         if (before == 0) before = status_num(s->d, "replicas");
         if (before == 0) return 0;
@@ -869,7 +792,7 @@ static int32_t rs_proportion(dsync *s, const cJSON *rs, int32_t to_add, int32_t 
 static int is_saturated(const cJSON *d, obj_entry *rs)
 {
     if (!rs) return 0;
-    const char *a = annotation(rs->obj, DESIRED_REPLICAS);
+    const char *a = meta_annotation(rs->obj, DESIRED_REPLICAS);
     if (!a) return 0;
     int32_t want = replicas_of(d);
     return replicas_of(rs->obj) == want && atoi(a) == want && status_num(rs->obj, "availableReplicas") == want;
@@ -918,8 +841,7 @@ static sync_rc scale(dsync *s, obj_entry *new_rs, obj_list *old)
     int32_t to_add = allowed - sum_spec_replicas(&active);
     if (to_add > 0) sort_list(&active, by_size_newer);
     else if (to_add < 0) sort_list(&active, by_size_older);
-    int32_t *sizes = calloc((size_t)(active.n ? active.n : 1), sizeof *sizes);
-    if (!sizes) { obj_list_free(&active); return SYNC_ERROR; }
+    int32_t *sizes = kapi_xcalloc((size_t)(active.n ? active.n : 1), sizeof *sizes);
     int32_t added = 0;
     for (int i = 0; i < active.n; i++) {
         const cJSON *rs = active.items[i]->obj;
@@ -975,7 +897,7 @@ static sync_rc is_scaling_event(dsync *s, int *yes)
         if (new_rs) obj_list_add(&all, new_rs);
         active_only(&all, &active);
         for (int i = 0; i < active.n; i++) {
-            const char *a = annotation(active.items[i]->obj, DESIRED_REPLICAS);
+            const char *a = meta_annotation(active.items[i]->obj, DESIRED_REPLICAS);
             if (a && atoi(a) != replicas_of(s->d)) { *yes = 1; break; }
         }
     }
@@ -1136,27 +1058,6 @@ done:
 
 /* ---- claiming ReplicaSets (ReplicaSetControllerRefManager) */
 
-static cJSON *owner_refs_patch(const cJSON *obj, const char *drop_uid, const cJSON *add)
-{
-    cJSON *patch = cJSON_CreateObject();
-    cJSON *meta = cJSON_AddObjectToObject(patch, "metadata");
-    const char *rv = obj_str(obj, "metadata.resourceVersion");
-    if (rv) cJSON_AddStringToObject(meta, "resourceVersion", rv);
-    cJSON *refs = cJSON_AddArrayToObject(meta, "ownerReferences");
-    const cJSON *cur = cJSON_GetObjectItemCaseSensitive(obj_meta(obj), "ownerReferences"), *r;
-    cJSON_ArrayForEach(r, cur) {
-        const char *uid = obj_str(r, "uid");
-        if (drop_uid && uid && !strcmp(uid, drop_uid)) continue;
-        cJSON_AddItemToArray(refs, cJSON_Duplicate(r, 1));
-    }
-    if (add) cJSON_AddItemToArray(refs, cJSON_Duplicate(add, 1));
-    if (!refs->child) {
-        cJSON_DeleteItemFromObjectCaseSensitive(meta, "ownerReferences");
-        cJSON_AddNullToObject(meta, "ownerReferences");
-    }
-    return patch;
-}
-
 static sync_rc claim_replicasets(dsync *s)
 {
     const char *ns = obj_namespace(s->d), *uid = obj_uid(s->d);
@@ -1183,7 +1084,7 @@ static sync_rc claim_replicasets(dsync *s)
             if (!ruid || strcmp(ruid, uid)) continue;
             if (matches) { obj_list_add(&s->rs, e); continue; }
             if (deleting) continue;
-            cJSON *patch = owner_refs_patch(e->obj, uid, NULL);
+            cJSON *patch = owner_refs_patch(e->obj, &uid, 1, NULL);
             char why[200];
             snprintf(why, sizeof why, "released by deployment %s: labels no longer match", obj_name(s->d));
             api_result r = api_patch(s->p, replicasets_res, obj_namespace(e->obj), obj_name(e->obj), patch, why);
@@ -1199,7 +1100,7 @@ static sync_rc claim_replicasets(dsync *s)
             fresh_checked = 1;
         }
         cJSON *ref_new = controller_ref_to(s->d, deployments_res);
-        cJSON *patch = owner_refs_patch(e->obj, NULL, ref_new);
+        cJSON *patch = owner_refs_patch(e->obj, NULL, 0, ref_new);
         cJSON_Delete(ref_new);
         char why[200];
         snprintf(why, sizeof why, "adopted by deployment %s", obj_name(s->d));
@@ -1244,16 +1145,16 @@ static sync_rc sync_deployment(dsync *s)
     }
     /* checkPausedConditions */
     if (has_progress_deadline(s->d)) {
-        const cJSON *cond = get_condition(cJSON_GetObjectItemCaseSensitive(s->d, "status"), "Progressing");
+        const cJSON *cond = condition_find(cJSON_GetObjectItemCaseSensitive(s->d, "status"), "Progressing");
         const char *reason = obj_str(cond, "reason");
         if (!reason || strcmp(reason, "ProgressDeadlineExceeded")) {
             int paused = cJSON_IsTrue(spec_of(s->d, "paused"));
             int paused_cond = reason && !strcmp(reason, "DeploymentPaused");
             if (paused && !paused_cond) {
-                set_condition(status_of(s->d), new_condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
+                condition_set(status_of(s->d), new_condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
                 if ((rc = update_status(s, "deployment paused"))) return rc;
             } else if (!paused && paused_cond) {
-                set_condition(status_of(s->d), new_condition("Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed"));
+                condition_set(status_of(s->d), new_condition("Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed"));
                 if ((rc = update_status(s, "deployment resumed"))) return rc;
             }
         }
@@ -1272,13 +1173,6 @@ typedef struct dwork {
     obj_list deployments;
     strmap *orphans;
 } dwork;
-
-static void free_list(void *v)
-{
-    obj_list *l = v;
-    obj_list_free(l);
-    free(l);
-}
 
 static void sync_one(pass *p, int i, void *arg)
 {
@@ -1305,20 +1199,9 @@ void deployment_controller(pass *p)
     kind_cache *k = cache_kind(p, deployments_res);
     if (!k || !cache_kind(p, replicasets_res) || !cache_kind(p, pods_res)) return;
     kind_cache *sets = cache_kind(p, replicasets_res);
-    dwork w = {.orphans = strmap_new()};
-    if (!w.orphans) return;
-    for (int i = 0; i < sets->all.n; i++) {
-        obj_entry *e = sets->all.items[i];
-        if (e->gone || obj_controller_ref(e->obj)) continue;
-        obj_list *l = strmap_get(w.orphans, obj_namespace(e->obj));
-        if (!l) {
-            l = calloc(1, sizeof *l);
-            if (!l || strmap_put(w.orphans, obj_namespace(e->obj), l)) { free(l); continue; }
-        }
-        obj_list_add(l, e);
-    }
+    dwork w = {.orphans = orphans_by_namespace(sets, NULL)};
     for (int i = 0; i < k->all.n; i++) if (!k->all.items[i]->gone) obj_list_add(&w.deployments, k->all.items[i]);
     pass_parallel(p, w.deployments.n, sync_one, &w);
     obj_list_free(&w.deployments);
-    strmap_free(w.orphans, free_list);
+    orphans_free(w.orphans);
 }

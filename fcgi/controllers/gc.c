@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "controllers/controllers.h"
+#include "codec/objmeta.h"
 
 #define ORPHAN "orphan"
 #define FOREGROUND "foregroundDeletion"
@@ -36,29 +38,9 @@ static void dependents_of(pass *p, const char *uid, obj_list *out)
     }
 }
 
-static const cJSON *ref_to(const cJSON *obj, const char *uid)
+/* Sends a merge patch of e's metadata (consumed). */
+static api_result send_patch(pass *p, obj_entry *e, cJSON *patch, const char *why)
 {
-    const cJSON *refs = cJSON_GetObjectItemCaseSensitive(obj_meta(obj), "ownerReferences"), *r;
-    cJSON_ArrayForEach(r, refs) {
-        const char *u = obj_str(r, "uid");
-        if (u && !strcmp(u, uid)) return r;
-    }
-    return NULL;
-}
-
-/* A merge patch (conditional on resourceVersion) of metadata.finalizers
- * without f. */
-static api_result remove_finalizer(pass *p, obj_entry *e, const char *f, const char *why)
-{
-    cJSON *patch = cJSON_CreateObject();
-    cJSON *meta = cJSON_AddObjectToObject(patch, "metadata");
-    const char *rv = obj_str(e->obj, "metadata.resourceVersion");
-    if (rv) cJSON_AddStringToObject(meta, "resourceVersion", rv);
-    cJSON *kept = cJSON_CreateArray();
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(obj_meta(e->obj), "finalizers"), *x;
-    cJSON_ArrayForEach(x, list) if (!cJSON_IsString(x) || strcmp(x->valuestring, f)) cJSON_AddItemToArray(kept, cJSON_Duplicate(x, 1));
-    if (kept->child) cJSON_AddItemToObject(meta, "finalizers", kept);
-    else { cJSON_Delete(kept); cJSON_AddNullToObject(meta, "finalizers"); }
     char ns[256], name[300];
     snprintf(ns, sizeof ns, "%s", obj_namespace(e->obj));
     snprintf(name, sizeof name, "%s", obj_name(e->obj));
@@ -67,30 +49,18 @@ static api_result remove_finalizer(pass *p, obj_entry *e, const char *f, const c
     return r;
 }
 
+/* A merge patch (conditional on resourceVersion) of metadata.finalizers
+ * without f. */
+static api_result remove_finalizer(pass *p, obj_entry *e, const char *f, const char *why)
+{
+    return send_patch(p, e, finalizer_removal_patch(e->obj, f), why);
+}
+
 /* A merge patch of ownerReferences without the references whose uid is in
  * drop (n of them). */
 static api_result drop_owner_refs(pass *p, obj_entry *e, const char *const *drop, int n, const char *why)
 {
-    cJSON *patch = cJSON_CreateObject();
-    cJSON *meta = cJSON_AddObjectToObject(patch, "metadata");
-    const char *rv = obj_str(e->obj, "metadata.resourceVersion");
-    if (rv) cJSON_AddStringToObject(meta, "resourceVersion", rv);
-    cJSON *kept = cJSON_CreateArray();
-    const cJSON *refs = cJSON_GetObjectItemCaseSensitive(obj_meta(e->obj), "ownerReferences"), *r;
-    cJSON_ArrayForEach(r, refs) {
-        const char *u = obj_str(r, "uid");
-        int dropped = 0;
-        for (int i = 0; i < n && u; i++) if (!strcmp(drop[i], u)) dropped = 1;
-        if (!dropped) cJSON_AddItemToArray(kept, cJSON_Duplicate(r, 1));
-    }
-    if (kept->child) cJSON_AddItemToObject(meta, "ownerReferences", kept);
-    else { cJSON_Delete(kept); cJSON_AddNullToObject(meta, "ownerReferences"); }
-    char ns[256], name[300];
-    snprintf(ns, sizeof ns, "%s", obj_namespace(e->obj));
-    snprintf(name, sizeof name, "%s", obj_name(e->obj));
-    api_result res = api_patch(p, e->res, ns, name, patch, why);
-    cJSON_Delete(patch);
-    return res;
+    return send_patch(p, e, owner_refs_patch(e->obj, drop, n, NULL), why);
 }
 
 /* orphanDependents, then the orphan finalizer goes. */
@@ -124,7 +94,7 @@ static void process_deleting_dependents(pass *p, obj_entry *owner)
     dependents_of(p, uid, &deps);
     int blocking = 0;
     for (int i = 0; i < deps.n; i++) {
-        const cJSON *ref = ref_to(deps.items[i]->obj, uid);
+        const cJSON *ref = owner_ref_with_uid(deps.items[i]->obj, uid);
         if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref, "blockOwnerDeletion"))) blocking++;
     }
     obj_list_free(&deps);
@@ -156,8 +126,7 @@ static void attempt_to_delete(pass *p, obj_entry *e)
     const cJSON *refs = cJSON_GetObjectItemCaseSensitive(obj_meta(e->obj), "ownerReferences"), *r;
     int n = cJSON_GetArraySize(refs);
     if (n <= 0) return;
-    const char **gone_or_waiting = calloc((size_t)n, sizeof *gone_or_waiting);
-    if (!gone_or_waiting) return;
+    const char **gone_or_waiting = kapi_xcalloc((size_t)n, sizeof *gone_or_waiting);
     int solid = 0, dangling = 0, waiting = 0, k = 0;
     cJSON_ArrayForEach(r, refs) {
         ref_class c = classify(p, e->obj, r);
@@ -174,10 +143,10 @@ static void attempt_to_delete(pass *p, obj_entry *e)
     if (solid) {
         /* owners remain: only the references to absent or deleting owners go */
         if (k) {
-            char **copies = calloc((size_t)k, sizeof *copies);
-            for (int i = 0; copies && i < k; i++) copies[i] = strdup(gone_or_waiting[i] ? gone_or_waiting[i] : "");
-            if (copies) drop_owner_refs(p, e, (const char *const *)copies, k, "some of its owners are gone or being deleted");
-            for (int i = 0; copies && i < k; i++) free(copies[i]);
+            char **copies = kapi_xcalloc((size_t)k, sizeof *copies);
+            for (int i = 0; i < k; i++) copies[i] = kapi_xstrdup(gone_or_waiting[i] ? gone_or_waiting[i] : "");
+            drop_owner_refs(p, e, (const char *const *)copies, k, "some of its owners are gone or being deleted");
+            for (int i = 0; i < k; i++) free(copies[i]);
             free(copies);
         }
         free(gone_or_waiting);

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "controllers/controllers.h"
+#include "codec/conditions.h"
+#include "codec/jsonpath.h"
 
 #define FINALIZER "kubernetes"
 
@@ -25,7 +28,7 @@ static const char *const ok_messages[] = {
 
 static int has_spec_finalizer(const cJSON *ns)
 {
-    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ns, "spec"), "finalizers"), *f;
+    const cJSON *fin = json_at(ns, "spec.finalizers"), *f;
     cJSON_ArrayForEach(f, fin) if (cJSON_IsString(f) && !strcmp(f->valuestring, FINALIZER)) return 1;
     return 0;
 }
@@ -58,7 +61,6 @@ static int set_conditions(cJSON *ns, const char *failures[5][2])
 {
     cJSON *status = cJSON_GetObjectItemCaseSensitive(ns, "status");
     if (!cJSON_IsObject(status)) return 0;
-    const cJSON *old = cJSON_GetObjectItemCaseSensitive(status, "conditions");
     cJSON *conds = cJSON_CreateArray();
     int changed = 0;
     char now[21];
@@ -67,24 +69,14 @@ static int set_conditions(cJSON *ns, const char *failures[5][2])
         const char *st = failures[i][0] ? "True" : "False";
         const char *reason = failures[i][0] ? failures[i][0] : ok_reasons[i];
         const char *message = failures[i][0] ? failures[i][1] : ok_messages[i];
-        const cJSON *prev = NULL, *c;
-        cJSON_ArrayForEach(c, old) {
-            const char *t = obj_str(c, "type");
-            if (t && !strcmp(t, condition_types[i])) prev = c;
-        }
-        if (prev && obj_str(prev, "status") && !strcmp(obj_str(prev, "status"), st) && obj_str(prev, "reason") &&
-            !strcmp(obj_str(prev, "reason"), reason) && obj_str(prev, "message") && !strcmp(obj_str(prev, "message"), message)) {
+        const cJSON *prev = condition_find(status, condition_types[i]);
+        if (prev && !strcmp(json_str(prev, "status"), st) && !strcmp(json_str(prev, "reason"), reason) &&
+            !strcmp(json_str(prev, "message"), message)) {
             cJSON_AddItemToArray(conds, cJSON_Duplicate(prev, 1));
             continue;
         }
         changed = 1;
-        cJSON *n = cJSON_CreateObject();
-        cJSON_AddStringToObject(n, "type", condition_types[i]);
-        cJSON_AddStringToObject(n, "status", st);
-        cJSON_AddStringToObject(n, "lastTransitionTime", now);
-        cJSON_AddStringToObject(n, "reason", reason);
-        cJSON_AddStringToObject(n, "message", message);
-        cJSON_AddItemToArray(conds, n);
+        cJSON_AddItemToArray(conds, condition_new(condition_types[i], st, reason, message, now, 0));
     }
     cJSON_DeleteItemFromObjectCaseSensitive(status, "conditions");
     cJSON_AddItemToObject(status, "conditions", conds);
@@ -130,7 +122,7 @@ static void finalize_namespace(pass *p, obj_entry *nse)
                 if (!cJSON_IsString(f)) continue;
                 int j;
                 for (j = 0; j < n_fins && strcmp(fins[j].name, f->valuestring); j++) {}
-                if (j == n_fins && n_fins < 32) fins[n_fins++] = (finalizer_count){strdup(f->valuestring), 0};
+                if (j == n_fins && n_fins < 32) fins[n_fins++] = (finalizer_count){kapi_xstrdup(f->valuestring), 0};
                 if (j < n_fins) fins[j].n++;
             }
         }
@@ -138,7 +130,7 @@ static void finalize_namespace(pass *p, obj_entry *nse)
             char buf[200];
             /* kube prints "<resource>.<group>", so core kinds read "pods." */
             snprintf(buf, sizeof buf, "%s.%s has %d resource instances", res->plural, res->group, left);
-            remaining[n_remaining++] = strdup(buf);
+            remaining[n_remaining++] = kapi_xstrdup(buf);
         }
         remaining_total += left;
     }
@@ -149,8 +141,8 @@ static void finalize_namespace(pass *p, obj_entry *nse)
     if (n_remaining) {
         joined = joined_sorted(remaining, n_remaining);
         size_t len = strlen(joined ? joined : "") + 64;
-        content_msg = malloc(len);
-        if (content_msg) snprintf(content_msg, len, "Some resources are remaining: %s", joined ? joined : "");
+        content_msg = kapi_xmalloc(len);
+        snprintf(content_msg, len, "Some resources are remaining: %s", joined ? joined : "");
         failures[3][0] = "SomeResourcesRemain";
         failures[3][1] = content_msg ? content_msg : "";
     }
@@ -159,12 +151,12 @@ static void finalize_namespace(pass *p, obj_entry *nse)
         for (int j = 0; j < n_fins; j++) {
             char buf[300];
             snprintf(buf, sizeof buf, "%s in %d resource instances", fins[j].name, fins[j].n);
-            items[j] = strdup(buf);
+            items[j] = kapi_xstrdup(buf);
         }
         fjoined = joined_sorted(items, n_fins);
         for (int j = 0; j < n_fins; j++) free(items[j]);
         size_t len = strlen(fjoined ? fjoined : "") + 80;
-        fin_msg = malloc(len);
+        fin_msg = kapi_xmalloc(len);
         if (fin_msg) snprintf(fin_msg, len, "Some content in the namespace has finalizers remaining: %s", fjoined ? fjoined : "");
         failures[4][0] = "SomeFinalizersRemain";
         failures[4][1] = fin_msg ? fin_msg : "";

@@ -5,23 +5,21 @@
  * collisionCount, printed in decimal and mapped character by character into
  * rand.SafeEncodeString's alphabet). kube hashes a Go dump of its struct,
  * which cannot be reproduced here; the canonical JSON of the template is
- * hashed instead, stable across runs and key orders. */
+ * hashed instead, stable across runs and key orders. Also the orphans
+ * (objects no controller owns) both controllers adopt from. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "controllers/controllers.h"
+#include "codec/conditions.h"
+#include "codec/jsonpath.h"
+#include "core/alloc.h"
 #include "codec/labels.h"
 #include "core/util.h"
 
 static const cJSON *ready_condition(const cJSON *pod)
 {
-    const cJSON *conds = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(pod, "status"), "conditions");
-    const cJSON *c;
-    cJSON_ArrayForEach(c, conds) {
-        const char *type = obj_str(c, "type");
-        if (type && !strcmp(type, "Ready")) return c;
-    }
-    return NULL;
+    return condition_find(json_get(pod, "status"), "Ready");
 }
 
 int pod_is_ready(const cJSON *pod)
@@ -67,4 +65,31 @@ void pod_template_hash(const cJSON *template, const cJSON *collision_count, char
     size_t i;
     for (i = 0; dec[i] && i < 15; i++) out[i] = alphanums[(unsigned char)dec[i] % (sizeof alphanums - 1)];
     out[i] = '\0';
+}
+
+strmap *orphans_by_namespace(const kind_cache *k, int (*wanted)(const cJSON *obj))
+{
+    strmap *m = strmap_new();
+    for (int i = 0; i < k->all.n; i++) {
+        obj_entry *e = k->all.items[i];
+        if (e->gone || obj_controller_ref(e->obj) || (wanted && !wanted(e->obj))) continue;
+        obj_list *l = strmap_get(m, obj_namespace(e->obj));
+        if (!l) {
+            l = kapi_xcalloc(1, sizeof *l);
+            strmap_put(m, obj_namespace(e->obj), l);
+        }
+        obj_list_add(l, e);
+    }
+    return m;
+}
+
+static void free_list(void *v)
+{
+    obj_list_free(v);
+    free(v);
+}
+
+void orphans_free(strmap *orphans)
+{
+    strmap_free(orphans, free_list);
 }

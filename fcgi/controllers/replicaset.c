@@ -15,7 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/alloc.h"
 #include "controllers/controllers.h"
+#include "codec/conditions.h"
+#include "codec/jsonpath.h"
+#include "codec/objmeta.h"
 #include "codec/labels.h"
 #include "core/util.h"
 #include "codec/validate_meta.h"
@@ -42,13 +46,6 @@ static int pod_is_active(const cJSON *pod)
     return !obj_being_deleted(pod);
 }
 
-static int controlled_by(const cJSON *obj, const char *uid)
-{
-    const cJSON *ref = obj_controller_ref(obj);
-    const char *ruid = obj_str(ref, "uid");
-    return ruid && !strcmp(ruid, uid);
-}
-
 static const cJSON *labels_of(const cJSON *obj)
 {
     return cJSON_GetObjectItemCaseSensitive(obj_meta(obj), "labels");
@@ -56,37 +53,16 @@ static const cJSON *labels_of(const cJSON *obj)
 
 /* ---- claiming pods (PodControllerRefManager.ClaimPods) */
 
-static cJSON *owner_refs_patch(const cJSON *obj, const char *drop_uid, const cJSON *add)
-{
-    cJSON *patch = cJSON_CreateObject();
-    cJSON *meta = cJSON_AddObjectToObject(patch, "metadata");
-    const char *rv = obj_str(obj, "metadata.resourceVersion");
-    if (rv) cJSON_AddStringToObject(meta, "resourceVersion", rv);
-    cJSON *refs = cJSON_AddArrayToObject(meta, "ownerReferences");
-    const cJSON *cur = cJSON_GetObjectItemCaseSensitive(obj_meta(obj), "ownerReferences"), *r;
-    cJSON_ArrayForEach(r, cur) {
-        const char *uid = obj_str(r, "uid");
-        if (drop_uid && uid && !strcmp(uid, drop_uid)) continue;
-        cJSON_AddItemToArray(refs, cJSON_Duplicate(r, 1));
-    }
-    if (add) cJSON_AddItemToArray(refs, cJSON_Duplicate(add, 1));
-    if (!refs->child) {
-        cJSON_DeleteItemFromObjectCaseSensitive(meta, "ownerReferences");
-        cJSON_AddNullToObject(meta, "ownerReferences");
-    }
-    return patch;
-}
-
 /* The active pods the ReplicaSet controls after claiming. */
 static sync_rc claim_pods(pass *p, rs_work *w, const cJSON *rs, obj_list *out)
 {
     const char *uid = obj_uid(rs), *ns = obj_namespace(rs);
-    const cJSON *selector = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rs, "spec"), "selector");
+    const cJSON *selector = json_at(rs, "spec.selector");
     int deleting = obj_being_deleted(rs), fresh_checked = 0;
     obj_list candidates = {0};
     const obj_list *deps = cache_dependents(p, pods_res, uid);
     for (int i = 0; i < deps->n; i++)
-        if (!deps->items[i]->gone && controlled_by(deps->items[i]->obj, uid)) obj_list_add(&candidates, deps->items[i]);
+        if (!deps->items[i]->gone && owner_ref_controlled_by(deps->items[i]->obj, uid)) obj_list_add(&candidates, deps->items[i]);
     const obj_list *orphans = strmap_get(w->orphans, ns);
     for (int i = 0; orphans && i < orphans->n; i++)
         if (!orphans->items[i]->gone && !obj_controller_ref(orphans->items[i]->obj)) obj_list_add(&candidates, orphans->items[i]);
@@ -98,7 +74,7 @@ static sync_rc claim_pods(pass *p, rs_work *w, const cJSON *rs, obj_list *out)
         if (obj_controller_ref(e->obj)) {
             if (matches) { obj_list_add(out, e); continue; }
             if (deleting) continue;
-            cJSON *patch = owner_refs_patch(e->obj, uid, NULL);
+            cJSON *patch = owner_refs_patch(e->obj, &uid, 1, NULL);
             char why[200];
             snprintf(why, sizeof why, "released by replicaset %s: labels no longer match", obj_name(rs));
             api_result r = api_patch(p, pods_res, ns, obj_name(e->obj), patch, why);
@@ -114,7 +90,7 @@ static sync_rc claim_pods(pass *p, rs_work *w, const cJSON *rs, obj_list *out)
             fresh_checked = 1;
         }
         cJSON *ref = controller_ref_to(rs, replicasets_res);
-        cJSON *patch = owner_refs_patch(e->obj, NULL, ref);
+        cJSON *patch = owner_refs_patch(e->obj, NULL, 0, ref);
         cJSON_Delete(ref);
         char why[200];
         snprintf(why, sizeof why, "adopted by replicaset %s", obj_name(rs));
@@ -131,7 +107,7 @@ static sync_rc claim_pods(pass *p, rs_work *w, const cJSON *rs, obj_list *out)
 
 static cJSON *pod_from_template(const cJSON *rs)
 {
-    const cJSON *template = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rs, "spec"), "template");
+    const cJSON *template = json_at(rs, "spec.template");
     const cJSON *tmeta = cJSON_GetObjectItemCaseSensitive(template, "metadata");
     cJSON *pod = cJSON_CreateObject();
     cJSON_AddStringToObject(pod, "apiVersion", "v1");
@@ -216,14 +192,10 @@ static long long deletion_cost(const cJSON *pod)
 
 static time_t ready_since(const cJSON *pod)
 {
-    const cJSON *conds = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(pod, "status"), "conditions"), *c;
-    cJSON_ArrayForEach(c, conds) {
-        const char *type = obj_str(c, "type");
-        if (type && !strcmp(type, "Ready")) {
-            const char *t = obj_str(c, "lastTransitionTime");
-            time_t v = t ? time_parse_rfc3339(t) : -1;
-            return v < 0 ? 0 : v;
-        }
+    const cJSON *ready = condition_find(json_get(pod, "status"), "Ready");
+    if (ready) {
+        time_t v = time_parse_rfc3339(json_str_at(ready, "lastTransitionTime", NULL));
+        return v < 0 ? 0 : v;
     }
     return 0;
 }
@@ -257,6 +229,17 @@ static int after_or_zero(time_t a, time_t b)
     return a > b;
 }
 
+/* Newer first, by the log of the age (ties broken by uid); a zero time is
+ * newest; 0 when both times are the same. */
+static int compare_ages(time_t ta, time_t tb, time_t now, const cJSON *pa, const cJSON *pb)
+{
+    if (ta == tb) return 0;
+    if (!ta || !tb) return after_or_zero(ta, tb) ? -1 : 1;
+    int diff = log_age(ta, now) - log_age(tb, now);
+    if (diff == 0) return strcmp(obj_uid(pa), obj_uid(pb)) < 0 ? -1 : 1;
+    return diff < 0 ? -1 : 1;
+}
+
 /* -1 when a goes first (is deleted first), 1 when b does, 0 when equal. */
 static int compare_ranked(const void *x, const void *y)
 {
@@ -274,23 +257,13 @@ static int compare_ranked(const void *x, const void *y)
     if (ca != cb) return ca < cb ? -1 : 1;
     if (a->rank != b->rank) return a->rank > b->rank ? -1 : 1;
     if (ra && rb) {
-        time_t ta = ready_since(pa), tb = ready_since(pb);
-        if (ta != tb) {
-            if (!ta || !tb) return after_or_zero(ta, tb) ? -1 : 1;
-            int diff = log_age(ta, a->now) - log_age(tb, a->now);
-            if (diff == 0) return strcmp(obj_uid(pa), obj_uid(pb)) < 0 ? -1 : 1;
-            return diff < 0 ? -1 : 1;
-        }
+        int by_age = compare_ages(ready_since(pa), ready_since(pb), a->now, pa, pb);
+        if (by_age) return by_age;
     }
     int xa = max_restarts(pa), xb = max_restarts(pb);
     if (xa != xb) return xa > xb ? -1 : 1;
-    time_t ta = obj_created(pa), tb = obj_created(pb);
-    if (ta != tb) {
-        if (!ta || !tb) return after_or_zero(ta, tb) ? -1 : 1;
-        int diff = log_age(ta, a->now) - log_age(tb, a->now);
-        if (diff == 0) return strcmp(obj_uid(pa), obj_uid(pb)) < 0 ? -1 : 1;
-        return diff < 0 ? -1 : 1;
-    }
+    int by_age = compare_ages(obj_created(pa), obj_created(pb), a->now, pa, pb);
+    if (by_age) return by_age;
     return 0;
 }
 
@@ -309,9 +282,8 @@ static void rank_pods(pass *p, const cJSON *rs, ranked_pod *pods, int n)
         obj_entry *self = cache_by_uid(p, replicasets_res, obj_uid(rs));
         if (self) obj_list_add(&sets, self);
     }
-    long *counts = calloc(4096, sizeof *counts);
+    long *counts = kapi_xcalloc(4096, sizeof *counts);
     int used = 0;
-    if (!counts) { strmap_free(on_node, NULL); obj_list_free(&sets); return; }
     for (int s = 0; s < sets.n; s++) {
         const obj_list *deps = cache_dependents(p, pods_res, obj_uid(sets.items[s]->obj));
         for (int i = 0; i < deps->n; i++) {
@@ -341,7 +313,7 @@ static void rank_pods(pass *p, const cJSON *rs, ranked_pod *pods, int n)
 static int delete_pods(pass *p, const cJSON *rs, const obj_list *filtered, int diff, char *err, size_t errlen)
 {
     int n = filtered->n, failed = 0;
-    ranked_pod *pods = calloc((size_t)(n ? n : 1), sizeof *pods);
+    ranked_pod *pods = kapi_xcalloc((size_t)(n ? n : 1), sizeof *pods);
     if (!pods) return -1;
     time_t now = time(NULL);
     for (int i = 0; i < n; i++) { pods[i].e = filtered->items[i]; pods[i].now = now; }
@@ -350,7 +322,7 @@ static int delete_pods(pass *p, const cJSON *rs, const obj_list *filtered, int d
         qsort(pods, (size_t)n, sizeof *pods, compare_ranked);
     }
     /* the pods to delete are copied: deleting changes the cache */
-    obj_entry **victims = calloc((size_t)(diff ? diff : 1), sizeof *victims);
+    obj_entry **victims = kapi_xcalloc((size_t)(diff ? diff : 1), sizeof *victims);
     for (int i = 0; victims && i < diff && i < n; i++) victims[i] = pods[i].e;
     free(pods);
     if (!victims) return -1;
@@ -374,22 +346,10 @@ static int delete_pods(pass *p, const cJSON *rs, const obj_list *filtered, int d
 
 /* ---- status (calculateStatus, updateReplicaSetStatus) */
 
-static cJSON *get_condition(const cJSON *status, const char *type)
-{
-    cJSON *conds = cJSON_GetObjectItemCaseSensitive(status, "conditions"), *c;
-    cJSON_ArrayForEach(c, conds) {
-        const char *t = obj_str(c, "type");
-        if (t && !strcmp(t, type)) return c;
-    }
-    return NULL;
-}
-
 static cJSON *calculate_status(const cJSON *rs, const obj_list *pods, int manage_failed, int diff, const char *err)
 {
     const cJSON *old = cJSON_GetObjectItemCaseSensitive(rs, "status");
-    const cJSON *template_labels = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(rs, "spec"), "template"), "metadata"), "labels");
+    const cJSON *template_labels = json_at(rs, "spec.template.metadata.labels");
     double min_ready = obj_num(rs, "spec.minReadySeconds", 0);
     time_t now = time(NULL);
     int fully = 0, ready = 0, available = 0;
@@ -415,7 +375,7 @@ static cJSON *calculate_status(const cJSON *rs, const obj_list *pods, int manage
     if (available) cJSON_AddNumberToObject(st, "availableReplicas", available);
     cJSON_AddNumberToObject(st, "observedGeneration", obj_num(rs, "metadata.generation", 0));
     const cJSON *conds = cJSON_GetObjectItemCaseSensitive(old, "conditions");
-    cJSON *failure = get_condition(old, "ReplicaFailure");
+    cJSON *failure = condition_find(old, "ReplicaFailure");
     cJSON *new_conds = cJSON_CreateArray();
     const cJSON *c;
     cJSON_ArrayForEach(c, conds) {
@@ -425,13 +385,8 @@ static cJSON *calculate_status(const cJSON *rs, const obj_list *pods, int manage
     if (manage_failed && !failure) {
         char now_s[21];
         time_now(now_s);
-        cJSON *f = cJSON_CreateObject();
-        cJSON_AddStringToObject(f, "type", "ReplicaFailure");
-        cJSON_AddStringToObject(f, "status", "True");
-        cJSON_AddStringToObject(f, "lastTransitionTime", now_s);
-        cJSON_AddStringToObject(f, "reason", diff < 0 ? "FailedCreate" : diff > 0 ? "FailedDelete" : "");
-        cJSON_AddStringToObject(f, "message", err);
-        cJSON_AddItemToArray(new_conds, f);
+        const char *reason = diff < 0 ? "FailedCreate" : diff > 0 ? "FailedDelete" : "";
+        cJSON_AddItemToArray(new_conds, condition_new("ReplicaFailure", "True", reason, err, now_s, 0));
     }
     if (new_conds->child) cJSON_AddItemToObject(st, "conditions", new_conds);
     else cJSON_Delete(new_conds);
@@ -443,11 +398,11 @@ static cJSON *calculate_status(const cJSON *rs, const obj_list *pods, int manage
 static void collect_controlled(pass *p, const cJSON *rs, obj_list *out)
 {
     const char *uid = obj_uid(rs);
-    const cJSON *selector = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rs, "spec"), "selector");
+    const cJSON *selector = json_at(rs, "spec.selector");
     const obj_list *deps = cache_dependents(p, pods_res, uid);
     for (int i = 0; i < deps->n; i++) {
         obj_entry *e = deps->items[i];
-        if (e->gone || !controlled_by(e->obj, uid) || !pod_is_active(e->obj)) continue;
+        if (e->gone || !owner_ref_controlled_by(e->obj, uid) || !pod_is_active(e->obj)) continue;
         if (!label_selector_matches_labels(selector, labels_of(e->obj))) continue;
         obj_list_add(out, e);
     }
@@ -502,13 +457,6 @@ static void sync_one(pass *p, int i, void *arg)
     }
 }
 
-static void free_list(void *v)
-{
-    obj_list *l = v;
-    obj_list_free(l);
-    free(l);
-}
-
 void replicaset_controller(pass *p)
 {
     replicasets_res = resource_by_plural("apps", "replicasets");
@@ -516,20 +464,9 @@ void replicaset_controller(pass *p)
     kind_cache *sets = cache_kind(p, replicasets_res);
     kind_cache *pods = cache_kind(p, pods_res);
     if (!sets || !pods) return;
-    rs_work w = {.orphans = strmap_new()};
-    if (!w.orphans) return;
-    for (int i = 0; i < pods->all.n; i++) {
-        obj_entry *e = pods->all.items[i];
-        if (e->gone || obj_controller_ref(e->obj) || !pod_is_active(e->obj)) continue;
-        obj_list *l = strmap_get(w.orphans, obj_namespace(e->obj));
-        if (!l) {
-            l = calloc(1, sizeof *l);
-            if (!l || strmap_put(w.orphans, obj_namespace(e->obj), l)) { free(l); continue; }
-        }
-        obj_list_add(l, e);
-    }
+    rs_work w = {.orphans = orphans_by_namespace(pods, pod_is_active)};
     for (int i = 0; i < sets->all.n; i++) if (!sets->all.items[i]->gone) obj_list_add(&w.sets, sets->all.items[i]);
     pass_parallel(p, w.sets.n, sync_one, &w);
     obj_list_free(&w.sets);
-    strmap_free(w.orphans, free_list);
+    orphans_free(w.orphans);
 }

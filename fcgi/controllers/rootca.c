@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "controllers/controllers.h"
+#include "codec/objmeta.h"
 
 #define CONFIGMAP "kube-root-ca.crt"
 #define DESCRIPTION_ANNOTATION "kubernetes.io/description"
@@ -20,24 +21,15 @@ static int up_to_date(const cJSON *cm, const char *ca)
     /* (keys with dots: not obj_str, which reads a dotted path) */
     const cJSON *have = cJSON_GetObjectItemCaseSensitive(data, "ca.crt");
     if (!cJSON_IsString(have) || strcmp(have->valuestring, ca) || cJSON_GetArraySize(data) != 1) return 0;
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj_meta(cm), "annotations");
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(a, DESCRIPTION_ANNOTATION);
-    return cJSON_IsString(d) && d->valuestring[0];
+    const char *d = meta_annotation(cm, DESCRIPTION_ANNOTATION);
+    return d && d[0];
 }
 
 static void set_data(cJSON *cm, const char *ca)
 {
     cJSON_DeleteItemFromObjectCaseSensitive(cm, "data");
     cJSON_AddStringToObject(cJSON_AddObjectToObject(cm, "data"), "ca.crt", ca);
-    cJSON *meta = obj_meta(cm);
-    if (!meta) meta = cJSON_AddObjectToObject(cm, "metadata");
-    cJSON *a = cJSON_GetObjectItemCaseSensitive(meta, "annotations");
-    if (!cJSON_IsObject(a)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(meta, "annotations");
-        a = cJSON_AddObjectToObject(meta, "annotations");
-    }
-    cJSON_DeleteItemFromObjectCaseSensitive(a, DESCRIPTION_ANNOTATION);
-    cJSON_AddStringToObject(a, DESCRIPTION_ANNOTATION, DESCRIPTION);
+    meta_set_annotation(cm, DESCRIPTION_ANNOTATION, DESCRIPTION);
 }
 
 void root_ca_publisher(pass *p)

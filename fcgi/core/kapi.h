@@ -39,7 +39,9 @@ typedef enum kapi_rc {
 int kapi_rc_http_status(kapi_rc rc);
 const char *kapi_rc_reason(kapi_rc rc);   /* "" for success codes */
 
-/* ---- per-request memory: everything registered here is freed together. */
+/* ---- per-request memory (core/pool.c): an arena; everything allocated
+ * from it or registered with it is freed together by kapi_pool_free().
+ * Allocation never fails (core/alloc.h: out of memory aborts). */
 typedef struct kapi_pool kapi_pool;
 kapi_pool *kapi_pool_new(void);
 void kapi_pool_free(kapi_pool *p);                  /* frees everything */
@@ -49,6 +51,9 @@ char *kapi_pstrndup(kapi_pool *p, const char *s, size_t n);
 char *kapi_psprintf(kapi_pool *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 cJSON *kapi_pool_keep_json(kapi_pool *p, cJSON *j);  /* cJSON_Delete at pool end; returns j */
 void kapi_pool_keep_ptr(kapi_pool *p, void *ptr);    /* free() at pool end */
+/* Runs fn(arg) when the pool ends; hooks run in reverse order of
+ * registration, all of them before the pool's memory is released. */
+void kapi_pool_on_cleanup(kapi_pool *p, void (*fn)(void *arg), void *arg);
 
 /* ---- growable byte buffer (response bodies, encoders). */
 typedef struct kapi_buf {
@@ -57,11 +62,14 @@ typedef struct kapi_buf {
 } kapi_buf;
 void kapi_buf_init(kapi_buf *b);
 void kapi_buf_free(kapi_buf *b);
-int kapi_buf_put(kapi_buf *b, const void *data, size_t n);   /* 0 ok, -1 no memory */
+int kapi_buf_put(kapi_buf *b, const void *data, size_t n);   /* 0 (out of memory aborts) */
 int kapi_buf_puts(kapi_buf *b, const char *s);
 int kapi_buf_putc(kapi_buf *b, char c);
 int kapi_buf_printf(kapi_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *kapi_buf_steal(kapi_buf *b);                           /* NUL-terminated; caller frees */
+/* A new empty buffer whose memory is freed when the pool ends. */
+typedef struct kapi_pool kapi_pool;
+kapi_buf *kapi_pool_buf(kapi_pool *p);
 
 /* ---- who is asking */
 #define KAPI_MAX_GROUPS 32

@@ -1,56 +1,98 @@
 /* pool.c: per-request memory (kapi_pool), the growable buffer (kapi_buf)
- * and the response object. A request's allocations are registered with its
- * pool and released together by kapi_pool_free() when the request ends. */
+ * and the response object. A request's allocations come from its pool, and
+ * what else it owns (cJSON trees, buffers) is registered there with a
+ * cleanup hook; kapi_pool_free() releases all of it when the request ends. */
+#include <assert.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "core/kapi.h"
 
-typedef struct pool_item {
-    struct pool_item *next;
-    enum { ITEM_MEM, ITEM_JSON, ITEM_PTR } type;
-    void *ptr;
-} pool_item;
+/* Memory comes from blocks carved front to back (an arena): an allocation
+ * is a pointer bump, and the pool ends by freeing its blocks. Anything else
+ * that must die with the request (a cJSON tree, a malloc'd string, a
+ * buffer, a statement) registers a cleanup hook; the hooks run in reverse
+ * order of registration, before the blocks go. */
+#define POOL_BLOCK_SIZE 8192                 /* a typical request fits in one */
+#define POOL_ALIGN _Alignof(max_align_t)
+
+typedef struct pool_block {
+    struct pool_block *next;
+    size_t used, size;
+    _Alignas(max_align_t) unsigned char data[];
+} pool_block;
+
+typedef struct pool_cleanup {
+    struct pool_cleanup *next;
+    void (*fn)(void *arg);
+    void *arg;
+} pool_cleanup;
 
 struct kapi_pool {
-    pool_item *items;
+    pool_block *blocks;       /* the current block first */
+    pool_cleanup *cleanups;   /* the latest first */
 };
 
 kapi_pool *kapi_pool_new(void)
 {
-    return calloc(1, sizeof(kapi_pool));
-}
-
-static void pool_track(kapi_pool *p, int type, void *ptr)
-{
-    pool_item *it = malloc(sizeof *it);
-    if (!it) abort();
-    it->type = type;
-    it->ptr = ptr;
-    it->next = p->items;
-    p->items = it;
+    return kapi_xcalloc(1, sizeof(kapi_pool));
 }
 
 void kapi_pool_free(kapi_pool *p)
 {
     if (!p) return;
-    pool_item *it = p->items;
-    while (it) {
-        pool_item *next = it->next;
-        if (it->type == ITEM_JSON) cJSON_Delete(it->ptr);
-        else free(it->ptr);
-        free(it);
-        it = next;
+    /* Hooks may read pool memory (a hook's argument often lives there), so
+     * they all run before any block is freed. */
+    while (p->cleanups) {
+        pool_cleanup *c = p->cleanups;
+        p->cleanups = c->next;
+        c->fn(c->arg);
+    }
+    pool_block *b = p->blocks;
+    while (b) {
+        pool_block *next = b->next;
+        free(b);
+        b = next;
     }
     free(p);
 }
 
+static pool_block *pool_new_block(size_t size)
+{
+    pool_block *b = kapi_xmalloc(sizeof *b + size);
+    b->used = 0;
+    b->size = size;
+    return b;
+}
+
 void *kapi_palloc(kapi_pool *p, size_t n)
 {
-    void *m = calloc(1, n ? n : 1);
-    if (!m) abort();
-    pool_track(p, ITEM_MEM, m);
+    assert(p);
+    size_t need = (n ? n : 1) + POOL_ALIGN - 1;
+    if (need < n) kapi_out_of_memory(n);
+    need -= need % POOL_ALIGN;
+    pool_block *b = p->blocks;
+    if (!b || b->size - b->used < need) {
+        if (need > POOL_BLOCK_SIZE / 4) {
+            /* A large allocation gets a block of its own, kept behind the
+             * current one so that the current one's free space stays used. */
+            pool_block *big = pool_new_block(need);
+            big->used = need;
+            if (b) { big->next = b->next; b->next = big; }
+            else { big->next = NULL; p->blocks = big; }
+            memset(big->data, 0, need);
+            return big->data;
+        }
+        b = pool_new_block(POOL_BLOCK_SIZE);
+        b->next = p->blocks;
+        p->blocks = b;
+    }
+    void *m = b->data + b->used;
+    b->used += need;
+    memset(m, 0, need);
     return m;
 }
 
@@ -70,22 +112,52 @@ char *kapi_psprintf(kapi_pool *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0) abort();
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    pool_track(p, ITEM_PTR, s);
+    if (n < 0) kapi_out_of_memory(0);
+    char *s = kapi_palloc(p, (size_t)n + 1);
+    if ((size_t)n < sizeof small) {
+        memcpy(s, small, (size_t)n + 1);
+    } else {
+        va_start(ap, fmt);
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     return s;
 }
 
+void kapi_pool_on_cleanup(kapi_pool *p, void (*fn)(void *arg), void *arg)
+{
+    assert(p && fn);
+    pool_cleanup *c = kapi_palloc(p, sizeof *c);
+    c->fn = fn;
+    c->arg = arg;
+    c->next = p->cleanups;
+    p->cleanups = c;
+}
+
+static void delete_json(void *j) { cJSON_Delete(j); }
+
 cJSON *kapi_pool_keep_json(kapi_pool *p, cJSON *j)
 {
-    if (j) pool_track(p, ITEM_JSON, j);
+    if (j) kapi_pool_on_cleanup(p, delete_json, j);
     return j;
 }
 
 void kapi_pool_keep_ptr(kapi_pool *p, void *ptr)
 {
-    if (ptr) pool_track(p, ITEM_PTR, ptr);
+    if (ptr) kapi_pool_on_cleanup(p, free, ptr);
+}
+
+static void free_buf(void *b) { kapi_buf_free(b); }
+
+kapi_buf *kapi_pool_buf(kapi_pool *p)
+{
+    kapi_buf *b = kapi_palloc(p, sizeof *b);
+    kapi_buf_init(b);
+    kapi_pool_on_cleanup(p, free_buf, b);
+    return b;
 }
 
 /* ---- kapi_buf */
@@ -104,12 +176,11 @@ void kapi_buf_free(kapi_buf *b)
 
 static int buf_reserve(kapi_buf *b, size_t extra)
 {
+    if (b->len + extra + 1 < extra) kapi_out_of_memory(extra);
     if (b->len + extra + 1 <= b->cap) return 0;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1) cap *= 2;
-    char *d = realloc(b->data, cap);
-    if (!d) return -1;
-    b->data = d;
+    b->data = kapi_xrealloc(b->data, cap);
     b->cap = cap;
     return 0;
 }

@@ -1,4 +1,4 @@
-/* util.c: identifiers, timestamps and random name suffixes. Randomness comes
+/* util.c: identifiers and random name suffixes. Randomness comes
  * from the kernel (getrandom), never from rand(). */
 #include <stdio.h>
 #include <string.h>
@@ -23,24 +23,6 @@ void uuid_v4(char out[37])
     snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
              b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
              b[13], b[14], b[15]);
-}
-
-void time_rfc3339(time_t t, char out[21])
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-time_t time_parse_rfc3339(const char *s)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end) return -1;
-    if (*end == '.') { end++; while (*end >= '0' && *end <= '9') end++; }
-    if (*end != 'Z') return -1;
-    return timegm(&tm);
 }
 
 void random_suffix(char *out, size_t n)

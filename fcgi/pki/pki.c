@@ -28,6 +28,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "core/alloc.h"
+#include "core/base64.h"
+
 const char *const pki_default_server_sans[] = {
     "test.kubernetes.local", "localhost", "kubernetes", "kubernetes.default",
     "kubernetes.default.svc", "127.0.0.1", "::1",
@@ -138,12 +141,7 @@ static char *read_file(const char *path, size_t *len_out, char *err, size_t errl
         return NULL;
     }
     size_t cap = (size_t)st.st_size + 1, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        close(fd);
-        fail(err, errlen, "cannot read %s: out of memory", path);
-        return NULL;
-    }
+    char *buf = kapi_xmalloc(cap);
     for (;;) {
         if (len + 1 >= cap)   /* read its stat size (a file growing meanwhile is cut there) */
             break;
@@ -975,12 +973,7 @@ static char *base64_of_file(const char *path, char *err, size_t errlen)
     char *data = read_file(path, &len, err, errlen);
     if (!data)
         return NULL;
-    size_t cap = 4 * ((len + 2) / 3) + 1;
-    char *out = malloc(cap);
-    if (out)
-        EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)data, (int)len);
-    else
-        fail(err, errlen, "out of memory");
+    char *out = base64_encode(data, len);
     OPENSSL_clear_free(data, len + 1);
     return out;
 }

@@ -1,13 +1,12 @@
 /* continue_token.c: encoding and decoding of continue tokens (see
- * continue_token.h). base64 through OpenSSL's EVP_EncodeBlock and
- * EVP_DecodeBlock, turned into the URL alphabet without padding; the JSON
+ * continue_token.h). base64 is Go's RawURLEncoding (core/base64.c); the JSON
  * through codec/json.c, with the start key's NUL byte carried as \u0001 while
  * parsing (a cJSON string cannot hold NUL; registry keys never hold \x01). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/evp.h>
 #include "codec/json.h"
+#include "core/base64.h"
 #include "registry/continue_token.h"
 
 #define TOKEN_MAX 4096      /* longer tokens are not ours */
@@ -30,18 +29,9 @@ char *continue_token_encode(kapi_pool *p, int64_t rev, const char *start, int af
     put_json_string_body(&json, start ? start : "");
     if (after) kapi_buf_puts(&json, "\\u0000");
     kapi_buf_puts(&json, "\"}");
-    char *out = NULL;
-    if (json.data) {
-        unsigned char *enc = kapi_palloc(p, 4 * ((json.len + 2) / 3) + 1);
-        int n = EVP_EncodeBlock(enc, (const unsigned char *)json.data, (int)json.len);
-        while (n > 0 && enc[n - 1] == '=') n--;
-        for (int i = 0; i < n; i++) {
-            if (enc[i] == '+') enc[i] = '-';
-            else if (enc[i] == '/') enc[i] = '_';
-        }
-        enc[n > 0 ? n : 0] = '\0';
-        out = (char *)enc;
-    }
+    char *enc = base64url_encode(json.data, json.len);
+    char *out = kapi_pstrdup(p, enc);
+    free(enc);
     kapi_buf_free(&json);
     return out;
 }
@@ -50,33 +40,14 @@ char *continue_token_encode(kapi_pool *p, int64_t rev, const char *start, int af
 static unsigned char *decode_base64url(kapi_pool *p, const char *s, size_t *len, char *err,
                                        size_t errlen)
 {
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        int ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-                 ch == '-' || ch == '_';
-        if (!ok) {
-            snprintf(err, errlen, "illegal base64 data at input byte %zu", i);
-            return NULL;
-        }
-    }
-    if (n % 4 == 1) {
-        snprintf(err, errlen, "illegal base64 data at input byte %zu", n - 1);
+    kapi_buf *out = kapi_pool_buf(p);
+    size_t bad;
+    if (base64url_decode(s, strlen(s), out, &bad)) {
+        snprintf(err, errlen, "illegal base64 data at input byte %zu", bad);
         return NULL;
     }
-    size_t pad = (4 - n % 4) % 4;
-    char *std = kapi_palloc(p, n + pad + 1);
-    for (size_t i = 0; i < n; i++) std[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
-    for (size_t i = 0; i < pad; i++) std[n + i] = '=';
-    unsigned char *out = kapi_palloc(p, (n + pad) / 4 * 3 + 1);
-    int got = n ? EVP_DecodeBlock(out, (const unsigned char *)std, (int)(n + pad)) : 0;
-    if (got < 0) {
-        snprintf(err, errlen, "illegal base64 data at input byte 0");
-        return NULL;
-    }
-    *len = (size_t)got - pad;
-    out[*len] = '\0';
-    return out;
+    *len = out->len;
+    return (unsigned char *)out->data;
 }
 
 /* The JSON text with each \u0000 escape (not itself escaped) made \u0001. */

@@ -9,8 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Seconds of the zero Go time (January 1, year 1, UTC) relative to Unix. */
-#define GO_ZERO_TIME_UNIX_SECONDS (-62135596800LL)
+#include "core/gotime.h"   /* GO_ZERO_TIME_UNIX_SECONDS */
 
 /* Writes the instant sec (+ nsec, normalized like time.Unix) in UTC as
  * RFC 3339 into out: "2006-01-02T15:04:05Z", or with micro = 1

@@ -5,17 +5,16 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/gotime.h"
 #include "server/server.h"
 
 void srv_log(const char *fmt, ...)
 {
     char line[1024];
-    struct timespec now;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &now);
-    gmtime_r(&now.tv_sec, &tm);
-    size_t n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    int k = snprintf(line + n, sizeof line - n, " kapi-apiserver[%ld]: ", (long)getpid());
+    char stamp[21];
+    time_rfc3339(time(NULL), stamp);
+    size_t n = 0;
+    int k = snprintf(line, sizeof line, "%s kapi-apiserver[%ld]: ", stamp, (long)getpid());
     if (k > 0) n += (size_t)k;
     if (n >= sizeof line - 2) n = sizeof line - 2;
 

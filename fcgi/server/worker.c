@@ -33,6 +33,7 @@
 #include <unistd.h>
 #include <fcgiapp.h>
 
+#include "core/alloc.h"
 #include "core/kapi.h"
 #include "server/fcgi_adapter.h"
 #include "server/server.h"
@@ -175,11 +176,7 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
     kapi_ctx ctx = { .store = st, .state_dir = o->state_dir };
 
     int n = o->threads + o->watch_threads;
-    thread_slot *slots = calloc((size_t)n, sizeof *slots);
-    if (!slots) {
-        store_close(st);
-        return 1;
-    }
+    thread_slot *slots = kapi_xcalloc((size_t)n, sizeof *slots);
     store_compactor_opts copts = {.interval_ms = o->compaction_interval_ms,
                                   .max_revisions = o->max_history_revisions};
     store_compactor *compactor = copts.interval_ms > 0 || copts.max_revisions > 0

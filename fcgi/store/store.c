@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include "core/alloc.h"
 #include "store/store_private.h"
 
 static const char *const statement_sql[STMT_COUNT] = {
@@ -87,6 +88,22 @@ void statement_done(sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
+store_rc kv_range_each(sqlite3_stmt *st, const char *from, const char *end, long limit,
+                       store_list_fn fn, void *arg)
+{
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (fn(arg, (const char *)sqlite3_column_text(st, 0),
+               (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2)))
+            break;
+    }
+    statement_done(st);
+    return step != SQLITE_ROW && step != SQLITE_DONE ? STORE_ERROR : STORE_OK;
+}
+
 int conn_run(store_conn *c, store_stmt_id id)
 {
     sqlite3_stmt *st = conn_statement(c, id);
@@ -135,8 +152,7 @@ void writer_unlock(int fd)
 int open_lock_file(const char *db_path, const char *suffix)
 {
     size_t n = strlen(db_path), m = strlen(suffix);
-    char *lock_path = malloc(n + m + 1);
-    if (!lock_path) return -1;
+    char *lock_path = kapi_xmalloc(n + m + 1);
     memcpy(lock_path, db_path, n);
     memcpy(lock_path + n, suffix, m + 1);
     int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -150,11 +166,7 @@ int open_lock_file(const char *db_path, const char *suffix)
  * is SQLITE_OPEN_CREATE for the first connection, 0 otherwise. */
 static store_conn *conn_open_flags(store *s, int extra_flags, const char **err)
 {
-    store_conn *c = calloc(1, sizeof *c);
-    if (!c) {
-        *err = "out of memory";
-        return NULL;
-    }
+    store_conn *c = kapi_xcalloc(1, sizeof *c);
     c->owner = s;
     if (sqlite3_open_v2(s->path, &c->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | extra_flags,
@@ -278,12 +290,8 @@ store *store_open(const char *path, store_sync sync, const char **err)
 {
     const char *ignored;
     if (!err) err = &ignored;
-    store *s = calloc(1, sizeof *s);
-    if (!s || !(s->path = strdup(path))) {
-        free(s);
-        *err = "out of memory";
-        return NULL;
-    }
+    store *s = kapi_xcalloc(1, sizeof *s);
+    s->path = kapi_xstrdup(path);
     s->sync = sync;
     s->notify_fd = -1;
     pthread_mutex_init(&s->readers_mutex, NULL);
@@ -394,8 +402,8 @@ store_rc store_get(store *s, const char *key, store_kv *out)
         out->create_rev = sqlite3_column_int64(st, 0);
         out->mod_rev = sqlite3_column_int64(st, 1);
         const char *value = (const char *)sqlite3_column_text(st, 2);
-        out->key = strdup(key);
-        out->value = value ? strdup(value) : NULL;
+        out->key = kapi_xstrdup(key);
+        out->value = value ? kapi_xstrdup(value) : NULL;
         rc = out->key && out->value ? STORE_OK : STORE_ERROR;
         if (rc != STORE_OK) store_kv_free(out);
     } else {
@@ -411,9 +419,8 @@ char *prefix_end_new(const char *prefix)
 {
     size_t n = strlen(prefix);
     while (n > 0 && (unsigned char)prefix[n - 1] == 0xff) n--;
-    if (n == 0) return strdup("\xff\xff\xff\xff");   /* above any UTF-8 key */
-    char *end = malloc(n + 1);
-    if (!end) return NULL;
+    if (n == 0) return kapi_xstrdup("\xff\xff\xff\xff");   /* above any UTF-8 key */
+    char *end = kapi_xmalloc(n + 1);
     memcpy(end, prefix, n);
     end[n - 1] = (char)((unsigned char)end[n - 1] + 1);
     end[n] = '\0';
@@ -435,19 +442,7 @@ store_rc store_list(store *s, const char *prefix, const char *start_after, long 
     store_rc rc = STORE_OK;
     int64_t snapshot_rev = conn_meta_get(c, "revision");   /* opens the snapshot */
     if (snapshot_rev < 0) rc = STORE_ERROR;
-    if (rc == STORE_OK) {
-        sqlite3_bind_text(st, 1, after ? start_after : prefix, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
-        int step;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            if (fn(arg, (const char *)sqlite3_column_text(st, 0),
-                   (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2)))
-                break;
-        }
-        if (step != SQLITE_ROW && step != SQLITE_DONE) rc = STORE_ERROR;
-        statement_done(st);
-    }
+    if (rc == STORE_OK) rc = kv_range_each(st, after ? start_after : prefix, end, limit, fn, arg);
     end_read(c);
     free(end);
     if (rc == STORE_OK && rev) *rev = snapshot_rev;
@@ -544,7 +539,7 @@ store_rc store_value_before(store *s, const char *key, int64_t rev, char **value
             const char *type = (const char *)sqlite3_column_text(row_st, 0);
             const char *text = (const char *)sqlite3_column_text(row_st, 1);
             if (type && type[0] == 'D') rc = STORE_NOT_FOUND;
-            else if (!text || !(*value = strdup(text))) rc = STORE_ERROR;
+            else if (!text || !(*value = kapi_xstrdup(text))) rc = STORE_ERROR;
         } else {
             rc = step == SQLITE_DONE ? STORE_COMPACTED : STORE_ERROR;
         }

@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "codec/jsonpath.h"
+#include "core/alloc.h"
+#include "core/thread.h"
 #include "store/store_private.h"
 
 /* Printed where the revision goes: cJSON escapes control characters in every
@@ -84,12 +87,7 @@ static void set_resource_version(cJSON *obj, int64_t rev)
     cJSON *metadata = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
     if (!metadata) metadata = cJSON_AddObjectToObject(obj, "metadata");
     if (!cJSON_IsObject(metadata)) return;
-    cJSON *value = cJSON_CreateString(digits);
-    if (!value) return;
-    if (cJSON_GetObjectItemCaseSensitive(metadata, "resourceVersion"))
-        cJSON_ReplaceItemInObjectCaseSensitive(metadata, "resourceVersion", value);
-    else
-        cJSON_AddItemToObject(metadata, "resourceVersion", value);
+    json_set_str(metadata, "resourceVersion", digits);
 }
 
 /* Queues op for the committer and waits for its result. */
@@ -181,8 +179,7 @@ static const char *splice_revision(store *s, const write_op *op, int64_t rev)
 {
     size_t need = op->text_len + 24;
     if (need > s->value_cap) {
-        char *grown = realloc(s->value_buf, need);
-        if (!grown) return NULL;
+        char *grown = kapi_xrealloc(s->value_buf, need);
         s->value_buf = grown;
         s->value_cap = need;
     }
@@ -306,7 +303,7 @@ static store_rc apply_delete(store *s, write_op *op, int64_t rev)
             set_resource_version(last, rev);
             last_text = cJSON_PrintUnformatted(last);
         } else {
-            last_text = stored ? strdup(stored) : NULL;   /* not an object: log it as stored */
+            last_text = stored ? kapi_xstrdup(stored) : NULL;   /* not an object: log it as stored */
         }
         if (!last_text) rc = STORE_ERROR;
     }
@@ -436,13 +433,8 @@ static void *committer_main(void *arg)
 
 int committer_start(store *s, const char **err)
 {
-    /* The committer takes no signals: they belong to the program's threads. */
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
     sqlite3_wal_hook(s->writer->db, remember_wal_size, s);
-    int rc = pthread_create(&s->committer, NULL, committer_main, s);
-    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    int rc = thread_start_without_signals(&s->committer, committer_main, s);
     if (rc != 0) {
         *err = "cannot start the store's committer thread";
         return -1;

@@ -21,6 +21,8 @@
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/alloc.h"
+#include "core/thread.h"
 #include "store/store_private.h"
 
 #define WAL_TRUNCATE_BYTES (4LL << 20)
@@ -118,8 +120,7 @@ static void *compactor_main(void *arg)
 
 store_compactor *store_compactor_start(store *s, const store_compactor_opts *o)
 {
-    store_compactor *c = calloc(1, sizeof *c);
-    if (!c) return NULL;
+    store_compactor *c = kapi_xcalloc(1, sizeof *c);
     c->s = s;
     c->o = *o;
     c->lock_fd = open_lock_file(s->path, "-compactor");
@@ -129,12 +130,7 @@ store_compactor *store_compactor_start(store *s, const store_compactor_opts *o)
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&c->cond, &attr);
     pthread_condattr_destroy(&attr);
-    /* The thread takes no signals: they belong to the program's threads. */
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    int rc = pthread_create(&c->thread, NULL, compactor_main, c);
-    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    int rc = thread_start_without_signals(&c->thread, compactor_main, c);
     if (rc != 0) {
         if (c->lock_fd >= 0) close(c->lock_fd);
         pthread_cond_destroy(&c->cond);

@@ -9,6 +9,7 @@
  * key order. See sql/schema.sql for why those rows are all there. */
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "store/store_private.h"
 
 /* A key written after the revision read at, with what it was then. */
@@ -53,13 +54,12 @@ static int read_changes(store_conn *c, const char *start, const char *end, int64
         if (!key) continue;
         if (ch->n == ch->cap) {
             size_t cap = ch->cap ? ch->cap * 2 : 64;
-            changed *grown = realloc(ch->v, cap * sizeof *grown);
-            if (!grown) { rc = -1; break; }
+            changed *grown = kapi_xrealloc(ch->v, cap * sizeof *grown);
             ch->v = grown;
             ch->cap = cap;
         }
         changed *e = &ch->v[ch->n];
-        if (!(e->key = strdup(key))) { rc = -1; break; }
+        e->key = kapi_xstrdup(key);
         e->prev_rev = sqlite3_column_int64(st, 1);
         e->order = ch->n;
         ch->n++;
@@ -155,7 +155,7 @@ store_rc history_list(store_conn *c, const store_range *q, int64_t at_rev,
             if (step_ == SQLITE_ROW) {                                                  \
                 const char *k_ = (const char *)sqlite3_column_text(kv_st, 0);           \
                 kv_rev = sqlite3_column_int64(kv_st, 1);                                \
-                kv_key = k_ ? strdup(k_) : NULL;                                        \
+                kv_key = k_ ? kapi_xstrdup(k_) : NULL;                                        \
                 kv_live = kv_key != NULL;                                               \
                 if (!kv_live) rc = STORE_ERROR;                                         \
             } else if (step_ != SQLITE_DONE) {                                          \
@@ -224,18 +224,7 @@ static store_rc current_list(store_conn *c, const store_range *q, store_list_fn 
         free(end);
         return STORE_ERROR;
     }
-    store_rc rc = STORE_OK;
-    sqlite3_bind_text(st, 1, start, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, -1);
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (fn(arg, (const char *)sqlite3_column_text(st, 0),
-               (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2)))
-            break;
-    }
-    if (step != SQLITE_ROW && step != SQLITE_DONE) rc = STORE_ERROR;
-    statement_done(st);
+    store_rc rc = kv_range_each(st, start, end, -1, fn, arg);
     if (rc == STORE_OK && total) {
         sqlite3_bind_text(count_st, 1, start, -1, SQLITE_STATIC);
         sqlite3_bind_text(count_st, 2, end, -1, SQLITE_STATIC);

@@ -130,6 +130,11 @@ void writer_unlock(int fd);
 int open_lock_file(const char *db_path, const char *suffix);   /* path + suffix, O_CLOEXEC */
 store_conn *idle_reader_of_this_thread(store *s);
 void statement_done(sqlite3_stmt *st);
+/* Runs a kv range statement (key, value, mod_revision rows; parameters
+ * from, end, limit with -1 for none), calling fn on each row until it
+ * returns non-zero; resets the statement. STORE_OK or STORE_ERROR. */
+store_rc kv_range_each(sqlite3_stmt *st, const char *from, const char *end, long limit,
+                       store_list_fn fn, void *arg);
 void end_read(store_conn *c);
 char *prefix_end_new(const char *prefix);                     /* caller frees */
 

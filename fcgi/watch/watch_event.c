@@ -5,21 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "codec/json.h"
+#include "codec/jsonpath.h"
+#include "core/alloc.h"
 #include "watch/watch_event.h"
 
 watch_event *watch_event_new(int64_t rev, char type, const char *key, const char *value,
                              store *from)
 {
-    watch_event *e = calloc(1, sizeof *e);
-    if (!e) return NULL;
-    e->key = strdup(key ? key : "");
-    e->value = strdup(value ? value : "");
-    if (!e->key || !e->value) {
-        free(e->key);
-        free(e->value);
-        free(e);
-        return NULL;
-    }
+    watch_event *e = kapi_xcalloc(1, sizeof *e);
+    e->key = kapi_xstrdup(key ? key : "");
+    e->value = kapi_xstrdup(value ? value : "");
     atomic_init(&e->refs, 1);
     e->rev = rev;
     e->type = type;
@@ -93,7 +88,7 @@ const cJSON *watch_event_prev_object(watch_event *e)
 void watch_event_set_prev(watch_event *e, const char *prev_value)
 {
     pthread_mutex_lock(&e->mu);
-    if (!e->prev_loaded && !e->prev_value && prev_value) e->prev_value = strdup(prev_value);
+    if (!e->prev_loaded && !e->prev_value && prev_value) e->prev_value = kapi_xstrdup(prev_value);
     pthread_mutex_unlock(&e->mu);
 }
 
@@ -113,12 +108,7 @@ static void set_resource_version(cJSON *obj, int64_t rev)
     if (!cJSON_IsObject(meta)) return;
     char digits[24];
     snprintf(digits, sizeof digits, "%lld", (long long)rev);
-    cJSON *v = cJSON_CreateString(digits);
-    if (!v) return;
-    if (cJSON_GetObjectItemCaseSensitive(meta, "resourceVersion"))
-        cJSON_ReplaceItemInObjectCaseSensitive(meta, "resourceVersion", v);
-    else
-        cJSON_AddItemToObject(meta, "resourceVersion", v);
+    json_set_str(meta, "resourceVersion", digits);
 }
 
 /* The view's object with e->mu held, as a new tree. */

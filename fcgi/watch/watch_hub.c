@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/alloc.h"
+#include "core/thread.h"
 #include "watch/watch_hub.h"
 
 #define POLL_MS 250               /* longest sleep between two revision checks */
@@ -94,7 +96,7 @@ static void sub_push(watch_sub *sub, watch_event *e)
     if (sub->count == sub->cap) {
         size_t cap = sub->cap ? sub->cap * 2 : QUEUE_FIRST_CAP;
         if (cap > sub->max) cap = sub->max;
-        watch_event **grown = cap > sub->cap ? malloc(cap * sizeof *grown) : NULL;
+        watch_event **grown = cap > sub->cap ? kapi_xmalloc(cap * sizeof *grown) : NULL;
         if (!grown) {
             sub->overflow = 1;
             if (sub->waiting) pthread_cond_signal(&sub->cond);
@@ -311,8 +313,7 @@ static void hub_stop(void *arg)
 
 static watch_hub *hub_start(store *s)
 {
-    watch_hub *h = calloc(1, sizeof *h);
-    if (!h) return NULL;
+    watch_hub *h = kapi_xcalloc(1, sizeof *h);
     h->s = s;
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->idle, NULL);
@@ -320,12 +321,7 @@ static watch_hub *hub_start(store *s)
     atomic_init(&h->rev, 0);
     atomic_init(&h->stopping, 0);
     atomic_init(&h->ending, atomic_load(&g_ending));
-    /* The poller takes no signals: they belong to the program's threads. */
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    int rc = pthread_create(&h->poller, NULL, poller_main, h);
-    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    int rc = thread_start_without_signals(&h->poller, poller_main, h);
     if (rc != 0) {
         pthread_cond_destroy(&h->idle);
         pthread_cond_destroy(&h->drained);
@@ -378,11 +374,8 @@ void watch_hubs_shutdown(void)
 watch_sub *watch_subscribe(watch_hub *h, const char *prefix, int exact, int needs_prev,
                            size_t max_queue, int64_t *rev)
 {
-    watch_sub *sub = calloc(1, sizeof *sub);
-    if (!sub || !(sub->prefix = strdup(prefix ? prefix : ""))) {
-        free(sub);
-        return NULL;
-    }
+    watch_sub *sub = kapi_xcalloc(1, sizeof *sub);
+    sub->prefix = kapi_xstrdup(prefix ? prefix : "");
     sub->prefix_len = strlen(sub->prefix);
     sub->exact = exact;
     sub->needs_prev = needs_prev;

@@ -1,0 +1,32 @@
+/* escape.c: hexadecimal digits and percent-decoding (see escape.h). */
+#include "core/escape.h"
+
+int hex_digit_value(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+char *percent_decode(kapi_pool *p, const char *s, size_t n, int flags)
+{
+    char *out = kapi_palloc(p, n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '+' && (flags & PERCENT_PLUS_IS_SPACE)) c = ' ';
+        else if (c == '%') {
+            if (i + 2 >= n) return NULL;           /* needs two more bytes */
+            int hi = hex_digit_value((unsigned char)s[i + 1]);
+            int lo = hex_digit_value((unsigned char)s[i + 2]);
+            if (hi < 0 || lo < 0) return NULL;
+            c = (unsigned char)(hi * 16 + lo);
+            if (c == '\0' && (flags & PERCENT_REJECT_NUL)) return NULL;
+            i += 2;
+        }
+        out[o++] = (char)c;
+    }
+    out[o] = '\0';
+    return out;
+}
