@@ -32,6 +32,9 @@ typedef struct table_def {
     /* Appends exactly n_columns cells for obj to the cells array. now is the
      * server's clock, for AGE. */
     void (*row)(const cJSON *obj, cJSON *cells, time_t now);
+    /* Optional: the row's conditions (printPod's row.Conditions for finished
+     * pods); NULL when the row has none. The caller owns the result. */
+    cJSON *(*row_conditions)(const cJSON *obj);
 } table_def;
 
 /* A kind's rules, in one place (kube-apiserver's strategy). Every callback
