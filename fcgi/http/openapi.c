@@ -350,6 +350,13 @@ static void group_camel(const kapi_resource *r, char *out, size_t n)
     snprintf(out + o, n - o, "%c%s", r->version[0] - 32, r->version + 1);
 }
 
+/* The kind's schema type: the one its description names, else by group,
+ * version and kind. */
+static const schema_type *kind_schema(const kapi_resource *r)
+{
+    return r->schema_type ? schema_type_named(r->schema_type) : schema_kind(r->group, r->version, r->kind);
+}
+
 static void add_resource_paths(cJSON *paths, const kapi_resource *r, const char *prefix)
 {
     char gc[80], tag[80], id[200], p[400];
@@ -359,7 +366,7 @@ static void add_resource_paths(cJSON *paths, const kapi_resource *r, const char 
     const char *ns_part = r->namespaced ? "Namespaced" : "";
     char list_type[120];
     snprintf(list_type, sizeof list_type, "%s", r->kind);
-    const schema_type *t = schema_kind(r->group, r->version, r->kind);
+    const schema_type *t = kind_schema(r);
     if (!t) return;
     char list_name[300];
     snprintf(list_name, sizeof list_name, "%sList", t->name);
@@ -489,8 +496,7 @@ static cJSON *build_gv_document(const kinds_set *kinds, const kapi_group *g)
     for (int i = 0; i < kinds->n; i++) {
         const kapi_resource *r = &kinds->kinds[i];
         if (strcmp(r->group, g->name) || strcmp(r->version, g->version)) continue;
-        const schema_type *t = r->schema_type ? schema_type_named(r->schema_type)
-                                              : schema_kind(r->group, r->version, r->kind);
+        const schema_type *t = kind_schema(r);
         if (!t) continue;
         collect_type(set, t);
         char list_name[300];
