@@ -18,6 +18,7 @@
 #include "core/kapi.h"
 #include "kinds/kinds.h"
 #include "kinds/resource.h"
+#include "registry/selection.h"
 #include "registry/tables.h"
 #include "store/store.h"
 
@@ -66,6 +67,45 @@ static void test_builtin_kinds(void **state)
     assert_int_equal(kapi_n_resources, s->n);
     assert_int_equal(kapi_n_groups, s->n_groups);
     kinds_release(s);
+}
+
+/* ---- selectable fields as data: values read as kube's GetAttrs give them */
+
+static int selects(const char *group, const char *plural, const char *field_selector, const char *json)
+{
+    kapi_pool *p = kapi_pool_new();
+    selection sel;
+    memset(&sel, 0, sizeof sel);
+    sel.r = kinds_find(kinds_current(), group, "v1", plural);
+    assert_non_null(sel.r);
+    char err[200];
+    assert_int_equal(field_selector_parse(p, field_selector, &sel.fields, err, sizeof err), 0);
+    cJSON *obj = cJSON_Parse(json);
+    assert_non_null(obj);
+    int yes = selection_matches(&sel, obj);
+    cJSON_Delete(obj);
+    kapi_pool_free(p);
+    return yes;
+}
+
+static void test_selectable_field_values(void **state)
+{
+    (void)state;
+    const char *pod = "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"nodeName\":\"n1\"},"
+                      "\"status\":{\"podIP\":\"10.0.0.9\",\"podIPs\":[{\"ip\":\"10.0.0.1\"}]}}";
+    assert_true(selects("", "pods", "status.podIP=10.0.0.1", pod));   /* the first of podIPs */
+    assert_false(selects("", "pods", "status.podIP=10.0.0.9", pod));
+    assert_true(selects("", "pods", "status.podIP=10.0.0.9",
+                        "{\"metadata\":{\"name\":\"p\"},\"status\":{\"podIP\":\"10.0.0.9\"}}"));
+    assert_true(selects("", "pods", "spec.hostNetwork=false", pod));   /* unset: false */
+    assert_true(selects("", "pods", "spec.nodeName=n1,metadata.name=p", pod));
+    assert_true(selects("", "events", "source=kubelet",
+                        "{\"metadata\":{\"name\":\"e\"},\"source\":{\"component\":\"kubelet\"}}"));
+    assert_true(selects("apps", "replicasets", "status.replicas=0", "{\"metadata\":{\"name\":\"r\"}}"));
+    assert_true(selects("apps", "replicasets", "status.replicas!=2",
+                        "{\"metadata\":{\"name\":\"r\"},\"status\":{\"replicas\":3}}"));
+    assert_true(selects("", "nodes", "spec.unschedulable=true",
+                        "{\"metadata\":{\"name\":\"n\"},\"spec\":{\"unschedulable\":true}}"));
 }
 
 /* ---- the base set: register, replace, unregister */
@@ -378,6 +418,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builtin_kinds),
+        cmocka_unit_test(test_selectable_field_values),
         cmocka_unit_test(test_register_and_unregister),
         cmocka_unit_test(test_request_set),
         cmocka_unit_test_setup_teardown(test_provider_across_workers, open_workers, close_workers),
