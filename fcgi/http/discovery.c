@@ -82,13 +82,13 @@ static const kapi_resource **resources_of(const char *group, const char *version
     return list;
 }
 
-static cJSON *group_version_object(const kapi_group *g)
+static cJSON *group_version_object(const kapi_group *g, const char *version)
 {
     char gv[160];
-    snprintf(gv, sizeof gv, "%s/%s", g->name, g->version);
+    snprintf(gv, sizeof gv, "%s/%s", g->name, version);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "groupVersion", gv);
-    cJSON_AddStringToObject(o, "version", g->version);
+    cJSON_AddStringToObject(o, "version", version);
     return o;
 }
 
@@ -101,17 +101,22 @@ cJSON *discovery_root_paths(void)
                                         "/openapi/v3/", "/readyz", "/version"};
     int n_fixed = (int)(sizeof fixed / sizeof fixed[0]), n = 0;
     const kinds_set *set = kinds_current();
-    char **paths = calloc((size_t)(n_fixed + 2 * set->n_groups), sizeof *paths);
+    size_t most = (size_t)n_fixed;
+    for (int i = 0; i < set->n_groups; i++)
+        for (int v = 0; set->groups[i].versions[v]; v++) most += 2;
+    char **paths = calloc(most, sizeof *paths);
     if (!paths) return NULL;
     for (int i = 0; i < n_fixed; i++) paths[n++] = strdup(fixed[i]);
     for (int i = 0; i < set->n_groups; i++) {
         const kapi_group *g = &set->groups[i];
         if (!g->name[0]) continue;
-        size_t len = strlen(g->name) + strlen(g->version) + 8;
-        paths[n] = malloc(len);
-        if (paths[n]) snprintf(paths[n++], len, "/apis/%s", g->name);
-        paths[n] = malloc(len);
-        if (paths[n]) snprintf(paths[n++], len, "/apis/%s/%s", g->name, g->version);
+        paths[n] = malloc(strlen(g->name) + 8);
+        if (paths[n]) sprintf(paths[n++], "/apis/%s", g->name);
+        for (int v = 0; g->versions[v]; v++) {
+            size_t len = strlen(g->name) + strlen(g->versions[v]) + 8;
+            paths[n] = malloc(len);
+            if (paths[n]) snprintf(paths[n++], len, "/apis/%s/%s", g->name, g->versions[v]);
+        }
     }
     int kept = 0;
     for (int i = 0; i < n; i++)
@@ -206,8 +211,8 @@ cJSON *discovery_api_versions(void)
     cJSON *versions = cJSON_AddArrayToObject(doc, "versions");
     const kinds_set *set = kinds_current();
     for (int i = 0; i < set->n_groups; i++)
-        if (!set->groups[i].name[0])
-            cJSON_AddItemToArray(versions, cJSON_CreateString(set->groups[i].version));
+        for (int v = 0; !set->groups[i].name[0] && set->groups[i].versions[v]; v++)
+            cJSON_AddItemToArray(versions, cJSON_CreateString(set->groups[i].versions[v]));
     cJSON *cidrs = cJSON_AddArrayToObject(doc, "serverAddressByClientCIDRs");
     cJSON *c = cJSON_CreateObject();
     cJSON_AddStringToObject(c, "clientCIDR", "0.0.0.0/0");
@@ -227,8 +232,9 @@ static cJSON *api_group(const kapi_group *g, int standalone)
     }
     cJSON_AddStringToObject(o, "name", g->name);
     cJSON *versions = cJSON_AddArrayToObject(o, "versions");
-    cJSON_AddItemToArray(versions, group_version_object(g));
-    cJSON_AddItemToObject(o, "preferredVersion", group_version_object(g));
+    for (int v = 0; g->versions[v]; v++)
+        cJSON_AddItemToArray(versions, group_version_object(g, g->versions[v]));
+    cJSON_AddItemToObject(o, "preferredVersion", group_version_object(g, g->version));
     return o;
 }
 
@@ -284,13 +290,13 @@ static cJSON *api_subresource(const kapi_resource *r, const discovery_subresourc
 cJSON *discovery_resource_list(const char *group, const char *version)
 {
     const kapi_group *g = find_group(group);
-    if (!g || !version || strcmp(g->version, version)) return NULL;
+    if (!g || !kinds_group_serves(g, version)) return NULL;
     int n;
-    const kapi_resource **list = resources_of(g->name, g->version, &n);
+    const kapi_resource **list = resources_of(g->name, version, &n);
     if (!list) return NULL;
     char gv[160];
-    if (g->name[0]) snprintf(gv, sizeof gv, "%s/%s", g->name, g->version);
-    else snprintf(gv, sizeof gv, "%s", g->version);
+    if (g->name[0]) snprintf(gv, sizeof gv, "%s/%s", g->name, version);
+    else snprintf(gv, sizeof gv, "%s", version);
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddStringToObject(doc, "kind", "APIResourceList");
     cJSON_AddStringToObject(doc, "apiVersion", "v1");
@@ -351,17 +357,19 @@ static cJSON *group_discovery(const kapi_group *g)
     if (g->name[0]) cJSON_AddStringToObject(meta, "name", g->name);
     cJSON_AddNullToObject(meta, "creationTimestamp");   /* Go's zero metav1.Time */
     cJSON *versions = cJSON_AddArrayToObject(item, "versions");
-    cJSON *v = cJSON_CreateObject();
-    cJSON_AddStringToObject(v, "version", g->version);
-    int n;
-    const kapi_resource **list = resources_of(g->name, g->version, &n);
-    if (list && n > 0) {
-        cJSON *resources = cJSON_AddArrayToObject(v, "resources");
-        for (int i = 0; i < n; i++) cJSON_AddItemToArray(resources, resource_discovery(list[i]));
+    for (int k = 0; g->versions[k]; k++) {   /* the preferred version first */
+        cJSON *v = cJSON_CreateObject();
+        cJSON_AddStringToObject(v, "version", g->versions[k]);
+        int n;
+        const kapi_resource **list = resources_of(g->name, g->versions[k], &n);
+        if (list && n > 0) {
+            cJSON *resources = cJSON_AddArrayToObject(v, "resources");
+            for (int i = 0; i < n; i++) cJSON_AddItemToArray(resources, resource_discovery(list[i]));
+        }
+        free(list);
+        cJSON_AddStringToObject(v, "freshness", "Current");
+        cJSON_AddItemToArray(versions, v);
     }
-    free(list);
-    cJSON_AddStringToObject(v, "freshness", "Current");
-    cJSON_AddItemToArray(versions, v);
     return item;
 }
 

@@ -473,7 +473,7 @@ static void finish_doc(openapi_doc *d, cJSON *root)
     d->hash = hex;
 }
 
-static cJSON *build_gv_document(const kinds_set *kinds, const kapi_group *g)
+static cJSON *build_gv_document(const kinds_set *kinds, const kapi_group *g, const char *version)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *components = cJSON_AddObjectToObject(root, "components");
@@ -484,8 +484,8 @@ static cJSON *build_gv_document(const kinds_set *kinds, const kapi_group *g)
     cJSON_AddStringToObject(root, "openapi", "3.0.0");
     cJSON *paths = cJSON_AddObjectToObject(root, "paths");
     char prefix[128];
-    if (g->name[0]) snprintf(prefix, sizeof prefix, "apis/%s/%s", g->name, g->version);
-    else snprintf(prefix, sizeof prefix, "api/%s", g->version);
+    if (g->name[0]) snprintf(prefix, sizeof prefix, "apis/%s/%s", g->name, version);
+    else snprintf(prefix, sizeof prefix, "api/%s", version);
 
     type_set *set = calloc(1, sizeof *set);
     if (!set) abort();
@@ -495,7 +495,7 @@ static cJSON *build_gv_document(const kinds_set *kinds, const kapi_group *g)
     for (int i = 0; common[i]; i++) collect_type(set, schema_type_named(common[i]));
     for (int i = 0; i < kinds->n; i++) {
         const kapi_resource *r = &kinds->kinds[i];
-        if (strcmp(r->group, g->name) || strcmp(r->version, g->version)) continue;
+        if (strcmp(r->group, g->name) || strcmp(r->version, version)) continue;
         const schema_type *t = kind_schema(r);
         if (!t) continue;
         collect_type(set, t);
@@ -536,25 +536,29 @@ static void *build_docs(const kinds_set *kinds)
     if (schema_load() != 0) return NULL;
     openapi_docs *d = calloc(1, sizeof *d);
     if (!d) abort();
-    d->docs = calloc((size_t)kinds->n_groups + 1, sizeof *d->docs);
-    d->paths = calloc((size_t)kinds->n_groups + 1, sizeof *d->paths);
+    /* one document per group-version; at most one per kind */
+    d->docs = calloc((size_t)kinds->n + 1, sizeof *d->docs);
+    d->paths = calloc((size_t)kinds->n + 1, sizeof *d->paths);
     if (!d->docs || !d->paths) abort();
     cJSON *index = cJSON_CreateObject();
     cJSON *ipaths = cJSON_AddObjectToObject(index, "paths");
     for (int i = 0; i < kinds->n_groups; i++) {
-        const kapi_group *g = &kinds->groups[i];
-        char path[400];
-        if (g->name[0]) snprintf(path, sizeof path, "apis/%s/%s", g->name, g->version);
-        else snprintf(path, sizeof path, "api/%s", g->version);
-        d->paths[d->n] = strdup(path);
-        if (!d->paths[d->n]) abort();
-        finish_doc(&d->docs[d->n], build_gv_document(kinds, g));
-        cJSON *e = cJSON_CreateObject();
-        char url[600];
-        snprintf(url, sizeof url, "/openapi/v3/%s?hash=%s", path, d->docs[d->n].hash);
-        cJSON_AddStringToObject(e, "serverRelativeURL", url);
-        add_sorted(ipaths, path, e);
-        d->n++;
+        for (int v = 0; kinds->groups[i].versions[v]; v++) {
+            const kapi_group *g = &kinds->groups[i];
+            const char *version = g->versions[v];
+            char path[400];
+            if (g->name[0]) snprintf(path, sizeof path, "apis/%s/%s", g->name, version);
+            else snprintf(path, sizeof path, "api/%s", version);
+            d->paths[d->n] = strdup(path);
+            if (!d->paths[d->n]) abort();
+            finish_doc(&d->docs[d->n], build_gv_document(kinds, g, version));
+            cJSON *e = cJSON_CreateObject();
+            char url[600];
+            snprintf(url, sizeof url, "/openapi/v3/%s?hash=%s", path, d->docs[d->n].hash);
+            cJSON_AddStringToObject(e, "serverRelativeURL", url);
+            add_sorted(ipaths, path, e);
+            d->n++;
+        }
     }
     finish_doc(&d->index, index);
     return d;

@@ -239,9 +239,25 @@ static void fill_derived_fields(kinds_builder *b)
     }
 }
 
+/* The versions of group, in order of first use. */
+static const char *const *group_versions(kinds_builder *b, const char *group)
+{
+    const char **v = arena_alloc(b, ((size_t)b->n + 1) * sizeof *v);
+    int n = 0;
+    if (!v) return NULL;
+    for (int i = 0; i < b->n; i++) {
+        const kapi_resource *r = &b->kinds[i];
+        if (strcmp(r->group, group)) continue;
+        int seen = 0;
+        for (int k = 0; k < n && !seen; k++) seen = !strcmp(v[k], r->version);
+        if (!seen) v[n++] = r->version;
+    }
+    return v;
+}
+
 /* The groups in discovery order: the core group first, then each named
- * group in the order its first kind was registered; a group's version is
- * its first kind's. */
+ * group in the order its first kind was registered; a group's preferred
+ * version is its first kind's. */
 static kapi_group *derive_groups(kinds_builder *b, int *n_groups)
 {
     kapi_group *g = arena_alloc(b, ((size_t)b->n + 1) * sizeof *g);
@@ -253,7 +269,7 @@ static kapi_group *derive_groups(kinds_builder *b, int *n_groups)
             if ((pass == 0) != (r->group[0] == '\0')) continue;
             int seen = 0;
             for (int k = 0; k < n && !seen; k++) seen = !strcmp(g[k].name, r->group);
-            if (!seen) g[n++] = (kapi_group){r->group, r->version};
+            if (!seen) g[n++] = (kapi_group){r->group, r->version, group_versions(b, r->group)};
         }
     *n_groups = n;
     return g;
@@ -378,6 +394,13 @@ const kapi_resource *kinds_find_kind(const kinds_set *s, const char *api_version
         if (!strcmp(s->kinds[i].kind, kind) && !strcmp(s->kinds[i].api_version, api_version))
             return &s->kinds[i];
     return NULL;
+}
+
+int kinds_group_serves(const kapi_group *g, const char *version)
+{
+    for (int i = 0; g && version && g->versions && g->versions[i]; i++)
+        if (!strcmp(g->versions[i], version)) return 1;
+    return 0;
 }
 
 const kapi_group *kinds_find_group(const kinds_set *s, const char *name)

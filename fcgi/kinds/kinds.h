@@ -64,6 +64,8 @@ const struct kapi_resource *kinds_find_plural(const kinds_set *s, const char *gr
 /* By apiVersion ("apps/v1", "v1") and kind. */
 const struct kapi_resource *kinds_find_kind(const kinds_set *s, const char *api_version, const char *kind);
 const struct kapi_group *kinds_find_group(const kinds_set *s, const char *name);
+/* 1 when group g serves version. */
+int kinds_group_serves(const struct kapi_group *g, const char *version);
 
 /* ---- the base (process-local kinds) */
 

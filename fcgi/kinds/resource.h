@@ -170,7 +170,9 @@ typedef struct kapi_resource {
 /* An API group kapi serves, derived from the registered kinds. */
 typedef struct kapi_group {
     const char *name;          /* "" for core, "apps", ... */
-    const char *version;       /* the one (preferred) version */
+    const char *version;       /* the preferred version: its first kind's */
+    const char *const *versions; /* every served version, preferred first,
+                                    then in order of first use (NULL-terminated) */
 } kapi_group;
 
 /* "apps/v1" or "v1" */

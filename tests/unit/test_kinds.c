@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "core/kapi.h"
+#include "http/discovery.h"
 #include "kinds/kinds.h"
 #include "kinds/resource.h"
 #include "registry/selection.h"
@@ -162,6 +163,56 @@ static void test_register_and_unregister(void **state)
     kinds_release(with);
     kinds_release(replaced);
     kinds_release(after);
+}
+
+/* A kind served in two versions (stored in one): the group lists both,
+ * the preferred (first registered) first. */
+static void test_two_versions(void **state)
+{
+    (void)state;
+    kapi_resource beta = gadget;
+    beta.version = "v1beta1";
+    beta.storage_version = "v1";
+    assert_int_equal(kinds_register(&gadget), 0);
+    assert_int_equal(kinds_register(&beta), 0);
+    const kinds_set *s = kinds_acquire(NULL);
+    const kapi_group *g = kinds_find_group(s, "toys.example.com");
+    assert_non_null(g);
+    assert_string_equal(g->version, "v1");
+    assert_string_equal(g->versions[0], "v1");
+    assert_string_equal(g->versions[1], "v1beta1");
+    assert_null(g->versions[2]);
+    assert_true(kinds_group_serves(g, "v1beta1"));
+    assert_false(kinds_group_serves(g, "v2"));
+    kapi_pool *p = kapi_pool_new();
+    assert_string_equal(resource_key(p, kinds_find(s, "toys.example.com", "v1beta1", "gadgets"), "ns", "a"),
+                        resource_key(p, kinds_find(s, "toys.example.com", "v1", "gadgets"), "ns", "a"));
+    kapi_pool_free(p);
+    const kinds_set *saved = kinds_enter(s);
+    cJSON *group = discovery_api_group("toys.example.com");
+    char *text = cJSON_PrintUnformatted(group);
+    assert_string_equal(text, "{\"kind\":\"APIGroup\",\"apiVersion\":\"v1\",\"name\":\"toys.example.com\","
+                              "\"versions\":[{\"groupVersion\":\"toys.example.com/v1\",\"version\":\"v1\"},"
+                              "{\"groupVersion\":\"toys.example.com/v1beta1\",\"version\":\"v1beta1\"}],"
+                              "\"preferredVersion\":{\"groupVersion\":\"toys.example.com/v1\",\"version\":\"v1\"}}");
+    free(text);
+    cJSON_Delete(group);
+    cJSON *list = discovery_resource_list("toys.example.com", "v1beta1");
+    assert_non_null(list);
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(list, "groupVersion")), "toys.example.com/v1beta1");
+    cJSON_Delete(list);
+    cJSON *agg = discovery_aggregated(0, "apidiscovery.k8s.io/v2");
+    const cJSON *item, *versions = NULL;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItem(agg, "items"))
+        if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(item, "metadata"), "name")),
+                    "toys.example.com"))
+            versions = cJSON_GetObjectItem(item, "versions");
+    assert_int_equal(cJSON_GetArraySize(versions), 2);
+    cJSON_Delete(agg);
+    kinds_leave(saved);
+    kinds_release(s);
+    assert_int_equal(kinds_unregister("toys.example.com", "v1beta1", "gadgets"), 0);
+    assert_int_equal(kinds_unregister("toys.example.com", "v1", "gadgets"), 0);
 }
 
 /* ---- a request's set */
@@ -420,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_builtin_kinds),
         cmocka_unit_test(test_selectable_field_values),
         cmocka_unit_test(test_register_and_unregister),
+        cmocka_unit_test(test_two_versions),
         cmocka_unit_test(test_request_set),
         cmocka_unit_test_setup_teardown(test_provider_across_workers, open_workers, close_workers),
     };
