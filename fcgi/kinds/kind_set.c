@@ -387,6 +387,13 @@ const kapi_resource *kinds_find_plural(const kinds_set *s, const char *group, co
     return NULL;
 }
 
+const kapi_resource *kinds_find_flagged(const kinds_set *s, unsigned flags)
+{
+    for (int i = 0; s && i < s->n; i++)
+        if ((s->kinds[i].flags & flags) == flags) return &s->kinds[i];
+    return NULL;
+}
+
 const kapi_resource *kinds_find_kind(const kinds_set *s, const char *api_version, const char *kind)
 {
     if (!s || !api_version || !kind) return NULL;

@@ -61,6 +61,8 @@ const struct kapi_resource *kinds_find(const kinds_set *s, const char *group, co
                                        const char *plural);
 /* By group and plural, any version (the first registered). */
 const struct kapi_resource *kinds_find_plural(const kinds_set *s, const char *group, const char *plural);
+/* The first kind with every bit of flags (KIND_IS_NAMESPACE, ...). */
+const struct kapi_resource *kinds_find_flagged(const kinds_set *s, unsigned flags);
 /* By apiVersion ("apps/v1", "v1") and kind. */
 const struct kapi_resource *kinds_find_kind(const kinds_set *s, const char *api_version, const char *kind);
 const struct kapi_group *kinds_find_group(const kinds_set *s, const char *name);

@@ -212,8 +212,10 @@ static store_state *state_of_locked(store *st)
     s->st = st;
     s->next = states;
     states = s;
-    /* without a close hook a later handle at the same address is still
-     * told apart: its revision will not match, which rebuilds */
+    /* dropped when the store closes; should the handle have no room for
+     * another close hook (it has four), the state stays until the process
+     * ends, and a later handle at the same address rebuilds on its first
+     * revision that differs */
     store_on_close(st, forget_store, st);
     return s;
 }
