@@ -37,6 +37,11 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
  * stays valid; the base changes only while the program starts (and in
  * tests). */
 static _Atomic(const kinds_set *) base;
+typedef struct retired_base {
+    const kinds_set *set;
+    struct retired_base *next;
+} retired_base;
+static retired_base *retired;     /* replaced bases, kept (see above) */
 static provider providers[MAX_PROVIDERS];
 static int n_providers;
 static uint64_t providers_gen;
@@ -89,6 +94,12 @@ void kinds_end(const kinds_set *s, const kinds_set *saved)
 static void publish_base_locked(const kinds_set *s)
 {
     /* the old base keeps its reference: see `base` */
+    const kinds_set *old = atomic_load(&base);
+    retired_base *r = old ? malloc(sizeof *r) : NULL;
+    if (r) {
+        *r = (retired_base){old, retired};
+        retired = r;
+    }
     atomic_store(&base, s);
 }
 
