@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "kapi_test.h"
 #include "core/kapi.h"
 #include "http/discovery.h"
 #include "kinds/kinds.h"
@@ -281,31 +282,27 @@ static int stored_kinds(void *arg, kinds_builder *b)
                : -1;
 }
 
-static char dir[256];
+static char dir_a[256];
 static kapi_ctx worker_a, worker_b;
 
+/* Two handles on one database file, as two worker processes have. */
 static int open_workers(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/kapi-test-kinds-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    char path[300];
-    snprintf(path, sizeof path, "%s/kapi.db", dir);
+    if (test_store_open(&worker_a, dir_a, sizeof dir_a, "kinds")) return -1;
+    char path[600];
+    snprintf(path, sizeof path, "%s/kapi.db", dir_a);
     const char *err;
-    worker_a.store = store_open(path, STORE_SYNC_NORMAL, &err);
     worker_b.store = store_open(path, STORE_SYNC_NORMAL, &err);
-    worker_a.state_dir = worker_b.state_dir = dir;
-    return worker_a.store && worker_b.store ? 0 : -1;
+    worker_b.state_dir = dir_a;
+    return worker_b.store ? 0 : -1;
 }
 
 static int close_workers(void **state)
 {
     (void)state;
-    store_close(worker_a.store);
     store_close(worker_b.store);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_store_remove(&worker_a, dir_a);
 }
 
 static void store_kind(store *st, const char *name, const char *group, const char *plural, const char *kind)
@@ -326,30 +323,11 @@ typedef struct answer {
     cJSON *body;
 } answer;
 
-static const kapi_user admin = {.name = "kubernetes-admin",
-                                .groups = {"system:masters", "system:authenticated"}, .n_groups = 2};
-
 static answer call(kapi_ctx *ctx, const char *method, const char *path, const char *body)
 {
-    kapi_request req = {0};
-    kapi_response resp;
-    req.pool = kapi_pool_new();
-    req.method = method;
-    req.path = path;
-    req.query = "";
-    req.content_type = body ? "application/json" : NULL;
-    req.accept = "application/json";
-    req.body = body;
-    req.body_len = body ? strlen(body) : 0;
-    req.internal_user = &admin;
-    kapi_response_init(&resp);
-    kapi_handle(ctx, &req, &resp);
-    answer a = {resp.status, NULL};
-    if (resp.body.len) a.body = cJSON_ParseWithLength(resp.body.data, resp.body.len);
-    if (a.status >= 300) fprintf(stderr, "%s %s: %d %.*s\n", method, path, resp.status, (int)resp.body.len, resp.body.data);
-    kapi_response_free(&resp);
-    kapi_pool_free(req.pool);
-    return a;
+    test_result r = test_call(ctx, (kapi_call_request){.method = method, .path = path, .body = body});
+    if (r.status >= 300) fprintf(stderr, "%s %s: %d %s\n", method, path, r.status, r.text);
+    return (answer){r.status, r.body};
 }
 
 static void test_provider_across_workers(void **state)
