@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "codec/jsonpath.h"
 #include "registry/rest_internal.h"
 #include "registry/selection.h"
 
@@ -52,47 +53,23 @@ int selection_parse(rest_call *c, selection *sel, rest_result *fail)
 
 /* ---- field values as kube's GetAttrs give them */
 
-/* The value at a dotted path; a step may index a list: "status.podIPs[0].ip". */
-static const cJSON *at_path(const cJSON *obj, const char *path)
-{
-    char part[128];
-    const cJSON *cur = obj;
-    while (*path && cur) {
-        const char *dot = strchr(path, '.');
-        size_t n = dot ? (size_t)(dot - path) : strlen(path);
-        if (n >= sizeof part) return NULL;
-        memcpy(part, path, n);
-        part[n] = '\0';
-        char *bracket = strchr(part, '[');
-        if (bracket) *bracket = '\0';
-        cur = cJSON_IsObject(cur) ? cJSON_GetObjectItemCaseSensitive(cur, part) : NULL;
-        if (bracket && cur) {
-            char *end;
-            long i = strtol(bracket + 1, &end, 10);
-            cur = cJSON_IsArray(cur) && *end == ']' && i >= 0 ? cJSON_GetArrayItem(cur, (int)i) : NULL;
-        }
-        path += n + (dot ? 1 : 0);
-    }
-    return cur;
-}
-
 /* A string field; "" when missing or not a string. */
 static const char *string_at(const cJSON *obj, const char *path)
 {
-    const cJSON *v = at_path(obj, path);
+    const cJSON *v = json_at_indexed(obj, path);
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
 /* strconv.FormatBool of a boolean field, false when missing. */
 static const char *bool_at(const cJSON *obj, const char *path)
 {
-    return cJSON_IsTrue(at_path(obj, path)) ? "true" : "false";
+    return cJSON_IsTrue(json_at_indexed(obj, path)) ? "true" : "false";
 }
 
 /* strconv.Itoa of an integer field, 0 when missing. */
 static const char *int_at(const cJSON *obj, const char *path, char *buf, size_t n)
 {
-    const cJSON *v = at_path(obj, path);
+    const cJSON *v = json_at_indexed(obj, path);
     snprintf(buf, n, "%lld", cJSON_IsNumber(v) ? (long long)v->valuedouble : 0LL);
     return buf;
 }
@@ -103,7 +80,7 @@ static const char *field_value(const kapi_resource *r, const cJSON *obj, const c
     const selectable_field *f = resource_selectable_field(r, field);
     if (!f) return string_at(obj, field);   /* metadata.name, metadata.namespace */
     const char *path = f->path ? f->path : f->name;
-    if (f->fallback && !at_path(obj, path)) path = f->fallback;
+    if (f->fallback && !json_at_indexed(obj, path)) path = f->fallback;
     switch (f->form) {
     case FIELD_BOOL: return bool_at(obj, path);
     case FIELD_INT: return int_at(obj, path, buf, n);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "codec/json.h"
+#include "codec/jsonpath.h"
 #include "registry/tables_internal.h"
 
 int table_columns_count(const kapi_resource *r)
@@ -36,43 +37,6 @@ void table_columns_definitions(const kapi_resource *r, cJSON *defs)
     cJSON_AddItemToArray(defs, definition("Name", "string", "name", DOC_OBJECTMETA_NAME, 0));
     for (const printer_column *c = r->columns; c && c->name; c++)
         cJSON_AddItemToArray(defs, definition(c->name, c->type, c->format, c->description, c->priority));
-}
-
-/* The value at a simple JSON path: ".a.b", "{.a.b}", ".a[0].b"; NULL when
- * missing. */
-static const cJSON *at_json_path(const cJSON *obj, const char *path)
-{
-    char buf[256];
-    size_t n = strlen(path);
-    if (n >= sizeof buf) return NULL;
-    memcpy(buf, path, n + 1);
-    char *p = buf;
-    if (*p == '{' && n > 1 && p[n - 1] == '}') {
-        p[n - 1] = '\0';
-        p++;
-    }
-    const cJSON *cur = obj;
-    while (cur && *p) {
-        if (*p == '.') {
-            p++;
-            size_t len = strcspn(p, ".[");
-            char name[128];
-            if (len == 0 || len >= sizeof name) return NULL;
-            memcpy(name, p, len);
-            name[len] = '\0';
-            cur = cJSON_IsObject(cur) ? cJSON_GetObjectItemCaseSensitive(cur, name) : NULL;
-            p += len;
-        } else if (*p == '[') {
-            char *end;
-            long i = strtol(p + 1, &end, 10);
-            if (*end != ']' || i < 0) return NULL;
-            cur = cJSON_IsArray(cur) ? cJSON_GetArrayItem(cur, (int)i) : NULL;
-            p = end + 1;
-        } else {
-            return NULL;
-        }
-    }
-    return cur;
 }
 
 /* kube's cellForJSONValue, and the JSONPath printer for string columns. */
@@ -107,5 +71,5 @@ void table_columns_row(const kapi_resource *r, const cJSON *obj, cJSON *cells, t
 {
     cell_string(cells, tj_str(obj, "metadata.name"));
     for (const printer_column *c = r->columns; c && c->name; c++)
-        cJSON_AddItemToArray(cells, cell(c, c->json_path ? at_json_path(obj, c->json_path) : NULL, now));
+        cJSON_AddItemToArray(cells, cell(c, c->json_path ? json_at_indexed(obj, c->json_path) : NULL, now));
 }

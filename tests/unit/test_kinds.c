@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include "kapi_test.h"
 #include "core/kapi.h"
+#include "codec/jsonpath.h"
 #include "http/discovery.h"
 #include "kinds/kinds.h"
 #include "kinds/resource.h"
@@ -106,6 +107,15 @@ static void test_selectable_field_values(void **state)
     assert_true(selects("apps", "replicasets", "status.replicas=0", "{\"metadata\":{\"name\":\"r\"}}"));
     assert_true(selects("apps", "replicasets", "status.replicas!=2",
                         "{\"metadata\":{\"name\":\"r\"},\"status\":{\"replicas\":3}}"));
+    /* the path reader both use */
+    cJSON *o = cJSON_Parse("{\"a\":{\"b\":[{\"c\":1},{\"c\":2}]}}");
+    assert_int_equal(json_at_indexed(o, "a.b[1].c")->valueint, 2);
+    assert_int_equal(json_at_indexed(o, ".a.b[0].c")->valueint, 1);
+    assert_int_equal(json_at_indexed(o, "{.a.b[1].c}")->valueint, 2);
+    assert_null(json_at_indexed(o, "a.b[2].c"));
+    assert_null(json_at_indexed(o, "a.b[x]"));
+    assert_null(json_at_indexed(o, "a.c"));
+    cJSON_Delete(o);
     assert_true(selects("", "nodes", "spec.unschedulable=true",
                         "{\"metadata\":{\"name\":\"n\"},\"spec\":{\"unschedulable\":true}}"));
 }
