@@ -49,8 +49,19 @@ $(BUILD)/obj/%.o: %.c $(DEPS_STAMP)
 
 # store_schema.c embeds sql/schema.sql (.incbin): rebuild it when the schema changes.
 $(BUILD)/obj/fcgi/store/store_schema.o: sql/schema.sql
-# schema_embed.c embeds schema/*.schema (.incbin) the same way.
-$(BUILD)/obj/fcgi/schema/schema_embed.o: $(wildcard schema/*.schema)
+# schema_embed.c embeds every schema/*.schema (.incbin) the same way, from a
+# generated list (meta.schema first, then by name), rewritten only when the
+# set of files changes: a new schema file needs no edit anywhere else.
+SCHEMA_FILES := schema/meta.schema $(filter-out schema/meta.schema,$(sort $(wildcard schema/*.schema)))
+SCHEMA_LIST  := $(BUILD)/gen/schema_files.inc
+$(SCHEMA_LIST): FORCE
+	@mkdir -p $(dir $@)
+	@n=0; for f in $(SCHEMA_FILES); do echo "SCHEMA_FILE($$n, \"$$f\")"; n=$$((n + 1)); done > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/obj/fcgi/schema/schema_embed.o: $(SCHEMA_FILES) $(SCHEMA_LIST)
+$(BUILD)/obj/fcgi/schema/schema_embed.o: override CFLAGS += -I$(BUILD)/gen
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/libkapi.a: $(LIB_OBJS)
 	@rm -f $@

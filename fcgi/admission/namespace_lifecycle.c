@@ -2,6 +2,7 @@
  * (plugin/pkg/admission/namespace/lifecycle): nothing is created in a
  * namespace that does not exist or is terminating, and the namespaces the
  * cluster needs (default, kube-system, kube-public) cannot be deleted. */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include "admission/admission.h"
@@ -19,7 +20,7 @@ static const char *qualified(const admission_attrs *a)
 static cJSON *namespace_lifecycle_admit(const admission_attrs *a)
 {
     const kapi_resource *r = a->resource;
-    int is_namespaces = !r->group[0] && !strcmp(r->plural, "namespaces");
+    int is_namespaces = (r->flags & KIND_IS_NAMESPACE) != 0;
     if (is_namespaces && a->op == ADMIT_DELETE) {
         for (int i = 0; immortal[i]; i++) {
             if (strcmp(a->name, immortal[i])) continue;
@@ -31,7 +32,9 @@ static cJSON *namespace_lifecycle_admit(const admission_attrs *a)
     }
     if (a->op != ADMIT_CREATE || !r->namespaced || !a->ns[0]) return NULL;
     store_kv kv;
-    char *key = kapi_psprintf(a->pool, "/registry/namespaces/%s", a->ns);
+    const kapi_resource *namespaces = kinds_find_flagged(kinds_current(), KIND_IS_NAMESPACE);
+    assert(namespaces);
+    char *key = resource_key(a->pool, namespaces, "", a->ns);
     store_rc rc = store_get(a->ctx->store, key, &kv);
     if (rc == STORE_NOT_FOUND) {
         char msg[400];

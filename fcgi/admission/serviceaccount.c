@@ -8,6 +8,7 @@
  * CA, the namespace) read-only at /var/run/secrets/kubernetes.io/serviceaccount;
  * a pod without image pull secrets gets the account's. Mirror pods may not
  * use accounts or secrets at all. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,9 @@ static void sleep_ms(long ms)
  * does not exist. */
 static cJSON *load_account(const admission_attrs *a, const char *name, int *missing)
 {
-    char *key = kapi_psprintf(a->pool, "/registry/serviceaccounts/%s/%s", a->ns, name);
+    const kapi_resource *accounts = kinds_find_plural(kinds_current(), "", "serviceaccounts");
+    assert(accounts);
+    char *key = resource_key(a->pool, accounts, a->ns, name);
     int attempts = strcmp(name, DEFAULT_ACCOUNT) ? 1 : 10;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);

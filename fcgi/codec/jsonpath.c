@@ -1,6 +1,7 @@
 /* jsonpath.c: member and dotted-path readers and writers of cJSON objects
  * (see jsonpath.h). */
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 #include "codec/jsonpath.h"
 
@@ -21,6 +22,35 @@ const cJSON *json_at(const cJSON *obj, const char *path)
         size_t len = dot ? (size_t)(dot - path) : strlen(path);
         cur = member_n(cur, path, len);
         path = dot ? dot + 1 : NULL;
+    }
+    return cur;
+}
+
+const cJSON *json_at_indexed(const cJSON *obj, const char *path)
+{
+    size_t end = path ? strlen(path) : 0;
+    if (end >= 2 && path[0] == '{' && path[end - 1] == '}') {
+        path++;
+        end -= 2;
+    }
+    const char *p = path, *stop = path + end;
+    if (p < stop && *p == '.') p++;
+    const cJSON *cur = obj;
+    while (cur && p < stop) {
+        if (*p == '[') {
+            char *close;
+            long i = strtol(p + 1, &close, 10);
+            if (close >= stop || *close != ']' || i < 0 || !cJSON_IsArray(cur)) return NULL;
+            cur = cJSON_GetArrayItem(cur, (int)i);
+            p = close + 1;
+            if (p < stop && *p == '.') p++;
+            continue;
+        }
+        size_t len = strcspn(p, ".[");
+        if (p + len > stop) len = (size_t)(stop - p);
+        cur = member_n(cur, p, len);
+        p += len;
+        if (p < stop && *p == '.') p++;
     }
     return cur;
 }

@@ -13,6 +13,11 @@
 /* The value at path, or NULL when a step is missing; an explicit null is
  * returned as the null node. "" is obj itself. */
 const cJSON *json_at(const cJSON *obj, const char *path);
+/* The same with list indexes: "status.podIPs[0].ip" (kube's simple
+ * JSONPath as printer columns and selectable fields use it; a leading '.'
+ * and enclosing braces, "{.spec.replicas}", are allowed). NULL when a step
+ * is missing or an index is out of range. */
+const cJSON *json_at_indexed(const cJSON *obj, const char *path);
 /* The string at path, or dflt (which may be NULL) when it is not a string. */
 const char *json_str_at(const cJSON *obj, const char *path, const char *dflt);
 /* The number at path, or dflt when it is not a number. */

@@ -97,41 +97,52 @@ cJSON *controller_ref_to(const cJSON *owner, const kapi_resource *res)
     return ref;
 }
 
-static char qualified_names[64][96];
-static pthread_once_t qualified_once = PTHREAD_ONCE_INIT;
-
-static void fill_qualified_names(void)
+/* "plural.group" of every kind of a set, built once per set. */
+static void *build_qualified_names(const kinds_set *s)
 {
-    for (int i = 0; i < kapi_n_resources && i < 64; i++) {
-        const kapi_resource *r = &kapi_resources[i];
-        if (r->group[0]) snprintf(qualified_names[i], sizeof qualified_names[i], "%s.%s", r->plural, r->group);
-        else snprintf(qualified_names[i], sizeof qualified_names[i], "%s", r->plural);
+    char **names = calloc((size_t)s->n + 1, sizeof *names);
+    for (int i = 0; names && i < s->n; i++) {
+        const kapi_resource *r = &s->kinds[i];
+        size_t n = strlen(r->plural) + strlen(r->group) + 2;
+        names[i] = malloc(n);
+        if (names[i]) snprintf(names[i], n, r->group[0] ? "%s.%s" : "%s", r->plural, r->group);
     }
+    return names;
+}
+
+static void free_qualified_names(void *data)
+{
+    char **names = data;
+    for (int i = 0; names[i]; i++) free(names[i]);
+    free(names);
+}
+
+static const kinds_derived_key qualified_names_key = {build_qualified_names, free_qualified_names};
+
+/* The position of res in set s, or -1 when res is not one of its kinds. */
+static int index_in(const kinds_set *s, const kapi_resource *res)
+{
+    if (res->index >= 0 && res->index < s->n && &s->kinds[res->index] == res) return res->index;
+    const kapi_resource *same = kinds_find(s, res->group, res->version, res->plural);
+    return same ? same->index : -1;
 }
 
 const char *resource_qualified(const kapi_resource *res)
 {
-    int idx = (int)(res - kapi_resources);
-    if (idx < 0 || idx >= kapi_n_resources || idx >= 64) return res->plural;
-    pthread_once(&qualified_once, fill_qualified_names);
-    return qualified_names[idx];
+    const kinds_set *s = kinds_current();
+    int idx = index_in(s, res);
+    char **names = idx >= 0 ? kinds_derived(s, &qualified_names_key) : NULL;
+    return names && names[idx] ? names[idx] : res->plural;
 }
 
 const kapi_resource *resource_by_plural(const char *group, const char *plural)
 {
-    for (int i = 0; i < kapi_n_resources; i++)
-        if (!strcmp(kapi_resources[i].group, group) && !strcmp(kapi_resources[i].plural, plural))
-            return &kapi_resources[i];
-    return NULL;
+    return kinds_find_plural(kinds_current(), group, plural);
 }
 
 const kapi_resource *resource_by_kind(const char *api_version, const char *kind)
 {
-    if (!api_version || !kind) return NULL;
-    for (int i = 0; i < kapi_n_resources; i++)
-        if (!strcmp(kapi_resources[i].kind, kind) && !strcmp(resource_api_version(&kapi_resources[i]), api_version))
-            return &kapi_resources[i];
-    return NULL;
+    return kinds_find_kind(kinds_current(), api_version, kind);
 }
 
 time_t obj_created(const cJSON *obj)
@@ -199,28 +210,47 @@ static void free_obj_list(void *v)
 
 static kind_cache *kind_of(pass *p, const kapi_resource *res)
 {
-    int idx = (int)(res - kapi_resources);
-    if (idx < 0 || idx >= kapi_n_resources) return NULL;
+    int idx = index_in(p->kinds_set, res);
+    if (idx < 0) return NULL;
     kind_cache *k = &p->kinds[idx];
     k->res = res;
     return k;
 }
 
-/* What the controllers read of each kind: pods and secrets are kept small
- * (a pod's spec is its bulk; a secret's data is never needed). Writes of
- * such kinds are patches, never a PUT of the cached copy. */
-static void trim(const kapi_resource *res, cJSON *obj)
+/* What the controllers read of each kind (client-go's informer transform
+ * functions, set by the controllers that read the kind): pods and secrets
+ * are kept small (a pod's spec is its bulk; a secret's data is never
+ * needed). Writes of such kinds are patches, never a PUT of the cached copy. */
+static void keep_node_name_only(cJSON *pod)
 {
-    if (!res->group[0] && !strcmp(res->plural, "pods")) {
-        cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
-        if (cJSON_IsObject(spec)) {
-            cJSON *node = cJSON_DetachItemFromObjectCaseSensitive(spec, "nodeName");
-            while (spec->child) cJSON_Delete(cJSON_DetachItemViaPointer(spec, spec->child));
-            if (node) cJSON_AddItemToObject(spec, "nodeName", node);
-        }
-    } else if (!res->group[0] && !strcmp(res->plural, "secrets")) {
-        cJSON_DeleteItemFromObjectCaseSensitive(obj, "data");
-        cJSON_DeleteItemFromObjectCaseSensitive(obj, "stringData");
+    cJSON *spec = cJSON_GetObjectItemCaseSensitive(pod, "spec");
+    if (cJSON_IsObject(spec)) {
+        cJSON *node = cJSON_DetachItemFromObjectCaseSensitive(spec, "nodeName");
+        while (spec->child) cJSON_Delete(cJSON_DetachItemViaPointer(spec, spec->child));
+        if (node) cJSON_AddItemToObject(spec, "nodeName", node);
+    }
+}
+
+static void drop_secret_data(cJSON *secret)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(secret, "data");
+    cJSON_DeleteItemFromObjectCaseSensitive(secret, "stringData");
+}
+
+static const struct informer_transform {
+    const char *group, *plural;
+    void (*transform)(cJSON *obj);
+} informer_transforms[] = {
+    {"", "pods", keep_node_name_only},
+    {"", "secrets", drop_secret_data},
+};
+
+static void trim(pass *p, const kapi_resource *res, cJSON *obj)
+{
+    for (size_t i = 0; i < sizeof informer_transforms / sizeof informer_transforms[0]; i++) {
+        const struct informer_transform *t = &informer_transforms[i];
+        const kapi_resource *of = kinds_find_plural(p->kinds_set, t->group, t->plural);
+        if (of && index_in(p->kinds_set, res) == of->index) t->transform(obj);
     }
 }
 
@@ -296,7 +326,7 @@ kind_cache *cache_kind(pass *p, const kapi_resource *res)
     while (items->child) {
         cJSON *obj = cJSON_DetachItemViaPointer(items, items->child);
         if (!cJSON_IsObject(obj) || !*obj_name(obj)) { cJSON_Delete(obj); continue; }
-        trim(res, obj);
+        trim(p, res, obj);
         new_entry(p, k, obj);
     }
     cJSON_Delete(items);
@@ -334,7 +364,7 @@ obj_entry *cache_put(pass *p, const kapi_resource *res, cJSON *obj)
 {
     kind_cache *k = cache_kind(p, res);
     if (!k || !obj) { cJSON_Delete(obj); return NULL; }
-    trim(res, obj);
+    trim(p, res, obj);
     cJSON_DeleteItemFromObjectCaseSensitive(obj, "kind");
     cJSON_DeleteItemFromObjectCaseSensitive(obj, "apiVersion");
     char key[600];
@@ -369,7 +399,7 @@ void cache_remove(pass *p, obj_entry *e)
 
 void cache_free(pass *p)
 {
-    for (int i = 0; i < kapi_n_resources && p->kinds; i++) {
+    for (int i = 0; p->kinds_set && i < p->kinds_set->n && p->kinds; i++) {
         kind_cache *k = &p->kinds[i];
         obj_list_free(&k->all);
         strmap_free(k->by_key, NULL);

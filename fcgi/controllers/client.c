@@ -45,7 +45,7 @@ static char *object_path(kapi_pool *pool, const kapi_resource *res, const char *
     if (res->group[0]) snprintf(base, sizeof base, "/apis/%s/%s", res->group, res->version);
     else snprintf(base, sizeof base, "/api/%s", res->version);
     const char *tail = sub && *sub ? sub : NULL;
-    if (!res->group[0] && !strcmp(res->plural, "namespaces"))
+    if (res->flags & KIND_IS_NAMESPACE)
         return name ? kapi_psprintf(pool, "%s/namespaces/%s%s%s", base, name, tail ? "/" : "", tail ? tail : "")
                     : kapi_psprintf(pool, "%s/namespaces", base);
     if (res->namespaced && ns && *ns) {
@@ -108,7 +108,7 @@ static void note(pass *p, const char *verb, const kapi_resource *res, const char
                  const char *sub, const char *why, int status)
 {
     if (!p->o->dry_run && !p->o->verbose) return;
-    if (!res->group[0] && !strcmp(res->plural, "events")) return;   /* record_event says it */
+    if (res->flags & KIND_IS_EVENT) return;   /* record_event says it */
     FILE *f = p->o->out ? p->o->out : stdout;
     char target[400];
     snprintf(target, sizeof target, "%s %s%s%s%s%s", resource_qualified(res), ns && *ns ? ns : "",
@@ -126,7 +126,7 @@ static const char *write_query(pass *p)
 
 static void count_write(pass *p, const kapi_resource *res, long *counter)
 {
-    if (!res->group[0] && !strcmp(res->plural, "events")) p->stats->events++;
+    if (res->flags & KIND_IS_EVENT) p->stats->events++;
     else {
         (*counter)++;
         p->writes_this_round++;
@@ -249,7 +249,7 @@ static int leaves_no_finalizers(const kapi_resource *res, const cJSON *obj, int 
     const cJSON *fin = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
     if (is_patch && !cJSON_HasObjectItem(meta, "finalizers")) return 0;
     if (!empty_list(fin)) return 0;
-    if (!res->group[0] && !strcmp(res->plural, "namespaces")) {
+    if (res->flags & KIND_IS_NAMESPACE) {
         const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
         if (is_patch) return 0;
         return empty_list(cJSON_GetObjectItemCaseSensitive(spec, "finalizers"));
@@ -377,7 +377,7 @@ static int still_there(const kapi_resource *res, const cJSON *body)
 {
     if (!body || !obj_being_deleted(body)) return 0;
     if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(obj_meta(body), "finalizers")) > 0) return 1;
-    if (!res->group[0] && !strcmp(res->plural, "namespaces"))
+    if (res->flags & KIND_IS_NAMESPACE)
         return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
                    cJSON_GetObjectItemCaseSensitive(body, "spec"), "finalizers")) > 0;
     return 0;
@@ -437,9 +437,7 @@ api_result api_delete(pass *p, const kapi_resource *res, const char *ns, const c
 
 static const kapi_resource *events_resource(void)
 {
-    static const kapi_resource *events;
-    if (!events) events = resource_by_plural("", "events");
-    return events;
+    return resource_by_plural("", "events");   /* the pass's set: never cached across passes */
 }
 
 static char *event_key(const char *ns, const char *uid, const char *type, const char *reason,
@@ -557,12 +555,14 @@ typedef struct parallel_job {
 static void *parallel_worker(void *arg)
 {
     parallel_job *j = arg;
+    const kinds_set *saved_kinds = kinds_enter(j->p->kinds_set);   /* the pass's kinds */
     pthread_mutex_lock(&j->p->lock);
     while (j->next < j->n) {
         int i = j->next++;
         j->fn(j->p, i, j->arg);
     }
     pthread_mutex_unlock(&j->p->lock);
+    kinds_leave(saved_kinds);
     return NULL;
 }
 

@@ -60,7 +60,8 @@ struct pass {
     reconcile_stats *stats;
     pthread_mutex_t lock;         /* held by controller code; see above */
     pthread_cond_t loaded;        /* a kind finished loading */
-    kind_cache *kinds;            /* one per entry of kapi_resources */
+    const kinds_set *kinds_set;   /* the kinds this pass works with (held) */
+    kind_cache *kinds;            /* one per kind of kinds_set */
     obj_entry *entries;           /* all entries, freed at the end */
     cJSON *garbage;               /* replaced trees, freed at the end */
     long writes_this_round;

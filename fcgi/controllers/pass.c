@@ -52,9 +52,17 @@ reconcile_result reconcile_pass(kapi_ctx *ctx, const reconcile_options *o, recon
     p->ctx = ctx;
     p->o = o;
     p->stats = stats;
-    p->kinds = calloc((size_t)kapi_n_resources, sizeof *p->kinds);
+    const kinds_set *saved_kinds;
+    p->kinds_set = kinds_begin(ctx, &saved_kinds);
+    p->kinds = calloc((size_t)p->kinds_set->n + 1, sizeof *p->kinds);
     p->garbage = cJSON_CreateArray();
-    if (!p->kinds || !p->garbage) { free(p->kinds); cJSON_Delete(p->garbage); free(p); return RECONCILE_FAILED; }
+    if (!p->kinds || !p->garbage) {
+        free(p->kinds);
+        cJSON_Delete(p->garbage);
+        kinds_end(p->kinds_set, saved_kinds);
+        free(p);
+        return RECONCILE_FAILED;
+    }
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->loaded, NULL);
     if (o->identity && *o->identity) snprintf(p->identity, sizeof p->identity, "%s", o->identity);
@@ -105,6 +113,7 @@ reconcile_result reconcile_pass(kapi_ctx *ctx, const reconcile_options *o, recon
     }
     if (p->aborted && result == RECONCILE_DONE) result = RECONCILE_FAILED;
     cache_free(p);
+    kinds_end(p->kinds_set, saved_kinds);
     strmap_free(p->events, NULL);
     cJSON_Delete(p->garbage);
     free(p->root_ca);

@@ -1,4 +1,5 @@
-/* discovery.c: builds the discovery documents from the resource table, in
+/* discovery.c: builds the discovery documents from the kind registry
+ * (the calling thread's current set, kinds/kinds.h), in
  * the shapes kube-apiserver 1.32 answers with (Go field order, the same
  * omitted-when-empty fields):
  *   - legacy: APIVersions, APIGroupList, APIGroup, APIResourceList
@@ -15,33 +16,9 @@
 #include <string.h>
 #include "http/discovery.h"
 
-/* ---- subresources discovery lists (kube's, for the kinds kapi serves) */
-
-#define STATUS_VERBS (VERB_GET | VERB_PATCH | VERB_UPDATE)
-
-static const discovery_subresource subresources[] = {
-    {"", "namespaces", "finalize", NULL, NULL, NULL, VERB_UPDATE},
-    {"", "namespaces", "status", NULL, NULL, NULL, STATUS_VERBS},
-    {"", "nodes", "status", NULL, NULL, NULL, STATUS_VERBS},
-    {"", "pods", "binding", NULL, NULL, "Binding", VERB_CREATE},
-    {"", "pods", "status", NULL, NULL, NULL, STATUS_VERBS},
-    {"", "services", "status", NULL, NULL, NULL, STATUS_VERBS},
-    {"apps", "deployments", "scale", "autoscaling", "v1", "Scale", STATUS_VERBS},
-    {"apps", "deployments", "status", NULL, NULL, NULL, STATUS_VERBS},
-    {"apps", "replicasets", "scale", "autoscaling", "v1", "Scale", STATUS_VERBS},
-    {"apps", "replicasets", "status", NULL, NULL, NULL, STATUS_VERBS},
-};
-#define N_SUBRESOURCES ((int)(sizeof subresources / sizeof subresources[0]))
-
 const discovery_subresource *discovery_subresource_find(const kapi_resource *r, const char *name)
 {
-    if (!r || !name) return NULL;
-    for (int i = 0; i < N_SUBRESOURCES; i++) {
-        const discovery_subresource *s = &subresources[i];
-        if (!strcmp(s->group, r->group) && !strcmp(s->plural, r->plural) && !strcmp(s->name, name))
-            return s;
-    }
-    return NULL;
+    return resource_subresource(r, name);
 }
 
 /* ---- helpers */
@@ -71,19 +48,17 @@ static cJSON *verbs_array(unsigned verbs)
 }
 
 /* A NULL-terminated list of names as a JSON array, or NULL when empty. */
-static cJSON *names_array(const char *const *names, int max)
+static cJSON *names_array(const char *const *names)
 {
     if (!names || !names[0]) return NULL;
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; i < max && names[i]; i++) cJSON_AddItemToArray(a, cJSON_CreateString(names[i]));
+    for (int i = 0; names[i]; i++) cJSON_AddItemToArray(a, cJSON_CreateString(names[i]));
     return a;
 }
 
 static const kapi_group *find_group(const char *name)
 {
-    for (int i = 0; i < kapi_n_groups; i++)
-        if (name && !strcmp(kapi_groups[i].name, name)) return &kapi_groups[i];
-    return NULL;
+    return kinds_find_group(kinds_current(), name);
 }
 
 static int compare_resources(const void *a, const void *b)
@@ -95,24 +70,25 @@ static int compare_resources(const void *a, const void *b)
 /* The resources of group/version sorted by plural; *n set. Caller frees. */
 static const kapi_resource **resources_of(const char *group, const char *version, int *n)
 {
-    const kapi_resource **list = calloc((size_t)kapi_n_resources + 1, sizeof *list);
+    const kinds_set *set = kinds_current();
+    const kapi_resource **list = calloc((size_t)set->n + 1, sizeof *list);
     *n = 0;
     if (!list) return NULL;
-    for (int i = 0; i < kapi_n_resources; i++) {
-        const kapi_resource *r = &kapi_resources[i];
+    for (int i = 0; i < set->n; i++) {
+        const kapi_resource *r = &set->kinds[i];
         if (!strcmp(r->group, group) && !strcmp(r->version, version)) list[(*n)++] = r;
     }
     qsort(list, (size_t)*n, sizeof *list, compare_resources);
     return list;
 }
 
-static cJSON *group_version_object(const kapi_group *g)
+static cJSON *group_version_object(const kapi_group *g, const char *version)
 {
     char gv[160];
-    snprintf(gv, sizeof gv, "%s/%s", g->name, g->version);
+    snprintf(gv, sizeof gv, "%s/%s", g->name, version);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "groupVersion", gv);
-    cJSON_AddStringToObject(o, "version", g->version);
+    cJSON_AddStringToObject(o, "version", version);
     return o;
 }
 
@@ -124,17 +100,23 @@ cJSON *discovery_root_paths(void)
                                         "/healthz", "/livez",    "/openapi/v2", "/openapi/v3",
                                         "/openapi/v3/", "/readyz", "/version"};
     int n_fixed = (int)(sizeof fixed / sizeof fixed[0]), n = 0;
-    char **paths = calloc((size_t)(n_fixed + 2 * kapi_n_groups), sizeof *paths);
+    const kinds_set *set = kinds_current();
+    size_t most = (size_t)n_fixed;
+    for (int i = 0; i < set->n_groups; i++)
+        for (int v = 0; set->groups[i].versions[v]; v++) most += 2;
+    char **paths = calloc(most, sizeof *paths);
     if (!paths) return NULL;
     for (int i = 0; i < n_fixed; i++) paths[n++] = strdup(fixed[i]);
-    for (int i = 0; i < kapi_n_groups; i++) {
-        const kapi_group *g = &kapi_groups[i];
+    for (int i = 0; i < set->n_groups; i++) {
+        const kapi_group *g = &set->groups[i];
         if (!g->name[0]) continue;
-        size_t len = strlen(g->name) + strlen(g->version) + 8;
-        paths[n] = malloc(len);
-        if (paths[n]) snprintf(paths[n++], len, "/apis/%s", g->name);
-        paths[n] = malloc(len);
-        if (paths[n]) snprintf(paths[n++], len, "/apis/%s/%s", g->name, g->version);
+        paths[n] = malloc(strlen(g->name) + 8);
+        if (paths[n]) sprintf(paths[n++], "/apis/%s", g->name);
+        for (int v = 0; g->versions[v]; v++) {
+            size_t len = strlen(g->name) + strlen(g->versions[v]) + 8;
+            paths[n] = malloc(len);
+            if (paths[n]) snprintf(paths[n++], len, "/apis/%s/%s", g->name, g->versions[v]);
+        }
     }
     int kept = 0;
     for (int i = 0; i < n; i++)
@@ -227,9 +209,10 @@ cJSON *discovery_api_versions(void)
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddStringToObject(doc, "kind", "APIVersions");
     cJSON *versions = cJSON_AddArrayToObject(doc, "versions");
-    for (int i = 0; i < kapi_n_groups; i++)
-        if (!kapi_groups[i].name[0])
-            cJSON_AddItemToArray(versions, cJSON_CreateString(kapi_groups[i].version));
+    const kinds_set *set = kinds_current();
+    for (int i = 0; i < set->n_groups; i++)
+        for (int v = 0; !set->groups[i].name[0] && set->groups[i].versions[v]; v++)
+            cJSON_AddItemToArray(versions, cJSON_CreateString(set->groups[i].versions[v]));
     cJSON *cidrs = cJSON_AddArrayToObject(doc, "serverAddressByClientCIDRs");
     cJSON *c = cJSON_CreateObject();
     cJSON_AddStringToObject(c, "clientCIDR", "0.0.0.0/0");
@@ -249,8 +232,9 @@ static cJSON *api_group(const kapi_group *g, int standalone)
     }
     cJSON_AddStringToObject(o, "name", g->name);
     cJSON *versions = cJSON_AddArrayToObject(o, "versions");
-    cJSON_AddItemToArray(versions, group_version_object(g));
-    cJSON_AddItemToObject(o, "preferredVersion", group_version_object(g));
+    for (int v = 0; g->versions[v]; v++)
+        cJSON_AddItemToArray(versions, group_version_object(g, g->versions[v]));
+    cJSON_AddItemToObject(o, "preferredVersion", group_version_object(g, g->version));
     return o;
 }
 
@@ -260,8 +244,9 @@ cJSON *discovery_api_group_list(void)
     cJSON_AddStringToObject(doc, "kind", "APIGroupList");
     cJSON_AddStringToObject(doc, "apiVersion", "v1");
     cJSON *groups = cJSON_AddArrayToObject(doc, "groups");
-    for (int i = 0; i < kapi_n_groups; i++)
-        if (kapi_groups[i].name[0]) cJSON_AddItemToArray(groups, api_group(&kapi_groups[i], 0));
+    const kinds_set *set = kinds_current();
+    for (int i = 0; i < set->n_groups; i++)
+        if (set->groups[i].name[0]) cJSON_AddItemToArray(groups, api_group(&set->groups[i], 0));
     return doc;
 }
 
@@ -281,7 +266,7 @@ static cJSON *api_resource(const kapi_resource *r)
     cJSON_AddBoolToObject(o, "namespaced", r->namespaced != 0);
     cJSON_AddStringToObject(o, "kind", r->kind);
     cJSON_AddItemToObject(o, "verbs", verbs_array(r->verbs));
-    cJSON *shorts = names_array(r->short_names, 4), *cats = names_array(r->categories, 2);
+    cJSON *shorts = names_array(r->short_names), *cats = names_array(r->categories);
     if (shorts) cJSON_AddItemToObject(o, "shortNames", shorts);
     if (cats) cJSON_AddItemToObject(o, "categories", cats);
     return o;
@@ -305,13 +290,13 @@ static cJSON *api_subresource(const kapi_resource *r, const discovery_subresourc
 cJSON *discovery_resource_list(const char *group, const char *version)
 {
     const kapi_group *g = find_group(group);
-    if (!g || !version || strcmp(g->version, version)) return NULL;
+    if (!g || !kinds_group_serves(g, version)) return NULL;
     int n;
-    const kapi_resource **list = resources_of(g->name, g->version, &n);
+    const kapi_resource **list = resources_of(g->name, version, &n);
     if (!list) return NULL;
     char gv[160];
-    if (g->name[0]) snprintf(gv, sizeof gv, "%s/%s", g->name, g->version);
-    else snprintf(gv, sizeof gv, "%s", g->version);
+    if (g->name[0]) snprintf(gv, sizeof gv, "%s/%s", g->name, version);
+    else snprintf(gv, sizeof gv, "%s", version);
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddStringToObject(doc, "kind", "APIResourceList");
     cJSON_AddStringToObject(doc, "apiVersion", "v1");
@@ -319,10 +304,9 @@ cJSON *discovery_resource_list(const char *group, const char *version)
     cJSON *resources = cJSON_AddArrayToObject(doc, "resources");
     for (int i = 0; i < n; i++) {
         cJSON_AddItemToArray(resources, api_resource(list[i]));
-        for (int k = 0; k < N_SUBRESOURCES; k++)   /* the table keeps them sorted by name */
-            if (!strcmp(subresources[k].group, list[i]->group) &&
-                !strcmp(subresources[k].plural, list[i]->plural))
-                cJSON_AddItemToArray(resources, api_subresource(list[i], &subresources[k]));
+        /* in the order the kind lists them (by name, as kube sorts paths) */
+        for (const kind_subresource *s = list[i]->subresources; s && s->name; s++)
+            cJSON_AddItemToArray(resources, api_subresource(list[i], s));
     }
     free(list);
     return doc;
@@ -349,13 +333,11 @@ static cJSON *resource_discovery(const kapi_resource *r)
     cJSON_AddStringToObject(o, "scope", r->namespaced ? "Namespaced" : "Cluster");
     cJSON_AddStringToObject(o, "singularResource", r->singular ? r->singular : "");
     cJSON_AddItemToObject(o, "verbs", verbs_array(r->verbs));
-    cJSON *shorts = names_array(r->short_names, 4), *cats = names_array(r->categories, 2);
+    cJSON *shorts = names_array(r->short_names), *cats = names_array(r->categories);
     if (shorts) cJSON_AddItemToObject(o, "shortNames", shorts);
     if (cats) cJSON_AddItemToObject(o, "categories", cats);
     cJSON *subs = NULL;
-    for (int k = 0; k < N_SUBRESOURCES; k++) {
-        const discovery_subresource *s = &subresources[k];
-        if (strcmp(s->group, r->group) || strcmp(s->plural, r->plural)) continue;
+    for (const kind_subresource *s = r->subresources; s && s->name; s++) {
         if (!subs) subs = cJSON_AddArrayToObject(o, "subresources");
         cJSON *sub = cJSON_CreateObject();
         cJSON_AddStringToObject(sub, "subresource", s->name);
@@ -375,17 +357,19 @@ static cJSON *group_discovery(const kapi_group *g)
     if (g->name[0]) cJSON_AddStringToObject(meta, "name", g->name);
     cJSON_AddNullToObject(meta, "creationTimestamp");   /* Go's zero metav1.Time */
     cJSON *versions = cJSON_AddArrayToObject(item, "versions");
-    cJSON *v = cJSON_CreateObject();
-    cJSON_AddStringToObject(v, "version", g->version);
-    int n;
-    const kapi_resource **list = resources_of(g->name, g->version, &n);
-    if (list && n > 0) {
-        cJSON *resources = cJSON_AddArrayToObject(v, "resources");
-        for (int i = 0; i < n; i++) cJSON_AddItemToArray(resources, resource_discovery(list[i]));
+    for (int k = 0; g->versions[k]; k++) {   /* the preferred version first */
+        cJSON *v = cJSON_CreateObject();
+        cJSON_AddStringToObject(v, "version", g->versions[k]);
+        int n;
+        const kapi_resource **list = resources_of(g->name, g->versions[k], &n);
+        if (list && n > 0) {
+            cJSON *resources = cJSON_AddArrayToObject(v, "resources");
+            for (int i = 0; i < n; i++) cJSON_AddItemToArray(resources, resource_discovery(list[i]));
+        }
+        free(list);
+        cJSON_AddStringToObject(v, "freshness", "Current");
+        cJSON_AddItemToArray(versions, v);
     }
-    free(list);
-    cJSON_AddStringToObject(v, "freshness", "Current");
-    cJSON_AddItemToArray(versions, v);
     return item;
 }
 
@@ -397,8 +381,9 @@ cJSON *discovery_aggregated(int core, const char *api_version)
                             api_version && *api_version ? api_version : "apidiscovery.k8s.io/v2");
     cJSON_AddObjectToObject(doc, "metadata");
     cJSON *items = cJSON_AddArrayToObject(doc, "items");
-    for (int i = 0; i < kapi_n_groups; i++) {
-        const kapi_group *g = &kapi_groups[i];
+    const kinds_set *set = kinds_current();
+    for (int i = 0; i < set->n_groups; i++) {
+        const kapi_group *g = &set->groups[i];
         if ((core != 0) == (g->name[0] == '\0')) cJSON_AddItemToArray(items, group_discovery(g));
     }
     return doc;

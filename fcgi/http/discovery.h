@@ -1,5 +1,5 @@
 /* discovery.h: the documents that tell clients what the server serves, built
- * from the resource table (kinds/resource.h) in kube-apiserver's shapes
+ * from the kind registry (kinds/kinds.h) in kube-apiserver's shapes
  * and Go field order: the root path list (/), /version, legacy discovery
  * (/api, /apis, /apis/<group>, /api/v1, /apis/<group>/<version>) and
  * aggregated discovery (apidiscovery.k8s.io v2 and v2beta1, which kubectl
@@ -12,19 +12,14 @@
 #include "kinds/resource.h"
 
 /* A subresource a kind serves (pods/status, deployments/scale, ...), as
- * discovery lists it. */
-typedef struct discovery_subresource {
-    const char *group;          /* the parent resource's group and plural */
-    const char *plural;
-    const char *name;           /* "status", "scale", "binding", "finalize" */
-    const char *kind_group;     /* the response kind's group/version when it is */
-    const char *kind_version;   /*   of another group (Scale: autoscaling/v1), else NULL */
-    const char *kind;           /* NULL: the parent's kind */
-    unsigned verbs;             /* VERB_* */
-} discovery_subresource;
+ * discovery lists it: the kind's data (kinds/resource.h). */
+typedef kind_subresource discovery_subresource;
 
 /* The subresource name of resource r, or NULL when discovery does not list it. */
 const discovery_subresource *discovery_subresource_find(const kapi_resource *r, const char *name);
+
+/* Every document is built from the calling thread's current kind set
+ * (kinds/kinds.h: the request's snapshot). */
 
 /* GET /: {"paths":[...]}, sorted by byte order as kube sorts them. */
 cJSON *discovery_root_paths(void);

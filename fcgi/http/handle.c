@@ -127,7 +127,7 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
     respond_not_found_path(req, resp);
 }
 
-void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
+static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
 {
     if (!req->path || !req->method) {
         respond_error(req, resp, KAPI_BAD_REQUEST, "malformed request");
@@ -155,4 +155,14 @@ void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
     /* 3. route: non-resource endpoints, or a resource's REST verbs */
     if (!info.is_resource) handle_nonresource(ctx, req, &info, resp);
     else rest_handle(ctx, req, &info, &user, resp);
+}
+
+/* The request sees one version of the kinds from start to end: the set it
+ * takes here (kinds/kinds.h), current on this thread until it is done. */
+void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
+{
+    const kinds_set *saved;
+    const kinds_set *kinds = kinds_begin(ctx, &saved);
+    handle_request(ctx, req, resp);
+    kinds_end(kinds, saved);
 }

@@ -4,7 +4,7 @@
  * patch and list extensions on fields), and paths with their operations
  * (x-kubernetes-action, x-kubernetes-group-version-kind, the fieldValidation
  * parameter on writes) so that kubectl's validation, apply and explain work.
- * Documents are built once per process and kept with their SHA-512. */
+ * Documents are built once per kind set and kept with their SHA-512. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,14 +16,17 @@
 #include "kinds/resource.h"
 #include "schema/schema.h"
 
-#define MAX_DOCS 16
 #define REF_PREFIX "#/components/schemas/"
 
-static openapi_doc index_doc;
-static openapi_doc docs[MAX_DOCS];
-static char doc_paths[MAX_DOCS][128];
-static int n_docs;
-static pthread_once_t built = PTHREAD_ONCE_INIT;
+/* The documents of one kind set (kinds/kinds.h), built on first use and
+ * freed with the set: a change to the kinds gives new documents (and new
+ * hashes); an unchanged set keeps its own. */
+typedef struct openapi_docs {
+    openapi_doc index;
+    openapi_doc *docs;
+    char **paths;             /* "api/v1", "apis/apps/v1" */
+    int n;
+} openapi_docs;
 
 /* ---- component schemas */
 
@@ -347,6 +350,13 @@ static void group_camel(const kapi_resource *r, char *out, size_t n)
     snprintf(out + o, n - o, "%c%s", r->version[0] - 32, r->version + 1);
 }
 
+/* The kind's schema type: the one its description names, else by group,
+ * version and kind. */
+static const schema_type *kind_schema(const kapi_resource *r)
+{
+    return r->schema_type ? schema_type_named(r->schema_type) : schema_kind(r->group, r->version, r->kind);
+}
+
 static void add_resource_paths(cJSON *paths, const kapi_resource *r, const char *prefix)
 {
     char gc[80], tag[80], id[200], p[400];
@@ -356,7 +366,7 @@ static void add_resource_paths(cJSON *paths, const kapi_resource *r, const char 
     const char *ns_part = r->namespaced ? "Namespaced" : "";
     char list_type[120];
     snprintf(list_type, sizeof list_type, "%s", r->kind);
-    const schema_type *t = schema_kind(r->group, r->version, r->kind);
+    const schema_type *t = kind_schema(r);
     if (!t) return;
     char list_name[300];
     snprintf(list_name, sizeof list_name, "%sList", t->name);
@@ -463,7 +473,7 @@ static void finish_doc(openapi_doc *d, cJSON *root)
     d->hash = hex;
 }
 
-static cJSON *build_gv_document(const kapi_group *g)
+static cJSON *build_gv_document(const kinds_set *kinds, const kapi_group *g, const char *version)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *components = cJSON_AddObjectToObject(root, "components");
@@ -474,8 +484,8 @@ static cJSON *build_gv_document(const kapi_group *g)
     cJSON_AddStringToObject(root, "openapi", "3.0.0");
     cJSON *paths = cJSON_AddObjectToObject(root, "paths");
     char prefix[128];
-    if (g->name[0]) snprintf(prefix, sizeof prefix, "apis/%s/%s", g->name, g->version);
-    else snprintf(prefix, sizeof prefix, "api/%s", g->version);
+    if (g->name[0]) snprintf(prefix, sizeof prefix, "apis/%s/%s", g->name, version);
+    else snprintf(prefix, sizeof prefix, "api/%s", version);
 
     type_set *set = calloc(1, sizeof *set);
     if (!set) abort();
@@ -483,10 +493,10 @@ static cJSON *build_gv_document(const kapi_group *g)
         "io.k8s.apimachinery.pkg.apis.meta.v1.Status", "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
         "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", NULL};
     for (int i = 0; common[i]; i++) collect_type(set, schema_type_named(common[i]));
-    for (int i = 0; i < kapi_n_resources; i++) {
-        const kapi_resource *r = &kapi_resources[i];
-        if (strcmp(r->group, g->name) || strcmp(r->version, g->version)) continue;
-        const schema_type *t = schema_kind(r->group, r->version, r->kind);
+    for (int i = 0; i < kinds->n; i++) {
+        const kapi_resource *r = &kinds->kinds[i];
+        if (strcmp(r->group, g->name) || strcmp(r->version, version)) continue;
+        const schema_type *t = kind_schema(r);
         if (!t) continue;
         collect_type(set, t);
         char list_name[300];
@@ -506,36 +516,66 @@ static cJSON *build_gv_document(const kapi_group *g)
     return root;
 }
 
-static void build_all(void)
+static void free_docs(void *data)
 {
-    if (schema_load() != 0) return;
+    openapi_docs *d = data;
+    for (int i = 0; i < d->n; i++) {
+        free((char *)d->docs[i].json);
+        free((char *)d->docs[i].hash);
+        free(d->paths[i]);
+    }
+    free((char *)d->index.json);
+    free((char *)d->index.hash);
+    free(d->docs);
+    free(d->paths);
+    free(d);
+}
+
+static void *build_docs(const kinds_set *kinds)
+{
+    if (schema_load() != 0) return NULL;
+    openapi_docs *d = calloc(1, sizeof *d);
+    if (!d) abort();
+    /* one document per group-version; at most one per kind */
+    d->docs = calloc((size_t)kinds->n + 1, sizeof *d->docs);
+    d->paths = calloc((size_t)kinds->n + 1, sizeof *d->paths);
+    if (!d->docs || !d->paths) abort();
     cJSON *index = cJSON_CreateObject();
     cJSON *ipaths = cJSON_AddObjectToObject(index, "paths");
-    for (int i = 0; i < kapi_n_groups && n_docs < MAX_DOCS; i++) {
-        const kapi_group *g = &kapi_groups[i];
-        if (g->name[0]) snprintf(doc_paths[n_docs], sizeof doc_paths[0], "apis/%s/%s", g->name, g->version);
-        else snprintf(doc_paths[n_docs], sizeof doc_paths[0], "api/%s", g->version);
-        finish_doc(&docs[n_docs], build_gv_document(g));
-        cJSON *e = cJSON_CreateObject();
-        char url[400];
-        snprintf(url, sizeof url, "/openapi/v3/%s?hash=%s", doc_paths[n_docs], docs[n_docs].hash);
-        cJSON_AddStringToObject(e, "serverRelativeURL", url);
-        add_sorted(ipaths, doc_paths[n_docs], e);
-        n_docs++;
+    for (int i = 0; i < kinds->n_groups; i++) {
+        for (int v = 0; kinds->groups[i].versions[v]; v++) {
+            const kapi_group *g = &kinds->groups[i];
+            const char *version = g->versions[v];
+            char path[400];
+            if (g->name[0]) snprintf(path, sizeof path, "apis/%s/%s", g->name, version);
+            else snprintf(path, sizeof path, "api/%s", version);
+            d->paths[d->n] = strdup(path);
+            if (!d->paths[d->n]) abort();
+            finish_doc(&d->docs[d->n], build_gv_document(kinds, g, version));
+            cJSON *e = cJSON_CreateObject();
+            char url[600];
+            snprintf(url, sizeof url, "/openapi/v3/%s?hash=%s", path, d->docs[d->n].hash);
+            cJSON_AddStringToObject(e, "serverRelativeURL", url);
+            add_sorted(ipaths, path, e);
+            d->n++;
+        }
     }
-    finish_doc(&index_doc, index);
+    finish_doc(&d->index, index);
+    return d;
 }
+
+static const kinds_derived_key docs_key = {build_docs, free_docs};
 
 const openapi_doc *openapi_v3_index(void)
 {
-    pthread_once(&built, build_all);
-    return index_doc.json ? &index_doc : NULL;
+    const openapi_docs *d = kinds_derived(kinds_current(), &docs_key);
+    return d && d->index.json ? &d->index : NULL;
 }
 
 const openapi_doc *openapi_v3_document(const char *gv_path)
 {
-    pthread_once(&built, build_all);
-    for (int i = 0; i < n_docs; i++)
-        if (!strcmp(doc_paths[i], gv_path)) return &docs[i];
+    const openapi_docs *d = kinds_derived(kinds_current(), &docs_key);
+    for (int i = 0; d && i < d->n; i++)
+        if (!strcmp(d->paths[i], gv_path)) return &d->docs[i];
     return NULL;
 }

@@ -1,7 +1,8 @@
 /* openapi.h: the OpenAPI v3 documents kubectl downloads (/openapi/v3 and
- * one document per group-version), generated once per process from the
- * field schema (schema/) and the resource table, with the hash kubectl's
- * cache keys on. */
+ * one document per group-version), generated from the field schema
+ * (schema/) and the calling thread's current kind set (kinds/kinds.h), once
+ * per set, with the hash kubectl's cache keys on. A returned document lives
+ * as long as that set (the request's). */
 #ifndef KAPI_OPENAPI_H
 #define KAPI_OPENAPI_H
 

@@ -1,5 +1,7 @@
-/* resource.h: the resource table. One entry per kind drives routing,
- * discovery, storage keys, server-side printing and the kind's strategy. */
+/* resource.h: the description of a kind (kapi_resource), as data: names,
+ * scope, verbs, subresources, storage prefix, selectable fields, printer
+ * columns, schema type, plus the optional C hooks (strategy, Table rows).
+ * The run-time registry of descriptions is kinds.h. */
 #ifndef KAPI_RESOURCE_H
 #define KAPI_RESOURCE_H
 
@@ -30,6 +32,9 @@ typedef struct table_def {
     /* Appends exactly n_columns cells for obj to the cells array. now is the
      * server's clock, for AGE. */
     void (*row)(const cJSON *obj, cJSON *cells, time_t now);
+    /* Optional: the row's conditions (printPod's row.Conditions for finished
+     * pods); NULL when the row has none. The caller owns the result. */
+    cJSON *(*row_conditions)(const cJSON *obj);
 } table_def;
 
 /* A kind's rules, in one place (kube-apiserver's strategy). Every callback
@@ -75,39 +80,125 @@ typedef struct kapi_strategy {
     void (*prepare_for_status_update)(cJSON *obj, const cJSON *old);
 } kapi_strategy;
 
+/* A subresource the kind serves (pods/status, deployments/scale, ...), as
+ * discovery lists it; the kind's strategy serves it (status is generic). */
+typedef struct kind_subresource {
+    const char *name;           /* "status", "scale", "binding", "finalize" */
+    unsigned verbs;             /* VERB_* */
+    const char *kind_group;     /* the response kind's group/version when it is */
+    const char *kind_version;   /*   of another group (Scale: autoscaling/v1), else NULL */
+    const char *kind;           /* NULL: the parent's kind */
+} kind_subresource;
+
+/* How a selectable field's value is read from an object (kube's
+ * <Kind>ToSelectableFields): the JSON value at path, as text. */
+typedef enum field_form {
+    FIELD_STRING = 0,           /* the string, "" when missing */
+    FIELD_BOOL,                 /* strconv.FormatBool, "false" when missing */
+    FIELD_INT,                  /* strconv.Itoa, "0" when missing */
+    FIELD_NO_VALUE,             /* accepted by the selector, never a value: "" */
+    FIELD_ALIAS                 /* a legacy label renamed to the field at path */
+} field_form;
+
+/* A field a field selector may name, beyond metadata.name (always) and
+ * metadata.namespace (namespaced kinds, and kinds without a list of their
+ * own: kube's default field label conversion). */
+typedef struct selectable_field {
+    const char *name;           /* "spec.nodeName" */
+    field_form form;
+    const char *path;           /* dotted path read, "a.b[0].c" allowed; NULL: name.
+                                   FIELD_ALIAS: the field name it stands for */
+    const char *fallback;       /* path read when path holds nothing; NULL: none */
+} selectable_field;
+
+/* A printer column as data (a CRD's additionalPrinterColumns): the cell is
+ * the value at json_path (".spec.replicas"). Kinds whose rows need code
+ * keep a table_def instead. */
+typedef struct printer_column {
+    const char *name;           /* "Replicas" */
+    const char *type;           /* "string", "integer", "number", "boolean", "date" */
+    const char *format;         /* "" or an OpenAPI format */
+    const char *description;
+    int priority;               /* 0 always shown, 1 with -o wide */
+    const char *json_path;      /* ".spec.replicas" */
+} printer_column;
+
+/* Behaviour generic code needs to know of a kind, which it must not infer
+ * from the kind's name. */
+enum {
+    KIND_IS_NAMESPACE = 1 << 0, /* the Namespace kind: its URL name is the
+                                   namespace segment, delete marks it
+                                   Terminating, spec.finalizers hold it */
+    KIND_IS_EVENT = 1 << 1      /* the Event kind (the reconciler's recorder) */
+};
+
+/* One kind as data: everything routing, discovery, OpenAPI, storage keys,
+ * field selectors, Tables and the reconciler need, plus the optional C hooks
+ * (strategy, table rows) for what data cannot say. Lists are
+ * NULL-terminated (subresources, selectable fields and columns end with an
+ * entry whose name is NULL) and may be NULL. Built-in kinds are a table in
+ * registry/builtin_kinds.c; run-time kinds come from providers (kinds.h).
+ * A description inside a kinds_set (kinds.h) is complete: key_prefix and
+ * api_version are filled, short_names and categories are never NULL, and
+ * its strings live as long as the set. */
 typedef struct kapi_resource {
     const char *group;         /* "" for the core group */
-    const char *version;       /* "v1" */
+    const char *version;       /* a served version: "v1" (every kind has one today) */
+    const char *storage_version; /* the version objects are stored in; NULL: version */
     const char *kind;          /* "Pod" */
     const char *plural;        /* "pods" */
     const char *singular;      /* "pod" */
-    const char *key_prefix;    /* under /registry/: "pods", "services/specs", "minions" */
-    const char *short_names[4];/* NULL-terminated */
-    const char *categories[2]; /* NULL-terminated: "all" */
+    const char *key_prefix;    /* under /registry/: "pods", "services/specs",
+                                  "minions"; NULL: "<group>/<plural>" for named
+                                  groups' run-time kinds, else the plural */
+    const char *const *short_names; /* "po" */
+    const char *const *categories;  /* "all" */
     int namespaced;
     unsigned verbs;
-    const table_def *table;
-    const kapi_strategy *strategy;
+    const kind_subresource *subresources;
+    const selectable_field *selectable_fields;
+    const printer_column *columns;  /* generic printer columns (no table_def) */
+    const char *schema_type;   /* the schema's type name; NULL: by group, version, kind */
+    unsigned flags;            /* KIND_* */
+    const table_def *table;    /* hook: Table rows in C; NULL: columns or the default */
+    const kapi_strategy *strategy; /* hook: the kind's rules; NULL: the generic ones */
+    /* filled when a set is built (kinds.h): */
+    const char *api_version;   /* "apps/v1" or "v1" */
+    int index;                 /* position in its set */
 } kapi_resource;
 
-extern const kapi_resource kapi_resources[];
-extern const int kapi_n_resources;
-
-/* The API groups kapi serves, in discovery order ("" first). */
+/* An API group kapi serves, derived from the registered kinds. */
 typedef struct kapi_group {
     const char *name;          /* "" for core, "apps", ... */
-    const char *version;       /* the one (preferred) version */
+    const char *version;       /* the preferred version: its first kind's */
+    const char *const *versions; /* every served version, preferred first,
+                                    then in order of first use (NULL-terminated) */
 } kapi_group;
-extern const kapi_group kapi_groups[];
-extern const int kapi_n_groups;
 
-/* Looks a resource up by group, version and plural name; NULL if none. */
-const kapi_resource *resource_find(const char *group, const char *version, const char *plural);
 /* "apps/v1" or "v1" */
 const char *resource_api_version(const kapi_resource *r);
 /* Writes the registry key of namespace/name ("/registry/pods/ns/name") into
  * the pool; namespace ignored for cluster-scoped kinds. name NULL gives the
- * prefix for a list ("/registry/pods/ns/" or "/registry/pods/"). */
+ * prefix for a list ("/registry/pods/ns/" or "/registry/pods/"). The one
+ * place keys are built. */
 char *resource_key(kapi_pool *p, const kapi_resource *r, const char *ns, const char *name);
+/* The subresource name of r, or NULL when r has none of that name. */
+const kind_subresource *resource_subresource(const kapi_resource *r, const char *name);
+/* The selectable field name of r (beyond metadata.name/namespace), or NULL. */
+const selectable_field *resource_selectable_field(const kapi_resource *r, const char *name);
+
+/* Looks a resource up by group, version and plural name in the calling
+ * thread's current set (kinds.h: the request's snapshot); NULL if none.
+ * Defined next to the built-in table (registry/builtin_kinds.c) so that
+ * every program that looks kinds up links it. */
+const kapi_resource *resource_find(const char *group, const char *version, const char *plural);
+
+/* The current set's kinds and groups as arrays (for loops over every kind):
+ * kapi_resources[i], i < kapi_n_resources; kapi_groups likewise. */
+#include "kinds/kinds.h"
+#define kapi_resources (kinds_current()->kinds)
+#define kapi_n_resources (kinds_current()->n)
+#define kapi_groups (kinds_current()->groups)
+#define kapi_n_groups (kinds_current()->n_groups)
 
 #endif

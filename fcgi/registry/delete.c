@@ -33,7 +33,7 @@ typedef struct delete_options {
 
 static int is_namespaces(const kapi_resource *r)
 {
-    return !r->group[0] && !strcmp(r->plural, "namespaces");
+    return (r->flags & KIND_IS_NAMESPACE) != 0;
 }
 
 /* DeleteOptions from the body, or from the query when there is no body (the

@@ -284,7 +284,7 @@ static rest_result serve(rest_call *c)
     c->r = resource_find(info->group, info->version, info->resource);
     if (!c->r || info->n_parts > 0) return rest_not_found_path(c);
     const char *name = info->url_name;
-    int is_namespaces = !strcmp(c->r->plural, "namespaces") && !c->r->group[0];
+    int is_namespaces = (c->r->flags & KIND_IS_NAMESPACE) != 0;
     if (is_namespaces) {
         /* /api/v1/namespaces/<name>[/status]: the namespace is the object */
         c->ns = "";

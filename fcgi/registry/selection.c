@@ -1,54 +1,22 @@
 /* selection.c: label and field selection of objects, with each kind's
  * selectable fields (see selection.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "codec/jsonpath.h"
 #include "registry/rest_internal.h"
 #include "registry/selection.h"
 
 /* The fields a kind can be selected by (kube's AddFieldLabelConversionFunc
- * per kind; kinds without one accept metadata.name and metadata.namespace). */
-typedef struct kind_fields {
-    const char *group, *plural;
-    const char *fields[16];
-} kind_fields;
-
-static const kind_fields selectable[] = {
-    {"", "pods", {"metadata.name", "metadata.namespace", "spec.nodeName", "spec.restartPolicy",
-                  "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork",
-                  "status.phase", "status.podIP", "status.podIPs", "status.nominatedNodeName",
-                  NULL}},
-    {"", "nodes", {"metadata.name", "spec.unschedulable", NULL}},
-    {"", "namespaces", {"status.phase", "metadata.name", NULL}},
-    {"", "secrets", {"type", "metadata.namespace", "metadata.name", NULL}},
-    {"", "services", {"metadata.namespace", "metadata.name", "spec.clusterIP", "spec.type", NULL}},
-    {"", "events", {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
-                    "involvedObject.uid", "involvedObject.apiVersion",
-                    "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
-                    "reportingComponent", "source", "type", "metadata.namespace",
-                    "metadata.name", NULL}},
-    {"apps", "replicasets", {"metadata.name", "metadata.namespace", "status.replicas", NULL}},
-};
-
-static const kind_fields *fields_of(const kapi_resource *r)
-{
-    for (size_t i = 0; i < sizeof selectable / sizeof selectable[0]; i++)
-        if (!strcmp(selectable[i].group, r->group) && !strcmp(selectable[i].plural, r->plural))
-            return &selectable[i];
-    return NULL;
-}
-
+ * per kind, as the kind's data: kinds/resource.h): metadata.name always;
+ * metadata.namespace for namespaced kinds and for kinds without a list of
+ * their own (kube's default conversion); then the kind's own fields. */
 static int field_is_selectable(const kapi_resource *r, const char *field)
 {
-    const kind_fields *k = fields_of(r);
-    if (!k) return !strcmp(field, "metadata.name") || !strcmp(field, "metadata.namespace");
-    for (int j = 0; j < 16 && k->fields[j]; j++)
-        if (!strcmp(k->fields[j], field)) return 1;
-    return 0;
-}
-
-static int is_pods(const kapi_resource *r)
-{
-    return !r->group[0] && !strcmp(r->plural, "pods");
+    if (!strcmp(field, "metadata.name")) return 1;
+    if (!strcmp(field, "metadata.namespace"))
+        return r->namespaced || !r->selectable_fields || !r->selectable_fields[0].name;
+    return resource_selectable_field(r, field) != NULL;
 }
 
 int selection_parse(rest_call *c, selection *sel, rest_result *fail)
@@ -68,7 +36,8 @@ int selection_parse(rest_call *c, selection *sel, rest_result *fail)
     }
     for (int i = 0; i < sel->fields.n; i++) {
         sel_req *q = &sel->fields.reqs[i];
-        if (is_pods(c->r) && !strcmp(q->key, "spec.host")) q->key = "spec.nodeName";
+        const selectable_field *alias = resource_selectable_field(c->r, q->key);
+        if (alias && alias->form == FIELD_ALIAS && alias->path) q->key = alias->path;   /* spec.host */
         if (!field_is_selectable(c->r, q->key)) {
             snprintf(err, sizeof err, "field label not supported: %s", q->key);
             *fail = rest_bad_request(c, err);
@@ -84,39 +53,23 @@ int selection_parse(rest_call *c, selection *sel, rest_result *fail)
 
 /* ---- field values as kube's GetAttrs give them */
 
-static const cJSON *at_path(const cJSON *obj, const char *path)
-{
-    char part[128];
-    const cJSON *cur = obj;
-    while (*path && cur) {
-        const char *dot = strchr(path, '.');
-        size_t n = dot ? (size_t)(dot - path) : strlen(path);
-        if (n >= sizeof part) return NULL;
-        memcpy(part, path, n);
-        part[n] = '\0';
-        cur = cJSON_IsObject(cur) ? cJSON_GetObjectItemCaseSensitive(cur, part) : NULL;
-        path += n + (dot ? 1 : 0);
-    }
-    return cur;
-}
-
 /* A string field; "" when missing or not a string. */
 static const char *string_at(const cJSON *obj, const char *path)
 {
-    const cJSON *v = at_path(obj, path);
+    const cJSON *v = json_at_indexed(obj, path);
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
 /* strconv.FormatBool of a boolean field, false when missing. */
 static const char *bool_at(const cJSON *obj, const char *path)
 {
-    return cJSON_IsTrue(at_path(obj, path)) ? "true" : "false";
+    return cJSON_IsTrue(json_at_indexed(obj, path)) ? "true" : "false";
 }
 
 /* strconv.Itoa of an integer field, 0 when missing. */
 static const char *int_at(const cJSON *obj, const char *path, char *buf, size_t n)
 {
-    const cJSON *v = at_path(obj, path);
+    const cJSON *v = json_at_indexed(obj, path);
     snprintf(buf, n, "%lld", cJSON_IsNumber(v) ? (long long)v->valuedouble : 0LL);
     return buf;
 }
@@ -124,23 +77,18 @@ static const char *int_at(const cJSON *obj, const char *path, char *buf, size_t 
 static const char *field_value(const kapi_resource *r, const cJSON *obj, const char *field,
                                char *buf, size_t n)
 {
-    if (is_pods(r)) {
-        if (!strcmp(field, "spec.hostNetwork")) return bool_at(obj, field);
-        if (!strcmp(field, "status.podIP")) {
-            const cJSON *ips = at_path(obj, "status.podIPs");
-            const cJSON *first = cJSON_IsArray(ips) ? cJSON_GetArrayItem(ips, 0) : NULL;
-            if (first) return string_at(first, "ip");
-            return string_at(obj, "status.podIP");
-        }
-        if (!strcmp(field, "status.podIPs")) return "";   /* accepted, but not a selectable value */
+    const selectable_field *f = resource_selectable_field(r, field);
+    if (!f) return string_at(obj, field);   /* metadata.name, metadata.namespace */
+    const char *path = f->path ? f->path : f->name;
+    if (f->fallback && !json_at_indexed(obj, path)) path = f->fallback;
+    switch (f->form) {
+    case FIELD_BOOL: return bool_at(obj, path);
+    case FIELD_INT: return int_at(obj, path, buf, n);
+    case FIELD_NO_VALUE: return "";
+    case FIELD_ALIAS: /* renamed when parsed */
+    case FIELD_STRING: break;
     }
-    if (!r->group[0] && !strcmp(r->plural, "nodes") && !strcmp(field, "spec.unschedulable"))
-        return bool_at(obj, field);
-    if (!r->group[0] && !strcmp(r->plural, "events") && !strcmp(field, "source"))
-        return string_at(obj, "source.component");
-    if (!strcmp(r->plural, "replicasets") && !strcmp(field, "status.replicas"))
-        return int_at(obj, field, buf, n);
-    return string_at(obj, field);
+    return string_at(obj, path);
 }
 
 int selection_matches(const selection *sel, const cJSON *obj)

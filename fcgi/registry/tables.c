@@ -508,9 +508,9 @@ static void default_row(const cJSON *obj, cJSON *cells, time_t now)
     cell_string(cells, created);
 }
 
-const table_def table_default = {default_columns, 2, default_row};
-const table_def table_roles = {default_columns, 2, default_row};
-const table_def table_clusterroles = {default_columns, 2, default_row};
+const table_def table_default = {default_columns, 2, default_row, NULL};
+const table_def table_roles = {default_columns, 2, default_row, NULL};
+const table_def table_clusterroles = {default_columns, 2, default_row, NULL};
 
 /* ---- the Table */
 
@@ -563,6 +563,8 @@ cJSON *table_build(const kapi_resource *r, const cJSON *items, table_include inc
                    const char *api_version, const char *rv, const char *cont, time_t now)
 {
     const table_def *def = r && r->table ? r->table : &table_default;
+    int by_columns = r && !r->table && r->columns;   /* printer columns as data */
+    int n_columns = by_columns ? table_columns_count(r) : def->n_columns;
     if (!api_version || !*api_version) api_version = "meta.k8s.io/v1";
     cJSON *t = cJSON_CreateObject();
     if (!t) return NULL;
@@ -572,8 +574,10 @@ cJSON *table_build(const kapi_resource *r, const cJSON *items, table_include inc
     if (rv && *rv) cJSON_AddStringToObject(meta, "resourceVersion", rv);
     if (cont && *cont) cJSON_AddStringToObject(meta, "continue", cont);
     cJSON *cols = cJSON_AddArrayToObject(t, "columnDefinitions");
-    for (int i = 0; i < def->n_columns; i++)
-        cJSON_AddItemToArray(cols, column_definition(&def->columns[i]));
+    if (by_columns) table_columns_definitions(r, cols);
+    else
+        for (int i = 0; i < def->n_columns; i++)
+            cJSON_AddItemToArray(cols, column_definition(&def->columns[i]));
     cJSON *rows = cJSON_AddArrayToObject(t, "rows");
 
     const cJSON *item;
@@ -583,10 +587,11 @@ cJSON *table_build(const kapi_resource *r, const cJSON *items, table_include inc
         if (!cJSON_IsObject(item)) continue;
         cJSON *row = cJSON_CreateObject();
         cJSON *cells = cJSON_AddArrayToObject(row, "cells");
-        if (def->row) def->row(item, cells, now);
-        while (cJSON_GetArraySize(cells) < def->n_columns) cell_string(cells, "");
-        if (def == &table_pods) {
-            cJSON *conds = pod_row_conditions(item);
+        if (by_columns) table_columns_row(r, item, cells, now);
+        else if (def->row) def->row(item, cells, now);
+        while (cJSON_GetArraySize(cells) < n_columns) cell_string(cells, "");
+        if (!by_columns && def->row_conditions) {
+            cJSON *conds = def->row_conditions(item);
             if (conds) cJSON_AddItemToObject(row, "conditions", conds);
         }
         cJSON_AddItemToObject(row, "object", row_object(r, item, include, api_version));

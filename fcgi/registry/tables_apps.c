@@ -50,7 +50,7 @@ static void deployment_row(const cJSON *d, cJSON *cells, time_t now)
     cell_buf(cells, &sel);
 }
 
-const table_def table_deployments = {deployment_columns, 8, deployment_row};
+const table_def table_deployments = {deployment_columns, 8, deployment_row, NULL};
 
 /* ---- replicasets */
 
@@ -95,4 +95,4 @@ static void replicaset_row(const cJSON *rs, cJSON *cells, time_t now)
     cell_buf(cells, &sel);
 }
 
-const table_def table_replicasets = {replicaset_columns, 8, replicaset_row};
+const table_def table_replicasets = {replicaset_columns, 8, replicaset_row, NULL};

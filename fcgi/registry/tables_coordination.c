@@ -22,4 +22,4 @@ static void lease_row(const cJSON *lease, cJSON *cells, time_t now)
     cell_string(cells, age);
 }
 
-const table_def table_leases = {lease_columns, 3, lease_row};
+const table_def table_leases = {lease_columns, 3, lease_row, NULL};

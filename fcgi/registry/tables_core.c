@@ -29,7 +29,7 @@ static void namespace_row(const cJSON *ns, cJSON *cells, time_t now)
     cell_string(cells, age);
 }
 
-const table_def table_namespaces = {namespace_columns, 3, namespace_row};
+const table_def table_namespaces = {namespace_columns, 3, namespace_row, NULL};
 
 /* ---- pods */
 
@@ -283,7 +283,7 @@ cJSON *pod_row_conditions(const cJSON *pod)
     return conds;
 }
 
-const table_def table_pods = {pod_columns, 9, pod_row};
+const table_def table_pods = {pod_columns, 9, pod_row, pod_row_conditions};
 
 /* ---- serviceaccounts */
 
@@ -312,7 +312,7 @@ static void serviceaccount_row(const cJSON *sa, cJSON *cells, time_t now)
     cell_string(cells, age);
 }
 
-const table_def table_serviceaccounts = {serviceaccount_columns, 3, serviceaccount_row};
+const table_def table_serviceaccounts = {serviceaccount_columns, 3, serviceaccount_row, NULL};
 
 /* ---- configmaps */
 
@@ -336,7 +336,7 @@ static void configmap_row(const cJSON *cm, cJSON *cells, time_t now)
     cell_string(cells, age);
 }
 
-const table_def table_configmaps = {configmap_columns, 3, configmap_row};
+const table_def table_configmaps = {configmap_columns, 3, configmap_row, NULL};
 
 /* ---- secrets */
 
@@ -374,7 +374,7 @@ static void secret_row(const cJSON *secret, cJSON *cells, time_t now)
     cell_string(cells, age);
 }
 
-const table_def table_secrets = {secret_columns, 4, secret_row};
+const table_def table_secrets = {secret_columns, 4, secret_row, NULL};
 
 /* ---- services */
 
@@ -532,7 +532,7 @@ static void service_row(const cJSON *svc, cJSON *cells, time_t now)
     cell_buf(cells, &sel);
 }
 
-const table_def table_services = {service_columns, 7, service_row};
+const table_def table_services = {service_columns, 7, service_row, NULL};
 
 /* ---- events */
 
@@ -624,7 +624,7 @@ static void event_row(const cJSON *ev, cJSON *cells, time_t now)
     cell_string(cells, tj_str(ev, "metadata.name"));
 }
 
-const table_def table_events = {event_columns, 10, event_row};
+const table_def table_events = {event_columns, 10, event_row, NULL};
 
 /* ---- nodes */
 
@@ -727,4 +727,4 @@ static void node_row(const cJSON *node, cJSON *cells, time_t now)
     cell_string(cells, tj_str_or(node, "status.nodeInfo.containerRuntimeVersion", "<unknown>"));
 }
 
-const table_def table_nodes = {node_columns, 10, node_row};
+const table_def table_nodes = {node_columns, 10, node_row, NULL};

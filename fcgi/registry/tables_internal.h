@@ -75,6 +75,13 @@ extern const char DOC_OBJECTMETA_CREATION_TIMESTAMP[];
 extern const char DOC_CONTAINERS[];
 extern const char DOC_IMAGES[];
 
+/* ---- printer columns as data (tables_columns.c): kinds without a
+ * table_def whose description lists printer_columns get kube's custom
+ * resource Table: Name, then each column's value at its JSON path. */
+int table_columns_count(const kapi_resource *r);
+void table_columns_definitions(const kapi_resource *r, cJSON *defs);
+void table_columns_row(const kapi_resource *r, const cJSON *obj, cJSON *cells, time_t now);
+
 /* Pod rows carry conditions for finished pods (printPod's row.Conditions);
  * NULL when the pod has none. Caller owns the result. */
 cJSON *pod_row_conditions(const cJSON *pod);

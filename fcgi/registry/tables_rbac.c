@@ -75,5 +75,5 @@ static void binding_row(const cJSON *binding, cJSON *cells, time_t now)
     cell_buf(cells, &sas);
 }
 
-const table_def table_rolebindings = {rolebinding_columns, 6, binding_row};
-const table_def table_clusterrolebindings = {clusterrolebinding_columns, 6, binding_row};
+const table_def table_rolebindings = {rolebinding_columns, 6, binding_row, NULL};
+const table_def table_clusterrolebindings = {clusterrolebinding_columns, 6, binding_row, NULL};

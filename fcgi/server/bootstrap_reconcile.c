@@ -13,6 +13,7 @@
 #include "auth/bootstrap_policy.h"
 #include "auth/rbac.h"
 #include "http/client.h"
+#include "kinds/resource.h"
 #include "server/bootstrap.h"
 #include "store/store.h"
 
@@ -155,7 +156,9 @@ static int ensure_one(kapi_ctx *ctx, kapi_pool *p, const cJSON *want)
     if (!cJSON_IsString(kind) || !cJSON_IsString(name)) return -1;
     int is_role = !strcmp(kind->valuestring, "ClusterRole");
     const char *plural = is_role ? "clusterroles" : "clusterrolebindings";
-    char *key = kapi_psprintf(p, "/registry/%s/%s", plural, name->valuestring);
+    const kapi_resource *res = kinds_find_plural(kinds_current(), "rbac.authorization.k8s.io", plural);
+    if (!res) return -1;
+    char *key = resource_key(p, res, "", name->valuestring);
     char *list_path = kapi_psprintf(p, GROUP_PATH "%s", plural);
     char *path = kapi_psprintf(p, GROUP_PATH "%s/%s", plural, name->valuestring);
 

@@ -1,0 +1,155 @@
+/* builtin_kinds.c: the kinds kapi serves out of the box, as data, one entry
+ * each (kinds/resource.h describes the fields), registered into the kind
+ * registry (kinds/kinds.h) when the program is loaded. Hooks: each kind's
+ * strategy (registry/kinds/) and Table rows (registry/tables_*.c).
+ * Facts: kube-apiserver 1.32 (discovery's short names, categories, verbs and
+ * subresources; storage prefixes services/specs and minions; each kind's
+ * field label conversion functions, pkg/apis/core/v1/conversion.go and
+ * pkg/apis/apps/v1/conversion.go, and GetAttrs). The order is the groups'
+ * discovery order: the core group, then each group where its first kind is. */
+#include <stdlib.h>
+#include "kinds/kinds.h"
+#include "kinds/resource.h"
+#include "registry/strategies.h"
+#include "registry/tables.h"
+
+#define STD VERBS_ALL
+#define NO_DELETECOLLECTION (VERBS_ALL & ~VERB_DELETECOLLECTION)
+#define STATUS_VERBS (VERB_GET | VERB_PATCH | VERB_UPDATE)
+#define NAMES(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define STATUS {"status", STATUS_VERBS, NULL, NULL, NULL}
+#define SCALE {"scale", STATUS_VERBS, "autoscaling", "v1", "Scale"}
+#define SUBRESOURCES(...) ((const kind_subresource[]){__VA_ARGS__, {NULL, 0, NULL, NULL, NULL}})
+#define FIELDS(...) ((const selectable_field[]){__VA_ARGS__, {NULL, 0, NULL, NULL}})
+
+static const kapi_resource builtin_kinds[] = {
+    /* core/v1 */
+    {.group = "", .version = "v1", .kind = "Namespace", .plural = "namespaces",
+     .singular = "namespace", .key_prefix = "namespaces", .short_names = NAMES("ns"),
+     .verbs = NO_DELETECOLLECTION, .flags = KIND_IS_NAMESPACE,
+     .subresources = SUBRESOURCES({"finalize", VERB_UPDATE, NULL, NULL, NULL}, STATUS),
+     .selectable_fields = FIELDS({"status.phase", FIELD_STRING, NULL, NULL}),
+     .table = &table_namespaces, .strategy = &strategy_namespaces},
+    {.group = "", .version = "v1", .kind = "Pod", .plural = "pods", .singular = "pod",
+     .key_prefix = "pods", .short_names = NAMES("po"), .categories = NAMES("all"),
+     .namespaced = 1, .verbs = STD,
+     .subresources = SUBRESOURCES({"binding", VERB_CREATE, NULL, NULL, "Binding"}, STATUS),
+     .selectable_fields = FIELDS(
+         {"spec.nodeName", FIELD_STRING, NULL, NULL},
+         {"spec.restartPolicy", FIELD_STRING, NULL, NULL},
+         {"spec.schedulerName", FIELD_STRING, NULL, NULL},
+         {"spec.serviceAccountName", FIELD_STRING, NULL, NULL},
+         {"spec.hostNetwork", FIELD_BOOL, NULL, NULL},
+         {"status.phase", FIELD_STRING, NULL, NULL},
+         /* the first of status.podIPs (objects written before podIPs: podIP) */
+         {"status.podIP", FIELD_STRING, "status.podIPs[0].ip", "status.podIP"},
+         {"status.podIPs", FIELD_NO_VALUE, NULL, NULL},
+         {"status.nominatedNodeName", FIELD_STRING, NULL, NULL},
+         {"spec.host", FIELD_ALIAS, "spec.nodeName", NULL}),
+     .table = &table_pods, .strategy = &strategy_pods},
+    {.group = "", .version = "v1", .kind = "ServiceAccount", .plural = "serviceaccounts",
+     .singular = "serviceaccount", .key_prefix = "serviceaccounts", .short_names = NAMES("sa"),
+     .namespaced = 1, .verbs = STD, .table = &table_serviceaccounts, .strategy = &strategy_generic},
+    {.group = "", .version = "v1", .kind = "ConfigMap", .plural = "configmaps",
+     .singular = "configmap", .key_prefix = "configmaps", .short_names = NAMES("cm"),
+     .namespaced = 1, .verbs = STD, .table = &table_configmaps, .strategy = &strategy_configmaps},
+    {.group = "", .version = "v1", .kind = "Secret", .plural = "secrets", .singular = "secret",
+     .key_prefix = "secrets", .namespaced = 1, .verbs = STD,
+     .selectable_fields = FIELDS({"type", FIELD_STRING, NULL, NULL}),
+     .table = &table_secrets, .strategy = &strategy_secrets},
+    {.group = "", .version = "v1", .kind = "Service", .plural = "services", .singular = "service",
+     .key_prefix = "services/specs", .short_names = NAMES("svc"), .categories = NAMES("all"),
+     .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .selectable_fields = FIELDS({"spec.clusterIP", FIELD_STRING, NULL, NULL},
+                                 {"spec.type", FIELD_STRING, NULL, NULL}),
+     .table = &table_services, .strategy = &strategy_with_status},
+    {.group = "", .version = "v1", .kind = "Event", .plural = "events", .singular = "event",
+     .key_prefix = "events", .short_names = NAMES("ev"), .namespaced = 1, .verbs = STD,
+     .flags = KIND_IS_EVENT,
+     .selectable_fields = FIELDS(
+         {"involvedObject.kind", FIELD_STRING, NULL, NULL},
+         {"involvedObject.namespace", FIELD_STRING, NULL, NULL},
+         {"involvedObject.name", FIELD_STRING, NULL, NULL},
+         {"involvedObject.uid", FIELD_STRING, NULL, NULL},
+         {"involvedObject.apiVersion", FIELD_STRING, NULL, NULL},
+         {"involvedObject.resourceVersion", FIELD_STRING, NULL, NULL},
+         {"involvedObject.fieldPath", FIELD_STRING, NULL, NULL},
+         {"reason", FIELD_STRING, NULL, NULL},
+         {"reportingComponent", FIELD_STRING, NULL, NULL},
+         {"source", FIELD_STRING, "source.component", NULL},
+         {"type", FIELD_STRING, NULL, NULL}),
+     .table = &table_events, .strategy = &strategy_generic},
+    {.group = "", .version = "v1", .kind = "Node", .plural = "nodes", .singular = "node",
+     .key_prefix = "minions", .short_names = NAMES("no"), .verbs = STD,
+     .subresources = SUBRESOURCES(STATUS),
+     .selectable_fields = FIELDS({"spec.unschedulable", FIELD_BOOL, NULL, NULL}),
+     .table = &table_nodes, .strategy = &strategy_with_status},
+    /* apps/v1 */
+    {.group = "apps", .version = "v1", .kind = "Deployment", .plural = "deployments",
+     .singular = "deployment", .key_prefix = "deployments", .short_names = NAMES("deploy"),
+     .categories = NAMES("all"), .namespaced = 1, .verbs = STD,
+     .subresources = SUBRESOURCES(SCALE, STATUS),
+     .table = &table_deployments, .strategy = &strategy_deployments},
+    {.group = "apps", .version = "v1", .kind = "ReplicaSet", .plural = "replicasets",
+     .singular = "replicaset", .key_prefix = "replicasets", .short_names = NAMES("rs"),
+     .categories = NAMES("all"), .namespaced = 1, .verbs = STD,
+     .subresources = SUBRESOURCES(SCALE, STATUS),
+     .selectable_fields = FIELDS({"status.replicas", FIELD_INT, NULL, NULL}),
+     .table = &table_replicasets, .strategy = &strategy_replicasets},
+    /* authentication.k8s.io/v1, authorization.k8s.io/v1: create-only reviews */
+    {.group = "authentication.k8s.io", .version = "v1", .kind = "SelfSubjectReview",
+     .plural = "selfsubjectreviews", .singular = "selfsubjectreview",
+     .key_prefix = "selfsubjectreviews", .verbs = VERB_CREATE, .table = &table_default,
+     .strategy = &strategy_selfsubjectreviews},
+    {.group = "authorization.k8s.io", .version = "v1", .kind = "LocalSubjectAccessReview",
+     .plural = "localsubjectaccessreviews", .singular = "localsubjectaccessreview",
+     .key_prefix = "localsubjectaccessreviews", .namespaced = 1, .verbs = VERB_CREATE,
+     .table = &table_default, .strategy = &strategy_localsubjectaccessreviews},
+    {.group = "authorization.k8s.io", .version = "v1", .kind = "SelfSubjectAccessReview",
+     .plural = "selfsubjectaccessreviews", .singular = "selfsubjectaccessreview",
+     .key_prefix = "selfsubjectaccessreviews", .verbs = VERB_CREATE, .table = &table_default,
+     .strategy = &strategy_selfsubjectaccessreviews},
+    {.group = "authorization.k8s.io", .version = "v1", .kind = "SelfSubjectRulesReview",
+     .plural = "selfsubjectrulesreviews", .singular = "selfsubjectrulesreview",
+     .key_prefix = "selfsubjectrulesreviews", .verbs = VERB_CREATE, .table = &table_default,
+     .strategy = &strategy_selfsubjectrulesreviews},
+    {.group = "authorization.k8s.io", .version = "v1", .kind = "SubjectAccessReview",
+     .plural = "subjectaccessreviews", .singular = "subjectaccessreview",
+     .key_prefix = "subjectaccessreviews", .verbs = VERB_CREATE, .table = &table_default,
+     .strategy = &strategy_subjectaccessreviews},
+    /* rbac.authorization.k8s.io/v1 */
+    {.group = "rbac.authorization.k8s.io", .version = "v1", .kind = "Role", .plural = "roles",
+     .singular = "role", .key_prefix = "roles", .namespaced = 1, .verbs = STD,
+     .table = &table_roles, .strategy = &strategy_roles},
+    {.group = "rbac.authorization.k8s.io", .version = "v1", .kind = "RoleBinding",
+     .plural = "rolebindings", .singular = "rolebinding", .key_prefix = "rolebindings",
+     .namespaced = 1, .verbs = STD, .table = &table_rolebindings,
+     .strategy = &strategy_rolebindings},
+    {.group = "rbac.authorization.k8s.io", .version = "v1", .kind = "ClusterRole",
+     .plural = "clusterroles", .singular = "clusterrole", .key_prefix = "clusterroles",
+     .verbs = STD, .table = &table_clusterroles, .strategy = &strategy_clusterroles},
+    {.group = "rbac.authorization.k8s.io", .version = "v1", .kind = "ClusterRoleBinding",
+     .plural = "clusterrolebindings", .singular = "clusterrolebinding",
+     .key_prefix = "clusterrolebindings", .verbs = STD, .table = &table_clusterrolebindings,
+     .strategy = &strategy_clusterrolebindings},
+    /* coordination.k8s.io/v1 */
+    {.group = "coordination.k8s.io", .version = "v1", .kind = "Lease", .plural = "leases",
+     .singular = "lease", .key_prefix = "leases", .namespaced = 1, .verbs = STD,
+     .table = &table_leases, .strategy = &strategy_generic},
+};
+
+/* At load, before main and before any thread: every program that links
+ * this file serves these kinds. */
+__attribute__((constructor)) static void register_builtin_kinds(void)
+{
+    if (kinds_register_table(builtin_kinds, (int)(sizeof builtin_kinds / sizeof builtin_kinds[0])))
+        abort();   /* a duplicate or incomplete entry: a bug in the table above */
+}
+
+/* Here rather than in kinds/: a static library links an object only for a
+ * symbol used, and every program that looks kinds up uses this one, so the
+ * table above is always registered. */
+const kapi_resource *resource_find(const char *group, const char *version, const char *plural)
+{
+    return kinds_find(kinds_current(), group, version, plural);
+}
