@@ -13,6 +13,9 @@
 #include "registry/strategies.h"
 #include "registry/tables.h"
 
+extern const kapi_strategy strategy_priorityclasses;
+extern const table_def table_priorityclasses;
+
 #define STD VERBS_ALL
 #define NO_DELETECOLLECTION (VERBS_ALL & ~VERB_DELETECOLLECTION)
 #define STATUS_VERBS (VERB_GET | VERB_PATCH | VERB_UPDATE)
@@ -136,6 +139,11 @@ static const kapi_resource builtin_kinds[] = {
     {.group = "coordination.k8s.io", .version = "v1", .kind = "Lease", .plural = "leases",
      .singular = "lease", .key_prefix = "leases", .namespaced = 1, .verbs = STD,
      .table = &table_leases, .strategy = &strategy_generic},
+    /* scheduling.k8s.io/v1 (hooks: registry/kinds/priorityclasses.c) */
+    {.group = "scheduling.k8s.io", .version = "v1", .kind = "PriorityClass",
+     .plural = "priorityclasses", .singular = "priorityclass", .key_prefix = "priorityclasses",
+     .short_names = NAMES("pc"), .verbs = STD, .table = &table_priorityclasses,
+     .strategy = &strategy_priorityclasses},
 };
 
 /* At load, before main and before any thread: every program that links
