@@ -57,7 +57,7 @@ static void test_root_paths(void **state)
                        "\"/apis/authentication.k8s.io\",\"/apis/authentication.k8s.io/v1\","
                        "\"/apis/authorization.k8s.io\",\"/apis/authorization.k8s.io/v1\","
                        "\"/apis/coordination.k8s.io\",\"/apis/coordination.k8s.io/v1\","
-                       "\"/apis/rbac.authorization.k8s.io\",\"/apis/rbac.authorization.k8s.io/v1\","
+                       "\"/apis/rbac.authorization.k8s.io\",\"/apis/rbac.authorization.k8s.io/v1\",\"/apis/scheduling.k8s.io\",\"/apis/scheduling.k8s.io/v1\","
                        "\"/healthz\",\"/livez\",\"/openapi/v2\",\"/openapi/v3\",\"/openapi/v3/\",\"/readyz\","
                        "\"/version\"]");
     /* byte order, every group of the table present */

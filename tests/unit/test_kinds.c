@@ -33,9 +33,10 @@ static void test_builtin_kinds(void **state)
     const kinds_set *s = kinds_acquire(NULL);
     assert_true(s->n >= 20);
     static const char *const order[] = {"", "apps", "authentication.k8s.io", "authorization.k8s.io",
-                                        "rbac.authorization.k8s.io", "coordination.k8s.io"};
-    assert_int_equal(s->n_groups, 6);
-    for (int i = 0; i < 6; i++) {
+                                        "rbac.authorization.k8s.io", "coordination.k8s.io",
+                                        "scheduling.k8s.io"};
+    assert_int_equal(s->n_groups, 7);
+    for (int i = 0; i < 7; i++) {
         assert_string_equal(s->groups[i].name, order[i]);
         assert_string_equal(s->groups[i].version, "v1");
     }
