@@ -270,15 +270,15 @@ rest_result rest_guaranteed_update(rest_call *c, const char *name, int status_on
     }
 }
 
-/* A PUT's object for one try: a copy of the decoded body (each try
- * defaults, admits and validates its own), whose resourceVersion, when it
- * names one, is the precondition. */
-static cJSON *put_body_object(rest_call *c, const char *name, cJSON *current, int64_t rev, void *arg,
-                              int64_t *expected, rest_result *fail)
+/* A PUT's object for one try: each try defaults, admits and validates a
+ * copy of its own. */
+cJSON *rest_body_object(rest_call *c, const char *name, cJSON *current, int64_t rev, void *arg,
+                        int64_t *expected, rest_result *fail)
 {
     (void)name, (void)current, (void)rev, (void)fail;
     cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate((cJSON *)arg, 1));
     *expected = rest_parse_rv(obj_string(obj_metadata(obj), "resourceVersion"));
+    if (*expected < 0) *expected = 0;
     return obj;
 }
 
@@ -296,7 +296,7 @@ static rest_result rest_update(rest_call *c, const char *name, int status_only)
                             obj_string(meta, "resourceVersion"), "must be specified for an update");
         return rest_invalid(c, errs, name);
     }
-    return rest_guaranteed_update(c, name, status_only, put_body_object, obj);
+    return rest_guaranteed_update(c, name, status_only, rest_body_object, obj);
 }
 
 /* A PATCH's object for one try: the patch applied to the current object.

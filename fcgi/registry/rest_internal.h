@@ -170,5 +170,10 @@ typedef cJSON *(*rest_updated_object_fn)(rest_call *c, const char *name, cJSON *
  * another write tries again from the read, a bounded number of times. */
 rest_result rest_guaranteed_update(rest_call *c, const char *name, int status_only,
                                    rest_updated_object_fn updated_object, void *arg);
+/* The rest_updated_object_fn of a PUT: on each try a copy of the decoded
+ * body (arg, a cJSON *), whose resourceVersion, when it names one, is the
+ * precondition. */
+cJSON *rest_body_object(rest_call *c, const char *name, cJSON *current, int64_t rev, void *arg,
+                        int64_t *expected, rest_result *fail);
 
 #endif

@@ -67,6 +67,17 @@ expect_eq "$N concurrent strategic merge patches of a Deployment all succeed" "$
 expect_eq "none of them got a 409" "$(conflicts)" "0"
 expect_eq "every label they added is there" "$(missing_keys "$(kubectl get deployment d -o jsonpath='{.metadata.labels}')")" "none"
 
+# --- the scale subresource writes its parent through the same retry
+scale() { kubectl scale deployment d --replicas="$1"; }
+run_at_once scale
+expect_eq "$N concurrent kubectl scale of one Deployment all succeed" "$(all_succeeded)" "ok"
+expect_eq "none of them got a 409" "$(conflicts)" "0"
+scale_patch() { kubectl patch deployment d --subresource=scale --type=merge -p "{\"spec\":{\"replicas\":$1}}"; }
+run_at_once scale_patch
+expect_eq "$N concurrent merge patches of deployments/scale all succeed" "$(all_succeeded)" "ok"
+expect_eq "none of them got a 409" "$(conflicts)" "0"
+kubectl scale deployment d --replicas=0 >/dev/null
+
 # --- PUT without resourceVersion: an unconditional update, each one whole
 put_unconditional() {
     local code
