@@ -259,7 +259,9 @@ rest_result rest_guaranteed_update(rest_call *c, const char *name, int status_on
         int64_t expected = 0;
         cJSON *obj = updated_object(c, name, old, rev, arg, &expected, &fail);
         if (!obj) return fail;
-        /* the request's own precondition: the object it names is gone */
+        /* the request's own precondition: the revision it names is not the
+         * current one (a patch re-applied names the current one unless it
+         * sets resourceVersion itself) */
         if (expected && expected != rev) return rest_modified(c, name);
         int lost_race = 0;
         int last = attempt + 1 >= UPDATE_ATTEMPTS || time(NULL) >= deadline;
