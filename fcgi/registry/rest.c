@@ -4,6 +4,7 @@
  * admission, then one store operation with optimistic concurrency. Each
  * verb returns its answer (registry/rest_result.c encodes it). Dry run stops
  * before the store. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,9 +137,12 @@ static rest_result rest_create(rest_call *c)
 
 /* Common tail of update and patch: obj is the new object for the stored
  * old one (at old_rev). expected_rev is the precondition (0: unconditional).
- * subresource "status" keeps everything but status from old. */
-rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
-                               int64_t expected_rev, int status_only)
+ * subresource "status" keeps everything but status from old. When another
+ * write took the object past old_rev first and lost_race is given, sets
+ * *lost_race and returns no answer (the caller tries again); otherwise that
+ * is the 409 of a failed precondition. */
+static rest_result finish_update_once(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
+                                      int64_t expected_rev, int status_only, int *lost_race)
 {
     rest_result fail;
     const kapi_strategy *s0 = c->r->strategy;
@@ -218,8 +222,66 @@ rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON
     int64_t rev = 0;
     store_rc rc = store_update_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name),
                                            obj, expected_rev ? expected_rev : old_rev, &rev);
+    if (rc == STORE_CONFLICT && lost_race) {
+        *lost_race = 1;
+        return (rest_result){.answer = REST_NONE};
+    }
     if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
     return rest_object(c, 200, obj, kapi_psprintf(c->req->pool, "%lld", (long long)rev));
+}
+
+rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
+                               int64_t expected_rev, int status_only)
+{
+    return finish_update_once(c, name, obj, old, old_rev, expected_rev, status_only, NULL);
+}
+
+/* kube-apiserver's GuaranteedUpdate (apiserver/pkg/storage/etcd3/store.go)
+ * retries its compare-and-swap until it wins, bounded only by the request's
+ * deadline (requestTimeoutUpperBound, 34 s, for a patch; 60 s for an
+ * update): each try re-reads the object, asks the request again for the
+ * object it wants (a patch re-applied, a PUT's body taken again), and
+ * re-runs defaults, admission and validation (registry/store.go's Update,
+ * whose resourceVersion check is the only source of the 409). We bound the
+ * tries by count as well as by time. */
+#define UPDATE_ATTEMPTS 100
+#define UPDATE_RETRY_SECONDS 30
+
+rest_result rest_guaranteed_update(rest_call *c, const char *name, int status_only,
+                                   rest_updated_object_fn updated_object, void *arg)
+{
+    time_t deadline = time(NULL) + UPDATE_RETRY_SECONDS;
+    for (int attempt = 0;; attempt++) {
+        rest_result fail;
+        int64_t rev = 0;
+        cJSON *old = rest_load_current(c, name, &rev, &fail);
+        if (!old) return fail;
+        int64_t expected = 0;
+        cJSON *obj = updated_object(c, name, old, rev, arg, &expected, &fail);
+        if (!obj) return fail;
+        /* the request's own precondition: the revision it names is not the
+         * current one (a patch re-applied names the current one unless it
+         * sets resourceVersion itself) */
+        if (expected && expected != rev) return rest_modified(c, name);
+        int lost_race = 0;
+        int last = attempt + 1 >= UPDATE_ATTEMPTS || time(NULL) >= deadline;
+        rest_result res = finish_update_once(c, name, obj, old, rev, expected, status_only,
+                                             last ? NULL : &lost_race);
+        if (!lost_race) return res;
+        assert(res.answer == REST_NONE);
+    }
+}
+
+/* A PUT's object for one try: each try defaults, admits and validates a
+ * copy of its own. */
+cJSON *rest_body_object(rest_call *c, const char *name, cJSON *current, int64_t rev, void *arg,
+                        int64_t *expected, rest_result *fail)
+{
+    (void)name, (void)current, (void)rev, (void)fail;
+    cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate((cJSON *)arg, 1));
+    *expected = rest_parse_rv(obj_string(obj_metadata(obj), "resourceVersion"));
+    if (*expected < 0) *expected = 0;
+    return obj;
 }
 
 static rest_result rest_update(rest_call *c, const char *name, int status_only)
@@ -236,11 +298,29 @@ static rest_result rest_update(rest_call *c, const char *name, int status_only)
                             obj_string(meta, "resourceVersion"), "must be specified for an update");
         return rest_invalid(c, errs, name);
     }
-    int64_t rev = 0;
-    cJSON *old = rest_load_current(c, name, &rev, &fail);
-    if (!old) return fail;
-    if (expected && expected != rev) return rest_modified(c, name);
-    return rest_finish_update(c, name, obj, old, rev, expected, status_only);
+    return rest_guaranteed_update(c, name, status_only, rest_body_object, obj);
+}
+
+/* A PATCH's object for one try: the patch applied to the current object.
+ * Its resourceVersion is the current one unless the patch sets it, so only
+ * a patch naming a resourceVersion has a precondition that can fail. */
+static cJSON *patched_object(rest_call *c, const char *name, cJSON *current, int64_t rev, void *arg,
+                             int64_t *expected, rest_result *fail)
+{
+    (void)rev;
+    const request_patch *patch = arg;
+    cJSON *obj = rest_apply_patch(c, patch, current, c->r->group, c->r->version, c->r->kind, fail);
+    if (!obj || rest_check_type_meta(c, obj, fail)) return NULL;
+    cJSON *fv = NULL;
+    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv)) {
+        *fail = rest_status(c, fv, 0);  /* ?fieldValidation on the patched object */
+        return NULL;
+    }
+    cJSON *meta = obj_metadata(obj);
+    if (rest_check_name(c, meta, name, fail)) return NULL;
+    *expected = rest_parse_rv(obj_string(meta, "resourceVersion"));
+    if (*expected < 0) *expected = 0;
+    return obj;
 }
 
 /* PATCH of the object, or of its status (the same patch of the whole
@@ -250,20 +330,7 @@ static rest_result rest_patch(rest_call *c, const char *name, int status_only)
     rest_result fail;
     request_patch patch;
     if (rest_read_patch(c, &patch, &fail)) return fail;
-    int64_t rev = 0;
-    cJSON *old = rest_load_current(c, name, &rev, &fail);
-    if (!old) return fail;
-    cJSON *obj = rest_apply_patch(c, &patch, old, c->r->group, c->r->version, c->r->kind, &fail);
-    if (!obj || rest_check_type_meta(c, obj, &fail)) return fail;
-    cJSON *fv = NULL;
-    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv))
-        return rest_status(c, fv, 0);  /* ?fieldValidation on the patched object */
-    cJSON *meta = obj_metadata(obj);
-    if (rest_check_name(c, meta, name, &fail)) return fail;
-    int64_t expected = rest_parse_rv(obj_string(meta, "resourceVersion"));
-    if (expected < 0) expected = 0;
-    if (expected && expected != rev) return rest_modified(c, name);
-    return rest_finish_update(c, name, obj, old, rev, expected, status_only);
+    return rest_guaranteed_update(c, name, status_only, patched_object, &patch);
 }
 
 static int verb_allowed(const kapi_resource *r, const char *verb)

@@ -156,4 +156,24 @@ rest_result rest_delete_during_update(rest_call *c, const char *name, cJSON *old
 rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old,
                                int64_t old_rev, int64_t expected_rev, int status_only);
 
+/* What a write asks of the object on one try: the new object for current
+ * (stored at rev), the pool's, with *expected set to the resourceVersion the
+ * request names as its precondition (0: none); NULL with the failure in
+ * *fail. Called again on each try, with the object as it then is. */
+typedef cJSON *(*rest_updated_object_fn)(rest_call *c, const char *name, cJSON *current, int64_t rev,
+                                         void *arg, int64_t *expected, rest_result *fail);
+/* registry/rest.c: the one retry loop of PUT, every PATCH and the
+ * subresources that write their parent, as kube's GuaranteedUpdate: read the
+ * current object, ask updated_object for the new one, check the request's
+ * precondition (a stale one: kube's 409), then rest_finish_update's path
+ * (defaults, admission, validation) to a compare-and-swap; a swap lost to
+ * another write tries again from the read, a bounded number of times. */
+rest_result rest_guaranteed_update(rest_call *c, const char *name, int status_only,
+                                   rest_updated_object_fn updated_object, void *arg);
+/* The rest_updated_object_fn of a PUT: on each try a copy of the decoded
+ * body (arg, a cJSON *), whose resourceVersion, when it names one, is the
+ * precondition. */
+cJSON *rest_body_object(rest_call *c, const char *name, cJSON *current, int64_t rev, void *arg,
+                        int64_t *expected, rest_result *fail);
+
 #endif

@@ -502,49 +502,66 @@ static rest_result scale_answer(rest_call *c, rest_result parent)
     return rest_object(c, 200, scale, NULL);
 }
 
-/* GET, PUT and PATCH of deployments/scale and replicasets/scale: the Scale
- * is read from the parent, and a write goes through the parent's update
- * path with spec.replicas from the Scale (kube's scaleUpdatedObjectInfo). */
-static rest_result serve_scale(rest_call *c, const char *name)
+/* The parent a write of the scale asks for on one try (a
+ * rest_updated_object_fn): the current parent with spec.replicas from the
+ * requested Scale (kube's scaleUpdatedObjectInfo); the Scale's
+ * resourceVersion, when it names one, is the precondition. */
+static cJSON *scaled_parent(rest_call *c, const char *name, cJSON *old, int64_t rev, void *arg,
+                            int64_t *expected, rest_result *fail)
 {
-    const char *verb = c->info->verb;
-    if (strcmp(verb, "get") && strcmp(verb, "update") && strcmp(verb, "patch"))
-        return rest_method_not_allowed(c);
-    rest_result fail;
-    int64_t rev = 0;
-    cJSON *old = rest_load_current(c, name, &rev, &fail);
-    if (!old) return fail;
+    (void)arg;
     const char *rv = kapi_psprintf(c->req->pool, "%lld", (long long)rev);
     cJSON *current = kapi_pool_keep_json(c->req->pool, scale_of(old, rv));
-    if (!strcmp(verb, "get")) return rest_object(c, 200, current, rv);
-    cJSON *scale = requested_scale(c, current, &fail);
-    if (!scale) return fail;
+    cJSON *scale = requested_scale(c, current, fail);
+    if (!scale) return NULL;
     cJSON *smeta = cJSON_GetObjectItemCaseSensitive(scale, "metadata");
     const cJSON *replicas = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(scale, "spec"), "replicas");
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
-    if (replicas && !cJSON_IsNumber(replicas))
-        return rest_bad_request(c, "Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal "
-                                   "value into Go struct field ScaleSpec.spec.replicas of type int32");
+    if (replicas && !cJSON_IsNumber(replicas)) {
+        *fail = rest_bad_request(c, "Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal "
+                                    "value into Go struct field ScaleSpec.spec.replicas of type int32");
+        return NULL;
+    }
     if (cJSON_IsNumber(replicas) && replicas->valuedouble < 0)
         field_error_add(errs, FIELD_INVALID, "spec.replicas", replicas, "must be greater than or equal to 0");
-    if (errs->n) return rest_status(c, field_errors_status(errs, "autoscaling", "Scale", name), 0);
+    if (errs->n) {
+        *fail = rest_status(c, field_errors_status(errs, "autoscaling", "Scale", name), 0);
+        return NULL;
+    }
     const char *suid = obj_string(smeta, "uid");
     const char *ouid = obj_string(cJSON_GetObjectItemCaseSensitive(old, "metadata"), "uid");
     if (suid && *suid && (!ouid || strcmp(suid, ouid))) {
         char why[300];
         snprintf(why, sizeof why, "Precondition failed: UID in precondition: %s, UID in object meta: %s",
                  suid, ouid ? ouid : "");
-        return rest_conflict(c, name, why);
+        *fail = rest_conflict(c, name, why);
+        return NULL;
     }
-    int64_t expected = rest_parse_rv(obj_string(smeta, "resourceVersion"));
-    if (expected < 0) expected = 0;
-    if (expected && expected != rev) return rest_modified(c, name);
+    *expected = rest_parse_rv(obj_string(smeta, "resourceVersion"));
+    if (*expected < 0) *expected = 0;
     /* the parent with spec.replicas from the Scale, through the update path */
     cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(old, 1));
     cJSON *spec = child_object(obj, "spec");
     set_number(spec, "replicas", cJSON_IsNumber(replicas) ? replicas->valuedouble : 0);
     order_keys(spec, !strcmp(c->r->kind, "Deployment") ? deployment_spec_order : replicaset_spec_order);
-    return scale_answer(c, rest_finish_update(c, name, obj, old, rev, expected, 0));
+    return obj;
+}
+
+/* GET, PUT and PATCH of deployments/scale and replicasets/scale: the Scale
+ * is read from the parent, and a write goes through the parent's update
+ * path (with its retry of a lost compare-and-swap). */
+static rest_result serve_scale(rest_call *c, const char *name)
+{
+    const char *verb = c->info->verb;
+    if (strcmp(verb, "get") && strcmp(verb, "update") && strcmp(verb, "patch"))
+        return rest_method_not_allowed(c);
+    if (strcmp(verb, "get")) return scale_answer(c, rest_guaranteed_update(c, name, 0, scaled_parent, NULL));
+    rest_result fail;
+    int64_t rev = 0;
+    cJSON *old = rest_load_current(c, name, &rev, &fail);
+    if (!old) return fail;
+    const char *rv = kapi_psprintf(c->req->pool, "%lld", (long long)rev);
+    return rest_object(c, 200, kapi_pool_keep_json(c->req->pool, scale_of(old, rv)), rv);
 }
 
 static rest_result apps_serve_subresource(rest_call *c, const char *subresource, const char *name)

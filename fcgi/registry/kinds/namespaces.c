@@ -107,18 +107,12 @@ static rest_result namespace_serve_subresource(rest_call *c, const char *subreso
     if (rest_check_type_meta(c, obj, &fail)) return fail;
     cJSON *meta = obj_metadata(obj);
     if (rest_check_name(c, meta, name, &fail)) return fail;
-    int64_t expected = rest_parse_rv(obj_string(meta, "resourceVersion"));
-    if (expected < 0) expected = 0;
-    int64_t rev = 0;
-    cJSON *old = rest_load_current(c, name, &rev, &fail);
-    if (!old) return fail;
-    if (expected && expected != rev) return rest_modified(c, name);
     /* the same resource, with the finalize strategy */
     kapi_resource finalize = *c->r;
     finalize.strategy = &strategy_namespace_finalize;
     const kapi_resource *r = c->r;
     c->r = &finalize;
-    rest_result res = rest_finish_update(c, name, obj, old, rev, expected, 0);
+    rest_result res = rest_guaranteed_update(c, name, 0, rest_body_object, obj);
     c->r = r;
     return res;
 }
