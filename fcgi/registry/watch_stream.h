@@ -34,7 +34,9 @@ void watch_stream_init(watch_stream *ws, struct rest_call *c, const output_forma
 void watch_stream_free(watch_stream *ws);
 
 /* Sends the response head (200, Content-Type: application/json) at once, as
- * kube flushes it before the first event. 0, or -1 when the client is gone. */
+ * kube flushes it before the first event, followed by one newline (JSON
+ * whitespace) so that nginx 1.22 sends it over HTTP/2 too (watch_stream.c).
+ * 0, or -1 when the client is gone. */
 int watch_stream_begin(watch_stream *ws);
 
 /* Appends events (0, or -1 when out of memory). */
