@@ -24,6 +24,7 @@ n=0
 probe() {
     local target=$1 out i line
     n=$((n + 1))
+    : >"$tmp/body"
     out=$(curl -sk -N --http2 -m 3 -A "routing-probe-$n" \
         --cert "$KAPI_STATE/pki/admin.crt" --key "$KAPI_STATE/pki/admin.key" \
         -o "$tmp/body" -w '%{http_code} %{time_total}' "$KAPI_URL$target")
