@@ -36,6 +36,7 @@ static int write_out(watch_stream *ws, const char *data, size_t n, int flush)
         return -1;
     }
     ws->last_write_ms = watch_now_ms();
+    if (n) ws->body_started = 1;
     return 0;
 }
 
@@ -44,13 +45,7 @@ int watch_stream_begin(watch_stream *ws)
     kapi_response *resp = ws->c->resp;
     resp->status = 200;
     resp->content_type = "application/json";
-    /* The head alone would not reach an HTTP/2 client: nginx 1.22 queues the
-     * HEADERS frame in its TLS write buffer (ssl_buffer_size) and only a DATA
-     * frame flushes that buffer (nginx 1.23.0 fixed it, ticket #1743), so
-     * kubectl waited for the first event or the 30 s keep-alive. A first
-     * newline, skipped by JSON stream decoders like the keep-alive ones, is
-     * the DATA frame that carries the head out at once. */
-    return write_out(ws, "\n", 1, 1);
+    return write_out(ws, "", 0, 1);
 }
 
 int watch_stream_flush(watch_stream *ws)

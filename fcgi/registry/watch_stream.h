@@ -27,6 +27,7 @@ typedef struct watch_stream {
     int headers_sent;          /* a Table went out with its columnDefinitions */
     kapi_buf out;              /* bytes not written yet */
     long long last_write_ms;   /* CLOCK_MONOTONIC, of the last write */
+    int body_started;          /* a byte after the head went out */
     int failed;                /* the client is gone or the worker stops */
 } watch_stream;
 
@@ -34,9 +35,7 @@ void watch_stream_init(watch_stream *ws, struct rest_call *c, const output_forma
 void watch_stream_free(watch_stream *ws);
 
 /* Sends the response head (200, Content-Type: application/json) at once, as
- * kube flushes it before the first event, followed by one newline (JSON
- * whitespace) so that nginx 1.22 sends it over HTTP/2 too (watch_stream.c).
- * 0, or -1 when the client is gone. */
+ * kube flushes it before the first event. 0, or -1 when the client is gone. */
 int watch_stream_begin(watch_stream *ws);
 
 /* Appends events (0, or -1 when out of memory). */

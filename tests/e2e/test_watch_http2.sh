@@ -4,7 +4,8 @@
 # `get --watch` return as soon as their condition holds and their timeouts
 # fire on time. (nginx 1.22 kept an HTTP/2 HEADERS frame in its TLS buffer
 # until the first DATA frame: kubectl waited for the first event or the 30 s
-# keep-alive; see "Watches over HTTP/2" in ARCHITECTURE.md.)
+# keep-alive; the pool now sends its first keep-alive after 1 s of silence:
+# see "Watches over HTTP/2" in ARCHITECTURE.md.)
 #
 # Not a timing assertion: every command runs over HTTP/2 (kubectl's default)
 # and over HTTP/1.1 (DISABLE_HTTP2=1, client-go's switch) in the same run,
