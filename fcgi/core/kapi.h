@@ -106,6 +106,10 @@ typedef struct kapi_request {
     const kapi_user *internal_user;
     const kapi_header *headers; /* all request headers, repeated ones kept */
     size_t n_headers;
+    /* Arrived on the pool's socket for ordinary requests, whose threads must
+     * never be held: a long-running request (a watch) is refused there
+     * (http/handle.c). 0 for the watch socket and in-process callers. */
+    int on_ordinary_socket;
 } kapi_request;
 
 #define KAPI_MAX_RESP_HEADERS 16

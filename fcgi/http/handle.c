@@ -17,6 +17,10 @@
 #include "registry/rest.h"
 #include "store/store.h"
 
+#define WATCH_ON_ORDINARY_SOCKET                                                        \
+    "watch requests must spell the watch parameter as clients send it (watch=true, "    \
+    "unencoded) or use a /watch/ path: this one reached the handler of ordinary requests"
+
 static int path_is(const char *path, const char *p)
 {
     size_t n = strlen(p);
@@ -150,6 +154,15 @@ static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp
     const char *reason = NULL;
     if (!authorize(ctx, &user, &info, &reason)) {
         respond_status(req, resp, forbidden_status(&user, &info, reason));
+        return;
+    }
+    /* 2b. long-running: decided here, once, from the decoded request (the
+     * verb dispatch reads). kube's other long-running requests (proxy, exec,
+     * attach, log, portforward) are answered at once here: no node. nginx
+     * routes watches by the raw query, so one it missed (?%77atch=1) would
+     * hold an ordinary thread: 400, as a retry would fail the same way. */
+    if (req->on_ordinary_socket && !strcmp(info.verb, "watch")) {
+        respond_error(req, resp, KAPI_BAD_REQUEST, WATCH_ON_ORDINARY_SOCKET);
         return;
     }
     /* 3. route: non-resource endpoints, or a resource's REST verbs */

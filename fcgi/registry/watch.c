@@ -19,7 +19,8 @@
  * does: an object that starts matching arrives as ADDED, one that stops
  * matching as DELETED (its previous state, at the event's revision).
  * Bookmarks (allowWatchBookmarks) every minute and 2 s before the watch's
- * end; a "\n" after 30 s of silence, so nginx and the client see the stream
+ * end; a "\n" after 30 s of silence (1 s before the first byte, which
+ * carries the response head over HTTP/2: FIRST_KEEPALIVE_MS), so nginx and the client see the stream
  * alive and a gone client is noticed; the stream ends cleanly at
  * timeoutSeconds (unset: 30 to 60 minutes, kube's --min-request-timeout
  * default times one plus a random fraction), when the worker stops, or when
@@ -42,6 +43,14 @@
 #include "watch/watch_hub.h"
 
 #define HEARTBEAT_MS 30000
+/* The first keep-alive comes after this much silence from the start: over
+ * HTTP/2, nginx 1.22 cannot send a response head without a body byte (it
+ * stays in the TLS write buffer until a DATA frame flushes it; nginx 1.23.0
+ * fixed it, ticket #1743), so a watch with no event to send yet (`kubectl
+ * wait`, `rollout status` of what already holds) reaches its client with
+ * this newline, not 30 s later. Not sooner: the stream's first line is an
+ * event whenever one comes within a second, as before. */
+#define FIRST_KEEPALIVE_MS 1000
 #define BOOKMARK_MS 60000
 #define BOOKMARK_BEFORE_END_MS 2000
 #define MIN_REQUEST_TIMEOUT_S 1800       /* kube-apiserver's --min-request-timeout */
@@ -225,8 +234,10 @@ static void stream_events(watch_call *w, watch_hub *hub, watch_sub *sub, int boo
     int64_t known = w->delivered;        /* a revision every event up to is sent */
     watch_event *batch[QUEUE_BATCH];
     for (;;) {
+        long keepalive = heartbeat;
+        if (!w->ws.body_started && keepalive > FIRST_KEEPALIVE_MS) keepalive = FIRST_KEEPALIVE_MS;
         long long wake = end_ms;
-        if (w->ws.last_write_ms + heartbeat < wake) wake = w->ws.last_write_ms + heartbeat;
+        if (w->ws.last_write_ms + keepalive < wake) wake = w->ws.last_write_ms + keepalive;
         if (next_bookmark && next_bookmark < wake) wake = next_bookmark;
         size_t n = 0;
         int64_t hub_rev = 0;
@@ -259,7 +270,7 @@ static void stream_events(watch_call *w, watch_hub *hub, watch_sub *sub, int boo
                 if (next_bookmark <= now) next_bookmark = 0;
             }
         }
-        if (now - w->ws.last_write_ms >= heartbeat && watch_stream_heartbeat(&w->ws) < 0) return;
+        if (now - w->ws.last_write_ms >= keepalive && watch_stream_heartbeat(&w->ws) < 0) return;
     }
 }
 

@@ -36,6 +36,7 @@ static int write_out(watch_stream *ws, const char *data, size_t n, int flush)
         return -1;
     }
     ws->last_write_ms = watch_now_ms();
+    if (n) ws->body_started = 1;
     return 0;
 }
 

@@ -27,6 +27,7 @@ typedef struct watch_stream {
     int headers_sent;          /* a Table went out with its columnDefinitions */
     kapi_buf out;              /* bytes not written yet */
     long long last_write_ms;   /* CLOCK_MONOTONIC, of the last write */
+    int body_started;          /* a byte after the head went out */
     int failed;                /* the client is gone or the worker stops */
 } watch_stream;
 

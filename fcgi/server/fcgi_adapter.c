@@ -384,7 +384,8 @@ static size_t read_body(FCGX_Stream *in, char *buf, size_t n)
     return got;
 }
 
-void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, const atomic_int *stopping)
+void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
+                        const atomic_int *stopping)
 {
     FCGX_Request *fr = fcgx_request;
     kapi_pool *pool = kapi_pool_new();
@@ -412,6 +413,7 @@ void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, const atomic_int *sto
         req.body_len = clen;
     }
 
+    req.on_ordinary_socket = socket == FCGI_SOCKET_ORDINARY;
     stream_state ss = { .fr = fr, .resp = &resp, .stopping = stopping, .failed = 0 };
     resp.stream_write = stream_write;
     resp.stream_ctx = &ss;

@@ -37,11 +37,19 @@ typedef struct fcgi_parse_error {
 int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
                       size_t *content_length, fcgi_parse_error *err);
 
+/* The pool's two FastCGI sockets: nginx sends watches to the watch socket,
+ * everything else to the ordinary one, whose threads must never be held. */
+typedef enum fcgi_socket { FCGI_SOCKET_ORDINARY, FCGI_SOCKET_WATCH } fcgi_socket;
+
 /* Answers one accepted FastCGI request (an FCGX_Request *, kept opaque here
  * so this header needs no libfcgi): parses, reads the body, calls
  * kapi_handle, writes the response, frees the request's memory. A streamed
- * response stops (its write callback fails) once *stopping is non-zero. */
-void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, const atomic_int *stopping);
+ * response stops (its write callback fails) once *stopping is non-zero.
+ * A request on FCGI_SOCKET_ORDINARY that turns out to be long-running (a
+ * watch nginx did not recognise, e.g. a percent-encoded "watch" parameter)
+ * is refused by kapi_handle instead of being served there. */
+void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
+                        const atomic_int *stopping);
 
 /* The reason phrase for an HTTP status ("Not Found"); "Unknown" if unlisted. */
 const char *fcgi_status_text(int status);

@@ -45,6 +45,7 @@ typedef struct thread_slot {
     int created;
     int listen_fd;
     const char *socket_kind;   /* "api" or "watch", for log lines */
+    fcgi_socket socket;        /* which of the two sockets listen_fd is */
     kapi_ctx *ctx;
     atomic_int in_accept;      /* idle in FCGX_Accept_r: safe to interrupt */
     atomic_int done;
@@ -92,7 +93,7 @@ static void *serve_loop(void *arg)
             sleep_ms(100);                   /* EMFILE, ENOMEM, ...: do not spin */
             continue;
         }
-        fcgi_serve_request(t->ctx, &r, &g_stopping);
+        fcgi_serve_request(t->ctx, &r, t->socket, &g_stopping);
         FCGX_Finish_r(&r);
     }
     atomic_store(&t->in_accept, 0);
@@ -102,12 +103,13 @@ static void *serve_loop(void *arg)
 }
 
 static int start_threads(thread_slot *slots, int from, int count, int fd,
-                         const char *kind, kapi_ctx *ctx)
+                         fcgi_socket socket, kapi_ctx *ctx)
 {
     for (int i = from; i < from + count; i++) {
         thread_slot *t = &slots[i];
         t->listen_fd = fd;
-        t->socket_kind = kind;
+        t->socket = socket;
+        t->socket_kind = socket == FCGI_SOCKET_WATCH ? "watch" : "api";
         t->ctx = ctx;
         int e = pthread_create(&t->tid, NULL, serve_loop, t);
         if (e != 0) {
@@ -182,8 +184,8 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
     store_compactor *compactor = copts.interval_ms > 0 || copts.max_revisions > 0
                                      ? store_compactor_start(st, &copts) : NULL;
     int rc = 0;
-    if (start_threads(slots, 0, o->threads, api_fd, "api", &ctx) != 0 ||
-        start_threads(slots, o->threads, o->watch_threads, watch_fd, "watch", &ctx) != 0) {
+    if (start_threads(slots, 0, o->threads, api_fd, FCGI_SOCKET_ORDINARY, &ctx) != 0 ||
+        start_threads(slots, o->threads, o->watch_threads, watch_fd, FCGI_SOCKET_WATCH, &ctx) != 0) {
         rc = 1;
     } else {
         sigset_t set;

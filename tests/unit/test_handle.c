@@ -82,6 +82,46 @@ static void test_anonymous_and_failed_certificates(void **state)
     kapi_pool_free(req.pool);
 }
 
+/* A watch on the ordinary socket (nginx routes by the raw query, the worker
+ * decodes it) is refused at once; what is not a watch is served there. */
+static int ordinary_socket_status(const char *query, const char **reason)
+{
+    kapi_request req = {0};
+    kapi_response resp;
+    req.pool = kapi_pool_new();
+    req.method = "GET";
+    req.path = "/api/v1/namespaces/default/configmaps";
+    req.query = query;
+    req.internal_user = &admin;
+    req.on_ordinary_socket = 1;
+    kapi_response_init(&resp);
+    kapi_handle(&ctx, &req, &resp);
+    int status = resp.status;
+    static char why[64];
+    cJSON *body = resp.body.data ? cJSON_Parse(resp.body.data) : NULL;
+    snprintf(why, sizeof why, "%s", str(body, "reason", NULL));
+    *reason = why;
+    cJSON_Delete(body);
+    kapi_response_free(&resp);
+    kapi_pool_free(req.pool);
+    return status;
+}
+
+static void test_watch_on_ordinary_socket_refused(void **state)
+{
+    (void)state;
+    const char *refused[] = {"watch=1", "%77atch=1", "w%61tch", "watc%68=true", "%77atch=1&watch=0",
+                             "limit=1&%77%61%74%63%68="};
+    const char *served[] = {"", "watch=0", "watch=false&watch=1", "watch=0&%77atch=1", "%57atch=1", "Watch=1"};
+    const char *reason;
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        assert_int_equal(ordinary_socket_status(refused[i], &reason), 400);
+        assert_string_equal(reason, "BadRequest");
+    }
+    for (size_t i = 0; i < sizeof served / sizeof *served; i++)
+        assert_int_equal(ordinary_socket_status(served[i], &reason), 200);
+}
+
 static void test_configmap_lifecycle(void **state)
 {
     (void)state;
@@ -201,6 +241,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_anonymous_and_failed_certificates),
+        cmocka_unit_test(test_watch_on_ordinary_socket_refused),
         cmocka_unit_test(test_configmap_lifecycle),
         cmocka_unit_test(test_bad_input_stores_nothing),
         cmocka_unit_test(test_dry_run_and_namespaces),
