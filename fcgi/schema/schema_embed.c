@@ -27,6 +27,7 @@ EMBED(kapi_schema_src_coordination, "schema/coordination_v1.schema");
 EMBED(kapi_schema_src_autoscaling, "schema/autoscaling_v1.schema");
 EMBED(kapi_schema_src_authorization, "schema/authorization_v1.schema");
 EMBED(kapi_schema_src_authentication, "schema/authentication_v1.schema");
+EMBED(kapi_schema_src_policy, "schema/policy_v1.schema");
 
 const schema_source schema_sources[] = {
     {"schema/meta.schema", kapi_schema_src_meta},
@@ -41,5 +42,6 @@ const schema_source schema_sources[] = {
     {"schema/autoscaling_v1.schema", kapi_schema_src_autoscaling},
     {"schema/authorization_v1.schema", kapi_schema_src_authorization},
     {"schema/authentication_v1.schema", kapi_schema_src_authentication},
+    {"schema/policy_v1.schema", kapi_schema_src_policy},
 };
 const int schema_n_sources = sizeof schema_sources / sizeof schema_sources[0];
