@@ -705,6 +705,48 @@ static void test_subresource_bodies(void **state)
                "\"desiredReplicas\":3,\"currentCPUUtilizationPercentage\":90}}");
 }
 
+/* DeleteOptions through the one decode path (schema/decode.c), in each media
+ * type kube accepts, and with no Content-Type at all (JSON, as kube's
+ * NegotiateInputSerializer defaults it). */
+static char *decode_request(const char *content_type, const void *body, size_t len, const char *kind)
+{
+    kapi_pool *pool = kapi_pool_new();
+    kapi_request req = {.pool = pool, .method = "DELETE", .path = "/", .query = "",
+                        .content_type = content_type, .body = body, .body_len = len};
+    cJSON *st = NULL;
+    cJSON *o = decode_body(&req, kind, &st);
+    char *out = json_print(o ? o : st, 0);
+    kapi_pool_free(pool);
+    return out;
+}
+
+static void test_decode_body_media_types(void **state)
+{
+    (void)state;
+    static const char *const cases[][3] = {
+        {"application/json", "{\"apiVersion\":\"v1\",\"kind\":\"DeleteOptions\",\"gracePeriodSeconds\":5}",
+         "{\"apiVersion\":\"v1\",\"kind\":\"DeleteOptions\",\"gracePeriodSeconds\":5}"},
+        {"application/json;charset=utf-8", "{\"propagationPolicy\":\"Orphan\"}", "{\"propagationPolicy\":\"Orphan\"}"},
+        {"application/yaml", "apiVersion: meta.k8s.io/v1\nkind: DeleteOptions\ndryRun: [All]\n",
+         "{\"apiVersion\":\"meta.k8s.io/v1\",\"kind\":\"DeleteOptions\",\"dryRun\":[\"All\"]}"},
+        {NULL, "{\"gracePeriodSeconds\":0}", "{\"gracePeriodSeconds\":0}"},
+        {"", "{\"gracePeriodSeconds\":0}", "{\"gracePeriodSeconds\":0}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = decode_request(cases[i][0], cases[i][1], strlen(cases[i][1]), "DeleteOptions");
+        if (strcmp(got, cases[i][2])) fail_msg("%s: got %s, want %s", cases[i][0], got, cases[i][2]);
+        free(got);
+    }
+    kapi_buf b = read_data("deleteoptions-drain-kubectl132.pb");
+    char *got = decode_request(PROTOBUF_MEDIA_TYPE, b.data, b.len, "DeleteOptions");
+    assert_string_equal(got, "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"gracePeriodSeconds\":5}");
+    free(got);
+    kapi_buf_free(&b);
+    got = decode_request("text/plain", "x", 1, "DeleteOptions");
+    assert_non_null(strstr(got, "\"code\":415"));
+    free(got);
+}
+
 int main(void)
 {
     if (schema_load()) return 1;
@@ -720,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_kubectl_bodies),
         cmocka_unit_test(test_delete_options),
         cmocka_unit_test(test_subresource_bodies),
+        cmocka_unit_test(test_decode_body_media_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
