@@ -106,6 +106,24 @@ node/node-$v drained"
     out=$($K -n $ns scale deployment sc --replicas=4 --current-replicas=2 2>&1)
     expect_contains "kubectl $v: scale --current-replicas that does not hold" "$out" \
         "Expected replicas to be 2, was 3"
+
+    # --- auth reconcile: POST, then PUT of a RoleBinding, both protobuf
+    rb() {
+        printf 'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb, namespace: %s}\n' "$ns"
+        printf 'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n'
+        printf 'subjects: [{kind: User, name: %s, apiGroup: rbac.authorization.k8s.io}]\n' "$1"
+    }
+    rb alice >"$tmp/rb.yaml"
+    out=$($K auth reconcile -f "$tmp/rb.yaml" -v=8 2>&1)
+    expect_contains "kubectl $v: auth reconcile creates with a protobuf body" "$out" \
+        "Content-Type: application/vnd.kubernetes.protobuf"
+    rb bob >"$tmp/rb.yaml"
+    out=$($K auth reconcile -f "$tmp/rb.yaml" --remove-extra-subjects -v=8 2>&1)
+    expect_contains "kubectl $v: auth reconcile updates (PUT, protobuf)" "$out" "rolebindings/rb"
+    expect_eq "kubectl $v:   the binding now names bob" \
+        "$($K -n $ns get rolebinding rb -o jsonpath='{.subjects[*].name}')" "bob"
+    out=$($K auth can-i --list -n $ns 2>&1)
+    expect_contains "kubectl $v: auth can-i --list (SelfSubjectRulesReview in protobuf)" "$out" "*.*"
 done
 
 # --- DeleteOptions handmade, every media type
