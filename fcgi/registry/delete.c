@@ -19,6 +19,7 @@
 #include "core/status.h"
 #include "core/util.h"
 #include "registry/rest_internal.h"
+#include "schema/decode.h"
 #include "store/store.h"
 
 #define FINALIZER_ORPHAN "orphan"
@@ -36,23 +37,41 @@ static int is_namespaces(const kapi_resource *r)
     return (r->flags & KIND_IS_NAMESPACE) != 0;
 }
 
+/* The kind a DeleteOptions body may state: kube decodes it with the
+ * meta.k8s.io internal scheme, where DeleteOptions is an unversioned type,
+ * so any apiVersion (v1, meta.k8s.io/v1, the resource's own group version,
+ * as typed clients write it) is accepted, and no kind at all defaults to
+ * DeleteOptions; another kind is not registered there. -1 with the 400 in
+ * *fail. */
+static int check_delete_options_kind(rest_call *c, const cJSON *opts, rest_result *fail)
+{
+    const char *kind = obj_string(opts, "kind"), *api = obj_string(opts, "apiVersion");
+    if (!kind || !*kind || !strcmp(kind, "DeleteOptions")) return 0;
+    char msg[600];
+    snprintf(msg, sizeof msg,
+             "no kind \"%.200s\" is registered for version \"%.200s\" in scheme "
+             "\"k8s.io/apimachinery/pkg/apis/meta/internalversion/scheme/register.go:28\"",
+             kind, api && *api ? api : "meta.k8s.io/v1");
+    *fail = rest_bad_request(c, msg);
+    return -1;
+}
+
 /* DeleteOptions from the body, or from the query when there is no body (the
- * handler decodes one or the other). -1 with the 400/422 in *fail. */
+ * handler decodes one or the other). The body goes through the one decode
+ * path (schema/decode.c), so it may be JSON, YAML or protobuf (kubectl
+ * 1.32+ drain sends `k8s\0` + {v1, DeleteOptions}). -1 with the 400/422 in
+ * *fail. */
 static int parse_delete_options(rest_call *c, delete_options *o, rest_result *fail)
 {
     memset(o, 0, sizeof *o);
     if (c->req->body_len > 0) {
-        char err[512];
-        cJSON *opts = json_parse_strict(c->req->body, c->req->body_len, err, sizeof err);
-        if (!opts || !cJSON_IsObject(opts)) {
-            char msg[800];
-            snprintf(msg, sizeof msg, "the object provided is unrecognized (must be of type DeleteOptions): %s",
-                     opts ? "couldn't get version/kind; json parse error: json: cannot unmarshal into Go value of type struct" : err);
-            cJSON_Delete(opts);
-            *fail = rest_bad_request(c, msg);
+        cJSON *st = NULL;
+        cJSON *opts = decode_body(c->req, "DeleteOptions", &st);
+        if (!opts) {
+            *fail = rest_status(c, st, 0);
             return -1;
         }
-        kapi_pool_keep_json(c->req->pool, opts);
+        if (check_delete_options_kind(c, opts, fail)) return -1;
         cJSON *pre = cJSON_GetObjectItemCaseSensitive(opts, "preconditions");
         o->pre_uid = obj_string(pre, "uid");
         o->pre_rv = obj_string(pre, "resourceVersion");
@@ -234,6 +253,12 @@ static void namespace_gc_finalizers(const delete_options *o, cJSON *meta)
         return;
     delete_options explicit = {.propagation = orphan ? "Orphan" : foreground ? "Foreground" : "Background"};
     apply_gc_finalizers(&explicit, meta);
+}
+
+int rest_delete_collection_options(rest_call *c, rest_result *fail)
+{
+    delete_options o;
+    return parse_delete_options(c, &o, fail);
 }
 
 rest_result rest_delete(rest_call *c, const char *name)

@@ -231,6 +231,7 @@ rest_result rest_deletecollection(rest_call *c)
     output_format fmt;
     rest_result fail;
     if (rest_negotiate(c, &fmt, 0, &fail)) return fail;
+    if (rest_delete_collection_options(c, &fail)) return fail;
     selection sel;
     list_result res;
     if (read_request(c, &sel, &res, &fail)) return fail;

@@ -146,6 +146,10 @@ int rest_check_get_resource_version(rest_call *c, rest_result *fail);
  * namespaces marked Terminating), and the removal of a marked object whose
  * last finalizer an update takes away. */
 rest_result rest_delete(rest_call *c, const char *name);
+/* DELETECOLLECTION's DeleteOptions (body in any media type, or query),
+ * decoded and validated as DELETE's; dryRun sets c->dry_run. -1 with the
+ * 400/422 in *fail. */
+int rest_delete_collection_options(rest_call *c, rest_result *fail);
 int rest_should_delete_during_update(rest_call *c, const cJSON *obj, const cJSON *old);
 rest_result rest_delete_during_update(rest_call *c, const char *name, cJSON *old, int64_t expected_rev);
 

@@ -27,6 +27,10 @@ static cJSON *bad_request(const char *msg)
 cJSON *decode_body(const kapi_request *req, const char *expected_kind, cJSON **status)
 {
     const char *mt = request_media_type(req);
+    /* NegotiateInputSerializer: no Content-Type means the first media type
+     * the server supports, JSON (client-go's scale client sends its Scale
+     * PUT of `kubectl scale --current-replicas` without one) */
+    if (!*mt) mt = "application/json";
     char err[512], msg[1400], sum[64];
     cJSON *obj = NULL;
     *status = NULL;
