@@ -8,6 +8,7 @@
 #include "http/discovery.h"
 #include "http/handle.h"
 #include "http/openapi.h"
+#include "http/openapi_v2.h"
 #include "http/router.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
@@ -103,6 +104,7 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
     if (path_is(path, "/version")) { respond_document(req, resp, discovery_version(), &fmt); return; }
     if (!strcmp(path, "/api") || !strcmp(path, "/api/")) { handle_discovery_root(req, resp, 1); return; }
     if (!strcmp(path, "/apis") || !strcmp(path, "/apis/")) { handle_discovery_root(req, resp, 0); return; }
+    if (path_is(path, "/openapi/v2")) { openapi_v2_serve(req, resp); return; }
     if (!strncmp(path, "/openapi/v3", 11) && (!path[11] || path[11] == '/')) {
         handle_openapi_v3(req, resp, path[11] ? path + 12 : "");
         return;
