@@ -197,7 +197,10 @@ const char *connect_dial_error(kapi_pool *p, const char *host, int port)
         inet_ntop(ai->ai_family, src, ip, sizeof ip);
         const char *target = connect_join_host_port(p, ip, ps);
         int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) { err = kapi_psprintf(p, "dial tcp %s: socket: %s", target, strerror(errno)); continue; }
+        if (fd < 0) {
+            if (!err) err = kapi_psprintf(p, "dial tcp %s: socket: %s", target, strerror(errno));
+            continue;
+        }
         int e = 0;
         if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
             e = errno;
@@ -212,7 +215,8 @@ const char *connect_dial_error(kapi_pool *p, const char *host, int port)
         close(fd);
         if (!e) { freeaddrinfo(res); return NULL; }
         const char *t = connect_errno_text(e);
-        err = kapi_psprintf(p, "dial tcp %s: %s", target, t ? t : kapi_psprintf(p, "connect: %s", strerror(e)));
+        if (!err)   /* Go's dialSerial reports the first address's error */
+            err = kapi_psprintf(p, "dial tcp %s: %s", target, t ? t : kapi_psprintf(p, "connect: %s", strerror(e)));
     }
     freeaddrinfo(res);
     (void)hp;
