@@ -22,6 +22,8 @@ extern const table_def table_priorityclasses;
 #define NAMES(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define STATUS {"status", STATUS_VERBS, NULL, NULL, NULL}
 #define SCALE {"scale", STATUS_VERBS, "autoscaling", "v1", "Scale"}
+#define PROXY_VERBS (VERB_CREATE | VERB_DELETE | VERB_GET | VERB_PATCH | VERB_UPDATE)
+#define CONNECT_VERBS (VERB_CREATE | VERB_GET)
 #define SUBRESOURCES(...) ((const kind_subresource[]){__VA_ARGS__, {NULL, 0, NULL, NULL, NULL}})
 #define FIELDS(...) ((const selectable_field[]){__VA_ARGS__, {NULL, 0, NULL, NULL}})
 
@@ -36,7 +38,13 @@ static const kapi_resource builtin_kinds[] = {
     {.group = "", .version = "v1", .kind = "Pod", .plural = "pods", .singular = "pod",
      .key_prefix = "pods", .short_names = NAMES("po"), .categories = NAMES("all"),
      .namespaced = 1, .verbs = STD,
-     .subresources = SUBRESOURCES({"binding", VERB_CREATE, NULL, NULL, "Binding"}, STATUS),
+     .subresources = SUBRESOURCES({"attach", CONNECT_VERBS, NULL, NULL, "PodAttachOptions"},
+                                  {"binding", VERB_CREATE, NULL, NULL, "Binding"},
+                                  {"ephemeralcontainers", STATUS_VERBS, NULL, NULL, NULL},
+                                  {"exec", CONNECT_VERBS, NULL, NULL, "PodExecOptions"},
+                                  {"log", VERB_GET, NULL, NULL, NULL},
+                                  {"portforward", CONNECT_VERBS, NULL, NULL, "PodPortForwardOptions"},
+                                  {"proxy", PROXY_VERBS, NULL, NULL, "PodProxyOptions"}, STATUS),
      .selectable_fields = FIELDS(
          {"spec.nodeName", FIELD_STRING, NULL, NULL},
          {"spec.restartPolicy", FIELD_STRING, NULL, NULL},
@@ -62,10 +70,11 @@ static const kapi_resource builtin_kinds[] = {
      .table = &table_secrets, .strategy = &strategy_secrets},
     {.group = "", .version = "v1", .kind = "Service", .plural = "services", .singular = "service",
      .key_prefix = "services/specs", .short_names = NAMES("svc"), .categories = NAMES("all"),
-     .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .namespaced = 1, .verbs = STD,
+     .subresources = SUBRESOURCES({"proxy", PROXY_VERBS, NULL, NULL, "ServiceProxyOptions"}, STATUS),
      .selectable_fields = FIELDS({"spec.clusterIP", FIELD_STRING, NULL, NULL},
                                  {"spec.type", FIELD_STRING, NULL, NULL}),
-     .table = &table_services, .strategy = &strategy_with_status},
+     .table = &table_services, .strategy = &strategy_services},
     {.group = "", .version = "v1", .kind = "Event", .plural = "events", .singular = "event",
      .key_prefix = "events", .short_names = NAMES("ev"), .namespaced = 1, .verbs = STD,
      .flags = KIND_IS_EVENT,
@@ -84,9 +93,9 @@ static const kapi_resource builtin_kinds[] = {
      .table = &table_events, .strategy = &strategy_generic},
     {.group = "", .version = "v1", .kind = "Node", .plural = "nodes", .singular = "node",
      .key_prefix = "minions", .short_names = NAMES("no"), .verbs = STD,
-     .subresources = SUBRESOURCES(STATUS),
+     .subresources = SUBRESOURCES({"proxy", PROXY_VERBS, NULL, NULL, "NodeProxyOptions"}, STATUS),
      .selectable_fields = FIELDS({"spec.unschedulable", FIELD_BOOL, NULL, NULL}),
-     .table = &table_nodes, .strategy = &strategy_with_status},
+     .table = &table_nodes, .strategy = &strategy_nodes},
     /* apps/v1 */
     {.group = "apps", .version = "v1", .kind = "Deployment", .plural = "deployments",
      .singular = "deployment", .key_prefix = "deployments", .short_names = NAMES("deploy"),

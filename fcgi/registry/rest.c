@@ -349,7 +349,7 @@ static rest_result serve(rest_call *c)
 {
     const request_info *info = c->info;
     c->r = resource_find(info->group, info->version, info->resource);
-    if (!c->r || info->n_parts > 0) return rest_not_found_path(c);
+    if (!c->r || (info->n_parts > 0 && strcmp(info->subresource, "proxy"))) return rest_not_found_path(c);
     const char *name = info->url_name;
     int is_namespaces = (c->r->flags & KIND_IS_NAMESPACE) != 0;
     if (is_namespaces) {

@@ -10,6 +10,9 @@ extern const kapi_strategy strategy_generic,  /* metadata only */
     strategy_with_status,                    /* status kept on update, cleared on create */
     strategy_namespaces, strategy_pods, strategy_configmaps, strategy_secrets;
 
+/* registry/kinds/nodes.c: status writable on create, nodes/proxy;
+ * registry/kinds/services.c: services/proxy */
+extern const kapi_strategy strategy_nodes, strategy_services;
 /* registry/kinds/apps.c: Deployments and ReplicaSets (defaults, selector
  * rules, status and scale subresources) */
 extern const kapi_strategy strategy_deployments, strategy_replicasets;

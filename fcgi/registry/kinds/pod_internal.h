@@ -61,6 +61,10 @@ char *pod_spec_diff(const cJSON *old_spec, const cJSON *new_spec);
 
 /* pod_binding.c: POST pods/<name>/binding. */
 struct rest_result pod_serve_binding(struct rest_call *c, const char *name);
+/* pod_ephemeral.c: GET, PUT and PATCH pods/<name>/ephemeralcontainers. */
+struct rest_result pod_serve_ephemeral_containers(struct rest_call *c, const char *name);
+/* pod_connect.c: pods/<name>/log, exec, attach, portforward and proxy. */
+struct rest_result pod_serve_connect(struct rest_call *c, const char *subresource, const char *name);
 
 /* ---- JSON helpers (pod_util.c) */
 const cJSON *pj_get(const cJSON *obj, const char *key);      /* NULL when absent or null */

@@ -410,7 +410,10 @@ void pod_validate(const cJSON *pod, field_errors *errs)
             i++;
         }
     }
-    if (cJSON_GetArraySize(pj_get(spec, "ephemeralContainers")) > 0)
+    /* ValidatePodCreate only: an update (whose pod carries the stored
+     * resourceVersion by now) keeps the ephemeral containers that
+     * pods/ephemeralcontainers added */
+    if (!pj_has_str(meta, "resourceVersion") && cJSON_GetArraySize(pj_get(spec, "ephemeralContainers")) > 0)
         field_error_add(errs, FIELD_FORBIDDEN, "spec.ephemeralContainers", NULL, "cannot be set on create");
     if (pj_has_str(spec, "nodeName") && cJSON_GetArraySize(pj_get(spec, "schedulingGates")) > 0)
         field_error_add(errs, FIELD_FORBIDDEN, "spec.nodeName", NULL, "cannot be set until all schedulingGates have been cleared");

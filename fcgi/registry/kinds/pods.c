@@ -175,7 +175,8 @@ static void pod_validate_update_rules(const cJSON *obj, const cJSON *old, field_
 static rest_result pod_serve_subresource(rest_call *c, const char *subresource, const char *name)
 {
     if (!strcmp(subresource, "binding")) return pod_serve_binding(c, name);
-    return rest_not_found_path(c);
+    if (!strcmp(subresource, "ephemeralcontainers")) return pod_serve_ephemeral_containers(c, name);
+    return pod_serve_connect(c, subresource, name);
 }
 
 const kapi_strategy strategy_pods = {
