@@ -16,8 +16,8 @@ static const table_column lease_columns[] = {
 static void lease_row(const cJSON *lease, cJSON *cells, time_t now)
 {
     char age[32];
-    cell_string(cells, tj_str(lease, "metadata.name"));
-    cell_string(cells, tj_str(lease, "spec.holderIdentity"));
+    cell_string(cells, json_str_at(lease, "metadata.name", NULL));
+    cell_string(cells, json_str_at(lease, "spec.holderIdentity", NULL));
     table_age(lease, now, age, sizeof age);
     cell_string(cells, age);
 }
