@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "registry/tables.h"
+#include "codec/conditions.h"
 #include "registry/tables_internal.h"
 
 /* ---- namespaces */
@@ -81,13 +82,10 @@ static int str_is(const char *s, const char *want)
 }
 
 /* The first condition of the pod's status with this type, or NULL. */
+/* The pod's status condition of type, or NULL (codec/conditions). */
 static const cJSON *pod_condition(const cJSON *pod, const char *type)
 {
-    const cJSON *conds = json_array_at(pod, "status.conditions"), *c;
-    if (!conds) return NULL;
-    cJSON_ArrayForEach(c, conds)
-        if (str_is(json_str_at(c, "type", NULL), type)) return c;
-    return NULL;
+    return condition_find(json_get(pod, "status"), type);
 }
 
 static int has_pod_ready_condition(const cJSON *pod)
