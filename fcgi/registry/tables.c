@@ -63,6 +63,18 @@ void cell_integer(cJSON *cells, long long v)
     cJSON_AddItemToArray(cells, cJSON_CreateNumber((double)v));
 }
 
+void cell_name(cJSON *cells, const cJSON *obj)
+{
+    cell_string(cells, json_str_at(obj, "metadata.name", NULL));
+}
+
+void cell_age(cJSON *cells, const cJSON *obj, time_t now)
+{
+    char age[32];
+    table_age(obj, now, age, sizeof age);
+    cell_string(cells, age);
+}
+
 void cell_buf(cJSON *cells, kapi_buf *b)
 {
     cell_string(cells, b->data ? b->data : "");
@@ -186,7 +198,7 @@ static void default_row(const cJSON *obj, cJSON *cells, time_t now)
 {
     char created[64];
     (void)now;
-    cell_string(cells, json_str_at(obj, "metadata.name", NULL));
+    cell_name(cells, obj);
     timestamp_rfc3339(kube_time_at(obj, "metadata.creationTimestamp"), created, sizeof created);
     cell_string(cells, created);
 }

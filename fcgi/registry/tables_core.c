@@ -23,11 +23,9 @@ static const table_column namespace_columns[] = {
 
 static void namespace_row(const cJSON *ns, cJSON *cells, time_t now)
 {
-    char age[32];
-    cell_string(cells, json_str_at(ns, "metadata.name", NULL));
+    cell_name(cells, ns);
     cell_string(cells, tj_str_or(ns, "status.phase", "Active"));
-    table_age(ns, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, ns, now);
 }
 
 const table_def table_namespaces = {namespace_columns, 3, namespace_row, NULL};
@@ -227,8 +225,8 @@ static void pod_row(const cJSON *pod, cJSON *cells, time_t now)
             reason = "Terminating";
     }
 
-    char text[96], age[32];
-    cell_string(cells, json_str_at(pod, "metadata.name", NULL));
+    char text[96];
+    cell_name(cells, pod);
     snprintf(text, sizeof text, "%d/%d", ready, total);
     cell_string(cells, text);
     cell_string(cells, reason);
@@ -240,8 +238,7 @@ static void pod_row(const cJSON *pod, cJSON *cells, time_t now)
         snprintf(text, sizeof text, "%lld", restarts);
     }
     cell_string(cells, text);
-    table_age(pod, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, pod, now);
 
     /* wide: IP, Node, Nominated Node, Readiness Gates */
     const char *ip = NULL;
@@ -303,11 +300,9 @@ static const table_column serviceaccount_columns[] = {
 
 static void serviceaccount_row(const cJSON *sa, cJSON *cells, time_t now)
 {
-    char age[32];
-    cell_string(cells, json_str_at(sa, "metadata.name", NULL));
+    cell_name(cells, sa);
     cell_integer(cells, cJSON_GetArraySize(json_array_at(sa, "secrets")));
-    table_age(sa, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, sa, now);
 }
 
 const table_def table_serviceaccounts = {serviceaccount_columns, 3, serviceaccount_row, NULL};
@@ -327,11 +322,9 @@ static const table_column configmap_columns[] = {
 
 static void configmap_row(const cJSON *cm, cJSON *cells, time_t now)
 {
-    char age[32];
-    cell_string(cells, json_str_at(cm, "metadata.name", NULL));
+    cell_name(cells, cm);
     cell_integer(cells, cJSON_GetArraySize(json_object_at(cm, "data")) + cJSON_GetArraySize(json_object_at(cm, "binaryData")));
-    table_age(cm, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, cm, now);
 }
 
 const table_def table_configmaps = {configmap_columns, 3, configmap_row, NULL};
@@ -355,8 +348,7 @@ static const table_column secret_columns[] = {
 
 static void secret_row(const cJSON *secret, cJSON *cells, time_t now)
 {
-    char age[32];
-    cell_string(cells, json_str_at(secret, "metadata.name", NULL));
+    cell_name(cells, secret);
     cell_string(cells, tj_str_or(secret, "type", "Opaque"));
     /* decoding merges stringData into data, so count the union of keys */
     const cJSON *data = json_at(secret, "data"), *string_data = json_at(secret, "stringData"), *e;
@@ -368,8 +360,7 @@ static void secret_row(const cJSON *secret, cJSON *cells, time_t now)
                 n++;
     }
     cell_integer(cells, n);
-    table_age(secret, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, secret, now);
 }
 
 const table_def table_secrets = {secret_columns, 4, secret_row, NULL};
@@ -473,9 +464,8 @@ static int load_balancer_ingress(const cJSON *svc, kapi_buf *out)
 
 static void service_row(const cJSON *svc, cJSON *cells, time_t now)
 {
-    char age[32];
     const char *type = tj_str_or(svc, "spec.type", "ClusterIP");
-    cell_string(cells, json_str_at(svc, "metadata.name", NULL));
+    cell_name(cells, svc);
     cell_string(cells, type);
 
     const char *cluster_ip = NULL;
@@ -521,8 +511,7 @@ static void service_row(const cJSON *svc, cJSON *cells, time_t now)
     if (ports.len == 0) kapi_buf_puts(&ports, "<none>");
     cell_buf(cells, &ports);
 
-    table_age(svc, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, svc, now);
 
     kapi_buf sel;
     kapi_buf_init(&sel);
@@ -619,7 +608,7 @@ static void event_row(const cJSON *ev, cJSON *cells, time_t now)
     cell_buf(cells, &message);
     cell_string(cells, first);
     cell_integer(cells, count);
-    cell_string(cells, json_str_at(ev, "metadata.name", NULL));
+    cell_name(cells, ev);
 }
 
 const table_def table_events = {event_columns, 10, event_row, NULL};
@@ -695,7 +684,6 @@ static void node_roles(const cJSON *node, kapi_buf *out)
 
 static void node_row(const cJSON *node, cJSON *cells, time_t now)
 {
-    char age[32];
     kapi_buf status;
     kapi_buf_init(&status);
     /* the last Ready condition wins, as in kube's map of conditions */
@@ -712,11 +700,10 @@ static void node_row(const cJSON *node, cJSON *cells, time_t now)
     kapi_buf_init(&roles);
     node_roles(node, &roles);
 
-    cell_string(cells, json_str_at(node, "metadata.name", NULL));
+    cell_name(cells, node);
     cell_buf(cells, &status);
     cell_buf(cells, &roles);
-    table_age(node, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, node, now);
     cell_string(cells, json_str_at(node, "status.nodeInfo.kubeletVersion", NULL));
     cell_string(cells, node_address(node, "InternalIP"));
     cell_string(cells, node_address(node, "ExternalIP"));

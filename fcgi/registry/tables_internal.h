@@ -29,6 +29,10 @@ long long tj_int(const cJSON *obj, const char *path, long long dflt);
 /* ---- cells */
 void cell_string(cJSON *cells, const char *s);   /* NULL gives "" */
 void cell_integer(cJSON *cells, long long v);
+/* metadata.name, and the AGE column (translateTimestampSince of
+ * creationTimestamp): the cells every printer starts and ends with. */
+void cell_name(cJSON *cells, const cJSON *obj);
+void cell_age(cJSON *cells, const cJSON *obj, time_t now);
 /* Takes ownership of a kapi_buf's text and appends it as a string cell. */
 void cell_buf(cJSON *cells, kapi_buf *b);
 

@@ -52,14 +52,6 @@ cJSON *pod_spec_internal_view(const cJSON *spec)
     return v;
 }
 
-static void add_int(field_errors *errs, const char *path, int64_t v, const char *detail)
-{
-    cJSON n = {0};
-    n.type = cJSON_Number;
-    n.valuedouble = (double)v;
-    field_error_add(errs, FIELD_INVALID, path, &n, detail);
-}
-
 /* ValidateContainerUpdates: 1 when the lists differ in length (stop). */
 static int validate_container_updates(const cJSON *now, const cJSON *before, const char *path,
                                       field_errors *errs)
@@ -174,11 +166,11 @@ void pod_validate_update(const cJSON *pod, const cJSON *old, field_errors *errs)
     if (nads) {
         pj_is_int(nads, &nv);
         if (nv < 0 || nv > 2147483647) {
-            add_int(errs, "spec.activeDeadlineSeconds", nv, "must be between 0 and 2147483647, inclusive");
+            field_error_add_int(errs, FIELD_INVALID, "spec.activeDeadlineSeconds", nv, "must be between 0 and 2147483647, inclusive");
             return;
         }
         if (oads && pj_is_int(oads, &ov) && ov < nv) {
-            add_int(errs, "spec.activeDeadlineSeconds", nv, "must be less than or equal to previous value");
+            field_error_add_int(errs, FIELD_INVALID, "spec.activeDeadlineSeconds", nv, "must be less than or equal to previous value");
             return;
         }
     } else if (oads) {

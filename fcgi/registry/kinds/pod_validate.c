@@ -11,16 +11,6 @@
 #include "registry/kinds/pod_internal.h"
 #include "codec/validate_meta.h"
 
-static void add_int(field_errors *errs, field_error_type type, const char *path, int64_t v,
-                    const char *detail)
-{
-    cJSON n = {0};
-    n.type = cJSON_Number;
-    n.valuedouble = (double)v;
-    n.valueint = (int)v;
-    field_error_add(errs, type, path, &n, detail);
-}
-
 static void check_name(field_errors *errs, const char *path, const char *value,
                        void (*rule)(const char *, validation_messages *))
 {
@@ -175,7 +165,7 @@ static void validate_host_network_ports(const cJSON *spec, field_errors *errs)
             if (hp != cp) {
                 char p[128];
                 snprintf(p, sizeof p, "spec.containers[%d].ports[%d].hostPort", ci, pi);
-                add_int(errs, FIELD_INVALID, p, hp, "must match `containerPort` when `hostNetwork` is true");
+                field_error_add_int(errs, FIELD_INVALID, p, hp, "must match `containerPort` when `hostNetwork` is true");
             }
             pi++;
         }
@@ -303,7 +293,7 @@ void pod_validate_spec(const cJSON *spec, const cJSON *meta, field_errors *errs)
     }
     int64_t ads;
     if (pj_is_int(json_get(spec, "activeDeadlineSeconds"), &ads) && (ads < 1 || ads > 2147483647))
-        add_int(errs, FIELD_INVALID, "spec.activeDeadlineSeconds", ads, "must be between 1 and 2147483647, inclusive");
+        field_error_add_int(errs, FIELD_INVALID, "spec.activeDeadlineSeconds", ads, "must be between 1 and 2147483647, inclusive");
     if (pj_has_str(spec, "hostname")) check_name(errs, "spec.hostname", json_str(spec, "hostname"), dns_label);
     if (pj_has_str(spec, "subdomain")) check_name(errs, "spec.subdomain", json_str(spec, "subdomain"), dns_label);
     pod_validate_tolerations(json_get(spec, "tolerations"), "spec.tolerations", errs);

@@ -11,16 +11,6 @@
 #include "codec/quantity.h"
 #include "codec/validate_meta.h"
 
-static void add_int(field_errors *errs, field_error_type type, const char *path, int64_t v,
-                    const char *detail)
-{
-    cJSON n = {0};
-    n.type = cJSON_Number;
-    n.valuedouble = (double)v;
-    n.valueint = (int)v;
-    field_error_add(errs, type, path, &n, detail);
-}
-
 static void sub(char *out, size_t n, const char *path, const char *name) { pj_child(out, n, path, name); }
 
 /* ---- string rules (k8s.io/apimachinery/pkg/util/validation) */
@@ -51,7 +41,7 @@ static void check_port_name(field_errors *errs, const char *path, const char *na
 
 static void check_port_number(field_errors *errs, const char *path, int64_t port)
 {
-    if (port < 1 || port > 65535) add_int(errs, FIELD_INVALID, path, port, "must be between 1 and 65535, inclusive");
+    if (port < 1 || port > 65535) field_error_add_int(errs, FIELD_INVALID, path, port, "must be between 1 and 65535, inclusive");
 }
 
 /* IsRelaxedEnvVarName (RelaxedEnvironmentVariableValidation is on in 1.32) */
@@ -687,7 +677,7 @@ static void validate_handler(const cJSON *h, const char *path, int lifecycle, co
                 snprintf(msg, sizeof msg,
                          "must be greater than 0 and less than terminationGracePeriodSeconds (%lld). Enable AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep.",
                          (long long)g);
-                add_int(errs, FIELD_INVALID, fp, secs, msg);
+                field_error_add_int(errs, FIELD_INVALID, fp, secs, msg);
             }
         }
     }
@@ -705,18 +695,18 @@ static void validate_probe(const cJSON *probe, const char *path, int kind, const
     for (int i = 0; i < 5; i++) {
         int64_t v = 0;
         pj_is_int(json_get(probe, nonneg[i]), &v);
-        if (v < 0) { sub(fp, sizeof fp, path, nonneg[i]); add_int(errs, FIELD_INVALID, fp, v, "must be greater than or equal to 0"); }
+        if (v < 0) { sub(fp, sizeof fp, path, nonneg[i]); field_error_add_int(errs, FIELD_INVALID, fp, v, "must be greater than or equal to 0"); }
     }
     int64_t tg;
     if (pj_is_int(json_get(probe, "terminationGracePeriodSeconds"), &tg) && tg <= 0) {
         sub(fp, sizeof fp, path, "terminationGracePeriodSeconds");
-        add_int(errs, FIELD_INVALID, fp, tg, "must be greater than 0");
+        field_error_add_int(errs, FIELD_INVALID, fp, tg, "must be greater than 0");
     }
     int64_t st = 0;
     pj_is_int(json_get(probe, "successThreshold"), &st);
     if (kind != 1 && st != 1) {   /* liveness and startup */
         sub(fp, sizeof fp, path, "successThreshold");
-        add_int(errs, FIELD_INVALID, fp, st, "must be 1");
+        field_error_add_int(errs, FIELD_INVALID, fp, st, "must be 1");
     }
     if (kind == 1 && json_get(probe, "terminationGracePeriodSeconds")) {
         sub(fp, sizeof fp, path, "terminationGracePeriodSeconds");

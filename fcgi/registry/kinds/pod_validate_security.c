@@ -8,21 +8,13 @@
 #include "codec/jsonpath.h"
 #include "registry/kinds/pod_internal.h"
 
-static void add_int(field_errors *errs, const char *path, int64_t v, const char *detail)
-{
-    cJSON n = {0};
-    n.type = cJSON_Number;
-    n.valuedouble = (double)v;
-    field_error_add(errs, FIELD_INVALID, path, &n, detail);
-}
-
 static void check_id(const cJSON *holder, const char *key, const char *path, field_errors *errs)
 {
     int64_t id;
     if (!pj_is_int(json_get(holder, key), &id) || (id >= 0 && id <= 2147483647)) return;
     char fp[400];
     pj_child(fp, sizeof fp, path, key);
-    add_int(errs, fp, id, "must be between 0 and 2147483647, inclusive");
+    field_error_add_int(errs, FIELD_INVALID, fp, id, "must be between 0 and 2147483647, inclusive");
 }
 
 static void validate_seccomp(const cJSON *sp, const char *path, field_errors *errs)
@@ -110,7 +102,7 @@ void pod_validate_security(const cJSON *spec, field_errors *errs)
         if (pj_is_int(g, &id) && (id < 0 || id > 2147483647)) {
             char fp[96];
             snprintf(fp, sizeof fp, "%s.supplementalGroups[%d]", path, i);
-            add_int(errs, fp, id, "must be between 0 and 2147483647, inclusive");
+            field_error_add_int(errs, FIELD_INVALID, fp, id, "must be between 0 and 2147483647, inclusive");
         }
         i++;
     }

@@ -13,21 +13,13 @@
 
 #define FILE_MODE_ERROR "must be a number between 0 and 0777 (octal), both inclusive"
 
-static void add_int(field_errors *errs, const char *path, int64_t v, const char *detail)
-{
-    cJSON n = {0};
-    n.type = cJSON_Number;
-    n.valuedouble = (double)v;
-    field_error_add(errs, FIELD_INVALID, path, &n, detail);
-}
-
 static void check_mode(const cJSON *holder, const char *key, const char *path, field_errors *errs)
 {
     int64_t mode;
     if (!pj_is_int(json_get(holder, key), &mode) || (mode >= 0 && mode <= 0777)) return;
     char fp[400];
     pj_child(fp, sizeof fp, path, key);
-    add_int(errs, fp, mode, FILE_MODE_ERROR);
+    field_error_add_int(errs, FIELD_INVALID, fp, mode, FILE_MODE_ERROR);
 }
 
 static int has_backstep(const char *p)
@@ -146,8 +138,8 @@ static void validate_projected(const cJSON *proj, const char *path, field_errors
             int64_t exp = 0;
             pj_is_int(json_get(tok, "expirationSeconds"), &exp);
             pj_child(pp, sizeof pp, tp, "expirationSeconds");
-            if (exp < 600) add_int(errs, pp, exp, "may not specify a duration less than 10 minutes");
-            if (exp > (int64_t)1 << 32) add_int(errs, pp, exp, "may not specify a duration larger than 2^32 seconds");
+            if (exp < 600) field_error_add_int(errs, FIELD_INVALID, pp, exp, "may not specify a duration less than 10 minutes");
+            if (exp > (int64_t)1 << 32) field_error_add_int(errs, FIELD_INVALID, pp, exp, "may not specify a duration larger than 2^32 seconds");
             pj_child(pp, sizeof pp, path, "path");
             if (!pj_has_str(tok, "path")) field_error_add(errs, FIELD_REQUIRED, pp, NULL, NULL);
             else check_local_path(json_str(tok, "path"), pp, errs);
