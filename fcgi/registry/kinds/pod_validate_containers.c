@@ -358,6 +358,15 @@ static void validate_env_from(const cJSON *list, const char *path, field_errors 
 
 /* ---- volume mounts and devices */
 
+/* 1 when an element of list has the string value at key. */
+static int list_has(const cJSON *list, const char *key, const char *value)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list)
+        if (!strcmp(json_str(e, key), value)) return 1;
+    return 0;
+}
+
 static const cJSON *find_volume(const pod_volume_set *vols, const char *name)
 {
     for (int i = 0; vols && i < vols->n; i++)
@@ -404,19 +413,13 @@ static void validate_mounts(const cJSON *c, const char *cpath, const pod_volume_
         int j = 0, dup = 0;
         cJSON_ArrayForEach(prev, mounts) { if (j++ < i && !strcmp(json_str(prev, "mountPath"), mount_path)) dup = 1; }
         if (dup) field_error_add_str(errs, FIELD_INVALID, fp, mount_path, "must be unique");
-        cJSON_ArrayForEach(d, devices) {
-            if (!strcmp(json_str(d, "name"), name)) {
-                sub(fp, sizeof fp, idx, "name");
-                field_error_add_str(errs, FIELD_INVALID, fp, name, "must not already exist in volumeDevices");
-                break;
-            }
+        if (list_has(devices, "name", name)) {
+            sub(fp, sizeof fp, idx, "name");
+            field_error_add_str(errs, FIELD_INVALID, fp, name, "must not already exist in volumeDevices");
         }
-        cJSON_ArrayForEach(d, devices) {
-            if (!strcmp(json_str(d, "devicePath"), mount_path)) {
-                sub(fp, sizeof fp, idx, "mountPath");
-                field_error_add_str(errs, FIELD_INVALID, fp, mount_path, "must not already exist as a path in volumeDevices");
-                break;
-            }
+        if (list_has(devices, "devicePath", mount_path)) {
+            sub(fp, sizeof fp, idx, "mountPath");
+            field_error_add_str(errs, FIELD_INVALID, fp, mount_path, "must not already exist as a path in volumeDevices");
         }
         const char *sub_path = json_str(m, "subPath"), *sub_expr = json_str(m, "subPathExpr");
         if (*sub_path) {
@@ -484,20 +487,13 @@ static void validate_mounts(const cJSON *c, const char *cpath, const pod_volume_
         if (dup_path) field_error_add_str(errs, FIELD_INVALID, fp, dev_path, "must be unique");
         if (*dev_path && has_backsteps(dev_path))
             field_error_add_str(errs, FIELD_INVALID, fp, dev_path, "can not contain backsteps ('..')");
-        const cJSON *mm;
-        cJSON_ArrayForEach(mm, mounts) {
-            if (!strcmp(json_str(mm, "name"), name)) {
-                sub(fp, sizeof fp, idx, "name");
-                field_error_add_str(errs, FIELD_INVALID, fp, name, "must not already exist in volumeMounts");
-                break;
-            }
+        if (list_has(mounts, "name", name)) {
+            sub(fp, sizeof fp, idx, "name");
+            field_error_add_str(errs, FIELD_INVALID, fp, name, "must not already exist in volumeMounts");
         }
-        cJSON_ArrayForEach(mm, mounts) {
-            if (!strcmp(json_str(mm, "mountPath"), dev_path)) {
-                sub(fp, sizeof fp, idx, "devicePath");
-                field_error_add_str(errs, FIELD_INVALID, fp, dev_path, "must not already exist as a path in volumeMounts");
-                break;
-            }
+        if (list_has(mounts, "mountPath", dev_path)) {
+            sub(fp, sizeof fp, idx, "devicePath");
+            field_error_add_str(errs, FIELD_INVALID, fp, dev_path, "must not already exist as a path in volumeMounts");
         }
         i++;
     }
