@@ -297,31 +297,46 @@ static void after_write(pass *p, const kapi_resource *res, const char *ns, const
     }
 }
 
+/* A write to an object that exists only in the plan: the new object (owned)
+ * goes into the cache as planned. */
+static api_result write_planned(pass *p, api_result r, const kapi_resource *res, cJSON *obj, const char *verb,
+                                const char *ns, const char *name, const char *sub, const char *why)
+{
+    r.status = 200;
+    r.entry = cache_put(p, res, obj);
+    if (r.entry) r.entry->planned = 1;
+    count_write(p, res, &p->stats->updates);
+    note(p, verb, res, ns, name, sub, why, 0);
+    return r;
+}
+
+/* PUT of an object or merge PATCH (is_patch) through the API. */
+static api_result write_through_api(pass *p, api_result r, const kapi_resource *res, const cJSON *written,
+                                    int is_patch, const char *ns, const char *name, const char *sub,
+                                    const char *why)
+{
+    kapi_pool *pool = kapi_pool_new();
+    char *text = cJSON_PrintUnformatted(written);
+    if (!pool || !text) { kapi_pool_free(pool); free(text); return r; }
+    char *nsc = kapi_pstrdup(pool, ns), *namec = kapi_pstrdup(pool, name);
+    cJSON *body = NULL;
+    r.status = call(p, is_patch ? "PATCH" : "PUT", object_path(pool, res, nsc, namec, sub), write_query(p),
+                    is_patch ? "application/merge-patch+json" : "application/json", text, &body);
+    free(text);
+    note(p, is_patch ? "patch" : "update", res, nsc, namec, sub, why, r.status);
+    after_write(p, res, nsc, namec, &r, body, written, is_patch);
+    kapi_pool_free(pool);
+    return r;
+}
+
 api_result api_update(pass *p, const kapi_resource *res, const cJSON *obj, const char *sub, const char *why)
 {
     api_result r;
     if (!before_write(p, &r)) return r;
     const char *ns = obj_namespace(obj), *name = obj_name(obj);
-    obj_entry *planned = planned_entry(p, res, ns, name);
-    if (planned) {
-        r.status = 200;
-        r.entry = cache_put(p, res, cJSON_Duplicate(obj, 1));
-        if (r.entry) r.entry->planned = 1;
-        count_write(p, res, &p->stats->updates);
-        note(p, "update", res, ns, name, sub, why, 0);
-        return r;
-    }
-    kapi_pool *pool = kapi_pool_new();
-    char *text = cJSON_PrintUnformatted(obj);
-    if (!pool || !text) { kapi_pool_free(pool); free(text); return r; }
-    char *nsc = kapi_pstrdup(pool, ns), *namec = kapi_pstrdup(pool, name);
-    cJSON *body = NULL;
-    r.status = call(p, "PUT", object_path(pool, res, nsc, namec, sub), write_query(p), "application/json", text, &body);
-    free(text);
-    note(p, "update", res, nsc, namec, sub, why, r.status);
-    after_write(p, res, nsc, namec, &r, body, obj, 0);
-    kapi_pool_free(pool);
-    return r;
+    if (planned_entry(p, res, ns, name))
+        return write_planned(p, r, res, cJSON_Duplicate(obj, 1), "update", ns, name, sub, why);
+    return write_through_api(p, r, res, obj, 0, ns, name, sub, why);
 }
 
 api_result api_patch(pass *p, const kapi_resource *res, const char *ns, const char *name, const cJSON *patch,
@@ -338,25 +353,9 @@ api_result api_patch(pass *p, const kapi_resource *res, const char *ns, const ch
         if (m) cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(pcopy, "metadata"), "resourceVersion");
         copy = json_merge_patch(copy, pcopy);   /* RFC 7386 */
         cJSON_Delete(pcopy);
-        r.status = 200;
-        r.entry = cache_put(p, res, copy);
-        if (r.entry) r.entry->planned = 1;
-        count_write(p, res, &p->stats->updates);
-        note(p, "patch", res, ns, name, NULL, why, 0);
-        return r;
+        return write_planned(p, r, res, copy, "patch", ns, name, NULL, why);
     }
-    kapi_pool *pool = kapi_pool_new();
-    char *text = cJSON_PrintUnformatted(patch);
-    if (!pool || !text) { kapi_pool_free(pool); free(text); return r; }
-    char *nsc = kapi_pstrdup(pool, ns), *namec = kapi_pstrdup(pool, name);
-    cJSON *body = NULL;
-    r.status = call(p, "PATCH", object_path(pool, res, nsc, namec, NULL), write_query(p),
-                    "application/merge-patch+json", text, &body);
-    free(text);
-    note(p, "patch", res, nsc, namec, NULL, why, r.status);
-    after_write(p, res, nsc, namec, &r, body, patch, 1);
-    kapi_pool_free(pool);
-    return r;
+    return write_through_api(p, r, res, patch, 1, ns, name, NULL, why);
 }
 
 /* 1 when a DELETE answer shows the object still there: marked, waiting
