@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "auth/rbac_policy.h"
+#include "codec/labels.h"
 
 #define MAX_AGGREGATION_PASSES 16
 
@@ -45,55 +46,6 @@ static const char *str_of(kapi_pool *pool, const cJSON *o, const char *key)
     return kapi_pstrdup(pool, cJSON_IsString(v) ? v->valuestring : "");
 }
 
-static const char *const *strings_of(kapi_pool *pool, const cJSON *arr)
-{
-    int n = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0, k = 0;
-    const char **l = kapi_palloc(pool, (size_t)(n + 1) * sizeof *l);
-    const cJSON *e;
-    if (n > 0)
-        cJSON_ArrayForEach(e, arr)
-            if (cJSON_IsString(e) && k < n) l[k++] = kapi_pstrdup(pool, e->valuestring);
-    return l;
-}
-
-static void parse_selectors(kapi_pool *pool, rbac_role *r, const cJSON *agg)
-{
-    const cJSON *sels = cJSON_GetObjectItemCaseSensitive(agg, "clusterRoleSelectors");
-    int n = cJSON_IsArray(sels) ? cJSON_GetArraySize(sels) : 0;
-    if (n <= 0) return;
-    r->selectors = kapi_palloc(pool, (size_t)n * sizeof *r->selectors);
-    const cJSON *sel;
-    cJSON_ArrayForEach(sel, sels) {
-        if (r->n_selectors >= n || !cJSON_IsObject(sel)) continue;
-        rbac_selector *s = &r->selectors[r->n_selectors++];
-        const cJSON *ml = cJSON_GetObjectItemCaseSensitive(sel, "matchLabels");
-        int nl = cJSON_IsObject(ml) ? cJSON_GetArraySize(ml) : 0, k = 0;
-        const char **keys = kapi_palloc(pool, (size_t)(nl + 1) * sizeof *keys);
-        const char **vals = kapi_palloc(pool, (size_t)(nl + 1) * sizeof *vals);
-        const cJSON *kv;
-        if (nl > 0)
-            cJSON_ArrayForEach(kv, ml) {
-                if (k >= nl || !cJSON_IsString(kv)) continue;
-                keys[k] = kapi_pstrdup(pool, kv->string);
-                vals[k++] = kapi_pstrdup(pool, kv->valuestring);
-            }
-        s->match_keys = keys;
-        s->match_values = vals;
-        const cJSON *me = cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions");
-        int ne = cJSON_IsArray(me) ? cJSON_GetArraySize(me) : 0;
-        if (ne <= 0) continue;
-        s->exprs = kapi_palloc(pool, (size_t)ne * sizeof *s->exprs);
-        const cJSON *ex;
-        cJSON_ArrayForEach(ex, me) {
-            if (s->n_exprs >= ne || !cJSON_IsObject(ex)) continue;
-            rbac_selector_req *q = &s->exprs[s->n_exprs++];
-            q->key = str_of(pool, ex, "key");
-            q->op = str_of(pool, ex, "operator");
-            q->values = strings_of(pool, cJSON_GetObjectItemCaseSensitive(ex, "values"));
-        }
-    }
-}
-
 static void add_role(rbac_policy *p, const cJSON *obj, int cluster)
 {
     const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
@@ -113,7 +65,8 @@ static void add_role(rbac_policy *p, const cJSON *obj, int cluster)
     const cJSON *agg = cJSON_GetObjectItemCaseSensitive(obj, "aggregationRule");
     if (cluster && cJSON_IsObject(agg)) {
         r->aggregated = 1;
-        parse_selectors(p->pool, r, agg);
+        const cJSON *sels = cJSON_GetObjectItemCaseSensitive(agg, "clusterRoleSelectors");
+        if (cJSON_IsArray(sels)) r->selectors = kapi_pool_keep_json(p->pool, cJSON_Duplicate(sels, 1));
     }
 }
 
@@ -168,33 +121,6 @@ static int compare_bindings(const void *a, const void *b)
     return c ? c : strcmp(x->name, y->name);
 }
 
-/* ---------------------------------------------------------------- selectors */
-
-static const char *label_value(const cJSON *labels, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(labels, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-int rbac_selector_matches(const rbac_selector *s, const cJSON *labels)
-{
-    for (int i = 0; s->match_keys && s->match_keys[i]; i++) {
-        const char *v = label_value(labels, s->match_keys[i]);
-        if (!v || strcmp(v, s->match_values[i])) return 0;
-    }
-    for (int i = 0; i < s->n_exprs; i++) {
-        const rbac_selector_req *q = &s->exprs[i];
-        const char *v = label_value(labels, q->key);
-        if (!strcmp(q->op, "In")) { if (!v || !rbac_list_has(q->values, v)) return 0; }
-        else if (!strcmp(q->op, "NotIn")) { if (v && rbac_list_has(q->values, v)) return 0; }
-        else if (!strcmp(q->op, "Exists")) { if (!v) return 0; }
-        else if (!strcmp(q->op, "DoesNotExist")) { if (v) return 0; }
-        else return 0;   /* an invalid selector selects nothing */
-    }
-    /* an empty selector selects everything, as metav1.LabelSelectorAsSelector */
-    return 1;
-}
-
 /* ---------------------------------------------------------------- aggregation */
 
 static int rule_in(const rbac_rule *rules, int n, const rbac_rule *r)
@@ -219,10 +145,11 @@ static int aggregate_one(rbac_policy *p, rbac_role *r)
     int cap = 0, n = 0;
     for (int i = 0; i < p->n_cluster_roles; i++) cap += p->cluster_roles[i].n_rules;
     rbac_rule *acc = cap ? kapi_palloc(p->pool, (size_t)cap * sizeof *acc) : NULL;
-    for (int s = 0; s < r->n_selectors; s++)
+    const cJSON *sel;
+    cJSON_ArrayForEach(sel, r->selectors)   /* codec/labels: LabelSelectorAsSelector + Matches */
         for (int i = 0; i < p->n_cluster_roles; i++) {
             const rbac_role *src = &p->cluster_roles[i];
-            if (src == r || !rbac_selector_matches(&r->selectors[s], src->labels)) continue;
+            if (src == r || !label_selector_matches_labels(sel, src->labels)) continue;
             for (int k = 0; k < src->n_rules && n < cap; k++)
                 if (!rule_in(acc, n, &src->rules[k])) acc[n++] = src->rules[k];
         }

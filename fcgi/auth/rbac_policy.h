@@ -16,19 +16,6 @@
 #include "auth/rbac.h"
 #include "store/store.h"
 
-typedef struct rbac_selector_req {
-    const char *key;
-    const char *op;            /* In, NotIn, Exists, DoesNotExist */
-    const char *const *values;
-} rbac_selector_req;
-
-typedef struct rbac_selector {    /* one metav1.LabelSelector */
-    const char *const *match_keys;
-    const char *const *match_values;
-    rbac_selector_req *exprs;
-    int n_exprs;
-} rbac_selector;
-
 typedef struct rbac_role {
     const char *ns;            /* "" for ClusterRoles */
     const char *name;
@@ -37,8 +24,8 @@ typedef struct rbac_role {
     rbac_rule *stored_rules;   /* as stored (differs when stale) */
     int n_stored_rules;
     const cJSON *labels;       /* in the snapshot's pool */
-    rbac_selector *selectors;  /* aggregationRule.clusterRoleSelectors */
-    int n_selectors;
+    const cJSON *selectors;    /* aggregationRule.clusterRoleSelectors (an
+                                * array of metav1.LabelSelector), in the pool */
     int aggregated;            /* has an aggregationRule */
     int stale;                 /* aggregated rules differ from the stored ones */
     const char *resource_version;
@@ -89,7 +76,6 @@ rbac_policy *rbac_policy_load(store *s);
 /* ---- lookups */
 const rbac_role *rbac_find_cluster_role(const rbac_policy *p, const char *name);
 const rbac_role *rbac_find_role(const rbac_policy *p, const char *ns, const char *name);
-int rbac_selector_matches(const rbac_selector *s, const cJSON *labels);
 
 /* Calls visit for each rule that applies to user in ns (ClusterRoleBindings
  * first, then the RoleBindings of ns), with the binding and subject it came

@@ -48,6 +48,16 @@ void field_error_add_str(field_errors *errs, field_error_type type, const char *
     add(errs, type, field, bad_value ? q : NULL, detail);
 }
 
+void field_error_add_int(field_errors *errs, field_error_type type, const char *field, int64_t bad_value,
+                         const char *detail)
+{
+    cJSON n = {0};
+    n.type = cJSON_Number;
+    n.valuedouble = (double)bad_value;
+    n.valueint = (int)bad_value;
+    field_error_add(errs, type, field, &n, detail);
+}
+
 void field_error_add(field_errors *errs, field_error_type type, const char *field,
                      const cJSON *bad_value, const char *detail)
 {

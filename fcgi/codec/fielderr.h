@@ -6,6 +6,7 @@
 #ifndef KAPI_FIELDERR_H
 #define KAPI_FIELDERR_H
 
+#include <stdint.h>
 #include <cjson/cJSON.h>
 #include "core/kapi.h"
 
@@ -46,6 +47,9 @@ void field_error_add(field_errors *errs, field_error_type type, const char *fiel
 /* The same with a string bad value (printed quoted). */
 void field_error_add_str(field_errors *errs, field_error_type type, const char *field,
                          const char *bad_value, const char *detail);
+/* The same with an integer bad value (printed bare, as Go's %v). */
+void field_error_add_int(field_errors *errs, field_error_type type, const char *field, int64_t bad_value,
+                         const char *detail);
 /* NotSupported: detail is `supported values: "a", "b"`. */
 void field_error_not_supported(field_errors *errs, const char *field, const char *bad_value,
                                const char *const *supported);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "controllers/controllers.h"
+#include "core/gotime.h"
 #include "core/util.h"
 
 /* ---- readers of objects */
@@ -18,34 +19,14 @@ cJSON *obj_meta(const cJSON *obj)
     return cJSON_IsObject(m) ? m : NULL;
 }
 
-static const cJSON *at_path(const cJSON *obj, const char *path)
-{
-    char part[128];
-    const cJSON *cur = obj;
-    while (cur && *path) {
-        const char *dot = strchr(path, '.');
-        size_t n = dot ? (size_t)(dot - path) : strlen(path);
-        if (n >= sizeof part) return NULL;
-        memcpy(part, path, n);
-        part[n] = '\0';
-        if (!cJSON_IsObject(cur)) return NULL;
-        cur = cJSON_GetObjectItemCaseSensitive(cur, part);
-        path += n + (dot ? 1 : 0);
-        if (!dot) break;
-    }
-    return cur;
-}
-
 const char *obj_str(const cJSON *obj, const char *path)
 {
-    const cJSON *v = at_path(obj, path);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
+    return json_str_at(obj, path, NULL);
 }
 
 double obj_num(const cJSON *obj, const char *path, double dflt)
 {
-    const cJSON *v = at_path(obj, path);
-    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+    return json_num_at(obj, path, dflt);
 }
 
 const char *obj_name(const cJSON *obj)
@@ -69,20 +50,6 @@ const char *obj_uid(const cJSON *obj)
 int obj_being_deleted(const cJSON *obj)
 {
     return obj_str(obj, "metadata.deletionTimestamp") != NULL;
-}
-
-int obj_has_finalizer(const cJSON *obj, const char *f)
-{
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(obj_meta(obj), "finalizers"), *e;
-    cJSON_ArrayForEach(e, list) if (cJSON_IsString(e) && !strcmp(e->valuestring, f)) return 1;
-    return 0;
-}
-
-const cJSON *obj_controller_ref(const cJSON *obj)
-{
-    const cJSON *refs = cJSON_GetObjectItemCaseSensitive(obj_meta(obj), "ownerReferences"), *r;
-    cJSON_ArrayForEach(r, refs) if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "controller"))) return r;
-    return NULL;
 }
 
 cJSON *controller_ref_to(const cJSON *owner, const kapi_resource *res)
@@ -161,11 +128,7 @@ void microtime_now(char out[32])
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    char base[20];
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out, 32, "%.19s.%06uZ", base, (unsigned)(ts.tv_nsec / 1000) % 1000000u);
+    rfc3339_format(ts.tv_sec, ts.tv_nsec, 1, out, 32);
 }
 
 /* ---- lists */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "codec/jsonpatch.h"
 #include "controllers/controllers.h"
 #include "http/client.h"
 
@@ -276,54 +277,66 @@ static void report_failure(pass *p, api_result *r)
         fprintf(stderr, "kapi-reconcile: HTTP %d: %s\n", r->status, r->message);
 }
 
+/* The answer to an update or merge patch (written is what was sent, a patch
+ * when is_patch): a 200 goes into the cache (confirmed when it may have
+ * been the last finalizer), anything else is reported; a conflict or a 404
+ * refreshes the cached copy. Takes body. */
+static void after_write(pass *p, const kapi_resource *res, const char *ns, const char *name, api_result *r,
+                        cJSON *body, const cJSON *written, int is_patch)
+{
+    if (r->status == 200 && body) {
+        r->entry = cache_put(p, res, body);
+        count_write(p, res, &p->stats->updates);
+        confirm_if_deleting(p, res, ns, name, r, leaves_no_finalizers(res, written, is_patch));
+    } else {
+        fill_failure(r, body);
+        cJSON_Delete(body);
+        if (r->status == 409) after_conflict(p, res, ns, name);
+        else if (r->status == 404) api_get(p, res, ns, name);
+        report_failure(p, r);
+    }
+}
+
+/* A write to an object that exists only in the plan: the new object (owned)
+ * goes into the cache as planned. */
+static api_result write_planned(pass *p, api_result r, const kapi_resource *res, cJSON *obj, const char *verb,
+                                const char *ns, const char *name, const char *sub, const char *why)
+{
+    r.status = 200;
+    r.entry = cache_put(p, res, obj);
+    if (r.entry) r.entry->planned = 1;
+    count_write(p, res, &p->stats->updates);
+    note(p, verb, res, ns, name, sub, why, 0);
+    return r;
+}
+
+/* PUT of an object or merge PATCH (is_patch) through the API. */
+static api_result write_through_api(pass *p, api_result r, const kapi_resource *res, const cJSON *written,
+                                    int is_patch, const char *ns, const char *name, const char *sub,
+                                    const char *why)
+{
+    kapi_pool *pool = kapi_pool_new();
+    char *text = cJSON_PrintUnformatted(written);
+    if (!pool || !text) { kapi_pool_free(pool); free(text); return r; }
+    char *nsc = kapi_pstrdup(pool, ns), *namec = kapi_pstrdup(pool, name);
+    cJSON *body = NULL;
+    r.status = call(p, is_patch ? "PATCH" : "PUT", object_path(pool, res, nsc, namec, sub), write_query(p),
+                    is_patch ? "application/merge-patch+json" : "application/json", text, &body);
+    free(text);
+    note(p, is_patch ? "patch" : "update", res, nsc, namec, sub, why, r.status);
+    after_write(p, res, nsc, namec, &r, body, written, is_patch);
+    kapi_pool_free(pool);
+    return r;
+}
+
 api_result api_update(pass *p, const kapi_resource *res, const cJSON *obj, const char *sub, const char *why)
 {
     api_result r;
     if (!before_write(p, &r)) return r;
     const char *ns = obj_namespace(obj), *name = obj_name(obj);
-    obj_entry *planned = planned_entry(p, res, ns, name);
-    if (planned) {
-        r.status = 200;
-        r.entry = cache_put(p, res, cJSON_Duplicate(obj, 1));
-        if (r.entry) r.entry->planned = 1;
-        count_write(p, res, &p->stats->updates);
-        note(p, "update", res, ns, name, sub, why, 0);
-        return r;
-    }
-    kapi_pool *pool = kapi_pool_new();
-    char *text = cJSON_PrintUnformatted(obj);
-    if (!pool || !text) { kapi_pool_free(pool); free(text); return r; }
-    char *nsc = kapi_pstrdup(pool, ns), *namec = kapi_pstrdup(pool, name);
-    cJSON *body = NULL;
-    r.status = call(p, "PUT", object_path(pool, res, nsc, namec, sub), write_query(p), "application/json", text, &body);
-    free(text);
-    note(p, "update", res, nsc, namec, sub, why, r.status);
-    if (r.status == 200 && body) {
-        r.entry = cache_put(p, res, body);
-        count_write(p, res, &p->stats->updates);
-        confirm_if_deleting(p, res, nsc, namec, &r, leaves_no_finalizers(res, obj, 0));
-    } else {
-        fill_failure(&r, body);
-        cJSON_Delete(body);
-        if (r.status == 409) after_conflict(p, res, nsc, namec);
-        else if (r.status == 404) api_get(p, res, nsc, namec);
-        report_failure(p, &r);
-    }
-    kapi_pool_free(pool);
-    return r;
-}
-
-/* RFC 7386 merge patch in place, for objects that exist only in a plan. */
-static cJSON *merge_into(cJSON *target, const cJSON *patch)
-{
-    if (!cJSON_IsObject(patch)) { cJSON_Delete(target); return cJSON_Duplicate(patch, 1); }
-    if (!cJSON_IsObject(target)) { cJSON_Delete(target); target = cJSON_CreateObject(); }
-    for (const cJSON *c = patch->child; c; c = c->next) {
-        if (cJSON_IsNull(c)) { cJSON_DeleteItemFromObjectCaseSensitive(target, c->string); continue; }
-        cJSON *cur = cJSON_DetachItemFromObjectCaseSensitive(target, c->string);
-        cJSON_AddItemToObject(target, c->string, merge_into(cur, c));
-    }
-    return target;
+    if (planned_entry(p, res, ns, name))
+        return write_planned(p, r, res, cJSON_Duplicate(obj, 1), "update", ns, name, sub, why);
+    return write_through_api(p, r, res, obj, 0, ns, name, sub, why);
 }
 
 api_result api_patch(pass *p, const kapi_resource *res, const char *ns, const char *name, const cJSON *patch,
@@ -338,37 +351,11 @@ api_result api_patch(pass *p, const kapi_resource *res, const char *ns, const ch
         cJSON *pcopy = cJSON_Duplicate(patch, 1);
         /* the resourceVersion precondition means nothing for a planned object */
         if (m) cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(pcopy, "metadata"), "resourceVersion");
-        copy = merge_into(copy, pcopy);
+        copy = json_merge_patch(copy, pcopy);   /* RFC 7386 */
         cJSON_Delete(pcopy);
-        r.status = 200;
-        r.entry = cache_put(p, res, copy);
-        if (r.entry) r.entry->planned = 1;
-        count_write(p, res, &p->stats->updates);
-        note(p, "patch", res, ns, name, NULL, why, 0);
-        return r;
+        return write_planned(p, r, res, copy, "patch", ns, name, NULL, why);
     }
-    kapi_pool *pool = kapi_pool_new();
-    char *text = cJSON_PrintUnformatted(patch);
-    if (!pool || !text) { kapi_pool_free(pool); free(text); return r; }
-    char *nsc = kapi_pstrdup(pool, ns), *namec = kapi_pstrdup(pool, name);
-    cJSON *body = NULL;
-    r.status = call(p, "PATCH", object_path(pool, res, nsc, namec, NULL), write_query(p),
-                    "application/merge-patch+json", text, &body);
-    free(text);
-    note(p, "patch", res, nsc, namec, NULL, why, r.status);
-    if (r.status == 200 && body) {
-        r.entry = cache_put(p, res, body);
-        count_write(p, res, &p->stats->updates);
-        confirm_if_deleting(p, res, nsc, namec, &r, leaves_no_finalizers(res, patch, 1));
-    } else {
-        fill_failure(&r, body);
-        cJSON_Delete(body);
-        if (r.status == 409) after_conflict(p, res, nsc, namec);
-        else if (r.status == 404) api_get(p, res, nsc, namec);
-        report_failure(p, &r);
-    }
-    kapi_pool_free(pool);
-    return r;
+    return write_through_api(p, r, res, patch, 1, ns, name, NULL, why);
 }
 
 /* 1 when a DELETE answer shows the object still there: marked, waiting

@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <time.h>
 #include <cjson/cJSON.h>
+#include "codec/jsonpath.h"
+#include "codec/objmeta.h"
 #include "controllers/reconcile.h"
 #include "core/hashmap.h"   /* strmap: the informer indexes */
 #include "core/kapi.h"
@@ -81,15 +83,15 @@ struct pass {
 
 /* ---- objects */
 cJSON *obj_meta(const cJSON *obj);                  /* metadata or NULL */
-const char *obj_str(const cJSON *obj, const char *path);   /* dotted path; NULL if not a string */
+/* codec/jsonpath.h json_str_at / json_num_at: dotted path; NULL if not a string */
+const char *obj_str(const cJSON *obj, const char *path);
 double obj_num(const cJSON *obj, const char *path, double dflt);
 const char *obj_name(const cJSON *obj);
 const char *obj_namespace(const cJSON *obj);       /* "" for none */
 const char *obj_uid(const cJSON *obj);              /* "" for none */
 int obj_being_deleted(const cJSON *obj);            /* deletionTimestamp set */
-int obj_has_finalizer(const cJSON *obj, const char *f);
-/* The ownerReference with controller: true, or NULL. */
-const cJSON *obj_controller_ref(const cJSON *obj);
+/* finalizers and the controller reference: codec/objmeta.h's
+ * meta_has_finalizer and owner_ref_controller. */
 /* {"apiVersion","kind","name","uid","controller":true,"blockOwnerDeletion":true} */
 cJSON *controller_ref_to(const cJSON *owner, const kapi_resource *res);
 /* "deployments.apps" / "pods" */

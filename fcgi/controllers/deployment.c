@@ -531,7 +531,7 @@ static sync_rc get_new_rs(dsync *s, const obj_list *old, int create, obj_entry *
         already_exists = 1;
         api_result g = api_get(s->p, replicasets_res, obj_namespace(s->d), name);
         if (g.status != 200) return g.status == 404 ? SYNC_RETRY : SYNC_ERROR;
-        const cJSON *ref = obj_controller_ref(g.entry->obj);
+        const cJSON *ref = owner_ref_controller(g.entry->obj);
         if (ref && !strcmp(obj_str(ref, "uid") ? obj_str(ref, "uid") : "", obj_uid(s->d)) &&
             equal_ignore_hash(spec_of(s->d, "template"), spec_of(g.entry->obj, "template"))) {
             created = g.entry;
@@ -1010,7 +1010,7 @@ static int old_pods_running(dsync *s, obj_entry *new_rs, const obj_list *old)
         for (int j = 0; j < pods->n; j++) {
             const cJSON *pod = pods->items[j]->obj;
             if (pods->items[j]->gone) continue;
-            const cJSON *ref = obj_controller_ref(pod);
+            const cJSON *ref = owner_ref_controller(pod);
             if (!ref || strcmp(obj_str(ref, "uid") ? obj_str(ref, "uid") : "", obj_uid(rs->obj))) continue;
             const char *phase = obj_str(pod, "status.phase");
             if (phase && (!strcmp(phase, "Failed") || !strcmp(phase, "Succeeded"))) continue;
@@ -1071,13 +1071,13 @@ static sync_rc claim_replicasets(dsync *s)
     const obj_list *orphans = strmap_get(s->orphans, ns);
     for (int i = 0; orphans && i < orphans->n; i++) {
         obj_entry *e = orphans->items[i];
-        if (e->gone || obj_controller_ref(e->obj)) continue;   /* adopted since */
+        if (e->gone || owner_ref_controller(e->obj)) continue;   /* adopted since */
         obj_list_add(&candidates, e);
     }
     sync_rc rc = SYNC_OK;
     for (int i = 0; i < candidates.n && !rc; i++) {
         obj_entry *e = candidates.items[i];
-        const cJSON *ref = obj_controller_ref(e->obj);
+        const cJSON *ref = owner_ref_controller(e->obj);
         int matches = label_selector_matches_labels(selector, cJSON_GetObjectItemCaseSensitive(obj_meta(e->obj), "labels"));
         if (ref) {
             const char *ruid = obj_str(ref, "uid");

@@ -115,7 +115,7 @@ static ref_class classify(pass *p, const cJSON *item, const cJSON *ref)
     if (!cache_kind(p, owner_res)) return REF_UNKNOWN;
     obj_entry *owner = cache_get(p, owner_res, ns, name);
     if (!owner || strcmp(obj_uid(owner->obj), uid)) return REF_DANGLING;
-    if (obj_being_deleted(owner->obj) && obj_has_finalizer(owner->obj, FOREGROUND)) return REF_WAITING;
+    if (obj_being_deleted(owner->obj) && meta_has_finalizer(owner->obj, FOREGROUND)) return REF_WAITING;
     return REF_SOLID;
 }
 
@@ -160,10 +160,10 @@ static void attempt_to_delete(pass *p, obj_entry *e)
     if (waiting && deps.n) {
         policy = "Foreground";      /* its owner waits for it, and it has dependents of its own */
         why = "its owner is deleted in the Foreground";
-    } else if (obj_has_finalizer(e->obj, ORPHAN)) {
+    } else if (meta_has_finalizer(e->obj, ORPHAN)) {
         policy = "Orphan";
         why = "all its owners are gone";
-    } else if (obj_has_finalizer(e->obj, FOREGROUND)) {
+    } else if (meta_has_finalizer(e->obj, FOREGROUND)) {
         policy = "Foreground";
         why = "all its owners are gone";
     } else {
@@ -187,8 +187,8 @@ void garbage_collector(pass *p)
         for (int i = 0; i < kc->all.n && pass_may_write(p); i++) {
             obj_entry *e = kc->all.items[i];
             if (e->gone || !obj_being_deleted(e->obj)) continue;
-            if (obj_has_finalizer(e->obj, ORPHAN)) orphan_dependents(p, e);
-            else if (obj_has_finalizer(e->obj, FOREGROUND)) process_deleting_dependents(p, e);
+            if (meta_has_finalizer(e->obj, ORPHAN)) orphan_dependents(p, e);
+            else if (meta_has_finalizer(e->obj, FOREGROUND)) process_deleting_dependents(p, e);
         }
     }
     /* dependents whose owners are gone or waiting for them */

@@ -72,7 +72,7 @@ strmap *orphans_by_namespace(const kind_cache *k, int (*wanted)(const cJSON *obj
     strmap *m = strmap_new();
     for (int i = 0; i < k->all.n; i++) {
         obj_entry *e = k->all.items[i];
-        if (e->gone || obj_controller_ref(e->obj) || (wanted && !wanted(e->obj))) continue;
+        if (e->gone || owner_ref_controller(e->obj) || (wanted && !wanted(e->obj))) continue;
         obj_list *l = strmap_get(m, obj_namespace(e->obj));
         if (!l) {
             l = kapi_xcalloc(1, sizeof *l);

@@ -65,13 +65,13 @@ static sync_rc claim_pods(pass *p, rs_work *w, const cJSON *rs, obj_list *out)
         if (!deps->items[i]->gone && owner_ref_controlled_by(deps->items[i]->obj, uid)) obj_list_add(&candidates, deps->items[i]);
     const obj_list *orphans = strmap_get(w->orphans, ns);
     for (int i = 0; orphans && i < orphans->n; i++)
-        if (!orphans->items[i]->gone && !obj_controller_ref(orphans->items[i]->obj)) obj_list_add(&candidates, orphans->items[i]);
+        if (!orphans->items[i]->gone && !owner_ref_controller(orphans->items[i]->obj)) obj_list_add(&candidates, orphans->items[i]);
     sync_rc rc = SYNC_OK;
     for (int i = 0; i < candidates.n && !rc; i++) {
         obj_entry *e = candidates.items[i];
         if (!pod_is_active(e->obj)) continue;
         int matches = label_selector_matches_labels(selector, labels_of(e->obj));
-        if (obj_controller_ref(e->obj)) {
+        if (owner_ref_controller(e->obj)) {
             if (matches) { obj_list_add(out, e); continue; }
             if (deleting) continue;
             cJSON *patch = owner_refs_patch(e->obj, &uid, 1, NULL);
@@ -273,7 +273,7 @@ static void rank_pods(pass *p, const cJSON *rs, ranked_pod *pods, int n)
 {
     strmap *on_node = strmap_new();
     if (!on_node) return;
-    const cJSON *owner = obj_controller_ref(rs);
+    const cJSON *owner = owner_ref_controller(rs);
     obj_list sets = {0};
     if (owner && obj_str(owner, "uid")) {
         const obj_list *siblings = cache_dependents(p, replicasets_res, obj_str(owner, "uid"));

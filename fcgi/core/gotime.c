@@ -403,48 +403,27 @@ invalid:
 
 /* ---- duration.HumanDuration */
 
+/* "<big><unit>" followed by "<small><subunit>" unless small is 0
+ * (HumanDuration's "3m10s", "5h", "2y1d"). */
+static void two_units(char *out, size_t n, int64_t big, char unit, int64_t small, char subunit)
+{
+    if (small == 0) snprintf(out, n, "%lld%c", (long long)big, unit);
+    else snprintf(out, n, "%lld%c%lld%c", (long long)big, unit, (long long)small, subunit);
+}
+
 void duration_human(int64_t d, char *out, size_t n)
 {
     const int64_t second = 1000000000LL, minute = 60 * second, hour = 60 * minute;
-    int64_t seconds = d / second;
-    if (seconds < -1) {
-        snprintf(out, n, "<invalid>");
-        return;
-    } else if (seconds < 0) {
-        snprintf(out, n, "0s");
-        return;
-    } else if (seconds < 60 * 2) {
-        snprintf(out, n, "%llds", (long long)seconds);
-        return;
-    }
-    int64_t minutes = d / minute;
-    if (minutes < 10) {
-        int64_t s = (d / second) % 60;
-        if (s == 0) snprintf(out, n, "%lldm", (long long)minutes);
-        else snprintf(out, n, "%lldm%llds", (long long)minutes, (long long)s);
-        return;
-    } else if (minutes < 60 * 3) {
-        snprintf(out, n, "%lldm", (long long)minutes);
-        return;
-    }
-    int64_t hours = d / hour;
-    if (hours < 8) {
-        int64_t m = (d / minute) % 60;
-        if (m == 0) snprintf(out, n, "%lldh", (long long)hours);
-        else snprintf(out, n, "%lldh%lldm", (long long)hours, (long long)m);
-    } else if (hours < 48) {
-        snprintf(out, n, "%lldh", (long long)hours);
-    } else if (hours < 24 * 8) {
-        int64_t h = hours % 24;
-        if (h == 0) snprintf(out, n, "%lldd", (long long)(hours / 24));
-        else snprintf(out, n, "%lldd%lldh", (long long)(hours / 24), (long long)h);
-    } else if (hours < 24 * 365 * 2) {
-        snprintf(out, n, "%lldd", (long long)(hours / 24));
-    } else if (hours < 24 * 365 * 8) {
-        int64_t dy = (hours / 24) % 365;
-        if (dy == 0) snprintf(out, n, "%lldy", (long long)(hours / 24 / 365));
-        else snprintf(out, n, "%lldy%lldd", (long long)(hours / 24 / 365), (long long)dy);
-    } else {
-        snprintf(out, n, "%lldy", (long long)(hours / 24 / 365));
-    }
+    int64_t seconds = d / second, minutes = d / minute, hours = d / hour;
+    if (seconds < -1) snprintf(out, n, "<invalid>");
+    else if (seconds < 0) snprintf(out, n, "0s");
+    else if (seconds < 60 * 2) two_units(out, n, seconds, 's', 0, 0);
+    else if (minutes < 10) two_units(out, n, minutes, 'm', seconds % 60, 's');
+    else if (minutes < 60 * 3) two_units(out, n, minutes, 'm', 0, 0);
+    else if (hours < 8) two_units(out, n, hours, 'h', minutes % 60, 'm');
+    else if (hours < 48) two_units(out, n, hours, 'h', 0, 0);
+    else if (hours < 24 * 8) two_units(out, n, hours / 24, 'd', hours % 24, 'h');
+    else if (hours < 24 * 365 * 2) two_units(out, n, hours / 24, 'd', 0, 0);
+    else if (hours < 24 * 365 * 8) two_units(out, n, hours / 24 / 365, 'y', (hours / 24) % 365, 'd');
+    else two_units(out, n, hours / 24 / 365, 'y', 0, 0);
 }

@@ -31,19 +31,18 @@ static const table_column deployment_columns[] = {
 
 static void deployment_row(const cJSON *d, cJSON *cells, time_t now)
 {
-    char ready[64], age[32];
+    char ready[64];
     snprintf(ready, sizeof ready, "%lld/%lld", tj_int(d, "status.readyReplicas", 0),
              tj_int(d, "spec.replicas", 1));
-    cell_string(cells, tj_str(d, "metadata.name"));
+    cell_name(cells, d);
     cell_string(cells, ready);
     cell_integer(cells, tj_int(d, "status.updatedReplicas", 0));
     cell_integer(cells, tj_int(d, "status.availableReplicas", 0));
-    table_age(d, now, age, sizeof age);
-    cell_string(cells, age);
-    container_cells(tj_get(d, "spec.template.spec.containers"), cells);
+    cell_age(cells, d, now);
+    container_cells(json_at(d, "spec.template.spec.containers"), cells);
     kapi_buf sel;
     kapi_buf_init(&sel);
-    if (format_label_selector_raw(tj_get(d, "spec.selector"), &sel) < 0) {
+    if (label_selector_as_selector_string(json_at(d, "spec.selector"), &sel) < 0) {
         kapi_buf_free(&sel);
         kapi_buf_puts(&sel, "<invalid>");
     }
@@ -81,17 +80,15 @@ static const table_column replicaset_columns[] = {
 
 static void replicaset_row(const cJSON *rs, cJSON *cells, time_t now)
 {
-    char age[32];
-    cell_string(cells, tj_str(rs, "metadata.name"));
+    cell_name(cells, rs);
     cell_integer(cells, tj_int(rs, "spec.replicas", 1));
     cell_integer(cells, tj_int(rs, "status.replicas", 0));
     cell_integer(cells, tj_int(rs, "status.readyReplicas", 0));
-    table_age(rs, now, age, sizeof age);
-    cell_string(cells, age);
-    container_cells(tj_get(rs, "spec.template.spec.containers"), cells);
+    cell_age(cells, rs, now);
+    container_cells(json_at(rs, "spec.template.spec.containers"), cells);
     kapi_buf sel;
     kapi_buf_init(&sel);
-    format_label_selector(tj_get(rs, "spec.selector"), &sel);
+    format_label_selector(json_at(rs, "spec.selector"), &sel);
     cell_buf(cells, &sel);
 }
 

@@ -69,7 +69,7 @@ static cJSON *cell(const printer_column *c, const cJSON *v, time_t now)
 
 void table_columns_row(const kapi_resource *r, const cJSON *obj, cJSON *cells, time_t now)
 {
-    cell_string(cells, tj_str(obj, "metadata.name"));
+    cell_name(cells, obj);
     for (const printer_column *c = r->columns; c && c->name; c++)
         cJSON_AddItemToArray(cells, cell(c, c->json_path ? json_at_indexed(obj, c->json_path) : NULL, now));
 }

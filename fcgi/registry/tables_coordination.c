@@ -15,11 +15,9 @@ static const table_column lease_columns[] = {
 
 static void lease_row(const cJSON *lease, cJSON *cells, time_t now)
 {
-    char age[32];
-    cell_string(cells, tj_str(lease, "metadata.name"));
-    cell_string(cells, tj_str(lease, "spec.holderIdentity"));
-    table_age(lease, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_name(cells, lease);
+    cell_string(cells, json_str_at(lease, "spec.holderIdentity", NULL));
+    cell_age(cells, lease, now);
 }
 
 const table_def table_leases = {lease_columns, 3, lease_row, NULL};

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "registry/tables.h"
+#include "codec/conditions.h"
 #include "registry/tables_internal.h"
 
 /* ---- namespaces */
@@ -22,11 +23,9 @@ static const table_column namespace_columns[] = {
 
 static void namespace_row(const cJSON *ns, cJSON *cells, time_t now)
 {
-    char age[32];
-    cell_string(cells, tj_str(ns, "metadata.name"));
+    cell_name(cells, ns);
     cell_string(cells, tj_str_or(ns, "status.phase", "Active"));
-    table_age(ns, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, ns, now);
 }
 
 const table_def table_namespaces = {namespace_columns, 3, namespace_row, NULL};
@@ -81,38 +80,35 @@ static int str_is(const char *s, const char *want)
 }
 
 /* The first condition of the pod's status with this type, or NULL. */
+/* The pod's status condition of type, or NULL (codec/conditions). */
 static const cJSON *pod_condition(const cJSON *pod, const char *type)
 {
-    const cJSON *conds = tj_array(pod, "status.conditions"), *c;
-    if (!conds) return NULL;
-    cJSON_ArrayForEach(c, conds)
-        if (str_is(tj_str(c, "type"), type)) return c;
-    return NULL;
+    return condition_find(json_get(pod, "status"), type);
 }
 
 static int has_pod_ready_condition(const cJSON *pod)
 {
-    const cJSON *conds = tj_array(pod, "status.conditions"), *c;
+    const cJSON *conds = json_array_at(pod, "status.conditions"), *c;
     if (!conds) return 0;
     cJSON_ArrayForEach(c, conds)
-        if (str_is(tj_str(c, "type"), "Ready") && str_is(tj_str(c, "status"), "True")) return 1;
+        if (str_is(json_str_at(c, "type", NULL), "Ready") && str_is(json_str_at(c, "status", NULL), "True")) return 1;
     return 0;
 }
 
 /* A sidecar: an init container with restartPolicy Always. */
 static int is_restartable_init_container(const cJSON *pod, const char *name)
 {
-    const cJSON *inits = tj_array(pod, "spec.initContainers"), *c;
+    const cJSON *inits = json_array_at(pod, "spec.initContainers"), *c;
     if (!inits || !name) return 0;
     cJSON_ArrayForEach(c, inits)
-        if (str_is(tj_str(c, "name"), name)) return str_is(tj_str(c, "restartPolicy"), "Always");
+        if (str_is(json_str_at(c, "name", NULL), name)) return str_is(json_str_at(c, "restartPolicy", NULL), "Always");
     return 0;
 }
 
 /* Keeps the later of *latest and the container's last termination time. */
 static void note_last_termination(const cJSON *status, kube_time *latest)
 {
-    if (!cJSON_IsObject(tj_get(status, "lastState.terminated"))) return;
+    if (!cJSON_IsObject(json_at(status, "lastState.terminated"))) return;
     kube_time finished = kube_time_at(status, "lastState.terminated.finishedAt");
     if (kube_time_before(*latest, finished)) *latest = finished;
 }
@@ -120,7 +116,7 @@ static void note_last_termination(const cJSON *status, kube_time *latest)
 /* "ExitCode:1", "Signal:9", with prefix "Init:" for init containers. */
 static void terminated_reason(const cJSON *status, const char *prefix, char *out, size_t n)
 {
-    const char *r = tj_str(status, "state.terminated.reason");
+    const char *r = json_str_at(status, "state.terminated.reason", NULL);
     long long signal = tj_int(status, "state.terminated.signal", 0);
     if (r && *r) snprintf(out, n, "%s%s", prefix, r);
     else if (signal != 0) snprintf(out, n, "%sSignal:%lld", prefix, signal);
@@ -130,54 +126,54 @@ static void terminated_reason(const cJSON *status, const char *prefix, char *out
 static void pod_row(const cJSON *pod, cJSON *cells, time_t now)
 {
     long long restarts = 0, restartable_init_restarts = 0;
-    int total = tj_array_size(pod, "spec.containers"), ready = 0;
+    int total = cJSON_GetArraySize(json_array_at(pod, "spec.containers")), ready = 0;
     kube_time last_restart = {0, 0, 0}, last_restartable_init_restart = {0, 0, 0};
     const char *phase = tj_str_or(pod, "status.phase", "");
     const char *reason = phase;
     char reason_buf[320];
-    const char *status_reason = tj_str(pod, "status.reason");
+    const char *status_reason = json_str_at(pod, "status.reason", NULL);
     if (status_reason && *status_reason) reason = status_reason;
 
-    const cJSON *conds = tj_array(pod, "status.conditions"), *c;
+    const cJSON *conds = json_array_at(pod, "status.conditions"), *c;
     if (conds) {
         cJSON_ArrayForEach(c, conds)
-            if (str_is(tj_str(c, "type"), "PodScheduled") &&
-                str_is(tj_str(c, "reason"), "SchedulingGated"))
+            if (str_is(json_str_at(c, "type", NULL), "PodScheduled") &&
+                str_is(json_str_at(c, "reason", NULL), "SchedulingGated"))
                 reason = "SchedulingGated";
     }
 
-    const cJSON *inits = tj_array(pod, "spec.initContainers");
+    const cJSON *inits = json_array_at(pod, "spec.initContainers");
     int n_inits = inits ? cJSON_GetArraySize(inits) : 0;
     if (inits) {
         cJSON_ArrayForEach(c, inits)
-            if (str_is(tj_str(c, "restartPolicy"), "Always")) total++;
+            if (str_is(json_str_at(c, "restartPolicy", NULL), "Always")) total++;
     }
 
     int initializing = 0, i = 0;
-    const cJSON *init_statuses = tj_array(pod, "status.initContainerStatuses"), *cs;
+    const cJSON *init_statuses = json_array_at(pod, "status.initContainerStatuses"), *cs;
     if (init_statuses) {
         cJSON_ArrayForEach(cs, init_statuses) {
             long long count = tj_int(cs, "restartCount", 0);
-            int restartable = is_restartable_init_container(pod, tj_str(cs, "name"));
+            int restartable = is_restartable_init_container(pod, json_str_at(cs, "name", NULL));
             restarts += count;
             note_last_termination(cs, &last_restart);
             if (restartable) {
                 restartable_init_restarts += count;
                 note_last_termination(cs, &last_restartable_init_restart);
             }
-            int terminated = cJSON_IsObject(tj_get(cs, "state.terminated"));
-            const char *waiting = tj_str(cs, "state.waiting.reason");
+            int terminated = cJSON_IsObject(json_at(cs, "state.terminated"));
+            const char *waiting = json_str_at(cs, "state.waiting.reason", NULL);
             if (terminated && tj_int(cs, "state.terminated.exitCode", 0) == 0) {
                 i++;
                 continue;
-            } else if (restartable && tj_true(cs, "started")) {
-                if (tj_true(cs, "ready")) ready++;
+            } else if (restartable && json_true_at(cs, "started")) {
+                if (json_true_at(cs, "ready")) ready++;
                 i++;
                 continue;
             } else if (terminated) {
                 terminated_reason(cs, "Init:", reason_buf, sizeof reason_buf);
                 reason = reason_buf;
-            } else if (cJSON_IsObject(tj_get(cs, "state.waiting")) && waiting && *waiting &&
+            } else if (cJSON_IsObject(json_at(cs, "state.waiting")) && waiting && *waiting &&
                        strcmp(waiting, "PodInitializing") != 0) {
                 snprintf(reason_buf, sizeof reason_buf, "Init:%s", waiting);
                 reason = reason_buf;
@@ -191,20 +187,20 @@ static void pod_row(const cJSON *pod, cJSON *cells, time_t now)
     }
 
     const cJSON *initialized = pod_condition(pod, "Initialized");
-    if (!initializing || (initialized && str_is(tj_str(initialized, "status"), "True"))) {
+    if (!initializing || (initialized && str_is(json_str_at(initialized, "status", NULL), "True"))) {
         restarts = restartable_init_restarts;
         last_restart = last_restartable_init_restart;
         int has_running = 0;
-        const cJSON *statuses = tj_array(pod, "status.containerStatuses");
+        const cJSON *statuses = json_array_at(pod, "status.containerStatuses");
         int n = statuses ? cJSON_GetArraySize(statuses) : 0;
         for (int k = n - 1; k >= 0; k--) {
             cs = cJSON_GetArrayItem(statuses, k);
             restarts += tj_int(cs, "restartCount", 0);
             note_last_termination(cs, &last_restart);
-            const char *waiting = tj_str(cs, "state.waiting.reason");
-            const char *term = tj_str(cs, "state.terminated.reason");
-            int terminated = cJSON_IsObject(tj_get(cs, "state.terminated"));
-            if (cJSON_IsObject(tj_get(cs, "state.waiting")) && waiting && *waiting) {
+            const char *waiting = json_str_at(cs, "state.waiting.reason", NULL);
+            const char *term = json_str_at(cs, "state.terminated.reason", NULL);
+            int terminated = cJSON_IsObject(json_at(cs, "state.terminated"));
+            if (cJSON_IsObject(json_at(cs, "state.waiting")) && waiting && *waiting) {
                 snprintf(reason_buf, sizeof reason_buf, "%s", waiting);
                 reason = reason_buf;
             } else if (terminated && term && *term) {
@@ -213,7 +209,7 @@ static void pod_row(const cJSON *pod, cJSON *cells, time_t now)
             } else if (terminated) {
                 terminated_reason(cs, "", reason_buf, sizeof reason_buf);
                 reason = reason_buf;
-            } else if (tj_true(cs, "ready") && cJSON_IsObject(tj_get(cs, "state.running"))) {
+            } else if (json_true_at(cs, "ready") && cJSON_IsObject(json_at(cs, "state.running"))) {
                 has_running = 1;
                 ready++;
             }
@@ -222,15 +218,15 @@ static void pod_row(const cJSON *pod, cJSON *cells, time_t now)
             reason = has_pod_ready_condition(pod) ? "Running" : "NotReady";
     }
 
-    const cJSON *deletion = tj_get(pod, "metadata.deletionTimestamp");
+    const cJSON *deletion = json_at(pod, "metadata.deletionTimestamp");
     if (deletion && !cJSON_IsNull(deletion)) {
         if (str_is(status_reason, "NodeLost")) reason = "Unknown";
         else if (strcmp(phase, "Succeeded") != 0 && strcmp(phase, "Failed") != 0)
             reason = "Terminating";
     }
 
-    char text[96], age[32];
-    cell_string(cells, tj_str(pod, "metadata.name"));
+    char text[96];
+    cell_name(cells, pod);
     snprintf(text, sizeof text, "%d/%d", ready, total);
     cell_string(cells, text);
     cell_string(cells, reason);
@@ -242,24 +238,23 @@ static void pod_row(const cJSON *pod, cJSON *cells, time_t now)
         snprintf(text, sizeof text, "%lld", restarts);
     }
     cell_string(cells, text);
-    table_age(pod, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, pod, now);
 
     /* wide: IP, Node, Nominated Node, Readiness Gates */
     const char *ip = NULL;
-    const cJSON *ips = tj_array(pod, "status.podIPs");
-    if (ips && cJSON_GetArraySize(ips) > 0) ip = tj_str(cJSON_GetArrayItem(ips, 0), "ip");
-    else ip = tj_str(pod, "status.podIP");   /* v1 conversion fills podIPs from podIP */
+    const cJSON *ips = json_array_at(pod, "status.podIPs");
+    if (ips && cJSON_GetArraySize(ips) > 0) ip = json_str_at(cJSON_GetArrayItem(ips, 0), "ip", NULL);
+    else ip = json_str_at(pod, "status.podIP", NULL);   /* v1 conversion fills podIPs from podIP */
     cell_string(cells, ip && *ip ? ip : "<none>");
     cell_string(cells, tj_str_or(pod, "spec.nodeName", "<none>"));
     cell_string(cells, tj_str_or(pod, "status.nominatedNodeName", "<none>"));
-    const cJSON *gates = tj_array(pod, "spec.readinessGates"), *g;
+    const cJSON *gates = json_array_at(pod, "spec.readinessGates"), *g;
     if (gates && cJSON_GetArraySize(gates) > 0) {
         int true_conditions = 0;
         cJSON_ArrayForEach(g, gates) {
-            const char *type = tj_str(g, "conditionType");
+            const char *type = json_str_at(g, "conditionType", NULL);
             const cJSON *cond = type ? pod_condition(pod, type) : NULL;
-            if (cond && str_is(tj_str(cond, "status"), "True")) true_conditions++;
+            if (cond && str_is(json_str_at(cond, "status", NULL), "True")) true_conditions++;
         }
         snprintf(text, sizeof text, "%d/%d", true_conditions, cJSON_GetArraySize(gates));
         cell_string(cells, text);
@@ -270,7 +265,7 @@ static void pod_row(const cJSON *pod, cJSON *cells, time_t now)
 
 cJSON *pod_row_conditions(const cJSON *pod)
 {
-    const char *phase = tj_str(pod, "status.phase"), *message;
+    const char *phase = json_str_at(pod, "status.phase", NULL), *message;
     if (str_is(phase, "Succeeded")) message = "The pod has completed successfully.";
     else if (str_is(phase, "Failed")) message = "The pod failed.";
     else return NULL;
@@ -305,11 +300,9 @@ static const table_column serviceaccount_columns[] = {
 
 static void serviceaccount_row(const cJSON *sa, cJSON *cells, time_t now)
 {
-    char age[32];
-    cell_string(cells, tj_str(sa, "metadata.name"));
-    cell_integer(cells, tj_array_size(sa, "secrets"));
-    table_age(sa, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_name(cells, sa);
+    cell_integer(cells, cJSON_GetArraySize(json_array_at(sa, "secrets")));
+    cell_age(cells, sa, now);
 }
 
 const table_def table_serviceaccounts = {serviceaccount_columns, 3, serviceaccount_row, NULL};
@@ -329,11 +322,9 @@ static const table_column configmap_columns[] = {
 
 static void configmap_row(const cJSON *cm, cJSON *cells, time_t now)
 {
-    char age[32];
-    cell_string(cells, tj_str(cm, "metadata.name"));
-    cell_integer(cells, tj_object_size(cm, "data") + tj_object_size(cm, "binaryData"));
-    table_age(cm, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_name(cells, cm);
+    cell_integer(cells, cJSON_GetArraySize(json_object_at(cm, "data")) + cJSON_GetArraySize(json_object_at(cm, "binaryData")));
+    cell_age(cells, cm, now);
 }
 
 const table_def table_configmaps = {configmap_columns, 3, configmap_row, NULL};
@@ -357,12 +348,11 @@ static const table_column secret_columns[] = {
 
 static void secret_row(const cJSON *secret, cJSON *cells, time_t now)
 {
-    char age[32];
-    cell_string(cells, tj_str(secret, "metadata.name"));
+    cell_name(cells, secret);
     cell_string(cells, tj_str_or(secret, "type", "Opaque"));
     /* decoding merges stringData into data, so count the union of keys */
-    const cJSON *data = tj_get(secret, "data"), *string_data = tj_get(secret, "stringData"), *e;
-    int n = tj_object_size(secret, "data");
+    const cJSON *data = json_at(secret, "data"), *string_data = json_at(secret, "stringData"), *e;
+    int n = cJSON_GetArraySize(json_object_at(secret, "data"));
     if (cJSON_IsObject(string_data)) {
         cJSON_ArrayForEach(e, string_data)
             if (e->string && !(cJSON_IsObject(data) &&
@@ -370,8 +360,7 @@ static void secret_row(const cJSON *secret, cJSON *cells, time_t now)
                 n++;
     }
     cell_integer(cells, n);
-    table_age(secret, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, secret, now);
 }
 
 const table_def table_secrets = {secret_columns, 4, secret_row, NULL};
@@ -451,13 +440,13 @@ static int join_strings(const cJSON *arr, kapi_buf *out, int already)
 /* loadBalancerStatusStringer (wide): ingress IPs, else hostnames, sorted and unique. */
 static int load_balancer_ingress(const cJSON *svc, kapi_buf *out)
 {
-    const cJSON *ingress = tj_array(svc, "status.loadBalancer.ingress"), *e;
+    const cJSON *ingress = json_array_at(svc, "status.loadBalancer.ingress"), *e;
     int n = ingress ? cJSON_GetArraySize(ingress) : 0, k = 0;
     if (n == 0) return 0;
     const char **addrs = calloc((size_t)n, sizeof *addrs);
     if (!addrs) return 0;
     cJSON_ArrayForEach(e, ingress) {
-        const char *ip = tj_str(e, "ip"), *host = tj_str(e, "hostname");
+        const char *ip = json_str_at(e, "ip", NULL), *host = json_str_at(e, "hostname", NULL);
         const char *a = ip && *ip ? ip : host && *host ? host : NULL;
         if (a && k < n) addrs[k++] = a;
     }
@@ -475,25 +464,24 @@ static int load_balancer_ingress(const cJSON *svc, kapi_buf *out)
 
 static void service_row(const cJSON *svc, cJSON *cells, time_t now)
 {
-    char age[32];
     const char *type = tj_str_or(svc, "spec.type", "ClusterIP");
-    cell_string(cells, tj_str(svc, "metadata.name"));
+    cell_name(cells, svc);
     cell_string(cells, type);
 
     const char *cluster_ip = NULL;
-    const cJSON *ips = tj_array(svc, "spec.clusterIPs");
+    const cJSON *ips = json_array_at(svc, "spec.clusterIPs");
     if (ips && cJSON_GetArraySize(ips) > 0) {
         const cJSON *first = cJSON_GetArrayItem(ips, 0);
         cluster_ip = cJSON_IsString(first) ? first->valuestring : "";
     } else {
-        cluster_ip = tj_str(svc, "spec.clusterIP");   /* defaulting fills clusterIPs from it */
+        cluster_ip = json_str_at(svc, "spec.clusterIP", NULL);   /* defaulting fills clusterIPs from it */
         if (cluster_ip && !*cluster_ip) cluster_ip = NULL;
     }
     cell_string(cells, cluster_ip ? cluster_ip : "<none>");
 
     kapi_buf ext;
     kapi_buf_init(&ext);
-    const cJSON *external_ips = tj_array(svc, "spec.externalIPs");
+    const cJSON *external_ips = json_array_at(svc, "spec.externalIPs");
     if (!strcmp(type, "ClusterIP") || !strcmp(type, "NodePort")) {
         if (!join_strings(external_ips, &ext, 0)) kapi_buf_puts(&ext, "<none>");
     } else if (!strcmp(type, "LoadBalancer")) {
@@ -509,7 +497,7 @@ static void service_row(const cJSON *svc, cJSON *cells, time_t now)
 
     kapi_buf ports;
     kapi_buf_init(&ports);
-    const cJSON *port_list = tj_array(svc, "spec.ports"), *p;
+    const cJSON *port_list = json_array_at(svc, "spec.ports"), *p;
     int i = 0;
     if (port_list) {
         cJSON_ArrayForEach(p, port_list) {
@@ -523,12 +511,11 @@ static void service_row(const cJSON *svc, cJSON *cells, time_t now)
     if (ports.len == 0) kapi_buf_puts(&ports, "<none>");
     cell_buf(cells, &ports);
 
-    table_age(svc, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, svc, now);
 
     kapi_buf sel;
     kapi_buf_init(&sel);
-    format_labels(tj_get(svc, "spec.selector"), &sel);
+    format_labels(json_at(svc, "spec.selector"), &sel);
     cell_buf(cells, &sel);
 }
 
@@ -586,7 +573,7 @@ static void event_row(const cJSON *ev, cJSON *cells, time_t now)
     else snprintf(last, sizeof last, "%s", first);
 
     long long count = tj_int(ev, "count", 0);
-    const cJSON *series = tj_get(ev, "series");
+    const cJSON *series = json_at(ev, "series");
     if (cJSON_IsObject(series)) {
         timestamp_since(kube_time_at(series, "lastObservedTime"), now, last, sizeof last);
         count = tj_int(series, "count", 0);
@@ -596,7 +583,7 @@ static void event_row(const cJSON *ev, cJSON *cells, time_t now)
 
     kapi_buf target;
     kapi_buf_init(&target);
-    const char *kind = tj_str_or(ev, "involvedObject.kind", ""), *name = tj_str(ev, "involvedObject.name");
+    const char *kind = tj_str_or(ev, "involvedObject.kind", ""), *name = json_str_at(ev, "involvedObject.name", NULL);
     for (const char *k = kind; *k; k++)
         kapi_buf_putc(&target, (char)((*k >= 'A' && *k <= 'Z') ? *k - 'A' + 'a' : *k));
     if (name && *name) kapi_buf_printf(&target, "/%s", name);
@@ -610,18 +597,18 @@ static void event_row(const cJSON *ev, cJSON *cells, time_t now)
 
     kapi_buf message;
     kapi_buf_init(&message);
-    trimmed(tj_str(ev, "message"), &message);
+    trimmed(json_str_at(ev, "message", NULL), &message);
 
     cell_string(cells, last);
-    cell_string(cells, tj_str(ev, "type"));
-    cell_string(cells, tj_str(ev, "reason"));
+    cell_string(cells, json_str_at(ev, "type", NULL));
+    cell_string(cells, json_str_at(ev, "reason", NULL));
     cell_buf(cells, &target);
-    cell_string(cells, tj_str(ev, "involvedObject.fieldPath"));
+    cell_string(cells, json_str_at(ev, "involvedObject.fieldPath", NULL));
     cell_buf(cells, &source);
     cell_buf(cells, &message);
     cell_string(cells, first);
     cell_integer(cells, count);
-    cell_string(cells, tj_str(ev, "metadata.name"));
+    cell_name(cells, ev);
 }
 
 const table_def table_events = {event_columns, 10, event_row, NULL};
@@ -658,10 +645,10 @@ static const table_column node_columns[] = {
 
 static const char *node_address(const cJSON *node, const char *type)
 {
-    const cJSON *addrs = tj_array(node, "status.addresses"), *a;
+    const cJSON *addrs = json_array_at(node, "status.addresses"), *a;
     if (addrs) {
         cJSON_ArrayForEach(a, addrs)
-            if (str_is(tj_str(a, "type"), type)) return tj_str_or(a, "address", "");
+            if (str_is(json_str_at(a, "type", NULL), type)) return tj_str_or(a, "address", "");
     }
     return "<none>";
 }
@@ -670,7 +657,7 @@ static const char *node_address(const cJSON *node, const char *type)
 static void node_roles(const cJSON *node, kapi_buf *out)
 {
     static const char prefix[] = "node-role.kubernetes.io/";
-    const cJSON *labels = tj_get(node, "metadata.labels"), *l;
+    const cJSON *labels = json_at(node, "metadata.labels"), *l;
     int n = cJSON_IsObject(labels) ? cJSON_GetArraySize(labels) : 0, k = 0;
     const char **roles = n ? calloc((size_t)n, sizeof *roles) : NULL;
     if (roles) {
@@ -697,29 +684,27 @@ static void node_roles(const cJSON *node, kapi_buf *out)
 
 static void node_row(const cJSON *node, cJSON *cells, time_t now)
 {
-    char age[32];
     kapi_buf status;
     kapi_buf_init(&status);
     /* the last Ready condition wins, as in kube's map of conditions */
-    const cJSON *conds = tj_array(node, "status.conditions"), *c, *ready = NULL;
+    const cJSON *conds = json_array_at(node, "status.conditions"), *c, *ready = NULL;
     if (conds) {
         cJSON_ArrayForEach(c, conds)
-            if (str_is(tj_str(c, "type"), "Ready")) ready = c;
+            if (str_is(json_str_at(c, "type", NULL), "Ready")) ready = c;
     }
-    if (ready) kapi_buf_puts(&status, str_is(tj_str(ready, "status"), "True") ? "Ready" : "NotReady");
+    if (ready) kapi_buf_puts(&status, str_is(json_str_at(ready, "status", NULL), "True") ? "Ready" : "NotReady");
     else kapi_buf_puts(&status, "Unknown");
-    if (tj_true(node, "spec.unschedulable")) kapi_buf_puts(&status, ",SchedulingDisabled");
+    if (json_true_at(node, "spec.unschedulable")) kapi_buf_puts(&status, ",SchedulingDisabled");
 
     kapi_buf roles;
     kapi_buf_init(&roles);
     node_roles(node, &roles);
 
-    cell_string(cells, tj_str(node, "metadata.name"));
+    cell_name(cells, node);
     cell_buf(cells, &status);
     cell_buf(cells, &roles);
-    table_age(node, now, age, sizeof age);
-    cell_string(cells, age);
-    cell_string(cells, tj_str(node, "status.nodeInfo.kubeletVersion"));
+    cell_age(cells, node, now);
+    cell_string(cells, json_str_at(node, "status.nodeInfo.kubeletVersion", NULL));
     cell_string(cells, node_address(node, "InternalIP"));
     cell_string(cells, node_address(node, "ExternalIP"));
     cell_string(cells, tj_str_or(node, "status.nodeInfo.osImage", "<unknown>"));

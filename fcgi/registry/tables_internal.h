@@ -11,31 +11,28 @@
 #include <stdint.h>
 #include <time.h>
 #include <cjson/cJSON.h>
+#include "codec/jsonpath.h"
+#include "codec/labels.h"
+#include "core/gotime.h"
 #include "core/kapi.h"
 #include "registry/tables.h"
 
-/* ---- reading stored objects. path is dotted ("status.phase"); every step
- * must be an object. Anything missing or of the wrong type is absent. */
-const cJSON *tj_get(const cJSON *obj, const char *path);
-/* The string at path, or NULL. */
-const char *tj_str(const cJSON *obj, const char *path);
+/* ---- reading stored objects: codec/jsonpath's readers (json_at,
+ * json_str_at, ...), plus the printers' defaults. Anything missing or of the
+ * wrong type is absent. */
 /* The string at path, or dflt when absent or empty. */
 const char *tj_str_or(const cJSON *obj, const char *path, const char *dflt);
 /* The int32 at path (kube's counters and ports are int32), or dflt when
  * absent, not an integer or out of range. */
 long long tj_int(const cJSON *obj, const char *path, long long dflt);
-/* 1 when path holds JSON true. */
-int tj_true(const cJSON *obj, const char *path);
-/* The array at path, or NULL. */
-const cJSON *tj_array(const cJSON *obj, const char *path);
-/* Number of members of the object at path (0 when absent). */
-int tj_object_size(const cJSON *obj, const char *path);
-/* Number of elements of the array at path (0 when absent). */
-int tj_array_size(const cJSON *obj, const char *path);
 
 /* ---- cells */
 void cell_string(cJSON *cells, const char *s);   /* NULL gives "" */
 void cell_integer(cJSON *cells, long long v);
+/* metadata.name, and the AGE column (translateTimestampSince of
+ * creationTimestamp): the cells every printer starts and ends with. */
+void cell_name(cJSON *cells, const cJSON *obj);
+void cell_age(cJSON *cells, const cJSON *obj, time_t now);
 /* Takes ownership of a kapi_buf's text and appends it as a string cell. */
 void cell_buf(cJSON *cells, kapi_buf *b);
 
@@ -51,8 +48,6 @@ kube_time kube_time_parse(const char *s);
 kube_time kube_time_at(const cJSON *obj, const char *path);
 /* Go's t1.Before(t2) */
 int kube_time_before(kube_time a, kube_time b);
-/* duration.HumanDuration of a duration in nanoseconds. */
-void human_duration(int64_t d_ns, char *out, size_t n);
 /* translateTimestampSince: "<unknown>" when unset, else HumanDuration(now - t). */
 void timestamp_since(kube_time t, time_t now, char *out, size_t n);
 /* t.UTC().Format(time.RFC3339); Go's zero time when unset. */
@@ -61,9 +56,6 @@ void timestamp_rfc3339(kube_time t, char *out, size_t n);
 /* ---- labels and selectors */
 /* labels.FormatLabels: "a=1,b=2" sorted by key, "<none>" when empty. */
 void format_labels(const cJSON *map, kapi_buf *out);
-/* LabelSelectorAsSelector(sel).String() into out; returns -1 (out untouched)
- * when kube would return an error. A missing selector is "" (Nothing). */
-int format_label_selector_raw(const cJSON *selector, kapi_buf *out);
 /* metav1.FormatLabelSelector: "<error>" on error, "<none>" when empty. */
 void format_label_selector(const cJSON *selector, kapi_buf *out);
 /* layoutContainerCells: names and images of a container list, ","-joined. */

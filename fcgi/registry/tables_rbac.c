@@ -40,21 +40,19 @@ static void append_subject(kapi_buf *b, const char *text)
 
 static void binding_row(const cJSON *binding, cJSON *cells, time_t now)
 {
-    char age[32];
     kapi_buf role;
     kapi_buf_init(&role);
     kapi_buf_printf(&role, "%s/%s", tj_str_or(binding, "roleRef.kind", ""),
                     tj_str_or(binding, "roleRef.name", ""));
-    cell_string(cells, tj_str(binding, "metadata.name"));
+    cell_name(cells, binding);
     cell_buf(cells, &role);
-    table_age(binding, now, age, sizeof age);
-    cell_string(cells, age);
+    cell_age(cells, binding, now);
 
     kapi_buf users, groups, sas, sa;
     kapi_buf_init(&users);
     kapi_buf_init(&groups);
     kapi_buf_init(&sas);
-    const cJSON *subjects = tj_array(binding, "subjects"), *s;
+    const cJSON *subjects = json_array_at(binding, "subjects"), *s;
     if (subjects) {
         cJSON_ArrayForEach(s, subjects) {
             const char *kind = tj_str_or(s, "kind", ""), *name = tj_str_or(s, "name", "");

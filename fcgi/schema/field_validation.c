@@ -11,6 +11,7 @@
 #include "schema/protobuf.h"
 #include "core/request.h"
 #include "codec/yaml.h"
+#include "core/goquote.h"
 #include "core/status.h"
 #include "schema/field_validation.h"
 #include "schema/scalars.h"
@@ -176,7 +177,7 @@ int field_validation_check_patch(const kapi_request *req, kapi_response *resp, c
         char path[512];
         if (json_find_duplicate_key(req->body, req->body_len, path, sizeof path) == 1) {
             char msg[1200], quoted[1100];
-            scalar_go_quote(path, strlen(path), quoted, sizeof quoted);
+            go_quote_to(quoted, sizeof quoted, path, strlen(path));
             snprintf(msg, sizeof msg, "duplicate field %s", quoted);
             body.strict[body.n_strict++] = strdup(msg);
             if (!body.strict[body.n_strict - 1]) body.n_strict--;

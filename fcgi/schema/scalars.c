@@ -6,21 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/base64.h"
-#include "core/goquote.h"
 #include "core/gotime.h"
 #include "schema/scalars.h"
 
 /* ---- quoting, time, duration, base64: the core utilities */
-
-void scalar_go_time_quote(const char *s, size_t len, char *out, size_t n)
-{
-    go_time_quote_to(out, n, s, len);
-}
-
-void scalar_go_quote(const char *s, size_t len, char *out, size_t n)
-{
-    go_quote_to(out, n, s, len);
-}
 
 char *scalar_format_time(int64_t sec, int64_t nsec, int micro, char *out, size_t n)
 {
@@ -51,11 +40,6 @@ int scalar_check_duration(const char *s, size_t len, char *err, size_t errlen)
 char *scalar_base64_encode(const unsigned char *data, size_t len)
 {
     return base64_encode(data, len);
-}
-
-long scalar_base64_error_offset(const char *str, size_t len)
-{
-    return base64_error_offset(str, len);
 }
 
 /* ---- quantity */

@@ -40,14 +40,7 @@ int scalar_check_duration(const char *s, size_t len, char *err, size_t errlen);
 /* Standard base64 with padding of data[0..len) into a new NUL-terminated
  * string the caller frees (NULL when out of memory). */
 char *scalar_base64_encode(const unsigned char *data, size_t len);
-/* -1 if s is valid standard base64 (as Go's base64.StdEncoding decodes
- * it), else the input byte offset Go reports as corrupt. */
-long scalar_base64_error_offset(const char *s, size_t len);
-
-/* Go's time-package quote(): "..." with " and \ escaped and every byte
- * outside printable ASCII as \xNN. */
-void scalar_go_time_quote(const char *s, size_t len, char *out, size_t n);
-/* Go's strconv.Quote for UTF-8 text (as strict field errors print paths). */
-void scalar_go_quote(const char *s, size_t len, char *out, size_t n);
+/* Base64 corrupt-input offsets and Go quoting: core/base64.h
+ * (base64_error_offset) and core/goquote.h (go_quote_to, go_time_quote_to). */
 
 #endif

@@ -12,53 +12,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include "codec/json.h"
+#include "core/alloc.h"
+#include "core/base64.h"
+#include "core/escape.h"
+#include "core/goquote.h"
+#include "core/hashmap.h"
 #include "schema/scalars.h"
 #include "schema/schema_check.h"
 
 #define MAX_STRUCT_FIELDS 160
 
-typedef struct growbuf {
-    char *s;
-    size_t len, cap;
-} growbuf;
-
 typedef struct walker {
     const char *p, *end;
     int strict;
     schema_problems *out;
-    growbuf path;            /* strict path: spec.containers[0].ports */
-    growbuf gpath;           /* Go's error context: field names joined by '.' */
+    kapi_buf path;            /* strict path: spec.containers[0].ports */
+    kapi_buf gpath;           /* Go's error context: field names joined by '.' */
     const char *gstruct;     /* Go's error context: the struct being decoded */
-    growbuf scratch;         /* unescaped strings */
+    kapi_buf scratch;         /* unescaped strings */
     int stopped;             /* an UnmarshalJSON error ended decoding */
     int broken;              /* the text is not what the parser promised */
 } walker;
 
-static int gb_reserve(growbuf *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap) return 0;
-    size_t cap = b->cap ? b->cap : 128;
-    while (cap < b->len + extra + 1) cap *= 2;
-    char *s = realloc(b->s, cap);
-    if (!s) return -1;
-    b->s = s;
-    b->cap = cap;
-    return 0;
-}
-
-static void gb_put(growbuf *b, const char *s, size_t n)
-{
-    if (gb_reserve(b, n)) return;
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void gb_cut(growbuf *b, size_t len)
+/* Cuts b back to its first len bytes (a path after leaving a member). */
+static void buf_cut(kapi_buf *b, size_t len)
 {
     if (len > b->len) return;
     b->len = len;
-    if (b->s) b->s[len] = '\0';
+    if (b->data) b->data[len] = '\0';
 }
 
 /* ---- problems */
@@ -67,28 +48,28 @@ static void add_strict(walker *w, const char *what, const char *key, size_t klen
 {
     schema_problems *o = w->out;
     if (!w->strict || o->n_strict >= SCHEMA_MAX_STRICT) return;
-    growbuf full = {0};
+    kapi_buf full;
+    kapi_buf_init(&full);
     if (w->path.len) {
-        gb_put(&full, w->path.s, w->path.len);
-        gb_put(&full, ".", 1);
+        kapi_buf_put(&full, w->path.data, w->path.len);
+        kapi_buf_put(&full, ".", 1);
     }
-    gb_put(&full, key, klen);
+    kapi_buf_put(&full, key, klen);
     char quoted[1200];
-    scalar_go_quote(full.s ? full.s : "", full.len, quoted, sizeof quoted);
-    free(full.s);
+    go_quote_to(quoted, sizeof quoted, full.data ? full.data : "", full.len);
+    kapi_buf_free(&full);
     char msg[1300];
     snprintf(msg, sizeof msg, "%s %s", what, quoted);
     for (int i = 0; i < o->n_strict; i++)
         if (!strcmp(o->strict[i], msg)) return;
-    char *d = strdup(msg);
-    if (d) o->strict[o->n_strict++] = d;
+    o->strict[o->n_strict++] = kapi_xstrdup(msg);
 }
 
 static void format_type_error(walker *w, const char *value, const char *gotype, char *out, size_t n)
 {
     if (w->gstruct || w->gpath.len)
         snprintf(out, n, "json: cannot unmarshal %s into Go struct field %s.%s of type %s", value,
-                 w->gstruct ? w->gstruct : "", w->gpath.s ? w->gpath.s : "", gotype);
+                 w->gstruct ? w->gstruct : "", w->gpath.data ? w->gpath.data : "", gotype);
     else
         snprintf(out, n, "json: cannot unmarshal %s into Go value of type %s", value, gotype);
 }
@@ -150,20 +131,14 @@ static int scan_string(walker *w, const char **raw, size_t *rawlen)
     return 0;
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 static unsigned read_u4(const char *s)
 {
     unsigned v = 0;
-    for (int i = 0; i < 4; i++) v = v << 4 | (unsigned)hexval(s[i]);
+    for (int i = 0; i < 4; i++) v = v << 4 | (unsigned)hex_digit_value((unsigned char)s[i]);
     return v;
 }
 
-static void put_utf8(growbuf *b, unsigned cp)
+static void put_utf8(kapi_buf *b, unsigned cp)
 {
     char u[4];
     size_t n;
@@ -175,20 +150,19 @@ static void put_utf8(growbuf *b, unsigned cp)
         u[0] = (char)(0xF0 | cp >> 18); u[1] = (char)(0x80 | (cp >> 12 & 63));
         u[2] = (char)(0x80 | (cp >> 6 & 63)); u[3] = (char)(0x80 | (cp & 63)); n = 4;
     }
-    gb_put(b, u, n);
+    kapi_buf_put(b, u, n);
 }
 
 /* The unescaped string into w->scratch (valid until the next call). */
 static const char *unescape(walker *w, const char *raw, size_t n, size_t *outlen)
 {
-    growbuf *b = &w->scratch;
+    kapi_buf *b = &w->scratch;
     b->len = 0;
-    gb_reserve(b, n);
     for (size_t i = 0; i < n;) {
         if (raw[i] != '\\') {
             size_t j = i;
             while (j < n && raw[j] != '\\') j++;
-            gb_put(b, raw + i, j - i);
+            kapi_buf_put(b, raw + i, j - i);
             i = j;
             continue;
         }
@@ -196,11 +170,11 @@ static const char *unescape(walker *w, const char *raw, size_t n, size_t *outlen
         char e = raw[i + 1];
         i += 2;
         switch (e) {
-        case 'b': gb_put(b, "\b", 1); break;
-        case 'f': gb_put(b, "\f", 1); break;
-        case 'n': gb_put(b, "\n", 1); break;
-        case 'r': gb_put(b, "\r", 1); break;
-        case 't': gb_put(b, "\t", 1); break;
+        case 'b': kapi_buf_put(b, "\b", 1); break;
+        case 'f': kapi_buf_put(b, "\f", 1); break;
+        case 'n': kapi_buf_put(b, "\n", 1); break;
+        case 'r': kapi_buf_put(b, "\r", 1); break;
+        case 't': kapi_buf_put(b, "\t", 1); break;
         case 'u': {
             if (i + 4 > n) { i = n; break; }
             unsigned cp = read_u4(raw + i);
@@ -216,11 +190,11 @@ static const char *unescape(walker *w, const char *raw, size_t n, size_t *outlen
             put_utf8(b, cp);
             break;
         }
-        default: gb_put(b, &e, 1); break;
+        default: kapi_buf_put(b, &e, 1); break;
         }
     }
     *outlen = b->len;
-    return b->s ? b->s : "";
+    return b->data ? b->data : "";
 }
 
 static void scan_literal(walker *w, const char **s, size_t *n)
@@ -342,16 +316,16 @@ static void walk_struct(walker *w, const schema_type *t)
             for (int i = 0; i < n_seen; i++) dup |= seen[i] == f;
             if (dup) add_strict(w, "duplicate field", f->name, strlen(f->name));
             else if (n_seen < MAX_STRUCT_FIELDS) seen[n_seen++] = f;
-            if (w->path.len) gb_put(&w->path, ".", 1);
-            gb_put(&w->path, f->name, strlen(f->name));
-            if (w->gpath.len) gb_put(&w->gpath, ".", 1);
-            gb_put(&w->gpath, f->name, strlen(f->name));
+            if (w->path.len) kapi_buf_put(&w->path, ".", 1);
+            kapi_buf_put(&w->path, f->name, strlen(f->name));
+            if (w->gpath.len) kapi_buf_put(&w->gpath, ".", 1);
+            kapi_buf_put(&w->gpath, f->name, strlen(f->name));
             w->gstruct = t->short_name;
             char gotype[256];
             schema_go_type(f, NULL, gotype, sizeof gotype);
             walk_value(w, &f->value, gotype);
-            gb_cut(&w->path, plen0);
-            gb_cut(&w->gpath, glen0);
+            buf_cut(&w->path, plen0);
+            buf_cut(&w->gpath, glen0);
             w->gstruct = gs0;
         } else {
             add_strict(w, "unknown field", key, klen);
@@ -377,10 +351,10 @@ static void walk_array(walker *w, const schema_value *elem, const char *gotype)
     for (long i = 0;; i++) {
         char idx[32];
         int n = snprintf(idx, sizeof idx, "[%ld]", i);
-        gb_put(&w->path, idx, (size_t)n);
+        kapi_buf_put(&w->path, idx, (size_t)n);
         ws(w);
         walk_value(w, elem, egotype);
-        gb_cut(&w->path, plen0);
+        buf_cut(&w->path, plen0);
         if (w->stopped || w->broken) return;
         ws(w);
         if (at(w, ',')) { w->p++; continue; }
@@ -391,75 +365,42 @@ static void walk_array(walker *w, const schema_value *elem, const char *gotype)
 }
 
 /* A set of map keys, for duplicates: open addressing on FNV-1a. */
-typedef struct keyset {
-    char **slots;
-    size_t cap, n;
-} keyset;
-
-static uint64_t fnv(const char *s, size_t n)
+/* 1 when key (n bytes) is already in seen, 0 when added. A key holding a
+ * NUL byte is never a duplicate (it cannot be a C string key). */
+static int seen_before(strmap *seen, const char *key, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
-/* 1 when key was already there, 0 when added (or memory ran out). */
-static int keyset_add(keyset *k, const char *key, size_t n)
-{
-    if ((k->n + 1) * 2 > k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 16;
-        char **slots = calloc(cap, sizeof *slots);
-        if (!slots) return 0;
-        for (size_t i = 0; i < k->cap; i++) {
-            if (!k->slots[i]) continue;
-            size_t j = fnv(k->slots[i], strlen(k->slots[i])) & (cap - 1);
-            while (slots[j]) j = (j + 1) & (cap - 1);
-            slots[j] = k->slots[i];
-        }
-        free(k->slots);
-        k->slots = slots;
-        k->cap = cap;
-    }
-    size_t j = fnv(key, n) & (k->cap - 1);
-    while (k->slots[j]) {
-        if (strlen(k->slots[j]) == n && !memcmp(k->slots[j], key, n)) return 1;
-        j = (j + 1) & (k->cap - 1);
-    }
-    k->slots[j] = strndup(key, n);
-    if (k->slots[j]) k->n++;
-    return 0;
-}
-
-static void keyset_free(keyset *k)
-{
-    for (size_t i = 0; i < k->cap; i++) free(k->slots[i]);
-    free(k->slots);
+    if (memchr(key, '\0', n)) return 0;
+    char *k = kapi_xstrndup(key, n);
+    int dup = strmap_get(seen, k) != NULL;
+    if (!dup) strmap_put(seen, k, (void *)1);
+    free(k);
+    return dup;
 }
 
 static void walk_map(walker *w, const schema_value *elem, const char *gotype)
 {
     char egotype[256];
     elem_go_type(gotype, elem, egotype, sizeof egotype);
-    keyset seen = {0};
     size_t plen0 = w->path.len;
     w->p++;   /* '{' */
     ws(w);
     if (at(w, '}')) { w->p++; return; }
+    strmap *seen = w->strict ? strmap_new() : NULL;   /* keys met so far */
     for (;;) {
         ws(w);
         const char *raw;
         size_t rawlen, klen;
         if (scan_string(w, &raw, &rawlen)) break;
         const char *key = unescape(w, raw, rawlen, &klen);
-        if (w->strict && keyset_add(&seen, key, klen)) add_strict(w, "duplicate field", key, klen);
-        if (w->path.len) gb_put(&w->path, ".", 1);
-        gb_put(&w->path, key, klen);
+        if (w->strict && seen_before(seen, key, klen)) add_strict(w, "duplicate field", key, klen);
+        if (w->path.len) kapi_buf_put(&w->path, ".", 1);
+        kapi_buf_put(&w->path, key, klen);
         ws(w);
         if (!at(w, ':')) { w->broken = 1; break; }
         w->p++;
         ws(w);
         walk_value(w, elem, egotype);
-        gb_cut(&w->path, plen0);
+        buf_cut(&w->path, plen0);
         if (w->stopped || w->broken) break;
         ws(w);
         if (at(w, ',')) { w->p++; continue; }
@@ -467,7 +408,7 @@ static void walk_map(walker *w, const schema_value *elem, const char *gotype)
         w->broken = 1;
         break;
     }
-    keyset_free(&seen);
+    strmap_free(seen, NULL);
 }
 
 static int at_null(walker *w)
@@ -488,7 +429,7 @@ static void walk_bytes(walker *w, const char *gotype)
         size_t rawlen, n;
         if (scan_string(w, &raw, &rawlen)) return;
         const char *s = unescape(w, raw, rawlen, &n);
-        long off = scalar_base64_error_offset(s, n);
+        long off = base64_error_offset(s, n);
         if (off >= 0) {
             char msg[80];
             snprintf(msg, sizeof msg, "illegal base64 data at input byte %ld", off);
@@ -679,9 +620,9 @@ void schema_check_json(const schema_type *t, const char *text, size_t len, int s
     w.out = out;
     ws(&w);
     if (at(&w, '{')) walk_struct(&w, t);
-    free(w.path.s);
-    free(w.gpath.s);
-    free(w.scratch.s);
+    kapi_buf_free(&w.path);
+    kapi_buf_free(&w.gpath);
+    kapi_buf_free(&w.scratch);
 }
 
 void schema_check_tree(const schema_type *t, const cJSON *obj, int strict, schema_problems *out)
@@ -726,11 +667,11 @@ static void normalize_bytes(cJSON *parent, cJSON *j)
     cJSON_ArrayForEach(e, j)
         if (!cJSON_IsNumber(e)) return;   /* not Go's []byte form: the checker refused it */
     int n = cJSON_GetArraySize(j);
-    unsigned char *raw = malloc((size_t)n + 1);
+    unsigned char *raw = kapi_xmalloc((size_t)n + 1);
     if (!raw) return;
     int i = 0;
     cJSON_ArrayForEach(e, j) raw[i++] = (unsigned char)e->valueint;
-    char *b64 = scalar_base64_encode(raw, (size_t)n);
+    char *b64 = base64_encode(raw, (size_t)n);
     free(raw);
     if (!b64) return;
     cJSON *str = cJSON_CreateString(b64);

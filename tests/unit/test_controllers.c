@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include "codec/labels.h"
 #include "controllers/reconcile.h"
+#include "codec/jsonpath.h"
 #include "core/kapi.h"
 #include "core/util.h"
 #include "server/bootstrap.h"
@@ -39,34 +40,6 @@ static int call(const char *method, const char *path, const char *ctype, const c
     if (out) *out = r.body;
     else cJSON_Delete(r.body);
     return r.status;
-}
-
-static const char *jstr(const cJSON *o, const char *path)
-{
-    char part[128];
-    const cJSON *cur = o;
-    while (cur && *path) {
-        const char *dot = strchr(path, '.');
-        size_t n = dot ? (size_t)(dot - path) : strlen(path);
-        snprintf(part, sizeof part, "%.*s", (int)n, path);
-        cur = cJSON_GetObjectItemCaseSensitive(cur, part);
-        path += n + (dot ? 1 : 0);
-    }
-    return cJSON_IsString(cur) ? cur->valuestring : "";
-}
-
-static double jnum(const cJSON *o, const char *path)
-{
-    char part[128];
-    const cJSON *cur = o;
-    while (cur && *path) {
-        const char *dot = strchr(path, '.');
-        size_t n = dot ? (size_t)(dot - path) : strlen(path);
-        snprintf(part, sizeof part, "%.*s", (int)n, path);
-        cur = cJSON_GetObjectItemCaseSensitive(cur, part);
-        path += n + (dot ? 1 : 0);
-    }
-    return cJSON_IsNumber(cur) ? cur->valuedouble : -1;
 }
 
 static int count_items(const char *path)
@@ -203,8 +176,8 @@ static void test_deployment_pass(void **state)
     cJSON *d = NULL;
     assert_int_equal(call("POST", "/apis/apps/v1/namespaces/default/deployments", "application/json",
                           DEPLOYMENT("web", 3), &d), 201);
-    assert_string_equal(jstr(d, "spec.strategy.rollingUpdate.maxSurge"), "25%");
-    assert_int_equal((int)jnum(d, "spec.revisionHistoryLimit"), 10);
+    assert_string_equal(json_str_at(d, "spec.strategy.rollingUpdate.maxSurge", ""), "25%");
+    assert_int_equal((int)json_num_at(d, "spec.revisionHistoryLimit", -1), 10);
     cJSON_Delete(d);
     reconcile_stats stats;
     assert_int_equal(pass_once(&stats, 0), RECONCILE_DONE);
@@ -212,9 +185,9 @@ static void test_deployment_pass(void **state)
     assert_int_equal(count_items("/apis/apps/v1/namespaces/default/replicasets"), 1);
     assert_int_equal(count_items("/api/v1/namespaces/default/pods"), 3);
     assert_int_equal(call("GET", "/apis/apps/v1/namespaces/default/deployments/web", NULL, NULL, &d), 200);
-    assert_int_equal((int)jnum(d, "status.replicas"), 3);
-    assert_int_equal((int)jnum(d, "status.updatedReplicas"), 3);
-    assert_int_equal((int)jnum(d, "status.observedGeneration"), 1);
+    assert_int_equal((int)json_num_at(d, "status.replicas", -1), 3);
+    assert_int_equal((int)json_num_at(d, "status.updatedReplicas", -1), 3);
+    assert_int_equal((int)json_num_at(d, "status.observedGeneration", -1), 1);
     cJSON *ann = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, "metadata"), "annotations");
     const cJSON *rev = cJSON_GetObjectItemCaseSensitive(ann, "deployment.kubernetes.io/revision");
     assert_true(cJSON_IsString(rev) && !strcmp(rev->valuestring, "1"));
@@ -227,13 +200,13 @@ static void test_deployment_pass(void **state)
     /* the scale subresource */
     cJSON *scale = NULL;
     assert_int_equal(call("GET", "/apis/apps/v1/namespaces/default/deployments/web/scale", NULL, NULL, &scale), 200);
-    assert_string_equal(jstr(scale, "kind"), "Scale");
-    assert_string_equal(jstr(scale, "apiVersion"), "autoscaling/v1");
-    assert_string_equal(jstr(scale, "status.selector"), "app=web");
+    assert_string_equal(json_str_at(scale, "kind", ""), "Scale");
+    assert_string_equal(json_str_at(scale, "apiVersion", ""), "autoscaling/v1");
+    assert_string_equal(json_str_at(scale, "status.selector", ""), "app=web");
     cJSON_Delete(scale);
     assert_int_equal(call("PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale",
                           "application/merge-patch+json", "{\"spec\":{\"replicas\":1}}", &scale), 200);
-    assert_int_equal((int)jnum(scale, "spec.replicas"), 1);
+    assert_int_equal((int)json_num_at(scale, "spec.replicas", -1), 1);
     cJSON_Delete(scale);
     assert_int_equal(pass_once(&stats, 0), RECONCILE_DONE);
     assert_int_equal(count_items("/api/v1/namespaces/default/pods"), 1);
@@ -295,9 +268,9 @@ static void test_finalizers_and_propagation(void **state)
     cJSON *obj = NULL;
     assert_int_equal(call("DELETE", "/api/v1/namespaces/default/configmaps/kept", "application/json",
                           "{\"propagationPolicy\":\"Background\"}", &obj), 200);
-    assert_string_equal(jstr(obj, "kind"), "ConfigMap");
-    assert_true(*jstr(obj, "metadata.deletionTimestamp"));
-    assert_int_equal((int)jnum(obj, "metadata.deletionGracePeriodSeconds"), 0);
+    assert_string_equal(json_str_at(obj, "kind", ""), "ConfigMap");
+    assert_true(*json_str_at(obj, "metadata.deletionTimestamp", ""));
+    assert_int_equal((int)json_num_at(obj, "metadata.deletionGracePeriodSeconds", -1), 0);
     cJSON_Delete(obj);
     assert_int_equal(call("PATCH", "/api/v1/namespaces/default/configmaps/kept", "application/merge-patch+json",
                           "{\"metadata\":{\"finalizers\":null}}", NULL), 200);
@@ -310,7 +283,7 @@ static void test_finalizers_and_propagation(void **state)
     char dep[600];
     snprintf(dep, sizeof dep, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"dep\",\"ownerReferences\":"
              "[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"name\":\"owner\",\"uid\":\"%s\",\"blockOwnerDeletion\":true}]}}",
-             jstr(owner, "metadata.uid"));
+             json_str_at(owner, "metadata.uid", ""));
     cJSON_Delete(owner);
     assert_int_equal(call("POST", "/api/v1/namespaces/default/configmaps", "application/json", dep, NULL), 201);
     assert_int_equal(call("DELETE", "/api/v1/namespaces/default/configmaps/owner", "application/json",
@@ -327,7 +300,7 @@ static void test_finalizers_and_propagation(void **state)
     assert_int_equal(call("POST", "/api/v1/namespaces/default/configmaps", "application/json",
                           "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"owner\"}}", &owner), 201);
     snprintf(dep, sizeof dep, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"dep\",\"ownerReferences\":"
-             "[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"name\":\"owner\",\"uid\":\"%s\"}]}}", jstr(owner, "metadata.uid"));
+             "[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"name\":\"owner\",\"uid\":\"%s\"}]}}", json_str_at(owner, "metadata.uid", ""));
     cJSON_Delete(owner);
     assert_int_equal(call("POST", "/api/v1/namespaces/default/configmaps", "application/json", dep, NULL), 201);
     assert_int_equal(call("DELETE", "/api/v1/namespaces/default/configmaps/owner", "application/json",
@@ -342,7 +315,7 @@ static void test_finalizers_and_propagation(void **state)
     assert_int_equal(call("POST", "/api/v1/namespaces/default/configmaps", "application/json",
                           "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"owner2\"}}", &owner), 201);
     snprintf(dep, sizeof dep, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"dep2\",\"ownerReferences\":"
-             "[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"name\":\"owner2\",\"uid\":\"%s\"}]}}", jstr(owner, "metadata.uid"));
+             "[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"name\":\"owner2\",\"uid\":\"%s\"}]}}", json_str_at(owner, "metadata.uid", ""));
     cJSON_Delete(owner);
     assert_int_equal(call("POST", "/api/v1/namespaces/default/configmaps", "application/json", dep, NULL), 201);
     assert_int_equal(call("DELETE", "/api/v1/namespaces/default/configmaps/owner2", NULL, NULL, NULL), 200);
@@ -353,7 +326,7 @@ static void test_finalizers_and_propagation(void **state)
     /* an unknown policy is refused as kube does */
     assert_int_equal(call("DELETE", "/api/v1/namespaces/default/configmaps/dep", "application/json",
                           "{\"propagationPolicy\":\"Sideways\"}", &obj), 422);
-    assert_string_equal(jstr(obj, "message"), "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: "
+    assert_string_equal(json_str_at(obj, "message", ""), "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: "
                                               "Unsupported value: \"Sideways\": supported values: \"Foreground\", "
                                               "\"Background\", \"Orphan\", \"nil\"");
     cJSON_Delete(obj);
@@ -371,8 +344,8 @@ static void test_namespace_deletion(void **state)
     assert_int_equal(count_items("/api/v1/namespaces/gone/pods"), 2);
     cJSON *ns = NULL;
     assert_int_equal(call("DELETE", "/api/v1/namespaces/gone", NULL, NULL, &ns), 200);
-    assert_string_equal(jstr(ns, "status.phase"), "Terminating");
-    assert_true(*jstr(ns, "metadata.deletionTimestamp"));
+    assert_string_equal(json_str_at(ns, "status.phase", ""), "Terminating");
+    assert_true(*json_str_at(ns, "metadata.deletionTimestamp", ""));
     cJSON_Delete(ns);
     assert_int_equal(pass_once(&stats, 0), RECONCILE_DONE);
     assert_int_equal(call("GET", "/api/v1/namespaces/gone", NULL, NULL, NULL), 404);
@@ -388,7 +361,7 @@ static void test_apps_validation(void **state)
                           "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"bad\"},"
                           "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"a\"}},\"template\":{\"metadata\":"
                           "{\"labels\":{\"app\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}}}", &st), 422);
-    assert_string_equal(jstr(st, "message"), "Deployment.apps \"bad\" is invalid: spec.template.metadata.labels: "
+    assert_string_equal(json_str_at(st, "message", ""), "Deployment.apps \"bad\" is invalid: spec.template.metadata.labels: "
                                              "Invalid value: map[string]string{\"app\":\"b\"}: `selector` does not match template `labels`");
     cJSON_Delete(st);
     /* the template's pod spec is validated as a pod's, under spec.template */
@@ -396,11 +369,11 @@ static void test_apps_validation(void **state)
                           "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"noimage\"},"
                           "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"a\"}},\"template\":{\"metadata\":"
                           "{\"labels\":{\"app\":\"a\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}}", &st), 422);
-    assert_string_equal(jstr(st, "message"), "Deployment.apps \"noimage\" is invalid: spec.template.spec.containers[0].image: Required value");
+    assert_string_equal(json_str_at(st, "message", ""), "Deployment.apps \"noimage\" is invalid: spec.template.spec.containers[0].image: Required value");
     cJSON_Delete(st);
     assert_int_equal(call("PATCH", "/apis/apps/v1/namespaces/default/deployments/web", "application/merge-patch+json",
                           "{\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"web\",\"x\":\"y\"}},\"template\":{\"metadata\":{\"labels\":{\"x\":\"y\"}}}}}", &st), 422);
-    assert_string_equal(jstr(st, "message"), "Deployment.apps \"web\" is invalid: spec.selector: Invalid value: "
+    assert_string_equal(json_str_at(st, "message", ""), "Deployment.apps \"web\" is invalid: spec.selector: Invalid value: "
                                              "v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"web\", \"x\":\"y\"}, "
                                              "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable");
     cJSON_Delete(st);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "codec/jsonpath.h"
 #include "core/kapi.h"
 #include "registry/rest_internal.h"
 
@@ -49,12 +50,6 @@ static cJSON *parsed(fixture *f)
     return kapi_pool_keep_json(f->req.pool, cJSON_Parse(body_of(f)));
 }
 
-static const char *jstr(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 static int jint(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -72,10 +67,10 @@ static void expect_store_failure(const char *group, const char *plural, store_rc
     rest_write_result(&f.c, &r);
     assert_int_equal(f.resp.status, http);
     cJSON *st = parsed(&f);
-    assert_string_equal(jstr(st, "kind"), "Status");
-    assert_string_equal(jstr(st, "status"), "Failure");
-    assert_string_equal(jstr(st, "reason"), reason);
-    assert_string_equal(jstr(st, "message"), message);
+    assert_string_equal(json_str(st, "kind"), "Status");
+    assert_string_equal(json_str(st, "status"), "Failure");
+    assert_string_equal(json_str(st, "reason"), reason);
+    assert_string_equal(json_str(st, "message"), message);
     assert_int_equal(jint(st, "code"), http);
     fixture_free(&f);
 }
@@ -102,9 +97,9 @@ static void test_not_found_details(void **state)
     rest_result r = rest_not_found(&f.c, "web");
     rest_write_result(&f.c, &r);
     cJSON *d = cJSON_GetObjectItemCaseSensitive(parsed(&f), "details");
-    assert_string_equal(jstr(d, "name"), "web");
-    assert_string_equal(jstr(d, "group"), "apps");
-    assert_string_equal(jstr(d, "kind"), "deployments");
+    assert_string_equal(json_str(d, "name"), "web");
+    assert_string_equal(json_str(d, "group"), "apps");
+    assert_string_equal(json_str(d, "kind"), "deployments");
     fixture_free(&f);
 }
 
@@ -141,9 +136,9 @@ static void test_object_formats(void **state)
     rest_write_result(&f.c, &r);
     assert_string_equal(f.resp.content_type, "application/json;as=Table;v=v1;g=meta.k8s.io");
     cJSON *t = parsed(&f);
-    assert_string_equal(jstr(t, "kind"), "Table");
+    assert_string_equal(json_str(t, "kind"), "Table");
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "rows")), 1);
-    assert_string_equal(jstr(cJSON_GetObjectItemCaseSensitive(t, "metadata"), "resourceVersion"), "7");
+    assert_string_equal(json_str(cJSON_GetObjectItemCaseSensitive(t, "metadata"), "resourceVersion"), "7");
     fixture_free(&f);
 
     /* pretty: ?pretty=true */
@@ -164,7 +159,7 @@ static void test_not_acceptable(void **state)
     rest_result r = rest_plain_object(&f.c, 201, config_map(&f));
     rest_write_result(&f.c, &r);
     assert_int_equal(f.resp.status, 406);
-    assert_string_equal(jstr(parsed(&f), "message"),
+    assert_string_equal(json_str(parsed(&f), "message"),
                         "only the following media types are accepted: application/json, application/yaml");
     fixture_free(&f);
 
@@ -188,11 +183,11 @@ static void test_list(void **state)
     rest_write_result(&f.c, &r);
     assert_int_equal(f.resp.status, 200);
     cJSON *l = parsed(&f);
-    assert_string_equal(jstr(l, "kind"), "ConfigMapList");
-    assert_string_equal(jstr(l, "apiVersion"), "v1");
+    assert_string_equal(json_str(l, "kind"), "ConfigMapList");
+    assert_string_equal(json_str(l, "apiVersion"), "v1");
     cJSON *m = cJSON_GetObjectItemCaseSensitive(l, "metadata");
-    assert_string_equal(jstr(m, "resourceVersion"), "9");
-    assert_string_equal(jstr(m, "continue"), "tok");
+    assert_string_equal(json_str(m, "resourceVersion"), "9");
+    assert_string_equal(json_str(m, "continue"), "tok");
     assert_int_equal(jint(m, "remainingItemCount"), 3);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(l, "items")), 1);
     fixture_free(&f);
@@ -201,7 +196,7 @@ static void test_list(void **state)
     items = kapi_pool_keep_json(f.req.pool, cJSON_CreateArray());
     r = rest_list_of(&f.c, items, "9", NULL, -1, 1);
     rest_write_result(&f.c, &r);
-    assert_string_equal(jstr(parsed(&f), "apiVersion"), "meta.k8s.io/v1beta1");
+    assert_string_equal(json_str(parsed(&f), "apiVersion"), "meta.k8s.io/v1beta1");
     fixture_free(&f);
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "codec/json.h"
+#include "core/base64.h"
 #include "core/kapi.h"
 #include "server/bootstrap.h"
 #include "kinds/resource.h"
@@ -487,11 +488,11 @@ static void test_quantity_duration_base64(void **state)
     char *b = scalar_base64_encode((const unsigned char *)"hunter2", 7);
     assert_string_equal(b, "aHVudGVyMg==");
     free(b);
-    assert_int_equal(scalar_base64_error_offset("aHVudGVyMg==", 12), -1);
-    assert_int_equal(scalar_base64_error_offset("not base64!", 11), 3);
-    assert_int_equal(scalar_base64_error_offset("aGk", 3), 0);
-    assert_int_equal(scalar_base64_error_offset("aGk=\n", 5), -1);
-    assert_int_equal(scalar_base64_error_offset("aG=k", 4), 2);
+    assert_int_equal(base64_error_offset("aHVudGVyMg==", 12), -1);
+    assert_int_equal(base64_error_offset("not base64!", 11), 3);
+    assert_int_equal(base64_error_offset("aGk", 3), 0);
+    assert_int_equal(base64_error_offset("aGk=\n", 5), -1);
+    assert_int_equal(base64_error_offset("aG=k", 4), 2);
 }
 
 /* ---- the strict checker */

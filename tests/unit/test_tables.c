@@ -60,7 +60,7 @@ static void assert_columns(const table_def *def, const char *want_names)
 static const char *human(int64_t seconds)
 {
     static char out[32];
-    human_duration(seconds * 1000000000LL, out, sizeof out);
+    duration_human(seconds * 1000000000LL, out, sizeof out);
     return out;
 }
 
@@ -95,9 +95,9 @@ static void test_human_duration_boundaries(void **state)
     assert_string_equal(human(20LL * 365 * 86400), "20y");
     /* fractions: int(d.Seconds()) truncates toward zero */
     char out[32];
-    human_duration(-1500000000LL, out, sizeof out);
+    duration_human(-1500000000LL, out, sizeof out);
     assert_string_equal(out, "0s");
-    human_duration(119999999999LL, out, sizeof out);
+    duration_human(119999999999LL, out, sizeof out);
     assert_string_equal(out, "119s");
 }
 

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "codec/jsonpath.h"
 #include "core/kapi.h"
 #include "server/bootstrap.h"
 #include "store/store.h"
@@ -181,28 +182,14 @@ static cJSON *event_at(watch_run *w, int i)
     return found;
 }
 
-static const char *str_at(const cJSON *o, const char *path)
-{
-    char part[64];
-    const cJSON *cur = o;
-    while (*path && cur) {
-        const char *dot = strchr(path, '.');
-        size_t n = dot ? (size_t)(dot - path) : strlen(path);
-        snprintf(part, sizeof part, "%.*s", (int)n, path);
-        cur = cJSON_GetObjectItemCaseSensitive(cur, part);
-        path += n + (dot ? 1 : 0);
-    }
-    return cJSON_IsString(cur) ? cur->valuestring : "";
-}
-
 /* Checks event i's type and object name; returns its resourceVersion. */
 static long long expect_event(watch_run *w, int i, const char *type, const char *name)
 {
     cJSON *e = event_at(w, i);
     assert_non_null(e);
-    assert_string_equal(str_at(e, "type"), type);
-    if (name) assert_string_equal(str_at(e, "object.metadata.name"), name);
-    long long rv = atoll(str_at(e, "object.metadata.resourceVersion"));
+    assert_string_equal(json_str_at(e, "type", ""), type);
+    if (name) assert_string_equal(json_str_at(e, "object.metadata.name", ""), name);
+    long long rv = atoll(json_str_at(e, "object.metadata.resourceVersion", ""));
     cJSON_Delete(e);
     return rv;
 }
@@ -228,7 +215,7 @@ static long long create_cm(const char *ns, const char *name, const char *label)
              name, *label ? ",\"labels\":{\"app\":\"" : "", label, *label ? "\"}" : "");
     result r = call("POST", path, NULL, body);
     assert_int_equal(r.status, 201);
-    long long rv = atoll(str_at(r.body, "metadata.resourceVersion"));
+    long long rv = atoll(json_str_at(r.body, "metadata.resourceVersion", ""));
     cJSON_Delete(r.body);
     return rv;
 }
@@ -239,7 +226,7 @@ static long long patch_cm(const char *ns, const char *name, const char *patch)
     snprintf(path, sizeof path, "/api/v1/namespaces/%s/configmaps/%s", ns, name);
     result r = call("PATCH", path, NULL, patch);
     assert_int_equal(r.status, 200);
-    long long rv = atoll(str_at(r.body, "metadata.resourceVersion"));
+    long long rv = atoll(json_str_at(r.body, "metadata.resourceVersion", ""));
     cJSON_Delete(r.body);
     return rv;
 }
@@ -301,9 +288,9 @@ static void test_events_from_a_revision_in_order(void **state)
     long long r3 = expect_event(w, 2, "DELETED", "a");
     assert_true(r3 > r2);
     cJSON *e = event_at(w, 0);
-    assert_string_equal(str_at(e, "object.kind"), "ConfigMap");
-    assert_string_equal(str_at(e, "object.apiVersion"), "v1");
-    assert_string_equal(str_at(e, "object.data.k"), "<v>");
+    assert_string_equal(json_str_at(e, "object.kind", ""), "ConfigMap");
+    assert_string_equal(json_str_at(e, "object.apiVersion", ""), "v1");
+    assert_string_equal(json_str_at(e, "object.data.k", ""), "<v>");
     cJSON_Delete(e);
     /* Go's encoder escapes < and > in strings */
     pthread_mutex_lock(&w->mu);
@@ -338,8 +325,8 @@ static void test_initial_events_then_bookmark_then_changes(void **state)
     expect_event(w, 0, "ADDED", "one");
     expect_event(w, 1, "ADDED", "two");
     cJSON *b = event_at(w, 2);
-    assert_string_equal(str_at(b, "type"), "BOOKMARK");
-    assert_string_equal(str_at(b, "object.kind"), "ConfigMap");
+    assert_string_equal(json_str_at(b, "type", ""), "BOOKMARK");
+    assert_string_equal(json_str_at(b, "object.kind", ""), "ConfigMap");
     const cJSON *ann = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(b, "object"), "metadata"), "annotations");
     assert_string_equal(cJSON_GetObjectItem(ann, "k8s.io/initial-events-end")->valuestring, "true");
     cJSON_Delete(b);
@@ -378,12 +365,12 @@ static void test_compacted_revision_is_an_error_event(void **state)
     wait_done(w, 2000);
     assert_int_equal(w->status, 200);
     cJSON *e = event_at(w, 0);
-    assert_string_equal(str_at(e, "type"), "ERROR");
-    assert_string_equal(str_at(e, "object.kind"), "Status");
-    assert_string_equal(str_at(e, "object.reason"), "Expired");
+    assert_string_equal(json_str_at(e, "type", ""), "ERROR");
+    assert_string_equal(json_str_at(e, "object.kind", ""), "Status");
+    assert_string_equal(json_str_at(e, "object.reason", ""), "Expired");
     char msg[128];
     snprintf(msg, sizeof msg, "too old resource version: %lld (%lld)", r1, (long long)now);
-    assert_string_equal(str_at(e, "object.message"), msg);
+    assert_string_equal(json_str_at(e, "object.message", ""), msg);
     assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(e, "object"), "code")->valueint, 410);
     cJSON_Delete(e);
     watch_finish(w);
@@ -413,10 +400,10 @@ static void test_selectors_turn_updates_into_added_and_deleted(void **state)
     create_cm("w5", "other", "db");                                                    /* unseen */
     assert_int_equal(wait_lines(w, 3, 5000), 3);
     cJSON *e = event_at(w, 0);
-    assert_string_equal(str_at(e, "type"), "DELETED");
+    assert_string_equal(json_str_at(e, "type", ""), "DELETED");
     /* the object as it was before it stopped matching, at the event's revision */
-    assert_string_equal(str_at(e, "object.metadata.labels.app"), "web");
-    assert_int_equal(atoll(str_at(e, "object.metadata.resourceVersion")), r1);
+    assert_string_equal(json_str_at(e, "object.metadata.labels.app", ""), "web");
+    assert_int_equal(atoll(json_str_at(e, "object.metadata.resourceVersion", "")), r1);
     cJSON_Delete(e);
     assert_int_equal(expect_event(w, 1, "ADDED", "a"), r3);
     assert_int_equal(expect_event(w, 2, "MODIFIED", "a"), r4);
@@ -463,15 +450,15 @@ static void test_table_events_for_kubectl_get_watch(void **state)
     assert_int_equal(wait_lines(w, 2, 5000), 2);
     assert_string_equal(w->ctype, "application/json");
     cJSON *e = event_at(w, 0);
-    assert_string_equal(str_at(e, "type"), "ADDED");
+    assert_string_equal(json_str_at(e, "type", ""), "ADDED");
     cJSON *t = cJSON_GetObjectItem(e, "object");
-    assert_string_equal(str_at(t, "kind"), "Table");
-    assert_string_equal(str_at(t, "apiVersion"), "meta.k8s.io/v1");
-    assert_int_equal(atoll(str_at(t, "metadata.resourceVersion")), r1);
+    assert_string_equal(json_str_at(t, "kind", ""), "Table");
+    assert_string_equal(json_str_at(t, "apiVersion", ""), "meta.k8s.io/v1");
+    assert_int_equal(atoll(json_str_at(t, "metadata.resourceVersion", "")), r1);
     assert_true(cJSON_IsArray(cJSON_GetObjectItem(t, "columnDefinitions")));
     cJSON *row = cJSON_GetArrayItem(cJSON_GetObjectItem(t, "rows"), 0);
     assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(row, "cells"), 0)->valuestring, "t");
-    assert_string_equal(str_at(row, "object.kind"), "PartialObjectMetadata");
+    assert_string_equal(json_str_at(row, "object.kind", ""), "PartialObjectMetadata");
     cJSON_Delete(e);
     e = event_at(w, 1);
     t = cJSON_GetObjectItem(e, "object");
@@ -500,8 +487,8 @@ static void test_timeout_bookmarks_and_heartbeats(void **state)
     assert_true(n >= 2);                            /* every second, and 2 s before the end */
     for (int i = 0; i < n; i++) {
         cJSON *e = event_at(w, i);
-        assert_string_equal(str_at(e, "type"), "BOOKMARK");
-        assert_true(atoll(str_at(e, "object.metadata.resourceVersion")) >= rv);
+        assert_string_equal(json_str_at(e, "type", ""), "BOOKMARK");
+        assert_true(atoll(json_str_at(e, "object.metadata.resourceVersion", "")) >= rv);
         cJSON_Delete(e);
     }
     watch_finish(w);
@@ -535,7 +522,7 @@ static void test_option_errors_are_answers_not_streams(void **state)
         wait_done(w, 3000);
         assert_int_equal(w->status, cases[i].status);
         cJSON *st = cJSON_ParseWithLength(w->data.data, w->data.len);
-        assert_string_equal(str_at(st, "message"), cases[i].message);
+        assert_string_equal(json_str_at(st, "message", ""), cases[i].message);
         cJSON_Delete(st);
         watch_finish(w);
     }

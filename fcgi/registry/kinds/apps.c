@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "codec/json.h"
+#include "codec/jsonpath.h"
 #include "codec/labels.h"
+#include "codec/validate_meta.h"
 #include "core/status.h"
 #include "registry/kinds/pod.h"
 #include "registry/rest_internal.h"
@@ -25,16 +27,6 @@
     "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
 
 /* ---- small JSON helpers */
-
-static cJSON *child_object(cJSON *parent, const char *key)
-{
-    cJSON *o = cJSON_GetObjectItemCaseSensitive(parent, key);
-    if (!cJSON_IsObject(o)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(parent, key);
-        o = cJSON_AddObjectToObject(parent, key);
-    }
-    return o;
-}
 
 static int is_unset(const cJSON *parent, const char *key)
 {
@@ -96,14 +88,14 @@ static void order_status(cJSON *obj, const char *const *status_order)
 
 static void deployment_set_defaults(cJSON *obj)
 {
-    cJSON *spec = child_object(obj, "spec");
+    cJSON *spec = json_object_member(obj, "spec");
     if (is_unset(spec, "replicas")) set_number(spec, "replicas", 1);
-    cJSON *strategy = child_object(spec, "strategy");
+    cJSON *strategy = json_object_member(spec, "strategy");
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(strategy, "type");
     if (!cJSON_IsString(type) || !type->valuestring[0]) obj_set_string(strategy, "type", "RollingUpdate");
     type = cJSON_GetObjectItemCaseSensitive(strategy, "type");
     if (!strcmp(type->valuestring, "RollingUpdate")) {
-        cJSON *ru = child_object(strategy, "rollingUpdate");
+        cJSON *ru = json_object_member(strategy, "rollingUpdate");
         if (is_unset(ru, "maxUnavailable")) obj_set_string(ru, "maxUnavailable", "25%");
         if (is_unset(ru, "maxSurge")) obj_set_string(ru, "maxSurge", "25%");
         static const char *const ru_order[] = {"maxUnavailable", "maxSurge", NULL};
@@ -113,7 +105,7 @@ static void deployment_set_defaults(cJSON *obj)
     order_keys(strategy, strategy_order);
     if (is_unset(spec, "revisionHistoryLimit")) set_number(spec, "revisionHistoryLimit", 10);
     if (is_unset(spec, "progressDeadlineSeconds")) set_number(spec, "progressDeadlineSeconds", 600);
-    pod_template_set_defaults(child_object(spec, "template"));
+    pod_template_set_defaults(json_object_member(spec, "template"));
     order_keys(spec, deployment_spec_order);
     order_status(obj, deployment_status_order);
     order_keys(obj, top_order);
@@ -121,9 +113,9 @@ static void deployment_set_defaults(cJSON *obj)
 
 static void replicaset_set_defaults(cJSON *obj)
 {
-    cJSON *spec = child_object(obj, "spec");
+    cJSON *spec = json_object_member(obj, "spec");
     if (is_unset(spec, "replicas")) set_number(spec, "replicas", 1);
-    pod_template_set_defaults(child_object(spec, "template"));
+    pod_template_set_defaults(json_object_member(spec, "template"));
     order_keys(spec, replicaset_spec_order);
     order_status(obj, replicaset_status_order);
     order_keys(obj, top_order);
@@ -194,40 +186,6 @@ static cJSON *raw_value(kapi_buf *b)
     return raw;
 }
 
-/* ValidateLabelSelector: label keys and values, and each expression's
- * operator and values. */
-static void validate_label_selector(const cJSON *sel, const char *field, field_errors *errs)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s.matchLabels", field);
-    validate_labels(cJSON_GetObjectItemCaseSensitive(sel, "matchLabels"), path, errs);
-    const cJSON *exprs = cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions"), *e;
-    int i = 0;
-    cJSON_ArrayForEach(e, exprs) {
-        const char *op = obj_string(e, "operator"), *key = obj_string(e, "key");
-        const cJSON *vals = cJSON_GetObjectItemCaseSensitive(e, "values");
-        int n = cJSON_IsArray(vals) ? cJSON_GetArraySize(vals) : 0;
-        snprintf(path, sizeof path, "%s.matchExpressions[%d].values", field, i);
-        if (op && (!strcmp(op, "In") || !strcmp(op, "NotIn"))) {
-            if (n == 0)
-                field_error_add_str(errs, FIELD_REQUIRED, path, NULL,
-                                    "must be specified when `operator` is 'In' or 'NotIn'");
-        } else if (op && (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist"))) {
-            if (n > 0)
-                field_error_add_str(errs, FIELD_FORBIDDEN, path, NULL,
-                                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
-        } else {
-            snprintf(path, sizeof path, "%s.matchExpressions[%d].operator", field, i);
-            field_error_add_str(errs, FIELD_INVALID, path, op ? op : "", "not a valid selector operator");
-        }
-        snprintf(path, sizeof path, "%s.matchExpressions[%d].key", field, i);
-        validation_messages m = {0};
-        is_qualified_name(key ? key : "", &m);
-        add_invalid_value_for_each_message(errs, path, key ? key : "", &m);
-        i++;
-    }
-}
-
 /* selector required and not empty; the template's labels match it. */
 static void validate_selector_and_template(const cJSON *spec, const char *what, field_errors *errs)
 {
@@ -239,7 +197,7 @@ static void validate_selector_and_template(const cJSON *spec, const char *what, 
     if (!cJSON_IsObject(sel)) {
         field_error_add(errs, FIELD_REQUIRED, "spec.selector", NULL, NULL);
     } else {
-        validate_label_selector(sel, "spec.selector", errs);
+        label_selector_validate(sel, "spec.selector", errs);
         if (label_selector_is_empty(sel)) {
             kapi_buf b;
             kapi_buf_init(&b);
@@ -541,7 +499,7 @@ static cJSON *scaled_parent(rest_call *c, const char *name, cJSON *old, int64_t 
     if (*expected < 0) *expected = 0;
     /* the parent with spec.replicas from the Scale, through the update path */
     cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(old, 1));
-    cJSON *spec = child_object(obj, "spec");
+    cJSON *spec = json_object_member(obj, "spec");
     set_number(spec, "replicas", cJSON_IsNumber(replicas) ? replicas->valuedouble : 0);
     order_keys(spec, !strcmp(c->r->kind, "Deployment") ? deployment_spec_order : replicaset_spec_order);
     return obj;

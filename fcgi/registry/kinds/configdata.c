@@ -5,8 +5,10 @@
  * a Secret's data) are the field schema's check (schema/field_validation.c),
  * as a Go decoder's. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "codec/fielderr.h"
+#include "core/base64.h"
 #include "registry/strategies.h"
 
 #define MAX_CONFIG_SIZE (1024 * 1024)
@@ -32,15 +34,6 @@ static void validate_config_key(const char *bag, const char *key, field_errors *
     if (!strcmp(key, ".")) field_error_add_str(errs, FIELD_INVALID, field, key, "must not be '.'");
     else if (!strcmp(key, "..")) field_error_add_str(errs, FIELD_INVALID, field, key, "must not be '..'");
     else if (!strncmp(key, "..", 2)) field_error_add_str(errs, FIELD_INVALID, field, key, "must not start with '..'");
-}
-
-/* Length in bytes of a base64 value once decoded (the value was checked). */
-static size_t base64_decoded_len(const char *s)
-{
-    size_t n = strlen(s), pad = 0;
-    if (n >= 1 && s[n - 1] == '=') pad++;
-    if (n >= 2 && s[n - 2] == '=') pad++;
-    return n / 4 * 3 - pad;
 }
 
 static void validate_config_data(const cJSON *obj, field_errors *errs, int is_secret)
@@ -87,25 +80,6 @@ static void validate_secret(const cJSON *obj, field_errors *errs)
     validate_config_data(obj, errs, 1);
 }
 
-static char *base64_encode(const char *in, size_t n)
-{
-    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = cJSON_malloc(4 * ((n + 2) / 3) + 1);
-    if (!out) return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned char)in[i] << 16;
-        if (i + 1 < n) v |= (unsigned char)in[i + 1] << 8;
-        if (i + 2 < n) v |= (unsigned char)in[i + 2];
-        out[o++] = tbl[(v >> 18) & 63];
-        out[o++] = tbl[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? tbl[v & 63] : '=';
-    }
-    out[o] = '\0';
-    return out;
-}
-
 /* stringData is write-only: its entries overwrite data's, base64-encoded;
  * an absent type is Opaque. */
 static void secret_normalize(cJSON *obj)
@@ -124,7 +98,7 @@ static void secret_normalize(cJSON *obj)
             if (!enc) continue;
             cJSON_DeleteItemFromObjectCaseSensitive(data, e->string);
             cJSON_AddStringToObject(data, e->string, enc);
-            cJSON_free(enc);
+            free(enc);
         }
     }
     cJSON_Delete(sd);

@@ -10,6 +10,7 @@
 #include "admission/admission.h"
 #include "core/status.h"
 #include "core/util.h"
+#include "codec/jsonpath.h"
 #include "registry/kinds/pod_internal.h"
 #include "registry/rest_internal.h"
 #include "store/store.h"
@@ -37,8 +38,8 @@ static rest_result unknown_error(rest_call *c, const char *msg)
  * the failure in *fail. */
 static int validate_binding(rest_call *c, const cJSON *binding, rest_result *fail)
 {
-    const cJSON *target = pj_get(binding, "target");
-    const char *kind = pj_str(target, "kind");
+    const cJSON *target = json_get(binding, "target");
+    const char *kind = json_str(target, "kind");
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
     if (*kind && strcmp(kind, "Node")) {
         static const char *const valid[] = {"Node", "<empty>", NULL};
@@ -103,7 +104,7 @@ static int check_binding(rest_call *c, cJSON *binding, const char *name, rest_re
     }
     cJSON *m = obj_metadata(binding);
     if (rest_check_namespace(c, m, fail)) return -1;
-    if (strcmp(pj_str(m, "name"), name)) {
+    if (strcmp(json_str(m, "name"), name)) {
         *fail = rest_bad_request(c, "name in URL does not match name in Binding object");
         return -1;
     }
@@ -113,7 +114,7 @@ static int check_binding(rest_call *c, cJSON *binding, const char *name, rest_re
 /* podutil.UpdatePodCondition for PodScheduled=True. */
 static void set_scheduled_condition(cJSON *pod)
 {
-    cJSON *status = pj_object(pod, "status");
+    cJSON *status = json_object_member(pod, "status");
     cJSON *conds = cJSON_GetObjectItemCaseSensitive(status, "conditions");
     if (!cJSON_IsArray(conds)) {
         cJSON_DeleteItemFromObjectCaseSensitive(status, "conditions");
@@ -122,14 +123,14 @@ static void set_scheduled_condition(cJSON *pod)
     char now[21];
     time_rfc3339(time(NULL), now);
     cJSON *old = NULL, *e;
-    cJSON_ArrayForEach(e, conds) if (!strcmp(pj_str(e, "type"), "PodScheduled")) { old = e; break; }
+    cJSON_ArrayForEach(e, conds) if (!strcmp(json_str(e, "type"), "PodScheduled")) { old = e; break; }
     cJSON *cond = cJSON_CreateObject();
     if (!cond) return;
     cJSON_AddStringToObject(cond, "type", "PodScheduled");
     cJSON_AddStringToObject(cond, "status", "True");
     cJSON_AddNullToObject(cond, "lastProbeTime");
-    const char *since = old && !strcmp(pj_str(old, "status"), "True") && pj_has_str(old, "lastTransitionTime")
-                            ? pj_str(old, "lastTransitionTime") : now;
+    const char *since = old && !strcmp(json_str(old, "status"), "True") && pj_has_str(old, "lastTransitionTime")
+                            ? json_str(old, "lastTransitionTime") : now;
     cJSON_AddStringToObject(cond, "lastTransitionTime", since);
     if (old) cJSON_ReplaceItemViaPointer(conds, old, cond);
     else cJSON_AddItemToArray(conds, cond);
@@ -151,9 +152,9 @@ rest_result pod_serve_binding(rest_call *c, const char *name)
     if (!rejected) rejected = admission_validate(&a);
     if (rejected) return rest_status(c, rejected, 0);
 
-    const cJSON *meta = pj_get(binding, "metadata");
-    const char *want_uid = pj_str(meta, "uid"), *want_rv = pj_str(meta, "resourceVersion");
-    const char *node = pj_str(pj_get(binding, "target"), "name");
+    const cJSON *meta = json_get(binding, "metadata");
+    const char *want_uid = json_str(meta, "uid"), *want_rv = json_str(meta, "resourceVersion");
+    const char *node = json_str(json_get(binding, "target"), "name");
     const char *key = resource_key(c->req->pool, c->r, c->ns, name);
     for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
         int64_t rev = 0;
@@ -161,11 +162,11 @@ rest_result pod_serve_binding(rest_call *c, const char *name)
         if (!pod) return fail;
         cJSON *pm = obj_metadata(pod);
         char why[900];
-        if (*want_uid && strcmp(want_uid, pj_str(pm, "uid"))) {
+        if (*want_uid && strcmp(want_uid, json_str(pm, "uid"))) {
             snprintf(why, sizeof why,
                      "StorageError: invalid object, Code: 4, Key: %.300s, ResourceVersion: 0, AdditionalErrorMsg: "
                      "Precondition failed: UID in precondition: %.100s, UID in object meta: %.100s",
-                     key, want_uid, pj_str(pm, "uid"));
+                     key, want_uid, json_str(pm, "uid"));
             return rest_conflict(c, name, why);
         }
         if (*want_rv && rest_parse_rv(want_rv) != rev) {
@@ -175,23 +176,23 @@ rest_result pod_serve_binding(rest_call *c, const char *name)
                      key, want_rv, (long long)rev);
             return rest_conflict(c, name, why);
         }
-        if (pj_get(pm, "deletionTimestamp")) {
+        if (json_get(pm, "deletionTimestamp")) {
             snprintf(why, sizeof why, "pod %.300s is being deleted, cannot be assigned to a host", name);
             return binding_conflict(c, name, why);
         }
-        cJSON *spec = pj_object(pod, "spec");
+        cJSON *spec = json_object_member(pod, "spec");
         if (pj_has_str(spec, "nodeName")) {
-            snprintf(why, sizeof why, "pod %.300s is already assigned to node \"%.300s\"", name, pj_str(spec, "nodeName"));
+            snprintf(why, sizeof why, "pod %.300s is already assigned to node \"%.300s\"", name, json_str(spec, "nodeName"));
             return binding_conflict(c, name, why);
         }
-        if (cJSON_GetArraySize(pj_get(spec, "schedulingGates")) > 0) {
+        if (cJSON_GetArraySize(json_get(spec, "schedulingGates")) > 0) {
             snprintf(why, sizeof why, "pod %.300s has non-empty .spec.schedulingGates", name);
             return binding_conflict(c, name, why);
         }
-        pj_set_str(spec, "nodeName", node);
-        const cJSON *ann = pj_get(meta, "annotations"), *e;
+        json_set_str(spec, "nodeName", node);
+        const cJSON *ann = json_get(meta, "annotations"), *e;
         if (cJSON_GetArraySize(ann) > 0) {
-            cJSON *pa = pj_object(pm, "annotations");
+            cJSON *pa = json_object_member(pm, "annotations");
             cJSON_ArrayForEach(e, ann) {
                 cJSON_DeleteItemFromObjectCaseSensitive(pa, e->string);
                 cJSON_AddItemToObject(pa, e->string, cJSON_Duplicate(e, 1));

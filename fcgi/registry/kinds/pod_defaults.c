@@ -4,6 +4,7 @@
  * through the internal types does to the JSON (pod_normalize). */
 #include <string.h>
 #include "codec/quantity.h"
+#include "codec/jsonpath.h"
 #include "registry/kinds/pod_internal.h"
 #include "schema/schema.h"
 #include "schema/schema_normalize.h"
@@ -121,12 +122,12 @@ const char *pod_default_pull_policy(const char *image)
 
 static void default_str(cJSON *obj, const char *key, const char *value)
 {
-    if (!pj_has_str(obj, key)) pj_set_str(obj, key, value);
+    if (!pj_has_str(obj, key)) json_set_str(obj, key, value);
 }
 
 static void default_num(cJSON *obj, const char *key, double value)
 {
-    if (!pj_get(obj, key)) pj_set_num(obj, key, value);
+    if (!json_get(obj, key)) pj_set_num(obj, key, value);
 }
 
 /* SetDefaults_ResourceList: every quantity rounded up to milli units. */
@@ -167,19 +168,19 @@ static void default_probe(cJSON *probe)
     static const struct { const char *key; double value; } d[] = {
         {"timeoutSeconds", 1}, {"periodSeconds", 10}, {"successThreshold", 1}, {"failureThreshold", 3}};
     for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
-        const cJSON *v = pj_get(probe, d[i].key);
+        const cJSON *v = json_get(probe, d[i].key);
         if (!v || (cJSON_IsNumber(v) && v->valuedouble == 0)) pj_set_num(probe, d[i].key, d[i].value);
     }
     default_http_get(probe);
     cJSON *grpc = cJSON_GetObjectItemCaseSensitive(probe, "grpc");
-    if (cJSON_IsObject(grpc) && !pj_get(grpc, "service")) pj_set_str(grpc, "service", "");
+    if (cJSON_IsObject(grpc) && !json_get(grpc, "service")) json_set_str(grpc, "service", "");
 }
 
 /* SetDefaults_Container and the generated defaults of its members. */
 static void default_container(cJSON *c)
 {
     if (!cJSON_IsObject(c)) return;
-    if (!pj_has_str(c, "imagePullPolicy")) pj_set_str(c, "imagePullPolicy", pod_default_pull_policy(pj_str(c, "image")));
+    if (!pj_has_str(c, "imagePullPolicy")) json_set_str(c, "imagePullPolicy", pod_default_pull_policy(json_str(c, "image")));
     default_str(c, "terminationMessagePath", "/dev/termination-log");
     default_str(c, "terminationMessagePolicy", "File");
     cJSON *ports = cJSON_GetObjectItemCaseSensitive(c, "ports"), *p;
@@ -213,9 +214,9 @@ static void default_requests_from_limits(cJSON *containers)
     cJSON *c;
     cJSON_ArrayForEach(c, containers) {
         cJSON *res = cJSON_GetObjectItemCaseSensitive(c, "resources");
-        const cJSON *limits = pj_get(res, "limits");
+        const cJSON *limits = json_get(res, "limits");
         if (!cJSON_IsObject(limits)) continue;
-        cJSON *requests = pj_object(res, "requests");
+        cJSON *requests = json_object_member(res, "requests");
         const cJSON *l;
         cJSON_ArrayForEach(l, limits) {
             if (!cJSON_GetObjectItemCaseSensitive(requests, l->string))
@@ -231,8 +232,8 @@ static void default_host_ports(cJSON *containers)
         cJSON *ports = cJSON_GetObjectItemCaseSensitive(c, "ports"), *p;
         cJSON_ArrayForEach(p, ports) {
             int64_t hp = 0, cp = 0;
-            pj_is_int(pj_get(p, "hostPort"), &hp);
-            if (hp == 0 && pj_is_int(pj_get(p, "containerPort"), &cp)) pj_set_num(p, "hostPort", (double)cp);
+            pj_is_int(json_get(p, "hostPort"), &hp);
+            if (hp == 0 && pj_is_int(json_get(p, "containerPort"), &cp)) pj_set_num(p, "hostPort", (double)cp);
         }
     }
 }
@@ -253,10 +254,10 @@ static void default_mode(cJSON *src) { if (cJSON_IsObject(src)) default_num(src,
 static void default_volume(cJSON *vol)
 {
     if (!cJSON_IsObject(vol)) return;
-    if (!has_volume_source(vol)) pj_object(vol, "emptyDir");   /* SetDefaults_Volume */
+    if (!has_volume_source(vol)) json_object_member(vol, "emptyDir");   /* SetDefaults_Volume */
     cJSON *s;
-    if (cJSON_IsObject(s = cJSON_GetObjectItemCaseSensitive(vol, "hostPath")) && !pj_get(s, "type"))
-        pj_set_str(s, "type", "");
+    if (cJSON_IsObject(s = cJSON_GetObjectItemCaseSensitive(vol, "hostPath")) && !json_get(s, "type"))
+        json_set_str(s, "type", "");
     default_mode(cJSON_GetObjectItemCaseSensitive(vol, "secret"));
     default_mode(cJSON_GetObjectItemCaseSensitive(vol, "configMap"));
     if (cJSON_IsObject(s = cJSON_GetObjectItemCaseSensitive(vol, "downwardAPI"))) {
@@ -284,7 +285,7 @@ static void default_volume(cJSON *vol)
     if (cJSON_IsObject(s = cJSON_GetObjectItemCaseSensitive(vol, "azureDisk"))) {
         default_str(s, "cachingMode", "ReadWrite");
         default_str(s, "fsType", "ext4");
-        if (!pj_get(s, "readOnly")) {
+        if (!json_get(s, "readOnly")) {
             cJSON_DeleteItemFromObjectCaseSensitive(s, "readOnly");
             cJSON_AddFalseToObject(s, "readOnly");
         }
@@ -309,7 +310,7 @@ static void default_volume(cJSON *vol)
 void pod_set_defaults(cJSON *pod)
 {
     if (!cJSON_IsObject(pod)) return;
-    cJSON *spec = pj_object(pod, "spec");
+    cJSON *spec = json_object_member(pod, "spec");
     if (!spec) return;
     cJSON *containers = cJSON_GetObjectItemCaseSensitive(spec, "containers");
     cJSON *inits = cJSON_GetObjectItemCaseSensitive(spec, "initContainers");
@@ -317,18 +318,18 @@ void pod_set_defaults(cJSON *pod)
     /* SetDefaults_Pod */
     default_requests_from_limits(containers);
     default_requests_from_limits(inits);
-    if (!pj_get(spec, "enableServiceLinks")) {
+    if (!json_get(spec, "enableServiceLinks")) {
         cJSON_DeleteItemFromObjectCaseSensitive(spec, "enableServiceLinks");
         cJSON_AddTrueToObject(spec, "enableServiceLinks");
     }
-    if (cJSON_IsTrue(pj_get(spec, "hostNetwork"))) {
+    if (cJSON_IsTrue(json_get(spec, "hostNetwork"))) {
         default_host_ports(containers);
         default_host_ports(inits);
     }
     /* SetDefaults_PodSpec */
     default_str(spec, "dnsPolicy", "ClusterFirst");
     default_str(spec, "restartPolicy", "Always");
-    if (!pj_get(spec, "securityContext")) pj_object(spec, "securityContext");
+    if (!json_get(spec, "securityContext")) json_object_member(spec, "securityContext");
     default_num(spec, "terminationGracePeriodSeconds", 30);
     default_str(spec, "schedulerName", "default-scheduler");
     /* the members' generated defaults */
@@ -350,8 +351,8 @@ void pod_normalize(cJSON *pod)
     cJSON *spec = cJSON_GetObjectItemCaseSensitive(pod, "spec");
     if (cJSON_IsObject(spec)) {
         if (!pj_has_str(spec, "serviceAccountName") && pj_has_str(spec, "serviceAccount"))
-            pj_set_str(spec, "serviceAccountName", pj_str(spec, "serviceAccount"));
-        if (pj_has_str(spec, "serviceAccountName")) pj_set_str(spec, "serviceAccount", pj_str(spec, "serviceAccountName"));
+            json_set_str(spec, "serviceAccountName", json_str(spec, "serviceAccount"));
+        if (pj_has_str(spec, "serviceAccountName")) json_set_str(spec, "serviceAccount", json_str(spec, "serviceAccountName"));
         else cJSON_DeleteItemFromObjectCaseSensitive(spec, "serviceAccount");
     }
     /* spec and status as a Go round trip leaves them (both always there) */

@@ -9,10 +9,12 @@
  * report (report_compare.go, report_reflect.go, report_text.go) closely; the
  * bytes are not guaranteed identical (cmp randomises its own whitespace).
  *
- * Memory: every node lives in one arena freed before returning. */
+ * Memory: every node lives in one kapi_pool freed before returning. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
+#include "core/goquote.h"
 #include "core/kapi.h"
 #include "codec/quantity.h"
 #include "registry/kinds/pod_internal.h"
@@ -92,46 +94,6 @@ static const char *internal_package(const schema_type *t, char *buf, size_t n)
     return buf;
 }
 
-/* ---- arena */
-
-typedef struct chunk { struct chunk *next; size_t used, cap; char data[]; } chunk;
-typedef struct arena { chunk *head; int failed; } arena;
-
-static void *amalloc(arena *a, size_t n)
-{
-    n = (n + 15) & ~(size_t)15;
-    if (!a->head || a->head->used + n > a->head->cap) {
-        size_t cap = n > 16384 ? n : 16384;
-        chunk *c = malloc(sizeof *c + cap);
-        if (!c) { a->failed = 1; return NULL; }
-        c->next = a->head;
-        c->used = 0;
-        c->cap = cap;
-        a->head = c;
-    }
-    void *p = a->head->data + a->head->used;
-    a->head->used += n;
-    memset(p, 0, n);
-    return p;
-}
-
-static char *astrdup(arena *a, const char *s)
-{
-    size_t n = strlen(s);
-    char *p = amalloc(a, n + 1);
-    if (p) memcpy(p, s, n + 1);
-    return p;
-}
-
-static void arena_free(arena *a)
-{
-    while (a->head) {
-        chunk *c = a->head;
-        a->head = c->next;
-        free(c);
-    }
-}
-
 /* ---- text nodes (go-cmp's textLine, textWrap, textList) */
 
 typedef struct trec trec;
@@ -151,29 +113,29 @@ struct trec {
     int ellipsis;
 };
 
-static tnode *tline(arena *a, const char *s)
+static tnode *tline(kapi_pool *a, const char *s)
 {
-    tnode *t = amalloc(a, sizeof *t);
-    if (t) t->text = astrdup(a, s ? s : "");
+    tnode *t = kapi_palloc(a, sizeof *t);
+    if (t) t->text = kapi_pstrdup(a, s ? s : "");
     return t;
 }
 
-static tnode *twrap(arena *a, const char *prefix, const char *suffix)
+static tnode *twrap(kapi_pool *a, const char *prefix, const char *suffix)
 {
-    tnode *t = amalloc(a, sizeof *t);
+    tnode *t = kapi_palloc(a, sizeof *t);
     if (!t) return NULL;
     t->is_wrap = 1;
-    t->prefix = astrdup(a, prefix);
+    t->prefix = kapi_pstrdup(a, prefix);
     t->suffix = suffix;
     return t;
 }
 
-static trec *trec_add(arena *a, tnode *w, char diff, const char *key, tnode *value)
+static trec *trec_add(kapi_pool *a, tnode *w, char diff, const char *key, tnode *value)
 {
     if (!w || !value) return NULL;
     if (w->n == w->cap) {
         int cap = w->cap ? w->cap * 2 : 8;
-        trec *r = amalloc(a, (size_t)cap * sizeof *r);
+        trec *r = kapi_palloc(a, (size_t)cap * sizeof *r);
         if (!r) return NULL;
         if (w->n) memcpy(r, w->recs, (size_t)w->n * sizeof *r);
         w->recs = r;
@@ -186,12 +148,12 @@ static trec *trec_add(arena *a, tnode *w, char diff, const char *key, tnode *val
     return r;
 }
 
-static void trec_ellipsis(arena *a, tnode *w, const char *comment)
+static void trec_ellipsis(kapi_pool *a, tnode *w, const char *comment)
 {
     trec *r = trec_add(a, w, 0, "", tline(a, "..."));
     if (!r) return;
     r->ellipsis = 1;
-    r->comment = comment ? astrdup(a, comment) : NULL;
+    r->comment = comment ? kapi_pstrdup(a, comment) : NULL;
 }
 
 /* ---- rendering */
@@ -228,7 +190,7 @@ static void render_expanded(kapi_buf *b, const tnode *t, char d, int depth)
 {
     kapi_buf_puts(b, t->prefix);
     /* key alignment: groups of single-line records that have a key */
-    int *pad = calloc((size_t)(t->n ? t->n : 1), sizeof *pad);
+    int *pad = kapi_xcalloc((size_t)(t->n ? t->n : 1), sizeof *pad);
     if (pad) {
         int start = 0, maxlen = 0;
         for (int i = 0; i <= t->n; i++) {
@@ -272,23 +234,7 @@ static const cJSON *member(const cJSON *obj, const char *key)
     return cJSON_IsObject(obj) && key ? present(cJSON_GetObjectItemCaseSensitive(obj, key)) : NULL;
 }
 
-/* strconv.Quote */
-static void go_quote(kapi_buf *b, const char *s)
-{
-    kapi_buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char c = *p;
-        if (c == '"' || c == '\\') { kapi_buf_putc(b, '\\'); kapi_buf_putc(b, (char)c); }
-        else if (c == '\n') kapi_buf_puts(b, "\\n");
-        else if (c == '\t') kapi_buf_puts(b, "\\t");
-        else if (c == '\r') kapi_buf_puts(b, "\\r");
-        else if (c < 0x20 || c == 0x7f) kapi_buf_printf(b, "\\x%02x", c);
-        else kapi_buf_putc(b, (char)c);
-    }
-    kapi_buf_putc(b, '"');
-}
-
-static tnode *quoted(arena *a, const char *s)
+static tnode *quoted(kapi_pool *a, const char *s)
 {
     kapi_buf b;
     kapi_buf_init(&b);
@@ -298,7 +244,7 @@ static tnode *quoted(arena *a, const char *s)
     return t;
 }
 
-static tnode *number_line(arena *a, const cJSON *v, const char *prefix)
+static tnode *number_line(kapi_pool *a, const cJSON *v, const char *prefix)
 {
     char buf[64];
     double d = cJSON_IsNumber(v) ? v->valuedouble : 0;
@@ -306,7 +252,7 @@ static tnode *number_line(arena *a, const cJSON *v, const char *prefix)
     return tline(a, buf);
 }
 
-static const char *type_name(arena *a, const dfield *f)
+static const char *type_name(kapi_pool *a, const dfield *f)
 {
     char buf[128], pkg[64];
     const char *n = f->type ? f->type->short_name : "";
@@ -319,7 +265,7 @@ static const char *type_name(arena *a, const dfield *f)
     case PK_RESOURCE_LIST: return "core.ResourceList";
     default: snprintf(buf, sizeof buf, "%s.%s", p, n); break;
     }
-    return astrdup(a, buf);
+    return kapi_pstrdup(a, buf);
 }
 
 /* IsZero of the Go value the JSON stands for. */
@@ -352,9 +298,9 @@ static int is_zero(const dfield *f, const cJSON *v)
     }
 }
 
-static tnode *format_unified(arena *a, const dfield *f, const cJSON *v, mode m, int top_type);
+static tnode *format_unified(kapi_pool *a, const dfield *f, const cJSON *v, mode m, int top_type);
 
-static tnode *format_quantity(arena *a, const cJSON *v)
+static tnode *format_quantity(kapi_pool *a, const cJSON *v)
 {
     quantity q;
     const char *err;
@@ -374,7 +320,7 @@ static tnode *format_quantity(arena *a, const cJSON *v)
  * removed or inserted (go-cmp's verbosity presets), then "...". */
 static int max_records(mode m) { return m == M_IDENTICAL ? 4 : 16; }
 
-static tnode *format_struct_unified(arena *a, const schema_type *t, const cJSON *obj, mode m,
+static tnode *format_struct_unified(kapi_pool *a, const schema_type *t, const cJSON *obj, mode m,
                                     const char *type_prefix)
 {
     char prefix[160];
@@ -403,7 +349,7 @@ static tnode *format_struct_unified(arena *a, const schema_type *t, const cJSON 
 /* FormatDiff of one side in identical, removed or inserted mode (types
  * shown except when identical; top_type 0 for list elements, whose type
  * cmp elides). */
-static tnode *format_unified(arena *a, const dfield *f, const cJSON *v, mode m, int top_type)
+static tnode *format_unified(kapi_pool *a, const dfield *f, const cJSON *v, mode m, int top_type)
 {
     v = present(v);
     int show_type = top_type && m != M_IDENTICAL;
@@ -459,7 +405,7 @@ static tnode *format_unified(arena *a, const dfield *f, const cJSON *v, mode m, 
         tnode *inner = format_struct_unified(a, f->type, v, m, m != M_IDENTICAL ? type_name(a, f) : NULL);
         if (!inner) return NULL;
         if (!inner->is_wrap) {
-            char *s = malloc(strlen(inner->text) + 2);
+            char *s = kapi_xmalloc(strlen(inner->text) + 2);
             if (!s) return NULL;
             sprintf(s, "&%s", inner->text);
             tnode *t = tline(a, s);
@@ -468,7 +414,7 @@ static tnode *format_unified(arena *a, const dfield *f, const cJSON *v, mode m, 
         }
         char prefix[200];
         snprintf(prefix, sizeof prefix, "&%s", inner->prefix);
-        inner->prefix = astrdup(a, prefix);
+        inner->prefix = kapi_pstrdup(a, prefix);
         return inner;
     }
     case PK_ANY:
@@ -495,7 +441,7 @@ static tnode *format_unified(arena *a, const dfield *f, const cJSON *v, mode m, 
         tnode *w = twrap(a, prefix, "}");
         /* entries in key order */
         int n = cJSON_GetArraySize(v), shown = 0;
-        const cJSON **items = calloc((size_t)(n ? n : 1), sizeof *items);
+        const cJSON **items = kapi_xcalloc((size_t)(n ? n : 1), sizeof *items);
         if (!items) return w;
         int k = 0;
         const cJSON *e;
@@ -510,7 +456,7 @@ static tnode *format_unified(arena *a, const dfield *f, const cJSON *v, mode m, 
             kapi_buf kb;
             kapi_buf_init(&kb);
             go_quote(&kb, items[i]->string);
-            trec_add(a, w, 0, astrdup(a, kb.data ? kb.data : "\"\""), format_unified(a, &val, items[i], m, 0));
+            trec_add(a, w, 0, kapi_pstrdup(a, kb.data ? kb.data : "\"\""), format_unified(a, &val, items[i], m, 0));
             kapi_buf_free(&kb);
             shown++;
         }
@@ -605,25 +551,25 @@ typedef struct drec {
     int equal;
 } drec;
 
-static tnode *format_diff(arena *a, const dfield *f, const cJSON *x, const cJSON *y, int show_type);
+static tnode *format_diff(kapi_pool *a, const dfield *f, const cJSON *x, const cJSON *y, int show_type);
 
-static const char *plural(arena *a, int n, const char *what, const char *name)
+static const char *plural(kapi_pool *a, int n, const char *what, const char *name)
 {
     char buf[96];
     if (n == 1) snprintf(buf, sizeof buf, "1 %s %s", what, name);
     else if (!strcmp(name, "entry")) snprintf(buf, sizeof buf, "%d %s entries", n, what);
     else snprintf(buf, sizeof buf, "%d %s %ss", n, what, name);
-    return astrdup(a, buf);
+    return kapi_pstrdup(a, buf);
 }
 
 #define CONTEXT_RECORDS 2
 
-static void emit_equal(arena *a, tnode *w, const drec *r)
+static void emit_equal(kapi_pool *a, tnode *w, const drec *r)
 {
     trec_add(a, w, 0, r->key, format_unified(a, r->f, r->x, M_IDENTICAL, 1));
 }
 
-static void emit_unequal(arena *a, tnode *w, const drec *r, int elem)
+static void emit_unequal(kapi_pool *a, tnode *w, const drec *r, int elem)
 {
     if (r->has_x && r->has_y) {
         shape s = shape_of(r->f, r->x, r->y);
@@ -639,7 +585,7 @@ static void emit_unequal(arena *a, tnode *w, const drec *r, int elem)
 /* Groups of equal and unequal records, equal runs cut down to two records of
  * context on each side of a change (none before the first change or after
  * the last), the rest summarised in an ellipsis. */
-static void format_records(arena *a, tnode *w, const drec *recs, int n, const char *name, int elem)
+static void format_records(kapi_pool *a, tnode *w, const drec *recs, int n, const char *name, int elem)
 {
     /* group boundaries */
     int groups = 0;
@@ -665,12 +611,12 @@ static void format_records(arena *a, tnode *w, const drec *recs, int n, const ch
     }
 }
 
-static tnode *diff_struct(arena *a, const schema_type *t, const cJSON *x, const cJSON *y, const char *prefix)
+static tnode *diff_struct(kapi_pool *a, const schema_type *t, const cJSON *x, const cJSON *y, const char *prefix)
 {
     tnode *w = twrap(a, prefix, "}");
     if (!w || !t || !t->n_internal) return w;
-    drec *recs = calloc((size_t)t->n_internal, sizeof *recs);
-    dfield *fields = amalloc(a, sizeof *fields * (size_t)t->n_internal);
+    drec *recs = kapi_xcalloc((size_t)t->n_internal, sizeof *recs);
+    dfield *fields = kapi_palloc(a, sizeof *fields * (size_t)t->n_internal);
     if (!recs || !fields) { free(recs); return w; }
     int n = 0;
     for (int i = 0; i < t->n_internal; i++) {
@@ -692,18 +638,18 @@ static tnode *diff_struct(arena *a, const schema_type *t, const cJSON *x, const 
 /* The edit script of two lists: equal elements matched by a longest common
  * subsequence; in each gap the first elements of both sides pair up as
  * modified, the rest are removed or inserted. */
-static tnode *diff_list(arena *a, const dfield *f, const cJSON *x, const cJSON *y, const char *prefix)
+static tnode *diff_list(kapi_pool *a, const dfield *f, const cJSON *x, const cJSON *y, const char *prefix)
 {
     tnode *w = twrap(a, prefix, "}");
     if (!w) return NULL;
-    dfield *elem = amalloc(a, sizeof *elem);
+    dfield *elem = kapi_palloc(a, sizeof *elem);
     if (!elem) return w;
     *elem = elem_of(f);
     int nx = cJSON_GetArraySize(x), ny = cJSON_GetArraySize(y);
     if (nx > 512 || ny > 512) { trec_ellipsis(a, w, "list too long to compare"); return w; }
-    const cJSON **xs = calloc((size_t)nx + 1, sizeof *xs), **ys = calloc((size_t)ny + 1, sizeof *ys);
-    int *lcs = calloc((size_t)(nx + 1) * (size_t)(ny + 1), sizeof *lcs);
-    drec *recs = calloc((size_t)(nx + ny) + 1, sizeof *recs);
+    const cJSON **xs = kapi_xcalloc((size_t)nx + 1, sizeof *xs), **ys = kapi_xcalloc((size_t)ny + 1, sizeof *ys);
+    int *lcs = kapi_xcalloc((size_t)(nx + 1) * (size_t)(ny + 1), sizeof *lcs);
+    drec *recs = kapi_xcalloc((size_t)(nx + ny) + 1, sizeof *recs);
     if (!xs || !ys || !lcs || !recs) goto out;
     int i = 0;
     const cJSON *e;
@@ -751,14 +697,14 @@ static int key_order(const void *p, const void *q)
     return strcmp(*(const char *const *)p, *(const char *const *)q);
 }
 
-static tnode *diff_map(arena *a, const dfield *f, const cJSON *x, const cJSON *y, const char *prefix)
+static tnode *diff_map(kapi_pool *a, const dfield *f, const cJSON *x, const cJSON *y, const char *prefix)
 {
     tnode *w = twrap(a, prefix, "}");
     if (!w) return NULL;
     int nx = cJSON_GetArraySize(x), ny = cJSON_GetArraySize(y);
-    const char **keys = calloc((size_t)(nx + ny) + 1, sizeof *keys);
-    drec *recs = calloc((size_t)(nx + ny) + 1, sizeof *recs);
-    dfield *val = amalloc(a, sizeof *val);
+    const char **keys = kapi_xcalloc((size_t)(nx + ny) + 1, sizeof *keys);
+    drec *recs = kapi_xcalloc((size_t)(nx + ny) + 1, sizeof *recs);
+    dfield *val = kapi_palloc(a, sizeof *val);
     if (!keys || !recs || !val) goto out;
     *val = elem_of(f);
     int k = 0;
@@ -772,7 +718,7 @@ static tnode *diff_map(arena *a, const dfield *f, const cJSON *x, const cJSON *y
         kapi_buf kb;
         kapi_buf_init(&kb);
         go_quote(&kb, keys[i]);
-        recs[i] = (drec){astrdup(a, kb.data ? kb.data : "\"\""), val, vx, vy, vx != NULL, vy != NULL,
+        recs[i] = (drec){kapi_pstrdup(a, kb.data ? kb.data : "\"\""), val, vx, vy, vx != NULL, vy != NULL,
                          vx && vy && values_equal(val, vx, vy)};
         kapi_buf_free(&kb);
     }
@@ -784,7 +730,7 @@ out:
 }
 
 /* FormatDiff in diffUnknown mode for a composite value that differs. */
-static tnode *format_diff(arena *a, const dfield *f, const cJSON *x, const cJSON *y, int show_type)
+static tnode *format_diff(kapi_pool *a, const dfield *f, const cJSON *x, const cJSON *y, int show_type)
 {
     x = present(x);
     y = present(y);
@@ -837,20 +783,20 @@ static tnode *format_diff(arena *a, const dfield *f, const cJSON *x, const cJSON
 
 char *pod_spec_diff(const cJSON *old_spec, const cJSON *new_spec)
 {
-    arena a = {0};
     const schema_type *spec = schema_type_named("io.k8s.api.core.v1.PodSpec");
     if (!spec) return NULL;
+    kapi_pool *a = kapi_pool_new();   /* every node of the diff */
     schema_value spec_value = {SV_OBJECT, spec, NULL};
     dfield root = {"", "", PK_STRUCT, spec, &spec_value, 0};
-    tnode *t = format_diff(&a, &root, old_spec, new_spec, 1);
+    tnode *t = format_diff(a, &root, old_spec, new_spec, 1);
     kapi_buf b;
     kapi_buf_init(&b);
-    if (t && !a.failed) {
+    if (t) {
         indent(&b, 0, 0);
         render_expanded(&b, t, 0, 0);
         kapi_buf_putc(&b, '\n');
     }
-    arena_free(&a);
+    kapi_pool_free(a);
     char *s = kapi_buf_steal(&b);
     kapi_buf_free(&b);
     return s;

@@ -5,6 +5,7 @@
  * summed requests equal to the summed limits, is Guaranteed; anything else
  * is Burstable. */
 #include <string.h>
+#include "codec/jsonpath.h"
 #include "registry/kinds/pod_internal.h"
 #include "codec/quantity.h"
 
@@ -48,16 +49,16 @@ static int same_total(int has_a, const quantity *a, int has_b, const quantity *b
 
 const char *pod_qos_class(const cJSON *pod)
 {
-    const cJSON *spec = pj_get(pod, "spec");
+    const cJSON *spec = json_get(pod, "spec");
     totals requests = {0}, limits = {0};
     int guaranteed = 1;
     const char *const lists[] = {"containers", "initContainers"};
     for (int l = 0; l < 2; l++) {
         const cJSON *c;
-        cJSON_ArrayForEach(c, pj_get(spec, lists[l])) {
-            const cJSON *res = pj_get(c, "resources");
-            add_list(&requests, pj_get(res, "requests"));
-            if (add_list(&limits, pj_get(res, "limits")) != 3) guaranteed = 0;
+        cJSON_ArrayForEach(c, json_get(spec, lists[l])) {
+            const cJSON *res = json_get(c, "resources");
+            add_list(&requests, json_get(res, "requests"));
+            if (add_list(&limits, json_get(res, "limits")) != 3) guaranteed = 0;
         }
     }
     if (!requests.has_cpu && !requests.has_memory && !limits.has_cpu && !limits.has_memory)

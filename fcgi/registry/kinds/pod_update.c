@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/kapi.h"
+#include "codec/jsonpath.h"
 #include "registry/kinds/pod_internal.h"
 #include "schema/schema.h"
 #include "schema/schema_equal.h"
@@ -51,14 +52,6 @@ cJSON *pod_spec_internal_view(const cJSON *spec)
     return v;
 }
 
-static void add_int(field_errors *errs, const char *path, int64_t v, const char *detail)
-{
-    cJSON n = {0};
-    n.type = cJSON_Number;
-    n.valuedouble = (double)v;
-    field_error_add(errs, FIELD_INVALID, path, &n, detail);
-}
-
 /* ValidateContainerUpdates: 1 when the lists differ in length (stop). */
 static int validate_container_updates(const cJSON *now, const cJSON *before, const char *path,
                                       field_errors *errs)
@@ -72,7 +65,7 @@ static int validate_container_updates(const cJSON *now, const cJSON *before, con
     cJSON_ArrayForEach(c, now) {
         char fp[96];
         snprintf(fp, sizeof fp, "%s[%d].image", path, i++);
-        const char *image = pj_str(c, "image");
+        const char *image = json_str(c, "image");
         size_t n = strlen(image);
         if (!n) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
         if (n && (strchr(" \t\n\r\v\f", image[0]) || strchr(" \t\n\r\v\f", image[n - 1])))
@@ -84,7 +77,7 @@ static int validate_container_updates(const cJSON *now, const cJSON *before, con
 static int tolerations_match_but_seconds(const cJSON *a, const cJSON *b)
 {
     static const char *const keys[] = {"key", "operator", "value", "effect"};
-    for (int i = 0; i < 4; i++) if (strcmp(pj_str(a, keys[i]), pj_str(b, keys[i]))) return 0;
+    for (int i = 0; i < 4; i++) if (strcmp(json_str(a, keys[i]), json_str(b, keys[i]))) return 0;
     return 1;
 }
 
@@ -108,9 +101,9 @@ static void validate_only_deleted_gates(const cJSON *now, const cJSON *before, f
     int i = 0;
     const cJSON *g, *o;
     cJSON_ArrayForEach(g, now) {
-        const char *name = pj_str(g, "name");
+        const char *name = json_str(g, "name");
         int existed = 0;
-        cJSON_ArrayForEach(o, before) if (!strcmp(pj_str(o, "name"), name)) existed = 1;
+        cJSON_ArrayForEach(o, before) if (!strcmp(json_str(o, "name"), name)) existed = 1;
         if (!existed) {
             char fp[96], msg[600];
             snprintf(fp, sizeof fp, "spec.schedulingGates[%d].name", i);
@@ -133,30 +126,30 @@ static void munge_allowed_changes(cJSON *munged, const cJSON *old_spec)
     static const char *const lists[] = {"containers", "initContainers"};
     for (int l = 0; l < 2; l++) {
         cJSON *c = cJSON_GetObjectItemCaseSensitive(munged, lists[l]);
-        const cJSON *oc = pj_get(old_spec, lists[l]);
+        const cJSON *oc = json_get(old_spec, lists[l]);
         int i = 0;
         cJSON *e;
         cJSON_ArrayForEach(e, c) {
             const cJSON *old_c = cJSON_GetArrayItem(oc, i++);
-            if (cJSON_IsObject(e)) replace_or_drop(e, "image", pj_get(old_c, "image"));
+            if (cJSON_IsObject(e)) replace_or_drop(e, "image", json_get(old_c, "image"));
         }
     }
-    replace_or_drop(munged, "activeDeadlineSeconds", pj_get(old_spec, "activeDeadlineSeconds"));
-    replace_or_drop(munged, "schedulingGates", pj_get(old_spec, "schedulingGates"));
-    replace_or_drop(munged, "tolerations", pj_get(old_spec, "tolerations"));
+    replace_or_drop(munged, "activeDeadlineSeconds", json_get(old_spec, "activeDeadlineSeconds"));
+    replace_or_drop(munged, "schedulingGates", json_get(old_spec, "schedulingGates"));
+    replace_or_drop(munged, "tolerations", json_get(old_spec, "tolerations"));
     int64_t og, ng;
-    if (pj_is_int(pj_get(old_spec, "terminationGracePeriodSeconds"), &og) && og < 0 &&
-        pj_is_int(pj_get(munged, "terminationGracePeriodSeconds"), &ng) && ng == 1)
-        replace_or_drop(munged, "terminationGracePeriodSeconds", pj_get(old_spec, "terminationGracePeriodSeconds"));
+    if (pj_is_int(json_get(old_spec, "terminationGracePeriodSeconds"), &og) && og < 0 &&
+        pj_is_int(json_get(munged, "terminationGracePeriodSeconds"), &ng) && ng == 1)
+        replace_or_drop(munged, "terminationGracePeriodSeconds", json_get(old_spec, "terminationGracePeriodSeconds"));
 }
 
 void pod_validate_update(const cJSON *pod, const cJSON *old, field_errors *errs)
 {
-    const cJSON *spec = pj_get(pod, "spec"), *old_spec = pj_get(old, "spec");
+    const cJSON *spec = json_get(pod, "spec"), *old_spec = json_get(old, "spec");
     /* ValidatePodSpecificAnnotationUpdates: the mirror pod annotation */
     const char *mirror = "kubernetes.io/config.mirror";
-    const cJSON *na = pj_get(pj_get(pod, "metadata"), "annotations"), *oa = pj_get(pj_get(old, "metadata"), "annotations");
-    const cJSON *nm = pj_get(na, mirror), *om = pj_get(oa, mirror);
+    const cJSON *na = json_get(json_get(pod, "metadata"), "annotations"), *oa = json_get(json_get(old, "metadata"), "annotations");
+    const cJSON *nm = json_get(na, mirror), *om = json_get(oa, mirror);
     if (om && (!nm || !cJSON_Compare(nm, om, 1)))
         field_error_add(errs, FIELD_FORBIDDEN, "metadata.annotations[kubernetes.io/config.mirror]", NULL,
                         "may not remove or update mirror pod annotation");
@@ -164,20 +157,20 @@ void pod_validate_update(const cJSON *pod, const cJSON *old, field_errors *errs)
         field_error_add(errs, FIELD_FORBIDDEN, "metadata.annotations[kubernetes.io/config.mirror]", NULL,
                         "may not add mirror pod annotation");
 
-    if (validate_container_updates(pj_get(spec, "containers"), pj_get(old_spec, "containers"), "spec.containers", errs))
+    if (validate_container_updates(json_get(spec, "containers"), json_get(old_spec, "containers"), "spec.containers", errs))
         return;
-    if (validate_container_updates(pj_get(spec, "initContainers"), pj_get(old_spec, "initContainers"), "spec.initContainers", errs))
+    if (validate_container_updates(json_get(spec, "initContainers"), json_get(old_spec, "initContainers"), "spec.initContainers", errs))
         return;
-    const cJSON *nads = pj_get(spec, "activeDeadlineSeconds"), *oads = pj_get(old_spec, "activeDeadlineSeconds");
+    const cJSON *nads = json_get(spec, "activeDeadlineSeconds"), *oads = json_get(old_spec, "activeDeadlineSeconds");
     int64_t nv = 0, ov = 0;
     if (nads) {
         pj_is_int(nads, &nv);
         if (nv < 0 || nv > 2147483647) {
-            add_int(errs, "spec.activeDeadlineSeconds", nv, "must be between 0 and 2147483647, inclusive");
+            field_error_add_int(errs, FIELD_INVALID, "spec.activeDeadlineSeconds", nv, "must be between 0 and 2147483647, inclusive");
             return;
         }
         if (oads && pj_is_int(oads, &ov) && ov < nv) {
-            add_int(errs, "spec.activeDeadlineSeconds", nv, "must be less than or equal to previous value");
+            field_error_add_int(errs, FIELD_INVALID, "spec.activeDeadlineSeconds", nv, "must be less than or equal to previous value");
             return;
         }
     } else if (oads) {
@@ -186,8 +179,8 @@ void pod_validate_update(const cJSON *pod, const cJSON *old, field_errors *errs)
         field_error_add(errs, FIELD_INVALID, "spec.activeDeadlineSeconds", &null_value,
                         "must not update from a positive integer to nil value");
     }
-    validate_only_added_tolerations(pj_get(spec, "tolerations"), pj_get(old_spec, "tolerations"), errs);
-    validate_only_deleted_gates(pj_get(spec, "schedulingGates"), pj_get(old_spec, "schedulingGates"), errs);
+    validate_only_added_tolerations(json_get(spec, "tolerations"), json_get(old_spec, "tolerations"), errs);
+    validate_only_deleted_gates(json_get(spec, "schedulingGates"), json_get(old_spec, "schedulingGates"), errs);
 
     const schema_type *spec_type = schema_type_named("io.k8s.api.core.v1.PodSpec");
     cJSON *now = pod_spec_internal_view(spec), *before = pod_spec_internal_view(old_spec);
@@ -195,20 +188,20 @@ void pod_validate_update(const cJSON *pod, const cJSON *old, field_errors *errs)
     if (schema_objects_equal(spec_type, now, before)) goto out;
 
     /* the QoS class is fixed at creation */
-    const char *old_qos = pj_str(pj_get(old, "status"), "qosClass");
+    const char *old_qos = json_str(json_get(old, "status"), "qosClass");
     if (!*old_qos) old_qos = pod_qos_class(old);
     if (strcmp(old_qos, pod_qos_class(pod))) {
-        const char *shown = pj_str(pj_get(pod, "status"), "qosClass");
+        const char *shown = json_str(json_get(pod, "status"), "qosClass");
         field_error_add_str(errs, FIELD_INVALID, "metadata", shown, "Pod QOS is immutable");
     }
 
     munge_allowed_changes(now, before);
     /* a gated pod may gain node selector entries */
-    if (cJSON_GetArraySize(pj_get(before, "schedulingGates")) > 0) {
-        const cJSON *ns = pj_get(now, "nodeSelector"), *os = pj_get(before, "nodeSelector"), *e;
+    if (cJSON_GetArraySize(json_get(before, "schedulingGates")) > 0) {
+        const cJSON *ns = json_get(now, "nodeSelector"), *os = json_get(before, "nodeSelector"), *e;
         int removed_or_changed = 0;
         cJSON_ArrayForEach(e, os) {
-            const cJSON *n = pj_get(ns, e->string);
+            const cJSON *n = json_get(ns, e->string);
             if (!n || !cJSON_Compare(n, e, 1)) removed_or_changed = 1;
         }
         if (removed_or_changed)

@@ -2,22 +2,16 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "codec/jsonpath.h"
 #include "registry/kinds/pod_internal.h"
 
-const cJSON *pj_get(const cJSON *obj, const char *key)
-{
-    if (!cJSON_IsObject(obj)) return NULL;
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return v && !cJSON_IsNull(v) ? v : NULL;
-}
+/* pj_get, pj_str, pj_object and pj_set_str are codec/jsonpath's json_get,
+ * json_str, json_object_member and json_set_str; the names stay only for
+ * pods.c (being changed elsewhere) and go with its next edit. */
+const cJSON *pj_get(const cJSON *obj, const char *key) { return json_get(obj, key); }
+const char *pj_str(const cJSON *obj, const char *key) { return json_str(obj, key); }
 
-const char *pj_str(const cJSON *obj, const char *key)
-{
-    const cJSON *v = pj_get(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-int pj_has_str(const cJSON *obj, const char *key) { return *pj_str(obj, key) != '\0'; }
+int pj_has_str(const cJSON *obj, const char *key) { return *json_str(obj, key) != '\0'; }
 
 int pj_is_int(const cJSON *v, int64_t *out)
 {
@@ -28,19 +22,8 @@ int pj_is_int(const cJSON *v, int64_t *out)
     return 1;
 }
 
-cJSON *pj_object(cJSON *obj, const char *key)
-{
-    cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (cJSON_IsObject(v)) return v;
-    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-    return cJSON_AddObjectToObject(obj, key);
-}
-
-void pj_set_str(cJSON *obj, const char *key, const char *value)
-{
-    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-    cJSON_AddStringToObject(obj, key, value);
-}
+cJSON *pj_object(cJSON *obj, const char *key) { return json_object_member(obj, key); }
+void pj_set_str(cJSON *obj, const char *key, const char *value) { json_set_str(obj, key, value); }
 
 void pj_set_num(cJSON *obj, const char *key, double value)
 {

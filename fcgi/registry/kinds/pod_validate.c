@@ -7,18 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "codec/jsonpath.h"
 #include "registry/kinds/pod_internal.h"
 #include "codec/validate_meta.h"
-
-static void add_int(field_errors *errs, field_error_type type, const char *path, int64_t v,
-                    const char *detail)
-{
-    cJSON n = {0};
-    n.type = cJSON_Number;
-    n.valuedouble = (double)v;
-    n.valueint = (int)v;
-    field_error_add(errs, type, path, &n, detail);
-}
 
 static void check_name(field_errors *errs, const char *path, const char *value,
                        void (*rule)(const char *, validation_messages *))
@@ -66,8 +57,8 @@ void pod_validate_tolerations(const cJSON *tolerations, const char *path, field_
     cJSON_ArrayForEach(t, tolerations) {
         char idx[300], p[340];
         pj_index(idx, sizeof idx, path, i++);
-        const char *key = pj_str(t, "key"), *op = pj_str(t, "operator");
-        const char *value = pj_str(t, "value"), *effect = pj_str(t, "effect");
+        const char *key = json_str(t, "key"), *op = json_str(t, "operator");
+        const char *value = json_str(t, "value"), *effect = json_str(t, "effect");
         if (*key) {
             pj_child(p, sizeof p, idx, "key");
             check_name(errs, p, key, qualified_name);
@@ -76,7 +67,7 @@ void pod_validate_tolerations(const cJSON *tolerations, const char *path, field_
         if (!*key && strcmp(op, "Exists"))
             field_error_add_str(errs, FIELD_INVALID, p, op,
                                 "operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
-        if (pj_get(t, "tolerationSeconds") && strcmp(effect, "NoExecute")) {
+        if (json_get(t, "tolerationSeconds") && strcmp(effect, "NoExecute")) {
             char ep[340];
             pj_child(ep, sizeof ep, idx, "effect");
             field_error_add_str(errs, FIELD_INVALID, ep, effect, "effect must be 'NoExecute' when `tolerationSeconds` is set");
@@ -111,21 +102,21 @@ void pod_validate_tolerations(const cJSON *tolerations, const char *path, field_
 
 static void validate_dns_config(const cJSON *spec, field_errors *errs)
 {
-    const cJSON *cfg = pj_get(spec, "dnsConfig");
-    const char *policy = pj_str(spec, "dnsPolicy");
+    const cJSON *cfg = json_get(spec, "dnsConfig");
+    const char *policy = json_str(spec, "dnsPolicy");
     if (!strcmp(policy, "None")) {
         if (!cfg) {
             field_error_add(errs, FIELD_REQUIRED, "spec.dnsConfig", NULL, "must provide `dnsConfig` when `dnsPolicy` is None");
             return;
         }
-        if (!cJSON_GetArraySize(pj_get(cfg, "nameservers"))) {
+        if (!cJSON_GetArraySize(json_get(cfg, "nameservers"))) {
             field_error_add(errs, FIELD_REQUIRED, "spec.dnsConfig.nameservers", NULL,
                             "must provide at least one DNS nameserver when `dnsPolicy` is None");
             return;
         }
     }
     if (!cfg) return;
-    const cJSON *ns = pj_get(cfg, "nameservers"), *e;
+    const cJSON *ns = json_get(cfg, "nameservers"), *e;
     if (cJSON_GetArraySize(ns) > 3)
         field_error_add(errs, FIELD_INVALID, "spec.dnsConfig.nameservers", ns, "must not have more than 3 nameservers");
     int i = 0;
@@ -134,7 +125,7 @@ static void validate_dns_config(const cJSON *spec, field_errors *errs)
         pj_index(p, sizeof p, "spec.dnsConfig.nameservers", i++);
         check_ip(errs, p, cJSON_IsString(e) ? e->valuestring : "");
     }
-    const cJSON *searches = pj_get(cfg, "searches");
+    const cJSON *searches = json_get(cfg, "searches");
     if (cJSON_GetArraySize(searches) > 32)
         field_error_add(errs, FIELD_INVALID, "spec.dnsConfig.searches", searches, "must not have more than 32 search paths");
     size_t total = 0;
@@ -152,7 +143,7 @@ static void validate_dns_config(const cJSON *spec, field_errors *errs)
         check_name(errs, p, trimmed, dns_subdomain);
     }
     i = 0;
-    cJSON_ArrayForEach(e, pj_get(cfg, "options")) {
+    cJSON_ArrayForEach(e, json_get(cfg, "options")) {
         char p[64];
         pj_index(p, sizeof p, "spec.dnsConfig.options", i++);
         if (!pj_has_str(e, "name")) field_error_add(errs, FIELD_REQUIRED, p, NULL, "must not be empty");
@@ -161,20 +152,20 @@ static void validate_dns_config(const cJSON *spec, field_errors *errs)
 
 static void validate_host_network_ports(const cJSON *spec, field_errors *errs)
 {
-    if (!cJSON_IsTrue(pj_get(spec, "hostNetwork"))) return;
+    if (!cJSON_IsTrue(json_get(spec, "hostNetwork"))) return;
     int ci = 0;
     const cJSON *c;
-    cJSON_ArrayForEach(c, pj_get(spec, "containers")) {
+    cJSON_ArrayForEach(c, json_get(spec, "containers")) {
         int pi = 0;
         const cJSON *port;
-        cJSON_ArrayForEach(port, pj_get(c, "ports")) {
+        cJSON_ArrayForEach(port, json_get(c, "ports")) {
             int64_t hp = 0, cp = 0;
-            pj_is_int(pj_get(port, "hostPort"), &hp);
-            pj_is_int(pj_get(port, "containerPort"), &cp);
+            pj_is_int(json_get(port, "hostPort"), &hp);
+            pj_is_int(json_get(port, "containerPort"), &cp);
             if (hp != cp) {
                 char p[128];
                 snprintf(p, sizeof p, "spec.containers[%d].ports[%d].hostPort", ci, pi);
-                add_int(errs, FIELD_INVALID, p, hp, "must match `containerPort` when `hostNetwork` is true");
+                field_error_add_int(errs, FIELD_INVALID, p, hp, "must match `containerPort` when `hostNetwork` is true");
             }
             pi++;
         }
@@ -190,13 +181,13 @@ static void validate_pod_resource_claims(const cJSON *claims, field_errors *errs
         char idx[64], p[96];
         pj_index(idx, sizeof idx, "spec.resourceClaims", i);
         pj_child(p, sizeof p, idx, "name");
-        const char *name = pj_str(c, "name");
+        const char *name = json_str(c, "name");
         int dup = 0, j = 0;
-        cJSON_ArrayForEach(d, claims) { if (j++ < i && !strcmp(pj_str(d, "name"), name)) dup = 1; }
+        cJSON_ArrayForEach(d, claims) { if (j++ < i && !strcmp(json_str(d, "name"), name)) dup = 1; }
         if (!*name) field_error_add(errs, FIELD_REQUIRED, p, NULL, NULL);
         else if (dup) field_error_add_str(errs, FIELD_DUPLICATE, p, name, NULL);
         else check_name(errs, p, name, dns_label);
-        int has_claim = pj_get(c, "resourceClaimName") != NULL, has_tmpl = pj_get(c, "resourceClaimTemplateName") != NULL;
+        int has_claim = json_get(c, "resourceClaimName") != NULL, has_tmpl = json_get(c, "resourceClaimTemplateName") != NULL;
         if (has_claim && has_tmpl)
             field_error_add(errs, FIELD_INVALID, idx, c, "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified");
         if (!has_claim && !has_tmpl)
@@ -207,18 +198,18 @@ static void validate_pod_resource_claims(const cJSON *claims, field_errors *errs
 
 static void validate_os(const cJSON *spec, field_errors *errs)
 {
-    const cJSON *os = pj_get(spec, "os");
+    const cJSON *os = json_get(spec, "os");
     if (!os) return;
-    const char *name = pj_str(os, "name");
+    const char *name = json_str(os, "name");
     if (!*name) { field_error_add(errs, FIELD_REQUIRED, "spec.os.name", NULL, "cannot be empty"); return; }
     if (strcmp(name, "linux") && strcmp(name, "windows")) {
         static const char *const valid[] = {"linux", "windows", NULL};
         field_error_not_supported(errs, "spec.os", name, valid);
         return;
     }
-    const cJSON *sc = pj_get(spec, "securityContext");
+    const cJSON *sc = json_get(spec, "securityContext");
     if (!strcmp(name, "linux")) {
-        if (pj_get(sc, "windowsOptions"))
+        if (json_get(sc, "windowsOptions"))
             field_error_add(errs, FIELD_FORBIDDEN, "spec.securityContext.windowsOptions", NULL, "windows options cannot be set for a linux pod");
         return;
     }
@@ -229,91 +220,91 @@ static void validate_os(const cJSON *spec, field_errors *errs)
         {"runAsUser", "spec.securityContext.runAsUser"}, {"runAsGroup", "spec.securityContext.runAsGroup"},
         {"supplementalGroups", "spec.securityContext.supplementalGroups"},
         {"supplementalGroupsPolicy", "spec.securityContext.supplementalGroupsPolicy"}};
-    if (pj_get(spec, "hostUsers")) field_error_add(errs, FIELD_FORBIDDEN, "spec.hostUsers", NULL, "cannot be set for a windows pod");
-    if (cJSON_IsTrue(pj_get(spec, "hostPID"))) field_error_add(errs, FIELD_FORBIDDEN, "spec.hostPID", NULL, "cannot be set for a windows pod");
-    if (cJSON_IsTrue(pj_get(spec, "hostIPC"))) field_error_add(errs, FIELD_FORBIDDEN, "spec.hostIPC", NULL, "cannot be set for a windows pod");
-    if (pj_get(spec, "shareProcessNamespace")) field_error_add(errs, FIELD_FORBIDDEN, "spec.shareProcessNamespace", NULL, "cannot be set for a windows pod");
+    if (json_get(spec, "hostUsers")) field_error_add(errs, FIELD_FORBIDDEN, "spec.hostUsers", NULL, "cannot be set for a windows pod");
+    if (cJSON_IsTrue(json_get(spec, "hostPID"))) field_error_add(errs, FIELD_FORBIDDEN, "spec.hostPID", NULL, "cannot be set for a windows pod");
+    if (cJSON_IsTrue(json_get(spec, "hostIPC"))) field_error_add(errs, FIELD_FORBIDDEN, "spec.hostIPC", NULL, "cannot be set for a windows pod");
+    if (json_get(spec, "shareProcessNamespace")) field_error_add(errs, FIELD_FORBIDDEN, "spec.shareProcessNamespace", NULL, "cannot be set for a windows pod");
     for (size_t i = 0; i < sizeof pod_level / sizeof pod_level[0]; i++)
-        if (pj_get(sc, pod_level[i].key)) field_error_add(errs, FIELD_FORBIDDEN, pod_level[i].path, NULL, "cannot be set for a windows pod");
+        if (json_get(sc, pod_level[i].key)) field_error_add(errs, FIELD_FORBIDDEN, pod_level[i].path, NULL, "cannot be set for a windows pod");
 }
 
 void pod_validate_spec(const cJSON *spec, const cJSON *meta, field_errors *errs)
 {
-    if (!pj_get(spec, "terminationGracePeriodSeconds"))
+    if (!json_get(spec, "terminationGracePeriodSeconds"))
         field_error_add(errs, FIELD_REQUIRED, "spec.terminationGracePeriodSeconds", NULL, NULL);
-    const cJSON *volumes = pj_get(spec, "volumes");
+    const cJSON *volumes = json_get(spec, "volumes");
     pod_volume_set valid = {calloc((size_t)cJSON_GetArraySize(volumes) + 1, sizeof(const cJSON *)), 0};
-    pod_validate_volumes(volumes, pj_str(meta, "name"), errs, &valid);
-    validate_pod_resource_claims(pj_get(spec, "resourceClaims"), errs);
+    pod_validate_volumes(volumes, json_str(meta, "name"), errs, &valid);
+    validate_pod_resource_claims(json_get(spec, "resourceClaims"), errs);
     pod_validate_containers(spec, &valid, errs);
     free(valid.items);
     validate_host_network_ports(spec, errs);
-    const char *restart = pj_str(spec, "restartPolicy");
+    const char *restart = json_str(spec, "restartPolicy");
     if (!*restart) field_error_add(errs, FIELD_REQUIRED, "spec.restartPolicy", NULL, NULL);
     else if (strcmp(restart, "Always") && strcmp(restart, "OnFailure") && strcmp(restart, "Never")) {
         static const char *const valid[] = {"Always", "OnFailure", "Never", NULL};
         field_error_not_supported(errs, "spec.restartPolicy", restart, valid);
     }
-    const char *dns = pj_str(spec, "dnsPolicy");
+    const char *dns = json_str(spec, "dnsPolicy");
     if (!*dns) field_error_add(errs, FIELD_REQUIRED, "spec.dnsPolicy", NULL, NULL);
     else if (strcmp(dns, "ClusterFirstWithHostNet") && strcmp(dns, "ClusterFirst") && strcmp(dns, "Default") && strcmp(dns, "None")) {
         static const char *const valid[] = {"ClusterFirstWithHostNet", "ClusterFirst", "Default", "None", NULL};
         field_error_not_supported(errs, "spec.dnsPolicy", dns, valid);
     }
-    validate_labels(pj_get(spec, "nodeSelector"), "spec.nodeSelector", errs);
+    validate_labels(json_get(spec, "nodeSelector"), "spec.nodeSelector", errs);
     pod_validate_security(spec, errs);
     validate_dns_config(spec, errs);
     int i = 0;
     const cJSON *e, *d;
-    cJSON_ArrayForEach(e, pj_get(spec, "readinessGates")) {
+    cJSON_ArrayForEach(e, json_get(spec, "readinessGates")) {
         char p[96];
         snprintf(p, sizeof p, "spec.readinessGates[%d].conditionType", i++);
-        check_name(errs, p, pj_str(e, "conditionType"), qualified_name);
+        check_name(errs, p, json_str(e, "conditionType"), qualified_name);
     }
     i = 0;
-    const cJSON *gates = pj_get(spec, "schedulingGates");
+    const cJSON *gates = json_get(spec, "schedulingGates");
     cJSON_ArrayForEach(e, gates) {
         char p[64];
         pj_index(p, sizeof p, "spec.schedulingGates", i);
-        const char *name = pj_str(e, "name");
+        const char *name = json_str(e, "name");
         check_name(errs, p, name, qualified_name);
         int j = 0, dup = 0;
-        cJSON_ArrayForEach(d, gates) { if (j++ < i && !strcmp(pj_str(d, "name"), name)) dup = 1; }
+        cJSON_ArrayForEach(d, gates) { if (j++ < i && !strcmp(json_str(d, "name"), name)) dup = 1; }
         if (dup) field_error_add_str(errs, FIELD_DUPLICATE, p, name, NULL);
         i++;
     }
-    if (cJSON_IsFalse(pj_get(spec, "hostUsers"))) {
-        if (cJSON_IsTrue(pj_get(spec, "hostNetwork")))
+    if (cJSON_IsFalse(json_get(spec, "hostUsers"))) {
+        if (cJSON_IsTrue(json_get(spec, "hostNetwork")))
             field_error_add(errs, FIELD_FORBIDDEN, "spec.hostNetwork", NULL, "when `pod.Spec.HostUsers` is false");
-        if (cJSON_IsTrue(pj_get(spec, "hostPID")))
+        if (cJSON_IsTrue(json_get(spec, "hostPID")))
             field_error_add(errs, FIELD_FORBIDDEN, "spec.HostPID", NULL, "when `pod.Spec.HostUsers` is false");
-        if (cJSON_IsTrue(pj_get(spec, "hostIPC")))
+        if (cJSON_IsTrue(json_get(spec, "hostIPC")))
             field_error_add(errs, FIELD_FORBIDDEN, "spec.HostIPC", NULL, "when `pod.Spec.HostUsers` is false");
     }
     if (pj_has_str(spec, "serviceAccountName")) {
         validation_messages m = {0};
-        name_is_dns1123_subdomain(pj_str(spec, "serviceAccountName"), 0, &m);
-        add_invalid_value_for_each_message(errs, "spec.serviceAccountName", pj_str(spec, "serviceAccountName"), &m);
+        name_is_dns1123_subdomain(json_str(spec, "serviceAccountName"), 0, &m);
+        add_invalid_value_for_each_message(errs, "spec.serviceAccountName", json_str(spec, "serviceAccountName"), &m);
     }
     if (pj_has_str(spec, "nodeName")) {
         validation_messages m = {0};
-        name_is_dns1123_subdomain(pj_str(spec, "nodeName"), 0, &m);
-        add_invalid_value_for_each_message(errs, "spec.nodeName", pj_str(spec, "nodeName"), &m);
+        name_is_dns1123_subdomain(json_str(spec, "nodeName"), 0, &m);
+        add_invalid_value_for_each_message(errs, "spec.nodeName", json_str(spec, "nodeName"), &m);
     }
     int64_t ads;
-    if (pj_is_int(pj_get(spec, "activeDeadlineSeconds"), &ads) && (ads < 1 || ads > 2147483647))
-        add_int(errs, FIELD_INVALID, "spec.activeDeadlineSeconds", ads, "must be between 1 and 2147483647, inclusive");
-    if (pj_has_str(spec, "hostname")) check_name(errs, "spec.hostname", pj_str(spec, "hostname"), dns_label);
-    if (pj_has_str(spec, "subdomain")) check_name(errs, "spec.subdomain", pj_str(spec, "subdomain"), dns_label);
-    pod_validate_tolerations(pj_get(spec, "tolerations"), "spec.tolerations", errs);
+    if (pj_is_int(json_get(spec, "activeDeadlineSeconds"), &ads) && (ads < 1 || ads > 2147483647))
+        field_error_add_int(errs, FIELD_INVALID, "spec.activeDeadlineSeconds", ads, "must be between 1 and 2147483647, inclusive");
+    if (pj_has_str(spec, "hostname")) check_name(errs, "spec.hostname", json_str(spec, "hostname"), dns_label);
+    if (pj_has_str(spec, "subdomain")) check_name(errs, "spec.subdomain", json_str(spec, "subdomain"), dns_label);
+    pod_validate_tolerations(json_get(spec, "tolerations"), "spec.tolerations", errs);
     i = 0;
-    cJSON_ArrayForEach(e, pj_get(spec, "hostAliases")) {
+    cJSON_ArrayForEach(e, json_get(spec, "hostAliases")) {
         char idx[64], p[96];
         pj_index(idx, sizeof idx, "spec.hostAliases", i++);
         pj_child(p, sizeof p, idx, "ip");
-        check_ip(errs, p, pj_str(e, "ip"));
+        check_ip(errs, p, json_str(e, "ip"));
         int j = 0;
-        cJSON_ArrayForEach(d, pj_get(e, "hostnames")) {
+        cJSON_ArrayForEach(d, json_get(e, "hostnames")) {
             char hp[128];
             snprintf(hp, sizeof hp, "%s.hostnames[%d]", idx, j++);
             check_name(errs, hp, cJSON_IsString(d) ? d->valuestring : "", dns_subdomain);
@@ -321,16 +312,16 @@ void pod_validate_spec(const cJSON *spec, const cJSON *meta, field_errors *errs)
     }
     if (pj_has_str(spec, "priorityClassName")) {
         validation_messages m = {0};
-        name_is_dns1123_subdomain(pj_str(spec, "priorityClassName"), 0, &m);
-        add_invalid_value_for_each_message(errs, "spec.priorityClassName", pj_str(spec, "priorityClassName"), &m);
+        name_is_dns1123_subdomain(json_str(spec, "priorityClassName"), 0, &m);
+        add_invalid_value_for_each_message(errs, "spec.priorityClassName", json_str(spec, "priorityClassName"), &m);
     }
-    const cJSON *rc = pj_get(spec, "runtimeClassName");
+    const cJSON *rc = json_get(spec, "runtimeClassName");
     if (rc) {
         validation_messages m = {0};
         name_is_dns1123_subdomain(cJSON_IsString(rc) ? rc->valuestring : "", 0, &m);
         add_invalid_value_for_each_message(errs, "spec.runtimeClassName", cJSON_IsString(rc) ? rc->valuestring : "", &m);
     }
-    const cJSON *pp = pj_get(spec, "preemptionPolicy");
+    const cJSON *pp = json_get(spec, "preemptionPolicy");
     if (pp) {
         const char *v = cJSON_IsString(pp) ? pp->valuestring : "";
         if (!*v) field_error_add(errs, FIELD_REQUIRED, "spec.preemptionPolicy", NULL, NULL);
@@ -339,7 +330,7 @@ void pod_validate_spec(const cJSON *spec, const cJSON *meta, field_errors *errs)
             field_error_not_supported(errs, "spec.preemptionPolicy", v, valid);
         }
     }
-    const cJSON *overhead = pj_get(spec, "overhead");
+    const cJSON *overhead = json_get(spec, "overhead");
     if (overhead) {
         cJSON *wrap = cJSON_CreateObject();
         if (wrap) {
@@ -355,12 +346,12 @@ void pod_validate_spec(const cJSON *spec, const cJSON *meta, field_errors *errs)
 
 static void validate_pod_annotations(const cJSON *meta, const cJSON *spec, field_errors *errs)
 {
-    const cJSON *ann = pj_get(meta, "annotations");
-    const cJSON *mirror = pj_get(ann, "kubernetes.io/config.mirror");
+    const cJSON *ann = json_get(meta, "annotations");
+    const cJSON *mirror = json_get(ann, "kubernetes.io/config.mirror");
     if (mirror && !pj_has_str(spec, "nodeName"))
         field_error_add(errs, FIELD_INVALID, "metadata.annotations[kubernetes.io/config.mirror]", mirror,
                         "must set spec.nodeName if mirror pod annotation is set");
-    const cJSON *cost = pj_get(ann, "controller.kubernetes.io/pod-deletion-cost");
+    const cJSON *cost = json_get(ann, "controller.kubernetes.io/pod-deletion-cost");
     if (cost) {
         const char *s = cJSON_IsString(cost) ? cost->valuestring : "";
         char *end = NULL;
@@ -373,18 +364,18 @@ static void validate_pod_annotations(const cJSON *meta, const cJSON *spec, field
 
 void pod_validate(const cJSON *pod, field_errors *errs)
 {
-    const cJSON *meta = pj_get(pod, "metadata");
-    const cJSON *spec = pj_get(pod, "spec");
+    const cJSON *meta = json_get(pod, "metadata");
+    const cJSON *spec = json_get(pod, "spec");
     validate_pod_annotations(meta, spec, errs);
     pod_validate_spec(spec, meta, errs);
     if (!pj_has_str(spec, "serviceAccountName")) {
         int vi = 0;
         const cJSON *vol;
-        cJSON_ArrayForEach(vol, pj_get(spec, "volumes")) {
+        cJSON_ArrayForEach(vol, json_get(spec, "volumes")) {
             int si = 0;
             const cJSON *src;
-            cJSON_ArrayForEach(src, pj_get(pj_get(vol, "projected"), "sources")) {
-                if (pj_get(src, "serviceAccountToken")) {
+            cJSON_ArrayForEach(src, json_get(json_get(vol, "projected"), "sources")) {
+                if (json_get(src, "serviceAccountToken")) {
                     char p[128];
                     snprintf(p, sizeof p, "spec.volumes[%d].projected.sources[%d].serviceAccountToken", vi, si);
                     field_error_add(errs, FIELD_FORBIDDEN, p, NULL, "must not be specified when serviceAccountName is not set");
@@ -398,8 +389,8 @@ void pod_validate(const cJSON *pod, field_errors *errs)
     for (int l = 0; l < 2; l++) {
         int i = 0;
         const cJSON *c;
-        cJSON_ArrayForEach(c, pj_get(spec, lists[l])) {
-            const char *image = pj_str(c, "image");
+        cJSON_ArrayForEach(c, json_get(spec, lists[l])) {
+            const char *image = json_str(c, "image");
             size_t n = strlen(image);
             if (n && (image[0] == ' ' || image[0] == '\t' || image[0] == '\n' || image[0] == '\r' ||
                       image[n - 1] == ' ' || image[n - 1] == '\t' || image[n - 1] == '\n' || image[n - 1] == '\r')) {
@@ -413,8 +404,8 @@ void pod_validate(const cJSON *pod, field_errors *errs)
     /* ValidatePodCreate only: an update (whose pod carries the stored
      * resourceVersion by now) keeps the ephemeral containers that
      * pods/ephemeralcontainers added */
-    if (!pj_has_str(meta, "resourceVersion") && cJSON_GetArraySize(pj_get(spec, "ephemeralContainers")) > 0)
+    if (!pj_has_str(meta, "resourceVersion") && cJSON_GetArraySize(json_get(spec, "ephemeralContainers")) > 0)
         field_error_add(errs, FIELD_FORBIDDEN, "spec.ephemeralContainers", NULL, "cannot be set on create");
-    if (pj_has_str(spec, "nodeName") && cJSON_GetArraySize(pj_get(spec, "schedulingGates")) > 0)
+    if (pj_has_str(spec, "nodeName") && cJSON_GetArraySize(json_get(spec, "schedulingGates")) > 0)
         field_error_add(errs, FIELD_FORBIDDEN, "spec.nodeName", NULL, "cannot be set until all schedulingGates have been cleared");
 }

@@ -6,19 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "codec/jsonpath.h"
 #include "registry/kinds/pod_internal.h"
 #include "codec/quantity.h"
 #include "codec/validate_meta.h"
-
-static void add_int(field_errors *errs, field_error_type type, const char *path, int64_t v,
-                    const char *detail)
-{
-    cJSON n = {0};
-    n.type = cJSON_Number;
-    n.valuedouble = (double)v;
-    n.valueint = (int)v;
-    field_error_add(errs, type, path, &n, detail);
-}
 
 static void sub(char *out, size_t n, const char *path, const char *name) { pj_child(out, n, path, name); }
 
@@ -50,7 +41,7 @@ static void check_port_name(field_errors *errs, const char *path, const char *na
 
 static void check_port_number(field_errors *errs, const char *path, int64_t port)
 {
-    if (port < 1 || port > 65535) add_int(errs, FIELD_INVALID, path, port, "must be between 1 and 65535, inclusive");
+    if (port < 1 || port > 65535) field_error_add_int(errs, FIELD_INVALID, path, port, "must be between 1 and 65535, inclusive");
 }
 
 /* IsRelaxedEnvVarName (RelaxedEnvironmentVariableValidation is on in 1.32) */
@@ -98,7 +89,7 @@ static void validate_ports(const cJSON *ports, const char *path, field_errors *e
     cJSON_ArrayForEach(p, ports) {
         char idx[300], fp[340];
         pj_index(idx, sizeof idx, path, i);
-        const char *name = pj_str(p, "name");
+        const char *name = json_str(p, "name");
         if (*name) {
             sub(fp, sizeof fp, idx, "name");
             const char *msgs[5];
@@ -106,23 +97,23 @@ static void validate_ports(const cJSON *ports, const char *path, field_errors *e
             cJSON_ArrayForEach(q, ports) {
                 if (j >= i) break;
                 const char *m2[5];
-                if (!strcmp(pj_str(q, "name"), name) && !port_name_messages(name, m2)) dup = 1;
+                if (!strcmp(json_str(q, "name"), name) && !port_name_messages(name, m2)) dup = 1;
                 j++;
             }
             if (port_name_messages(name, msgs)) check_port_name(errs, fp, name);
             else if (dup) field_error_add_str(errs, FIELD_DUPLICATE, fp, name, NULL);
         }
         int64_t cp = 0, hp = 0;
-        pj_is_int(pj_get(p, "containerPort"), &cp);
+        pj_is_int(json_get(p, "containerPort"), &cp);
         sub(fp, sizeof fp, idx, "containerPort");
         if (cp == 0) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
         else check_port_number(errs, fp, cp);
-        pj_is_int(pj_get(p, "hostPort"), &hp);
+        pj_is_int(json_get(p, "hostPort"), &hp);
         if (hp != 0) {
             sub(fp, sizeof fp, idx, "hostPort");
             check_port_number(errs, fp, hp);
         }
-        const char *proto = pj_str(p, "protocol");
+        const char *proto = json_str(p, "protocol");
         sub(fp, sizeof fp, idx, "protocol");
         if (!*proto) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
         else if (strcmp(proto, "TCP") && strcmp(proto, "UDP") && strcmp(proto, "SCTP")) {
@@ -142,12 +133,12 @@ static void check_host_port_conflicts(const cJSON **containers, int n, const int
     for (int ci = 0; ci < n; ci++) {
         int pi = 0;
         const cJSON *p;
-        cJSON_ArrayForEach(p, pj_get(containers[ci], "ports")) {
+        cJSON_ArrayForEach(p, json_get(containers[ci], "ports")) {
             int64_t hp = 0;
-            pj_is_int(pj_get(p, "hostPort"), &hp);
+            pj_is_int(json_get(p, "hostPort"), &hp);
             if (hp != 0) {
                 char key[300];
-                snprintf(key, sizeof key, "%s/%s/%lld", pj_str(p, "protocol"), pj_str(p, "hostIP"), (long long)hp);
+                snprintf(key, sizeof key, "%s/%s/%lld", json_str(p, "protocol"), json_str(p, "hostIP"), (long long)hp);
                 int dup = 0;
                 for (int k = 0; k < n_seen; k++) if (!strcmp(seen[k], key)) dup = 1;
                 if (dup) {
@@ -187,7 +178,7 @@ static void validate_field_selector(const cJSON *fs, const char *const *expressi
     char fp[400];
     if (!pj_has_str(fs, "apiVersion")) { sub(fp, sizeof fp, path, "apiVersion"); field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL); return; }
     if (!pj_has_str(fs, "fieldPath")) { sub(fp, sizeof fp, path, "fieldPath"); field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL); return; }
-    const char *version = pj_str(fs, "apiVersion"), *label = pj_str(fs, "fieldPath");
+    const char *version = json_str(fs, "apiVersion"), *label = json_str(fs, "fieldPath");
     sub(fp, sizeof fp, path, "fieldPath");
     char msg[600];
     /* ConvertDownwardAPIFieldLabel */
@@ -235,7 +226,7 @@ static void validate_resource_field_selector(const cJSON *fs, const char *path, 
                                              field_errors *errs)
 {
     char fp[400];
-    const char *resource = pj_str(fs, "resource");
+    const char *resource = json_str(fs, "resource");
     if (volume && !pj_has_str(fs, "containerName")) {
         sub(fp, sizeof fp, path, "containerName");
         field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
@@ -247,7 +238,7 @@ static void validate_resource_field_selector(const cJSON *fs, const char *path, 
         sub(fp, sizeof fp, path, "resource");
         field_error_not_supported(errs, fp, resource, resource_field_paths);
     }
-    const cJSON *divisor = pj_get(fs, "divisor");
+    const cJSON *divisor = json_get(fs, "divisor");
     quantity q;
     const char *err;
     if (!divisor || quantity_from_json(divisor, &q, &err) || quantity_sign(&q) == 0) return;
@@ -269,14 +260,14 @@ static void validate_resource_field_selector(const cJSON *fs, const char *path, 
 void pod_validate_downward_file(const cJSON *file, const char *path, field_errors *errs)
 {
     char fp[400];
-    if (pj_get(file, "fieldRef")) {
+    if (json_get(file, "fieldRef")) {
         sub(fp, sizeof fp, path, "fieldRef");
-        validate_field_selector(pj_get(file, "fieldRef"), volume_field_paths, fp, errs);
-        if (pj_get(file, "resourceFieldRef"))
+        validate_field_selector(json_get(file, "fieldRef"), volume_field_paths, fp, errs);
+        if (json_get(file, "resourceFieldRef"))
             field_error_add_str(errs, FIELD_INVALID, path, "resource", "fieldRef and resourceFieldRef can not be specified simultaneously");
-    } else if (pj_get(file, "resourceFieldRef")) {
+    } else if (json_get(file, "resourceFieldRef")) {
         sub(fp, sizeof fp, path, "resourceFieldRef");
-        validate_resource_field_selector(pj_get(file, "resourceFieldRef"), fp, 1, errs);
+        validate_resource_field_selector(json_get(file, "resourceFieldRef"), fp, 1, errs);
     } else {
         field_error_add(errs, FIELD_REQUIRED, path, NULL, "one of fieldRef and resourceFieldRef is required");
     }
@@ -286,10 +277,10 @@ static void validate_key_selector(const cJSON *s, const char *path, field_errors
 {
     char fp[400];
     sub(fp, sizeof fp, path, "name");
-    check_subdomain_name(errs, fp, pj_str(s, "name"), 0);
+    check_subdomain_name(errs, fp, json_str(s, "name"), 0);
     sub(fp, sizeof fp, path, "key");
     if (!pj_has_str(s, "key")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
-    else check_config_map_key(errs, fp, pj_str(s, "key"));
+    else check_config_map_key(errs, fp, json_str(s, "key"));
 }
 
 static void validate_env(const cJSON *env, const char *path, field_errors *errs)
@@ -300,33 +291,33 @@ static void validate_env(const cJSON *env, const char *path, field_errors *errs)
         char idx[300], fp[340];
         pj_index(idx, sizeof idx, path, i++);
         sub(fp, sizeof fp, idx, "name");
-        const char *name = pj_str(e, "name");
+        const char *name = json_str(e, "name");
         if (!*name) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
         else check_env_name(errs, fp, name);
-        const cJSON *vf = pj_get(e, "valueFrom");
+        const cJSON *vf = json_get(e, "valueFrom");
         if (!vf) continue;
         char vp[360], sp[400];
         sub(vp, sizeof vp, idx, "valueFrom");
         int sources = 0;
-        if (pj_get(vf, "fieldRef")) {
+        if (json_get(vf, "fieldRef")) {
             sources++;
             sub(sp, sizeof sp, vp, "fieldRef");
-            validate_field_selector(pj_get(vf, "fieldRef"), env_field_paths, sp, errs);
+            validate_field_selector(json_get(vf, "fieldRef"), env_field_paths, sp, errs);
         }
-        if (pj_get(vf, "resourceFieldRef")) {
+        if (json_get(vf, "resourceFieldRef")) {
             sources++;
             sub(sp, sizeof sp, vp, "resourceFieldRef");
-            validate_resource_field_selector(pj_get(vf, "resourceFieldRef"), sp, 0, errs);
+            validate_resource_field_selector(json_get(vf, "resourceFieldRef"), sp, 0, errs);
         }
-        if (pj_get(vf, "configMapKeyRef")) {
+        if (json_get(vf, "configMapKeyRef")) {
             sources++;
             sub(sp, sizeof sp, vp, "configMapKeyRef");
-            validate_key_selector(pj_get(vf, "configMapKeyRef"), sp, errs);
+            validate_key_selector(json_get(vf, "configMapKeyRef"), sp, errs);
         }
-        if (pj_get(vf, "secretKeyRef")) {
+        if (json_get(vf, "secretKeyRef")) {
             sources++;
             sub(sp, sizeof sp, vp, "secretKeyRef");
-            validate_key_selector(pj_get(vf, "secretKeyRef"), sp, errs);
+            validate_key_selector(json_get(vf, "secretKeyRef"), sp, errs);
         }
         if (!sources)
             field_error_add_str(errs, FIELD_INVALID, vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
@@ -346,19 +337,19 @@ static void validate_env_from(const cJSON *list, const char *path, field_errors 
         pj_index(idx, sizeof idx, path, i++);
         if (pj_has_str(e, "prefix")) {
             sub(fp, sizeof fp, idx, "prefix");
-            check_env_name(errs, fp, pj_str(e, "prefix"));
+            check_env_name(errs, fp, json_str(e, "prefix"));
         }
         int sources = 0;
         static const char *const refs[] = {"configMapRef", "secretRef"};
         for (int r = 0; r < 2; r++) {
-            const cJSON *ref = pj_get(e, refs[r]);
+            const cJSON *ref = json_get(e, refs[r]);
             if (!ref) continue;
             sources++;
             char rp[360];
             sub(rp, sizeof rp, idx, refs[r]);
             sub(fp, sizeof fp, rp, "name");
             if (!pj_has_str(ref, "name")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
-            else check_subdomain_name(errs, fp, pj_str(ref, "name"), 1);
+            else check_subdomain_name(errs, fp, json_str(ref, "name"), 1);
         }
         if (!sources) field_error_add_str(errs, FIELD_INVALID, path, "", "must specify one of: `configMapRef` or `secretRef`");
         else if (sources > 1) field_error_add_str(errs, FIELD_INVALID, path, "", "may not have more than one field specified at a time");
@@ -367,10 +358,19 @@ static void validate_env_from(const cJSON *list, const char *path, field_errors 
 
 /* ---- volume mounts and devices */
 
+/* 1 when an element of list has the string value at key. */
+static int list_has(const cJSON *list, const char *key, const char *value)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list)
+        if (!strcmp(json_str(e, key), value)) return 1;
+    return 0;
+}
+
 static const cJSON *find_volume(const pod_volume_set *vols, const char *name)
 {
     for (int i = 0; vols && i < vols->n; i++)
-        if (!strcmp(pj_str(vols->items[i], "name"), name)) return vols->items[i];
+        if (!strcmp(json_str(vols->items[i], "name"), name)) return vols->items[i];
     return NULL;
 }
 
@@ -397,13 +397,13 @@ static void validate_mounts(const cJSON *c, const char *cpath, const pod_volume_
 {
     char path[300];
     sub(path, sizeof path, cpath, "volumeMounts");
-    const cJSON *mounts = pj_get(c, "volumeMounts"), *devices = pj_get(c, "volumeDevices");
+    const cJSON *mounts = json_get(c, "volumeMounts"), *devices = json_get(c, "volumeDevices");
     int i = 0;
     const cJSON *m, *d, *prev;
     cJSON_ArrayForEach(m, mounts) {
         char idx[340], fp[380];
         pj_index(idx, sizeof idx, path, i);
-        const char *name = pj_str(m, "name"), *mount_path = pj_str(m, "mountPath");
+        const char *name = json_str(m, "name"), *mount_path = json_str(m, "mountPath");
         sub(fp, sizeof fp, idx, "name");
         if (!*name) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
         const cJSON *vol = find_volume(vols, name);
@@ -411,23 +411,17 @@ static void validate_mounts(const cJSON *c, const char *cpath, const pod_volume_
         sub(fp, sizeof fp, idx, "mountPath");
         if (!*mount_path) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
         int j = 0, dup = 0;
-        cJSON_ArrayForEach(prev, mounts) { if (j++ < i && !strcmp(pj_str(prev, "mountPath"), mount_path)) dup = 1; }
+        cJSON_ArrayForEach(prev, mounts) { if (j++ < i && !strcmp(json_str(prev, "mountPath"), mount_path)) dup = 1; }
         if (dup) field_error_add_str(errs, FIELD_INVALID, fp, mount_path, "must be unique");
-        cJSON_ArrayForEach(d, devices) {
-            if (!strcmp(pj_str(d, "name"), name)) {
-                sub(fp, sizeof fp, idx, "name");
-                field_error_add_str(errs, FIELD_INVALID, fp, name, "must not already exist in volumeDevices");
-                break;
-            }
+        if (list_has(devices, "name", name)) {
+            sub(fp, sizeof fp, idx, "name");
+            field_error_add_str(errs, FIELD_INVALID, fp, name, "must not already exist in volumeDevices");
         }
-        cJSON_ArrayForEach(d, devices) {
-            if (!strcmp(pj_str(d, "devicePath"), mount_path)) {
-                sub(fp, sizeof fp, idx, "mountPath");
-                field_error_add_str(errs, FIELD_INVALID, fp, mount_path, "must not already exist as a path in volumeDevices");
-                break;
-            }
+        if (list_has(devices, "devicePath", mount_path)) {
+            sub(fp, sizeof fp, idx, "mountPath");
+            field_error_add_str(errs, FIELD_INVALID, fp, mount_path, "must not already exist as a path in volumeDevices");
         }
-        const char *sub_path = pj_str(m, "subPath"), *sub_expr = pj_str(m, "subPathExpr");
+        const char *sub_path = json_str(m, "subPath"), *sub_expr = json_str(m, "subPathExpr");
         if (*sub_path) {
             sub(fp, sizeof fp, path, "subPath");   /* kube's path here has no index */
             pod_validate_local_descending_path(sub_path, fp, errs);
@@ -440,7 +434,7 @@ static void validate_mounts(const cJSON *c, const char *cpath, const pod_volume_
             sub(fp, sizeof fp, path, "subPathExpr");
             pod_validate_local_descending_path(sub_expr, fp, errs);
         }
-        const cJSON *prop = pj_get(m, "mountPropagation");
+        const cJSON *prop = json_get(m, "mountPropagation");
         if (prop) {
             const char *v = cJSON_IsString(prop) ? prop->valuestring : "";
             sub(fp, sizeof fp, path, "mountPropagation");
@@ -448,16 +442,16 @@ static void validate_mounts(const cJSON *c, const char *cpath, const pod_volume_
                 static const char *const valid[] = {"Bidirectional", "HostToContainer", "None", NULL};
                 field_error_not_supported(errs, fp, v, valid);
             }
-            const cJSON *sc = pj_get(c, "securityContext");
-            if (!strcmp(v, "Bidirectional") && !cJSON_IsTrue(pj_get(sc, "privileged")))
+            const cJSON *sc = json_get(c, "securityContext");
+            if (!strcmp(v, "Bidirectional") && !cJSON_IsTrue(json_get(sc, "privileged")))
                 field_error_add(errs, FIELD_FORBIDDEN, fp, NULL, "Bidirectional mount propagation is available only to privileged containers");
         }
-        const cJSON *rro = pj_get(m, "recursiveReadOnly");
+        const cJSON *rro = json_get(m, "recursiveReadOnly");
         if (rro) {
             const char *v = cJSON_IsString(rro) ? rro->valuestring : "";
             sub(fp, sizeof fp, path, "recursiveReadOnly");
             if (!strcmp(v, "Enabled") || !strcmp(v, "IfPossible")) {
-                if (!cJSON_IsTrue(pj_get(m, "readOnly")))
+                if (!cJSON_IsTrue(json_get(m, "readOnly")))
                     field_error_add(errs, FIELD_FORBIDDEN, fp, NULL, "may only be specified when readOnly is true");
                 if (prop && strcmp(cJSON_IsString(prop) ? prop->valuestring : "", "None"))
                     field_error_add(errs, FIELD_FORBIDDEN, fp, NULL, "may only be specified when mountPropagation is None or not specified");
@@ -473,16 +467,16 @@ static void validate_mounts(const cJSON *c, const char *cpath, const pod_volume_
     cJSON_ArrayForEach(d, devices) {
         char idx[340], fp[380];
         pj_index(idx, sizeof idx, path, i);
-        const char *name = pj_str(d, "name"), *dev_path = pj_str(d, "devicePath");
+        const char *name = json_str(d, "name"), *dev_path = json_str(d, "devicePath");
         const cJSON *vol = find_volume(vols, name);
-        int is_pvc = vol && (pj_get(vol, "persistentVolumeClaim") || pj_get(vol, "ephemeral"));
+        int is_pvc = vol && (json_get(vol, "persistentVolumeClaim") || json_get(vol, "ephemeral"));
         sub(fp, sizeof fp, idx, "name");
         if (!*name) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
         int j = 0, dup_name = 0, dup_path = 0;
         cJSON_ArrayForEach(prev, devices) {
             if (j++ >= i) break;
-            if (!strcmp(pj_str(prev, "name"), name) && *name) dup_name = 1;
-            if (!strcmp(pj_str(prev, "devicePath"), dev_path) && !has_backsteps(dev_path)) dup_path = 1;
+            if (!strcmp(json_str(prev, "name"), name) && *name) dup_name = 1;
+            if (!strcmp(json_str(prev, "devicePath"), dev_path) && !has_backsteps(dev_path)) dup_path = 1;
         }
         if (dup_name) field_error_add_str(errs, FIELD_INVALID, fp, name, "must be unique");
         if (vol && !is_pvc)
@@ -493,20 +487,13 @@ static void validate_mounts(const cJSON *c, const char *cpath, const pod_volume_
         if (dup_path) field_error_add_str(errs, FIELD_INVALID, fp, dev_path, "must be unique");
         if (*dev_path && has_backsteps(dev_path))
             field_error_add_str(errs, FIELD_INVALID, fp, dev_path, "can not contain backsteps ('..')");
-        const cJSON *mm;
-        cJSON_ArrayForEach(mm, mounts) {
-            if (!strcmp(pj_str(mm, "name"), name)) {
-                sub(fp, sizeof fp, idx, "name");
-                field_error_add_str(errs, FIELD_INVALID, fp, name, "must not already exist in volumeMounts");
-                break;
-            }
+        if (list_has(mounts, "name", name)) {
+            sub(fp, sizeof fp, idx, "name");
+            field_error_add_str(errs, FIELD_INVALID, fp, name, "must not already exist in volumeMounts");
         }
-        cJSON_ArrayForEach(mm, mounts) {
-            if (!strcmp(pj_str(mm, "mountPath"), dev_path)) {
-                sub(fp, sizeof fp, idx, "devicePath");
-                field_error_add_str(errs, FIELD_INVALID, fp, dev_path, "must not already exist as a path in volumeMounts");
-                break;
-            }
+        if (list_has(mounts, "mountPath", dev_path)) {
+            sub(fp, sizeof fp, idx, "devicePath");
+            field_error_add_str(errs, FIELD_INVALID, fp, dev_path, "must not already exist as a path in volumeMounts");
         }
         i++;
     }
@@ -573,7 +560,7 @@ static void validate_quantity_value(const char *name, const quantity *q, const c
 
 void pod_validate_resources(const cJSON *resources, const char *path, int only_limits, field_errors *errs)
 {
-    const cJSON *limits = pj_get(resources, "limits"), *requests = only_limits ? NULL : pj_get(resources, "requests");
+    const cJSON *limits = json_get(resources, "limits"), *requests = only_limits ? NULL : json_get(resources, "requests");
     char lim_path[300], req_path[300];
     sub(lim_path, sizeof lim_path, path, "limits");
     sub(req_path, sizeof req_path, path, "requests");
@@ -644,28 +631,28 @@ static void validate_handler(const cJSON *h, const char *path, int lifecycle, co
     int handlers = 0;
     for (int k = 0; k < 5; k++) {
         if ((lifecycle && k == 3) || (!lifecycle && k == 4)) continue;
-        const cJSON *v = pj_get(h, kinds[k]);
+        const cJSON *v = json_get(h, kinds[k]);
         if (!v) continue;
         char fp[400], sp[440];
         sub(fp, sizeof fp, path, kinds[k]);
         if (handlers++) { field_error_add(errs, FIELD_FORBIDDEN, fp, NULL, "may not specify more than 1 handler type"); continue; }
         if (k == 0) {
             sub(sp, sizeof sp, fp, "command");
-            if (!cJSON_GetArraySize(pj_get(v, "command"))) field_error_add(errs, FIELD_REQUIRED, sp, NULL, NULL);
+            if (!cJSON_GetArraySize(json_get(v, "command"))) field_error_add(errs, FIELD_REQUIRED, sp, NULL, NULL);
         } else if (k == 1) {
             sub(sp, sizeof sp, fp, "path");
             if (!pj_has_str(v, "path")) field_error_add(errs, FIELD_REQUIRED, sp, NULL, NULL);
             sub(sp, sizeof sp, fp, "port");
-            validate_port_or_name(pj_get(v, "port"), sp, errs);
-            const char *scheme = pj_str(v, "scheme");
+            validate_port_or_name(json_get(v, "port"), sp, errs);
+            const char *scheme = json_str(v, "scheme");
             if (strcmp(scheme, "HTTP") && strcmp(scheme, "HTTPS")) {
                 static const char *const valid[] = {"HTTP", "HTTPS", NULL};
                 sub(sp, sizeof sp, fp, "scheme");
                 field_error_not_supported(errs, sp, scheme, valid);
             }
             const cJSON *hdr;
-            cJSON_ArrayForEach(hdr, pj_get(v, "httpHeaders")) {
-                const char *name = pj_str(hdr, "name");
+            cJSON_ArrayForEach(hdr, json_get(v, "httpHeaders")) {
+                const char *name = json_str(hdr, "name");
                 int ok = *name != '\0';
                 for (const char *c = name; *c; c++)
                     if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-')) ok = 0;
@@ -677,16 +664,16 @@ static void validate_handler(const cJSON *h, const char *path, int lifecycle, co
             }
         } else if (k == 2 || k == 3) {
             sub(sp, sizeof sp, fp, "port");
-            validate_port_or_name(pj_get(v, "port"), sp, errs);
+            validate_port_or_name(json_get(v, "port"), sp, errs);
         } else {
             int64_t secs = 0, g;
-            pj_is_int(pj_get(v, "seconds"), &secs);
+            pj_is_int(json_get(v, "seconds"), &secs);
             if (pj_is_int(grace, &g) && (secs <= 0 || secs > g)) {
                 char msg[300];
                 snprintf(msg, sizeof msg,
                          "must be greater than 0 and less than terminationGracePeriodSeconds (%lld). Enable AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep.",
                          (long long)g);
-                add_int(errs, FIELD_INVALID, fp, secs, msg);
+                field_error_add_int(errs, FIELD_INVALID, fp, secs, msg);
             }
         }
     }
@@ -703,31 +690,31 @@ static void validate_probe(const cJSON *probe, const char *path, int kind, const
     char fp[400];
     for (int i = 0; i < 5; i++) {
         int64_t v = 0;
-        pj_is_int(pj_get(probe, nonneg[i]), &v);
-        if (v < 0) { sub(fp, sizeof fp, path, nonneg[i]); add_int(errs, FIELD_INVALID, fp, v, "must be greater than or equal to 0"); }
+        pj_is_int(json_get(probe, nonneg[i]), &v);
+        if (v < 0) { sub(fp, sizeof fp, path, nonneg[i]); field_error_add_int(errs, FIELD_INVALID, fp, v, "must be greater than or equal to 0"); }
     }
     int64_t tg;
-    if (pj_is_int(pj_get(probe, "terminationGracePeriodSeconds"), &tg) && tg <= 0) {
+    if (pj_is_int(json_get(probe, "terminationGracePeriodSeconds"), &tg) && tg <= 0) {
         sub(fp, sizeof fp, path, "terminationGracePeriodSeconds");
-        add_int(errs, FIELD_INVALID, fp, tg, "must be greater than 0");
+        field_error_add_int(errs, FIELD_INVALID, fp, tg, "must be greater than 0");
     }
     int64_t st = 0;
-    pj_is_int(pj_get(probe, "successThreshold"), &st);
+    pj_is_int(json_get(probe, "successThreshold"), &st);
     if (kind != 1 && st != 1) {   /* liveness and startup */
         sub(fp, sizeof fp, path, "successThreshold");
-        add_int(errs, FIELD_INVALID, fp, st, "must be 1");
+        field_error_add_int(errs, FIELD_INVALID, fp, st, "must be 1");
     }
-    if (kind == 1 && pj_get(probe, "terminationGracePeriodSeconds")) {
+    if (kind == 1 && json_get(probe, "terminationGracePeriodSeconds")) {
         sub(fp, sizeof fp, path, "terminationGracePeriodSeconds");
-        field_error_add(errs, FIELD_INVALID, fp, pj_get(probe, "terminationGracePeriodSeconds"), "must not be set for readinessProbes");
+        field_error_add(errs, FIELD_INVALID, fp, json_get(probe, "terminationGracePeriodSeconds"), "must not be set for readinessProbes");
     }
 }
 
 static void validate_lifecycle(const cJSON *lc, const char *path, const cJSON *grace, field_errors *errs)
 {
     char fp[400];
-    if (pj_get(lc, "postStart")) { sub(fp, sizeof fp, path, "postStart"); validate_handler(pj_get(lc, "postStart"), fp, 1, grace, errs); }
-    if (pj_get(lc, "preStop")) { sub(fp, sizeof fp, path, "preStop"); validate_handler(pj_get(lc, "preStop"), fp, 1, grace, errs); }
+    if (json_get(lc, "postStart")) { sub(fp, sizeof fp, path, "postStart"); validate_handler(json_get(lc, "postStart"), fp, 1, grace, errs); }
+    if (json_get(lc, "preStop")) { sub(fp, sizeof fp, path, "preStop"); validate_handler(json_get(lc, "preStop"), fp, 1, grace, errs); }
 }
 
 /* ---- the common part of every container */
@@ -736,7 +723,7 @@ static void validate_container_common(const cJSON *c, const char *path, const po
                                       const cJSON *spec, field_errors *errs)
 {
     char fp[400];
-    const char *name = pj_str(c, "name");
+    const char *name = json_str(c, "name");
     sub(fp, sizeof fp, path, "name");
     if (!*name) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
     else {
@@ -746,7 +733,7 @@ static void validate_container_common(const cJSON *c, const char *path, const po
     }
     sub(fp, sizeof fp, path, "image");
     if (!pj_has_str(c, "image")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
-    const char *tmp = pj_str(c, "terminationMessagePolicy");
+    const char *tmp = json_str(c, "terminationMessagePolicy");
     sub(fp, sizeof fp, path, "terminationMessagePolicy");
     if (!*tmp) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
     else if (strcmp(tmp, "File") && strcmp(tmp, "FallbackToLogsOnError")) {
@@ -754,13 +741,13 @@ static void validate_container_common(const cJSON *c, const char *path, const po
         field_error_not_supported(errs, fp, tmp, valid);
     }
     sub(fp, sizeof fp, path, "ports");
-    validate_ports(pj_get(c, "ports"), fp, errs);
+    validate_ports(json_get(c, "ports"), fp, errs);
     sub(fp, sizeof fp, path, "env");
-    validate_env(pj_get(c, "env"), fp, errs);
+    validate_env(json_get(c, "env"), fp, errs);
     sub(fp, sizeof fp, path, "envFrom");
-    validate_env_from(pj_get(c, "envFrom"), fp, errs);
+    validate_env_from(json_get(c, "envFrom"), fp, errs);
     validate_mounts(c, path, vols, errs);
-    const char *pull = pj_str(c, "imagePullPolicy");
+    const char *pull = json_str(c, "imagePullPolicy");
     sub(fp, sizeof fp, path, "imagePullPolicy");
     if (!*pull) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
     else if (strcmp(pull, "Always") && strcmp(pull, "IfNotPresent") && strcmp(pull, "Never")) {
@@ -768,15 +755,15 @@ static void validate_container_common(const cJSON *c, const char *path, const po
         field_error_not_supported(errs, fp, pull, valid);
     }
     sub(fp, sizeof fp, path, "resources");
-    pod_validate_resources(pj_get(c, "resources"), fp, 0, errs);
+    pod_validate_resources(json_get(c, "resources"), fp, 0, errs);
     sub(fp, sizeof fp, path, "resizePolicy");
     int i = 0;
     const cJSON *p, *q;
-    const cJSON *policies = pj_get(c, "resizePolicy");
+    const cJSON *policies = json_get(c, "resizePolicy");
     cJSON_ArrayForEach(p, policies) {
-        const char *res = pj_str(p, "resourceName"), *rp = pj_str(p, "restartPolicy");
+        const char *res = json_str(p, "resourceName"), *rp = json_str(p, "restartPolicy");
         int j = 0, dup = 0;
-        cJSON_ArrayForEach(q, policies) { if (j++ < i && !strcmp(pj_str(q, "resourceName"), res)) dup = 1; }
+        cJSON_ArrayForEach(q, policies) { if (j++ < i && !strcmp(json_str(q, "resourceName"), res)) dup = 1; }
         if (dup) { char ip[440]; pj_index(ip, sizeof ip, fp, i); field_error_add_str(errs, FIELD_DUPLICATE, ip, res, NULL); }
         if (!*res) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
         else if (strcmp(res, "cpu") && strcmp(res, "memory")) {
@@ -790,15 +777,15 @@ static void validate_container_common(const cJSON *c, const char *path, const po
         }
         i++;
     }
-    const cJSON *hu = pj_get(spec, "hostUsers");
+    const cJSON *hu = json_get(spec, "hostUsers");
     sub(fp, sizeof fp, path, "securityContext");
-    pod_validate_container_security(pj_get(c, "securityContext"), fp, !cJSON_IsFalse(hu), errs);
+    pod_validate_container_security(json_get(c, "securityContext"), fp, !cJSON_IsFalse(hu), errs);
 }
 
 void pod_validate_containers(const cJSON *spec, const pod_volume_set *vols, field_errors *errs)
 {
-    const cJSON *containers = pj_get(spec, "containers"), *inits = pj_get(spec, "initContainers");
-    const cJSON *grace = pj_get(spec, "terminationGracePeriodSeconds");
+    const cJSON *containers = json_get(spec, "containers"), *inits = json_get(spec, "initContainers");
+    const cJSON *grace = json_get(spec, "terminationGracePeriodSeconds");
     int n = cJSON_GetArraySize(containers), ni = cJSON_GetArraySize(inits);
     if (n == 0) field_error_add(errs, FIELD_REQUIRED, "spec.containers", NULL, NULL);
     const cJSON **all = calloc((size_t)(n + ni) + 1, sizeof *all);
@@ -810,22 +797,22 @@ void pod_validate_containers(const cJSON *spec, const pod_volume_set *vols, fiel
         char path[64], fp[128];
         pj_index(path, sizeof path, "spec.containers", i);
         validate_container_common(c, path, vols, spec, errs);
-        const char *name = pj_str(c, "name");
+        const char *name = json_str(c, "name");
         for (int j = 0; j < i; j++) {
-            if (!strcmp(pj_str(all[j], "name"), name)) {
+            if (!strcmp(json_str(all[j], "name"), name)) {
                 sub(fp, sizeof fp, path, "name");
                 field_error_add_str(errs, FIELD_DUPLICATE, fp, name, NULL);
                 break;
             }
         }
-        if (pj_get(c, "lifecycle")) { sub(fp, sizeof fp, path, "lifecycle"); validate_lifecycle(pj_get(c, "lifecycle"), fp, grace, errs); }
+        if (json_get(c, "lifecycle")) { sub(fp, sizeof fp, path, "lifecycle"); validate_lifecycle(json_get(c, "lifecycle"), fp, grace, errs); }
         sub(fp, sizeof fp, path, "livenessProbe");
-        validate_probe(pj_get(c, "livenessProbe"), fp, 0, grace, errs);
+        validate_probe(json_get(c, "livenessProbe"), fp, 0, grace, errs);
         sub(fp, sizeof fp, path, "readinessProbe");
-        validate_probe(pj_get(c, "readinessProbe"), fp, 1, grace, errs);
+        validate_probe(json_get(c, "readinessProbe"), fp, 1, grace, errs);
         sub(fp, sizeof fp, path, "startupProbe");
-        validate_probe(pj_get(c, "startupProbe"), fp, 2, grace, errs);
-        if (pj_get(c, "restartPolicy")) {
+        validate_probe(json_get(c, "startupProbe"), fp, 2, grace, errs);
+        if (json_get(c, "restartPolicy")) {
             sub(fp, sizeof fp, path, "restartPolicy");
             field_error_add(errs, FIELD_FORBIDDEN, fp, NULL, "may not be set for non-init containers");
         }
@@ -838,7 +825,7 @@ void pod_validate_containers(const cJSON *spec, const pod_volume_set *vols, fiel
         char path[64], fp[128];
         pj_index(path, sizeof path, "spec.initContainers", k);
         validate_container_common(c, path, vols, spec, errs);
-        const cJSON *rp = pj_get(c, "restartPolicy");
+        const cJSON *rp = json_get(c, "restartPolicy");
         int always = 0;
         if (rp) {
             const char *v = cJSON_IsString(rp) ? rp->valuestring : "";
@@ -849,30 +836,30 @@ void pod_validate_containers(const cJSON *spec, const pod_volume_set *vols, fiel
                 field_error_not_supported(errs, fp, v, valid);
             }
         }
-        const char *name = pj_str(c, "name");
+        const char *name = json_str(c, "name");
         int dup = 0;
-        for (int j = 0; j < n + k; j++) if (*name && !strcmp(pj_str(all[j], "name"), name)) dup = 1;
+        for (int j = 0; j < n + k; j++) if (*name && !strcmp(json_str(all[j], "name"), name)) dup = 1;
         if (dup) { sub(fp, sizeof fp, path, "name"); field_error_add_str(errs, FIELD_DUPLICATE, fp, name, NULL); }
         int one_index = k;
         check_host_port_conflicts(&c, 1, &one_index, "spec.initContainers", errs);
         static const char *const probes[] = {"livenessProbe", "readinessProbe", "startupProbe"};
         if (always) {
-            if (pj_get(c, "lifecycle")) { sub(fp, sizeof fp, path, "lifecycle"); validate_lifecycle(pj_get(c, "lifecycle"), fp, grace, errs); }
-            for (int pr = 0; pr < 3; pr++) { sub(fp, sizeof fp, path, probes[pr]); validate_probe(pj_get(c, probes[pr]), fp, pr, grace, errs); }
+            if (json_get(c, "lifecycle")) { sub(fp, sizeof fp, path, "lifecycle"); validate_lifecycle(json_get(c, "lifecycle"), fp, grace, errs); }
+            for (int pr = 0; pr < 3; pr++) { sub(fp, sizeof fp, path, probes[pr]); validate_probe(json_get(c, probes[pr]), fp, pr, grace, errs); }
         } else {
-            if (pj_get(c, "lifecycle")) {
+            if (json_get(c, "lifecycle")) {
                 sub(fp, sizeof fp, path, "lifecycle");
                 field_error_add(errs, FIELD_FORBIDDEN, fp, NULL, "may not be set for init containers without restartPolicy=Always");
             }
             for (int pr = 0; pr < 3; pr++) {
-                if (!pj_get(c, probes[pr])) continue;
+                if (!json_get(c, probes[pr])) continue;
                 sub(fp, sizeof fp, path, probes[pr]);
                 field_error_add(errs, FIELD_FORBIDDEN, fp, NULL, "may not be set for init containers without restartPolicy=Always");
             }
         }
-        if (cJSON_GetArraySize(pj_get(c, "resizePolicy")) > 0) {
+        if (cJSON_GetArraySize(json_get(c, "resizePolicy")) > 0) {
             sub(fp, sizeof fp, path, "resizePolicy");
-            field_error_add(errs, FIELD_INVALID, fp, pj_get(c, "resizePolicy"), "must not be set for init containers");
+            field_error_add(errs, FIELD_INVALID, fp, json_get(c, "resizePolicy"), "must not be set for init containers");
         }
         all[n + k] = c;
         k++;

@@ -5,37 +5,30 @@
  * --allow-privileged=true, as kubeadm runs it). */
 #include <stdio.h>
 #include <string.h>
+#include "codec/jsonpath.h"
 #include "registry/kinds/pod_internal.h"
-
-static void add_int(field_errors *errs, const char *path, int64_t v, const char *detail)
-{
-    cJSON n = {0};
-    n.type = cJSON_Number;
-    n.valuedouble = (double)v;
-    field_error_add(errs, FIELD_INVALID, path, &n, detail);
-}
 
 static void check_id(const cJSON *holder, const char *key, const char *path, field_errors *errs)
 {
     int64_t id;
-    if (!pj_is_int(pj_get(holder, key), &id) || (id >= 0 && id <= 2147483647)) return;
+    if (!pj_is_int(json_get(holder, key), &id) || (id >= 0 && id <= 2147483647)) return;
     char fp[400];
     pj_child(fp, sizeof fp, path, key);
-    add_int(errs, fp, id, "must be between 0 and 2147483647, inclusive");
+    field_error_add_int(errs, FIELD_INVALID, fp, id, "must be between 0 and 2147483647, inclusive");
 }
 
 static void validate_seccomp(const cJSON *sp, const char *path, field_errors *errs)
 {
     if (!sp) return;
     char fp[400];
-    const char *type = pj_str(sp, "type");
+    const char *type = json_str(sp, "type");
     pj_child(fp, sizeof fp, path, "type");
     if (!*type) field_error_add(errs, FIELD_REQUIRED, fp, NULL, "type is required when seccompProfile is set");
     else if (strcmp(type, "Localhost") && strcmp(type, "RuntimeDefault") && strcmp(type, "Unconfined")) {
         static const char *const valid[] = {"Localhost", "RuntimeDefault", "Unconfined", NULL};
         field_error_not_supported(errs, fp, type, valid);
     }
-    const cJSON *local = pj_get(sp, "localhostProfile");
+    const cJSON *local = json_get(sp, "localhostProfile");
     pj_child(fp, sizeof fp, path, "localhostProfile");
     if (!strcmp(type, "Localhost")) {
         if (!local) field_error_add(errs, FIELD_REQUIRED, fp, NULL, "must be set when seccomp type is Localhost");
@@ -49,14 +42,14 @@ static void validate_apparmor(const cJSON *ap, const char *path, field_errors *e
 {
     if (!ap) return;
     char fp[400];
-    const char *type = pj_str(ap, "type");
+    const char *type = json_str(ap, "type");
     pj_child(fp, sizeof fp, path, "type");
     if (!*type) field_error_add(errs, FIELD_REQUIRED, fp, NULL, "type is required when appArmorProfile is set");
     else if (strcmp(type, "Localhost") && strcmp(type, "RuntimeDefault") && strcmp(type, "Unconfined")) {
         static const char *const valid[] = {"Localhost", "RuntimeDefault", "Unconfined", NULL};
         field_error_not_supported(errs, fp, type, valid);
     }
-    const cJSON *local = pj_get(ap, "localhostProfile");
+    const cJSON *local = json_get(ap, "localhostProfile");
     pj_child(fp, sizeof fp, path, "localhostProfile");
     if (!strcmp(type, "Localhost")) {
         const char *lp = cJSON_IsString(local) ? local->valuestring : "";
@@ -96,7 +89,7 @@ static int sysctl_in_ipc_namespace(const char *s)
 
 void pod_validate_security(const cJSON *spec, field_errors *errs)
 {
-    const cJSON *sc = pj_get(spec, "securityContext");
+    const cJSON *sc = json_get(spec, "securityContext");
     if (!sc) return;
     const char *path = "spec.securityContext";
     check_id(sc, "fsGroup", path, errs);
@@ -104,16 +97,16 @@ void pod_validate_security(const cJSON *spec, field_errors *errs)
     check_id(sc, "runAsGroup", path, errs);
     int i = 0;
     const cJSON *g;
-    cJSON_ArrayForEach(g, pj_get(sc, "supplementalGroups")) {
+    cJSON_ArrayForEach(g, json_get(sc, "supplementalGroups")) {
         int64_t id;
         if (pj_is_int(g, &id) && (id < 0 || id > 2147483647)) {
             char fp[96];
             snprintf(fp, sizeof fp, "%s.supplementalGroups[%d]", path, i);
-            add_int(errs, fp, id, "must be between 0 and 2147483647, inclusive");
+            field_error_add_int(errs, FIELD_INVALID, fp, id, "must be between 0 and 2147483647, inclusive");
         }
         i++;
     }
-    if (cJSON_IsTrue(pj_get(spec, "shareProcessNamespace")) && cJSON_IsTrue(pj_get(spec, "hostPID"))) {
+    if (cJSON_IsTrue(json_get(spec, "shareProcessNamespace")) && cJSON_IsTrue(json_get(spec, "hostPID"))) {
         cJSON t = {0};
         t.type = cJSON_True;
         field_error_add(errs, FIELD_INVALID, "spec.securityContext.shareProcessNamespace", &t,
@@ -121,25 +114,25 @@ void pod_validate_security(const cJSON *spec, field_errors *errs)
     }
     i = 0;
     const cJSON *s, *prev;
-    const cJSON *sysctls = pj_get(sc, "sysctls");
+    const cJSON *sysctls = json_get(sc, "sysctls");
     cJSON_ArrayForEach(s, sysctls) {
         char fp[96];
         snprintf(fp, sizeof fp, "%s.sysctls[%d].name", path, i);
-        const char *name = pj_str(s, "name");
+        const char *name = json_str(s, "name");
         int j = 0, dup = 0;
-        cJSON_ArrayForEach(prev, sysctls) { if (j++ < i && !strcmp(pj_str(prev, "name"), name)) dup = 1; }
+        cJSON_ArrayForEach(prev, sysctls) { if (j++ < i && !strcmp(json_str(prev, "name"), name)) dup = 1; }
         if (!*name) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
         else if (!valid_sysctl_name(name))
             field_error_add_str(errs, FIELD_INVALID, fp, name,
                                 "must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$");
         else if (dup) field_error_add_str(errs, FIELD_DUPLICATE, fp, name, NULL);
-        if (cJSON_IsTrue(pj_get(spec, "hostNetwork")) && (!strncmp(name, "net.", 4) || !strncmp(name, "net/", 4)))
+        if (cJSON_IsTrue(json_get(spec, "hostNetwork")) && (!strncmp(name, "net.", 4) || !strncmp(name, "net/", 4)))
             field_error_add_str(errs, FIELD_INVALID, fp, name, "may not be specified when 'hostNetwork' is true");
-        else if (cJSON_IsTrue(pj_get(spec, "hostIPC")) && sysctl_in_ipc_namespace(name))
+        else if (cJSON_IsTrue(json_get(spec, "hostIPC")) && sysctl_in_ipc_namespace(name))
             field_error_add_str(errs, FIELD_INVALID, fp, name, "may not be specified when 'hostIPC' is true");
         i++;
     }
-    const cJSON *fcp = pj_get(sc, "fsGroupChangePolicy");
+    const cJSON *fcp = json_get(sc, "fsGroupChangePolicy");
     if (fcp) {
         const char *v = cJSON_IsString(fcp) ? fcp->valuestring : "";
         if (strcmp(v, "OnRootMismatch") && strcmp(v, "Always")) {
@@ -147,9 +140,9 @@ void pod_validate_security(const cJSON *spec, field_errors *errs)
             field_error_not_supported(errs, "spec.securityContext.fsGroupChangePolicy", v, valid);
         }
     }
-    validate_seccomp(pj_get(sc, "seccompProfile"), "spec.securityContext.seccompProfile", errs);
-    validate_apparmor(pj_get(sc, "appArmorProfile"), "spec.securityContext.appArmorProfile", errs);
-    const cJSON *sgp = pj_get(sc, "supplementalGroupsPolicy");
+    validate_seccomp(json_get(sc, "seccompProfile"), "spec.securityContext.seccompProfile", errs);
+    validate_apparmor(json_get(sc, "appArmorProfile"), "spec.securityContext.appArmorProfile", errs);
+    const cJSON *sgp = json_get(sc, "supplementalGroupsPolicy");
     if (sgp) {
         const char *v = cJSON_IsString(sgp) ? sgp->valuestring : "";
         if (strcmp(v, "Merge") && strcmp(v, "Strict")) {
@@ -165,7 +158,7 @@ void pod_validate_container_security(const cJSON *sc, const char *path, int host
     if (!sc) return;
     check_id(sc, "runAsUser", path, errs);
     check_id(sc, "runAsGroup", path, errs);
-    const cJSON *pm = pj_get(sc, "procMount");
+    const cJSON *pm = json_get(sc, "procMount");
     if (pm) {
         char fp[400];
         pj_child(fp, sizeof fp, path, "procMount");
@@ -179,16 +172,16 @@ void pod_validate_container_security(const cJSON *sc, const char *path, int host
     }
     char fp[400];
     pj_child(fp, sizeof fp, path, "seccompProfile");
-    validate_seccomp(pj_get(sc, "seccompProfile"), fp, errs);
-    if (cJSON_IsFalse(pj_get(sc, "allowPrivilegeEscalation"))) {
-        if (cJSON_IsTrue(pj_get(sc, "privileged")))
+    validate_seccomp(json_get(sc, "seccompProfile"), fp, errs);
+    if (cJSON_IsFalse(json_get(sc, "allowPrivilegeEscalation"))) {
+        if (cJSON_IsTrue(json_get(sc, "privileged")))
             field_error_add(errs, FIELD_INVALID, path, sc, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true");
         const cJSON *cap;
-        cJSON_ArrayForEach(cap, pj_get(pj_get(sc, "capabilities"), "add")) {
+        cJSON_ArrayForEach(cap, json_get(json_get(sc, "capabilities"), "add")) {
             if (cJSON_IsString(cap) && !strcmp(cap->valuestring, "CAP_SYS_ADMIN"))
                 field_error_add(errs, FIELD_INVALID, path, sc, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN");
         }
     }
     pj_child(fp, sizeof fp, path, "appArmorProfile");
-    validate_apparmor(pj_get(sc, "appArmorProfile"), fp, errs);
+    validate_apparmor(json_get(sc, "appArmorProfile"), fp, errs);
 }

@@ -9,25 +9,18 @@
 #include "codec/fielderr.h"
 #include "registry/strategies.h"
 #include "codec/validate_meta.h"
+#include "codec/json.h"
+#include "codec/jsonpath.h"
 
 #define RBAC_GROUP "rbac.authorization.k8s.io"
 
 /* ---------------------------------------------------------------- types */
 
-static const char *json_type(const cJSON *v)
-{
-    if (cJSON_IsArray(v)) return "array";
-    if (cJSON_IsObject(v)) return "object";
-    if (cJSON_IsString(v)) return "string";
-    if (cJSON_IsNumber(v)) return "number";
-    return "bool";
-}
-
 /* "json: cannot unmarshal <type> into Go struct field <Struct>.<path> of type <go>" */
 static int type_error(char *err, size_t n, const cJSON *v, const char *strct, const char *path,
                       const char *go_type)
 {
-    snprintf(err, n, "json: cannot unmarshal %s into Go struct field %s.%s of type %s", json_type(v),
+    snprintf(err, n, "json: cannot unmarshal %s into Go struct field %s.%s of type %s", json_go_type_name(v),
              strct, path, go_type);
     return -1;
 }
@@ -247,12 +240,6 @@ static int list_len(const cJSON *o, const char *key)
     return cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0;
 }
 
-static const char *str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 /* Go's %#v of a string and of a []string. */
 static void go_syntax_string(kapi_buf *b, const char *s)
 {
@@ -338,42 +325,6 @@ static void validate_role(const cJSON *obj, field_errors *errs)
     validate_rules(obj, 1, errs);
 }
 
-/* ValidateLabelSelector at path (the parts aggregationRule needs). */
-static void validate_label_selector(const cJSON *sel, const char *path, field_errors *errs)
-{
-    char f[200];
-    const cJSON *me = cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions"), *e;
-    int i = 0;
-    if (cJSON_IsArray(me))
-        cJSON_ArrayForEach(e, me) {
-            const char *op = str(e, "operator");
-            int nv = list_len(e, "values");
-            if (!strcmp(op, "In") || !strcmp(op, "NotIn")) {
-                if (nv == 0) {
-                    snprintf(f, sizeof f, "%s.matchExpressions[%d].values", path, i);
-                    field_error_add(errs, FIELD_REQUIRED, f, NULL,
-                                    "must be specified when `operator` is 'In' or 'NotIn'");
-                }
-            } else if (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist")) {
-                if (nv > 0) {
-                    snprintf(f, sizeof f, "%s.matchExpressions[%d].values", path, i);
-                    field_error_add(errs, FIELD_FORBIDDEN, f, NULL,
-                                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
-                }
-            } else {
-                snprintf(f, sizeof f, "%s.matchExpressions[%d].operator", path, i);
-                field_error_add_str(errs, FIELD_INVALID, f, op, "not a valid selector operator");
-            }
-            validation_messages m = {0};
-            is_qualified_name(str(e, "key"), &m);
-            snprintf(f, sizeof f, "%s.matchExpressions[%d].key", path, i);
-            add_invalid_value_for_each_message(errs, f, str(e, "key"), &m);
-            i++;
-        }
-    snprintf(f, sizeof f, "%s.matchLabels", path);
-    validate_labels(cJSON_GetObjectItemCaseSensitive(sel, "matchLabels"), f, errs);
-}
-
 static void validate_cluster_role(const cJSON *obj, field_errors *errs)
 {
     validate_rules(obj, 0, errs);
@@ -388,14 +339,14 @@ static void validate_cluster_role(const cJSON *obj, field_errors *errs)
         cJSON_ArrayForEach(s, sels) {
             char path[80];
             snprintf(path, sizeof path, "aggregationRule.clusterRoleSelectors[%d]", i++);
-            validate_label_selector(s, path, errs);
+            label_selector_validate(s, path, errs);   /* ValidateLabelSelector */
         }
 }
 
 static void validate_subject(const cJSON *s, int namespaced, int i, field_errors *errs)
 {
     char f[80];
-    const char *name = str(s, "name"), *kind = str(s, "kind"), *group = str(s, "apiGroup");
+    const char *name = json_str(s, "name"), *kind = json_str(s, "kind"), *group = json_str(s, "apiGroup");
     if (!name[0]) {
         snprintf(f, sizeof f, "subjects[%d].name", i);
         field_error_add(errs, FIELD_REQUIRED, f, NULL, NULL);
@@ -413,7 +364,7 @@ static void validate_subject(const cJSON *s, int namespaced, int i, field_errors
             snprintf(f, sizeof f, "subjects[%d].apiGroup", i);
             field_error_not_supported(errs, f, group, none);
         }
-        if (!namespaced && !str(s, "namespace")[0]) {
+        if (!namespaced && !json_str(s, "namespace")[0]) {
             snprintf(f, sizeof f, "subjects[%d].namespace", i);
             field_error_add(errs, FIELD_REQUIRED, f, NULL, NULL);
         }
@@ -441,7 +392,7 @@ static void validate_binding(const cJSON *obj, int namespaced, field_errors *err
     static const char *const role_kinds[] = {"Role", "ClusterRole", NULL};
     static const char *const cluster_kinds[] = {"ClusterRole", NULL};
     const cJSON *ref = cJSON_GetObjectItemCaseSensitive(obj, "roleRef");
-    const char *group = str(ref, "apiGroup"), *kind = str(ref, "kind"), *name = str(ref, "name");
+    const char *group = json_str(ref, "apiGroup"), *kind = json_str(ref, "kind"), *name = json_str(ref, "name");
     if (strcmp(group, RBAC_GROUP)) field_error_not_supported(errs, "roleRef.apiGroup", group, rbac_only);
     int kind_ok = !strcmp(kind, "ClusterRole") || (namespaced && !strcmp(kind, "Role"));
     if (!kind_ok)
@@ -474,17 +425,17 @@ static void validate_binding_update(const cJSON *obj, const cJSON *old, field_er
 {
     const cJSON *ref = cJSON_GetObjectItemCaseSensitive(obj, "roleRef");
     const cJSON *oref = cJSON_GetObjectItemCaseSensitive(old, "roleRef");
-    if (!strcmp(str(ref, "apiGroup"), str(oref, "apiGroup")) && !strcmp(str(ref, "kind"), str(oref, "kind")) &&
-        !strcmp(str(ref, "name"), str(oref, "name")))
+    if (!strcmp(json_str(ref, "apiGroup"), json_str(oref, "apiGroup")) && !strcmp(json_str(ref, "kind"), json_str(oref, "kind")) &&
+        !strcmp(json_str(ref, "name"), json_str(oref, "name")))
         return;
     kapi_buf v;
     kapi_buf_init(&v);
     kapi_buf_puts(&v, "rbac.RoleRef{APIGroup:");
-    go_syntax_string(&v, str(ref, "apiGroup"));
+    go_syntax_string(&v, json_str(ref, "apiGroup"));
     kapi_buf_puts(&v, ", Kind:");
-    go_syntax_string(&v, str(ref, "kind"));
+    go_syntax_string(&v, json_str(ref, "kind"));
     kapi_buf_puts(&v, ", Name:");
-    go_syntax_string(&v, str(ref, "name"));
+    go_syntax_string(&v, json_str(ref, "name"));
     kapi_buf_puts(&v, "}");
     kapi_buf_putc(&v, '\0');
     invalid_raw(errs, "roleRef", v.data, "cannot change roleRef");

@@ -10,17 +10,12 @@
 #include <string.h>
 #include <time.h>
 #include "auth/authz.h"
+#include "codec/jsonpath.h"
 #include "auth/rbac.h"
 #include "core/util.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
 #include "schema/decode.h"
-
-static const char *str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 /* The answer: 201 with the review and its status (JSON or YAML). */
 static rest_result created(rest_call *c, cJSON *obj)
@@ -66,7 +61,7 @@ static void go_string_map(kapi_buf *b, const cJSON *m)
         if (i) kapi_buf_puts(b, ", ");
         go_string(b, keys[i]);
         kapi_buf_putc(b, ':');
-        go_string(b, str(m, keys[i]));
+        go_string(b, json_str(m, keys[i]));
     }
     kapi_buf_putc(b, '}');
 }
@@ -91,11 +86,11 @@ static void go_object_meta(kapi_buf *b, const cJSON *m)
     kapi_buf_puts(b, "v1.ObjectMeta{");
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
         kapi_buf_printf(b, "%s%s:", i ? ", " : "", strings[i][0]);
-        go_string(b, str(m, strings[i][1]));
+        go_string(b, json_str(m, strings[i][1]));
     }
     const cJSON *g = cJSON_GetObjectItemCaseSensitive(m, "generation");
     kapi_buf_printf(b, ", Generation:%lld, CreationTimestamp:", cJSON_IsNumber(g) ? (long long)g->valuedouble : 0LL);
-    go_time(b, str(m, "creationTimestamp"));
+    go_time(b, json_str(m, "creationTimestamp"));
     kapi_buf_puts(b, ", DeletionTimestamp:<nil>, DeletionGracePeriodSeconds:(*int64)(nil), Labels:");
     go_string_map(b, cJSON_GetObjectItemCaseSensitive(m, "labels"));
     kapi_buf_puts(b, ", Annotations:");
@@ -156,9 +151,9 @@ static void check_meta(const cJSON *obj, int allow_namespace, field_errors *errs
 static void go_non_resource_attributes(kapi_buf *b, const cJSON *n)
 {
     kapi_buf_puts(b, "authorization.NonResourceAttributes{Path:");
-    go_string(b, str(n, "path"));
+    go_string(b, json_str(n, "path"));
     kapi_buf_puts(b, ", Verb:");
-    go_string(b, str(n, "verb"));
+    go_string(b, json_str(n, "verb"));
     kapi_buf_putc(b, '}');
 }
 
@@ -183,7 +178,7 @@ static void check_spec(const cJSON *spec, int needs_subject, field_errors *errs)
     if (needs_subject) {
         const cJSON *groups = cJSON_GetObjectItemCaseSensitive(spec, "groups");
         int ng = cJSON_IsArray(groups) ? cJSON_GetArraySize(groups) : 0;
-        if (!str(spec, "user")[0] && ng == 0)
+        if (!json_str(spec, "user")[0] && ng == 0)
             field_error_add_str(errs, FIELD_INVALID, "spec.user", "",
                                 "at least one of user or group must be specified");
     }
@@ -226,17 +221,17 @@ static void attrs_from_spec(const cJSON *spec, const kapi_user *user, rbac_attrs
     const cJSON *ra = cJSON_GetObjectItemCaseSensitive(spec, "resourceAttributes");
     if (cJSON_IsObject(ra)) {
         a->is_resource = 1;
-        a->verb = str(ra, "verb");
-        a->ns = str(ra, "namespace");
-        a->api_group = str(ra, "group");
-        a->resource = str(ra, "resource");
-        a->subresource = str(ra, "subresource");
-        a->name = str(ra, "name");
+        a->verb = json_str(ra, "verb");
+        a->ns = json_str(ra, "namespace");
+        a->api_group = json_str(ra, "group");
+        a->resource = json_str(ra, "resource");
+        a->subresource = json_str(ra, "subresource");
+        a->name = json_str(ra, "name");
         a->path = "";
     } else {
         const cJSON *na = cJSON_GetObjectItemCaseSensitive(spec, "nonResourceAttributes");
-        a->verb = str(na, "verb");
-        a->path = str(na, "path");
+        a->verb = json_str(na, "verb");
+        a->path = json_str(na, "path");
         a->api_group = a->resource = a->subresource = a->ns = a->name = "";
     }
 }
@@ -255,7 +250,7 @@ static rest_result answer_access_review(rest_call *c, const cJSON *obj, int with
     cJSON_AddStringToObject(out, "kind", c->r->kind);
     cJSON_AddStringToObject(out, "apiVersion", resource_api_version(c->r));
     cJSON *meta = cJSON_AddObjectToObject(out, "metadata");
-    const char *ns = str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace");
+    const char *ns = json_str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace");
     if (c->r->namespaced && ns[0]) cJSON_AddStringToObject(meta, "namespace", ns);
     cJSON_AddNullToObject(meta, "creationTimestamp");
     cJSON_AddItemToObject(out, "spec", canonical_spec(spec, with_subject));
@@ -281,8 +276,8 @@ static rest_result serve_self_subject_access_review(rest_call *c)
 static void user_from_spec(kapi_pool *p, const cJSON *spec, kapi_user *u)
 {
     memset(u, 0, sizeof *u);
-    u->name = kapi_pstrdup(p, str(spec, "user"));
-    u->uid = kapi_pstrdup(p, str(spec, "uid"));
+    u->name = kapi_pstrdup(p, json_str(spec, "user"));
+    u->uid = kapi_pstrdup(p, json_str(spec, "uid"));
     const cJSON *groups = cJSON_GetObjectItemCaseSensitive(spec, "groups"), *g;
     if (cJSON_IsArray(groups))
         cJSON_ArrayForEach(g, groups)
@@ -311,14 +306,14 @@ static rest_result serve_local_subject_access_review(rest_call *c)
     cJSON *obj = decode(c, &fail);
     if (!obj) return fail;
     const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
-    const char *ns = str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace");
+    const char *ns = json_str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace");
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
     check_spec(spec, 1, errs);
     check_meta(obj, 1, errs);
     const cJSON *ra = cJSON_GetObjectItemCaseSensitive(spec, "resourceAttributes");
-    if (cJSON_IsObject(ra) && strcmp(str(ra, "namespace"), ns))
+    if (cJSON_IsObject(ra) && strcmp(json_str(ra, "namespace"), ns))
         field_error_add_str(errs, FIELD_INVALID, "spec.resourceAttributes.namespace",
-                            str(ra, "namespace"), "must match metadata.namespace");
+                            json_str(ra, "namespace"), "must match metadata.namespace");
     const cJSON *na = cJSON_GetObjectItemCaseSensitive(spec, "nonResourceAttributes");
     if (cJSON_IsObject(na)) {
         kapi_buf v;
@@ -351,7 +346,7 @@ static rest_result serve_self_subject_rules_review(rest_call *c)
     rest_result fail;
     cJSON *obj = decode(c, &fail);
     if (!obj) return fail;
-    const char *ns = str(cJSON_GetObjectItemCaseSensitive(obj, "spec"), "namespace");
+    const char *ns = json_str(cJSON_GetObjectItemCaseSensitive(obj, "spec"), "namespace");
     if (!ns[0]) return rest_bad_request(c, "no namespace on request");
     rbac_rule *rules = NULL;
     const char *errors = NULL;
