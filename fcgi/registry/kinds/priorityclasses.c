@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "codec/fielderr.h"
+#include "codec/jsonpath.h"
 #include "registry/strategies.h"
 #include "registry/tables_internal.h"
 
@@ -59,7 +60,7 @@ static void validate(const cJSON *pc, field_errors *errs)
     long long value = tj_int(pc, "value", 0);
     if (!strncmp(name, "system-", 7)) {
         char why[160], msg[320];
-        const char *e = system_class_mismatch(name, value, tj_true(pc, "globalDefault"), why, sizeof why);
+        const char *e = system_class_mismatch(name, value, json_true_at(pc, "globalDefault"), why, sizeof why);
         if (e) {
             snprintf(msg, sizeof msg,
                      "priority class names with 'system-' prefix are reserved for system use only. "
@@ -77,7 +78,7 @@ static void validate_update(const cJSON *pc, const cJSON *old, field_errors *err
 {
     if (tj_int(pc, "value", 0) != tj_int(old, "value", 0))
         field_error_add(errs, FIELD_FORBIDDEN, "value", NULL, "may not be changed in an update.");
-    const char *now = tj_str(pc, "preemptionPolicy"), *was = tj_str(old, "preemptionPolicy");
+    const char *now = json_str_at(pc, "preemptionPolicy", NULL), *was = json_str_at(old, "preemptionPolicy", NULL);
     if ((now == NULL) != (was == NULL) || (now && strcmp(now, was))) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(pc, "preemptionPolicy");
         field_error_add(errs, FIELD_INVALID, "preemptionPolicy", v, "field is immutable");
@@ -114,13 +115,11 @@ static const table_column priorityclass_columns[] = {
 
 static void priorityclass_row(const cJSON *pc, cJSON *cells, time_t now)
 {
-    char age[32];
-    cell_string(cells, tj_str(pc, "metadata.name"));
+    cell_name(cells, pc);
     cell_integer(cells, tj_int(pc, "value", 0));
-    cJSON_AddItemToArray(cells, cJSON_CreateBool(tj_true(pc, "globalDefault")));
-    table_age(pc, now, age, sizeof age);
-    cell_string(cells, age);
-    cell_string(cells, tj_str(pc, "preemptionPolicy"));
+    cJSON_AddItemToArray(cells, cJSON_CreateBool(json_true_at(pc, "globalDefault")));
+    cell_age(cells, pc, now);
+    cell_string(cells, json_str_at(pc, "preemptionPolicy", NULL));
 }
 
 const table_def table_priorityclasses = {priorityclass_columns, 5, priorityclass_row, NULL};
