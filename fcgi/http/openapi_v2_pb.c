@@ -11,32 +11,15 @@
 #include <string.h>
 #include "codec/json.h"
 #include "http/openapi_v2_pb.h"
+#include "codec/protowire.h"
 
 /* ---- the writer */
 
 enum { WT_VARINT = 0, WT_FIXED64 = 1, WT_LEN = 2 };
 
-static void put_varint(kapi_buf *b, uint64_t v)
-{
-    unsigned char tmp[10];
-    int n = 0;
-    do {
-        tmp[n] = (unsigned char)(v & 0x7f);
-        v >>= 7;
-        if (v) tmp[n] |= 0x80;
-        n++;
-    } while (v);
-    kapi_buf_put(b, tmp, (size_t)n);
-}
-
-static void put_tag(kapi_buf *b, int num, int wire_type) { put_varint(b, (uint64_t)num << 3 | (uint64_t)wire_type); }
-
-static void put_len(kapi_buf *b, int num, const void *data, size_t n)
-{
-    put_tag(b, num, WT_LEN);
-    put_varint(b, n);
-    if (n) kapi_buf_put(b, data, n);
-}
+static void put_varint(kapi_buf *b, uint64_t v) { protowire_put_varint(b, v); }
+static void put_tag(kapi_buf *b, int num, int wire_type) { protowire_put_tag(b, num, wire_type); }
+static void put_len(kapi_buf *b, int num, const void *data, size_t n) { protowire_put_len(b, num, data, n); }
 
 /* A sub-message, written even when empty (a present message field). */
 static void put_message(kapi_buf *b, int num, kapi_buf *sub)

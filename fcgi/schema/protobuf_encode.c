@@ -13,6 +13,7 @@
 #include "codec/json.h"
 #include "schema/protobuf.h"
 #include "schema/scalars.h"
+#include "codec/protowire.h"
 
 typedef struct enc {
     char *err;
@@ -35,26 +36,23 @@ static int enc_fail(enc *e, const char *fmt, ...)
 
 static int put_varint(enc *e, kapi_buf *b, uint64_t v)
 {
-    unsigned char tmp[10];
-    int n = 0;
-    do {
-        tmp[n] = (unsigned char)(v & 0x7f);
-        v >>= 7;
-        if (v) tmp[n] |= 0x80;
-        n++;
-    } while (v);
-    return kapi_buf_put(b, tmp, (size_t)n) ? enc_fail(e, "out of memory") : 0;
+    (void)e;
+    protowire_put_varint(b, v);
+    return 0;
 }
 
 static int put_tag(enc *e, kapi_buf *b, int num, int wt)
 {
-    return put_varint(e, b, (uint64_t)num << 3 | (uint64_t)wt);
+    (void)e;
+    protowire_put_tag(b, num, wt);
+    return 0;
 }
 
 static int put_bytes(enc *e, kapi_buf *b, int num, const void *d, size_t n)
 {
-    if (put_tag(e, b, num, 2) || put_varint(e, b, n)) return -1;
-    return n && kapi_buf_put(b, d, n) ? enc_fail(e, "out of memory") : 0;
+    (void)e;
+    protowire_put_len(b, num, d, n);
+    return 0;
 }
 
 /* A sub-message: encoded into its own buffer, then written with its length. */
