@@ -9,12 +9,13 @@
 #include <string.h>
 #include "auth/rbac_policy.h"
 #include "codec/labels.h"
+#include "core/alloc.h"
 
 #define MAX_AGGREGATION_PASSES 16
 
 rbac_policy *rbac_policy_new(void)
 {
-    rbac_policy *p = calloc(1, sizeof *p);
+    rbac_policy *p = kapi_xcalloc(1, sizeof *p);
     if (!p) return NULL;
     p->pool = kapi_pool_new();
     if (!p->pool) { free(p); return NULL; }
@@ -357,7 +358,7 @@ static void describe_subject(kapi_buf *m, const rbac_subject *s, const char *bin
     if (!strcmp(s->kind, "ServiceAccount")) {
         char *both = NULL;
         size_t n = strlen(s->name) + strlen(binding_ns) + strlen(s->ns) + 2;
-        both = malloc(n);
+        both = kapi_xmalloc(n);
         if (!both) return;
         snprintf(both, n, "%s/%s", s->name, s->ns[0] ? s->ns : binding_ns);
         go_quote(m, both);

@@ -10,6 +10,7 @@
 #include "controllers/controllers.h"
 #include "core/gotime.h"
 #include "core/util.h"
+#include "core/alloc.h"
 
 /* ---- readers of objects */
 
@@ -67,11 +68,11 @@ cJSON *controller_ref_to(const cJSON *owner, const kapi_resource *res)
 /* "plural.group" of every kind of a set, built once per set. */
 static void *build_qualified_names(const kinds_set *s)
 {
-    char **names = calloc((size_t)s->n + 1, sizeof *names);
+    char **names = kapi_xcalloc((size_t)s->n + 1, sizeof *names);
     for (int i = 0; names && i < s->n; i++) {
         const kapi_resource *r = &s->kinds[i];
         size_t n = strlen(r->plural) + strlen(r->group) + 2;
-        names[i] = malloc(n);
+        names[i] = kapi_xmalloc(n);
         if (names[i]) snprintf(names[i], n, r->group[0] ? "%s.%s" : "%s", r->plural, r->group);
     }
     return names;
@@ -137,7 +138,7 @@ void obj_list_add(obj_list *l, obj_entry *e)
 {
     if (l->n == l->cap) {
         int cap = l->cap ? l->cap * 2 : 8;
-        obj_entry **items = realloc(l->items, (size_t)cap * sizeof *items);
+        obj_entry **items = kapi_xrealloc(l->items, (size_t)cap * sizeof *items);
         if (!items) return;
         l->items = items;
         l->cap = cap;
@@ -232,7 +233,7 @@ static void index_owners(kind_cache *k, obj_entry *e, int add)
         obj_list *l = strmap_get(k->by_owner, uid);
         if (add) {
             if (!l) {
-                l = calloc(1, sizeof *l);
+                l = kapi_xcalloc(1, sizeof *l);
                 if (!l || strmap_put(k->by_owner, uid, l)) { free(l); continue; }
             }
             obj_list_add(l, e);
@@ -253,7 +254,7 @@ static void index_entry(kind_cache *k, obj_entry *e)
 
 static obj_entry *new_entry(pass *p, kind_cache *k, cJSON *obj)
 {
-    obj_entry *e = calloc(1, sizeof *e);
+    obj_entry *e = kapi_xcalloc(1, sizeof *e);
     if (!e) { cJSON_Delete(obj); return NULL; }
     e->obj = obj;
     e->res = k->res;

@@ -17,6 +17,7 @@
 #include "codec/jsonpatch.h"
 #include "controllers/controllers.h"
 #include "http/client.h"
+#include "core/alloc.h"
 
 /* Until RBAC evaluates the bootstrap policy (which gives
  * system:kube-controller-manager the role it needs), the interim authorizer
@@ -431,7 +432,7 @@ static char *event_key(const char *ns, const char *uid, const char *type, const 
                        const char *component, const char *message)
 {
     size_t n = strlen(ns) + strlen(uid) + strlen(type) + strlen(reason) + strlen(component) + strlen(message) + 8;
-    char *k = malloc(n);
+    char *k = kapi_xmalloc(n);
     if (k) snprintf(k, n, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", ns, uid, type, reason, component, message);
     return k;
 }

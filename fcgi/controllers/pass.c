@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "controllers/controllers.h"
+#include "core/alloc.h"
 
 #define MAX_ROUNDS 10
 #define DEFAULT_LEASE_SECONDS 15
@@ -47,14 +48,14 @@ reconcile_result reconcile_pass(kapi_ctx *ctx, const reconcile_options *o, recon
     clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(stats, 0, sizeof *stats);
     FILE *out = o->out ? o->out : stdout;
-    pass *p = calloc(1, sizeof *p);
+    pass *p = kapi_xcalloc(1, sizeof *p);
     if (!p) return RECONCILE_FAILED;
     p->ctx = ctx;
     p->o = o;
     p->stats = stats;
     const kinds_set *saved_kinds;
     p->kinds_set = kinds_begin(ctx, &saved_kinds);
-    p->kinds = calloc((size_t)p->kinds_set->n + 1, sizeof *p->kinds);
+    p->kinds = kapi_xcalloc((size_t)p->kinds_set->n + 1, sizeof *p->kinds);
     p->garbage = cJSON_CreateArray();
     if (!p->kinds || !p->garbage) {
         free(p->kinds);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "http/discovery.h"
+#include "core/alloc.h"
 
 const discovery_subresource *discovery_subresource_find(const kapi_resource *r, const char *name)
 {
@@ -71,7 +72,7 @@ static int compare_resources(const void *a, const void *b)
 static const kapi_resource **resources_of(const char *group, const char *version, int *n)
 {
     const kinds_set *set = kinds_current();
-    const kapi_resource **list = calloc((size_t)set->n + 1, sizeof *list);
+    const kapi_resource **list = kapi_xcalloc((size_t)set->n + 1, sizeof *list);
     *n = 0;
     if (!list) return NULL;
     for (int i = 0; i < set->n; i++) {
@@ -104,17 +105,17 @@ cJSON *discovery_root_paths(void)
     size_t most = (size_t)n_fixed;
     for (int i = 0; i < set->n_groups; i++)
         for (int v = 0; set->groups[i].versions[v]; v++) most += 2;
-    char **paths = calloc(most, sizeof *paths);
+    char **paths = kapi_xcalloc(most, sizeof *paths);
     if (!paths) return NULL;
-    for (int i = 0; i < n_fixed; i++) paths[n++] = strdup(fixed[i]);
+    for (int i = 0; i < n_fixed; i++) paths[n++] = kapi_xstrdup(fixed[i]);
     for (int i = 0; i < set->n_groups; i++) {
         const kapi_group *g = &set->groups[i];
         if (!g->name[0]) continue;
-        paths[n] = malloc(strlen(g->name) + 8);
+        paths[n] = kapi_xmalloc(strlen(g->name) + 8);
         if (paths[n]) sprintf(paths[n++], "/apis/%s", g->name);
         for (int v = 0; g->versions[v]; v++) {
             size_t len = strlen(g->name) + strlen(g->versions[v]) + 8;
-            paths[n] = malloc(len);
+            paths[n] = kapi_xmalloc(len);
             if (paths[n]) snprintf(paths[n++], len, "/apis/%s/%s", g->name, g->versions[v]);
         }
     }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kinds/kinds_internal.h"
+#include "core/alloc.h"
 
 #define DERIVED_SLOTS 8
 
@@ -26,7 +27,7 @@ typedef struct kind_arena {
 
 static void *arena_alloc(kinds_builder *b, size_t n)
 {
-    arena_node *node = calloc(1, sizeof *node + n);
+    arena_node *node = kapi_xcalloc(1, sizeof *node + n);
     if (!node) {
         b->failed = 1;
         return NULL;
@@ -123,9 +124,9 @@ static const printer_column *copy_columns(kinds_builder *b, const printer_column
 
 kinds_builder *kinds_builder_new(store *st)
 {
-    kinds_builder *b = calloc(1, sizeof *b);
+    kinds_builder *b = kapi_xcalloc(1, sizeof *b);
     if (!b) return NULL;
-    b->arena = calloc(1, sizeof *b->arena);
+    b->arena = kapi_xcalloc(1, sizeof *b->arena);
     if (!b->arena) {
         free(b);
         return NULL;
@@ -166,7 +167,7 @@ int kinds_builder_add(kinds_builder *b, const kapi_resource *r)
         if (same_resource(&b->kinds[i], r->group, r->version, r->plural)) return -1;
     if (b->n == b->cap) {
         int cap = b->cap ? b->cap * 2 : 32;
-        kapi_resource *k = realloc(b->kinds, (size_t)cap * sizeof *k);
+        kapi_resource *k = kapi_xrealloc(b->kinds, (size_t)cap * sizeof *k);
         if (!k) {
             b->failed = 1;
             return -1;
@@ -277,7 +278,7 @@ static kapi_group *derive_groups(kinds_builder *b, int *n_groups)
 
 kinds_set *kinds_builder_finish(kinds_builder *b, int64_t revision)
 {
-    set_impl *s = calloc(1, sizeof *s);
+    set_impl *s = kapi_xcalloc(1, sizeof *s);
     if (!s) b->failed = 1;
     fill_derived_fields(b);
     int n_groups = 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "kinds/kinds_internal.h"
 #include "store/store.h"
+#include "core/alloc.h"
 
 #define EVENT_SCAN_LIMIT 5000
 #define MAX_PROVIDERS 8
@@ -95,7 +96,7 @@ static void publish_base_locked(const kinds_set *s)
 {
     /* the old base keeps its reference: see `base` */
     const kinds_set *old = atomic_load(&base);
-    retired_base *r = old ? malloc(sizeof *r) : NULL;
+    retired_base *r = old ? kapi_xmalloc(sizeof *r) : NULL;
     if (r) {
         *r = (retired_base){old, retired};
         retired = r;
@@ -165,7 +166,7 @@ int kinds_add_provider(const char *key_prefix, kinds_provider_fn fn, void *arg)
     pthread_mutex_lock(&lock);
     int rc = -1;
     if (n_providers < MAX_PROVIDERS) {
-        char *prefix = strdup(key_prefix);
+        char *prefix = kapi_xstrdup(key_prefix);
         if (prefix) {
             providers[n_providers++] = (provider){prefix, fn, arg};
             providers_gen++;
@@ -218,7 +219,7 @@ static store_state *state_of_locked(store *st)
 {
     for (store_state *s = states; s; s = s->next)
         if (s->st == st) return s;
-    store_state *s = calloc(1, sizeof *s);
+    store_state *s = kapi_xcalloc(1, sizeof *s);
     if (!s) return NULL;
     s->st = st;
     s->next = states;

@@ -20,6 +20,7 @@
 #include "registry/rest_internal.h"
 #include "registry/selection.h"
 #include "store/store.h"
+#include "core/alloc.h"
 
 /* kube's message for a compacted continue token (storage/etcd3/errors.go). */
 #define CONTINUE_INCONSISTENT                                                                    \
@@ -121,7 +122,7 @@ static int collect(void *arg, const char *key, const char *value, int64_t mod_re
     cJSON_AddItemToArray(pg->items, obj);
     pg->count++;
     free(pg->last_key);
-    pg->last_key = strdup(key);
+    pg->last_key = kapi_xstrdup(key);
     if (!pg->last_key) {
         pg->bad = 1;
         return 1;

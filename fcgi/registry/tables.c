@@ -14,6 +14,7 @@
 #include "core/gotime.h"
 #include "registry/tables.h"
 #include "registry/tables_internal.h"
+#include "core/alloc.h"
 
 /* ---- column descriptions kube takes from swagger docs (k8s.io/api 1.32) */
 
@@ -137,7 +138,7 @@ static int compare_strings(const void *a, const void *b)
 void format_labels(const cJSON *map, kapi_buf *out)
 {
     int n = cJSON_IsObject(map) ? cJSON_GetArraySize(map) : 0;
-    const char **keys = n ? calloc((size_t)n, sizeof *keys) : NULL;
+    const char **keys = n ? kapi_xcalloc((size_t)n, sizeof *keys) : NULL;
     int k = 0;
     if (keys) {
         const cJSON *e;

@@ -12,6 +12,7 @@
 #include "registry/tables.h"
 #include "codec/conditions.h"
 #include "registry/tables_internal.h"
+#include "core/alloc.h"
 
 /* ---- namespaces */
 
@@ -443,7 +444,7 @@ static int load_balancer_ingress(const cJSON *svc, kapi_buf *out)
     const cJSON *ingress = json_array_at(svc, "status.loadBalancer.ingress"), *e;
     int n = ingress ? cJSON_GetArraySize(ingress) : 0, k = 0;
     if (n == 0) return 0;
-    const char **addrs = calloc((size_t)n, sizeof *addrs);
+    const char **addrs = kapi_xcalloc((size_t)n, sizeof *addrs);
     if (!addrs) return 0;
     cJSON_ArrayForEach(e, ingress) {
         const char *ip = json_str_at(e, "ip", NULL), *host = json_str_at(e, "hostname", NULL);
@@ -659,7 +660,7 @@ static void node_roles(const cJSON *node, kapi_buf *out)
     static const char prefix[] = "node-role.kubernetes.io/";
     const cJSON *labels = json_at(node, "metadata.labels"), *l;
     int n = cJSON_IsObject(labels) ? cJSON_GetArraySize(labels) : 0, k = 0;
-    const char **roles = n ? calloc((size_t)n, sizeof *roles) : NULL;
+    const char **roles = n ? kapi_xcalloc((size_t)n, sizeof *roles) : NULL;
     if (roles) {
         cJSON_ArrayForEach(l, labels) {
             if (!l->string || k >= n) continue;

@@ -17,6 +17,7 @@
 #include "schema/scalars.h"
 #include "schema/schema.h"
 #include "schema/schema_check.h"
+#include "core/alloc.h"
 
 /* kube's limits on warning headers (k8s.io/apiserver endpoints/filters). */
 #define WARN_TOTAL_RUNES 4096
@@ -74,7 +75,7 @@ void field_validation_warn(const kapi_request *req, kapi_response *resp, const c
 static cJSON *cannot_handle(const char *kind, const char *version, const char *why)
 {
     size_t n = strlen(why) + 2 * strlen(kind) + strlen(version) + 64;
-    char *msg = malloc(n);
+    char *msg = kapi_xmalloc(n);
     if (!msg) return status_new(KAPI_INTERNAL, "out of memory");
     snprintf(msg, n, "%s in version \"%s\" cannot be handled as a %s: %s", kind, version, kind, why);
     cJSON *st = status_new_details(KAPI_BAD_REQUEST, msg, NULL, NULL, NULL);
@@ -96,7 +97,7 @@ static int report_strict(const kapi_request *req, kapi_response *resp, fv_direct
     }
     size_t len = 64 + (yaml_dup ? strlen(yaml_dup) : 0);
     for (int i = 0; i < p->n_strict; i++) len += strlen(p->strict[i]) + 2;
-    char *msg = malloc(len);
+    char *msg = kapi_xmalloc(len);
     if (!msg) { *status = status_new(KAPI_INTERNAL, "out of memory"); return -1; }
     schema_problems_strict_message(p, yaml_dup, msg, len);
     *status = is_patch ? status_new_details(KAPI_BAD_REQUEST, msg, NULL, NULL, NULL)
@@ -179,7 +180,7 @@ int field_validation_check_patch(const kapi_request *req, kapi_response *resp, c
             char msg[1200], quoted[1100];
             go_quote_to(quoted, sizeof quoted, path, strlen(path));
             snprintf(msg, sizeof msg, "duplicate field %s", quoted);
-            body.strict[body.n_strict++] = strdup(msg);
+            body.strict[body.n_strict++] = kapi_xstrdup(msg);
             if (!body.strict[body.n_strict - 1]) body.n_strict--;
         }
     }

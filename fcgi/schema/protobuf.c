@@ -11,6 +11,7 @@
 #include "codec/json.h"
 #include "schema/protobuf.h"
 #include "schema/scalars.h"
+#include "core/alloc.h"
 
 enum { WT_VARINT = 0, WT_FIXED64 = 1, WT_BYTES = 2, WT_SGROUP = 3, WT_EGROUP = 4, WT_FIXED32 = 5 };
 
@@ -133,7 +134,7 @@ static int wrong_wire(pb_ctx *c, int wt, const char *name)
  * encoder writes it; a NUL cannot be carried (as JSON bodies here). */
 static cJSON *make_string(pb_ctx *c, const unsigned char *s, size_t n)
 {
-    char *buf = malloc(n * 3 + 1);
+    char *buf = kapi_xmalloc(n * 3 + 1);
     if (!buf) { oom(c); return NULL; }
     size_t o = 0;
     for (size_t i = 0; i < n;) {
@@ -228,7 +229,7 @@ static int acc_add_span(pb_ctx *c, acc *a, const unsigned char *d, size_t n)
         a->span_len = n;
         return 0;
     }
-    unsigned char *m = realloc(a->merged, a->span_len + n + 1);
+    unsigned char *m = kapi_xrealloc(a->merged, a->span_len + n + 1);
     if (!m) return oom(c);
     if (!a->merged) memcpy(m, a->span, a->span_len);
     memcpy(m + a->span_len, d, n);
@@ -599,7 +600,7 @@ static int sort_object(pb_ctx *c, cJSON *obj)
 {
     int n = cJSON_GetArraySize(obj);
     if (n < 2) return 0;
-    cJSON **items = malloc(sizeof *items * (size_t)n);
+    cJSON **items = kapi_xmalloc(sizeof *items * (size_t)n);
     if (!items) return oom(c);
     int i = 0;
     while (obj->child) items[i++] = cJSON_DetachItemViaPointer(obj, obj->child);
@@ -691,7 +692,7 @@ static int render_fields(pb_ctx *c, const schema_type *t, const unsigned char *d
 {
     if (depth > PROTOBUF_MAX_DEPTH)
         return pb_fail(c, "proto: messages nested deeper than %d levels", PROTOBUF_MAX_DEPTH);
-    acc *accs = calloc((size_t)t->n_fields + 1, sizeof *accs);
+    acc *accs = kapi_xcalloc((size_t)t->n_fields + 1, sizeof *accs);
     if (!accs) return oom(c);
     rd r = {data, data + len};
     int rc = 0;
@@ -800,7 +801,7 @@ static void summarize_hex(const unsigned char *b, size_t len, char *out, size_t 
 
 static char *dup_text(const unsigned char *s, size_t n)
 {
-    char *d = malloc(n + 1);
+    char *d = kapi_xmalloc(n + 1);
     if (!d) return NULL;
     if (n) memcpy(d, s, n);
     d[n] = '\0';

@@ -14,6 +14,7 @@
 #include "schema/protobuf.h"
 #include "schema/scalars.h"
 #include "codec/protowire.h"
+#include "core/alloc.h"
 
 typedef struct enc {
     char *err;
@@ -211,7 +212,7 @@ static int encode_map(enc *e, const schema_field *f, const cJSON *m, kapi_buf *o
 {
     int n = cJSON_GetArraySize(m);
     if (n == 0) return 0;
-    const char **keys = malloc(sizeof *keys * (size_t)n);
+    const char **keys = kapi_xmalloc(sizeof *keys * (size_t)n);
     if (!keys) return enc_fail(e, "out of memory");
     int k = 0;
     for (const cJSON *c = m->child; c; c = c->next) keys[k++] = c->string;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "schema/schema_internal.h"
+#include "core/alloc.h"
 
 #define MAX_LINE 2048
 #define MAX_ALIASES 16
@@ -43,7 +44,7 @@ static void *arena_alloc(schema_set *s, size_t n)
     n = (n + 15) & ~(size_t)15;
     if (!s->blocks || s->blocks->cap - s->blocks->used < n) {
         size_t cap = n > 65536 ? n : 65536;
-        arena_block *b = malloc(sizeof *b + cap);
+        arena_block *b = kapi_xmalloc(sizeof *b + cap);
         if (!b) return NULL;
         b->next = s->blocks;
         b->used = 0;
@@ -176,7 +177,7 @@ static int add_pending(parser *p, schema_value *v, const char *qualified)
     schema_set *s = p->set;
     if (s->n_pending == s->cap_pending) {
         int cap = s->cap_pending ? s->cap_pending * 2 : 256;
-        pending_ref *np = realloc(s->pending, sizeof *np * (size_t)cap);
+        pending_ref *np = kapi_xrealloc(s->pending, sizeof *np * (size_t)cap);
         if (!np) return out_of_memory(p);
         s->pending = np;
         s->cap_pending = cap;
@@ -486,7 +487,7 @@ static int parse_type_line(parser *p, char *line)
     }
     if (s->n_types == s->cap_types) {
         int cap = s->cap_types ? s->cap_types * 2 : 256;
-        schema_type **nt = realloc(s->types, sizeof *nt * (size_t)cap);
+        schema_type **nt = kapi_xrealloc(s->types, sizeof *nt * (size_t)cap);
         if (!nt) return out_of_memory(p);
         s->types = nt;
         s->cap_types = cap;
@@ -654,8 +655,8 @@ static int resolve(parser *p)
 
 schema_set *schema_set_parse(const schema_source *sources, int n, char *err, size_t errlen)
 {
-    schema_set *s = calloc(1, sizeof *s);
-    parser *p = calloc(1, sizeof *p);
+    schema_set *s = kapi_xcalloc(1, sizeof *s);
+    parser *p = kapi_xcalloc(1, sizeof *p);
     if (!s || !p) {
         if (err && errlen) snprintf(err, errlen, "out of memory");
         free(s);

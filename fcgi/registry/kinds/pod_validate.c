@@ -10,6 +10,7 @@
 #include "codec/jsonpath.h"
 #include "registry/kinds/pod_internal.h"
 #include "codec/validate_meta.h"
+#include "core/alloc.h"
 
 static void check_name(field_errors *errs, const char *path, const char *value,
                        void (*rule)(const char *, validation_messages *))
@@ -233,7 +234,7 @@ void pod_validate_spec(const cJSON *spec, const cJSON *meta, field_errors *errs)
     if (!json_get(spec, "terminationGracePeriodSeconds"))
         field_error_add(errs, FIELD_REQUIRED, "spec.terminationGracePeriodSeconds", NULL, NULL);
     const cJSON *volumes = json_get(spec, "volumes");
-    pod_volume_set valid = {calloc((size_t)cJSON_GetArraySize(volumes) + 1, sizeof(const cJSON *)), 0};
+    pod_volume_set valid = {kapi_xcalloc((size_t)cJSON_GetArraySize(volumes) + 1, sizeof(const cJSON *)), 0};
     pod_validate_volumes(volumes, json_str(meta, "name"), errs, &valid);
     validate_pod_resource_claims(json_get(spec, "resourceClaims"), errs);
     pod_validate_containers(spec, &valid, errs);

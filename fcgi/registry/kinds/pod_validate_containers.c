@@ -10,6 +10,7 @@
 #include "registry/kinds/pod_internal.h"
 #include "codec/quantity.h"
 #include "codec/validate_meta.h"
+#include "core/alloc.h"
 
 static void sub(char *out, size_t n, const char *path, const char *name) { pj_child(out, n, path, name); }
 
@@ -565,7 +566,7 @@ void pod_validate_resources(const cJSON *resources, const char *path, int only_l
     sub(lim_path, sizeof lim_path, path, "limits");
     sub(req_path, sizeof req_path, path, "requests");
     int nl = cJSON_GetArraySize(limits), nr = cJSON_GetArraySize(requests);
-    const char **keys = calloc((size_t)(nl > nr ? nl : nr) + 1, sizeof *keys);
+    const char **keys = kapi_xcalloc((size_t)(nl > nr ? nl : nr) + 1, sizeof *keys);
     if (!keys) return;
     int n, lim_cpu_mem = 0, req_cpu_mem = 0, lim_huge = 0, req_huge = 0;
     sorted_keys(limits, keys, &n);
@@ -788,8 +789,8 @@ void pod_validate_containers(const cJSON *spec, const pod_volume_set *vols, fiel
     const cJSON *grace = json_get(spec, "terminationGracePeriodSeconds");
     int n = cJSON_GetArraySize(containers), ni = cJSON_GetArraySize(inits);
     if (n == 0) field_error_add(errs, FIELD_REQUIRED, "spec.containers", NULL, NULL);
-    const cJSON **all = calloc((size_t)(n + ni) + 1, sizeof *all);
-    int *index = calloc((size_t)(n + ni) + 1, sizeof *index);
+    const cJSON **all = kapi_xcalloc((size_t)(n + ni) + 1, sizeof *all);
+    int *index = kapi_xcalloc((size_t)(n + ni) + 1, sizeof *index);
     if (!all || !index) { free(all); free(index); return; }
     int i = 0;
     const cJSON *c;
