@@ -156,11 +156,11 @@ int main(int argc, char **argv)
             return 1;
         }
         if (!o.api_socket) {
-            if (asprintf(&api, "%s/api.sock", run) < 0) return 1;
+            api = kapi_xsprintf("%s/api.sock", run);
             o.api_socket = api;
         }
         if (!o.watch_socket) {
-            if (asprintf(&watch, "%s/watch.sock", run) < 0) return 1;
+            watch = kapi_xsprintf("%s/watch.sock", run);
             o.watch_socket = watch;
         }
     }
