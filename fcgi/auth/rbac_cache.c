@@ -27,42 +27,13 @@ static int same_database(const kapi_ctx *ctx)
     return cached && cached_store == ctx->store && !strcmp(cached_state_dir, dir);
 }
 
-static int is_rbac_key(const char *key)
-{
-    static const char *const prefixes[] = {"/registry/clusterroles/", "/registry/roles/",
-                                           "/registry/clusterrolebindings/",
-                                           "/registry/rolebindings/", NULL};
-    for (int i = 0; prefixes[i]; i++)
-        if (!strncmp(key, prefixes[i], strlen(prefixes[i]))) return 1;
-    return 0;
-}
-
-typedef struct scan {
-    int changed;
-    long seen;
-} scan;
-
-static int scan_event(void *arg, int64_t rev, char type, const char *key, const char *value)
-{
-    (void)rev;
-    (void)type;
-    (void)value;
-    scan *s = arg;
-    s->seen++;
-    if (key && is_rbac_key(key)) {
-        s->changed = 1;
-        return 1;
-    }
-    return 0;
-}
-
 /* 1 if an RBAC object may have changed after revision `after`. */
 static int rbac_changed_since(store *st, int64_t after)
 {
-    scan s = {0};
-    store_rc rc = store_events_since(st, after, EVENT_SCAN_LIMIT, scan_event, &s);
-    if (rc != STORE_OK) return 1;               /* compacted or failed: read it all */
-    return s.changed || s.seen >= EVENT_SCAN_LIMIT;
+    static const char *const prefixes[] = {"/registry/clusterroles/", "/registry/roles/",
+                                           "/registry/clusterrolebindings/",
+                                           "/registry/rolebindings/"};
+    return store_prefixes_changed_since(st, after, prefixes, 4, EVENT_SCAN_LIMIT);
 }
 
 static void drop_locked(rbac_policy *p)

@@ -232,32 +232,12 @@ static store_state *state_of_locked(store *st)
     return s;
 }
 
-typedef struct scan {
-    int changed;
-    long seen;
-} scan;
-
-static int scan_event(void *arg, int64_t rev, char type, const char *key, const char *value)
-{
-    (void)rev;
-    (void)type;
-    (void)value;
-    scan *s = arg;
-    s->seen++;
-    for (int i = 0; key && i < n_providers; i++)
-        if (!strncmp(key, providers[i].prefix, strlen(providers[i].prefix))) {
-            s->changed = 1;
-            return 1;
-        }
-    return 0;
-}
-
 /* 1 if a key under a provider's prefix may have changed after `after`. */
 static int provided_changed_since(store *st, int64_t after)
 {
-    scan s = {0};
-    if (store_events_since(st, after, EVENT_SCAN_LIMIT, scan_event, &s) != STORE_OK) return 1;
-    return s.changed || s.seen >= EVENT_SCAN_LIMIT;
+    const char *prefixes[MAX_PROVIDERS];
+    for (int i = 0; i < n_providers; i++) prefixes[i] = providers[i].prefix;
+    return store_prefixes_changed_since(st, after, prefixes, n_providers, EVENT_SCAN_LIMIT);
 }
 
 /* Base plus every provider's kinds, read at revision rev or later. */

@@ -102,6 +102,12 @@ store_rc store_delete_if_revision(store *s, const char *key, int64_t expected_re
  * STORE_COMPACTED if events after `after` are no longer all kept. */
 typedef int (*store_event_fn)(void *arg, int64_t rev, char type, const char *key, const char *value);
 store_rc store_events_since(store *s, int64_t after, long limit, store_event_fn fn, void *arg);
+/* 1 when a key under one of the n prefixes may have been written after
+ * revision `after`: a write seen in the log, or more than `limit` events to
+ * look at, or history no longer kept (compacted) or unreadable; 0 when the
+ * log shows no such write. */
+int store_prefixes_changed_since(store *s, int64_t after, const char *const *prefixes, int n,
+                                 long limit);
 int64_t store_compacted_revision(store *s);
 /* Compacts history up to rev: afterwards events at or below rev are gone
  * (store_events_since refuses them) while the state as of any revision from
