@@ -362,8 +362,9 @@ static void enc_parameter(kapi_buf *b, const cJSON *v)
     put_message(b, 2, &sub);
 }
 
-/* ParametersItem: oneof {1 Parameter, 2 JsonReference} */
-static void enc_parameters_item(kapi_buf *b, const cJSON *v)
+/* gnostic's "X or a reference" messages: oneof {1 X, 2 JsonReference} */
+static void enc_value_or_reference(kapi_buf *b, const cJSON *v,
+                                   void (*enc_value)(kapi_buf *, const cJSON *))
 {
     kapi_buf sub;
     kapi_buf_init(&sub);
@@ -371,9 +372,15 @@ static void enc_parameters_item(kapi_buf *b, const cJSON *v)
         enc_json_reference(&sub, v);
         put_message(b, 2, &sub);
     } else {
-        enc_parameter(&sub, v);
+        enc_value(&sub, v);
         put_message(b, 1, &sub);
     }
+}
+
+/* ParametersItem: oneof {1 Parameter, 2 JsonReference} */
+static void enc_parameters_item(kapi_buf *b, const cJSON *v)
+{
+    enc_value_or_reference(b, v, enc_parameter);
 }
 
 /* Header {1 type ... 17 multipleOf, 18 description, 19 x-} */
@@ -418,15 +425,7 @@ static void enc_response(kapi_buf *b, const cJSON *v)
 /* ResponseValue: oneof {1 Response, 2 JsonReference} */
 static void enc_response_value(kapi_buf *b, const cJSON *v)
 {
-    kapi_buf sub;
-    kapi_buf_init(&sub);
-    if (str_member(v, "$ref")) {
-        enc_json_reference(&sub, v);
-        put_message(b, 2, &sub);
-    } else {
-        enc_response(&sub, v);
-        put_message(b, 1, &sub);
-    }
+    enc_value_or_reference(b, v, enc_response);
 }
 
 /* Responses {1 NamedResponseValue (the status codes), 2 x-} */
