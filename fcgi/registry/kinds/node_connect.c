@@ -61,7 +61,7 @@ static const char *addresses_text(kapi_pool *p, const cJSON *addresses)
     int i = 0;
     const cJSON *a;
     cJSON_ArrayForEach(a, addresses) {
-        kapi_buf_printf(&b, "%s{%s %s}", i++ ? " " : "", pj_str(a, "type"), pj_str(a, "address"));
+        kapi_buf_printf(&b, "%s{%s %s}", i++ ? " " : "", json_str(a, "type"), json_str(a, "address"));
     }
     kapi_buf_putc(&b, ']');
     char *s = kapi_pstrndup(p, b.data, b.len);
@@ -73,14 +73,14 @@ int node_connection_info(rest_call *c, const char *node, const char **host, int 
 {
     cJSON *obj = connect_load(c, "nodes", "", node, fail);
     if (!obj) return -1;
-    const cJSON *status = pj_get(obj, "status");
-    const cJSON *addresses = pj_get(status, "addresses");
+    const cJSON *status = json_get(obj, "status");
+    const cJSON *addresses = json_get(status, "addresses");
     static const char *const preferred[] = {"Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP"};
     *host = NULL;
     for (size_t t = 0; t < sizeof preferred / sizeof preferred[0] && !*host; t++) {
         const cJSON *a;
         cJSON_ArrayForEach(a, addresses) {
-            if (!strcmp(pj_str(a, "type"), preferred[t])) { *host = pj_str(a, "address"); break; }
+            if (!strcmp(json_str(a, "type"), preferred[t])) { *host = json_str(a, "address"); break; }
         }
     }
     if (!*host) {
@@ -90,7 +90,7 @@ int node_connection_info(rest_call *c, const char *node, const char **host, int 
         return -1;
     }
     int64_t p = 0;
-    const cJSON *kp = pj_get(pj_get(pj_get(status, "daemonEndpoints"), "kubeletEndpoint"), "Port");
+    const cJSON *kp = json_get(json_get(json_get(status, "daemonEndpoints"), "kubeletEndpoint"), "Port");
     *port = pj_is_int(kp, &p) && p > 0 && p < 65536 ? (int)p : KUBELET_DEFAULT_PORT;
     return 0;
 }

@@ -20,14 +20,14 @@
  * only one of spec.containers; NULL with kube's 400 in *fail. */
 static const char *pod_container(rest_call *c, const cJSON *pod, const char *name, rest_result *fail)
 {
-    const char *pod_name = pj_str(pj_get(pod, "metadata"), "name");
-    const cJSON *spec = pj_get(pod, "spec");
+    const char *pod_name = json_str(json_get(pod, "metadata"), "name");
+    const cJSON *spec = json_get(pod, "spec");
     static const char *const lists[] = {"initContainers", "containers", "ephemeralContainers"};
     char msg[2048];
     if (!name || !*name) {
-        const cJSON *containers = pj_get(spec, "containers");
+        const cJSON *containers = json_get(spec, "containers");
         int n = cJSON_GetArraySize(containers);
-        if (n == 1) return pj_str(cJSON_GetArrayItem(containers, 0), "name");
+        if (n == 1) return json_str(cJSON_GetArrayItem(containers, 0), "name");
         if (n == 0) {
             snprintf(msg, sizeof msg, "a container name must be specified for pod %s", pod_name);
         } else {
@@ -35,8 +35,8 @@ static const char *pod_container(rest_call *c, const cJSON *pod, const char *nam
             kapi_buf_init(&b);
             for (int l = 0; l < 3; l++) {
                 const cJSON *ct;
-                cJSON_ArrayForEach(ct, pj_get(spec, lists[l]))
-                    kapi_buf_printf(&b, "%s%s", b.len ? " " : "", pj_str(ct, "name"));
+                cJSON_ArrayForEach(ct, json_get(spec, lists[l]))
+                    kapi_buf_printf(&b, "%s%s", b.len ? " " : "", json_str(ct, "name"));
             }
             snprintf(msg, sizeof msg, "a container name must be specified for pod %s, choose one of: [%.*s]",
                      pod_name, (int)b.len, b.data ? b.data : "");
@@ -47,7 +47,7 @@ static const char *pod_container(rest_call *c, const cJSON *pod, const char *nam
     }
     for (int l = 0; l < 3; l++) {
         const cJSON *ct;
-        cJSON_ArrayForEach(ct, pj_get(spec, lists[l])) if (!strcmp(pj_str(ct, "name"), name)) return name;
+        cJSON_ArrayForEach(ct, json_get(spec, lists[l])) if (!strcmp(json_str(ct, "name"), name)) return name;
     }
     snprintf(msg, sizeof msg, "container %.600s is not valid for pod %.600s", name, pod_name);
     *fail = rest_bad_request(c, msg);
@@ -63,7 +63,7 @@ static rest_result serve_log(rest_call *c, const char *name)
     if (!pod) return fail;
     const char *container = pod_container(c, pod, query_get(c->req, "container"), &fail);
     if (!container) return fail;
-    const char *node = pj_str(pj_get(pod, "spec"), "nodeName");
+    const char *node = json_str(json_get(pod, "spec"), "nodeName");
     if (!*node) {
         /* no location: kube's StreamObject answers 204 with no body */
         c->resp->status = 204;
@@ -122,7 +122,7 @@ static rest_result serve_stream(rest_call *c, const char *subresource, const cha
     if (!pod) return fail;
     if (strcmp(subresource, "portforward") && !pod_container(c, pod, query_get(c->req, "container"), &fail))
         return fail;
-    const char *node = pj_str(pj_get(pod, "spec"), "nodeName");
+    const char *node = json_str(json_get(pod, "spec"), "nodeName");
     if (!*node) {
         char msg[600];
         snprintf(msg, sizeof msg, "pod %.400s does not have a host assigned", name);
@@ -177,16 +177,16 @@ static rest_result serve_proxy(rest_call *c, const char *id)
     if (!pod) return fail;
     if (!*port) {
         const cJSON *ct;
-        cJSON_ArrayForEach(ct, pj_get(pj_get(pod, "spec"), "containers")) {
-            const cJSON *p0 = cJSON_GetArrayItem(pj_get(ct, "ports"), 0);
+        cJSON_ArrayForEach(ct, json_get(json_get(pod, "spec"), "containers")) {
+            const cJSON *p0 = cJSON_GetArrayItem(json_get(ct, "ports"), 0);
             int64_t v;
-            if (p0 && pj_is_int(pj_get(p0, "containerPort"), &v)) {
+            if (p0 && pj_is_int(json_get(p0, "containerPort"), &v)) {
                 port = kapi_psprintf(c->req->pool, "%lld", (long long)v);
                 break;
             }
         }
     }
-    const char *ip = pj_str(cJSON_GetArrayItem(pj_get(pj_get(pod, "status"), "podIPs"), 0), "ip");
+    const char *ip = json_str(cJSON_GetArrayItem(json_get(json_get(pod, "status"), "podIPs"), 0), "ip");
     const char *why;
     if (!*ip || connect_proxyable_host(c->req->pool, ip, &why)) return rest_bad_request(c, "address not allowed");
     return connect_proxy_to(c, ip, *port ? port : "80");

@@ -20,7 +20,7 @@
 static int name_in(const cJSON *list, const char *name, const cJSON *except)
 {
     const cJSON *c;
-    cJSON_ArrayForEach(c, list) if (c != except && !strcmp(pj_str(c, "name"), name)) return 1;
+    cJSON_ArrayForEach(c, list) if (c != except && !strcmp(json_str(c, "name"), name)) return 1;
     return 0;
 }
 
@@ -28,21 +28,21 @@ static int name_in(const cJSON *list, const char *name, const cJSON *except)
  * own checks. */
 static void validate_ephemeral_update(const cJSON *pod, const cJSON *old, field_errors *errs)
 {
-    const cJSON *spec = pj_get(pod, "spec");
-    const cJSON *eph = pj_get(spec, "ephemeralContainers");
-    const cJSON *old_eph = pj_get(pj_get(old, "spec"), "ephemeralContainers");
+    const cJSON *spec = json_get(pod, "spec");
+    const cJSON *eph = json_get(spec, "ephemeralContainers");
+    const cJSON *old_eph = json_get(json_get(old, "spec"), "ephemeralContainers");
     int i = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, eph) {
         char base[64], p[96];
         snprintf(base, sizeof base, "spec.ephemeralContainers[%d]", i++);
-        const char *name = pj_str(e, "name");
+        const char *name = json_str(e, "name");
         if (name_in(old_eph, name, NULL)) continue;   /* compared below */
         if (!*name) {
             snprintf(p, sizeof p, "%s.name", base);
             field_error_add(errs, FIELD_REQUIRED, p, NULL, NULL);
-        } else if (name_in(pj_get(spec, "containers"), name, NULL) ||
-                   name_in(pj_get(spec, "initContainers"), name, NULL) || name_in(eph, name, e)) {
+        } else if (name_in(json_get(spec, "containers"), name, NULL) ||
+                   name_in(json_get(spec, "initContainers"), name, NULL) || name_in(eph, name, e)) {
             snprintf(p, sizeof p, "%s.name", base);
             field_error_add_str(errs, FIELD_DUPLICATE, p, name, NULL);
         }
@@ -53,22 +53,22 @@ static void validate_ephemeral_update(const cJSON *pod, const cJSON *old, field_
         static const char *const forbidden[] = {"ports", "livenessProbe", "readinessProbe", "startupProbe",
                                                 "lifecycle", NULL};
         for (int f = 0; forbidden[f]; f++) {
-            if (!pj_get(e, forbidden[f])) continue;
+            if (!json_get(e, forbidden[f])) continue;
             snprintf(p, sizeof p, "%s.%s", base, forbidden[f]);
             field_error_add(errs, FIELD_FORBIDDEN, p, NULL, "cannot be set for an Ephemeral Container");
         }
-        const char *target = pj_str(e, "targetContainerName");
-        if (*target && !name_in(pj_get(spec, "containers"), target, NULL) &&
-            !name_in(pj_get(spec, "initContainers"), target, NULL)) {
+        const char *target = json_str(e, "targetContainerName");
+        if (*target && !name_in(json_get(spec, "containers"), target, NULL) &&
+            !name_in(json_get(spec, "initContainers"), target, NULL)) {
             snprintf(p, sizeof p, "%s.targetContainerName", base);
             field_error_add_str(errs, FIELD_NOT_FOUND, p, target, NULL);
         }
     }
     const cJSON *o;
     cJSON_ArrayForEach(o, old_eph) {
-        const char *name = pj_str(o, "name");
+        const char *name = json_str(o, "name");
         const cJSON *now = NULL, *n;
-        cJSON_ArrayForEach(n, eph) if (!strcmp(pj_str(n, "name"), name)) { now = n; break; }
+        cJSON_ArrayForEach(n, eph) if (!strcmp(json_str(n, "name"), name)) { now = n; break; }
         char detail[600];
         if (!now) {
             snprintf(detail, sizeof detail, "existing ephemeral containers \"%.400s\" may not be removed\n", name);
@@ -89,9 +89,9 @@ static rest_result write_ephemeral(rest_call *c, const char *name, const cJSON *
 {
     if (expected && expected != rev) return rest_modified(c, name);
     cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(old, 1));
-    cJSON *spec = pj_object(obj, "spec");
+    cJSON *spec = json_object_member(obj, "spec");
     cJSON_DeleteItemFromObjectCaseSensitive(spec, "ephemeralContainers");
-    const cJSON *eph = pj_get(pj_get(want, "spec"), "ephemeralContainers");
+    const cJSON *eph = json_get(json_get(want, "spec"), "ephemeralContainers");
     if (eph) cJSON_AddItemToObject(spec, "ephemeralContainers", cJSON_Duplicate(eph, 1));
     const kapi_strategy *s = c->r->strategy;
     if (s->set_defaults) s->set_defaults(obj);

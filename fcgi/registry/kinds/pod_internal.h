@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 #include "codec/fielderr.h"
+#include "codec/jsonpath.h"
 
 struct rest_call;
 struct rest_result;
@@ -67,12 +68,8 @@ struct rest_result pod_serve_ephemeral_containers(struct rest_call *c, const cha
 struct rest_result pod_serve_connect(struct rest_call *c, const char *subresource, const char *name);
 
 /* ---- JSON helpers (pod_util.c) */
-const cJSON *pj_get(const cJSON *obj, const char *key);      /* NULL when absent or null */
-const char *pj_str(const cJSON *obj, const char *key);       /* "" unless a string */
 int pj_has_str(const cJSON *obj, const char *key);           /* a non-empty string */
 int pj_is_int(const cJSON *v, int64_t *out);                 /* an integral number */
-cJSON *pj_object(cJSON *obj, const char *key);               /* the object, created if needed */
-void pj_set_str(cJSON *obj, const char *key, const char *value);
 void pj_set_num(cJSON *obj, const char *key, double value);
 /* Field paths as kube's field.Path prints them. */
 void pj_child(char *out, size_t n, const char *path, const char *name);

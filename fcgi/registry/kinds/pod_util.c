@@ -5,12 +5,6 @@
 #include "codec/jsonpath.h"
 #include "registry/kinds/pod_internal.h"
 
-/* pj_get, pj_str, pj_object and pj_set_str are codec/jsonpath's json_get,
- * json_str, json_object_member and json_set_str; the names stay only for
- * pods.c (being changed elsewhere) and go with its next edit. */
-const cJSON *pj_get(const cJSON *obj, const char *key) { return json_get(obj, key); }
-const char *pj_str(const cJSON *obj, const char *key) { return json_str(obj, key); }
-
 int pj_has_str(const cJSON *obj, const char *key) { return *json_str(obj, key) != '\0'; }
 
 int pj_is_int(const cJSON *v, int64_t *out)
@@ -21,9 +15,6 @@ int pj_is_int(const cJSON *v, int64_t *out)
     if (out) *out = (int64_t)d;
     return 1;
 }
-
-cJSON *pj_object(cJSON *obj, const char *key) { return json_object_member(obj, key); }
-void pj_set_str(cJSON *obj, const char *key, const char *value) { json_set_str(obj, key, value); }
 
 void pj_set_num(cJSON *obj, const char *key, double value)
 {

@@ -19,9 +19,9 @@ static int containers_use(const cJSON *spec, const char *key, const char *inner)
     static const char *const lists[] = {"containers", "initContainers", "ephemeralContainers"};
     for (int l = 0; l < 3; l++) {
         const cJSON *c;
-        cJSON_ArrayForEach(c, pj_get(spec, lists[l])) {
-            const cJSON *v = pj_get(c, key);
-            if (inner) v = pj_get(v, inner);
+        cJSON_ArrayForEach(c, json_get(spec, lists[l])) {
+            const cJSON *v = json_get(c, key);
+            if (inner) v = json_get(v, inner);
             if (v) return 1;
         }
     }
@@ -43,9 +43,9 @@ static void containers_drop(cJSON *spec, const char *key, const char *inner)
 static int volumes_use(const cJSON *spec, const char *key, int projected)
 {
     const cJSON *v, *src;
-    cJSON_ArrayForEach(v, pj_get(spec, "volumes")) {
-        if (!projected && pj_get(v, key)) return 1;
-        if (projected) cJSON_ArrayForEach(src, pj_get(pj_get(v, "projected"), "sources")) if (pj_get(src, key)) return 1;
+    cJSON_ArrayForEach(v, json_get(spec, "volumes")) {
+        if (!projected && json_get(v, key)) return 1;
+        if (projected) cJSON_ArrayForEach(src, json_get(json_get(v, "projected"), "sources")) if (json_get(src, key)) return 1;
     }
     return 0;
 }
@@ -59,11 +59,11 @@ static int volumes_use(const cJSON *spec, const char *key, int projected)
 static void drop_disabled_fields(cJSON *obj, const cJSON *old)
 {
     cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
-    const cJSON *os = pj_get(old, "spec");
+    const cJSON *os = json_get(old, "spec");
     if (!cJSON_IsObject(spec)) return;
-    if (!pj_get(os, "resources")) cJSON_DeleteItemFromObjectCaseSensitive(spec, "resources");
+    if (!json_get(os, "resources")) cJSON_DeleteItemFromObjectCaseSensitive(spec, "resources");
     if (!containers_use(os, "resizePolicy", NULL)) containers_drop(spec, "resizePolicy", NULL);
-    if (!pj_get(os, "resourceClaims") && !containers_use(os, "resources", "claims")) {
+    if (!json_get(os, "resourceClaims") && !containers_use(os, "resources", "claims")) {
         cJSON_DeleteItemFromObjectCaseSensitive(spec, "resourceClaims");
         containers_drop(spec, "resources", "claims");
         cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "status"), "resourceClaimStatuses");
@@ -79,9 +79,9 @@ static void drop_disabled_fields(cJSON *obj, const cJSON *old)
         }
     }
     cJSON *sc = cJSON_GetObjectItemCaseSensitive(spec, "securityContext");
-    const cJSON *osc = pj_get(os, "securityContext");
-    if (!pj_get(osc, "supplementalGroupsPolicy")) cJSON_DeleteItemFromObjectCaseSensitive(sc, "supplementalGroupsPolicy");
-    if (!pj_get(osc, "seLinuxChangePolicy")) cJSON_DeleteItemFromObjectCaseSensitive(sc, "seLinuxChangePolicy");
+    const cJSON *osc = json_get(os, "securityContext");
+    if (!json_get(osc, "supplementalGroupsPolicy")) cJSON_DeleteItemFromObjectCaseSensitive(sc, "supplementalGroupsPolicy");
+    if (!json_get(osc, "seLinuxChangePolicy")) cJSON_DeleteItemFromObjectCaseSensitive(sc, "seLinuxChangePolicy");
 }
 
 /* PrepareForCreate: status = {phase: Pending, qosClass}; gated pods get
@@ -94,7 +94,7 @@ static void pod_prepare_for_create(cJSON *obj)
     cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
     drop_disabled_fields(obj, NULL);
     cJSON_AddStringToObject(status, "phase", "Pending");
-    if (cJSON_GetArraySize(pj_get(spec, "schedulingGates")) > 0) {
+    if (cJSON_GetArraySize(json_get(spec, "schedulingGates")) > 0) {
         cJSON *conds = cJSON_AddArrayToObject(status, "conditions");
         cJSON *c = cJSON_CreateObject();
         char now[21];
@@ -125,15 +125,15 @@ static void pod_prepare_for_update(cJSON *obj, const cJSON *old)
 static void pod_prepare_for_status_update(cJSON *obj, const cJSON *old)
 {
     cJSON_DeleteItemFromObjectCaseSensitive(obj, "spec");
-    const cJSON *old_spec = pj_get(old, "spec");
+    const cJSON *old_spec = json_get(old, "spec");
     if (old_spec) cJSON_AddItemToObject(obj, "spec", cJSON_Duplicate(old_spec, 1));
-    cJSON *meta = pj_object(obj, "metadata");
+    cJSON *meta = json_object_member(obj, "metadata");
     cJSON_DeleteItemFromObjectCaseSensitive(meta, "ownerReferences");
-    const cJSON *refs = pj_get(pj_get(old, "metadata"), "ownerReferences");
+    const cJSON *refs = json_get(json_get(old, "metadata"), "ownerReferences");
     if (refs) cJSON_AddItemToObject(meta, "ownerReferences", cJSON_Duplicate(refs, 1));
-    cJSON *status = pj_object(obj, "status");
-    const char *old_qos = pj_str(pj_get(old, "status"), "qosClass");
-    if (!pj_has_str(status, "qosClass") && *old_qos) pj_set_str(status, "qosClass", old_qos);
+    cJSON *status = json_object_member(obj, "status");
+    const char *old_qos = json_str(json_get(old, "status"), "qosClass");
+    if (!pj_has_str(status, "qosClass") && *old_qos) json_set_str(status, "qosClass", old_qos);
     pod_normalize(obj);
 }
 
@@ -141,11 +141,11 @@ static void pod_prepare_for_status_update(cJSON *obj, const cJSON *old)
  * outside /status the status is the stored one). */
 static void validate_status_update(const cJSON *obj, const cJSON *old, field_errors *errs)
 {
-    const cJSON *status = pj_get(obj, "status"), *old_status = pj_get(old, "status");
+    const cJSON *status = json_get(obj, "status"), *old_status = json_get(old, "status");
     int i = 0;
     const cJSON *c;
-    cJSON_ArrayForEach(c, pj_get(status, "conditions")) {
-        const char *type = pj_str(c, "type");
+    cJSON_ArrayForEach(c, json_get(status, "conditions")) {
+        const char *type = json_str(c, "type");
         if (strcmp(type, "PodScheduled") && strcmp(type, "Ready") && strcmp(type, "Initialized")) {
             char p[96];
             validation_messages m = {0};
@@ -156,13 +156,13 @@ static void validate_status_update(const cJSON *obj, const cJSON *old, field_err
         }
         i++;
     }
-    const char *nominated = pj_str(status, "nominatedNodeName");
-    if (*nominated && strcmp(nominated, pj_str(old_status, "nominatedNodeName"))) {
+    const char *nominated = json_str(status, "nominatedNodeName");
+    if (*nominated && strcmp(nominated, json_str(old_status, "nominatedNodeName"))) {
         validation_messages m = {0};
         name_is_dns1123_subdomain(nominated, 0, &m);
         add_invalid_value_for_each_message(errs, "status.nominatedNodeName", nominated, &m);
     }
-    const char *nq = pj_str(status, "qosClass"), *oq = pj_str(old_status, "qosClass");
+    const char *nq = json_str(status, "qosClass"), *oq = json_str(old_status, "qosClass");
     if (strcmp(nq, oq)) field_error_add_str(errs, FIELD_INVALID, "status.qosClass", nq, "field is immutable");
 }
 

@@ -40,9 +40,9 @@ static rest_result serve_service_proxy(rest_call *c, const char *id)
         if (!svc) return fail;
         int found = 0;
         const cJSON *p;
-        cJSON_ArrayForEach(p, pj_get(pj_get(svc, "spec"), "ports")) {
+        cJSON_ArrayForEach(p, json_get(json_get(svc, "spec"), "ports")) {
             int64_t v;
-            if (pj_is_int(pj_get(p, "port"), &v) && v == num) found = 1;
+            if (pj_is_int(json_get(p, "port"), &v) && v == num) found = 1;
         }
         if (!found)
             return rest_status(c, status_new(KAPI_UNAVAILABLE, kapi_psprintf(c->req->pool,
@@ -50,7 +50,7 @@ static rest_result serve_service_proxy(rest_call *c, const char *id)
     }
     /* the Endpoints the endpoints controller keeps: none for a missing
      * service or one without a selector */
-    if (!svc || !cJSON_GetArraySize(pj_get(pj_get(svc, "spec"), "selector"))) {
+    if (!svc || !cJSON_GetArraySize(json_get(json_get(svc, "spec"), "selector"))) {
         const char *msg = kapi_psprintf(c->req->pool, "endpoints \"%s\" not found", name);
         return rest_status(c, status_new_details(KAPI_NOT_FOUND, msg, name, NULL, "endpoints"), 0);
     }
