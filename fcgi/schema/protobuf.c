@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "codec/json.h"
+#include "core/base64.h"
 #include "schema/protobuf.h"
 #include "schema/scalars.h"
 #include "core/alloc.h"
@@ -172,7 +173,7 @@ static cJSON *make_string(pb_ctx *c, const unsigned char *s, size_t n)
 
 static cJSON *make_bytes(pb_ctx *c, const unsigned char *s, size_t n)
 {
-    char *b64 = scalar_base64_encode(s, n);
+    char *b64 = base64_encode(s, n);
     if (!b64) { oom(c); return NULL; }
     cJSON *j = cJSON_CreateString(b64);
     free(b64);

@@ -37,11 +37,6 @@ int scalar_check_duration(const char *s, size_t len, char *err, size_t errlen)
     return duration_parse(s, len, NULL, err, errlen);
 }
 
-char *scalar_base64_encode(const unsigned char *data, size_t len)
-{
-    return base64_encode(data, len);
-}
-
 /* ---- quantity */
 
 static const char quantity_format_msg[] =

@@ -37,10 +37,7 @@ char *scalar_format_duration(int64_t ns, char *out, size_t n);
 /* time.ParseDuration's syntax; 1, or 0 with Go's message in err. */
 int scalar_check_duration(const char *s, size_t len, char *err, size_t errlen);
 
-/* Standard base64 with padding of data[0..len) into a new NUL-terminated
- * string the caller frees (NULL when out of memory). */
-char *scalar_base64_encode(const unsigned char *data, size_t len);
-/* Base64 corrupt-input offsets and Go quoting: core/base64.h
- * (base64_error_offset) and core/goquote.h (go_quote_to, go_time_quote_to). */
+/* Base64 (encoding and corrupt-input offsets) and Go quoting: core/base64.h
+ * (base64_encode, base64_error_offset) and core/goquote.h (go_quote_to, go_time_quote_to). */
 
 #endif
