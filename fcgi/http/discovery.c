@@ -161,9 +161,9 @@ cJSON *discovery_version(void)
     char date[64];
     build_date(date, sizeof date);
     cJSON *v = cJSON_CreateObject();
-    cJSON_AddStringToObject(v, "major", "1");
-    cJSON_AddStringToObject(v, "minor", "32");
-    cJSON_AddStringToObject(v, "gitVersion", "v1.32.0");
+    cJSON_AddStringToObject(v, "major", KAPI_KUBE_MAJOR);
+    cJSON_AddStringToObject(v, "minor", KAPI_KUBE_MINOR);
+    cJSON_AddStringToObject(v, "gitVersion", KAPI_KUBE_GIT_VERSION);
     cJSON_AddStringToObject(v, "gitCommit", KAPI_GIT_COMMIT);
     cJSON_AddStringToObject(v, "gitTreeState", KAPI_GIT_TREE_STATE);
     cJSON_AddStringToObject(v, "buildDate", date);

@@ -24,6 +24,12 @@ const discovery_subresource *discovery_subresource_find(const kapi_resource *r, 
 /* GET /: {"paths":[...]}, sorted by byte order as kube sorts them. */
 cJSON *discovery_root_paths(void);
 
+/* The Kubernetes version kapi answers as: /version's gitVersion and the
+ * OpenAPI documents' info.version. */
+#define KAPI_KUBE_MAJOR "1"
+#define KAPI_KUBE_MINOR "32"
+#define KAPI_KUBE_GIT_VERSION "v" KAPI_KUBE_MAJOR "." KAPI_KUBE_MINOR ".0"
+
 /* GET /version: version.Info of Kubernetes 1.32 (major "1", minor "32",
  * gitVersion "v1.32.0", ...). */
 cJSON *discovery_version(void);

@@ -14,11 +14,11 @@
 #include <cjson/cJSON.h>
 #include "http/openapi.h"
 #include "kinds/resource.h"
+#include "http/discovery.h"
 #include "schema/schema.h"
 
-/* info.version of the documents: the gitVersion /version reports
- * (http/discovery.c). */
-#define OPENAPI_KUBE_VERSION "v1.32.0"
+/* info.version of the documents: the gitVersion /version reports. */
+#define OPENAPI_KUBE_VERSION KAPI_KUBE_GIT_VERSION
 
 typedef enum openapi_dialect { OPENAPI_V2, OPENAPI_V3 } openapi_dialect;
 
