@@ -116,7 +116,7 @@ static rest_result rest_create(rest_call *c)
     if (s && s->has_generation) cJSON_AddNumberToObject(meta, "generation", 1);
     if (s && s->prepare_for_create) s->prepare_for_create(obj);
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
-    rest_validate(c, obj, errs);
+    rest_validate(c, obj, 1, errs);
     name = obj_string(meta, "name");
     if (errs->n) return rest_invalid(c, errs, name ? name : "");
     if (admit(c, 1, ADMIT_CREATE, name, obj, NULL, &fail)) return fail;
@@ -206,7 +206,7 @@ static rest_result finish_update_once(rest_call *c, const char *name, cJSON *obj
     snprintf(orv, sizeof orv, "%lld", (long long)old_rev);
     obj_set_string(meta, "resourceVersion", orv);
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
-    rest_validate(c, obj, errs);
+    rest_validate(c, obj, 0, errs);
     validate_object_meta_update(meta, old_meta, errs);
     if (s && s->validate_update) s->validate_update(obj, old, errs);
     if (errs->n) return rest_invalid(c, errs, name);

@@ -107,7 +107,9 @@ int rest_check_type_meta(rest_call *c, cJSON *obj, rest_result *fail);
 int rest_check_namespace(rest_call *c, cJSON *meta, rest_result *fail);
 /* The name the object carries is the URL's (kube's checkName). */
 int rest_check_name(rest_call *c, const cJSON *meta, const char *name, rest_result *fail);
-void rest_validate(rest_call *c, const cJSON *obj, field_errors *errs);
+/* ObjectMeta's and the kind's validation; creating picks the strategy's
+ * validate_create where it has one. */
+void rest_validate(rest_call *c, const cJSON *obj, int creating, field_errors *errs);
 
 /* ---- patches (registry/rest_patch.c): the one patch machinery of a kind and
  * its subresources, by Content-Type: JSON patch, merge patch or strategic
