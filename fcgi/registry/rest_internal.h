@@ -155,13 +155,6 @@ int rest_delete_collection_options(rest_call *c, rest_result *fail);
 int rest_should_delete_during_update(rest_call *c, const cJSON *obj, const cJSON *old);
 rest_result rest_delete_during_update(rest_call *c, const char *name, cJSON *old, int64_t expected_rev);
 
-/* registry/rest.c: the common tail of update and patch (and of subresources
- * that update their parent, such as scale): obj replaces old, stored at
- * old_rev; expected_rev is the precondition (0: unconditional); status_only
- * for /status. Returns the stored object or the failure. */
-rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old,
-                               int64_t old_rev, int64_t expected_rev, int status_only);
-
 /* What a write asks of the object on one try: the new object for current
  * (stored at rev), the pool's, with *expected set to the resourceVersion the
  * request names as its precondition (0: none); NULL with the failure in
