@@ -529,26 +529,15 @@ static rest_result apps_serve_subresource(rest_call *c, const char *subresource,
 }
 
 const kapi_strategy strategy_deployments = {
-    .names = NAME_DNS1123_SUBDOMAIN,
-    .has_status = 1,
-    .has_generation = 1,
-    .set_defaults = deployment_set_defaults,
-    .prepare_for_create = clear_status,
-    .prepare_for_update = deployment_prepare_for_update,
-    .validate = validate_deployment,
-    .validate_update = validate_selector_immutable,
-    .serve_subresource = apps_serve_subresource,
-    .prepare_for_status_update = deployment_prepare_for_status_update,
+    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .has_generation = 1,
+    .set_defaults = deployment_set_defaults, .prepare_for_create = clear_status, .prepare_for_update = deployment_prepare_for_update,
+    .validate = validate_deployment, .validate_update = validate_selector_immutable,
+    .serve_subresource = apps_serve_subresource, .prepare_for_status_update = deployment_prepare_for_status_update,
 };
 
 const kapi_strategy strategy_replicasets = {
-    .names = NAME_DNS1123_SUBDOMAIN,
-    .has_status = 1,
-    .has_generation = 1,
-    .set_defaults = replicaset_set_defaults,
-    .prepare_for_create = clear_status,
-    .validate = validate_replicaset,
-    .validate_update = validate_selector_immutable,
-    .serve_subresource = apps_serve_subresource,
-    .prepare_for_status_update = replicaset_prepare_for_status_update,
+    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .has_generation = 1,
+    .set_defaults = replicaset_set_defaults, .prepare_for_create = clear_status,
+    .validate = validate_replicaset, .validate_update = validate_selector_immutable,
+    .serve_subresource = apps_serve_subresource, .prepare_for_status_update = replicaset_prepare_for_status_update,
 };
