@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,28 +57,36 @@ static char *copy_str(kinds_builder *b, const char *s)
     return d;
 }
 
+/* A copy in the arena of an array ended by an element whose first member,
+ * a string, is NULL (the end is the arena's zeroes); *n: the elements
+ * before it. The caller copies the strings the elements point to. */
+static void *copy_array(kinds_builder *b, const void *array, size_t size, size_t *n)
+{
+    const char *p = array;
+    *n = 0;
+    while (*(const char *const *)(p + *n * size)) (*n)++;
+    void *d = arena_alloc(b, (*n + 1) * size);
+    if (d) memcpy(d, array, *n * size);
+    return d;
+}
+
 /* A name list; never NULL in a set (an empty list instead). */
 static const char *const *copy_strv(kinds_builder *b, const char *const *v)
 {
     static const char *const none[] = {NULL};
     if (!v) return none;
-    size_t n = 0;
-    while (v[n]) n++;
-    const char **d = arena_alloc(b, (n + 1) * sizeof *d);
-    if (!d) return NULL;
-    for (size_t i = 0; i < n; i++) d[i] = copy_str(b, v[i]);
+    size_t n;
+    const char **d = copy_array(b, v, sizeof *v, &n);
+    for (size_t i = 0; d && i < n; i++) d[i] = copy_str(b, v[i]);
     return d;
 }
 
 static const kind_subresource *copy_subresources(kinds_builder *b, const kind_subresource *s)
 {
-    if (!s) return NULL;
-    size_t n = 0;
-    while (s[n].name) n++;
-    kind_subresource *d = arena_alloc(b, (n + 1) * sizeof *d);
-    if (!d) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        d[i] = s[i];
+    static_assert(offsetof(kind_subresource, name) == 0, "copy_array ends at a NULL first member");
+    size_t n;
+    kind_subresource *d = s ? copy_array(b, s, sizeof *s, &n) : NULL;
+    for (size_t i = 0; d && i < n; i++) {
         d[i].name = copy_str(b, s[i].name);
         d[i].kind_group = copy_str(b, s[i].kind_group);
         d[i].kind_version = copy_str(b, s[i].kind_version);
@@ -88,13 +97,10 @@ static const kind_subresource *copy_subresources(kinds_builder *b, const kind_su
 
 static const selectable_field *copy_fields(kinds_builder *b, const selectable_field *f)
 {
-    if (!f) return NULL;
-    size_t n = 0;
-    while (f[n].name) n++;
-    selectable_field *d = arena_alloc(b, (n + 1) * sizeof *d);
-    if (!d) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        d[i] = f[i];
+    static_assert(offsetof(selectable_field, name) == 0, "copy_array ends at a NULL first member");
+    size_t n;
+    selectable_field *d = f ? copy_array(b, f, sizeof *f, &n) : NULL;
+    for (size_t i = 0; d && i < n; i++) {
         d[i].name = copy_str(b, f[i].name);
         d[i].path = copy_str(b, f[i].path);
         d[i].fallback = copy_str(b, f[i].fallback);
@@ -104,13 +110,10 @@ static const selectable_field *copy_fields(kinds_builder *b, const selectable_fi
 
 static const printer_column *copy_columns(kinds_builder *b, const printer_column *c)
 {
-    if (!c) return NULL;
-    size_t n = 0;
-    while (c[n].name) n++;
-    printer_column *d = arena_alloc(b, (n + 1) * sizeof *d);
-    if (!d) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        d[i] = c[i];
+    static_assert(offsetof(printer_column, name) == 0, "copy_array ends at a NULL first member");
+    size_t n;
+    printer_column *d = c ? copy_array(b, c, sizeof *c, &n) : NULL;
+    for (size_t i = 0; d && i < n; i++) {
         d[i].name = copy_str(b, c[i].name);
         d[i].type = copy_str(b, c[i].type);
         d[i].format = copy_str(b, c[i].format);
