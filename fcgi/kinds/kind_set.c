@@ -57,70 +57,60 @@ static char *copy_str(kinds_builder *b, const char *s)
     return d;
 }
 
-/* A copy in the arena of an array ended by an element whose first member,
- * a string, is NULL (the end is the arena's zeroes); *n: the elements
- * before it. The caller copies the strings the elements point to. */
-static void *copy_array(kinds_builder *b, const void *array, size_t size, size_t *n)
+/* A copy in the arena of an array of n-byte elements ended by one whose
+ * first member, a string, is NULL (the end is the arena's zeroes), with the
+ * strings at the given offsets in each element copied too. NULL for NULL. */
+static void *copy_array(kinds_builder *b, const void *array, size_t size, const size_t *strings,
+                        size_t n_strings)
 {
-    const char *p = array;
-    *n = 0;
-    while (*(const char *const *)(p + *n * size)) (*n)++;
-    void *d = arena_alloc(b, (*n + 1) * size);
-    if (d) memcpy(d, array, *n * size);
-    return d;
+    if (!array) return NULL;
+    const char *from = array;
+    size_t n = 0;
+    while (*(const char *const *)(from + n * size)) n++;
+    char *to = arena_alloc(b, (n + 1) * size);
+    if (!to) return NULL;
+    memcpy(to, from, n * size);
+    for (size_t i = 0; i < n; i++)
+        for (size_t s = 0; s < n_strings; s++)
+            *(const char **)(to + i * size + strings[s]) =
+                copy_str(b, *(const char *const *)(from + i * size + strings[s]));
+    return to;
 }
 
 /* A name list; never NULL in a set (an empty list instead). */
 static const char *const *copy_strv(kinds_builder *b, const char *const *v)
 {
     static const char *const none[] = {NULL};
-    if (!v) return none;
-    size_t n;
-    const char **d = copy_array(b, v, sizeof *v, &n);
-    for (size_t i = 0; d && i < n; i++) d[i] = copy_str(b, v[i]);
-    return d;
+    static const size_t strings[] = {0};
+    return v ? copy_array(b, v, sizeof *v, strings, 1) : none;
 }
+
+#define N_OF(a) (sizeof (a) / sizeof (a)[0])
 
 static const kind_subresource *copy_subresources(kinds_builder *b, const kind_subresource *s)
 {
+    static const size_t strings[] = {
+        offsetof(kind_subresource, name), offsetof(kind_subresource, kind_group),
+        offsetof(kind_subresource, kind_version), offsetof(kind_subresource, kind)};
     static_assert(offsetof(kind_subresource, name) == 0, "copy_array ends at a NULL first member");
-    size_t n;
-    kind_subresource *d = s ? copy_array(b, s, sizeof *s, &n) : NULL;
-    for (size_t i = 0; d && i < n; i++) {
-        d[i].name = copy_str(b, s[i].name);
-        d[i].kind_group = copy_str(b, s[i].kind_group);
-        d[i].kind_version = copy_str(b, s[i].kind_version);
-        d[i].kind = copy_str(b, s[i].kind);
-    }
-    return d;
+    return copy_array(b, s, sizeof *s, strings, N_OF(strings));
 }
 
 static const selectable_field *copy_fields(kinds_builder *b, const selectable_field *f)
 {
+    static const size_t strings[] = {offsetof(selectable_field, name), offsetof(selectable_field, path),
+                                     offsetof(selectable_field, fallback)};
     static_assert(offsetof(selectable_field, name) == 0, "copy_array ends at a NULL first member");
-    size_t n;
-    selectable_field *d = f ? copy_array(b, f, sizeof *f, &n) : NULL;
-    for (size_t i = 0; d && i < n; i++) {
-        d[i].name = copy_str(b, f[i].name);
-        d[i].path = copy_str(b, f[i].path);
-        d[i].fallback = copy_str(b, f[i].fallback);
-    }
-    return d;
+    return copy_array(b, f, sizeof *f, strings, N_OF(strings));
 }
 
 static const printer_column *copy_columns(kinds_builder *b, const printer_column *c)
 {
+    static const size_t strings[] = {
+        offsetof(printer_column, name), offsetof(printer_column, type), offsetof(printer_column, format),
+        offsetof(printer_column, description), offsetof(printer_column, json_path)};
     static_assert(offsetof(printer_column, name) == 0, "copy_array ends at a NULL first member");
-    size_t n;
-    printer_column *d = c ? copy_array(b, c, sizeof *c, &n) : NULL;
-    for (size_t i = 0; d && i < n; i++) {
-        d[i].name = copy_str(b, c[i].name);
-        d[i].type = copy_str(b, c[i].type);
-        d[i].format = copy_str(b, c[i].format);
-        d[i].description = copy_str(b, c[i].description);
-        d[i].json_path = copy_str(b, c[i].json_path);
-    }
-    return d;
+    return copy_array(b, c, sizeof *c, strings, N_OF(strings));
 }
 
 /* ---- building */
