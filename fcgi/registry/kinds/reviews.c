@@ -11,7 +11,9 @@
 #include <time.h>
 #include "auth/authz.h"
 #include "codec/jsonpath.h"
+#include "codec/labels.h"
 #include "auth/rbac.h"
+#include "core/goquote.h"
 #include "core/util.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
@@ -37,35 +39,6 @@ static cJSON *decode(rest_call *c, rest_result *fail)
 
 /* ---------------------------------------------------------------- Go's %#v */
 
-static void go_string(kapi_buf *b, const char *s)
-{
-    go_quote(b, s);
-}
-
-static void go_string_map(kapi_buf *b, const cJSON *m)
-{
-    if (!cJSON_IsObject(m)) { kapi_buf_puts(b, "map[string]string(nil)"); return; }
-    /* %#v prints map keys sorted */
-    const char *keys[64];
-    int n = 0;
-    const cJSON *kv;
-    cJSON_ArrayForEach(kv, m) if (n < 64) keys[n++] = kv->string;
-    for (int i = 1; i < n; i++)
-        for (int k = i; k > 0 && strcmp(keys[k - 1], keys[k]) > 0; k--) {
-            const char *t = keys[k];
-            keys[k] = keys[k - 1];
-            keys[k - 1] = t;
-        }
-    kapi_buf_puts(b, "map[string]string{");
-    for (int i = 0; i < n; i++) {
-        if (i) kapi_buf_puts(b, ", ");
-        go_string(b, keys[i]);
-        kapi_buf_putc(b, ':');
-        go_string(b, json_str(m, keys[i]));
-    }
-    kapi_buf_putc(b, '}');
-}
-
 static void go_time(kapi_buf *b, const char *ts)
 {
     int y = 1, mo = 1, d = 1, h = 0, mi = 0, s = 0;
@@ -86,29 +59,17 @@ static void go_object_meta(kapi_buf *b, const cJSON *m)
     kapi_buf_puts(b, "v1.ObjectMeta{");
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
         kapi_buf_printf(b, "%s%s:", i ? ", " : "", strings[i][0]);
-        go_string(b, json_str(m, strings[i][1]));
+        go_quote(b, json_str(m, strings[i][1]));
     }
     const cJSON *g = cJSON_GetObjectItemCaseSensitive(m, "generation");
     kapi_buf_printf(b, ", Generation:%lld, CreationTimestamp:", cJSON_IsNumber(g) ? (long long)g->valuedouble : 0LL);
     go_time(b, json_str(m, "creationTimestamp"));
     kapi_buf_puts(b, ", DeletionTimestamp:<nil>, DeletionGracePeriodSeconds:(*int64)(nil), Labels:");
-    go_string_map(b, cJSON_GetObjectItemCaseSensitive(m, "labels"));
+    label_map_go_syntax(cJSON_GetObjectItemCaseSensitive(m, "labels"), b);
     kapi_buf_puts(b, ", Annotations:");
-    go_string_map(b, cJSON_GetObjectItemCaseSensitive(m, "annotations"));
+    label_map_go_syntax(cJSON_GetObjectItemCaseSensitive(m, "annotations"), b);
     kapi_buf_puts(b, ", OwnerReferences:[]v1.OwnerReference(nil), Finalizers:");
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(m, "finalizers");
-    if (!cJSON_IsArray(f)) {
-        kapi_buf_puts(b, "[]string(nil)");
-    } else {
-        kapi_buf_puts(b, "[]string{");
-        int i = 0;
-        const cJSON *e;
-        cJSON_ArrayForEach(e, f) {
-            if (i++) kapi_buf_puts(b, ", ");
-            go_string(b, cJSON_IsString(e) ? e->valuestring : "");
-        }
-        kapi_buf_putc(b, '}');
-    }
+    go_quote_json_strings(b, cJSON_GetObjectItemCaseSensitive(m, "finalizers"));
     kapi_buf_puts(b, ", ManagedFields:[]v1.ManagedFieldsEntry(nil)}");
 }
 
@@ -151,9 +112,9 @@ static void check_meta(const cJSON *obj, int allow_namespace, field_errors *errs
 static void go_non_resource_attributes(kapi_buf *b, const cJSON *n)
 {
     kapi_buf_puts(b, "authorization.NonResourceAttributes{Path:");
-    go_string(b, json_str(n, "path"));
+    go_quote(b, json_str(n, "path"));
     kapi_buf_puts(b, ", Verb:");
-    go_string(b, json_str(n, "verb"));
+    go_quote(b, json_str(n, "verb"));
     kapi_buf_putc(b, '}');
 }
 
