@@ -292,16 +292,6 @@ static rest_result serve_local_subject_access_review(rest_call *c)
 
 /* ---------------------------------------------------------------- rules review */
 
-static void add_strings(cJSON *o, const char *key, const char *const *list, int always)
-{
-    if (!rbac_list_len(list)) {
-        if (always) cJSON_AddNullToObject(o, key);
-        return;
-    }
-    cJSON *a = cJSON_AddArrayToObject(o, key);
-    for (int i = 0; list[i]; i++) cJSON_AddItemToArray(a, cJSON_CreateString(list[i]));
-}
-
 static rest_result serve_self_subject_rules_review(rest_call *c)
 {
     rest_result fail;
@@ -324,20 +314,12 @@ static rest_result serve_self_subject_rules_review(rest_call *c)
     cJSON *nr = cJSON_AddArrayToObject(st, "nonResourceRules");
     for (int i = 0; i < n; i++) {
         const rbac_rule *r = &rules[i];
-        if (rbac_list_len(r->resources)) {
-            cJSON *o = cJSON_CreateObject();
-            add_strings(o, "verbs", r->verbs, 1);
-            add_strings(o, "apiGroups", r->api_groups, 0);
-            add_strings(o, "resources", r->resources, 0);
-            add_strings(o, "resourceNames", r->resource_names, 0);
-            cJSON_AddItemToArray(rr, o);
-        }
-        if (rbac_list_len(r->urls)) {
-            cJSON *o = cJSON_CreateObject();
-            add_strings(o, "verbs", r->verbs, 1);
-            add_strings(o, "nonResourceURLs", r->urls, 0);
-            cJSON_AddItemToArray(nr, o);
-        }
+        /* a rule's resource part and its non-resource part (a valid rule
+         * has one of them), each as the PolicyRule JSON */
+        const rbac_rule resource_part = {r->verbs, r->api_groups, r->resources, r->resource_names, NULL};
+        const rbac_rule url_part = {.verbs = r->verbs, .urls = r->urls};
+        if (rbac_list_len(r->resources)) cJSON_AddItemToArray(rr, rbac_rule_to_json(&resource_part));
+        if (rbac_list_len(r->urls)) cJSON_AddItemToArray(nr, rbac_rule_to_json(&url_part));
     }
     cJSON_AddBoolToObject(st, "incomplete", 0);
     if (errors && errors[0]) cJSON_AddStringToObject(st, "evaluationError", errors);
