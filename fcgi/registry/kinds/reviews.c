@@ -246,31 +246,10 @@ static void user_from_spec(kapi_pool *p, const cJSON *spec, kapi_user *u)
                 u->groups[u->n_groups++] = kapi_pstrdup(p, g->valuestring);
 }
 
-static rest_result serve_subject_access_review(rest_call *c)
+/* LocalSubjectAccessReview's own rules: its resourceAttributes are in its
+ * namespace, and it has no nonResourceAttributes. */
+static void check_local_review(const cJSON *spec, const char *ns, field_errors *errs)
 {
-    rest_result fail;
-    cJSON *obj = decode(c, &fail);
-    if (!obj) return fail;
-    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
-    field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
-    check_spec(spec, 1, errs);
-    check_meta(obj, 0, errs);
-    if (errs->n) return rest_invalid(c, errs, "");
-    kapi_user *u = kapi_palloc(c->req->pool, sizeof *u);
-    user_from_spec(c->req->pool, spec, u);
-    return answer_access_review(c, obj, 1, u);
-}
-
-static rest_result serve_local_subject_access_review(rest_call *c)
-{
-    rest_result fail;
-    cJSON *obj = decode(c, &fail);
-    if (!obj) return fail;
-    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
-    const char *ns = json_str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace");
-    field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
-    check_spec(spec, 1, errs);
-    check_meta(obj, 1, errs);
     const cJSON *ra = cJSON_GetObjectItemCaseSensitive(spec, "resourceAttributes");
     if (cJSON_IsObject(ra) && strcmp(json_str(ra, "namespace"), ns))
         field_error_add_str(errs, FIELD_INVALID, "spec.resourceAttributes.namespace",
@@ -284,10 +263,34 @@ static rest_result serve_local_subject_access_review(rest_call *c)
         invalid_raw(errs, "spec.nonResourceAttributes", v.data, "disallowed on this kind of request");
         kapi_buf_free(&v);
     }
+}
+
+/* A SubjectAccessReview, or (local) a LocalSubjectAccessReview: the
+ * question is asked for the user the spec names. */
+static rest_result serve_access_review_for_subject(rest_call *c, int local)
+{
+    rest_result fail;
+    cJSON *obj = decode(c, &fail);
+    if (!obj) return fail;
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+    field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
+    check_spec(spec, 1, errs);
+    check_meta(obj, local, errs);
+    if (local) check_local_review(spec, json_str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace"), errs);
     if (errs->n) return rest_invalid(c, errs, "");
     kapi_user *u = kapi_palloc(c->req->pool, sizeof *u);
     user_from_spec(c->req->pool, spec, u);
     return answer_access_review(c, obj, 1, u);
+}
+
+static rest_result serve_subject_access_review(rest_call *c)
+{
+    return serve_access_review_for_subject(c, 0);
+}
+
+static rest_result serve_local_subject_access_review(rest_call *c)
+{
+    return serve_access_review_for_subject(c, 1);
 }
 
 /* ---------------------------------------------------------------- rules review */
