@@ -17,6 +17,7 @@
 #include "codec/jsonpath.h"
 #include "core/kapi.h"
 #include "http/client.h"
+#include "server/bootstrap.h"
 #include "store/store.h"
 
 static const kapi_user admin = {.name = "kubernetes-admin",
@@ -48,6 +49,23 @@ static inline int test_store_remove(kapi_ctx *ctx, const char *dir)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     return system(cmd) == 0 ? 0 : -1;
 }
+
+/* cmocka's group setup and teardown of a suite that runs against one
+ * bootstrapped store (the program's static ctx and dir) from start to end:
+ * setup opens it in /tmp/kapi-test-<name>-XXXXXX and bootstraps it,
+ * teardown removes it. */
+#define TEST_GROUP_STORE(name)                                                   \
+    static int setup(void **state)                                               \
+    {                                                                            \
+        (void)state;                                                             \
+        if (test_store_open(&ctx, dir, sizeof dir, name)) return -1;             \
+        return bootstrap_ensure(&ctx);                                           \
+    }                                                                            \
+    static int teardown(void **state)                                            \
+    {                                                                            \
+        (void)state;                                                             \
+        return test_store_remove(&ctx, dir);                                     \
+    }
 
 /* ---- one request */
 

@@ -35,18 +35,7 @@ static const char *str(const cJSON *o, const char *a, const char *b)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    if (test_store_open(&ctx, dir, sizeof dir, "handle")) return -1;
-    return bootstrap_ensure(&ctx);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return test_store_remove(&ctx, dir);
-}
+TEST_GROUP_STORE("handle")
 
 #define CM(name) "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" name "\"},\"data\":{\"a\":\"1\"}}"
 
