@@ -182,7 +182,7 @@ void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
     kapi_ctx request_ctx;
     if (ctx) {
         request_ctx = *ctx;
-        request_ctx.revision = ctx->store ? store_revision(ctx->store) : 0;
+        request_ctx.revision = ctx->store ? store_revision(ctx->store) : -1;   /* no store: none to read */
         ctx = &request_ctx;
     }
     const kinds_set *saved;
