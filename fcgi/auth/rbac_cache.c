@@ -1,8 +1,9 @@
 /* rbac_cache.c: the RBAC policy cached per process. Authorization runs on
  * every request, so the stored RBAC objects are read once and kept as a
- * compiled snapshot; each request costs one store_revision() query, and
- * when the revision moved, one scan of the event log since the cached
- * revision (indexed by revision) to see whether any Role, ClusterRole or
+ * compiled snapshot. The store's revision is read once a request (by
+ * kapi_handle, into its kapi_ctx; here when the caller has none), and when
+ * it moved past the cached one, one scan of the event log since the cached
+ * revision (indexed by revision) tells whether any Role, ClusterRole or
  * binding changed. Only then is the policy read again. The cache only
  * reads: aggregated ClusterRoles are evaluated with the rules the snapshot
  * computes for them (auth/rbac_policy.c), and writing those rules into the
@@ -43,10 +44,11 @@ static void drop_locked(rbac_policy *p)
 
 rbac_policy *rbac_policy_acquire(kapi_ctx *ctx)
 {
-    int64_t rev = store_revision(ctx->store);
+    int64_t rev = ctx->revision ? ctx->revision : store_revision(ctx->store);
     if (rev < 0) return NULL;
     pthread_mutex_lock(&cache_lock);
-    if (same_database(ctx) && cached->revision == rev) {
+    if (same_database(ctx) && cached->revision >= rev) {
+        /* as new as the request's revision, or newer (another thread moved it) */
         cached->refs++;
         rbac_policy *p = cached;
         pthread_mutex_unlock(&cache_lock);

@@ -118,6 +118,19 @@ void go_quote_list(kapi_buf *out, const char *const *list)
     kapi_buf_putc(out, ']');
 }
 
+void go_quote_json_strings(kapi_buf *out, const cJSON *array)
+{
+    if (!cJSON_IsArray(array)) { kapi_buf_puts(out, "[]string(nil)"); return; }
+    kapi_buf_puts(out, "[]string{");
+    int i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, array) {
+        if (i++) kapi_buf_puts(out, ", ");
+        go_quote(out, cJSON_IsString(e) ? e->valuestring : "");
+    }
+    kapi_buf_putc(out, '}');
+}
+
 void go_time_quote_to(char *out, size_t size, const char *s, size_t n)
 {
     size_t o = 0;

@@ -20,6 +20,9 @@ void go_quote_to(char *out, size_t size, const char *s, size_t n);
 
 /* Go's %q of a []string: ["a" "b"]. */
 void go_quote_list(kapi_buf *out, const char *const *list);
+/* Go's %#v of a []string held as a JSON array: []string{"a", "b"} (an
+ * element not a string as ""); anything but an array is []string(nil). */
+void go_quote_json_strings(kapi_buf *out, const cJSON *array);
 
 /* The quoting of Go's time package (time.Parse's error messages): bytes
  * 0x80 and up and below ' ' become \xHH, '"' and '\\' get a backslash. */

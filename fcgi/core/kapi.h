@@ -130,11 +130,16 @@ void kapi_response_init(kapi_response *r);
 void kapi_response_free(kapi_response *r);
 void kapi_response_add_header(kapi_response *r, kapi_pool *p, const char *name, const char *value);
 
-/* The server-wide context a worker handles requests with. */
+/* The server-wide context a worker handles requests with. kapi_handle
+ * gives each request its own copy with `revision` set: the store's revision
+ * read once as the request begins, which the kind registry and the RBAC
+ * cache both check their snapshots against (0: not read, the callee reads
+ * it; negative: the store could not be read). */
 typedef struct store store;
 typedef struct kapi_ctx {
     store *store;
     const char *state_dir;
+    int64_t revision;
 } kapi_ctx;
 
 #endif

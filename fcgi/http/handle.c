@@ -94,7 +94,7 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
         return;
     }
     if (path_is(path, "/readyz")) {
-        if (store_revision(ctx->store) < 0) respond_text(resp, 500, "[-]etcd failed: reason withheld\nreadyz check failed");
+        if (ctx->revision < 0) respond_text(resp, 500, "[-]etcd failed: reason withheld\nreadyz check failed");
         else respond_text(resp, 200, "ok");
         return;
     }
@@ -173,9 +173,18 @@ static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp
 }
 
 /* The request sees one version of the kinds from start to end: the set it
- * takes here (kinds/kinds.h), current on this thread until it is done. */
+ * takes here (kinds/kinds.h), current on this thread until it is done. The
+ * store's revision is read once, here, into the request's copy of the
+ * context: the kind registry and the RBAC cache check their snapshots
+ * against it instead of reading it each. */
 void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
 {
+    kapi_ctx request_ctx;
+    if (ctx) {
+        request_ctx = *ctx;
+        request_ctx.revision = ctx->store ? store_revision(ctx->store) : -1;   /* no store: none to read */
+        ctx = &request_ctx;
+    }
     const kinds_set *saved;
     const kinds_set *kinds = kinds_begin(ctx, &saved);
     handle_request(ctx, req, resp);

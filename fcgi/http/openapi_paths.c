@@ -148,6 +148,22 @@ static cJSON *op_params(cJSON *op)
     return params;
 }
 
+/* A writing operation, added to path under its action ("post", "put",
+ * "patch"): the body (of body_type; a patch's in patch_types, else in the
+ * usual media types), the write parameters, and kube's 200 and 201 with
+ * answer_type. */
+static void add_write_operation(const kind_ops *k, cJSON *path, const char *action, const char *verb_desc,
+                                const char *verb_id, int is_patch, const char *body_type,
+                                const char *answer_type)
+{
+    cJSON *op = operation(k, action, verb_desc, verb_id, NULL, is_patch ? patch_types : NULL);
+    cJSON *params = op_params(op);
+    add_body(k->d, op, params, is_patch ? patch_types : media_types, body_type);
+    add_write_params(k->d, params, is_patch);
+    openapi_add_sorted(op, "responses", responses(k->d, 200, 201, answer_type));
+    openapi_add_sorted(path, action, op);
+}
+
 void openapi_add_resource_paths(cJSON *paths, const kapi_resource *r, openapi_dialect d)
 {
     const schema_type *t = openapi_kind_schema(r);
@@ -168,22 +184,17 @@ void openapi_add_resource_paths(cJSON *paths, const kapi_resource *r, openapi_di
     cJSON *op = operation(&k, "list", "list or watch objects of kind", "list", NULL, NULL);
     openapi_add_sorted(op, "responses", responses(d, 200, 0, list_name));
     openapi_add_sorted(coll, "get", op);
-    op = operation(&k, "post", "create a", "create", NULL, NULL);
-    cJSON *params = op_params(op);
-    add_body(d, op, params, media_types, t->name);
-    add_write_params(d, params, 0);
-    openapi_add_sorted(op, "responses", responses(d, 200, 201, t->name));
-    openapi_add_sorted(coll, "post", op);
+    add_write_operation(&k, coll, "post", "create a", "create", 0, t->name, t->name);
     if (r->verbs & VERB_DELETECOLLECTION) {
         op = operation(&k, "deletecollection", "delete collection of", "deletecollection", NULL, NULL);
         openapi_add_sorted(op, "responses", responses(d, 200, 0, META "Status"));
         openapi_add_sorted(coll, "delete", op);
     }
-    params = cJSON_CreateArray();
-    openapi_add_sorted(coll, "parameters", params);
+    cJSON *coll_params = cJSON_CreateArray();
+    openapi_add_sorted(coll, "parameters", coll_params);
     if (r->namespaced)
-        cJSON_AddItemToArray(params, param(d, "namespace", "path", "string", "The namespace of the objects.", 1));
-    cJSON_AddItemToArray(params, param(d, "pretty", "query", "string", "If 'true', the output is pretty printed.", 0));
+        cJSON_AddItemToArray(coll_params, param(d, "namespace", "path", "string", "The namespace of the objects.", 1));
+    cJSON_AddItemToArray(coll_params, param(d, "pretty", "query", "string", "If 'true', the output is pretty printed.", 0));
 
     /* one object */
     if (r->namespaced) snprintf(p, sizeof p, "/%s/namespaces/{namespace}/%s/{name}", prefix, r->plural);
@@ -193,20 +204,10 @@ void openapi_add_resource_paths(cJSON *paths, const kapi_resource *r, openapi_di
     op = operation(&k, "get", "read the specified", "read", NULL, NULL);
     openapi_add_sorted(op, "responses", responses(d, 200, 0, t->name));
     openapi_add_sorted(one, "get", op);
-    op = operation(&k, "put", "replace the specified", "replace", NULL, NULL);
-    params = op_params(op);
-    add_body(d, op, params, media_types, t->name);
-    add_write_params(d, params, 0);
-    openapi_add_sorted(op, "responses", responses(d, 200, 201, t->name));
-    openapi_add_sorted(one, "put", op);
-    op = operation(&k, "patch", "partially update the specified", "patch", NULL, patch_types);
-    params = op_params(op);
-    add_body(d, op, params, patch_types, META "Patch");
-    add_write_params(d, params, 1);
-    openapi_add_sorted(op, "responses", responses(d, 200, 201, t->name));
-    openapi_add_sorted(one, "patch", op);
+    add_write_operation(&k, one, "put", "replace the specified", "replace", 0, t->name, t->name);
+    add_write_operation(&k, one, "patch", "partially update the specified", "patch", 1, META "Patch", t->name);
     op = operation(&k, "delete", "delete a", "delete", NULL, NULL);
-    params = op_params(op);
+    cJSON *params = op_params(op);
     add_body(d, op, params, media_types, META "DeleteOptions");
     cJSON_AddItemToArray(params, param(d, "dryRun", "query", "string", "When present, nothing is deleted. Valid values: All.", 0));
     cJSON_AddItemToArray(params, param(d, "gracePeriodSeconds", "query", "integer", "Seconds before the object is deleted.", 0));

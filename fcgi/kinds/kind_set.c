@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,68 +57,60 @@ static char *copy_str(kinds_builder *b, const char *s)
     return d;
 }
 
+/* A copy in the arena of an array of n-byte elements ended by one whose
+ * first member, a string, is NULL (the end is the arena's zeroes), with the
+ * strings at the given offsets in each element copied too. NULL for NULL. */
+static void *copy_array(kinds_builder *b, const void *array, size_t size, const size_t *strings,
+                        size_t n_strings)
+{
+    if (!array) return NULL;
+    const char *from = array;
+    size_t n = 0;
+    while (*(const char *const *)(from + n * size)) n++;
+    char *to = arena_alloc(b, (n + 1) * size);
+    if (!to) return NULL;
+    memcpy(to, from, n * size);
+    for (size_t i = 0; i < n; i++)
+        for (size_t s = 0; s < n_strings; s++)
+            *(const char **)(to + i * size + strings[s]) =
+                copy_str(b, *(const char *const *)(from + i * size + strings[s]));
+    return to;
+}
+
 /* A name list; never NULL in a set (an empty list instead). */
 static const char *const *copy_strv(kinds_builder *b, const char *const *v)
 {
     static const char *const none[] = {NULL};
-    if (!v) return none;
-    size_t n = 0;
-    while (v[n]) n++;
-    const char **d = arena_alloc(b, (n + 1) * sizeof *d);
-    if (!d) return NULL;
-    for (size_t i = 0; i < n; i++) d[i] = copy_str(b, v[i]);
-    return d;
+    static const size_t strings[] = {0};
+    return v ? copy_array(b, v, sizeof *v, strings, 1) : none;
 }
+
+#define N_OF(a) (sizeof (a) / sizeof (a)[0])
 
 static const kind_subresource *copy_subresources(kinds_builder *b, const kind_subresource *s)
 {
-    if (!s) return NULL;
-    size_t n = 0;
-    while (s[n].name) n++;
-    kind_subresource *d = arena_alloc(b, (n + 1) * sizeof *d);
-    if (!d) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        d[i] = s[i];
-        d[i].name = copy_str(b, s[i].name);
-        d[i].kind_group = copy_str(b, s[i].kind_group);
-        d[i].kind_version = copy_str(b, s[i].kind_version);
-        d[i].kind = copy_str(b, s[i].kind);
-    }
-    return d;
+    static const size_t strings[] = {
+        offsetof(kind_subresource, name), offsetof(kind_subresource, kind_group),
+        offsetof(kind_subresource, kind_version), offsetof(kind_subresource, kind)};
+    static_assert(offsetof(kind_subresource, name) == 0, "copy_array ends at a NULL first member");
+    return copy_array(b, s, sizeof *s, strings, N_OF(strings));
 }
 
 static const selectable_field *copy_fields(kinds_builder *b, const selectable_field *f)
 {
-    if (!f) return NULL;
-    size_t n = 0;
-    while (f[n].name) n++;
-    selectable_field *d = arena_alloc(b, (n + 1) * sizeof *d);
-    if (!d) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        d[i] = f[i];
-        d[i].name = copy_str(b, f[i].name);
-        d[i].path = copy_str(b, f[i].path);
-        d[i].fallback = copy_str(b, f[i].fallback);
-    }
-    return d;
+    static const size_t strings[] = {offsetof(selectable_field, name), offsetof(selectable_field, path),
+                                     offsetof(selectable_field, fallback)};
+    static_assert(offsetof(selectable_field, name) == 0, "copy_array ends at a NULL first member");
+    return copy_array(b, f, sizeof *f, strings, N_OF(strings));
 }
 
 static const printer_column *copy_columns(kinds_builder *b, const printer_column *c)
 {
-    if (!c) return NULL;
-    size_t n = 0;
-    while (c[n].name) n++;
-    printer_column *d = arena_alloc(b, (n + 1) * sizeof *d);
-    if (!d) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        d[i] = c[i];
-        d[i].name = copy_str(b, c[i].name);
-        d[i].type = copy_str(b, c[i].type);
-        d[i].format = copy_str(b, c[i].format);
-        d[i].description = copy_str(b, c[i].description);
-        d[i].json_path = copy_str(b, c[i].json_path);
-    }
-    return d;
+    static const size_t strings[] = {
+        offsetof(printer_column, name), offsetof(printer_column, type), offsetof(printer_column, format),
+        offsetof(printer_column, description), offsetof(printer_column, json_path)};
+    static_assert(offsetof(printer_column, name) == 0, "copy_array ends at a NULL first member");
+    return copy_array(b, c, sizeof *c, strings, N_OF(strings));
 }
 
 /* ---- building */

@@ -11,7 +11,8 @@
  *     kinds from stored objects under a key prefix (the CRD issue will add
  *     CustomResourceDefinitions this way). Every worker process derives them
  *     from the same store, so the set is the same in every process: each
- *     kinds_acquire(ctx) costs one store_revision(); when the revision moved,
+ *     kinds_acquire(ctx) checks the set against ctx->revision (the request's,
+ *     read once by kapi_handle; read here when ctx has none); when it moved,
  *     one scan of the event log since the set's revision says whether a key
  *     under a provider's prefix changed, and only then are the providers
  *     run again (as auth/rbac_cache.c does for RBAC).

@@ -266,7 +266,7 @@ const kinds_set *kinds_acquire(kapi_ctx *ctx)
         return result;
     }
     pthread_mutex_unlock(&lock);
-    int64_t rev = store_revision(ctx->store);
+    int64_t rev = ctx->revision ? ctx->revision : store_revision(ctx->store);
     pthread_mutex_lock(&lock);
     const kinds_set *b = atomic_load(&base);
     store_state *st = rev >= 0 ? state_of_locked(ctx->store) : NULL;
@@ -278,7 +278,8 @@ const kinds_set *kinds_acquire(kapi_ctx *ctx)
         return result;
     }
     int current = st->set && st->base_id == (b ? b->id : 0) && st->providers_gen == providers_gen;
-    if (current && rev == st->revision) {
+    if (current && rev <= st->revision) {
+        /* as new as the request's revision, or newer (another thread moved it) */
         result = st->set;
     } else if (current && rev > st->revision && !provided_changed_since(ctx->store, st->revision)) {
         st->revision = rev;

@@ -64,7 +64,12 @@ typedef struct kapi_strategy {
     void (*prepare_for_create)(cJSON *obj);
     /* Keep fields an update may not change (status on the main resource). */
     void (*prepare_for_update)(cJSON *obj, const cJSON *old);
+    /* The kind's validation of an object, on create and update ... */
     void (*validate)(const cJSON *obj, struct field_errors *errs);
+    /* ... unless set: what a create checks instead (ValidatePodCreate has
+     * rules an update does not re-check). */
+    void (*validate_create)(const cJSON *obj, struct field_errors *errs);
+    /* Rules an update checks on top, with the stored object. */
     void (*validate_update)(const cJSON *obj, const cJSON *old, struct field_errors *errs);
     /* Serves the kind's own subresources (pods/binding, deployments/scale,
      * ...; "status" is generic): returns the answer, kube's 404 for a

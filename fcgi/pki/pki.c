@@ -259,82 +259,97 @@ static EVP_PKEY *generate_certificate_key(char *err, size_t errlen)
     return key;
 }
 
-static int write_private_key(const char *path, EVP_PKEY *key, char *err, size_t errlen)
+static int encode_private_key(BIO *bio, void *key)
 {
-    BIO *bio = BIO_new(BIO_s_secmem());   /* cleansed when freed */
+    return PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL);
+}
+
+static int encode_public_key(BIO *bio, void *key)
+{
+    return PEM_write_bio_PUBKEY(bio, key);
+}
+
+static int encode_certificate(BIO *bio, void *cert)
+{
+    return PEM_write_bio_X509(bio, cert);
+}
+
+/* what, PEM-encoded by encode, written atomically to path with mode; a
+ * secret passes through memory that is cleansed when freed. what_name
+ * names it in the error ("cannot encode <what_name>"). */
+static int write_pem(const char *path, int (*encode)(BIO *, void *), void *what, const char *what_name,
+                     int secret, char *err, size_t errlen)
+{
+    BIO *bio = BIO_new(secret ? BIO_s_secmem() : BIO_s_mem());
     if (!bio)
         return fail_ssl(err, errlen, "out of memory");
     int rc;
-    if (!PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL))
-        rc = fail_ssl(err, errlen, "cannot encode private key");
-    else
-        rc = write_bio_atomically(path, bio, 0600, err, errlen);
+    if (!encode(bio, what)) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "cannot encode %s", what_name);
+        rc = fail_ssl(err, errlen, msg);
+    } else {
+        rc = write_bio_atomically(path, bio, secret ? 0600 : 0644, err, errlen);
+    }
     BIO_free(bio);
     return rc;
+}
+
+static int write_private_key(const char *path, EVP_PKEY *key, char *err, size_t errlen)
+{
+    return write_pem(path, encode_private_key, key, "private key", 1, err, errlen);
 }
 
 static int write_public_key(const char *path, EVP_PKEY *key, char *err, size_t errlen)
 {
-    BIO *bio = BIO_new(BIO_s_mem());
-    if (!bio)
-        return fail_ssl(err, errlen, "out of memory");
-    int rc;
-    if (!PEM_write_bio_PUBKEY(bio, key))
-        rc = fail_ssl(err, errlen, "cannot encode public key");
-    else
-        rc = write_bio_atomically(path, bio, 0644, err, errlen);
-    BIO_free(bio);
-    return rc;
+    return write_pem(path, encode_public_key, key, "public key", 0, err, errlen);
 }
 
 static int write_certificate(const char *path, X509 *cert, char *err, size_t errlen)
 {
-    BIO *bio = BIO_new(BIO_s_mem());
-    if (!bio)
-        return fail_ssl(err, errlen, "out of memory");
-    int rc;
-    if (!PEM_write_bio_X509(bio, cert))
-        rc = fail_ssl(err, errlen, "cannot encode certificate");
-    else
-        rc = write_bio_atomically(path, bio, 0644, err, errlen);
+    return write_pem(path, encode_certificate, cert, "certificate", 0, err, errlen);
+}
+
+static void *decode_private_key(BIO *bio)
+{
+    return PEM_read_bio_PrivateKey(bio, NULL, refuse_passphrase, NULL);
+}
+
+static void *decode_certificate(BIO *bio)
+{
+    return PEM_read_bio_X509(bio, NULL, NULL, NULL);
+}
+
+/* What decode reads from the PEM file at path (caller frees), or NULL with
+ * the error ("cannot load <what_name> <path>: ..."). */
+static void *read_pem(const char *path, void *(*decode)(BIO *), const char *what_name, char *err,
+                      size_t errlen)
+{
+    BIO *bio = BIO_new_file(path, "r");
+    if (!bio) {
+        fail_ssl(err, errlen, path);
+        return NULL;
+    }
+    void *what = decode(bio);
     BIO_free(bio);
-    return rc;
+    if (!what) {
+        char msg[PATH_MAX + 32];
+        snprintf(msg, sizeof msg, "cannot load %s %s", what_name, path);
+        fail_ssl(err, errlen, msg);
+    }
+    return what;
 }
 
 /* Caller frees. */
 static EVP_PKEY *load_private_key(const char *path, char *err, size_t errlen)
 {
-    BIO *bio = BIO_new_file(path, "r");
-    if (!bio) {
-        fail_ssl(err, errlen, path);
-        return NULL;
-    }
-    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, refuse_passphrase, NULL);
-    BIO_free(bio);
-    if (!key) {
-        char what[PATH_MAX + 32];
-        snprintf(what, sizeof what, "cannot load private key %s", path);
-        fail_ssl(err, errlen, what);
-    }
-    return key;
+    return read_pem(path, decode_private_key, "private key", err, errlen);
 }
 
 /* Caller frees. */
 static X509 *load_certificate(const char *path, char *err, size_t errlen)
 {
-    BIO *bio = BIO_new_file(path, "r");
-    if (!bio) {
-        fail_ssl(err, errlen, path);
-        return NULL;
-    }
-    X509 *cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-    BIO_free(bio);
-    if (!cert) {
-        char what[PATH_MAX + 32];
-        snprintf(what, sizeof what, "cannot load certificate %s", path);
-        fail_ssl(err, errlen, what);
-    }
-    return cert;
+    return read_pem(path, decode_certificate, "certificate", err, errlen);
 }
 
 /* ------------------------------------------------------------ certificates */

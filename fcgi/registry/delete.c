@@ -116,32 +116,34 @@ static int finalizer_count(const cJSON *meta)
     return cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
 }
 
+/* The first of the two GC finalizers on meta (NULL: neither): the one a
+ * deletion without options follows. */
+static const char *first_gc_finalizer(const cJSON *meta)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(meta, "finalizers"))
+        if (cJSON_IsString(e) && (!strcmp(e->valuestring, FINALIZER_ORPHAN) ||
+                                  !strcmp(e->valuestring, FINALIZER_FOREGROUND)))
+            return e->valuestring;
+    return NULL;
+}
+
 /* shouldOrphanDependents / shouldDeleteDependents: an explicit option wins,
  * then a finalizer already on the object; the default (Background) neither. */
 static int should_orphan(const delete_options *o, const cJSON *meta)
 {
     if (o->orphan_set) return o->orphan;
     if (o->propagation) return !strcmp(o->propagation, "Orphan");
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(meta, "finalizers"), *e;
-    cJSON_ArrayForEach(e, list) {
-        if (!cJSON_IsString(e)) continue;
-        if (!strcmp(e->valuestring, FINALIZER_ORPHAN)) return 1;
-        if (!strcmp(e->valuestring, FINALIZER_FOREGROUND)) return 0;
-    }
-    return 0;
+    const char *f = first_gc_finalizer(meta);
+    return f && !strcmp(f, FINALIZER_ORPHAN);
 }
 
 static int should_delete_dependents(const delete_options *o, const cJSON *meta)
 {
     if (o->orphan_set) return 0;
     if (o->propagation) return !strcmp(o->propagation, "Foreground");
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(meta, "finalizers"), *e;
-    cJSON_ArrayForEach(e, list) {
-        if (!cJSON_IsString(e)) continue;
-        if (!strcmp(e->valuestring, FINALIZER_FOREGROUND)) return 1;
-        if (!strcmp(e->valuestring, FINALIZER_ORPHAN)) return 0;
-    }
-    return 0;
+    const char *f = first_gc_finalizer(meta);
+    return f && !strcmp(f, FINALIZER_FOREGROUND);
 }
 
 /* deletionFinalizersForGarbageCollection, applied to meta: both GC

@@ -116,7 +116,7 @@ static rest_result rest_create(rest_call *c)
     if (s && s->has_generation) cJSON_AddNumberToObject(meta, "generation", 1);
     if (s && s->prepare_for_create) s->prepare_for_create(obj);
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
-    rest_validate(c, obj, errs);
+    rest_validate(c, obj, 1, errs);
     name = obj_string(meta, "name");
     if (errs->n) return rest_invalid(c, errs, name ? name : "");
     if (admit(c, 1, ADMIT_CREATE, name, obj, NULL, &fail)) return fail;
@@ -135,13 +135,15 @@ static rest_result rest_create(rest_call *c)
     }
 }
 
-/* Common tail of update and patch: obj is the new object for the stored
- * old one (at old_rev). expected_rev is the precondition (0: unconditional).
+/* The common tail of update and patch (and of subresources that update
+ * their parent, such as scale), one try of rest_guaranteed_update's: obj
+ * is the new object for the stored old one (at old_rev). expected_rev is
+ * the precondition (0: unconditional).
  * subresource "status" keeps everything but status from old. When another
  * write took the object past old_rev first and lost_race is given, sets
  * *lost_race and returns no answer (the caller tries again); otherwise that
  * is the 409 of a failed precondition. */
-static rest_result finish_update_once(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
+static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
                                       int64_t expected_rev, int status_only, int *lost_race)
 {
     rest_result fail;
@@ -206,7 +208,7 @@ static rest_result finish_update_once(rest_call *c, const char *name, cJSON *obj
     snprintf(orv, sizeof orv, "%lld", (long long)old_rev);
     obj_set_string(meta, "resourceVersion", orv);
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
-    rest_validate(c, obj, errs);
+    rest_validate(c, obj, 0, errs);
     validate_object_meta_update(meta, old_meta, errs);
     if (s && s->validate_update) s->validate_update(obj, old, errs);
     if (errs->n) return rest_invalid(c, errs, name);
@@ -228,12 +230,6 @@ static rest_result finish_update_once(rest_call *c, const char *name, cJSON *obj
     }
     if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
     return rest_object(c, 200, obj, kapi_psprintf(c->req->pool, "%lld", (long long)rev));
-}
-
-rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
-                               int64_t expected_rev, int status_only)
-{
-    return finish_update_once(c, name, obj, old, old_rev, expected_rev, status_only, NULL);
 }
 
 /* kube-apiserver's GuaranteedUpdate (apiserver/pkg/storage/etcd3/store.go)
@@ -265,7 +261,7 @@ rest_result rest_guaranteed_update(rest_call *c, const char *name, int status_on
         if (expected && expected != rev) return rest_modified(c, name);
         int lost_race = 0;
         int last = attempt + 1 >= UPDATE_ATTEMPTS || time(NULL) >= deadline;
-        rest_result res = finish_update_once(c, name, obj, old, rev, expected, status_only,
+        rest_result res = rest_finish_update(c, name, obj, old, rev, expected, status_only,
                                              last ? NULL : &lost_race);
         if (!lost_race) return res;
         assert(res.answer == REST_NONE);

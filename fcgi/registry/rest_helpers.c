@@ -196,11 +196,14 @@ int rest_check_name(rest_call *c, const cJSON *meta, const char *name, rest_resu
     return -1;
 }
 
-void rest_validate(rest_call *c, const cJSON *obj, field_errors *errs)
+void rest_validate(rest_call *c, const cJSON *obj, int creating, field_errors *errs)
 {
     const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
     validate_object_meta(meta, c->r->namespaced, rest_name_validator(c->r), errs);
-    if (c->r->strategy && c->r->strategy->validate) c->r->strategy->validate(obj, errs);
+    const kapi_strategy *s = c->r->strategy;
+    if (!s) return;
+    if (creating && s->validate_create) s->validate_create(obj, errs);
+    else if (s->validate) s->validate(obj, errs);
 }
 
 

@@ -107,7 +107,9 @@ int rest_check_type_meta(rest_call *c, cJSON *obj, rest_result *fail);
 int rest_check_namespace(rest_call *c, cJSON *meta, rest_result *fail);
 /* The name the object carries is the URL's (kube's checkName). */
 int rest_check_name(rest_call *c, const cJSON *meta, const char *name, rest_result *fail);
-void rest_validate(rest_call *c, const cJSON *obj, field_errors *errs);
+/* ObjectMeta's and the kind's validation; creating picks the strategy's
+ * validate_create where it has one. */
+void rest_validate(rest_call *c, const cJSON *obj, int creating, field_errors *errs);
 
 /* ---- patches (registry/rest_patch.c): the one patch machinery of a kind and
  * its subresources, by Content-Type: JSON patch, merge patch or strategic
@@ -152,13 +154,6 @@ rest_result rest_delete(rest_call *c, const char *name);
 int rest_delete_collection_options(rest_call *c, rest_result *fail);
 int rest_should_delete_during_update(rest_call *c, const cJSON *obj, const cJSON *old);
 rest_result rest_delete_during_update(rest_call *c, const char *name, cJSON *old, int64_t expected_rev);
-
-/* registry/rest.c: the common tail of update and patch (and of subresources
- * that update their parent, such as scale): obj replaces old, stored at
- * old_rev; expected_rev is the precondition (0: unconditional); status_only
- * for /status. Returns the stored object or the failure. */
-rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old,
-                               int64_t old_rev, int64_t expected_rev, int status_only);
 
 /* What a write asks of the object on one try: the new object for current
  * (stored at rev), the pool's, with *expected set to the resourceVersion the

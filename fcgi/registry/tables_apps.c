@@ -12,21 +12,12 @@
 static const table_column deployment_columns[] = {
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
     {"Ready", "string", "", "Number of the pod with ready state", 0},
-    {"Up-to-date", "string", "",
-     "Total number of non-terminated pods targeted by this deployment that have the desired "
-     "template spec.",
-     0},
-    {"Available", "string", "",
-     "Total number of available pods (ready for at least minReadySeconds) targeted by this "
-     "deployment.",
-     0},
+    {"Up-to-date", "string", "", "Total number of non-terminated pods targeted by this deployment that have the desired template spec.", 0},
+    {"Available", "string", "", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.", 0},
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
     {"Containers", "string", "", DOC_CONTAINERS, 1},
     {"Images", "string", "", DOC_IMAGES, 1},
-    {"Selector", "string", "",
-     "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the "
-     "ones affected by this deployment.",
-     1},
+    {"Selector", "string", "", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.", 1},
 };
 
 static void deployment_row(const cJSON *d, cJSON *cells, time_t now)
@@ -55,27 +46,13 @@ const table_def table_deployments = {deployment_columns, 8, deployment_row, NULL
 
 static const table_column replicaset_columns[] = {
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Desired", "integer", "",
-     "Replicas is the number of desired replicas. This is a pointer to distinguish between "
-     "explicit zero and unspecified. Defaults to 1. More info: "
-     "https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/"
-     "#what-is-a-replicationcontroller",
-     0},
-    {"Current", "integer", "",
-     "Replicas is the most recently observed number of replicas. More info: "
-     "https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/"
-     "#what-is-a-replicationcontroller",
-     0},
+    {"Desired", "integer", "", "Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller", 0},
+    {"Current", "integer", "", "Replicas is the most recently observed number of replicas. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller", 0},
     {"Ready", "integer", "", "The number of ready replicas for this replica set.", 0},
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
     {"Containers", "string", "", DOC_CONTAINERS, 1},
     {"Images", "string", "", DOC_IMAGES, 1},
-    {"Selector", "string", "",
-     "Selector is a label query over pods that should match the replica count. If the selector "
-     "is empty, it is defaulted to the labels present on the pod template. Label keys and "
-     "values that must match in order to be controlled by this replica set. More info: "
-     "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
-     1},
+    {"Selector", "string", "", "Selector is a label query over pods that should match the replica count. If the selector is empty, it is defaulted to the labels present on the pod template. Label keys and values that must match in order to be controlled by this replica set. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors", 1},
 };
 
 static void replicaset_row(const cJSON *rs, cJSON *cells, time_t now)

@@ -5,11 +5,7 @@
 
 static const table_column lease_columns[] = {
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Holder", "string", "",
-     "holderIdentity contains the identity of the holder of a current lease. If Coordinated "
-     "Leader Election is used, the holder identity must be equal to the elected "
-     "LeaseCandidate.metadata.name field.",
-     0},
+    {"Holder", "string", "", "holderIdentity contains the identity of the holder of a current lease. If Coordinated Leader Election is used, the holder identity must be equal to the elected LeaseCandidate.metadata.name field.", 0},
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
 };
 

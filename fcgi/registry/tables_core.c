@@ -37,37 +37,12 @@ static const table_column pod_columns[] = {
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
     {"Ready", "string", "", "The aggregate readiness state of this pod for accepting traffic.", 0},
     {"Status", "string", "", "The aggregate status of the containers in this pod.", 0},
-    {"Restarts", "string", "",
-     "The number of times the containers in this pod have been restarted and when the last "
-     "container in this pod has restarted.",
-     0},
+    {"Restarts", "string", "", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.", 0},
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"IP", "string", "",
-     "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet "
-     "allocated.",
-     1},
-    {"Node", "string", "",
-     "NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate "
-     "for scheduling by the scheduler defined in schedulerName. Once this field is set, the "
-     "kubelet for this node becomes responsible for the lifecycle of this pod. This field should "
-     "not be used to express a desire for the pod to be scheduled on a specific node. "
-     "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename",
-     1},
-    {"Nominated Node", "string", "",
-     "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot "
-     "be scheduled right away as preemption victims receive their graceful termination periods. "
-     "This field does not guarantee that the pod will be scheduled on this node. Scheduler may "
-     "decide to place the pod elsewhere if other nodes become available sooner. Scheduler may "
-     "also decide to give the resources on this node to a higher priority pod that is created "
-     "after preemption. As a result, this field may be different than PodSpec.nodeName when the "
-     "pod is scheduled.",
-     1},
-    {"Readiness Gates", "string", "",
-     "If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when "
-     "all its containers are ready AND all conditions specified in the readiness gates have "
-     "status equal to \"True\" More info: "
-     "https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates",
-     1},
+    {"IP", "string", "", "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.", 1},
+    {"Node", "string", "", "NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName. Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod. This field should not be used to express a desire for the pod to be scheduled on a specific node. https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename", 1},
+    {"Nominated Node", "string", "", "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.", 1},
+    {"Readiness Gates", "string", "", "If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to \"True\" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates", 1},
 };
 
 static int compare_cstr(const void *a, const void *b)
@@ -285,17 +260,7 @@ const table_def table_pods = {pod_columns, 9, pod_row, pod_row_conditions};
 
 static const table_column serviceaccount_columns[] = {
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Secrets", "string", "",
-     "Secrets is a list of the secrets in the same namespace that pods running using this "
-     "ServiceAccount are allowed to use. Pods are only limited to this list if this service "
-     "account has a \"kubernetes.io/enforce-mountable-secrets\" annotation set to \"true\". The "
-     "\"kubernetes.io/enforce-mountable-secrets\" annotation is deprecated since v1.32. Prefer "
-     "separate namespaces to isolate access to mounted secrets. This field should not be used "
-     "to find auto-generated service account token secrets for use outside of pods. Instead, "
-     "tokens can be requested directly using the TokenRequest API, or service account token "
-     "secrets can be manually created. More info: "
-     "https://kubernetes.io/docs/concepts/configuration/secret",
-     0},
+    {"Secrets", "string", "", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use. Pods are only limited to this list if this service account has a \"kubernetes.io/enforce-mountable-secrets\" annotation set to \"true\". The \"kubernetes.io/enforce-mountable-secrets\" annotation is deprecated since v1.32. Prefer separate namespaces to isolate access to mounted secrets. This field should not be used to find auto-generated service account token secrets for use outside of pods. Instead, tokens can be requested directly using the TokenRequest API, or service account token secrets can be manually created. More info: https://kubernetes.io/docs/concepts/configuration/secret", 0},
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
 };
 
@@ -312,12 +277,7 @@ const table_def table_serviceaccounts = {serviceaccount_columns, 3, serviceaccou
 
 static const table_column configmap_columns[] = {
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Data", "string", "",
-     "Data contains the configuration data. Each key must consist of alphanumeric characters, "
-     "'-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The "
-     "keys stored in Data must not overlap with the keys in the BinaryData field, this is "
-     "enforced during validation process.",
-     0},
+    {"Data", "string", "", "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.", 0},
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
 };
 
@@ -334,16 +294,8 @@ const table_def table_configmaps = {configmap_columns, 3, configmap_row, NULL};
 
 static const table_column secret_columns[] = {
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Type", "string", "",
-     "Used to facilitate programmatic handling of secret data. More info: "
-     "https://kubernetes.io/docs/concepts/configuration/secret/#secret-types",
-     0},
-    {"Data", "string", "",
-     "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' "
-     "or '.'. The serialized form of the secret data is a base64 encoded string, representing "
-     "the arbitrary (possibly non-string) data value here. Described in "
-     "https://tools.ietf.org/html/rfc4648#section-4",
-     0},
+    {"Type", "string", "", "Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types", 0},
+    {"Data", "string", "", "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4", 0},
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
 };
 
@@ -370,56 +322,12 @@ const table_def table_secrets = {secret_columns, 4, secret_row, NULL};
 
 static const table_column service_columns[] = {
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Type", "string", "",
-     "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are "
-     "ExternalName, ClusterIP, NodePort, and LoadBalancer. \"ClusterIP\" allocates a "
-     "cluster-internal IP address for load-balancing to endpoints. Endpoints are determined by "
-     "the selector or if that is not specified, by manual construction of an Endpoints object "
-     "or EndpointSlice objects. If clusterIP is \"None\", no virtual IP is allocated and the "
-     "endpoints are published as a set of endpoints rather than a virtual IP. \"NodePort\" "
-     "builds on ClusterIP and allocates a port on every node which routes to the same endpoints "
-     "as the clusterIP. \"LoadBalancer\" builds on NodePort and creates an external "
-     "load-balancer (if supported in the current cloud) which routes to the same endpoints as "
-     "the clusterIP. \"ExternalName\" aliases this service to the specified externalName. "
-     "Several other fields do not apply to ExternalName services. More info: "
-     "https://kubernetes.io/docs/concepts/services-networking/service/"
-     "#publishing-services-service-types",
-     0},
-    {"Cluster-IP", "string", "",
-     "clusterIP is the IP address of the service and is usually assigned randomly. If an "
-     "address is specified manually, is in-range (as per system configuration), and is not in "
-     "use, it will be allocated to the service; otherwise creation of the service will fail. "
-     "This field may not be changed through updates unless the type field is also being "
-     "changed to ExternalName (which requires this field to be blank) or the type field is "
-     "being changed from ExternalName (in which case this field may optionally be specified, as "
-     "describe above).  Valid values are \"None\", empty string (\"\"), or a valid IP address. "
-     "Setting this to \"None\" makes a \"headless service\" (no virtual IP), which is useful "
-     "when direct endpoint connections are preferred and proxying is not required.  Only "
-     "applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when "
-     "creating a Service of type ExternalName, creation will fail. This field will be wiped "
-     "when updating a Service to type ExternalName. More info: "
-     "https://kubernetes.io/docs/concepts/services-networking/service/"
-     "#virtual-ips-and-service-proxies",
-     0},
-    {"External-IP", "string", "",
-     "externalIPs is a list of IP addresses for which nodes in the cluster will also accept "
-     "traffic for this service.  These IPs are not managed by Kubernetes.  The user is "
-     "responsible for ensuring that traffic arrives at a node with this IP.  A common example "
-     "is external load-balancers that are not part of the Kubernetes system.",
-     0},
-    {"Port(s)", "string", "",
-     "The list of ports that are exposed by this service. More info: "
-     "https://kubernetes.io/docs/concepts/services-networking/service/"
-     "#virtual-ips-and-service-proxies",
-     0},
+    {"Type", "string", "", "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer. \"ClusterIP\" allocates a cluster-internal IP address for load-balancing to endpoints. Endpoints are determined by the selector or if that is not specified, by manual construction of an Endpoints object or EndpointSlice objects. If clusterIP is \"None\", no virtual IP is allocated and the endpoints are published as a set of endpoints rather than a virtual IP. \"NodePort\" builds on ClusterIP and allocates a port on every node which routes to the same endpoints as the clusterIP. \"LoadBalancer\" builds on NodePort and creates an external load-balancer (if supported in the current cloud) which routes to the same endpoints as the clusterIP. \"ExternalName\" aliases this service to the specified externalName. Several other fields do not apply to ExternalName services. More info: https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types", 0},
+    {"Cluster-IP", "string", "", "clusterIP is the IP address of the service and is usually assigned randomly. If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be blank) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are \"None\", empty string (\"\"), or a valid IP address. Setting this to \"None\" makes a \"headless service\" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when creating a Service of type ExternalName, creation will fail. This field will be wiped when updating a Service to type ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies", 0},
+    {"External-IP", "string", "", "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.  These IPs are not managed by Kubernetes.  The user is responsible for ensuring that traffic arrives at a node with this IP.  A common example is external load-balancers that are not part of the Kubernetes system.", 0},
+    {"Port(s)", "string", "", "The list of ports that are exposed by this service. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies", 0},
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"Selector", "string", "",
-     "Route service traffic to pods with label keys and values matching this selector. If "
-     "empty or not present, the service is assumed to have an external process managing its "
-     "endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, "
-     "and LoadBalancer. Ignored if type is ExternalName. More info: "
-     "https://kubernetes.io/docs/concepts/services-networking/service/",
-     1},
+    {"Selector", "string", "", "Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/", 1},
 };
 
 /* Appends the strings of arr to out, ","-separated (a leading "," when
@@ -525,28 +433,14 @@ const table_def table_services = {service_columns, 7, service_row, NULL};
 /* ---- events */
 
 static const table_column event_columns[] = {
-    {"Last Seen", "string", "",
-     "The time at which the most recent occurrence of this event was recorded.", 0},
+    {"Last Seen", "string", "", "The time at which the most recent occurrence of this event was recorded.", 0},
     {"Type", "string", "", "Type of this event (Normal, Warning), new types could be added in the future", 0},
-    {"Reason", "string", "",
-     "This should be a short, machine understandable string that gives the reason for the "
-     "transition into the object's current status.",
-     0},
+    {"Reason", "string", "", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.", 0},
     {"Object", "string", "", "The object that this event is about.", 0},
-    {"Subobject", "string", "",
-     "If referring to a piece of an object instead of an entire object, this string should "
-     "contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. "
-     "For example, if the object reference is to a container within a pod, this would take on a "
-     "value like: \"spec.containers{name}\" (where \"name\" refers to the name of the container "
-     "that triggered the event) or if no container name is specified \"spec.containers[2]\" "
-     "(container with index 2 in this pod). This syntax is chosen only to have some well-defined "
-     "way of referencing a part of an object.",
-     1},
-    {"Source", "string", "",
-     "The component reporting this event. Should be a short machine understandable string.", 1},
+    {"Subobject", "string", "", "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: \"spec.containers{name}\" (where \"name\" refers to the name of the container that triggered the event) or if no container name is specified \"spec.containers[2]\" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.", 1},
+    {"Source", "string", "", "The component reporting this event. Should be a short machine understandable string.", 1},
     {"Message", "string", "", "A human-readable description of the status of this operation.", 0},
-    {"First Seen", "string", "",
-     "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)", 1},
+    {"First Seen", "string", "", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)", 1},
     {"Count", "string", "", "The number of times this event has occurred.", 1},
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 1},
 };
@@ -634,14 +528,9 @@ static const table_column node_columns[] = {
     {"Version", "string", "", "Kubelet Version reported by the node.", 0},
     {"Internal-IP", "string", "", DOC_NODE_ADDRESSES, 1},
     {"External-IP", "string", "", DOC_NODE_ADDRESSES, 1},
-    {"OS-Image", "string", "",
-     "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", 1},
-    {"Kernel-Version", "string", "",
-     "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1},
-    {"Container-Runtime", "string", "",
-     "ContainerRuntime Version reported by the node through runtime remote API (e.g. "
-     "containerd://1.4.2).",
-     1},
+    {"OS-Image", "string", "", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", 1},
+    {"Kernel-Version", "string", "", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1},
+    {"Container-Runtime", "string", "", "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", 1},
 };
 
 static const char *node_address(const cJSON *node, const char *type)

@@ -10,10 +10,7 @@
 
 static const table_column rolebinding_columns[] = {
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Role", "string", "",
-     "RoleRef can reference a Role in the current namespace or a ClusterRole in the global "
-     "namespace. If the RoleRef cannot be resolved, the Authorizer must return an error.",
-     0},
+    {"Role", "string", "", "RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error.", 0},
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
     {"Users", "string", "", "Users in the roleBinding", 1},
     {"Groups", "string", "", "Groups in the roleBinding", 1},
@@ -22,10 +19,7 @@ static const table_column rolebinding_columns[] = {
 
 static const table_column clusterrolebinding_columns[] = {
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Role", "string", "",
-     "RoleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot "
-     "be resolved, the Authorizer must return an error.",
-     0},
+    {"Role", "string", "", "RoleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error.", 0},
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
     {"Users", "string", "", "Users in the clusterRoleBinding", 1},
     {"Groups", "string", "", "Groups in the clusterRoleBinding", 1},

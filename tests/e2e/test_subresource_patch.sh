@@ -14,6 +14,10 @@ D=/apis/apps/v1/namespaces/default/deployments/d
 patch_as() {   # content-type path body
     http curl_admin "$2" -X PATCH -H "Content-Type: $1" --data "$3"
 }
+patch_is() {   # check-name http-code content-type path body: the PATCH answers http-code
+    patch_as "$3" "$4" "$5"
+    expect_eq "$1" "$HTTP_CODE" "$2"
+}
 field() { kubectl get "$1" -o jsonpath="{$2}"; }
 
 out=$(kubectl create deployment d --image nginx --replicas 1 2>&1)
@@ -34,8 +38,7 @@ expect_eq "scale: the same count again (kubectl's default type, strategic)" "$ou
 expect_eq "scale: generation counts the three changes" "$(field deploy/d .metadata.generation)" "4"
 
 # --- the answers, as curl sees them
-patch_as application/strategic-merge-patch+json "$D/scale" '{"spec":{"replicas":2}}'
-expect_eq "scale: strategic merge patch is 200" "$HTTP_CODE" "200"
+patch_is "scale: strategic merge patch is 200" 200 application/strategic-merge-patch+json "$D/scale" '{"spec":{"replicas":2}}'
 expect_contains "scale: the answer is a Scale" "$HTTP_BODY" '"kind": "Scale",
   "apiVersion": "autoscaling/v1",'
 expect_contains "scale: with the new count" "$HTTP_BODY" '"spec": {
@@ -43,31 +46,22 @@ expect_contains "scale: with the new count" "$HTTP_BODY" '"spec": {
   },'
 rv=$(field deploy/d .metadata.resourceVersion)
 expect_contains "scale: the answer carries the parent's new resourceVersion" "$HTTP_BODY" "\"resourceVersion\": \"$rv\""
-patch_as application/merge-patch+json "$D/scale" '{"spec":{"replicas":2}}'
-expect_eq "scale: a merge patch that changes nothing is 200" "$HTTP_CODE" "200"
+patch_is "scale: a merge patch that changes nothing is 200" 200 application/merge-patch+json "$D/scale" '{"spec":{"replicas":2}}'
 expect_eq "scale: and writes nothing" "$(field deploy/d .metadata.resourceVersion)" "$rv"
-patch_as application/json-patch+json "$D/scale" '[{"op":"test","path":"/spec/replicas","value":2},{"op":"replace","path":"/spec/replicas","value":6}]'
-expect_eq "scale: JSON patch with a test op is 200" "$HTTP_CODE" "200"
+patch_is "scale: JSON patch with a test op is 200" 200 application/json-patch+json "$D/scale" '[{"op":"test","path":"/spec/replicas","value":2},{"op":"replace","path":"/spec/replicas","value":6}]'
 expect_eq "scale: spec.replicas 6" "$(field deploy/d .spec.replicas)" "6"
-patch_as application/json-patch+json "$D/scale" '[{"op":"test","path":"/spec/replicas","value":1}]'
-expect_eq "scale: a failing JSON patch test is 422" "$HTTP_CODE" "422"
-patch_as application/strategic-merge-patch+json "$D/scale" '{"spec":{"replicas":-1}}'
-expect_eq "scale: a negative count by strategic merge patch is 422" "$HTTP_CODE" "422"
+patch_is "scale: a failing JSON patch test is 422" 422 application/json-patch+json "$D/scale" '[{"op":"test","path":"/spec/replicas","value":1}]'
+patch_is "scale: a negative count by strategic merge patch is 422" 422 application/strategic-merge-patch+json "$D/scale" '{"spec":{"replicas":-1}}'
 expect_contains "scale: its message" "$HTTP_BODY" 'Scale.autoscaling \"d\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0'
-patch_as application/strategic-merge-patch+json "$D/scale" '{"metadata":{"resourceVersion":"1"},"spec":{"replicas":7}}'
-expect_eq "scale: a stale resourceVersion is 409" "$HTTP_CODE" "409"
+patch_is "scale: a stale resourceVersion is 409" 409 application/strategic-merge-patch+json "$D/scale" '{"metadata":{"resourceVersion":"1"},"spec":{"replicas":7}}'
 expect_contains "scale: kube's conflict message" "$HTTP_BODY" '"message": "Operation cannot be fulfilled on deployments.apps \"d\": the object has been modified; please apply your changes to the latest version and try again"'
-patch_as application/merge-patch+json "$D/scale" '{"spec":'
-expect_eq "scale: a patch that is not JSON is 400" "$HTTP_CODE" "400"
+patch_is "scale: a patch that is not JSON is 400" 400 application/merge-patch+json "$D/scale" '{"spec":'
 expect_contains "scale: its message" "$HTTP_BODY" '"message": "error decoding patch: '
-patch_as application/merge-patch+json "$D/scale" '[1]'
-expect_eq "scale: a merge patch that is not an object is 400" "$HTTP_CODE" "400"
+patch_is "scale: a merge patch that is not an object is 400" 400 application/merge-patch+json "$D/scale" '[1]'
 expect_contains "scale: its message" "$HTTP_BODY" 'error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}'
-patch_as text/plain "$D/scale" '{}'
-expect_eq "scale: an unknown patch type is 415" "$HTTP_CODE" "415"
+patch_is "scale: an unknown patch type is 415" 415 text/plain "$D/scale" '{}'
 expect_contains "scale: the types it takes are the parent's" "$HTTP_BODY" 'accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json'
-patch_as application/strategic-merge-patch+json /apis/apps/v1/namespaces/default/deployments/none/scale '{"spec":{"replicas":1}}'
-expect_eq "scale: of a missing deployment is 404" "$HTTP_CODE" "404"
+patch_is "scale: of a missing deployment is 404" 404 application/strategic-merge-patch+json /apis/apps/v1/namespaces/default/deployments/none/scale '{"spec":{"replicas":1}}'
 expect_contains "scale: its message" "$HTTP_BODY" '"message": "deployments.apps \"none\" not found"'
 http curl_admin "$D/scale?fieldValidation=Strict" -X PATCH -H 'Content-Type: application/strategic-merge-patch+json' --data '{"spec":{"replicas":2,"bogus":1}}'
 expect_eq "scale: an unknown field with fieldValidation=Strict is 400" "$HTTP_CODE" "400"
@@ -121,22 +115,18 @@ expect_eq "status: the second condition's reason" "$(field deploy/d '.status.con
 out=$(kubectl patch deployment d --subresource=status --type=merge -p '{"status":{"conditions":[{"type":"Progressing","status":"False"}]}}' 2>&1)
 expect_eq "status: a merge patch replaces the list" "$(field deploy/d '.status.conditions[*].type')" "Progressing"
 gen=$(field deploy/d .metadata.generation)
-patch_as application/strategic-merge-patch+json "$D/status" '{"spec":{"replicas":9},"status":{"observedGeneration":1}}'
-expect_eq "status: a strategic merge patch touching spec is 200" "$HTTP_CODE" "200"
+patch_is "status: a strategic merge patch touching spec is 200" 200 application/strategic-merge-patch+json "$D/status" '{"spec":{"replicas":9},"status":{"observedGeneration":1}}'
 expect_contains "status: the answer is the Deployment" "$HTTP_BODY" '"kind": "Deployment"'
 expect_eq "status: spec is not changed through status" "$(field deploy/d .spec.replicas)" "2"
 expect_eq "status: nor the generation" "$(field deploy/d .metadata.generation)" "$gen"
 expect_eq "status: status is" "$(field deploy/d .status.observedGeneration)" "1"
-patch_as text/plain "$D/status" '{}'
-expect_eq "status: an unknown patch type is 415" "$HTTP_CODE" "415"
-patch_as application/strategic-merge-patch+json "$D/status" '{"status":'
-expect_eq "status: a patch that is not JSON is 400" "$HTTP_CODE" "400"
+patch_is "status: an unknown patch type is 415" 415 text/plain "$D/status" '{}'
+patch_is "status: a patch that is not JSON is 400" 400 application/strategic-merge-patch+json "$D/status" '{"status":'
 
 # --- pods/binding takes no patch (kube's BindingREST only creates)
 check "kubectl create serviceaccount default (no reconciler here to make it)" kubectl create serviceaccount default
 check "kubectl run" kubectl run p --image nginx
-patch_as application/strategic-merge-patch+json /api/v1/namespaces/default/pods/p/binding '{}'
-expect_eq "pods/binding: PATCH is 405" "$HTTP_CODE" "405"
+patch_is "pods/binding: PATCH is 405" 405 application/strategic-merge-patch+json /api/v1/namespaces/default/pods/p/binding '{}'
 http curl_admin /api/v1/namespaces/default/pods/p/binding -H 'Content-Type: application/json' \
     --data '{"apiVersion":"v1","kind":"Binding","metadata":{"name":"p"},"target":{"kind":"Node","name":"n1"}}'
 expect_eq "pods/binding: POST is 201" "$HTTP_CODE" "201"

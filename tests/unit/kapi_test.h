@@ -2,7 +2,8 @@
  * share, instead of a copy in each: a store in a temporary directory, the
  * admin user (kubectl's kubernetes-admin, group system:masters), and one
  * call helper over the in-process client (http/client.h) that keeps an
- * answer's status, text, parsed body and Warning headers. Header only:
+ * answer's status, text, parsed body and Warning headers, and readers of
+ * an answer's values by codec/jsonpath's indexed paths. Header only:
  * each test is one program. */
 #ifndef KAPI_TEST_H
 #define KAPI_TEST_H
@@ -13,8 +14,10 @@
 #include <strings.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
+#include "codec/jsonpath.h"
 #include "core/kapi.h"
 #include "http/client.h"
+#include "server/bootstrap.h"
 #include "store/store.h"
 
 static const kapi_user admin = {.name = "kubernetes-admin",
@@ -47,6 +50,23 @@ static inline int test_store_remove(kapi_ctx *ctx, const char *dir)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* cmocka's group setup and teardown of a suite that runs against one
+ * bootstrapped store (the program's static ctx and dir) from start to end:
+ * setup opens it in /tmp/kapi-test-<name>-XXXXXX and bootstraps it,
+ * teardown removes it. */
+#define TEST_GROUP_STORE(name)                                                   \
+    static int setup(void **state)                                               \
+    {                                                                            \
+        (void)state;                                                             \
+        if (test_store_open(&ctx, dir, sizeof dir, name)) return -1;             \
+        return bootstrap_ensure(&ctx);                                           \
+    }                                                                            \
+    static int teardown(void **state)                                            \
+    {                                                                            \
+        (void)state;                                                             \
+        return test_store_remove(&ctx, dir);                                     \
+    }
+
 /* ---- one request */
 
 typedef struct test_result {
@@ -74,6 +94,23 @@ static inline test_result test_call(kapi_ctx *ctx, kapi_call_request rq)
         }
     kapi_reply_free(&reply);
     return r;
+}
+
+/* ---- reading an answer: paths as codec/jsonpath's json_at_indexed reads
+ * them ("spec.containers[0].image") */
+
+/* The string at path, or "" when it is not a string. */
+static inline const char *test_str_at(const cJSON *v, const char *path)
+{
+    const cJSON *s = json_at_indexed(v, path);
+    return cJSON_IsString(s) ? s->valuestring : "";
+}
+
+/* The number at path, or absent when it is not a number. */
+static inline double test_num_at(const cJSON *v, const char *path, double absent)
+{
+    const cJSON *n = json_at_indexed(v, path);
+    return cJSON_IsNumber(n) ? n->valuedouble : absent;
 }
 
 #endif

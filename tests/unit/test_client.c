@@ -22,18 +22,7 @@ static const kapi_user alice = {.name = "alice", .groups = {"system:authenticate
 
 #define CMS "/api/v1/namespaces/default/configmaps"
 
-static int setup(void **state)
-{
-    (void)state;
-    if (test_store_open(&ctx, dir, sizeof dir, "client")) return -1;
-    return bootstrap_ensure(&ctx);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return test_store_remove(&ctx, dir);
-}
+TEST_GROUP_STORE("client")
 
 static void test_call_and_reply(void **state)
 {

@@ -28,25 +28,7 @@ static result call(const char *method, const char *path, const char *query, cons
                                                .content_type = ctype, .body = body});
 }
 
-static const char *str(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
-    if (b) v = cJSON_GetObjectItemCaseSensitive(v, b);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    if (test_store_open(&ctx, dir, sizeof dir, "handle")) return -1;
-    return bootstrap_ensure(&ctx);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return test_store_remove(&ctx, dir);
-}
+TEST_GROUP_STORE("handle")
 
 #define CM(name) "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" name "\"},\"data\":{\"a\":\"1\"}}"
 
@@ -99,7 +81,7 @@ static int ordinary_socket_status(const char *query, const char **reason)
     int status = resp.status;
     static char why[64];
     cJSON *body = resp.body.data ? cJSON_Parse(resp.body.data) : NULL;
-    snprintf(why, sizeof why, "%s", str(body, "reason", NULL));
+    snprintf(why, sizeof why, "%s", json_str_at(body, "reason", ""));
     *reason = why;
     cJSON_Delete(body);
     kapi_response_free(&resp);
@@ -127,50 +109,50 @@ static void test_configmap_lifecycle(void **state)
     (void)state;
     result r = call("POST", "/api/v1/namespaces/default/configmaps", NULL, "application/json", CM("one"), &admin);
     assert_int_equal(r.status, 201);
-    assert_string_equal(str(r.body, "metadata", "namespace"), "default");
-    assert_int_equal(strlen(str(r.body, "metadata", "uid")), 36);
+    assert_string_equal(json_str_at(r.body, "metadata.namespace", ""), "default");
+    assert_int_equal(strlen(json_str_at(r.body, "metadata.uid", "")), 36);
     char rv[32];
-    snprintf(rv, sizeof rv, "%s", str(r.body, "metadata", "resourceVersion"));
+    snprintf(rv, sizeof rv, "%s", json_str_at(r.body, "metadata.resourceVersion", ""));
     assert_true(atoi(rv) > 0);
     cJSON_Delete(r.body);
 
     r = call("POST", "/api/v1/namespaces/default/configmaps", NULL, "application/json", CM("one"), &admin);
     assert_int_equal(r.status, 409);
-    assert_string_equal(str(r.body, "reason", NULL), "AlreadyExists");
-    assert_string_equal(str(r.body, "message", NULL), "configmaps \"one\" already exists");
+    assert_string_equal(json_str_at(r.body, "reason", ""), "AlreadyExists");
+    assert_string_equal(json_str_at(r.body, "message", ""), "configmaps \"one\" already exists");
     cJSON_Delete(r.body);
 
     r = call("GET", "/api/v1/namespaces/default/configmaps/one", NULL, NULL, NULL, &admin);
     assert_int_equal(r.status, 200);
-    assert_string_equal(str(r.body, "kind", NULL), "ConfigMap");
+    assert_string_equal(json_str_at(r.body, "kind", ""), "ConfigMap");
     cJSON_Delete(r.body);
 
     char body[400];
     snprintf(body, sizeof body, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"one\",\"resourceVersion\":\"%s\"},\"data\":{\"a\":\"2\"}}", rv);
     r = call("PUT", "/api/v1/namespaces/default/configmaps/one", NULL, "application/json", body, &admin);
     assert_int_equal(r.status, 200);
-    assert_true(atoi(str(r.body, "metadata", "resourceVersion")) > atoi(rv));
+    assert_true(atoi(json_str_at(r.body, "metadata.resourceVersion", "")) > atoi(rv));
     cJSON_Delete(r.body);
     r = call("PUT", "/api/v1/namespaces/default/configmaps/one", NULL, "application/json", body, &admin);
     assert_int_equal(r.status, 409);
-    assert_string_equal(str(r.body, "message", NULL),
+    assert_string_equal(json_str_at(r.body, "message", ""),
         "Operation cannot be fulfilled on configmaps \"one\": the object has been modified; please apply your changes to the latest version and try again");
     cJSON_Delete(r.body);
 
     r = call("PATCH", "/api/v1/namespaces/default/configmaps/one", NULL, "application/merge-patch+json",
              "{\"metadata\":{\"labels\":{\"x\":\"y\"}},\"data\":{\"a\":null,\"b\":\"3\"}}", &admin);
     assert_int_equal(r.status, 200);
-    assert_string_equal(str(r.body, "data", "b"), "3");
+    assert_string_equal(json_str_at(r.body, "data.b", ""), "3");
     assert_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.body, "data"), "a"));
     cJSON_Delete(r.body);
 
     r = call("DELETE", "/api/v1/namespaces/default/configmaps/one", NULL, NULL, NULL, &admin);
     assert_int_equal(r.status, 200);
-    assert_string_equal(str(r.body, "status", NULL), "Success");
+    assert_string_equal(json_str_at(r.body, "status", ""), "Success");
     cJSON_Delete(r.body);
     r = call("GET", "/api/v1/namespaces/default/configmaps/one", NULL, NULL, NULL, &admin);
     assert_int_equal(r.status, 404);
-    assert_string_equal(str(r.body, "message", NULL), "configmaps \"one\" not found");
+    assert_string_equal(json_str_at(r.body, "message", ""), "configmaps \"one\" not found");
     cJSON_Delete(r.body);
 }
 
@@ -186,8 +168,8 @@ static void test_bad_input_stores_nothing(void **state)
     for (int i = 0; bodies[i]; i++) {
         result r = call("POST", "/api/v1/namespaces/default/configmaps", NULL, "application/json", bodies[i], &admin);
         assert_int_equal(r.status, expected[i]);
-        assert_string_equal(str(r.body, "kind", NULL), "Status");
-        assert_string_equal(str(r.body, "status", NULL), "Failure");
+        assert_string_equal(json_str_at(r.body, "kind", ""), "Status");
+        assert_string_equal(json_str_at(r.body, "status", ""), "Failure");
         cJSON_Delete(r.body);
     }
     long n = -1;
@@ -209,11 +191,11 @@ static void test_dry_run_and_namespaces(void **state)
     cJSON_Delete(r.body);
     r = call("POST", "/api/v1/namespaces/nope/configmaps", NULL, "application/json", CM("x"), &admin);
     assert_int_equal(r.status, 404);
-    assert_string_equal(str(r.body, "message", NULL), "namespaces \"nope\" not found");
+    assert_string_equal(json_str_at(r.body, "message", ""), "namespaces \"nope\" not found");
     cJSON_Delete(r.body);
     r = call("GET", "/api/v1/namespaces/kube-system", NULL, NULL, NULL, &admin);
     assert_int_equal(r.status, 200);
-    assert_string_equal(str(r.body, "status", "phase"), "Active");
+    assert_string_equal(json_str_at(r.body, "status.phase", ""), "Active");
     cJSON_Delete(r.body);
     r = call("GET", "/api/v1/namespaces", NULL, NULL, NULL, &admin);
     assert_int_equal(r.status, 200);
@@ -227,13 +209,13 @@ static void test_forbidden_for_other_users(void **state)
     kapi_user alice = {.name = "alice", .groups = {"system:authenticated"}, .n_groups = 1};
     result r = call("GET", "/api/v1/namespaces/default/pods", NULL, NULL, NULL, &alice);
     assert_int_equal(r.status, 403);
-    assert_string_equal(str(r.body, "message", NULL),
+    assert_string_equal(json_str_at(r.body, "message", ""),
         "pods is forbidden: User \"alice\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\"");
     cJSON_Delete(r.body);
     r = call("GET", "/version", NULL, NULL, NULL, &alice);
     assert_int_equal(r.status, 200);
-    assert_string_equal(str(r.body, "major", NULL), "1");
-    assert_string_equal(str(r.body, "minor", NULL), "32");
+    assert_string_equal(json_str_at(r.body, "major", ""), "1");
+    assert_string_equal(json_str_at(r.body, "minor", ""), "32");
     cJSON_Delete(r.body);
 }
 

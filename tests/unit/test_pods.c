@@ -39,29 +39,6 @@ static void done(result *r) { cJSON_Delete(r->body); r->body = NULL; }
 #define JSON "application/json"
 
 /* A value inside an object by a dotted path ("spec.containers.0.image"). */
-static const cJSON *at(const cJSON *v, const char *path)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *tok = strtok(buf, "."); tok && v; tok = strtok(NULL, ".")) {
-        if (cJSON_IsArray(v)) v = cJSON_GetArrayItem(v, atoi(tok));
-        else v = cJSON_GetObjectItemCaseSensitive(v, tok);
-    }
-    return v;
-}
-
-static const char *str_at(const cJSON *v, const char *path)
-{
-    const cJSON *s = at(v, path);
-    return cJSON_IsString(s) ? s->valuestring : "";
-}
-
-static double num_at(const cJSON *v, const char *path)
-{
-    const cJSON *n = at(v, path);
-    return cJSON_IsNumber(n) ? n->valuedouble : -12345;
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -95,18 +72,18 @@ static void test_defaults_of_the_seed_pod(void **state)
     cJSON *pod = defaulted("{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"nginx\"},"
                            "\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx\",\"resources\":{}}],"
                            "\"restartPolicy\":\"Always\",\"dnsPolicy\":\"ClusterFirst\"},\"status\":{}}");
-    assert_string_equal(str_at(pod, "spec.containers.0.imagePullPolicy"), "Always");
-    assert_string_equal(str_at(pod, "spec.containers.0.terminationMessagePath"), "/dev/termination-log");
-    assert_string_equal(str_at(pod, "spec.containers.0.terminationMessagePolicy"), "File");
-    assert_string_equal(str_at(pod, "spec.dnsPolicy"), "ClusterFirst");
-    assert_string_equal(str_at(pod, "spec.restartPolicy"), "Always");
-    assert_string_equal(str_at(pod, "spec.schedulerName"), "default-scheduler");
-    assert_true(cJSON_IsTrue(at(pod, "spec.enableServiceLinks")));
-    assert_true(num_at(pod, "spec.terminationGracePeriodSeconds") == 30);
-    assert_true(cJSON_IsObject(at(pod, "spec.securityContext")) && !at(pod, "spec.securityContext")->child);
-    assert_true(cJSON_IsObject(at(pod, "spec.containers.0.resources")));
+    assert_string_equal(test_str_at(pod, "spec.containers[0].imagePullPolicy"), "Always");
+    assert_string_equal(test_str_at(pod, "spec.containers[0].terminationMessagePath"), "/dev/termination-log");
+    assert_string_equal(test_str_at(pod, "spec.containers[0].terminationMessagePolicy"), "File");
+    assert_string_equal(test_str_at(pod, "spec.dnsPolicy"), "ClusterFirst");
+    assert_string_equal(test_str_at(pod, "spec.restartPolicy"), "Always");
+    assert_string_equal(test_str_at(pod, "spec.schedulerName"), "default-scheduler");
+    assert_true(cJSON_IsTrue(json_at_indexed(pod, "spec.enableServiceLinks")));
+    assert_true(test_num_at(pod, "spec.terminationGracePeriodSeconds", -12345) == 30);
+    assert_true(cJSON_IsObject(json_at_indexed(pod, "spec.securityContext")) && !json_at_indexed(pod, "spec.securityContext")->child);
+    assert_true(cJSON_IsObject(json_at_indexed(pod, "spec.containers[0].resources")));
     /* kube's v1 field order: the container's name first, spec before status */
-    char *text = cJSON_PrintUnformatted(at(pod, "spec"));
+    char *text = cJSON_PrintUnformatted(json_at_indexed(pod, "spec"));
     assert_non_null(strstr(text, "{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx\",\"resources\":{},"
                                  "\"terminationMessagePath\":\"/dev/termination-log\",\"terminationMessagePolicy\":\"File\","
                                  "\"imagePullPolicy\":\"Always\"}],\"restartPolicy\":\"Always\","
@@ -146,34 +123,34 @@ static void test_defaults_of_members(void **state)
         "\"volumes\":[{\"name\":\"empty\"},{\"name\":\"s\",\"secret\":{\"secretName\":\"x\"}},"
         "{\"name\":\"h\",\"hostPath\":{\"path\":\"/tmp\"}},{\"name\":\"d\",\"downwardAPI\":{\"items\":[{\"path\":\"p\",\"fieldRef\":{\"fieldPath\":\"metadata.name\"}}]}}],"
         "\"overhead\":{\"cpu\":\"0.25\"}}}");
-    assert_string_equal(str_at(pod, "spec.initContainers.0.imagePullPolicy"), "IfNotPresent");
-    assert_string_equal(str_at(pod, "spec.initContainers.0.ports.0.protocol"), "TCP");
-    assert_true(num_at(pod, "spec.initContainers.0.ports.0.hostPort") == 53);   /* hostNetwork */
-    assert_true(num_at(pod, "spec.containers.0.ports.0.hostPort") == 80);
-    assert_string_equal(str_at(pod, "spec.containers.0.env.0.valueFrom.fieldRef.apiVersion"), "v1");
-    assert_string_equal(str_at(pod, "spec.containers.0.resources.limits.cpu"), "1m");      /* rounded up to milli */
-    assert_string_equal(str_at(pod, "spec.containers.0.resources.limits.memory"), "1e3");  /* kept in its format */
-    assert_string_equal(str_at(pod, "spec.containers.0.resources.requests.cpu"), "500m");
-    assert_string_equal(str_at(pod, "spec.containers.0.resources.requests.memory"), "1e3"); /* from limits */
-    assert_true(num_at(pod, "spec.containers.0.livenessProbe.timeoutSeconds") == 1);
-    assert_true(num_at(pod, "spec.containers.0.livenessProbe.periodSeconds") == 10);
-    assert_true(num_at(pod, "spec.containers.0.livenessProbe.successThreshold") == 1);
-    assert_true(num_at(pod, "spec.containers.0.livenessProbe.failureThreshold") == 3);
-    assert_string_equal(str_at(pod, "spec.containers.0.livenessProbe.httpGet.path"), "/");
-    assert_string_equal(str_at(pod, "spec.containers.0.livenessProbe.httpGet.scheme"), "HTTP");
-    assert_true(cJSON_IsString(at(pod, "spec.containers.0.readinessProbe.grpc.service")));
-    assert_true(cJSON_IsObject(at(pod, "spec.volumes.0.emptyDir")));
-    assert_true(num_at(pod, "spec.volumes.1.secret.defaultMode") == 420);
-    assert_true(cJSON_IsString(at(pod, "spec.volumes.2.hostPath.type")));
-    assert_true(num_at(pod, "spec.volumes.3.downwardAPI.defaultMode") == 420);
-    assert_string_equal(str_at(pod, "spec.volumes.3.downwardAPI.items.0.fieldRef.apiVersion"), "v1");
-    assert_string_equal(str_at(pod, "spec.overhead.cpu"), "250m");
+    assert_string_equal(test_str_at(pod, "spec.initContainers[0].imagePullPolicy"), "IfNotPresent");
+    assert_string_equal(test_str_at(pod, "spec.initContainers[0].ports[0].protocol"), "TCP");
+    assert_true(test_num_at(pod, "spec.initContainers[0].ports[0].hostPort", -12345) == 53);   /* hostNetwork */
+    assert_true(test_num_at(pod, "spec.containers[0].ports[0].hostPort", -12345) == 80);
+    assert_string_equal(test_str_at(pod, "spec.containers[0].env[0].valueFrom.fieldRef.apiVersion"), "v1");
+    assert_string_equal(test_str_at(pod, "spec.containers[0].resources.limits.cpu"), "1m");      /* rounded up to milli */
+    assert_string_equal(test_str_at(pod, "spec.containers[0].resources.limits.memory"), "1e3");  /* kept in its format */
+    assert_string_equal(test_str_at(pod, "spec.containers[0].resources.requests.cpu"), "500m");
+    assert_string_equal(test_str_at(pod, "spec.containers[0].resources.requests.memory"), "1e3"); /* from limits */
+    assert_true(test_num_at(pod, "spec.containers[0].livenessProbe.timeoutSeconds", -12345) == 1);
+    assert_true(test_num_at(pod, "spec.containers[0].livenessProbe.periodSeconds", -12345) == 10);
+    assert_true(test_num_at(pod, "spec.containers[0].livenessProbe.successThreshold", -12345) == 1);
+    assert_true(test_num_at(pod, "spec.containers[0].livenessProbe.failureThreshold", -12345) == 3);
+    assert_string_equal(test_str_at(pod, "spec.containers[0].livenessProbe.httpGet.path"), "/");
+    assert_string_equal(test_str_at(pod, "spec.containers[0].livenessProbe.httpGet.scheme"), "HTTP");
+    assert_true(cJSON_IsString(json_at_indexed(pod, "spec.containers[0].readinessProbe.grpc.service")));
+    assert_true(cJSON_IsObject(json_at_indexed(pod, "spec.volumes[0].emptyDir")));
+    assert_true(test_num_at(pod, "spec.volumes[1].secret.defaultMode", -12345) == 420);
+    assert_true(cJSON_IsString(json_at_indexed(pod, "spec.volumes[2].hostPath.type")));
+    assert_true(test_num_at(pod, "spec.volumes[3].downwardAPI.defaultMode", -12345) == 420);
+    assert_string_equal(test_str_at(pod, "spec.volumes[3].downwardAPI.items[0].fieldRef.apiVersion"), "v1");
+    assert_string_equal(test_str_at(pod, "spec.overhead.cpu"), "250m");
     /* the deprecated alias becomes serviceAccountName and mirrors it */
-    assert_string_equal(str_at(pod, "spec.serviceAccountName"), "robot");
-    assert_string_equal(str_at(pod, "spec.serviceAccount"), "robot");
+    assert_string_equal(test_str_at(pod, "spec.serviceAccountName"), "robot");
+    assert_string_equal(test_str_at(pod, "spec.serviceAccount"), "robot");
     /* a Go round trip: zero omitempty fields and unknown fields are gone */
-    assert_null(at(pod, "spec.nodeName"));
-    assert_null(at(pod, "spec.unknownField"));
+    assert_null(json_at_indexed(pod, "spec.nodeName"));
+    assert_null(json_at_indexed(pod, "spec.unknownField"));
     cJSON_Delete(pod);
 }
 
@@ -574,17 +551,17 @@ static void test_service_account_admission(void **state)
     (void)state;
     result r = call("POST", PODS, "", JSON, pod_body("sa1", ""));
     assert_int_equal(r.status, 201);
-    assert_string_equal(str_at(r.body, "spec.serviceAccountName"), "default");
-    assert_string_equal(str_at(r.body, "spec.serviceAccount"), "default");
-    const char *vol = str_at(r.body, "spec.volumes.0.name");
+    assert_string_equal(test_str_at(r.body, "spec.serviceAccountName"), "default");
+    assert_string_equal(test_str_at(r.body, "spec.serviceAccount"), "default");
+    const char *vol = test_str_at(r.body, "spec.volumes[0].name");
     assert_int_equal(strncmp(vol, "kube-api-access-", 16), 0);
     assert_int_equal((int)strlen(vol), 21);
-    assert_string_equal(str_at(r.body, "spec.containers.0.volumeMounts.0.name"), vol);
-    assert_true(cJSON_IsTrue(at(r.body, "spec.containers.0.volumeMounts.0.readOnly")));
-    assert_true(num_at(r.body, "spec.volumes.0.projected.sources.0.serviceAccountToken.expirationSeconds") == 3607);
-    assert_string_equal(str_at(r.body, "spec.volumes.0.projected.sources.1.configMap.name"), "kube-root-ca.crt");
-    assert_string_equal(str_at(r.body, "spec.volumes.0.projected.sources.2.downwardAPI.items.0.fieldRef.fieldPath"), "metadata.namespace");
-    assert_true(num_at(r.body, "spec.volumes.0.projected.defaultMode") == 420);
+    assert_string_equal(test_str_at(r.body, "spec.containers[0].volumeMounts[0].name"), vol);
+    assert_true(cJSON_IsTrue(json_at_indexed(r.body, "spec.containers[0].volumeMounts[0].readOnly")));
+    assert_true(test_num_at(r.body, "spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds", -12345) == 3607);
+    assert_string_equal(test_str_at(r.body, "spec.volumes[0].projected.sources[1].configMap.name"), "kube-root-ca.crt");
+    assert_string_equal(test_str_at(r.body, "spec.volumes[0].projected.sources[2].downwardAPI.items[0].fieldRef.fieldPath"), "metadata.namespace");
+    assert_true(test_num_at(r.body, "spec.volumes[0].projected.defaultMode", -12345) == 420);
     done(&r);
     /* a mount at the token path already: nothing added */
     r = call("POST", PODS, "", JSON,
@@ -592,7 +569,7 @@ static void test_service_account_admission(void **state)
              "\"volumeMounts\":[{\"name\":\"mine\",\"mountPath\":\"/var/run/secrets/kubernetes.io/serviceaccount\"}]}],"
              "\"volumes\":[{\"name\":\"mine\",\"emptyDir\":{}}]}}");
     assert_int_equal(r.status, 201);
-    assert_int_equal(cJSON_GetArraySize(at(r.body, "spec.volumes")), 1);
+    assert_int_equal(cJSON_GetArraySize(json_at_indexed(r.body, "spec.volumes")), 1);
     done(&r);
     /* an account that turns automounting off, and a pod that turns it back on */
     r = call("POST", "/api/v1/namespaces/default/serviceaccounts", "", JSON,
@@ -602,27 +579,27 @@ static void test_service_account_admission(void **state)
     done(&r);
     r = call("POST", PODS, "", JSON, pod_body("sa3", ",\"serviceAccountName\":\"quiet\""));
     assert_int_equal(r.status, 201);
-    assert_null(at(r.body, "spec.volumes"));
-    assert_string_equal(str_at(r.body, "spec.imagePullSecrets.0.name"), "regcred");
+    assert_null(json_at_indexed(r.body, "spec.volumes"));
+    assert_string_equal(test_str_at(r.body, "spec.imagePullSecrets[0].name"), "regcred");
     done(&r);
     r = call("POST", PODS, "", JSON, pod_body("sa4", ",\"serviceAccountName\":\"quiet\",\"automountServiceAccountToken\":true"));
     assert_int_equal(r.status, 201);
-    assert_int_equal(cJSON_GetArraySize(at(r.body, "spec.volumes")), 1);
+    assert_int_equal(cJSON_GetArraySize(json_at_indexed(r.body, "spec.volumes")), 1);
     done(&r);
     /* a missing account (not "default": one lookup) */
     r = call("POST", PODS, "", JSON, pod_body("sa5", ",\"serviceAccountName\":\"ghost\""));
     assert_int_equal(r.status, 403);
-    assert_string_equal(str_at(r.body, "message"),
+    assert_string_equal(test_str_at(r.body, "message"),
                         "pods \"sa5\" is forbidden: error looking up service account default/ghost: serviceaccount \"ghost\" not found");
-    assert_string_equal(str_at(r.body, "details.name"), "sa5");
-    assert_string_equal(str_at(r.body, "details.kind"), "pods");
+    assert_string_equal(test_str_at(r.body, "details.name"), "sa5");
+    assert_string_equal(test_str_at(r.body, "details.kind"), "pods");
     done(&r);
     /* generateName: the prefix stands for the name */
     r = call("POST", PODS, "", JSON,
              "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"web-\"},"
              "\"spec\":{\"serviceAccountName\":\"ghost\",\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}");
     assert_int_equal(r.status, 403);
-    assert_string_equal(str_at(r.body, "message"),
+    assert_string_equal(test_str_at(r.body, "message"),
                         "pods \"web-\" is forbidden: error looking up service account default/ghost: serviceaccount \"ghost\" not found");
     done(&r);
     /* mirror pods may not use accounts */
@@ -630,7 +607,7 @@ static void test_service_account_admission(void **state)
              "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"m\",\"annotations\":{\"kubernetes.io/config.mirror\":\"x\"}},"
              "\"spec\":{\"nodeName\":\"n1\",\"serviceAccountName\":\"default\",\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}");
     assert_int_equal(r.status, 403);
-    assert_string_equal(str_at(r.body, "message"), "pods \"m\" is forbidden: a mirror pod may not reference service accounts");
+    assert_string_equal(test_str_at(r.body, "message"), "pods \"m\" is forbidden: a mirror pod may not reference service accounts");
     done(&r);
 }
 
@@ -642,9 +619,9 @@ static void test_default_account_missing(void **state)
     done(&r);
     r = call("POST", "/api/v1/namespaces/empty/pods", "", JSON, pod_body("nginx", ""));
     assert_int_equal(r.status, 403);
-    assert_string_equal(str_at(r.body, "message"),
+    assert_string_equal(test_str_at(r.body, "message"),
                         "pods \"nginx\" is forbidden: error looking up service account empty/default: serviceaccount \"default\" not found");
-    assert_string_equal(str_at(r.body, "reason"), "Forbidden");
+    assert_string_equal(test_str_at(r.body, "reason"), "Forbidden");
     done(&r);
     r = call("GET", "/api/v1/namespaces/empty/pods/nginx", "", NULL, NULL);
     assert_int_equal(r.status, 404);
@@ -656,30 +633,30 @@ static void test_tolerations_and_priority(void **state)
     (void)state;
     result r = call("POST", PODS, "", JSON, pod_body("t1", ",\"tolerations\":[{\"operator\":\"Exists\"}]"));
     assert_int_equal(r.status, 201);
-    assert_int_equal(cJSON_GetArraySize(at(r.body, "spec.tolerations")), 1);   /* tolerates everything */
-    assert_true(num_at(r.body, "spec.priority") == 0);
-    assert_string_equal(str_at(r.body, "spec.preemptionPolicy"), "PreemptLowerPriority");
+    assert_int_equal(cJSON_GetArraySize(json_at_indexed(r.body, "spec.tolerations")), 1);   /* tolerates everything */
+    assert_true(test_num_at(r.body, "spec.priority", -12345) == 0);
+    assert_string_equal(test_str_at(r.body, "spec.preemptionPolicy"), "PreemptLowerPriority");
     done(&r);
     r = call("POST", PODS, "", JSON,
              pod_body("t2", ",\"tolerations\":[{\"key\":\"node.kubernetes.io/not-ready\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"},"
                             "{\"key\":\"node.kubernetes.io/unreachable\",\"operator\":\"Exists\",\"effect\":\"NoExecute\",\"tolerationSeconds\":60}]"));
     assert_int_equal(r.status, 201);
-    assert_int_equal(cJSON_GetArraySize(at(r.body, "spec.tolerations")), 3);
-    assert_string_equal(str_at(r.body, "spec.tolerations.2.key"), "node.kubernetes.io/not-ready");
-    assert_true(num_at(r.body, "spec.tolerations.2.tolerationSeconds") == 300);
-    assert_true(num_at(r.body, "spec.tolerations.1.tolerationSeconds") == 60);
+    assert_int_equal(cJSON_GetArraySize(json_at_indexed(r.body, "spec.tolerations")), 3);
+    assert_string_equal(test_str_at(r.body, "spec.tolerations[2].key"), "node.kubernetes.io/not-ready");
+    assert_true(test_num_at(r.body, "spec.tolerations[2].tolerationSeconds", -12345) == 300);
+    assert_true(test_num_at(r.body, "spec.tolerations[1].tolerationSeconds", -12345) == 60);
     done(&r);
     r = call("POST", PODS, "", JSON, pod_body("t3", ",\"priorityClassName\":\"system-cluster-critical\""));
     assert_int_equal(r.status, 201);
-    assert_true(num_at(r.body, "spec.priority") == 2000000000);
+    assert_true(test_num_at(r.body, "spec.priority", -12345) == 2000000000);
     done(&r);
     r = call("POST", PODS, "", JSON, pod_body("t4", ",\"priorityClassName\":\"gold\""));
     assert_int_equal(r.status, 403);
-    assert_string_equal(str_at(r.body, "message"), "pods \"t4\" is forbidden: no PriorityClass with name gold was found");
+    assert_string_equal(test_str_at(r.body, "message"), "pods \"t4\" is forbidden: no PriorityClass with name gold was found");
     done(&r);
     r = call("POST", PODS, "", JSON, pod_body("t5", ",\"priority\":7"));
     assert_int_equal(r.status, 403);
-    assert_string_equal(str_at(r.body, "message"),
+    assert_string_equal(test_str_at(r.body, "message"),
                         "pods \"t5\" is forbidden: the integer value of priority (7) must not be provided in pod spec; "
                         "priority admission controller computed 0 from the given PriorityClass name");
     done(&r);
@@ -695,31 +672,31 @@ static void test_binding(void **state)
              "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"b1\",\"annotations\":{\"scheduled-by\":\"test\"}},"
              "\"target\":{\"kind\":\"Node\",\"name\":\"node-1\"}}");
     assert_int_equal(r.status, 201);
-    assert_string_equal(str_at(r.body, "status"), "Success");
-    assert_true(num_at(r.body, "code") == 201);
+    assert_string_equal(test_str_at(r.body, "status"), "Success");
+    assert_true(test_num_at(r.body, "code", -12345) == 201);
     done(&r);
     r = call("GET", PODS "/b1", "", NULL, NULL);
-    assert_string_equal(str_at(r.body, "spec.nodeName"), "node-1");
-    assert_string_equal(str_at(r.body, "metadata.annotations.scheduled-by"), "test");
-    assert_string_equal(str_at(r.body, "status.conditions.0.type"), "PodScheduled");
-    assert_string_equal(str_at(r.body, "status.conditions.0.status"), "True");
-    assert_true(cJSON_IsNull(at(r.body, "status.conditions.0.lastProbeTime")));
+    assert_string_equal(test_str_at(r.body, "spec.nodeName"), "node-1");
+    assert_string_equal(test_str_at(r.body, "metadata.annotations.scheduled-by"), "test");
+    assert_string_equal(test_str_at(r.body, "status.conditions[0].type"), "PodScheduled");
+    assert_string_equal(test_str_at(r.body, "status.conditions[0].status"), "True");
+    assert_true(cJSON_IsNull(json_at_indexed(r.body, "status.conditions[0].lastProbeTime")));
     done(&r);
     r = call("POST", PODS "/b1/binding", "", JSON, "{\"metadata\":{\"name\":\"b1\"},\"target\":{\"name\":\"node-2\"}}");
     assert_int_equal(r.status, 409);
-    assert_string_equal(str_at(r.body, "message"),
+    assert_string_equal(test_str_at(r.body, "message"),
                         "Operation cannot be fulfilled on pods/binding \"b1\": pod b1 is already assigned to node \"node-1\"");
-    assert_string_equal(str_at(r.body, "details.kind"), "pods/binding");
+    assert_string_equal(test_str_at(r.body, "details.kind"), "pods/binding");
     done(&r);
     r = call("POST", PODS "/b1/binding", "", JSON, "{\"metadata\":{\"name\":\"b1\"},\"target\":{\"kind\":\"Pod\"}}");
     assert_int_equal(r.status, 500);
-    assert_string_equal(str_at(r.body, "message"),
+    assert_string_equal(test_str_at(r.body, "message"),
                         "[target.kind: Unsupported value: \"Pod\": supported values: \"Node\", \"<empty>\", target.name: Required value]");
-    assert_null(at(r.body, "reason"));
+    assert_null(json_at_indexed(r.body, "reason"));
     done(&r);
     r = call("POST", PODS "/ghost/binding", "", JSON, "{\"metadata\":{\"name\":\"ghost\"},\"target\":{\"name\":\"n\"}}");
     assert_int_equal(r.status, 404);
-    assert_string_equal(str_at(r.body, "message"), "pods \"ghost\" not found");
+    assert_string_equal(test_str_at(r.body, "message"), "pods \"ghost\" not found");
     done(&r);
     r = call("GET", PODS "/b1/binding", "", NULL, NULL);
     assert_int_equal(r.status, 405);
@@ -727,11 +704,11 @@ static void test_binding(void **state)
     /* a gated pod cannot be bound */
     r = call("POST", PODS, "", JSON, pod_body("gated", ",\"schedulingGates\":[{\"name\":\"example.com/wait\"}]"));
     assert_int_equal(r.status, 201);
-    assert_string_equal(str_at(r.body, "status.conditions.0.reason"), "SchedulingGated");
+    assert_string_equal(test_str_at(r.body, "status.conditions[0].reason"), "SchedulingGated");
     done(&r);
     r = call("POST", PODS "/gated/binding", "", JSON, "{\"metadata\":{\"name\":\"gated\"},\"target\":{\"name\":\"n\"}}");
     assert_int_equal(r.status, 409);
-    assert_string_equal(str_at(r.body, "message"),
+    assert_string_equal(test_str_at(r.body, "message"),
                         "Operation cannot be fulfilled on pods/binding \"gated\": pod gated has non-empty .spec.schedulingGates");
     done(&r);
     /* binding with a stale uid precondition */
@@ -739,7 +716,7 @@ static void test_binding(void **state)
     done(&r);
     r = call("POST", PODS "/b2/binding", "", JSON, "{\"metadata\":{\"name\":\"b2\",\"uid\":\"nope\"},\"target\":{\"name\":\"n\"}}");
     assert_int_equal(r.status, 409);
-    assert_non_null(strstr(str_at(r.body, "message"), "Precondition failed: UID in precondition: nope, UID in object meta: "));
+    assert_non_null(strstr(test_str_at(r.body, "message"), "Precondition failed: UID in precondition: nope, UID in object meta: "));
     done(&r);
 }
 
@@ -759,20 +736,20 @@ static void test_status_subresource(void **state)
     char *body = cJSON_PrintUnformatted(pod);
     r = call("PUT", PODS "/st/status", "", JSON, body);
     assert_int_equal(r.status, 200);
-    assert_string_equal(str_at(r.body, "status.phase"), "Running");
-    assert_string_equal(str_at(r.body, "status.qosClass"), "BestEffort");      /* kept */
-    assert_string_equal(str_at(r.body, "spec.restartPolicy"), "Always");       /* spec is not the status's */
-    assert_string_equal(str_at(r.body, "metadata.labels.via"), "status");     /* labels may change */
+    assert_string_equal(test_str_at(r.body, "status.phase"), "Running");
+    assert_string_equal(test_str_at(r.body, "status.qosClass"), "BestEffort");      /* kept */
+    assert_string_equal(test_str_at(r.body, "spec.restartPolicy"), "Always");       /* spec is not the status's */
+    assert_string_equal(test_str_at(r.body, "metadata.labels.via"), "status");     /* labels may change */
     done(&r);
     cJSON_free(body);
     r = call("PATCH", PODS "/st/status", "", "application/merge-patch+json", "{\"status\":{\"qosClass\":\"Guaranteed\"}}");
     assert_int_equal(r.status, 422);
-    assert_non_null(strstr(str_at(r.body, "message"), "status.qosClass: Invalid value: \"Guaranteed\": field is immutable"));
+    assert_non_null(strstr(test_str_at(r.body, "message"), "status.qosClass: Invalid value: \"Guaranteed\": field is immutable"));
     done(&r);
     /* the main resource ignores status */
     r = call("PATCH", PODS "/st", "", "application/merge-patch+json", "{\"status\":{\"phase\":\"Failed\"}}");
     assert_int_equal(r.status, 200);
-    assert_string_equal(str_at(r.body, "status.phase"), "Running");
+    assert_string_equal(test_str_at(r.body, "status.phase"), "Running");
     done(&r);
     cJSON_Delete(pod);
 }
@@ -786,9 +763,9 @@ static void test_disabled_features_dropped(void **state)
                     "\"resources\":{\"limits\":{\"cpu\":\"1\"}},\"securityContext\":{\"supplementalGroupsPolicy\":\"Strict\"},"
                     "\"containers\":[{\"name\":\"c\",\"image\":\"nginx\",\"resizePolicy\":[{\"resourceName\":\"cpu\",\"restartPolicy\":\"NotRequired\"}]}]}}");
     assert_int_equal(r.status, 201);
-    assert_null(at(r.body, "spec.resources"));
-    assert_null(at(r.body, "spec.containers.0.resizePolicy"));
-    assert_null(at(r.body, "spec.securityContext.supplementalGroupsPolicy"));
+    assert_null(json_at_indexed(r.body, "spec.resources"));
+    assert_null(json_at_indexed(r.body, "spec.containers[0].resizePolicy"));
+    assert_null(json_at_indexed(r.body, "spec.securityContext.supplementalGroupsPolicy"));
     done(&r);
 }
 
@@ -797,7 +774,7 @@ static void test_dry_run(void **state)
     (void)state;
     result r = call("POST", PODS, "dryRun=All", JSON, pod_body("dry", ""));
     assert_int_equal(r.status, 201);
-    assert_string_equal(str_at(r.body, "status.phase"), "Pending");
+    assert_string_equal(test_str_at(r.body, "status.phase"), "Pending");
     done(&r);
     r = call("GET", PODS "/dry", "", NULL, NULL);
     assert_int_equal(r.status, 404);
@@ -807,20 +784,20 @@ static void test_dry_run(void **state)
     r = call("PATCH", PODS "/dry2", "dryRun=All", "application/json-patch+json",
              "[{\"op\":\"replace\",\"path\":\"/spec/containers/0/image\",\"value\":\"nginx:2\"}]");
     assert_int_equal(r.status, 200);
-    assert_string_equal(str_at(r.body, "spec.containers.0.image"), "nginx:2");
+    assert_string_equal(test_str_at(r.body, "spec.containers[0].image"), "nginx:2");
     done(&r);
     r = call("DELETE", PODS "/dry2", "dryRun=All", NULL, NULL);
     assert_int_equal(r.status, 200);
     done(&r);
     r = call("GET", PODS "/dry2", "", NULL, NULL);
     assert_int_equal(r.status, 200);
-    assert_string_equal(str_at(r.body, "spec.containers.0.image"), "nginx");
+    assert_string_equal(test_str_at(r.body, "spec.containers[0].image"), "nginx");
     done(&r);
     r = call("POST", PODS "/dry2/binding", "dryRun=All", JSON, "{\"metadata\":{\"name\":\"dry2\"},\"target\":{\"name\":\"n\"}}");
     assert_int_equal(r.status, 201);
     done(&r);
     r = call("GET", PODS "/dry2", "", NULL, NULL);
-    assert_null(at(r.body, "spec.nodeName"));
+    assert_null(json_at_indexed(r.body, "spec.nodeName"));
     done(&r);
 }
 
@@ -830,13 +807,13 @@ static void test_wrong_types_everywhere(void **state)
 {
     (void)state;
     static const char *const fields[] = {
-        "metadata", "spec", "status", "spec.containers", "spec.containers.0", "spec.containers.0.name",
-        "spec.containers.0.image", "spec.containers.0.ports", "spec.containers.0.ports.0",
-        "spec.containers.0.ports.0.containerPort", "spec.containers.0.env", "spec.containers.0.env.0.valueFrom",
-        "spec.containers.0.resources", "spec.containers.0.resources.limits", "spec.containers.0.resources.limits.cpu",
-        "spec.containers.0.volumeMounts", "spec.containers.0.livenessProbe", "spec.containers.0.livenessProbe.httpGet.port",
-        "spec.containers.0.securityContext", "spec.volumes", "spec.volumes.0", "spec.volumes.0.projected.sources",
-        "spec.tolerations", "spec.tolerations.0.tolerationSeconds", "spec.nodeSelector", "spec.securityContext",
+        "metadata", "spec", "status", "spec.containers", "spec.containers[0]", "spec.containers[0].name",
+        "spec.containers[0].image", "spec.containers[0].ports", "spec.containers[0].ports[0]",
+        "spec.containers[0].ports[0].containerPort", "spec.containers[0].env", "spec.containers[0].env[0].valueFrom",
+        "spec.containers[0].resources", "spec.containers[0].resources.limits", "spec.containers[0].resources.limits.cpu",
+        "spec.containers[0].volumeMounts", "spec.containers[0].livenessProbe", "spec.containers[0].livenessProbe.httpGet.port",
+        "spec.containers[0].securityContext", "spec.volumes", "spec.volumes[0]", "spec.volumes[0].projected.sources",
+        "spec.tolerations", "spec.tolerations[0].tolerationSeconds", "spec.nodeSelector", "spec.securityContext",
         "spec.serviceAccountName", "spec.automountServiceAccountToken", "spec.priority", "spec.dnsConfig",
         "spec.initContainers", "spec.schedulingGates", "spec.overhead", "spec.affinity", "spec.os",
     };
@@ -852,13 +829,14 @@ static void test_wrong_types_everywhere(void **state)
         for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
             cJSON *pod = cJSON_Parse(base);
             assert_non_null(pod);
-            /* walk to the parent of the field and replace it */
+            /* walk to the parent of the field (a member after '.', an
+             * element after '[') and replace it */
             char path[200];
             snprintf(path, sizeof path, "%s", fields[f]);
-            char *last = strrchr(path, '.');
+            char *last = path + strlen(path);
+            while (last > path && *last != '.' && *last != '[') last--;
             cJSON *parent = pod;
-            if (last) { *last = '\0'; parent = (cJSON *)at(pod, path); last++; }
-            else last = path;
+            if (last > path) { *last = '\0'; parent = (cJSON *)json_at_indexed(pod, path); last++; }
             assert_non_null(parent);
             cJSON *nv = cJSON_Parse(values[v]);
             if (cJSON_IsArray(parent)) cJSON_ReplaceItemInArray(parent, atoi(last), nv);
@@ -868,7 +846,7 @@ static void test_wrong_types_everywhere(void **state)
             result r = call("POST", PODS, "dryRun=All", JSON, body);
             if (r.status != 201 && r.status != 400 && r.status != 403 && r.status != 422)
                 fail_msg("%s=%s: %d %s", fields[f], values[v], r.status, r.text);
-            if (r.status != 201 && strcmp(str_at(r.body, "kind"), "Status")) fail_msg("%s=%s: not a Status: %s", fields[f], values[v], r.text);
+            if (r.status != 201 && strcmp(test_str_at(r.body, "kind"), "Status")) fail_msg("%s=%s: not a Status: %s", fields[f], values[v], r.text);
             done(&r);
             cJSON_free(body);
             cJSON_Delete(pod);

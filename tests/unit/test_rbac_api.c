@@ -39,11 +39,7 @@ static result call(const char *method, const char *path, const char *body, const
 
 static const char *get(const cJSON *o, const char *path)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    const cJSON *v = o;
-    for (char *tok = strtok(buf, "."); tok && v; tok = strtok(NULL, "."))
-        v = cJSON_GetObjectItemCaseSensitive(v, tok);
+    const cJSON *v = json_at(o, path);
     if (cJSON_IsString(v)) return v->valuestring;
     if (cJSON_IsTrue(v)) return "true";
     if (cJSON_IsFalse(v)) return "false";

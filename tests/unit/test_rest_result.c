@@ -50,12 +50,6 @@ static cJSON *parsed(fixture *f)
     return kapi_pool_keep_json(f->req.pool, cJSON_Parse(body_of(f)));
 }
 
-static int jint(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valueint : -1;
-}
-
 /* rest_store_failure, written: http status, reason and message */
 static void expect_store_failure(const char *group, const char *plural, store_rc rc, int http,
                                  const char *reason, const char *message)
@@ -71,7 +65,7 @@ static void expect_store_failure(const char *group, const char *plural, store_rc
     assert_string_equal(json_str(st, "status"), "Failure");
     assert_string_equal(json_str(st, "reason"), reason);
     assert_string_equal(json_str(st, "message"), message);
-    assert_int_equal(jint(st, "code"), http);
+    assert_int_equal((int)json_num_at(st, "code", -1), http);
     fixture_free(&f);
 }
 
@@ -188,7 +182,7 @@ static void test_list(void **state)
     cJSON *m = cJSON_GetObjectItemCaseSensitive(l, "metadata");
     assert_string_equal(json_str(m, "resourceVersion"), "9");
     assert_string_equal(json_str(m, "continue"), "tok");
-    assert_int_equal(jint(m, "remainingItemCount"), 3);
+    assert_int_equal((int)json_num_at(m, "remainingItemCount", -1), 3);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(l, "items")), 1);
     fixture_free(&f);
 

@@ -684,18 +684,7 @@ static const char *message(const result *r, char *buf, size_t n)
     return buf;
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    if (test_store_open(&ctx, dir, sizeof dir, "schema")) return -1;
-    return bootstrap_ensure(&ctx);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return test_store_remove(&ctx, dir);
-}
+TEST_GROUP_STORE("schema")
 
 #define CMS "/api/v1/namespaces/default/configmaps"
 #define JSON "application/json"

@@ -35,13 +35,6 @@ static result call(const char *method, const char *path, const char *query, cons
                                                .content_type = ctype, .accept = accept, .body = body});
 }
 
-static const char *str_at(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
-    if (b) v = cJSON_GetObjectItemCaseSensitive(v, b);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 static void create_cm(const char *ns, const char *name, const char *label)
 {
     char path[128], body[400];
@@ -98,13 +91,13 @@ static void test_pages_read_one_snapshot_while_writes_go_on(void **state)
         const cJSON *items = cJSON_GetObjectItem(r.body, "items");
         const cJSON *it;
         cJSON_ArrayForEach(it, items) {
-            const char *name = str_at(it, "metadata", "name");
+            const char *name = json_str_at(it, "metadata.name", "");
             int i = atoi(name + 3);
             assert_true(i >= 0 && i < 25);
             seen[i]++;
             total++;
         }
-        const char *rv = str_at(r.body, "metadata", "resourceVersion");
+        const char *rv = json_str_at(r.body, "metadata.resourceVersion", "");
         if (!first_rv) {
             snprintf(rv0, sizeof rv0, "%s", rv);
             first_rv = rv0;
@@ -115,7 +108,7 @@ static void test_pages_read_one_snapshot_while_writes_go_on(void **state)
         char name[32];
         snprintf(name, sizeof name, "cm-%02d-new", pages);
         create_cm("p1", name, "even");
-        const char *cont = str_at(r.body, "metadata", "continue");
+        const char *cont = json_str_at(r.body, "metadata.continue", "");
         const cJSON *rem = cJSON_GetObjectItem(cJSON_GetObjectItem(r.body, "metadata"), "remainingItemCount");
         if (!*cont) {
             assert_null(rem);
@@ -136,14 +129,14 @@ static void test_pages_read_one_snapshot_while_writes_go_on(void **state)
     assert_int_equal(r.status, 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "items")), 5);
     assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(r.body, "metadata"), "remainingItemCount"));
-    assert_true(*str_at(r.body, "metadata", "continue"));
+    assert_true(*json_str_at(r.body, "metadata.continue", ""));
     cJSON_Delete(r.body);
 
     /* resourceVersion=0 is served whole: the limit is ignored */
     r = call("GET", "/api/v1/namespaces/p1/configmaps", "limit=5&resourceVersion=0", NULL, NULL);
     assert_int_equal(r.status, 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "items")), 28);
-    assert_string_equal(str_at(r.body, "metadata", "continue"), "");
+    assert_string_equal(json_str_at(r.body, "metadata.continue", ""), "");
     cJSON_Delete(r.body);
 }
 
@@ -154,7 +147,7 @@ static void test_token_is_kubes_and_bad_ones_are_refused(void **state)
     create_cm("p2", "a", "x");
     create_cm("p2", "b", "x");
     result r = call("GET", "/api/v1/namespaces/p2/configmaps", "limit=1", NULL, NULL);
-    const char *cont = str_at(r.body, "metadata", "continue");
+    const char *cont = json_str_at(r.body, "metadata.continue", "");
     kapi_pool *p = kapi_pool_new();
     int64_t rev;
     char *start;
@@ -163,7 +156,7 @@ static void test_token_is_kubes_and_bad_ones_are_refused(void **state)
     assert_int_equal(continue_token_decode(p, cont, &rev, &start, &after, err, sizeof err), 0);
     assert_string_equal(start, "a");
     assert_int_equal(after, 1);
-    assert_int_equal(rev, atoll(str_at(r.body, "metadata", "resourceVersion")));
+    assert_int_equal(rev, atoll(json_str_at(r.body, "metadata.resourceVersion", "")));
     /* exactly kube's JSON, base64url without padding */
     char *again = continue_token_encode(p, rev, "a", 1);
     assert_string_equal(again, cont);
@@ -203,7 +196,7 @@ static void test_token_is_kubes_and_bad_ones_are_refused(void **state)
         snprintf(q, sizeof q, "limit=1&continue=%s", bad[i].token);
         r = call("GET", "/api/v1/namespaces/p2/configmaps", q, NULL, NULL);
         assert_int_equal(r.status, 400);
-        assert_string_equal(str_at(r.body, "message", NULL), bad[i].message);
+        assert_string_equal(json_str_at(r.body, "message", ""), bad[i].message);
         cJSON_Delete(r.body);
     }
     /* a continue with a resourceVersion */
@@ -211,7 +204,7 @@ static void test_token_is_kubes_and_bad_ones_are_refused(void **state)
     snprintf(q, sizeof q, "limit=1&resourceVersion=5&continue=%s", again);
     r = call("GET", "/api/v1/namespaces/p2/configmaps", q, NULL, NULL);
     assert_int_equal(r.status, 400);
-    assert_string_equal(str_at(r.body, "message", NULL), "specifying resource version is not allowed when using continue");
+    assert_string_equal(json_str_at(r.body, "message", ""), "specifying resource version is not allowed when using continue");
     cJSON_Delete(r.body);
     kapi_pool_free(p);
 }
@@ -227,7 +220,7 @@ static void test_compacted_continue_is_410_with_a_fresh_token(void **state)
     }
     result r = call("GET", "/api/v1/namespaces/p3/configmaps", "limit=2", NULL, NULL);
     char cont[512];
-    snprintf(cont, sizeof cont, "%s", str_at(r.body, "metadata", "continue"));
+    snprintf(cont, sizeof cont, "%s", json_str_at(r.body, "metadata.continue", ""));
     cJSON_Delete(r.body);
     create_cm("p3", "c9", "x");
     assert_int_equal(store_compact(ctx.store, store_revision(ctx.store)), STORE_OK);
@@ -235,14 +228,14 @@ static void test_compacted_continue_is_410_with_a_fresh_token(void **state)
     snprintf(q, sizeof q, "limit=2&continue=%s", cont);
     r = call("GET", "/api/v1/namespaces/p3/configmaps", q, NULL, NULL);
     assert_int_equal(r.status, 410);
-    assert_string_equal(str_at(r.body, "reason", NULL), "Expired");
-    assert_string_equal(str_at(r.body, "message", NULL),
+    assert_string_equal(json_str_at(r.body, "reason", ""), "Expired");
+    assert_string_equal(json_str_at(r.body, "message", ""),
         "The provided continue parameter is too old to display a consistent list result. You can start "
         "a new list without the continue parameter, or use the continue token in this response to "
         "retrieve the remainder of the results. Continuing with the provided token results in an "
         "inconsistent list - objects that were created, modified, or deleted between the time the "
         "first chunk was returned and now may show up in the list.");
-    const char *fresh = str_at(r.body, "metadata", "continue");
+    const char *fresh = json_str_at(r.body, "metadata.continue", "");
     kapi_pool *p = kapi_pool_new();
     int64_t rev;
     char *start;
@@ -276,7 +269,7 @@ static void test_resource_versions_and_matches(void **state)
     result r = call("GET", "/api/v1/namespaces/p4/configmaps", q, NULL, NULL);
     assert_int_equal(r.status, 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "items")), 1);
-    assert_int_equal(atoll(str_at(r.body, "metadata", "resourceVersion")), before);
+    assert_int_equal(atoll(json_str_at(r.body, "metadata.resourceVersion", "")), before);
     cJSON_Delete(r.body);
     /* a revision with a limit is exact too (kube's legacy rule) */
     snprintf(q, sizeof q, "resourceVersion=%lld&limit=10", before);
@@ -287,7 +280,7 @@ static void test_resource_versions_and_matches(void **state)
     snprintf(q, sizeof q, "resourceVersion=%lld&resourceVersionMatch=NotOlderThan", before);
     r = call("GET", "/api/v1/namespaces/p4/configmaps", q, NULL, NULL);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "items")), 2);
-    assert_int_equal(atoll(str_at(r.body, "metadata", "resourceVersion")), now);
+    assert_int_equal(atoll(json_str_at(r.body, "metadata.resourceVersion", "")), now);
     cJSON_Delete(r.body);
 
     /* too large: 504; Exact at once, NotOlderThan after waiting (retry 1 s) */
@@ -296,10 +289,10 @@ static void test_resource_versions_and_matches(void **state)
     assert_int_equal(r.status, 504);
     char msg[160];
     snprintf(msg, sizeof msg, "Timeout: Too large resource version: %lld, current: %lld", now + 100, now);
-    assert_string_equal(str_at(r.body, "message", NULL), msg);
-    assert_string_equal(str_at(r.body, "reason", NULL), "Timeout");
+    assert_string_equal(json_str_at(r.body, "message", ""), msg);
+    assert_string_equal(json_str_at(r.body, "reason", ""), "Timeout");
     cJSON *cause = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(r.body, "details"), "causes"), 0);
-    assert_string_equal(str_at(cause, "reason", NULL), "ResourceVersionTooLarge");
+    assert_string_equal(json_str_at(cause, "reason", ""), "ResourceVersionTooLarge");
     assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(r.body, "details"), "retryAfterSeconds"));
     cJSON_Delete(r.body);
     snprintf(q, sizeof q, "resourceVersion=%lld", now + 100);
@@ -319,7 +312,7 @@ static void test_resource_versions_and_matches(void **state)
     cJSON_Delete(r.body);
     r = call("GET", "/api/v1/namespaces/p4/configmaps/a", "resourceVersion=x", NULL, NULL);
     assert_int_equal(r.status, 500);
-    assert_string_equal(str_at(r.body, "message", NULL),
+    assert_string_equal(json_str_at(r.body, "message", ""),
                         "resourceVersion: Invalid value: \"x\": strconv.ParseUint: parsing \"x\": invalid syntax");
     assert_null(cJSON_GetObjectItem(r.body, "reason"));
     cJSON_Delete(r.body);
@@ -329,7 +322,7 @@ static void test_resource_versions_and_matches(void **state)
     snprintf(q, sizeof q, "resourceVersion=%lld&resourceVersionMatch=Exact", before);
     r = call("GET", "/api/v1/namespaces/p4/configmaps", q, NULL, NULL);
     assert_int_equal(r.status, 410);
-    assert_string_equal(str_at(r.body, "message", NULL), "The resourceVersion for the provided list is too old.");
+    assert_string_equal(json_str_at(r.body, "message", ""), "The resourceVersion for the provided list is too old.");
     cJSON_Delete(r.body);
 
     /* validation (422) and decoding (400) */
@@ -349,7 +342,7 @@ static void test_resource_versions_and_matches(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         r = call("GET", "/api/v1/namespaces/p4/configmaps", bad[i].q, NULL, NULL);
         assert_int_equal(r.status, bad[i].status);
-        assert_string_equal(str_at(r.body, "message", NULL), bad[i].message);
+        assert_string_equal(json_str_at(r.body, "message", ""), bad[i].message);
         cJSON_Delete(r.body);
     }
 }
@@ -375,7 +368,7 @@ static void test_field_selectors_of_kinds(void **state)
     /* nodes take no namespace field; configmaps no type */
     r = call("GET", "/api/v1/nodes", "fieldSelector=metadata.namespace%3Dx", NULL, NULL);
     assert_int_equal(r.status, 400);
-    assert_string_equal(str_at(r.body, "message", NULL), "field label not supported: metadata.namespace");
+    assert_string_equal(json_str_at(r.body, "message", ""), "field label not supported: metadata.namespace");
     cJSON_Delete(r.body);
     r = call("GET", "/api/v1/namespaces/p5/configmaps", "fieldSelector=type%3Dx", NULL, NULL);
     assert_int_equal(r.status, 400);
@@ -395,12 +388,12 @@ static void test_deletecollection_honours_selectors(void **state)
     create_cm("p6", "go2", "web");
     result r = call("DELETE", "/api/v1/namespaces/p6/configmaps", "labelSelector=tier%3Dweb", NULL, NULL);
     assert_int_equal(r.status, 200);
-    assert_string_equal(str_at(r.body, "kind", NULL), "ConfigMapList");
+    assert_string_equal(json_str_at(r.body, "kind", ""), "ConfigMapList");
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "items")), 2);
     cJSON_Delete(r.body);
     r = call("GET", "/api/v1/namespaces/p6/configmaps", NULL, NULL, NULL);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "items")), 1);
-    assert_string_equal(str_at(cJSON_GetArrayItem(cJSON_GetObjectItem(r.body, "items"), 0), "metadata", "name"), "keep");
+    assert_string_equal(json_str_at(cJSON_GetArrayItem(cJSON_GetObjectItem(r.body, "items"), 0), "metadata.name", ""), "keep");
     cJSON_Delete(r.body);
 }
 
@@ -410,8 +403,8 @@ static void test_table_lists_carry_the_continue_token(void **state)
     result r = call("GET", "/api/v1/namespaces/p1/configmaps", "limit=3", NULL,
                     "application/json;as=Table;v=v1;g=meta.k8s.io");
     assert_int_equal(r.status, 200);
-    assert_string_equal(str_at(r.body, "kind", NULL), "Table");
-    assert_true(*str_at(r.body, "metadata", "continue"));
+    assert_string_equal(json_str_at(r.body, "kind", ""), "Table");
+    assert_true(*json_str_at(r.body, "metadata.continue", ""));
     assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(r.body, "metadata"), "remainingItemCount"));
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.body, "rows")), 3);
     cJSON_Delete(r.body);

@@ -76,8 +76,11 @@ static const char *const condition_order[] = {
     "type", "status", "lastUpdateTime", "lastTransitionTime", "reason", "message", NULL};
 static const char *const top_order[] = {"kind", "apiVersion", "metadata", "spec", "status", NULL};
 
-static void order_status(cJSON *obj, const char *const *status_order)
+/* The object's members in kube's order: its own, its status's and its
+ * conditions'. */
+static void order_object(cJSON *obj, const char *const *status_order)
 {
+    order_keys(obj, top_order);
     cJSON *status = cJSON_GetObjectItemCaseSensitive(obj, "status");
     order_keys(status, status_order);
     cJSON *conds = cJSON_GetObjectItemCaseSensitive(status, "conditions"), *c;
@@ -107,8 +110,7 @@ static void deployment_set_defaults(cJSON *obj)
     if (is_unset(spec, "progressDeadlineSeconds")) set_number(spec, "progressDeadlineSeconds", 600);
     pod_template_set_defaults(json_object_member(spec, "template"));
     order_keys(spec, deployment_spec_order);
-    order_status(obj, deployment_status_order);
-    order_keys(obj, top_order);
+    order_object(obj, deployment_status_order);
 }
 
 static void replicaset_set_defaults(cJSON *obj)
@@ -117,8 +119,7 @@ static void replicaset_set_defaults(cJSON *obj)
     if (is_unset(spec, "replicas")) set_number(spec, "replicas", 1);
     pod_template_set_defaults(json_object_member(spec, "template"));
     order_keys(spec, replicaset_spec_order);
-    order_status(obj, replicaset_status_order);
-    order_keys(obj, top_order);
+    order_object(obj, replicaset_status_order);
 }
 
 /* ---- create and update (PrepareForCreate, PrepareForUpdate) */
@@ -159,15 +160,13 @@ static void deployment_prepare_for_status_update(cJSON *obj, const cJSON *old)
     keep_member(obj, old, "spec");
     keep_member(cJSON_GetObjectItemCaseSensitive(obj, "metadata"),
                 cJSON_GetObjectItemCaseSensitive(old, "metadata"), "labels");
-    order_keys(obj, top_order);
-    order_status(obj, deployment_status_order);
+    order_object(obj, deployment_status_order);
 }
 
 static void replicaset_prepare_for_status_update(cJSON *obj, const cJSON *old)
 {
     keep_member(obj, old, "spec");
-    order_keys(obj, top_order);
-    order_status(obj, replicaset_status_order);
+    order_object(obj, replicaset_status_order);
 }
 
 /* ---- validation (ValidateDeploymentSpec, ValidateReplicaSetSpec) */
@@ -529,26 +528,15 @@ static rest_result apps_serve_subresource(rest_call *c, const char *subresource,
 }
 
 const kapi_strategy strategy_deployments = {
-    .names = NAME_DNS1123_SUBDOMAIN,
-    .has_status = 1,
-    .has_generation = 1,
-    .set_defaults = deployment_set_defaults,
-    .prepare_for_create = clear_status,
-    .prepare_for_update = deployment_prepare_for_update,
-    .validate = validate_deployment,
-    .validate_update = validate_selector_immutable,
-    .serve_subresource = apps_serve_subresource,
-    .prepare_for_status_update = deployment_prepare_for_status_update,
+    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .has_generation = 1,
+    .set_defaults = deployment_set_defaults, .prepare_for_create = clear_status, .prepare_for_update = deployment_prepare_for_update,
+    .validate = validate_deployment, .validate_update = validate_selector_immutable,
+    .serve_subresource = apps_serve_subresource, .prepare_for_status_update = deployment_prepare_for_status_update,
 };
 
 const kapi_strategy strategy_replicasets = {
-    .names = NAME_DNS1123_SUBDOMAIN,
-    .has_status = 1,
-    .has_generation = 1,
-    .set_defaults = replicaset_set_defaults,
-    .prepare_for_create = clear_status,
-    .validate = validate_replicaset,
-    .validate_update = validate_selector_immutable,
-    .serve_subresource = apps_serve_subresource,
-    .prepare_for_status_update = replicaset_prepare_for_status_update,
+    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .has_generation = 1,
+    .set_defaults = replicaset_set_defaults, .prepare_for_create = clear_status,
+    .validate = validate_replicaset, .validate_update = validate_selector_immutable,
+    .serve_subresource = apps_serve_subresource, .prepare_for_status_update = replicaset_prepare_for_status_update,
 };

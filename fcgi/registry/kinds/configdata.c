@@ -146,14 +146,11 @@ static void validate_configmap_update(const cJSON *obj, const cJSON *old, field_
 
 const kapi_strategy strategy_configmaps = {
     .names = NAME_DNS1123_SUBDOMAIN,
-    .validate = validate_configmap,
-    .validate_update = validate_configmap_update,
+    .validate = validate_configmap, .validate_update = validate_configmap_update,
 };
 
 const kapi_strategy strategy_secrets = {
     .names = NAME_DNS1123_SUBDOMAIN,
-    .prepare_for_create = secret_normalize,
-    .prepare_for_update = secret_prepare_for_update,
-    .validate = validate_secret,
-    .validate_update = validate_secret_update,
+    .prepare_for_create = secret_normalize, .prepare_for_update = secret_prepare_for_update,
+    .validate = validate_secret, .validate_update = validate_secret_update,
 };

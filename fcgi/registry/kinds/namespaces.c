@@ -89,9 +89,7 @@ static void validate_finalize(const cJSON *obj, const cJSON *old, field_errors *
 
 /* The finalize strategy: the whole namespace may change but its status. */
 static const kapi_strategy strategy_namespace_finalize = {
-    .names = NAME_DNS1123_LABEL,
-    .has_status = 1,
-    .return_deleted_object = 1,
+    .names = NAME_DNS1123_LABEL, .has_status = 1, .return_deleted_object = 1,
     .validate_update = validate_finalize,
 };
 
@@ -118,10 +116,7 @@ static rest_result namespace_serve_subresource(rest_call *c, const char *subreso
 }
 
 const kapi_strategy strategy_namespaces = {
-    .names = NAME_DNS1123_LABEL,
-    .has_status = 1,
-    .return_deleted_object = 1,
-    .prepare_for_create = namespace_prepare_for_create,
-    .prepare_for_update = namespace_prepare_for_update,
+    .names = NAME_DNS1123_LABEL, .has_status = 1, .return_deleted_object = 1,
+    .prepare_for_create = namespace_prepare_for_create, .prepare_for_update = namespace_prepare_for_update,
     .serve_subresource = namespace_serve_subresource,
 };

@@ -42,8 +42,7 @@ static rest_result node_serve_subresource(rest_call *c, const char *subresource,
 }
 
 const kapi_strategy strategy_nodes = {
-    .names = NAME_DNS1123_SUBDOMAIN,
-    .has_status = 1,
+    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1,
     .prepare_for_create = node_prepare_for_create,
     .serve_subresource = node_serve_subresource,
 };

@@ -28,6 +28,8 @@ const char *pod_qos_class(const cJSON *pod);
 /* pod_validate*.c: ValidatePodCreate's checks of spec and pod annotations
  * (metadata itself is validated by rest.c for every kind). */
 void pod_validate(const cJSON *pod, field_errors *errs);
+/* The same rules as an update checks them (all but create's own). */
+void pod_validate_on_update(const cJSON *pod, field_errors *errs);
 void pod_validate_spec(const cJSON *spec, const cJSON *meta, field_errors *errs);
 /* The volumes that validate become the ones mounts may name. */
 typedef struct pod_volume_set {

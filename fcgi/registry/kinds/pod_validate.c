@@ -363,7 +363,9 @@ static void validate_pod_annotations(const cJSON *meta, const cJSON *spec, field
     }
 }
 
-void pod_validate(const cJSON *pod, field_errors *errs)
+/* The pod's own rules; creating: ValidatePodCreate's, which an update
+ * (of a pod pods/ephemeralcontainers may have added to) does not check. */
+static void validate_pod(const cJSON *pod, int creating, field_errors *errs)
 {
     const cJSON *meta = json_get(pod, "metadata");
     const cJSON *spec = json_get(pod, "spec");
@@ -402,11 +404,20 @@ void pod_validate(const cJSON *pod, field_errors *errs)
             i++;
         }
     }
-    /* ValidatePodCreate only: an update (whose pod carries the stored
-     * resourceVersion by now) keeps the ephemeral containers that
+    /* ValidatePodCreate only: an update keeps the ephemeral containers that
      * pods/ephemeralcontainers added */
-    if (!pj_has_str(meta, "resourceVersion") && cJSON_GetArraySize(json_get(spec, "ephemeralContainers")) > 0)
+    if (creating && cJSON_GetArraySize(json_get(spec, "ephemeralContainers")) > 0)
         field_error_add(errs, FIELD_FORBIDDEN, "spec.ephemeralContainers", NULL, "cannot be set on create");
     if (pj_has_str(spec, "nodeName") && cJSON_GetArraySize(json_get(spec, "schedulingGates")) > 0)
         field_error_add(errs, FIELD_FORBIDDEN, "spec.nodeName", NULL, "cannot be set until all schedulingGates have been cleared");
+}
+
+void pod_validate(const cJSON *pod, field_errors *errs)
+{
+    validate_pod(pod, 1, errs);
+}
+
+void pod_validate_on_update(const cJSON *pod, field_errors *errs)
+{
+    validate_pod(pod, 0, errs);
 }

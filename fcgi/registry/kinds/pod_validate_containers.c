@@ -284,6 +284,27 @@ static void validate_key_selector(const cJSON *s, const char *path, field_errors
     else check_config_map_key(errs, fp, json_str(s, "key"));
 }
 
+static void validate_env_field_ref(const cJSON *s, const char *path, field_errors *errs)
+{
+    validate_field_selector(s, env_field_paths, path, errs);
+}
+
+static void validate_env_resource_field_ref(const cJSON *s, const char *path, field_errors *errs)
+{
+    validate_resource_field_selector(s, path, 0, errs);
+}
+
+/* An env var's valueFrom sources, in kube's order of checking. */
+static const struct {
+    const char *name;
+    void (*validate)(const cJSON *source, const char *path, field_errors *errs);
+} env_sources[] = {
+    {"fieldRef", validate_env_field_ref},
+    {"resourceFieldRef", validate_env_resource_field_ref},
+    {"configMapKeyRef", validate_key_selector},
+    {"secretKeyRef", validate_key_selector},
+};
+
 static void validate_env(const cJSON *env, const char *path, field_errors *errs)
 {
     int i = 0;
@@ -300,25 +321,12 @@ static void validate_env(const cJSON *env, const char *path, field_errors *errs)
         char vp[360], sp[400];
         sub(vp, sizeof vp, idx, "valueFrom");
         int sources = 0;
-        if (json_get(vf, "fieldRef")) {
+        for (size_t k = 0; k < sizeof env_sources / sizeof env_sources[0]; k++) {
+            const cJSON *source = json_get(vf, env_sources[k].name);
+            if (!source) continue;
             sources++;
-            sub(sp, sizeof sp, vp, "fieldRef");
-            validate_field_selector(json_get(vf, "fieldRef"), env_field_paths, sp, errs);
-        }
-        if (json_get(vf, "resourceFieldRef")) {
-            sources++;
-            sub(sp, sizeof sp, vp, "resourceFieldRef");
-            validate_resource_field_selector(json_get(vf, "resourceFieldRef"), sp, 0, errs);
-        }
-        if (json_get(vf, "configMapKeyRef")) {
-            sources++;
-            sub(sp, sizeof sp, vp, "configMapKeyRef");
-            validate_key_selector(json_get(vf, "configMapKeyRef"), sp, errs);
-        }
-        if (json_get(vf, "secretKeyRef")) {
-            sources++;
-            sub(sp, sizeof sp, vp, "secretKeyRef");
-            validate_key_selector(json_get(vf, "secretKeyRef"), sp, errs);
+            sub(sp, sizeof sp, vp, env_sources[k].name);
+            env_sources[k].validate(source, sp, errs);
         }
         if (!sources)
             field_error_add_str(errs, FIELD_INVALID, vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");

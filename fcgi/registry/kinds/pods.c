@@ -180,14 +180,8 @@ static rest_result pod_serve_subresource(rest_call *c, const char *subresource, 
 }
 
 const kapi_strategy strategy_pods = {
-    .names = NAME_DNS1123_SUBDOMAIN,
-    .has_status = 1,
-    .return_deleted_object = 1,
-    .set_defaults = pod_set_defaults,
-    .prepare_for_create = pod_prepare_for_create,
-    .prepare_for_update = pod_prepare_for_update,
-    .validate = pod_validate,
-    .validate_update = pod_validate_update_rules,
-    .serve_subresource = pod_serve_subresource,
-    .prepare_for_status_update = pod_prepare_for_status_update,
+    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .return_deleted_object = 1,
+    .set_defaults = pod_set_defaults, .prepare_for_create = pod_prepare_for_create, .prepare_for_update = pod_prepare_for_update,
+    .validate = pod_validate_on_update, .validate_create = pod_validate, .validate_update = pod_validate_update_rules,
+    .serve_subresource = pod_serve_subresource, .prepare_for_status_update = pod_prepare_for_status_update,
 };

@@ -95,22 +95,10 @@ const kapi_strategy strategy_priorityclasses = {
 /* printPriorityClass: NAME, VALUE, GLOBAL-DEFAULT, AGE, PREEMPTIONPOLICY. */
 static const table_column priorityclass_columns[] = {
     {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Value", "integer", "",
-     "value represents the integer value of this priority class. This is the actual priority that "
-     "pods receive when they have the name of this class in their pod spec.",
-     0},
-    {"Global-Default", "boolean", "",
-     "globalDefault specifies whether this PriorityClass should be considered as the default "
-     "priority for pods that do not have any priority class. Only one PriorityClass can be marked "
-     "as `globalDefault`. However, if more than one PriorityClasses exists with their "
-     "`globalDefault` field set to true, the smallest value of such global default "
-     "PriorityClasses will be used as the default priority.",
-     0},
+    {"Value", "integer", "", "value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.", 0},
+    {"Global-Default", "boolean", "", "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.", 0},
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"PreemptionPolicy", "string", "",
-     "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, "
-     "PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.",
-     0},
+    {"PreemptionPolicy", "string", "", "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.", 0},
 };
 
 static void priorityclass_row(const cJSON *pc, cJSON *cells, time_t now)

@@ -11,6 +11,7 @@
 #include "codec/validate_meta.h"
 #include "codec/json.h"
 #include "codec/jsonpath.h"
+#include "core/goquote.h"
 
 #define RBAC_GROUP "rbac.authorization.k8s.io"
 
@@ -241,32 +242,6 @@ static int list_len(const cJSON *o, const char *key)
 }
 
 /* Go's %#v of a string and of a []string. */
-static void go_syntax_string(kapi_buf *b, const char *s)
-{
-    kapi_buf_putc(b, '"');
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\') { kapi_buf_putc(b, '\\'); kapi_buf_putc(b, (char)*c); }
-        else if (*c == '\n') kapi_buf_puts(b, "\\n");
-        else if (*c == '\t') kapi_buf_puts(b, "\\t");
-        else if (*c < 0x20 || *c == 0x7f) kapi_buf_printf(b, "\\x%02x", *c);
-        else kapi_buf_putc(b, (char)*c);
-    }
-    kapi_buf_putc(b, '"');
-}
-
-static void go_syntax_strings(kapi_buf *b, const cJSON *arr)
-{
-    if (!cJSON_IsArray(arr)) { kapi_buf_puts(b, "[]string(nil)"); return; }
-    kapi_buf_puts(b, "[]string{");
-    int i = 0;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, arr) {
-        if (i++) kapi_buf_puts(b, ", ");
-        go_syntax_string(b, cJSON_IsString(e) ? e->valuestring : "");
-    }
-    kapi_buf_putc(b, '}');
-}
-
 /* An Invalid error whose bad value is already Go syntax. */
 static void invalid_raw(field_errors *errs, const char *field, const char *value, const char *detail)
 {
@@ -285,7 +260,7 @@ static void validate_rule(const cJSON *rule, int namespaced, const char *path, f
     if (list_len(rule, "nonResourceURLs") > 0) {
         kapi_buf v;
         kapi_buf_init(&v);
-        go_syntax_strings(&v, cJSON_GetObjectItemCaseSensitive(rule, "nonResourceURLs"));
+        go_quote_json_strings(&v, cJSON_GetObjectItemCaseSensitive(rule, "nonResourceURLs"));
         kapi_buf_putc(&v, '\0');
         snprintf(f, sizeof f, "%s.nonResourceURLs", path);
         if (namespaced) invalid_raw(errs, f, v.data, "namespaced rules cannot apply to non-resource URLs");
@@ -431,11 +406,11 @@ static void validate_binding_update(const cJSON *obj, const cJSON *old, field_er
     kapi_buf v;
     kapi_buf_init(&v);
     kapi_buf_puts(&v, "rbac.RoleRef{APIGroup:");
-    go_syntax_string(&v, json_str(ref, "apiGroup"));
+    go_quote(&v, json_str(ref, "apiGroup"));
     kapi_buf_puts(&v, ", Kind:");
-    go_syntax_string(&v, json_str(ref, "kind"));
+    go_quote(&v, json_str(ref, "kind"));
     kapi_buf_puts(&v, ", Name:");
-    go_syntax_string(&v, json_str(ref, "name"));
+    go_quote(&v, json_str(ref, "name"));
     kapi_buf_puts(&v, "}");
     kapi_buf_putc(&v, '\0');
     invalid_raw(errs, "roleRef", v.data, "cannot change roleRef");
@@ -443,31 +418,25 @@ static void validate_binding_update(const cJSON *obj, const cJSON *old, field_er
 }
 
 const kapi_strategy strategy_roles = {
-    .names = NAME_PATH_SEGMENT,
-    .check_types = role_check_types,
+    .names = NAME_PATH_SEGMENT, .check_types = role_check_types,
     .set_defaults = role_defaults,
     .validate = validate_role,
 };
 
 const kapi_strategy strategy_clusterroles = {
-    .names = NAME_PATH_SEGMENT,
-    .check_types = cluster_role_check_types,
+    .names = NAME_PATH_SEGMENT, .check_types = cluster_role_check_types,
     .set_defaults = role_defaults,
     .validate = validate_cluster_role,
 };
 
 const kapi_strategy strategy_rolebindings = {
-    .names = NAME_PATH_SEGMENT,
-    .check_types = role_binding_check_types,
+    .names = NAME_PATH_SEGMENT, .check_types = role_binding_check_types,
     .set_defaults = binding_defaults,
-    .validate = validate_role_binding,
-    .validate_update = validate_binding_update,
+    .validate = validate_role_binding, .validate_update = validate_binding_update,
 };
 
 const kapi_strategy strategy_clusterrolebindings = {
-    .names = NAME_PATH_SEGMENT,
-    .check_types = cluster_role_binding_check_types,
+    .names = NAME_PATH_SEGMENT, .check_types = cluster_role_binding_check_types,
     .set_defaults = binding_defaults,
-    .validate = validate_cluster_role_binding,
-    .validate_update = validate_binding_update,
+    .validate = validate_cluster_role_binding, .validate_update = validate_binding_update,
 };

@@ -11,7 +11,9 @@
 #include <time.h>
 #include "auth/authz.h"
 #include "codec/jsonpath.h"
+#include "codec/labels.h"
 #include "auth/rbac.h"
+#include "core/goquote.h"
 #include "core/util.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
@@ -37,35 +39,6 @@ static cJSON *decode(rest_call *c, rest_result *fail)
 
 /* ---------------------------------------------------------------- Go's %#v */
 
-static void go_string(kapi_buf *b, const char *s)
-{
-    go_quote(b, s);
-}
-
-static void go_string_map(kapi_buf *b, const cJSON *m)
-{
-    if (!cJSON_IsObject(m)) { kapi_buf_puts(b, "map[string]string(nil)"); return; }
-    /* %#v prints map keys sorted */
-    const char *keys[64];
-    int n = 0;
-    const cJSON *kv;
-    cJSON_ArrayForEach(kv, m) if (n < 64) keys[n++] = kv->string;
-    for (int i = 1; i < n; i++)
-        for (int k = i; k > 0 && strcmp(keys[k - 1], keys[k]) > 0; k--) {
-            const char *t = keys[k];
-            keys[k] = keys[k - 1];
-            keys[k - 1] = t;
-        }
-    kapi_buf_puts(b, "map[string]string{");
-    for (int i = 0; i < n; i++) {
-        if (i) kapi_buf_puts(b, ", ");
-        go_string(b, keys[i]);
-        kapi_buf_putc(b, ':');
-        go_string(b, json_str(m, keys[i]));
-    }
-    kapi_buf_putc(b, '}');
-}
-
 static void go_time(kapi_buf *b, const char *ts)
 {
     int y = 1, mo = 1, d = 1, h = 0, mi = 0, s = 0;
@@ -86,29 +59,17 @@ static void go_object_meta(kapi_buf *b, const cJSON *m)
     kapi_buf_puts(b, "v1.ObjectMeta{");
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
         kapi_buf_printf(b, "%s%s:", i ? ", " : "", strings[i][0]);
-        go_string(b, json_str(m, strings[i][1]));
+        go_quote(b, json_str(m, strings[i][1]));
     }
     const cJSON *g = cJSON_GetObjectItemCaseSensitive(m, "generation");
     kapi_buf_printf(b, ", Generation:%lld, CreationTimestamp:", cJSON_IsNumber(g) ? (long long)g->valuedouble : 0LL);
     go_time(b, json_str(m, "creationTimestamp"));
     kapi_buf_puts(b, ", DeletionTimestamp:<nil>, DeletionGracePeriodSeconds:(*int64)(nil), Labels:");
-    go_string_map(b, cJSON_GetObjectItemCaseSensitive(m, "labels"));
+    label_map_go_syntax(cJSON_GetObjectItemCaseSensitive(m, "labels"), b);
     kapi_buf_puts(b, ", Annotations:");
-    go_string_map(b, cJSON_GetObjectItemCaseSensitive(m, "annotations"));
+    label_map_go_syntax(cJSON_GetObjectItemCaseSensitive(m, "annotations"), b);
     kapi_buf_puts(b, ", OwnerReferences:[]v1.OwnerReference(nil), Finalizers:");
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(m, "finalizers");
-    if (!cJSON_IsArray(f)) {
-        kapi_buf_puts(b, "[]string(nil)");
-    } else {
-        kapi_buf_puts(b, "[]string{");
-        int i = 0;
-        const cJSON *e;
-        cJSON_ArrayForEach(e, f) {
-            if (i++) kapi_buf_puts(b, ", ");
-            go_string(b, cJSON_IsString(e) ? e->valuestring : "");
-        }
-        kapi_buf_putc(b, '}');
-    }
+    go_quote_json_strings(b, cJSON_GetObjectItemCaseSensitive(m, "finalizers"));
     kapi_buf_puts(b, ", ManagedFields:[]v1.ManagedFieldsEntry(nil)}");
 }
 
@@ -151,9 +112,9 @@ static void check_meta(const cJSON *obj, int allow_namespace, field_errors *errs
 static void go_non_resource_attributes(kapi_buf *b, const cJSON *n)
 {
     kapi_buf_puts(b, "authorization.NonResourceAttributes{Path:");
-    go_string(b, json_str(n, "path"));
+    go_quote(b, json_str(n, "path"));
     kapi_buf_puts(b, ", Verb:");
-    go_string(b, json_str(n, "verb"));
+    go_quote(b, json_str(n, "verb"));
     kapi_buf_putc(b, '}');
 }
 
@@ -285,31 +246,10 @@ static void user_from_spec(kapi_pool *p, const cJSON *spec, kapi_user *u)
                 u->groups[u->n_groups++] = kapi_pstrdup(p, g->valuestring);
 }
 
-static rest_result serve_subject_access_review(rest_call *c)
+/* LocalSubjectAccessReview's own rules: its resourceAttributes are in its
+ * namespace, and it has no nonResourceAttributes. */
+static void check_local_review(const cJSON *spec, const char *ns, field_errors *errs)
 {
-    rest_result fail;
-    cJSON *obj = decode(c, &fail);
-    if (!obj) return fail;
-    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
-    field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
-    check_spec(spec, 1, errs);
-    check_meta(obj, 0, errs);
-    if (errs->n) return rest_invalid(c, errs, "");
-    kapi_user *u = kapi_palloc(c->req->pool, sizeof *u);
-    user_from_spec(c->req->pool, spec, u);
-    return answer_access_review(c, obj, 1, u);
-}
-
-static rest_result serve_local_subject_access_review(rest_call *c)
-{
-    rest_result fail;
-    cJSON *obj = decode(c, &fail);
-    if (!obj) return fail;
-    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
-    const char *ns = json_str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace");
-    field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
-    check_spec(spec, 1, errs);
-    check_meta(obj, 1, errs);
     const cJSON *ra = cJSON_GetObjectItemCaseSensitive(spec, "resourceAttributes");
     if (cJSON_IsObject(ra) && strcmp(json_str(ra, "namespace"), ns))
         field_error_add_str(errs, FIELD_INVALID, "spec.resourceAttributes.namespace",
@@ -323,23 +263,37 @@ static rest_result serve_local_subject_access_review(rest_call *c)
         invalid_raw(errs, "spec.nonResourceAttributes", v.data, "disallowed on this kind of request");
         kapi_buf_free(&v);
     }
+}
+
+/* A SubjectAccessReview, or (local) a LocalSubjectAccessReview: the
+ * question is asked for the user the spec names. */
+static rest_result serve_access_review_for_subject(rest_call *c, int local)
+{
+    rest_result fail;
+    cJSON *obj = decode(c, &fail);
+    if (!obj) return fail;
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+    field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
+    check_spec(spec, 1, errs);
+    check_meta(obj, local, errs);
+    if (local) check_local_review(spec, json_str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "namespace"), errs);
     if (errs->n) return rest_invalid(c, errs, "");
     kapi_user *u = kapi_palloc(c->req->pool, sizeof *u);
     user_from_spec(c->req->pool, spec, u);
     return answer_access_review(c, obj, 1, u);
 }
 
-/* ---------------------------------------------------------------- rules review */
-
-static void add_strings(cJSON *o, const char *key, const char *const *list, int always)
+static rest_result serve_subject_access_review(rest_call *c)
 {
-    if (!rbac_list_len(list)) {
-        if (always) cJSON_AddNullToObject(o, key);
-        return;
-    }
-    cJSON *a = cJSON_AddArrayToObject(o, key);
-    for (int i = 0; list[i]; i++) cJSON_AddItemToArray(a, cJSON_CreateString(list[i]));
+    return serve_access_review_for_subject(c, 0);
 }
+
+static rest_result serve_local_subject_access_review(rest_call *c)
+{
+    return serve_access_review_for_subject(c, 1);
+}
+
+/* ---------------------------------------------------------------- rules review */
 
 static rest_result serve_self_subject_rules_review(rest_call *c)
 {
@@ -363,20 +317,12 @@ static rest_result serve_self_subject_rules_review(rest_call *c)
     cJSON *nr = cJSON_AddArrayToObject(st, "nonResourceRules");
     for (int i = 0; i < n; i++) {
         const rbac_rule *r = &rules[i];
-        if (rbac_list_len(r->resources)) {
-            cJSON *o = cJSON_CreateObject();
-            add_strings(o, "verbs", r->verbs, 1);
-            add_strings(o, "apiGroups", r->api_groups, 0);
-            add_strings(o, "resources", r->resources, 0);
-            add_strings(o, "resourceNames", r->resource_names, 0);
-            cJSON_AddItemToArray(rr, o);
-        }
-        if (rbac_list_len(r->urls)) {
-            cJSON *o = cJSON_CreateObject();
-            add_strings(o, "verbs", r->verbs, 1);
-            add_strings(o, "nonResourceURLs", r->urls, 0);
-            cJSON_AddItemToArray(nr, o);
-        }
+        /* a rule's resource part and its non-resource part (a valid rule
+         * has one of them), each as the PolicyRule JSON */
+        const rbac_rule resource_part = {r->verbs, r->api_groups, r->resources, r->resource_names, NULL};
+        const rbac_rule url_part = {.verbs = r->verbs, .urls = r->urls};
+        if (rbac_list_len(r->resources)) cJSON_AddItemToArray(rr, rbac_rule_to_json(&resource_part));
+        if (rbac_list_len(r->urls)) cJSON_AddItemToArray(nr, rbac_rule_to_json(&url_part));
     }
     cJSON_AddBoolToObject(st, "incomplete", 0);
     if (errors && errors[0]) cJSON_AddStringToObject(st, "evaluationError", errors);

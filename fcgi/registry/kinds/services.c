@@ -64,8 +64,7 @@ static rest_result service_serve_subresource(rest_call *c, const char *subresour
 }
 
 const kapi_strategy strategy_services = {
-    .names = NAME_DNS1123_SUBDOMAIN,
-    .has_status = 1,
+    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1,
     .prepare_for_create = clear_status,
     .serve_subresource = service_serve_subresource,
 };
