@@ -13,6 +13,8 @@
 # check); where kapi still differs, README.md's "kubectl commands that
 # differ from kube-apiserver" says how, and nothing here hides it.
 #   KAPI_MATRIX_VERSIONS="1.32 1.33" tests/run test_kubectl_matrix   # a subset
+#   KAPI_MATRIX_JOBS=1      versions one after another (default 3 at a time)
+#   KAPI_MATRIX_TIMING=1    print each command's time ("# 0.21 s: get ...")
 export KAPI_RECONCILE_INTERVAL=1   # the Deployment controller's work within a second
 . "$(dirname "$0")/lib.sh"
 kapi_start
@@ -32,7 +34,7 @@ run() {
     local t0=$EPOCHREALTIME
     OUT=$(kv "$@" 2>&1)
     RC=$?
-    [ -n "${KAPI_MATRIX_TIMING:-}" ] && echo "# $(echo "$EPOCHREALTIME - $t0" | bc) s: $*"
+    [ -n "${KAPI_MATRIX_TIMING:-}" ] && awk -v a="$t0" -v b="$EPOCHREALTIME" -v c="$*" 'BEGIN { printf "# %.2f s: %s\n", b - a, c }'
     return 0
 }
 
