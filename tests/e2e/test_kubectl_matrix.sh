@@ -84,12 +84,13 @@ matches() {
 }
 
 # edit_with SED-SCRIPT ARGS...: kubectl edit, the editor being sed -i with
-# the script (KUBE_EDITOR is split on blanks, so the script goes in a file).
+# the script (KUBE_EDITOR is split on blanks, so the script goes in a file);
+# the copy kubectl keeps of a refused edit goes to the state directory.
 edit_with() {
     local script=$KAPI_STATE/edit-$V.sed
     printf '%s\n' "$1" >"$script"
     shift
-    OUT=$(KUBE_EDITOR="sed -i -f $script" kv edit "$@" 2>&1)
+    OUT=$(TMPDIR=$KAPI_STATE KUBE_EDITOR="sed -i -f $script" kv edit "$@" 2>&1)
     RC=$?
 }
 
