@@ -6,7 +6,9 @@
  * IntOrString, ...) as kube makes them, and <Kind>List schemas. kubectl's
  * explain prints a field's type from this shape: a reference to an object
  * by its type's name (<PodSpec>), to a typed scalar by its type (<string>
- * for Time), to an untyped one by its name (<IntOrString>, <Quantity>). */
+ * for Time), to an untyped one by its name (<IntOrString>, <Quantity>);
+ * in v3 a field's reference sits in allOf beside its description, so
+ * explain prints the field's description before its type's. */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +153,22 @@ static cJSON *string_list(const char *const *v)
     return a;
 }
 
+/* v3: a reference with anything beside it (a default, a description) goes
+ * into allOf, as kube-openapi writes it: JSON Schema ignores a $ref's
+ * siblings, and kubectl's explain prints a field's description (then its
+ * type's) from them. v2 keeps the siblings next to the $ref, as kube's
+ * swagger does. */
+static void wrap_reference(cJSON *o, openapi_dialect d)
+{
+    cJSON *ref = cJSON_GetObjectItemCaseSensitive(o, "$ref");
+    if (d != OPENAPI_V3 || !ref || cJSON_GetArraySize(o) < 2) return;
+    cJSON *target = cJSON_CreateObject();
+    cJSON_AddItemToObject(target, "$ref", cJSON_DetachItemViaPointer(o, ref));
+    cJSON *all = cJSON_CreateArray();
+    cJSON_AddItemToArray(all, target);
+    openapi_add_sorted(o, "allOf", all);
+}
+
 static cJSON *field_schema(const schema_field *f, openapi_dialect d)
 {
     cJSON *o = value_schema(&f->value, d);
@@ -167,6 +185,7 @@ static cJSON *field_schema(const schema_field *f, openapi_dialect d)
     if (f->flags & SF_MAP_ATOMIC) openapi_add_sorted(o, "x-kubernetes-map-type", cJSON_CreateString("atomic"));
     if (f->patch_merge_key) openapi_add_sorted(o, "x-kubernetes-patch-merge-key", cJSON_CreateString(f->patch_merge_key));
     if (f->patch_strategy) openapi_add_sorted(o, "x-kubernetes-patch-strategy", cJSON_CreateString(f->patch_strategy));
+    wrap_reference(o, d);
     return o;
 }
 

@@ -358,6 +358,10 @@ static rest_result serve(rest_call *c)
         if (info->namespace_[0]) return rest_not_found_path(c);
         c->ns = "";
     }
+    /* A namespaced resource across namespaces: kube installs only the list
+     * (and watch) route at /<resource>, so a name under it matches no route
+     * (go-restful's 404) and other methods on it are 405. */
+    if (c->r->namespaced && !c->ns[0] && !is_namespaces && name[0]) return rest_not_found_path(c);
     const char *dr = query_get(c->req, "dryRun");
     if (dr && *dr) {
         if (strcmp(dr, "All")) {
@@ -387,8 +391,8 @@ static rest_result serve(rest_call *c)
         return rest_method_not_allowed(c);
     if (!status_only && !verb_allowed(c->r, verb)) return rest_method_not_allowed(c);
     if (c->r->namespaced && !c->ns[0] && !is_namespaces &&
-        (!strcmp(verb, "create") || !strcmp(verb, "deletecollection") || name[0]))
-        return rest_method_not_allowed(c);
+        (!strcmp(verb, "create") || !strcmp(verb, "deletecollection")))
+        return rest_method_not_allowed(c);   /* the list route, another method */
     if (!strcmp(verb, "get")) return rest_get(c, name);
     if (!strcmp(verb, "list")) return rest_list(c);
     if (!strcmp(verb, "watch")) return rest_watch(c);
