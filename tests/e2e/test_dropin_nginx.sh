@@ -192,6 +192,15 @@ expect_eq "a body over 3 MiB: 413" "$HTTP_CODE" 413
 expect_contains "a body over 3 MiB: a Status with reason RequestEntityTooLarge" "$HTTP_BODY" '"reason":"RequestEntityTooLarge"'
 rm -f "$big"
 
+# nginx's own errors through the drop-in: Status JSON, not nginx's HTML
+# (tests/e2e/test_nginx_errors.sh has every code against the stack's nginx).
+http curl_admin "/api" -X TRACE
+expect_eq "TRACE through the drop-in: 405" "$HTTP_CODE" 405
+expect_contains "TRACE through the drop-in: reason MethodNotAllowed" "$HTTP_BODY" '"reason":"MethodNotAllowed"'
+http curl -s "http://127.0.0.1:$KAPI_PORT/api"
+expect_eq "plain HTTP to the drop-in's TLS port: 400" "$HTTP_CODE" 400
+expect_contains "plain HTTP to the drop-in's TLS port: a Status" "$HTTP_BODY" '"message":"Client sent an HTTP request to an HTTPS server."'
+
 # A watch is routed to watch.sock: a wrong socket there would be nginx's 503.
 http curl_admin "/api/v1/namespaces?watch=1&timeoutSeconds=1" --max-time 10
 if [ -n "$HTTP_CODE" ] && [ "$HTTP_CODE" -lt 500 ] 2>/dev/null; then

@@ -63,10 +63,15 @@ static void validate_config_data(const cJSON *obj, field_errors *errs, int is_se
             }
             if (cJSON_IsString(e)) total += base64_decoded_len(e->valuestring);
         }
+    /* kube: field.TooLong(dataPath, "", MaxSecretSize) for a Secret; for a
+     * ConfigMap field.TooLong(field.NewPath(""), cfg, MaxSecretSize), whose
+     * path, one element with neither name nor index, prints as "[]": the
+     * Status says `ConfigMap "x" is invalid: []: Too long: ...`, the cause's
+     * field is "[]". */
     if (total > MAX_CONFIG_SIZE) {
         char detail[80];
         snprintf(detail, sizeof detail, "may not be more than %d bytes", MAX_CONFIG_SIZE);
-        field_error_add(errs, FIELD_TOO_LONG, is_secret ? "data" : "", NULL, detail);
+        field_error_add(errs, FIELD_TOO_LONG, is_secret ? "data" : "[]", NULL, detail);
     }
 }
 
