@@ -169,6 +169,7 @@ struct fair_gate {
     int in_use[FAIR_LEVEL_COUNT];
     int executing[2];                      /* by fair_kind */
     int waiting, watches;
+    int limited_watches;                   /* watches of non-exempt requests */
     long rejected;
     waiter *head, *tail;
     flow **flows;
@@ -348,10 +349,12 @@ fair_verdict fair_admit_watch(fair_gate *g, fair_ticket *t, const fair_class *c)
     flow *f = flow_get(g, c->flow);
     int ok = c->level->exempt
                  ? g->watches < g->lim.watch_seats
-                 : g->watches < g->lim.watch_seats - g->lim.watch_reserved &&
+                 : g->watches < g->lim.watch_seats &&
+                       g->limited_watches < g->lim.watch_seats - g->lim.watch_reserved &&
                        f->watches < g->lim.watch_per_flow;
     if (ok) {
         g->watches++;
+        if (!c->level->exempt) g->limited_watches++;
         f->watches++;
         t->watch = 1;
     } else {
@@ -376,6 +379,7 @@ void fair_release(fair_gate *g, fair_ticket *t)
     if (t->watch) {
         assert(g->watches > 0 && f->watches > 0);
         g->watches--;
+        if (!t->cls.level->exempt) g->limited_watches--;
         f->watches--;
     }
     flow_put(g, f);
