@@ -158,6 +158,7 @@ typedef struct waiter {
     const fair_class *cls;
     flow *fl;
     int granted;
+    int dropped;               /* taken off the queue by fair_gate_close */
     pthread_cond_t cond;
 } waiter;
 
@@ -170,6 +171,7 @@ struct fair_gate {
     int executing[2];                      /* by fair_kind */
     int waiting, watches;
     int limited_watches;                   /* watches of non-exempt requests */
+    int closed;                            /* the worker stops: nobody waits */
     long rejected;
     waiter *head, *tail;
     flow **flows;
@@ -317,14 +319,15 @@ fair_verdict fair_admit(fair_gate *g, fair_ticket *t, const fair_class *c)
     g->waiting++;
     w.fl->waiting++;
     dispatch(g);
-    if (!w.granted && (w.fl->waiting > g->lim.queue_per_flow || g->waiting > g->lim.queue_total)) {
+    if (!w.granted && (g->closed || w.fl->waiting > g->lim.queue_per_flow ||
+                       g->waiting > g->lim.queue_total)) {
         unlink_waiter(g, &w);              /* no place in the queue: 429 at once */
     } else if (!w.granted) {
         struct timespec until;
         deadline_after(&until, g->lim.wait_ms);
-        while (!w.granted) {
+        while (!w.granted && !w.dropped) {
             int rc = pthread_cond_timedwait(&w.cond, &g->mu, &until);
-            if (rc == ETIMEDOUT && !w.granted) {
+            if (rc == ETIMEDOUT && !w.granted && !w.dropped) {
                 unlink_waiter(g, &w);
                 break;
             }
@@ -339,6 +342,19 @@ fair_verdict fair_admit(fair_gate *g, fair_ticket *t, const fair_class *c)
     pthread_cond_destroy(&w.cond);
     t->seated = v == FAIR_ADMITTED;
     return v;
+}
+
+void fair_gate_close(fair_gate *g)
+{
+    pthread_mutex_lock(&g->mu);
+    g->closed = 1;
+    while (g->head) {
+        waiter *w = g->head;
+        unlink_waiter(g, w);
+        w->dropped = 1;
+        pthread_cond_signal(&w->cond);
+    }
+    pthread_mutex_unlock(&g->mu);
 }
 
 fair_verdict fair_admit_watch(fair_gate *g, fair_ticket *t, const fair_class *c)

@@ -126,6 +126,9 @@ fair_verdict fair_admit(fair_gate *g, fair_ticket *t, const fair_class *c);
 /* A watch seat, or FAIR_REJECTED at once. */
 fair_verdict fair_admit_watch(fair_gate *g, fair_ticket *t, const fair_class *c);
 void fair_release(fair_gate *g, fair_ticket *t);
+/* The worker stops: every waiting request is refused now (429), and so is
+ * every later one that would have to wait. */
+void fair_gate_close(fair_gate *g);
 
 /* What the gate holds now (for tests and log lines). */
 typedef struct fair_stats {

@@ -22,7 +22,8 @@
  * and shutting one down would stop them all, not just this worker.
  * The master SIGKILLs a worker that has not stopped within its grace time.
  * Watches are told to end first (watch_hubs_shutdown), so their threads
- * leave at once; the store's compactor thread stops before the store closes. */
+ * leave at once, and so do requests waiting for a seat (fair_gate_close);
+ * the store's compactor thread stops before the store closes. */
 #include <errno.h>
 #include <pthread.h>
 #include <malloc.h>
@@ -216,6 +217,7 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
         }
     }
     watch_hubs_shutdown();
+    fair_gate_close(gate);             /* queued requests leave at once, with 429 */
     stop_threads(slots, n);
     free(slots);
     fair_gate_free(gate);

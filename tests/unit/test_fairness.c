@@ -214,6 +214,16 @@ static void test_fair_between_users(void **state)
     assert_int_equal(s.executing_read, 4);
     assert_int_equal(s.waiting, 0);
     assert_int_equal(s.rejected, 1);
+    fair_gate_stats(g, &s);
+    /* a stopping worker refuses whoever waits, at once */
+    waiting_request a3;
+    start_waiting(&a3, g, alice);
+    wait_until_waiting(g, 1);
+    fair_gate_close(g);
+    pthread_join(a3.tid, NULL);
+    assert_int_equal(a3.v, FAIR_REJECTED);
+    fair_ticket late;
+    assert_int_equal(fair_admit(g, &late, &alice), FAIR_REJECTED);
     fair_release(g, &held[3]);
     fair_release(g, &a1.t);
     fair_release(g, &a2.t);
