@@ -5,6 +5,7 @@
  *                  [--pidfile FILE] [--sync full|normal]
  *                  [--socket-group GROUP] [--socket-mode OCTAL]
  *                  [--etcd-compaction-interval DURATION] [--max-history-revisions N]
+ *                  [--max-requests-inflight N] [--max-mutating-requests-inflight N]
  *
  * Parses the options and hands over to the master (fcgi/server/master.c). */
 #include <getopt.h>
@@ -27,8 +28,14 @@ static void usage(FILE *f)
           "  --socket PATH          FastCGI socket for API requests (default DIR/run/api.sock)\n"
           "  --watch-socket PATH    FastCGI socket for watches (default DIR/run/watch.sock)\n"
           "  --workers N            worker processes (default 2)\n"
-          "  --threads N            API threads per worker (default 16)\n"
-          "  --watch-threads N      watch threads per worker (default 512; a watch holds one)\n"
+          "  --threads N            requests served at once per worker (default 16)\n"
+          "  --watch-threads N      watches at once per worker (default 512; a watch holds a\n"
+          "                         thread); one more gets 429 Too Many Requests at once\n"
+          "  --max-requests-inflight N  read-only requests executing at once in the whole pool\n"
+          "                         (default: 2/3 of workers x threads, kube's 400 of 600)\n"
+          "  --max-mutating-requests-inflight N  mutating requests executing at once in the\n"
+          "                         pool (default: the other 1/3, kube's 200 of 600); beyond\n"
+          "                         the limits requests queue fairly per user, then get 429\n"
           "  --pidfile FILE         write the master's pid here\n"
           "  --sync full|normal     full (default): a write that returned survives power loss;\n"
           "                         normal: faster, the last commits may be lost on power loss\n"
@@ -68,7 +75,8 @@ int main(int argc, char **argv)
 {
     kapi_alloc_init();      /* the out-of-memory policy, cJSON included */
     enum { O_STATE = 1, O_SOCKET, O_WATCH, O_WORKERS, O_THREADS, O_WTHREADS,
-           O_PIDFILE, O_SYNC, O_GROUP, O_MODE, O_COMPACTION, O_HISTORY, O_HELP };
+           O_PIDFILE, O_SYNC, O_GROUP, O_MODE, O_COMPACTION, O_HISTORY,
+           O_MAX_INFLIGHT, O_MAX_MUTATING, O_HELP };
     static const struct option longopts[] = {
         { "state", required_argument, NULL, O_STATE },
         { "socket", required_argument, NULL, O_SOCKET },
@@ -82,6 +90,8 @@ int main(int argc, char **argv)
         { "socket-mode", required_argument, NULL, O_MODE },
         { "etcd-compaction-interval", required_argument, NULL, O_COMPACTION },
         { "max-history-revisions", required_argument, NULL, O_HISTORY },
+        { "max-requests-inflight", required_argument, NULL, O_MAX_INFLIGHT },
+        { "max-mutating-requests-inflight", required_argument, NULL, O_MAX_MUTATING },
         { "help", no_argument, NULL, O_HELP },
         { NULL, 0, NULL, 0 },
     };
@@ -129,6 +139,13 @@ int main(int argc, char **argv)
             o.max_history_revisions = n;
             break;
         }
+        case O_MAX_INFLIGHT:
+            if (parse_int(optarg, 1, 100000, "--max-requests-inflight", &o.max_requests_inflight)) return 2;
+            break;
+        case O_MAX_MUTATING:
+            if (parse_int(optarg, 1, 100000, "--max-mutating-requests-inflight",
+                          &o.max_mutating_requests_inflight)) return 2;
+            break;
         case O_HELP: usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -51,6 +51,9 @@
  * this newline, not 30 s later. Not sooner: the stream's first line is an
  * event whenever one comes within a second, as before. */
 #define FIRST_KEEPALIVE_MS 1000
+/* A departed client is noticed within this long: the watch wakes this
+ * often to probe its connection (nginx closes it when the client goes). */
+#define LIVENESS_MS 1000
 #define BOOKMARK_MS 60000
 #define BOOKMARK_BEFORE_END_MS 2000
 #define MIN_REQUEST_TIMEOUT_S 1800       /* kube-apiserver's --min-request-timeout */
@@ -239,6 +242,8 @@ static void stream_events(watch_call *w, watch_hub *hub, watch_sub *sub, int boo
         long long wake = end_ms;
         if (w->ws.last_write_ms + keepalive < wake) wake = w->ws.last_write_ms + keepalive;
         if (next_bookmark && next_bookmark < wake) wake = next_bookmark;
+        long long probe = watch_now_ms() + LIVENESS_MS;
+        if (probe < wake) wake = probe;
         size_t n = 0;
         int64_t hub_rev = 0;
         watch_wait_result r = watch_next(hub, sub, batch, QUEUE_BATCH, &n, wake, &hub_rev);
@@ -271,6 +276,7 @@ static void stream_events(watch_call *w, watch_hub *hub, watch_sub *sub, int boo
             }
         }
         if (now - w->ws.last_write_ms >= keepalive && watch_stream_heartbeat(&w->ws) < 0) return;
+        if (r == WATCH_TIMED_OUT && watch_stream_alive(&w->ws) < 0) return;
     }
 }
 

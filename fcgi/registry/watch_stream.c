@@ -56,6 +56,17 @@ int watch_stream_flush(watch_stream *ws)
     return rc;
 }
 
+int watch_stream_alive(watch_stream *ws)
+{
+    kapi_response *resp = ws->c->resp;
+    if (ws->failed || !resp->stream_write) return -1;
+    if (resp->stream_write(resp->stream_ctx, NULL, 0, 0) != 0) {  /* a probe: writes nothing */
+        ws->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
 int watch_stream_heartbeat(watch_stream *ws)
 {
     if (watch_stream_flush(ws) < 0) return -1;

@@ -49,5 +49,8 @@ int watch_stream_flush(watch_stream *ws);
 
 /* A keep-alive newline (JSON stream decoders skip whitespace), flushed. */
 int watch_stream_heartbeat(watch_stream *ws);
+/* Whether the client is still there, writing nothing (stream_write with
+ * n == 0 and no flush: the front end probes its connection). 0 or -1. */
+int watch_stream_alive(watch_stream *ws);
 
 #endif

@@ -7,10 +7,16 @@
  * resp.stream_write for watches. Everything the request allocated is freed in
  * one place at the end of fcgi_serve_request().
  *
+ * Before kapi_handle, the worker's fairness gate (server/fairness.h) seats
+ * the request or refuses it with 429 (kube's APF filter, which runs after
+ * authentication); the request then carries kube's X-Kubernetes-PF-*
+ * headers.
+ *
  * Identity comes only from params nginx sets itself with fastcgi_param
  * (KAPI_CLIENT_VERIFY, KAPI_CLIENT_DN, KAPI_AUTHN_FAILED); request headers
  * arrive as HTTP_* params and can never collide with those names. */
 #include <malloc.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +24,11 @@
 #include <fcgiapp.h>
 #include <cjson/cJSON.h>
 
+#include "auth/authn.h"
 #include "core/kapi.h"
 #include "core/status.h"
 #include "http/handle.h"
+#include "server/fairness.h"
 #include "server/fcgi_adapter.h"
 
 /* Above this many bytes in or out, freed memory is returned to the system. */
@@ -308,23 +316,45 @@ static int write_response(FCGX_Request *fr, const kapi_response *resp)
     return rc;
 }
 
+/* Writes Status st (consumed) as resp's JSON body and sends resp, with the
+ * headers it already has. */
+static void write_status(FCGX_Request *fr, kapi_response *resp, cJSON *st)
+{
+    resp->status = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(st, "code"));
+    resp->content_type = "application/json";
+    char *text = st ? cJSON_PrintUnformatted(st) : NULL;
+    if (text) {
+        kapi_buf_puts(&resp->body, text);
+        kapi_buf_putc(&resp->body, '\n');
+    }
+    free(text);
+    cJSON_Delete(st);
+    write_response(fr, resp);
+}
+
 /* A v1 Status answer from the adapter itself (malformed request, too large). */
 static void write_error(FCGX_Request *fr, kapi_rc rc, const char *message)
 {
     kapi_response resp;
     kapi_response_init(&resp);
-    resp.status = kapi_rc_http_status(rc);
-    resp.content_type = "application/json";
-    cJSON *st = status_new(rc, message);
-    char *text = st ? cJSON_PrintUnformatted(st) : NULL;
-    if (text) {
-        kapi_buf_puts(&resp.body, text);
-        kapi_buf_putc(&resp.body, '\n');
-    }
-    free(text);
-    cJSON_Delete(st);
-    write_response(fr, &resp);
+    write_status(fr, &resp, status_new(rc, message));
     kapi_response_free(&resp);
+}
+
+/* The fairness gate's refusal: 429 with Retry-After (kube's
+ * tooManyRequests, whose message this is) as a v1 Status with
+ * details.retryAfterSeconds (apierrors.NewTooManyRequests' form). resp
+ * already carries the X-Kubernetes-PF-* headers. */
+static void write_too_many(FCGX_Request *fr, kapi_response *resp, kapi_pool *pool)
+{
+    char secs[16];
+    snprintf(secs, sizeof secs, "%d", FAIR_RETRY_AFTER_SECONDS);
+    kapi_response_add_header(resp, pool, "Retry-After", secs);
+    cJSON *st = status_new(KAPI_TOO_MANY, FAIR_TOO_MANY_MESSAGE);
+    cJSON *details = cJSON_AddObjectToObject(st, "details");
+    cJSON_AddNumberToObject(details, "retryAfterSeconds", FAIR_RETRY_AFTER_SECONDS);
+    status_reorder_code_last(st);
+    write_status(fr, resp, st);
 }
 
 /* ---------------------------------------------------------------- streaming */
@@ -336,10 +366,21 @@ typedef struct stream_state {
     int failed;              /* the client (or nginx) went away */
 } stream_state;
 
+/* nginx closes the FastCGI connection when the client goes away: the
+ * socket then polls as hung up (POLLRDHUP), whatever is still unread in it. */
+static int connection_gone(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+    if (poll(&p, 1, 0) <= 0) return 0;
+    return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 /* resp.stream_write: the first call sends the headers (no Content-Length, so
  * nginx streams chunked / HTTP/2 DATA frames), then data; flush pushes it to
  * nginx at once. Returns -1 once the client is gone or the worker stops, and
- * from then on. n == 0 with flush != 0 is a cheap liveness check. */
+ * from then on. n == 0 with flush != 0 is a cheap liveness check; n == 0
+ * without flush only probes the connection (writes nothing, not even the
+ * headers), so a watch notices a departed client without writing to it. */
 static int stream_write(void *ctx, const char *data, size_t n, int flush)
 {
     stream_state *s = ctx;
@@ -347,6 +388,10 @@ static int stream_write(void *ctx, const char *data, size_t n, int flush)
     if (s->stopping && atomic_load(s->stopping)) {
         s->failed = 1;
         return -1;
+    }
+    if (n == 0 && !flush) {
+        if (connection_gone(s->fr->ipcFd)) s->failed = 1;
+        return s->failed ? -1 : 0;
     }
     if (!s->resp->streamed) {
         kapi_buf hb;
@@ -384,8 +429,29 @@ static size_t read_body(FCGX_Stream *in, char *buf, size_t n)
     return got;
 }
 
+/* Classifies the request and asks the gate for a seat (a watch seat on the
+ * watch socket). 0: serve it (*t holds the seat, resp the PF headers); -1:
+ * refused, 429 already written. A request that fails authentication passes
+ * unclassified: kapi_handle answers it 401, before any fairness, as kube. */
+static int take_seat(fair_gate *gate, FCGX_Request *fr, kapi_request *req, kapi_response *resp,
+                     fcgi_socket socket, fair_ticket *t)
+{
+    memset(t, 0, sizeof *t);
+    kapi_user user;
+    if (!gate || authenticate(req, &user) != KAPI_OK) return 0;
+    fair_class cls;
+    fair_classify(&user, req->method, req->path, &cls);
+    kapi_response_add_header(resp, req->pool, FAIR_HEADER_PRIORITY_LEVEL_UID, cls.level->uid);
+    kapi_response_add_header(resp, req->pool, FAIR_HEADER_FLOW_SCHEMA_UID, cls.schema->uid);
+    fair_verdict v = socket == FCGI_SOCKET_WATCH ? fair_admit_watch(gate, t, &cls)
+                                                 : fair_admit(gate, t, &cls);
+    if (v == FAIR_ADMITTED) return 0;
+    write_too_many(fr, resp, req->pool);
+    return -1;
+}
+
 void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
-                        const atomic_int *stopping)
+                        fair_gate *gate, const atomic_int *stopping)
 {
     FCGX_Request *fr = fcgx_request;
     kapi_pool *pool = kapi_pool_new();
@@ -398,6 +464,7 @@ void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
     kapi_response_init(&resp);
     fcgi_parse_error perr;
     size_t clen = 0;
+    fair_ticket ticket = {0};
 
     if (fcgi_parse_params(pool, fr->envp, &req, &clen, &perr) != 0) {
         write_error(fr, perr.rc, perr.message);
@@ -413,6 +480,7 @@ void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
         req.body_len = clen;
     }
 
+    if (take_seat(gate, fr, &req, &resp, socket, &ticket) != 0) goto done;
     req.on_ordinary_socket = socket == FCGI_SOCKET_ORDINARY;
     stream_state ss = { .fr = fr, .resp = &resp, .stopping = stopping, .failed = 0 };
     resp.stream_write = stream_write;
@@ -423,7 +491,8 @@ void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
         write_response(fr, &resp);
     else if (!ss.failed)
         FCGX_FFlush(fr->out);
-done:;
+done:
+    if (gate) fair_release(gate, &ticket);
     size_t answered = resp.body.len + req.body_len;
     kapi_response_free(&resp);
     kapi_pool_free(pool);

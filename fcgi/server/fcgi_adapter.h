@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include "core/kapi.h"
+#include "server/fairness.h"
 
 /* kube-apiserver's request body limit (3 MiB), as nginx enforces it with
  * client_max_body_size 3m; the worker's own check is a backstop a little
@@ -47,9 +48,13 @@ typedef enum fcgi_socket { FCGI_SOCKET_ORDINARY, FCGI_SOCKET_WATCH } fcgi_socket
  * response stops (its write callback fails) once *stopping is non-zero.
  * A request on FCGI_SOCKET_ORDINARY that turns out to be long-running (a
  * watch nginx did not recognise, e.g. a percent-encoded "watch" parameter)
- * is refused by kapi_handle instead of being served there. */
+ * is refused by kapi_handle instead of being served there.
+ * gate (may be NULL: no limits) seats the request first, or refuses it
+ * with 429 (server/fairness.h); a watch holds its watch seat until it ends.
+ * A streamed response also ends when nginx closes the connection (the
+ * client went away), noticed at the watch's next probe, within a second. */
 void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
-                        const atomic_int *stopping);
+                        fair_gate *gate, const atomic_int *stopping);
 
 /* The reason phrase for an HTTP status ("Not Found"); "Unknown" if unlisted. */
 const char *fcgi_status_text(int status);

@@ -272,6 +272,28 @@ static void stop_workers(wslot *w, int n, const sigset_t *chld)
     }
 }
 
+/* ---------------------------------------------------------------- limits */
+
+/* kube-apiserver's defaults, --max-requests-inflight 400 and
+ * --max-mutating-requests-inflight 200, are for a server whose concurrency
+ * is otherwise unbounded; the pool serves workers x threads requests at
+ * once, so the defaults keep kube's 2:1 split of those seats. */
+static int default_read_seats(int threads)
+{
+    int r = (threads * 2 + 1) / 3;            /* round(threads * 400 / 600) */
+    return r < 1 ? 1 : r;
+}
+
+void kapi_server_fair_limits(const kapi_server_opts *o, fair_limits *l)
+{
+    int read = default_read_seats(o->threads);
+    int mutating = o->threads - read < 1 ? 1 : o->threads - read;
+    int max_read = o->max_requests_inflight > 0 ? o->max_requests_inflight : o->workers * read;
+    int max_mutating = o->max_mutating_requests_inflight > 0 ? o->max_mutating_requests_inflight
+                                                             : o->workers * mutating;
+    fair_limits_for(l, o->workers, max_read, max_mutating, o->watch_threads);
+}
+
 /* ---------------------------------------------------------------- master */
 
 int kapi_server_run(const kapi_server_opts *o)
@@ -321,8 +343,14 @@ int kapi_server_run(const kapi_server_opts *o)
     if (o->pidfile && write_pidfile(o->pidfile) != 0) goto out;
     if (bootstrap_store(o) != 0) goto out;
 
+    fair_limits lim;
+    kapi_server_fair_limits(o, &lim);
     srv_log("listening on %s (api) and %s (watch); %d workers x (%d + %d watch) threads",
-            o->api_socket, o->watch_socket, o->workers, o->threads, o->watch_threads);
+            o->api_socket, o->watch_socket, o->workers, fair_api_threads(&lim), fair_watch_threads(&lim));
+    srv_log("per worker: %d read-only + %d mutating requests at once, %d waiting (%d per user), "
+            "%d watches (%d per user); beyond that 429",
+            lim.read_seats, lim.mutating_seats, lim.queue_total, lim.queue_per_flow,
+            lim.watch_seats, lim.watch_per_flow);
 
     wslot w[MAX_WORKERS];
     memset(w, 0, sizeof w);

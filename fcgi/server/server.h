@@ -6,6 +6,7 @@
 
 #include <stdatomic.h>
 #include <sys/types.h>
+#include "server/fairness.h"
 #include "store/store.h"
 
 typedef struct kapi_server_opts {
@@ -16,8 +17,13 @@ typedef struct kapi_server_opts {
     const char *socket_group;  /* chgrp the sockets to this group, or NULL */
     mode_t socket_mode;        /* permission bits of the sockets */
     int workers;               /* worker processes */
-    int threads;               /* api-socket threads per worker */
-    int watch_threads;         /* watch-socket threads per worker */
+    int threads;               /* requests served at once per worker (the seats) */
+    int watch_threads;         /* watches at once per worker (a watch holds a thread) */
+    /* Pool-wide limits on requests executing at once (kube's
+     * --max-requests-inflight and --max-mutating-requests-inflight); each
+     * worker takes its share (server/fairness.h). 0: derived from threads. */
+    int max_requests_inflight;
+    int max_mutating_requests_inflight;
     store_sync sync;
     long compaction_interval_ms;   /* history kept at least this long (0: no time-based compaction) */
     long max_history_revisions;    /* and at most this many revisions (0: no cap) */
@@ -26,6 +32,11 @@ typedef struct kapi_server_opts {
 /* Runs the master until SIGTERM/SIGINT: creates the sockets, bootstraps the
  * store, forks and supervises the workers. Returns the process exit status. */
 int kapi_server_run(const kapi_server_opts *o);
+
+/* The limits each worker's fairness gate enforces: the pool-wide options
+ * (or, when 0, kube's 400:200 split of the pool's workers x threads seats)
+ * shared among the workers. */
+void kapi_server_fair_limits(const kapi_server_opts *o, fair_limits *l);
 
 /* Runs one worker (called in the forked child). Returns its exit status. */
 int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t master);

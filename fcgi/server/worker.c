@@ -1,7 +1,10 @@
 /* worker.c: one kapi-apiserver worker process.
  *
- * Opens its own store handle, then runs --threads threads accepting on the
- * api socket and --watch-threads threads accepting on the watch socket. Each
+ * Opens its own store handle, then runs threads accepting on the api socket
+ * and on the watch socket: as many as the worker's fairness gate
+ * (server/fairness.h) has seats and queue places, plus a few spare ones, so
+ * that a request beyond the limits is answered 429 at once instead of
+ * waiting in the socket's backlog with no answer. Each
  * thread loops FCGX_Accept_r -> fcgi_serve_request -> FCGX_Finish_r on its
  * own FCGX_Request. No accept mutex: libfcgi 2.4.2 is built without
  * USE_LOCKING, and Linux lets any number of threads (and processes) block in
@@ -19,7 +22,8 @@
  * and shutting one down would stop them all, not just this worker.
  * The master SIGKILLs a worker that has not stopped within its grace time.
  * Watches are told to end first (watch_hubs_shutdown), so their threads
- * leave at once; the store's compactor thread stops before the store closes. */
+ * leave at once, and so do requests waiting for a seat (fair_gate_close);
+ * the store's compactor thread stops before the store closes. */
 #include <errno.h>
 #include <pthread.h>
 #include <malloc.h>
@@ -35,6 +39,7 @@
 
 #include "core/alloc.h"
 #include "core/kapi.h"
+#include "server/fairness.h"
 #include "server/fcgi_adapter.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -47,6 +52,7 @@ typedef struct thread_slot {
     const char *socket_kind;   /* "api" or "watch", for log lines */
     fcgi_socket socket;        /* which of the two sockets listen_fd is */
     kapi_ctx *ctx;
+    fair_gate *gate;
     atomic_int in_accept;      /* idle in FCGX_Accept_r: safe to interrupt */
     atomic_int done;
 } thread_slot;
@@ -93,7 +99,7 @@ static void *serve_loop(void *arg)
             sleep_ms(100);                   /* EMFILE, ENOMEM, ...: do not spin */
             continue;
         }
-        fcgi_serve_request(t->ctx, &r, t->socket, &g_stopping);
+        fcgi_serve_request(t->ctx, &r, t->socket, t->gate, &g_stopping);
         FCGX_Finish_r(&r);
     }
     atomic_store(&t->in_accept, 0);
@@ -103,7 +109,7 @@ static void *serve_loop(void *arg)
 }
 
 static int start_threads(thread_slot *slots, int from, int count, int fd,
-                         fcgi_socket socket, kapi_ctx *ctx)
+                         fcgi_socket socket, kapi_ctx *ctx, fair_gate *gate)
 {
     for (int i = from; i < from + count; i++) {
         thread_slot *t = &slots[i];
@@ -111,6 +117,7 @@ static int start_threads(thread_slot *slots, int from, int count, int fd,
         t->socket = socket;
         t->socket_kind = socket == FCGI_SOCKET_WATCH ? "watch" : "api";
         t->ctx = ctx;
+        t->gate = gate;
         int e = pthread_create(&t->tid, NULL, serve_loop, t);
         if (e != 0) {
             srv_log("pthread_create: %s", strerror(e));
@@ -177,15 +184,19 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
     }
     kapi_ctx ctx = { .store = st, .state_dir = o->state_dir };
 
-    int n = o->threads + o->watch_threads;
+    fair_limits limits;
+    kapi_server_fair_limits(o, &limits);
+    fair_gate *gate = fair_gate_new(&limits);
+    int api_threads = fair_api_threads(&limits), watch_threads = fair_watch_threads(&limits);
+    int n = api_threads + watch_threads;
     thread_slot *slots = kapi_xcalloc((size_t)n, sizeof *slots);
     store_compactor_opts copts = {.interval_ms = o->compaction_interval_ms,
                                   .max_revisions = o->max_history_revisions};
     store_compactor *compactor = copts.interval_ms > 0 || copts.max_revisions > 0
                                      ? store_compactor_start(st, &copts) : NULL;
     int rc = 0;
-    if (start_threads(slots, 0, o->threads, api_fd, FCGI_SOCKET_ORDINARY, &ctx) != 0 ||
-        start_threads(slots, o->threads, o->watch_threads, watch_fd, FCGI_SOCKET_WATCH, &ctx) != 0) {
+    if (start_threads(slots, 0, api_threads, api_fd, FCGI_SOCKET_ORDINARY, &ctx, gate) != 0 ||
+        start_threads(slots, api_threads, watch_threads, watch_fd, FCGI_SOCKET_WATCH, &ctx, gate) != 0) {
         rc = 1;
     } else {
         sigset_t set;
@@ -206,8 +217,10 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
         }
     }
     watch_hubs_shutdown();
+    fair_gate_close(gate);             /* queued requests leave at once, with 429 */
     stop_threads(slots, n);
     free(slots);
+    fair_gate_free(gate);
     store_compactor_stop(compactor);
     store_close(st);
     return rc;
