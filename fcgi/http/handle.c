@@ -94,7 +94,8 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
         respond_text(resp, 200, "ok");
         return;
     }
-    if (path_is(path, "/readyz")) { readyz_serve(ctx, req, resp); return; }
+    if (!strncmp(path, "/readyz", 7) && (!path[7] || path[7] == '/') &&
+        readyz_serve(ctx, req, resp) == 0) return;
     output_format fmt;
     if (negotiate_output(req, 0, &fmt) != KAPI_OK) fmt.kind = OUTPUT_JSON;
     if (!strcmp(path, "/")) { respond_document(req, resp, discovery_root_paths(), &fmt); return; }

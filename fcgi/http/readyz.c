@@ -6,7 +6,8 @@
  * "ok" unless ?verbose is given; a failure is always verbose, with 500 and
  * a trailing newline, as Go's http.Error writes it. kapi's checks are
  * ping, log (the process answers) and etcd (the store: readable, and not
- * refusing writes for space). */
+ * refusing writes for space). /readyz/NAME answers one check with its
+ * reason, as kube's per-check endpoints do. */
 #include <stdio.h>
 #include <string.h>
 #include "codec/codec.h"
@@ -39,35 +40,57 @@ static const readyz_check checks[] = {
     {"etcd", store_failure},
 };
 
-void readyz_serve(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
+/* /readyz/NAME: that check alone, with its reason (kube's
+ * adaptCheckToHandler): "ok", or 500 "internal server error: <reason>". */
+static int serve_one_check(kapi_ctx *ctx, const char *name, kapi_response *resp)
 {
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        if (strcmp(checks[i].name, name)) continue;
+        const char *why = checks[i].failure(ctx);
+        if (!why) {
+            respond_text(resp, 200, "ok");
+            return 0;
+        }
+        char text[300];
+        snprintf(text, sizeof text, "internal server error: %s\n", why);
+        respond_text(resp, 500, text);
+        return 0;
+    }
+    return -1;
+}
+
+int readyz_serve(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
+{
+    const char *sub = req->path + strlen("/readyz");
+    if (*sub == '/') sub++;
+    if (*sub) {
+        if (serve_one_check(ctx, sub, resp) < 0) return -1;
+        kapi_response_add_header(resp, req->pool, "X-Content-Type-Options", "nosniff");
+        return 0;
+    }
     const char *excluded = query_get(req, "exclude");
     kapi_buf out;
     kapi_buf_init(&out);
     int failed = 0, exclusion_matched = 0;
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         const readyz_check *c = &checks[i];
-        char line[160];
         if (excluded && !strcmp(excluded, c->name)) {
             exclusion_matched = 1;
-            snprintf(line, sizeof line, "[+]%s excluded: ok\n", c->name);
+            kapi_buf_printf(&out, "[+]%s excluded: ok\n", c->name);
         } else if (c->failure(ctx)) {
             failed = 1;
-            snprintf(line, sizeof line, "[-]%s failed: reason withheld\n", c->name);
+            kapi_buf_printf(&out, "[-]%s failed: reason withheld\n", c->name);
         } else {
-            snprintf(line, sizeof line, "[+]%s ok\n", c->name);
+            kapi_buf_printf(&out, "[+]%s ok\n", c->name);
         }
-        kapi_buf_puts(&out, line);
     }
-    if (excluded && !exclusion_matched) {
-        kapi_buf_puts(&out, "warn: some health checks cannot be excluded: no matches for \"");
-        kapi_buf_puts(&out, excluded);
-        kapi_buf_puts(&out, "\"\n");
-    }
-    if (failed) kapi_buf_puts(&out, "readyz check failed\n");
-    else kapi_buf_puts(&out, "readyz check passed\n");
+    if (excluded && !exclusion_matched)
+        kapi_buf_printf(&out, "warn: some health checks cannot be excluded: no matches for \"%s\"\n",
+                        excluded);
+    kapi_buf_puts(&out, failed ? "readyz check failed\n" : "readyz check passed\n");
     int verbose = query_get(req, "verbose") != NULL;
     respond_text(resp, failed ? 500 : 200, failed || verbose ? out.data : "ok");
     kapi_buf_free(&out);
     kapi_response_add_header(resp, req->pool, "X-Content-Type-Options", "nosniff");
+    return 0;
 }

@@ -92,7 +92,7 @@ static int reserve_held(store *s)
     long long free_bytes = disk_free_bytes(s->reserve_fd);
     if (have < 0 || free_bytes < (s->reserve_bytes - have) + s->reserve_bytes / 2) return 0;
     if (posix_fallocate(s->reserve_fd, 0, s->reserve_bytes) != 0) return 0;
-    space_log("disk space is back: holding the %lld-byte reserve again", s->reserve_bytes);
+    space_log("holding a %lld-byte space reserve for deletes on a full disk", s->reserve_bytes);
     return 1;
 }
 
