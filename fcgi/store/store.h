@@ -179,12 +179,13 @@ void store_compactor_stop(store_compactor *c);
  * deletes, compaction and vacuum still run, so space can be freed through
  * the API. A process that keeps a reserve (reserve_bytes > 0; the apiserver
  * does) holds that much disk space allocated in path-reserve and gives it
- * up the moment a delete, a compaction or a vacuum hits a full disk, so
- * they can commit; while the reserve is not whole (and cannot be refilled
- * leaving half of it free besides), creates and updates are refused. A store
- * opened on a disk with less than STORE_START_HEADROOM_BYTES free gives that
- * much of its reserve up at once, so that start-up (SQLite's shared-memory
- * file, pid files) finds room. The settings are process-wide defaults,
+ * up (all but STORE_START_HEADROOM_BYTES) the moment a delete, a compaction
+ * or a vacuum hits a full disk, so they can commit; while the reserve is
+ * not whole (and cannot be refilled leaving half of it free besides),
+ * creates and updates are refused. A store opened on a disk with less than
+ * STORE_START_HEADROOM_BYTES free gives that much of its reserve up at
+ * once, so that start-up (SQLite's shared-memory file, pid files) finds
+ * room; scripts/kapi-stack does the same before it starts anything. The settings are process-wide defaults,
  * taken by every store opened afterwards. */
 #define STORE_DEFAULT_QUOTA_BYTES (2LL << 30)        /* etcd's default: 2 GiB */
 #define STORE_DEFAULT_RESERVE_BYTES (4LL << 20)

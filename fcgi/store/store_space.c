@@ -10,10 +10,12 @@
  *
  * The reserve: a process that keeps one holds reserve_bytes allocated in
  * path-reserve. When a delete, a compaction or a vacuum finds the disk full
- * (SQLITE_FULL), the reserve is given back to the file system and the work
- * is retried, so space can always be freed through the API. While the
+ * (SQLITE_FULL), the reserve is given back to the file system (all but its
+ * last STORE_START_HEADROOM_BYTES, kept for a start-up on the full disk)
+ * and the work is retried, so space can always be freed through the API. While the
  * reserve is not whole, creates and updates are refused; it is refilled as
- * soon as the disk has room for it and half of it again besides.
+ * soon as the disk has room for it and half of it again besides. Less
+ * than half a reserve free besides the reserve counts as a full disk too.
  *
  * The alarm: a word shared by every process of the database (the notify
  * page) saying why writes are refused, raised by whichever process found
@@ -100,9 +102,11 @@ int space_release_reserve(store *s, const char *for_what)
 {
     if (s->reserve_fd < 0) return 0;
     long long have = reserve_size(s);
-    if (have <= 0 || ftruncate(s->reserve_fd, 0) != 0) return 0;
+    long long keep = STORE_START_HEADROOM_BYTES;   /* for the next start-up only */
+    if (have <= keep || ftruncate(s->reserve_fd, keep) != 0) return 0;
     space_raise_alarm(s, STORE_SPACE_DISK);
-    space_log("disk full: gave up the %lld-byte reserve so that %s can commit", have, for_what);
+    space_log("disk full: gave up %lld bytes of the space reserve so that %s can commit",
+              have - keep, for_what);
     return 1;
 }
 
@@ -142,17 +146,15 @@ static long long used_bytes(store_conn *c)
 store_space_state space_evaluate(store *s, store_conn *c, long long *room)
 {
     if (room) *room = 0;
-    _Atomic unsigned *alarm = notify_space_alarm(s);
-    if (!reserve_held(s)) {
+    /* The disk counts as full while the reserve is not whole, or while
+     * less than half a reserve is free besides it: before SQLite finds out
+     * (a write may still fit in the WAL file's slack), and the same in
+     * every process, whether it keeps the reserve or not. */
+    long long low = (s->reserve_bytes > 0 ? s->reserve_bytes : STORE_DEFAULT_RESERVE_BYTES) / 2;
+    long long free_bytes = disk_free_bytes(s->reserve_fd >= 0 ? s->reserve_fd : s->lock_fd);
+    if (!reserve_held(s) || (free_bytes >= 0 && free_bytes < low)) {
         space_raise_alarm(s, STORE_SPACE_DISK);
         return STORE_SPACE_DISK;
-    }
-    /* A write hit a full disk while the reserve was whole: full until there
-     * is half a reserve free besides it (any room at all without one). */
-    if (atomic_load(alarm) == STORE_SPACE_DISK) {
-        int fd = s->reserve_fd >= 0 ? s->reserve_fd : s->lock_fd;
-        long long free_bytes = disk_free_bytes(fd);
-        if (free_bytes >= 0 && free_bytes <= s->reserve_bytes / 2) return STORE_SPACE_DISK;
     }
     long long used = used_bytes(c);
     if (used < 0) return STORE_SPACE_OK;   /* unreadable: the write itself will tell */
