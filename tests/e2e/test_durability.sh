@@ -59,13 +59,13 @@ for ((w = 1; w <= WRITERS; w++)); do
     writer "$w" &
     pids+=($!)
 done
-wait_for_progress 100 && ok "eight writers create through the stack" ||
+wait_for_progress 60 && ok "eight writers create through the stack" ||
     not_ok "eight writers create through the stack" "acknowledged: $(acked_count)"
 
 # Round 1: the workers alone; the master respawns them.
 workers=$(pgrep -P "$(cat "$KAPI_STATE/run/apiserver.pid")")
 kill -KILL $workers 2>/dev/null
-wait_for_progress 100 && ok "round 1 (kill -9 of the workers): writes go on after the respawn" ||
+wait_for_progress 40 && ok "round 1 (kill -9 of the workers): writes go on after the respawn" ||
     not_ok "round 1 (kill -9 of the workers): writes go on after the respawn" "acknowledged: $(acked_count)"
 
 # Rounds 2 and 3: the whole stack, then a start on the same state.
@@ -78,7 +78,7 @@ for round in 2 3; do
     else
         not_ok "round $round (kill -9 of master, workers and nginx): the stack starts again" "$out"
     fi
-    wait_for_progress 100 && ok "round $round: writes go on" ||
+    wait_for_progress 40 && ok "round $round: writes go on" ||
         not_ok "round $round: writes go on" "acknowledged: $(acked_count)"
 done
 
