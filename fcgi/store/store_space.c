@@ -78,10 +78,12 @@ static long long disk_free_bytes(int fd)
     return (long long)v.f_bavail * (long long)v.f_frsize;
 }
 
+/* The reserve's size: its length, which only posix_fallocate grows (so it
+ * is allocated: st_blocks lags on some file systems) and ftruncate shrinks. */
 static long long reserve_size(store *s)
 {
     struct stat st;
-    return fstat(s->reserve_fd, &st) == 0 ? (long long)st.st_blocks * 512 : -1;
+    return fstat(s->reserve_fd, &st) == 0 ? (long long)st.st_size : -1;
 }
 
 /* 1 when the reserve is whole, refilling it first when the disk has room
@@ -93,7 +95,10 @@ static int reserve_held(store *s)
     if (have >= s->reserve_bytes) return 1;
     long long free_bytes = disk_free_bytes(s->reserve_fd);
     if (have < 0 || free_bytes < (s->reserve_bytes - have) + s->reserve_bytes / 2) return 0;
-    if (posix_fallocate(s->reserve_fd, 0, s->reserve_bytes) != 0) return 0;
+    if (posix_fallocate(s->reserve_fd, 0, s->reserve_bytes) != 0) {
+        (void)!ftruncate(s->reserve_fd, have);    /* no half reserve left behind */
+        return 0;
+    }
     space_log("holding a %lld-byte space reserve for deletes on a full disk", s->reserve_bytes);
     return 1;
 }
