@@ -6,6 +6,7 @@
  *                  [--socket-group GROUP] [--socket-mode OCTAL]
  *                  [--etcd-compaction-interval DURATION] [--max-history-revisions N]
  *                  [--max-requests-inflight N] [--max-mutating-requests-inflight N]
+ *                  [--quota-backend-bytes N]
  *
  * Parses the options and hands over to the master (fcgi/server/master.c). */
 #include <getopt.h>
@@ -45,6 +46,10 @@ static void usage(FILE *f)
           "                         tokens: compacted every DURATION to the revision of one\n"
           "                         DURATION before (default 5m; 0 disables; e.g. 90s, 10m)\n"
           "  --max-history-revisions N  and at most N revisions (default 100000; 0: no cap)\n"
+          "  --quota-backend-bytes N  storage quota, as etcd's: creates and updates are refused\n"
+          "                         (\"etcdserver: mvcc: database space exceeded\") once the\n"
+          "                         database's pages in use reach N bytes; deletes still work\n"
+          "                         (default 2147483648, 2 GiB, etcd's default; 0: the default)\n"
           "SIGTERM or SIGINT stops the workers and exits 0.\n", f);
 }
 
@@ -76,7 +81,7 @@ int main(int argc, char **argv)
     kapi_alloc_init();      /* the out-of-memory policy, cJSON included */
     enum { O_STATE = 1, O_SOCKET, O_WATCH, O_WORKERS, O_THREADS, O_WTHREADS,
            O_PIDFILE, O_SYNC, O_GROUP, O_MODE, O_COMPACTION, O_HISTORY,
-           O_MAX_INFLIGHT, O_MAX_MUTATING, O_HELP };
+           O_MAX_INFLIGHT, O_MAX_MUTATING, O_QUOTA, O_HELP };
     static const struct option longopts[] = {
         { "state", required_argument, NULL, O_STATE },
         { "socket", required_argument, NULL, O_SOCKET },
@@ -92,6 +97,7 @@ int main(int argc, char **argv)
         { "max-history-revisions", required_argument, NULL, O_HISTORY },
         { "max-requests-inflight", required_argument, NULL, O_MAX_INFLIGHT },
         { "max-mutating-requests-inflight", required_argument, NULL, O_MAX_MUTATING },
+        { "quota-backend-bytes", required_argument, NULL, O_QUOTA },
         { "help", no_argument, NULL, O_HELP },
         { NULL, 0, NULL, 0 },
     };
@@ -100,6 +106,10 @@ int main(int argc, char **argv)
         .compaction_interval_ms = 300000, .max_history_revisions = 100000,
         .sync = STORE_SYNC_FULL, .socket_mode = 0660,
     };
+    /* The store's space: the quota, and a reserve so that deletes commit
+     * on a full disk (fcgi/store/store_space.c). */
+    store_space_opts space = {.quota_bytes = STORE_DEFAULT_QUOTA_BYTES,
+                              .reserve_bytes = STORE_DEFAULT_RESERVE_BYTES};
     const char *state = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -146,6 +156,17 @@ int main(int argc, char **argv)
             if (parse_int(optarg, 1, 100000, "--max-mutating-requests-inflight",
                           &o.max_mutating_requests_inflight)) return 2;
             break;
+        case O_QUOTA: {
+            char *end;
+            errno = 0;
+            long long q = strtoll(optarg, &end, 10);
+            if (errno || end == optarg || *end || q < 0) {
+                fprintf(stderr, "kapi-apiserver: --quota-backend-bytes must be a number of bytes (0: the default)\n");
+                return 2;
+            }
+            space.quota_bytes = q;
+            break;
+        }
         case O_HELP: usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -194,6 +215,7 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    store_set_space_defaults(&space);   /* every store the master and workers open */
     int rc = kapi_server_run(&o);
     free(api);
     free(watch);

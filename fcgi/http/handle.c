@@ -9,6 +9,7 @@
 #include "http/handle.h"
 #include "http/openapi.h"
 #include "http/openapi_v2.h"
+#include "http/readyz.h"
 #include "http/router.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
@@ -93,11 +94,8 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
         respond_text(resp, 200, "ok");
         return;
     }
-    if (path_is(path, "/readyz")) {
-        if (ctx->revision < 0) respond_text(resp, 500, "[-]etcd failed: reason withheld\nreadyz check failed");
-        else respond_text(resp, 200, "ok");
-        return;
-    }
+    if (!strncmp(path, "/readyz", 7) && (!path[7] || path[7] == '/') &&
+        readyz_serve(ctx, req, resp) == 0) return;
     output_format fmt;
     if (negotiate_output(req, 0, &fmt) != KAPI_OK) fmt.kind = OUTPUT_JSON;
     if (!strcmp(path, "/")) { respond_document(req, resp, discovery_root_paths(), &fmt); return; }

@@ -15,6 +15,8 @@
 
 /* kube's message for a list whose revision is compacted (storage/etcd3/errors.go) */
 #define LIST_EXPIRED "The resourceVersion for the provided list is too old."
+/* etcd's rpctypes.ErrNoSpace, the write refused past the space quota */
+#define ETCD_NO_SPACE "etcdserver: mvcc: database space exceeded"
 /* registry.Store's conflict for a failed revision precondition */
 #define OBJECT_MODIFIED "the object has been modified; please apply your changes to the latest version and try again"
 
@@ -143,6 +145,13 @@ rest_result rest_store_failure(rest_call *c, store_rc rc, const char *name, cons
     case STORE_EXISTS: return rest_already_exists(c, name);
     case STORE_CONFLICT: return rest_modified(c, name);
     case STORE_COMPACTED: return rest_status(c, status_new(KAPI_GONE, LIST_EXPIRED), 0);
+    case STORE_NO_SPACE: {
+        /* etcd's error, passed through as kube-apiserver passes it: a 500
+         * Status with etcd's text and no reason (ErrorToAPIStatus). */
+        cJSON *st = status_new(KAPI_INTERNAL, ETCD_NO_SPACE);
+        cJSON_DeleteItemFromObjectCaseSensitive(st, "reason");
+        return rest_status(c, st, 0);
+    }
     default: return rest_internal(c, what);
     }
 }

@@ -177,6 +177,13 @@ static int bootstrap_store(const kapi_server_opts *o)
     }
     kapi_ctx ctx = { .store = st, .state_dir = o->state_dir };
     int rc = bootstrap_ensure(&ctx);
+    /* Out of space (a restart on a full disk, the quota reached): what is
+     * stored is still served, reads and deletes, rather than nothing. */
+    store_space_state space = rc != 0 ? store_space(st, NULL) : STORE_SPACE_OK;
+    if (space != STORE_SPACE_OK) {
+        srv_log("bootstrap incomplete: %s; serving reads and deletes", store_space_describe(space));
+        rc = 0;
+    }
     if (rc != 0) srv_log("bootstrap failed (see above)");
     store_close(st);
     return rc;

@@ -3,8 +3,8 @@
  * thread, closed when the thread exits, when it asks, or when the store
  * closes; each caches its prepared statements), get, list, count, revision,
  * the event log for watches and a key's previous value. Writes go through
- * the committer (store_commit.c); compaction, history reads, maintenance and
- * change notification have files of their own. */
+ * the committer (store_commit.c); compaction, history reads, maintenance,
+ * change notification and space (quota, reserve) have files of their own. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -56,6 +56,9 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_HIST_KV_KEYS] = "SELECT key, mod_rev FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key",
     [STMT_KV_COUNT_FROM] = "SELECT count(*) FROM kv WHERE key >= ?1 AND key < ?2",
     [STMT_KV_COUNT_AFTER] = "SELECT count(*) FROM kv WHERE key > ?1 AND key < ?2",
+    [STMT_PAGE_COUNT] = "PRAGMA page_count",
+    [STMT_FREELIST_COUNT] = "PRAGMA freelist_count",
+    [STMT_PAGE_SIZE] = "PRAGMA page_size",
 };
 
 /* ---- helpers shared with the committer ---- */
@@ -110,7 +113,15 @@ int conn_run(store_conn *c, store_stmt_id id)
     if (!st) return -1;
     int rc = sqlite3_step(st);
     statement_done(st);
+    if (rc == SQLITE_FULL) c->saw_full = 1;
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int conn_took_full(store_conn *c)
+{
+    int full = c->saw_full || sqlite3_errcode(c->db) == SQLITE_FULL;
+    c->saw_full = 0;
+    return full;
 }
 
 int64_t conn_meta_get(store_conn *c, const char *name)
@@ -132,6 +143,7 @@ int conn_meta_set(store_conn *c, const char *name, int64_t value)
     int rc = sqlite3_step(st);
     int changed = sqlite3_changes(c->db);
     statement_done(st);
+    if (rc == SQLITE_FULL) c->saw_full = 1;
     return rc == SQLITE_DONE && changed == 1 ? 0 : -1;
 }
 
@@ -277,6 +289,7 @@ static void store_destroy(store *s, int key_created)
     }
     conn_close(s->writer);
     notify_close(s);
+    space_close(s);
     if (s->lock_fd >= 0) close(s->lock_fd);
     pthread_mutex_destroy(&s->readers_mutex);
     pthread_mutex_destroy(&s->queue_mutex);
@@ -294,6 +307,7 @@ store *store_open(const char *path, store_sync sync, const char **err)
     s->path = kapi_xstrdup(path);
     s->sync = sync;
     s->notify_fd = -1;
+    s->reserve_fd = -1;
     pthread_mutex_init(&s->readers_mutex, NULL);
     pthread_mutex_init(&s->queue_mutex, NULL);
     pthread_cond_init(&s->queue_cond, NULL);
@@ -304,6 +318,7 @@ store *store_open(const char *path, store_sync sync, const char **err)
         store_destroy(s, 0);
         return NULL;
     }
+    space_open(s);     /* first: on a full disk it makes the room opening needs */
     s->writer = conn_open_flags(s, SQLITE_OPEN_CREATE, err);
     if (!s->writer) {
         store_destroy(s, 0);

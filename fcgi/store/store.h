@@ -25,7 +25,9 @@ typedef enum store_rc {
     STORE_CONFLICT,       /* revision precondition failed */
     STORE_COMPACTED,      /* asked for history that is gone */
     STORE_ERROR,
-    STORE_FUTURE          /* asked for a revision the store has not reached yet */
+    STORE_FUTURE,         /* asked for a revision the store has not reached yet */
+    STORE_NO_SPACE        /* a write refused for space: the quota is reached or the disk
+                             is full (etcd's "mvcc: database space exceeded") */
 } store_rc;
 
 typedef enum store_sync {
@@ -170,6 +172,42 @@ typedef struct store_compactor_opts {
 typedef struct store_compactor store_compactor;
 store_compactor *store_compactor_start(store *s, const store_compactor_opts *o);
 void store_compactor_stop(store_compactor *c);
+
+/* Space (store_space.c), degrading as etcd's space quota does. Creates and
+ * updates are refused with STORE_NO_SPACE once the database's pages in use
+ * reach the quota (etcd's --quota-backend-bytes), or while the disk is full;
+ * deletes, compaction and vacuum still run, so space can be freed through
+ * the API. A process that keeps a reserve (reserve_bytes > 0; the apiserver
+ * does) holds that much disk space allocated in path-reserve and gives it
+ * up (all but STORE_START_HEADROOM_BYTES) the moment a delete, a compaction
+ * or a vacuum hits a full disk, so they can commit; while the reserve is
+ * not whole (and cannot be refilled leaving half of it free besides),
+ * creates and updates are refused. A store opened on a disk with less than
+ * STORE_START_HEADROOM_BYTES free gives that much of its reserve up at
+ * once, so that start-up (SQLite's shared-memory file, pid files) finds
+ * room; scripts/kapi-stack does the same before it starts anything. The settings are process-wide defaults,
+ * taken by every store opened afterwards. */
+#define STORE_DEFAULT_QUOTA_BYTES (2LL << 30)        /* etcd's default: 2 GiB */
+#define STORE_DEFAULT_RESERVE_BYTES (4LL << 20)
+#define STORE_START_HEADROOM_BYTES (1LL << 20)
+typedef struct store_space_opts {
+    long long quota_bytes;     /* <= 0: STORE_DEFAULT_QUOTA_BYTES */
+    long long reserve_bytes;   /* 0: keep no reserve (the default) */
+} store_space_opts;
+void store_set_space_defaults(const store_space_opts *o);
+
+typedef enum store_space_state {
+    STORE_SPACE_OK = 0,
+    STORE_SPACE_QUOTA,         /* the pages in use reached the quota */
+    STORE_SPACE_DISK           /* the disk is full (the reserve is given up or a write hit ENOSPC) */
+} store_space_state;
+/* Whether creates and updates are accepted now, as the committer decides it
+ * (shared by every process of the database: a refusal anywhere shows here
+ * until space is back). *used_bytes (may be NULL) gets the bytes of the
+ * database's pages in use. */
+store_space_state store_space(store *s, long long *used_bytes);
+/* "etcdserver: mvcc: database space exceeded" and the like, for logs. */
+const char *store_space_describe(store_space_state st);
 
 /* Group-commit counters of this handle since store_open: transactions
  * committed, and writes they carried (writes / commits > 1 means batching). */

@@ -11,7 +11,10 @@
  * key's previous write (prev_rev); before a write changes a key whose
  * current row compaction dropped from the log, it copies that row back (the
  * history must hold each key's last write at or below the compacted
- * revision once a later one exists; see sql/schema.sql). */
+ * revision once a later one exists; see sql/schema.sql). A create or update
+ * that passes its precondition is refused (STORE_NO_SPACE) when the quota
+ * is reached or the disk is full (store_space.c); a batch that finds the
+ * disk full gives the reserve up and commits its deletes again. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,12 +206,13 @@ static int64_t current_mod_rev(store_conn *w, const char *key)
     return rev;
 }
 
-/* Steps a write statement with its parameters bound; 0 when done. */
-static int finish_write(sqlite3_stmt *st)
+/* Steps a write statement of w with its parameters bound; 0 when done. */
+static int finish_write(store_conn *w, sqlite3_stmt *st)
 {
     int step = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
+    if (step == SQLITE_FULL) w->saw_full = 1;
     return step == SQLITE_DONE ? 0 : -1;
 }
 
@@ -223,7 +227,7 @@ static int log_event(store_conn *w, int64_t rev, const char *key, const char *ty
     sqlite3_bind_text(st, 3, type, 1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, prev_rev);
-    return finish_write(st);
+    return finish_write(w, st);
 }
 
 /* Keeps the history whole before key's current row (at mod_rev) stops being
@@ -241,7 +245,7 @@ static int keep_current_in_history(store_conn *w, const char *key, int64_t mod_r
     sqlite3_stmt *copy = conn_statement(w, STMT_LOG_COPY_CURRENT);
     if (!copy) return -1;
     sqlite3_bind_text(copy, 1, key, -1, SQLITE_STATIC);
-    return finish_write(copy);
+    return finish_write(w, copy);
 }
 
 /* The end of one write's savepoint: kept when ok, undone otherwise. */
@@ -253,7 +257,29 @@ static store_rc close_savepoint(store_conn *w, int ok)
     return STORE_ERROR;
 }
 
-static store_rc apply_create_or_update(store *s, write_op *op, int64_t rev)
+/* Whether a batch's creates and updates have room (store_space.c), found
+ * out at its first create or update: a delete-only batch never asks. */
+typedef struct batch_space {
+    int checked;
+    store_space_state state;
+    long long room;          /* bytes left under the quota */
+} batch_space;
+
+/* 1 when op may write: the quota not reached, the disk not full. Like
+ * etcd's, the check is made before the write, so the last write accepted
+ * may take the pages in use past the quota. */
+static int room_for(store *s, batch_space *space, const write_op *op)
+{
+    if (!space->checked) {
+        space->state = space_evaluate(s, s->writer, &space->room);
+        space->checked = 1;
+    }
+    if (space->state != STORE_SPACE_OK || space->room <= 0) return 0;
+    space->room -= 2 * (long long)op->text_len;   /* the kv row and its history row */
+    return 1;
+}
+
+static store_rc apply_create_or_update(store *s, write_op *op, int64_t rev, batch_space *space)
 {
     store_conn *w = s->writer;
     int64_t mod_rev = current_mod_rev(w, op->key);
@@ -262,6 +288,7 @@ static store_rc apply_create_or_update(store *s, write_op *op, int64_t rev)
     if (op->kind == WRITE_UPDATE && mod_rev == 0) return STORE_NOT_FOUND;
     if (op->kind == WRITE_UPDATE && op->expected_rev != 0 && op->expected_rev != mod_rev)
         return STORE_CONFLICT;
+    if (!room_for(s, space, op)) return STORE_NO_SPACE;
 
     const char *value = splice_revision(s, op, rev);
     sqlite3_stmt *st = conn_statement(w, op->kind == WRITE_CREATE ? STMT_KV_INSERT : STMT_KV_UPDATE);
@@ -270,7 +297,7 @@ static store_rc apply_create_or_update(store *s, write_op *op, int64_t rev)
     sqlite3_bind_text(st, 1, op->key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, rev);
     sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
-    ok = ok && finish_write(st) == 0 &&
+    ok = ok && finish_write(w, st) == 0 &&
          log_event(w, rev, op->key, op->kind == WRITE_CREATE ? "A" : "M", value, mod_rev) == 0;
     if (!ok) {
         sqlite3_reset(st);
@@ -316,7 +343,7 @@ static store_rc apply_delete(store *s, write_op *op, int64_t rev)
         } else {
             int ok = keep_current_in_history(w, op->key, mod_rev) == 0;
             sqlite3_bind_text(del, 1, op->key, -1, SQLITE_STATIC);
-            ok = ok && finish_write(del) == 0 && log_event(w, rev, op->key, "D", last_text, mod_rev) == 0;
+            ok = ok && finish_write(w, del) == 0 && log_event(w, rev, op->key, "D", last_text, mod_rev) == 0;
             if (!ok) {
                 sqlite3_reset(del);
                 sqlite3_clear_bindings(del);
@@ -330,36 +357,41 @@ static store_rc apply_delete(store *s, write_op *op, int64_t rev)
     return rc;
 }
 
-/* Marks ops[0..n) failed, dropping what a successful delete returned. */
-static void fail_writes(write_op **ops, int n)
+/* Marks ops[0..n) failed with rc, dropping what a successful delete returned. */
+static void fail_writes(write_op **ops, int n, store_rc rc)
 {
     for (int i = 0; i < n; i++) {
-        ops[i]->rc = STORE_ERROR;
+        ops[i]->rc = rc;
         ops[i]->rev = 0;
         cJSON_Delete(ops[i]->old);
         ops[i]->old = NULL;
     }
 }
 
-/* Applies ops[0..n) in one transaction; returns how many were written. */
-static int commit_batch(store *s, write_op **ops, int n)
+/* Applies ops[0..n) in one transaction; returns how many were written.
+ * *full is set when it failed for a full disk (the writes that failed for
+ * it then say STORE_NO_SPACE). */
+static int commit_batch(store *s, write_op **ops, int n, int *full)
 {
     store_conn *w = s->writer;
+    *full = 0;
+    (void)conn_took_full(w);
     if (writer_lock(s->lock_fd) < 0) {
-        fail_writes(ops, n);
+        fail_writes(ops, n, STORE_ERROR);
         return 0;
     }
     if (conn_run(w, STMT_BEGIN_IMMEDIATE) < 0) {
         writer_unlock(s->lock_fd);
-        fail_writes(ops, n);
+        fail_writes(ops, n, STORE_ERROR);
         return 0;
     }
     int64_t rev = conn_meta_get(w, "revision");
     int written = 0;
+    batch_space space = {0};
     for (int i = 0; i < n && rev >= 0; i++) {
         write_op *op = ops[i];
         op->rc = op->kind == WRITE_DELETE ? apply_delete(s, op, rev + 1)
-                                          : apply_create_or_update(s, op, rev + 1);
+                                          : apply_create_or_update(s, op, rev + 1, &space);
         if (op->rc == STORE_OK) {
             op->rev = ++rev;
             written++;
@@ -370,15 +402,34 @@ static int commit_batch(store *s, write_op **ops, int n)
                     conn_run(w, STMT_COMMIT) == 0;
     if (!committed && !sqlite3_get_autocommit(w->db)) conn_run(w, STMT_ROLLBACK);
     writer_unlock(s->lock_fd);
+    *full = conn_took_full(w);
+    store_rc failed = *full ? STORE_NO_SPACE : STORE_ERROR;
     if (rev < 0) {
-        fail_writes(ops, n);
+        fail_writes(ops, n, failed);
         return 0;
     }
     if (!committed && written > 0) {
         for (int i = 0; i < n; i++)
-            if (ops[i]->rc == STORE_OK) fail_writes(&ops[i], 1);
+            if (ops[i]->rc == STORE_OK) fail_writes(&ops[i], 1, failed);
         return 0;
     }
+    return written;
+}
+
+/* commit_batch, and on a full disk: creates and updates are refused (and
+ * go on being refused: the alarm), while the deletes get the reserve and
+ * are tried again, so space can be freed through the API. */
+static int commit_batch_or_make_room(store *s, write_op **ops, int n)
+{
+    int full;
+    int written = commit_batch(s, ops, n, &full);
+    if (!full) return written;
+    space_raise_alarm(s, STORE_SPACE_DISK);
+    write_op *deletes[STORE_BATCH_MAX];
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (ops[i]->kind == WRITE_DELETE && ops[i]->rc == STORE_NO_SPACE) deletes[k++] = ops[i];
+    if (k > 0 && space_release_reserve(s, "deletes")) written += commit_batch(s, deletes, k, &full);
     return written;
 }
 
@@ -410,7 +461,7 @@ static void *committer_main(void *arg)
         if (!s->queue_head) s->queue_tail = NULL;
         pthread_mutex_unlock(&s->queue_mutex);
 
-        int written = commit_batch(s, batch, n);
+        int written = commit_batch_or_make_room(s, batch, n);
         if (written > 0) notify_post(s);
 
         pthread_mutex_lock(&s->queue_mutex);

@@ -10,7 +10,8 @@
  * copies it back before changing the key). What stays at or below the
  * compacted revision is each key's last write there, while a later write of
  * the key exists: exactly what reading the state at a revision from the
- * compacted one on needs (see sql/schema.sql). */
+ * compacted one on needs (see sql/schema.sql). On a full disk a chunk that
+ * cannot commit gets the space reserve (store_space.c) and runs again. */
 #include <stdlib.h>
 #include <unistd.h>
 #include "store/store_private.h"
@@ -71,14 +72,21 @@ store_rc store_compact(store *s, int64_t rev)
     int lock_fd = open_lock_file(s->path, "-lock");
     if (lock_fd < 0) return STORE_ERROR;
     store_rc rc = STORE_OK;
-    int finished = 0;
+    int finished = 0, made_room = 0;
     while (rc == STORE_OK && !finished) {
         if (writer_lock(lock_fd) < 0) {
             rc = STORE_ERROR;
             break;
         }
+        (void)conn_took_full(c);
         rc = compact_chunk(c, rev, &finished);
         writer_unlock(lock_fd);
+        /* Compaction frees space, but its own commit needs some: on a full
+         * disk it gets the reserve, once. */
+        if (rc == STORE_ERROR && conn_took_full(c) && !made_room) {
+            made_room = 1;
+            if (space_release_reserve(s, "compaction")) rc = STORE_OK;
+        }
     }
     close(lock_fd);
     return rc;

@@ -4,7 +4,8 @@
  * the WAL file to zero bytes), incremental vacuum (free pages back to the
  * file system), and the files' sizes. Each runs on the calling thread's read
  * connection; the writes take the cross-process writer lock through a lock
- * file descriptor of their own, as compaction does. */
+ * file descriptor of their own, as compaction does. On a full disk both
+ * get the space reserve (store_space.c) to finish. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,11 @@ store_rc store_checkpoint(store *s, int truncate, int busy_ms)
     if (!c) return STORE_ERROR;
     int log_frames = -1, done_frames = -1;
     int rc = sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE,
+                                       &log_frames, &done_frames);
+    /* Copying the WAL back may grow the database file: on a full disk the
+     * reserve makes room (the WAL is what a vacuum's shrinking waits for). */
+    if (rc == SQLITE_FULL && space_release_reserve(s, "a checkpoint"))
+        rc = sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE,
                                        &log_frames, &done_frames);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) return STORE_ERROR;
     if (!truncate || log_frames == 0) return STORE_OK;   /* nothing to reset */
@@ -47,7 +53,11 @@ store_rc store_vacuum(store *s, long max_pages)
     if (lock_fd < 0) return STORE_ERROR;
     store_rc rc = STORE_ERROR;
     if (writer_lock(lock_fd) == 0) {
+        (void)conn_took_full(c);
         rc = run_constant_sql(c->db, sql) == 0 ? STORE_OK : STORE_ERROR;
+        /* Vacuum gives space back, but its commit needs some first. */
+        if (rc == STORE_ERROR && conn_took_full(c) && space_release_reserve(s, "a vacuum"))
+            rc = run_constant_sql(c->db, sql) == 0 ? STORE_OK : STORE_ERROR;
         writer_unlock(lock_fd);
     }
     close(lock_fd);

@@ -5,7 +5,8 @@
  * commit, then wakes the waiters with a (process-shared) futex on that word.
  * A second word counts waiters, so a commit nobody waits for costs no
  * system call. Best effort: without the page, waiters just sleep their
- * timeout and poll. */
+ * timeout and poll. A third word is the space alarm (store_space.c), so
+ * that every process refuses writes once one has found the disk full. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -25,6 +26,7 @@
 typedef struct notify_page {
     _Atomic uint32_t counter;     /* bumped once per commit */
     _Atomic uint32_t waiters;     /* threads in store_wait_for_change, all processes */
+    _Atomic unsigned space_alarm; /* a store_space_state: why writes are refused (store_space.c) */
 } notify_page;
 
 void notify_open(store *s)
@@ -32,9 +34,11 @@ void notify_open(store *s)
     s->notify_map = NULL;
     s->notify_fd = open_lock_file(s->path, "-notify");
     if (s->notify_fd < 0) return;
+    /* Allocated, not just sized: on a full disk a sparse page would kill
+     * the process (SIGBUS) at its first touch; without room, waiters poll. */
     struct stat st;
     if (fstat(s->notify_fd, &st) != 0 ||
-        (st.st_size < NOTIFY_PAGE && ftruncate(s->notify_fd, NOTIFY_PAGE) != 0)) {
+        (st.st_size < NOTIFY_PAGE && posix_fallocate(s->notify_fd, 0, NOTIFY_PAGE) != 0)) {
         close(s->notify_fd);
         s->notify_fd = -1;
         return;
@@ -46,6 +50,12 @@ void notify_open(store *s)
         return;
     }
     s->notify_map = map;
+}
+
+_Atomic unsigned *notify_space_alarm(store *s)
+{
+    notify_page *p = s->notify_map;
+    return p ? &p->space_alarm : &s->space_alarm_local;
 }
 
 void notify_close(store *s)

@@ -6,6 +6,7 @@
 #define KAPI_STORE_PRIVATE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include "store/store.h"
 
@@ -51,6 +52,9 @@ typedef enum store_stmt_id {
     STMT_HIST_KV_KEYS,
     STMT_KV_COUNT_FROM,
     STMT_KV_COUNT_AFTER,
+    STMT_PAGE_COUNT,
+    STMT_FREELIST_COUNT,
+    STMT_PAGE_SIZE,
     STMT_COUNT
 } store_stmt_id;
 
@@ -60,6 +64,8 @@ typedef struct store_conn {
     sqlite3_stmt *stmts[STMT_COUNT];
     struct store *owner;
     struct store_conn *prev, *next;       /* in owner->readers */
+    int saw_full;                         /* a step returned SQLITE_FULL (disk full);
+                                             whoever acts on it clears it */
 } store_conn;
 
 typedef enum write_kind { WRITE_CREATE, WRITE_UPDATE, WRITE_DELETE } write_kind;
@@ -111,6 +117,12 @@ struct store {
     int notify_fd;
     void *notify_map;              /* a page of path-notify, mapped shared; NULL: polling only */
 
+    /* space (store_space.c) */
+    long long quota_bytes;         /* creates and updates refused once the pages in use reach it */
+    long long reserve_bytes;       /* size of path-reserve when whole; 0: no reserve kept */
+    int reserve_fd;                /* path-reserve, or -1 */
+    _Atomic unsigned space_alarm_local;   /* the alarm when there is no shared notify page */
+
     /* run first by store_close (store_on_close) */
     void (*close_hooks[STORE_MAX_CLOSE_HOOKS])(void *arg);
     void *close_hook_args[STORE_MAX_CLOSE_HOOKS];
@@ -149,6 +161,25 @@ void notify_post(store *s);        /* after a commit */
 /* store_history.c */
 store_rc history_list(store_conn *c, const store_range *q, int64_t at_rev,
                       store_list_fn fn, void *arg, long *total);
+
+/* store_notify.c: the space alarm word (a store_space_state), shared by every
+ * process through the notify page when there is one. */
+_Atomic unsigned *notify_space_alarm(store *s);
+
+/* store_space.c */
+void space_open(store *s);         /* takes the process defaults; holds the reserve */
+void space_close(store *s);
+/* Evaluates whether creates and updates may write, on connection c (inside
+ * the committer's transaction, or a reader's), raising or clearing the
+ * alarm; *room (may be NULL) gets the bytes left under the quota. */
+store_space_state space_evaluate(store *s, store_conn *c, long long *room);
+void space_raise_alarm(store *s, store_space_state st);
+void space_clear_alarm(store *s);
+/* Gives the reserve back to the file system so that a delete, compaction or
+ * vacuum can commit on a full disk: 1 if there was something to give. */
+int space_release_reserve(store *s, const char *for_what);
+/* 1 when c's last failure was the disk being full; clears the mark. */
+int conn_took_full(store_conn *c);
 
 /* store_commit.c */
 int committer_start(store *s, const char **err);

@@ -1,0 +1,110 @@
+/* test_readyz.c: /readyz as kube-apiserver's healthz handler answers it
+ * (fcgi/http/readyz.c), and a store out of space as clients see it: /readyz
+ * failing its etcd check, /readyz/etcd giving the reason, and a create
+ * refused with kube's 500 Status carrying etcd's "etcdserver: mvcc:
+ * database space exceeded" and no reason. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "kapi_test.h"
+
+static test_result get(kapi_ctx *ctx, const char *path)
+{
+    return test_call(ctx, (kapi_call_request){.method = "GET", .path = path});
+}
+
+/* Opens a store with the given space settings into ctx. */
+static void open_store(kapi_ctx *ctx, char *dir, size_t n, long long quota, long long reserve)
+{
+    store_space_opts o = {.quota_bytes = quota, .reserve_bytes = reserve};
+    store_set_space_defaults(&o);
+    assert_int_equal(test_store_open(ctx, dir, n, "readyz"), 0);
+}
+
+static void close_store(kapi_ctx *ctx, const char *dir)
+{
+    assert_int_equal(test_store_remove(ctx, dir), 0);
+    store_space_opts defaults = {0, 0};
+    store_set_space_defaults(&defaults);
+}
+
+static void test_ready_store(void **state)
+{
+    (void)state;
+    kapi_ctx ctx = {0};
+    char dir[128];
+    open_store(&ctx, dir, sizeof dir, 0, 0);
+
+    test_result r = get(&ctx, "/readyz");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.text, "ok");
+    r = get(&ctx, "/readyz?verbose");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.text, "[+]ping ok\n[+]log ok\n[+]etcd ok\nreadyz check passed\n");
+    r = get(&ctx, "/readyz?verbose&exclude=etcd");
+    assert_string_equal(r.text, "[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\nreadyz check passed\n");
+    r = get(&ctx, "/readyz?verbose&exclude=nope");
+    assert_string_equal(r.text, "[+]ping ok\n[+]log ok\n[+]etcd ok\n"
+                                "warn: some health checks cannot be excluded: no matches for \"nope\"\n"
+                                "readyz check passed\n");
+    r = get(&ctx, "/readyz/etcd");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.text, "ok");
+    r = get(&ctx, "/readyz/nope");
+    assert_int_equal(r.status, 404);
+    cJSON_Delete(r.body);
+    close_store(&ctx, dir);
+}
+
+static void test_full_disk_fails_the_etcd_check(void **state)
+{
+    (void)state;
+    kapi_ctx ctx = {0};
+    char dir[128];
+    open_store(&ctx, dir, sizeof dir, 0, 1LL << 60);   /* a reserve no disk can hold */
+
+    test_result r = get(&ctx, "/readyz");
+    assert_int_equal(r.status, 500);
+    assert_string_equal(r.text, "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\nreadyz check failed\n");
+    r = get(&ctx, "/readyz?exclude=etcd");
+    assert_int_equal(r.status, 200);
+    r = get(&ctx, "/readyz/etcd");
+    assert_int_equal(r.status, 500);
+    assert_string_equal(r.text, "internal server error: etcdserver: mvcc: database space exceeded "
+                                "(the disk is full)\n");
+    close_store(&ctx, dir);
+}
+
+static void test_quota_refusal_as_kube_passes_it(void **state)
+{
+    (void)state;
+    kapi_ctx ctx = {0};
+    char dir[128];
+    open_store(&ctx, dir, sizeof dir, 1, 0);          /* a quota of one byte */
+
+    test_result r = test_call(&ctx, (kapi_call_request){
+        .method = "POST", .path = "/api/v1/namespaces",
+        .body = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"a\"}}"});
+    assert_int_equal(r.status, 500);
+    assert_string_equal(r.text, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                                "\"status\":\"Failure\",\"message\":\"etcdserver: mvcc: database "
+                                "space exceeded\",\"code\":500}");
+    cJSON_Delete(r.body);
+    r = get(&ctx, "/readyz/etcd");
+    assert_string_equal(r.text, "internal server error: etcdserver: mvcc: database space exceeded "
+                                "(the storage quota is reached)\n");
+    close_store(&ctx, dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ready_store),
+        cmocka_unit_test(test_full_disk_fails_the_etcd_check),
+        cmocka_unit_test(test_quota_refusal_as_kube_passes_it),
+    };
+    return cmocka_run_group_tests_name("readyz", tests, NULL, NULL);
+}
