@@ -1,0 +1,182 @@
+/* cel.c: the public face of fcgi/cel (cel.h): compiling (parse, then a
+ * check that every identifier and function is known, as kube's type
+ * checker rejects an undeclared reference at CRD-write time) and
+ * evaluating against self/oldSelf with a cost budget. */
+#include <stdlib.h>
+#include <string.h>
+#include "core/alloc.h"
+#include "core/kapi.h"
+#include "cel/cel.h"
+#include "cel/cel_int.h"
+
+static const char *const known_types[] = {
+    "int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type",
+    "google.protobuf.Duration", "google.protobuf.Timestamp", "optional_type", NULL,
+};
+
+static const char *const known_functions[] = {
+    "size", "int", "uint", "double", "string", "bool", "bytes", "dyn", "type", "duration", "timestamp",
+    "matches", "contains", "startsWith", "endsWith", "charAt", "indexOf", "lastIndexOf", "lowerAscii",
+    "upperAscii", "replace", "split", "substring", "trim", "join", "reverse", "format", "strings.quote",
+    "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours",
+    "getMinutes", "getSeconds", "getMilliseconds", "isSorted", "sum", "min", "max", "find", "findAll",
+    "optional.of", "optional.none", "optional.ofNonZeroValue", "hasValue", "value", "orValue", "or",
+    NULL,
+};
+
+static bool listed(const char *const *list, const char *name)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (!strcmp(list[i], name)) return true;
+    return false;
+}
+
+typedef struct {
+    kapi_pool *pool;
+    const char *src;
+    const char *const *vars;
+    size_t n_vars;
+    const char *scopes[64];
+    size_t n_scopes;
+    const char *err;
+} checker;
+
+static bool declared(checker *k, const char *name)
+{
+    for (size_t i = 0; i < k->n_scopes; i++)
+        if (!strcmp(k->scopes[i], name)) return true;
+    for (size_t i = 0; i < k->n_vars; i++)
+        if (!strcmp(k->vars[i], name)) return true;
+    return false;
+}
+
+static const char *dotted(kapi_pool *pool, const node *n)
+{
+    if (n->kind == N_IDENT) return n->name;
+    if (n->kind != N_SELECT) return NULL;
+    const char *left = dotted(pool, n->target);
+    return left ? kapi_psprintf(pool, "%s.%s", left, n->name) : NULL;
+}
+
+static const node *root_ident(const node *n)
+{
+    while (n->kind == N_SELECT) n = n->target;
+    return n->kind == N_IDENT ? n : NULL;
+}
+
+static bool fail(checker *k, int pos, const char *msg)
+{
+    if (!k->err) k->err = cel_format_error(k->pool, k->src, pos, msg);
+    return false;
+}
+
+static bool check(checker *k, node *n)
+{
+    if (!n) return true;
+    switch (n->kind) {
+    case N_LIT: return true;
+    case N_IDENT: {
+        const char *name = n->name[0] == '.' ? n->name + 1 : n->name;
+        if (declared(k, name) || listed(known_types, name)) return true;
+        return fail(k, n->pos, kapi_psprintf(k->pool, "undeclared reference to '%s' (in container '')", name));
+    }
+    case N_SELECT: {
+        const node *root = root_ident(n);
+        if (root && !declared(k, root->name[0] == '.' ? root->name + 1 : root->name)) {
+            /* a qualified name: google.protobuf.Timestamp */
+            const char *q = dotted(k->pool, n);
+            if (q[0] == '.') q++;
+            if (!listed(known_types, q))
+                return fail(k, root->pos, kapi_psprintf(k->pool, "undeclared reference to '%s' (in container '')", q));
+            n->kind = N_IDENT;
+            n->name = q;
+            n->target = NULL;
+            return true;
+        }
+        return check(k, n->target);
+    }
+    case N_OPT_SELECT: return check(k, n->target);
+    case N_CALL:
+        if (!listed(known_functions, n->name))
+            return fail(k, n->pos, kapi_psprintf(k->pool, "undeclared reference to '%s' (in container '')", n->name));
+        if (n->target && !check(k, n->target)) return false;
+        break;
+    case N_STRUCT:
+        return fail(k, n->pos, kapi_psprintf(k->pool, "undeclared reference to '%s' (in container '')", n->name));
+    case N_MACRO:
+        if (n->macro == M_HAS) return check(k, n->args[0]->target);
+        if (!check(k, n->target)) return false;
+        if (k->n_scopes >= 64) return fail(k, n->pos, "comprehension nesting too deep");
+        k->scopes[k->n_scopes++] = n->name;
+        for (size_t i = 1; i < n->n_args; i++)
+            if (!check(k, n->args[i])) return false;
+        k->n_scopes--;
+        return true;
+    default: break;
+    }
+    for (size_t i = 0; i < n->n_args; i++)
+        if (!check(k, n->args[i])) return false;
+    return true;
+}
+
+int cel_compile_vars(const char *expr, const char *const *vars, size_t n_vars, cel_program **out, char **err)
+{
+    kapi_pool *pool = kapi_pool_new();
+    const char *perr = NULL;
+    node *root = cel_parse(pool, expr, &perr);
+    checker k = {.pool = pool, .src = expr, .vars = vars, .n_vars = n_vars};
+    if (root && !check(&k, root)) perr = k.err;
+    if (perr) {
+        *err = kapi_xstrdup(perr);
+        kapi_pool_free(pool);
+        *out = NULL;
+        return -1;
+    }
+    cel_program *p = kapi_xcalloc(1, sizeof *p);
+    p->pool = pool;
+    p->root = root;
+    *out = p;
+    return 0;
+}
+
+int cel_compile(const char *expr, cel_program **out, char **err)
+{
+    static const char *const vars[] = {"self", "oldSelf"};
+    return cel_compile_vars(expr, vars, 2, out, err);
+}
+
+void cel_program_free(cel_program *p)
+{
+    if (!p) return;
+    kapi_pool_free(p->pool);
+    free(p);
+}
+
+cel_val cel_run(cel_ctx *c, const cel_program *p)
+{
+    cel_val v = cel_eval_node(c, p->root);
+    if (c->exceeded) return cel_error(c, "operation cancelled: actual cost limit exceeded");
+    return v;
+}
+
+void cel_eval(const cel_program *p, const cJSON *self, const cJSON *old_self, int64_t cost_budget, cel_result *res)
+{
+    memset(res, 0, sizeof *res);
+    cel_ctx c = {.pool = kapi_pool_new(), .budget = cost_budget};
+    cel_var vars[2];
+    size_t n = 0;
+    if (self) vars[n++] = (cel_var){"self", cel_from_json(&c, self)};
+    if (old_self) vars[n++] = (cel_var){"oldSelf", cel_from_json(&c, old_self)};
+    c.vars = vars;
+    c.n_vars = n;
+    cel_val v = cel_run(&c, p);
+    res->cost = c.cost;
+    res->cost_exceeded = c.exceeded;
+    switch (v.kind) {
+    case CV_BOOL: res->kind = CEL_RESULT_BOOL; res->value = v.u.b; break;
+    case CV_STRING: res->kind = CEL_RESULT_STRING; res->text = kapi_xstrndup(v.u.s.p, v.u.s.len); break;
+    case CV_ERROR: res->kind = CEL_RESULT_ERROR; res->text = kapi_xstrdup(v.u.err); break;
+    default: res->kind = CEL_RESULT_OTHER; res->text = kapi_xstrdup(cel_format_value(&c, &v)); break;
+    }
+    kapi_pool_free(c.pool);
+}

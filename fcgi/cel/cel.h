@@ -1,0 +1,54 @@
+/* cel.h: the Common Expression Language (CEL) as Kubernetes uses it for
+ * CustomResourceDefinition validation rules (x-kubernetes-validations):
+ * compile a rule once, evaluate it against each object.
+ *
+ * The variables a rule may use are self and oldSelf (cJSON trees: a custom
+ * resource's fields). Typing is dynamic: kube type-checks a rule against the
+ * structural schema at compile time; kapi checks types as it evaluates, so
+ * a type error shows up as an evaluation error (see ARCHITECTURE.md, the
+ * fcgi/cel section, for what differs). Nothing here allocates without the
+ * core/alloc.h policy; a program is immutable after compiling and may be
+ * evaluated from several threads at once. */
+#ifndef KAPI_CEL_H
+#define KAPI_CEL_H
+
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+/* kube's limits (k8s.io/apiserver/pkg/apis/cel/config.go and cel-go's
+ * parser defaults). */
+#define CEL_PER_CALL_LIMIT 1000000       /* runtime cost of one evaluation */
+#define CEL_MAX_RECURSION_DEPTH 250      /* parser nesting (cel-go's default) */
+#define CEL_MAX_EXPRESSION_SIZE 100000   /* code points (cel-go's default) */
+
+typedef struct cel_program cel_program;
+
+/* Compiles expr. Returns 0 and *out, or -1 and *err (malloc'd, the caller
+ * frees it) worded as kube words compile errors:
+ *   "ERROR: <input>:1:5: Syntax error: ..." (one line per error). */
+int cel_compile(const char *expr, cel_program **out, char **err);
+void cel_program_free(cel_program *p);
+
+/* The result of one evaluation. */
+typedef enum {
+    CEL_RESULT_BOOL,     /* the rule gave a bool: *value */
+    CEL_RESULT_STRING,   /* the rule gave a string (messageExpression): text */
+    CEL_RESULT_OTHER,    /* any other value: text is its CEL form */
+    CEL_RESULT_ERROR,    /* an evaluation error: text is the message */
+} cel_result_kind;
+
+typedef struct {
+    cel_result_kind kind;
+    int value;           /* for CEL_RESULT_BOOL */
+    char *text;          /* malloc'd (free it), or NULL */
+    int64_t cost;        /* the actual cost the evaluation used */
+    int cost_exceeded;   /* 1 when the budget ran out ("operation cancelled: actual cost limit exceeded") */
+} cel_result;
+
+/* Evaluates p with self and oldSelf (either may be NULL: then the variable
+ * is not set, and using it is an error) within cost_budget (use
+ * CEL_PER_CALL_LIMIT). Always fills *res; free res->text. */
+void cel_eval(const cel_program *p, const cJSON *self, const cJSON *old_self,
+              int64_t cost_budget, cel_result *res);
+
+#endif

@@ -1,0 +1,127 @@
+/* regex.c: RE2 syntax to POSIX ERE (see regex.h for what differs). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/kapi.h"
+#include "cel/regex.h"
+
+/* The bracket-expression body for a Perl class, and whether it is negated. */
+static const char *perl_class(char e, bool *negated)
+{
+    *negated = e == 'D' || e == 'W' || e == 'S';
+    switch (e) {
+    case 'd': case 'D': return "0-9";
+    case 'w': case 'W': return "0-9A-Za-z_";
+    case 's': case 'S': return " \t\n\r\f\v";
+    default: return NULL;
+    }
+}
+
+int cel_regex_compile(regex_t *re, const char *pat, size_t len, bool nosub, char *err, size_t errlen)
+{
+    kapi_buf out;
+    kapi_buf_init(&out);
+    int flags = REG_EXTENDED | (nosub ? REG_NOSUB : 0);
+    size_t i = 0;
+    if (len >= 4 && !memcmp(pat, "(?i)", 4)) { flags |= REG_ICASE; i = 4; }
+    const char *bad = NULL;
+    bool in_bracket = false;
+    for (; i < len && !bad; i++) {
+        char ch = pat[i];
+        if (in_bracket) {
+            if (ch == ']' && !(out.len && (out.data[out.len - 1] == '[' ||
+                               (out.len >= 2 && out.data[out.len - 1] == '^' && out.data[out.len - 2] == '[')))) {
+                in_bracket = false;
+                kapi_buf_putc(&out, ch);
+                continue;
+            }
+            if (ch == '[' && i + 1 < len && pat[i + 1] == ':') {   /* [:alpha:] */
+                const char *end = memchr(pat + i, ']', len - i);
+                if (!end) { bad = "missing ]"; break; }
+                kapi_buf_put(&out, pat + i, (size_t)(end - (pat + i)) + 1);
+                i = (size_t)(end - pat);
+                continue;
+            }
+            if (ch == '\\' && i + 1 < len) {
+                char e = pat[++i];
+                bool neg;
+                const char *cls = perl_class(e, &neg);
+                if (cls && !neg) { kapi_buf_puts(&out, cls); continue; }
+                if (cls) { bad = "negated class inside brackets"; break; }
+                if (e == 'n') { kapi_buf_putc(&out, '\n'); continue; }
+                if (e == 't') { kapi_buf_putc(&out, '\t'); continue; }
+                if (e == ']' || e == '[' || e == '\\' || e == '-' || e == '^') {
+                    /* POSIX has no escapes in brackets: a ']' goes first, '-' last;
+                     * approximate with a class for the common cases */
+                    if (e == '\\') kapi_buf_putc(&out, '\\');
+                    else if (e == '-') kapi_buf_puts(&out, "-");
+                    else kapi_buf_putc(&out, e);
+                    if (e == ']') { bad = "escaped ] in brackets"; break; }
+                    continue;
+                }
+                if (strchr(".*+?(){}|$/", e)) { kapi_buf_putc(&out, e); continue; }
+                bad = "unsupported escape";
+                break;
+            }
+            kapi_buf_putc(&out, ch);
+            continue;
+        }
+        if (ch == '[') {
+            in_bracket = true;
+            kapi_buf_putc(&out, ch);
+            if (i + 1 < len && pat[i + 1] == '^') { kapi_buf_putc(&out, '^'); i++; }
+            if (i + 1 < len && pat[i + 1] == ']') { kapi_buf_putc(&out, ']'); i++; }
+            continue;
+        }
+        if (ch == '(' && i + 2 < len && pat[i + 1] == '?') {
+            if (pat[i + 2] == ':') { kapi_buf_putc(&out, '('); i += 2; continue; }
+            bad = "unsupported group flags";
+            break;
+        }
+        if ((ch == '*' || ch == '+' || ch == '?' || ch == '}') && i + 1 < len && pat[i + 1] == '?') {
+            bad = "lazy quantifiers";
+            break;
+        }
+        if (ch == '\\' && i + 1 < len) {
+            char e = pat[++i];
+            bool neg;
+            const char *cls = perl_class(e, &neg);
+            if (cls) { kapi_buf_printf(&out, "[%s%s]", neg ? "^" : "", cls); continue; }
+            switch (e) {
+            case 'A': kapi_buf_putc(&out, '^'); continue;
+            case 'z': kapi_buf_putc(&out, '$'); continue;
+            case 'b': case 'B': case '<': case '>': kapi_buf_putc(&out, '\\'); kapi_buf_putc(&out, e); continue;
+            case 'n': kapi_buf_putc(&out, '\n'); continue;
+            case 't': kapi_buf_putc(&out, '\t'); continue;
+            case 'r': kapi_buf_putc(&out, '\r'); continue;
+            case 'f': kapi_buf_putc(&out, '\f'); continue;
+            case 'v': kapi_buf_putc(&out, '\v'); continue;
+            default:
+                if (strchr(".*+?()[]{}|^$\\/-", e)) {
+                    if (e == '/' || e == '-') kapi_buf_putc(&out, e);
+                    else { kapi_buf_putc(&out, '\\'); kapi_buf_putc(&out, e); }
+                    continue;
+                }
+                bad = "unsupported escape";
+            }
+            break;
+        }
+        kapi_buf_putc(&out, ch);
+    }
+    if (!bad && in_bracket) bad = "missing closing ]";
+    if (bad) {
+        snprintf(err, errlen, "error parsing regexp: %s: `%.*s`", bad, (int)len, pat);
+        kapi_buf_free(&out);
+        return -1;
+    }
+    kapi_buf_putc(&out, 0);
+    int rc = regcomp(re, out.data, flags);
+    kapi_buf_free(&out);
+    if (rc) {
+        char msg[128];
+        regerror(rc, re, msg, sizeof msg);
+        snprintf(err, errlen, "error parsing regexp: %s: `%.*s`", msg, (int)len, pat);
+        return -1;
+    }
+    return 0;
+}

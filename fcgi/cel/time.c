@@ -1,0 +1,154 @@
+/* time.c: CEL's timestamp and duration: timestamp() and duration()
+ * from strings (RFC 3339, Go's duration syntax, via core/gotime.h), their
+ * printed forms, and the accessors getFullYear ... getMilliseconds, in UTC
+ * or a fixed offset ("+05:30"). IANA zone names ("America/New_York") are
+ * not supported: they give an error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/gotime.h"
+#include "core/kapi.h"
+#include "cel/cel_int.h"
+
+int cel_parse_duration(const char *p, size_t len, int64_t *ns)
+{
+    return duration_parse(p, len, ns, NULL, 0) ? 0 : -1;
+}
+
+int cel_parse_timestamp(const char *p, size_t len, int64_t *sec, int32_t *nsec)
+{
+    int64_t s, n;
+    if (!rfc3339_parse(p, len, 0, &s, &n, NULL, 0)) return -1;
+    *sec = s;
+    *nsec = (int32_t)n;
+    return 0;
+}
+
+char *cel_format_duration(cel_ctx *c, int64_t ns)
+{
+    uint64_t mag = ns < 0 ? (uint64_t)-(ns + 1) + 1 : (uint64_t)ns;
+    char frac[16] = "";
+    unsigned f = (unsigned)(mag % 1000000000u);
+    if (f) {
+        snprintf(frac, sizeof frac, ".%09u", f);
+        size_t k = strlen(frac);
+        while (frac[k - 1] == '0') frac[--k] = 0;
+    }
+    return kapi_psprintf(c->pool, "%s%llu%ss", ns < 0 ? "-" : "", (unsigned long long)(mag / 1000000000u), frac);
+}
+
+char *cel_format_timestamp(cel_ctx *c, int64_t sec, int32_t nsec)
+{
+    char buf[64];
+    rfc3339_format(sec, 0, 0, buf, sizeof buf);   /* ...:05Z */
+    size_t k = strlen(buf);
+    if (nsec && k && buf[k - 1] == 'Z') {
+        char frac[16];
+        snprintf(frac, sizeof frac, ".%09d", nsec);
+        size_t f = strlen(frac);
+        while (frac[f - 1] == '0') frac[--f] = 0;
+        buf[k - 1] = 0;
+        return kapi_psprintf(c->pool, "%s%sZ", buf, frac);
+    }
+    return kapi_pstrdup(c->pool, buf);
+}
+
+/* Civil date of a day count since 1970-01-01 (the proleptic Gregorian
+ * calendar's arithmetic on 400-year eras). */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static bool leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+/* The offset in seconds a zone argument names: "UTC", "Z", "+05:30",
+ * "-08:00", "05:30". */
+static bool zone_offset(const cel_val *z, int64_t *off)
+{
+    char buf[32];
+    if (z->u.s.len >= sizeof buf) return false;
+    memcpy(buf, z->u.s.p, z->u.s.len);
+    buf[z->u.s.len] = 0;
+    if (!strcmp(buf, "UTC") || !strcmp(buf, "Z") || !strcmp(buf, "Etc/UTC") || !strcmp(buf, "GMT")) { *off = 0; return true; }
+    const char *p = buf;
+    int sign = 1;
+    if (*p == '+' || *p == '-') { sign = *p == '-' ? -1 : 1; p++; }
+    int h, m;
+    char extra;
+    if (sscanf(p, "%2d:%2d%c", &h, &m, &extra) != 2) return false;
+    *off = sign * (int64_t)(h * 3600 + m * 60);
+    return true;
+}
+
+static cel_val timestamp_part(cel_ctx *c, const char *fn, const cel_val *t, const cel_val *zone)
+{
+    int64_t off = 0;
+    if (zone && !zone_offset(zone, &off))
+        return cel_error(c, "unknown time zone %.*s", (int)zone->u.s.len, zone->u.s.p);
+    int64_t s = t->u.ts.sec + off;
+    int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
+    int64_t secs = s - days * 86400;
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    static const int cum[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    if (!strcmp(fn, "getFullYear")) return cel_int(y);
+    if (!strcmp(fn, "getMonth")) return cel_int(m - 1);
+    if (!strcmp(fn, "getDate")) return cel_int(d);
+    if (!strcmp(fn, "getDayOfMonth")) return cel_int(d - 1);
+    if (!strcmp(fn, "getDayOfYear")) return cel_int(cum[m - 1] + d - 1 + (m > 2 && leap(y)));
+    if (!strcmp(fn, "getDayOfWeek")) return cel_int(((days % 7) + 11) % 7);   /* 1970-01-01 was a Thursday */
+    if (!strcmp(fn, "getHours")) return cel_int(secs / 3600);
+    if (!strcmp(fn, "getMinutes")) return cel_int(secs / 60 % 60);
+    if (!strcmp(fn, "getSeconds")) return cel_int(secs % 60);
+    if (!strcmp(fn, "getMilliseconds")) return cel_int(t->u.ts.nsec / 1000000);
+    return cel_no_overload(c, fn);
+}
+
+static cel_val duration_part(cel_ctx *c, const char *fn, int64_t ns)
+{
+    if (!strcmp(fn, "getHours")) return cel_int(ns / 3600000000000LL);
+    if (!strcmp(fn, "getMinutes")) return cel_int(ns / 60000000000LL);
+    if (!strcmp(fn, "getSeconds")) return cel_int(ns / 1000000000LL);
+    if (!strcmp(fn, "getMilliseconds")) return cel_int(ns / 1000000LL);
+    return cel_no_overload(c, fn);
+}
+
+cel_val cel_call_time(cel_ctx *c, const char *fn, const cel_val *t, const cel_val *a, size_t n, bool *found)
+{
+    *found = true;
+    if (!t && n == 1 && !strcmp(fn, "duration")) {
+        if (a[0].kind == CV_DURATION) return a[0];
+        if (a[0].kind != CV_STRING) return cel_no_overload(c, "duration");
+        cel_val v = {.kind = CV_DURATION};
+        if (cel_parse_duration(a[0].u.s.p, a[0].u.s.len, &v.u.dur))
+            return cel_error(c, "type conversion error from 'string' to 'google.protobuf.Duration'");
+        return v;
+    }
+    if (!t && n == 1 && !strcmp(fn, "timestamp")) {
+        cel_val v = {.kind = CV_TIMESTAMP};
+        if (a[0].kind == CV_TIMESTAMP) return a[0];
+        if (a[0].kind == CV_INT) v.u.ts.sec = a[0].u.i;
+        else if (a[0].kind != CV_STRING) return cel_no_overload(c, "timestamp");
+        else if (cel_parse_timestamp(a[0].u.s.p, a[0].u.s.len, &v.u.ts.sec, &v.u.ts.nsec))
+            return cel_error(c, "type conversion error from 'string' to 'google.protobuf.Timestamp'");
+        if (v.u.ts.sec < CEL_TS_MIN || v.u.ts.sec > CEL_TS_MAX) return cel_error(c, "timestamp out of range");
+        return v;
+    }
+    if (t && !strncmp(fn, "get", 3)) {
+        if (t->kind == CV_TIMESTAMP && n == 0) return timestamp_part(c, fn, t, NULL);
+        if (t->kind == CV_TIMESTAMP && n == 1 && a[0].kind == CV_STRING) return timestamp_part(c, fn, t, &a[0]);
+        if (t->kind == CV_DURATION && n == 0) return duration_part(c, fn, t->u.dur);
+    }
+    *found = false;
+    return cel_null();
+}
