@@ -38,6 +38,7 @@ typedef struct {
     size_t n_vars;
     const char *scopes[64];
     size_t n_scopes;
+    bool lenient;        /* unknown names are left for run time (cel-spec's disable_check) */
     const char *err;
 } checker;
 
@@ -58,14 +59,9 @@ static const char *dotted(kapi_pool *pool, const node *n)
     return left ? kapi_psprintf(pool, "%s.%s", left, n->name) : NULL;
 }
 
-static const node *root_ident(const node *n)
-{
-    while (n->kind == N_SELECT) n = n->target;
-    return n->kind == N_IDENT ? n : NULL;
-}
-
 static bool fail(checker *k, int pos, const char *msg)
 {
+    if (k->lenient) return true;
     if (!k->err) k->err = cel_format_error(k->pool, k->src, pos, msg);
     return false;
 }
@@ -81,17 +77,17 @@ static bool check(checker *k, node *n)
         return fail(k, n->pos, kapi_psprintf(k->pool, "undeclared reference to '%s' (in container '')", name));
     }
     case N_SELECT: {
-        const node *root = root_ident(n);
-        if (root && !declared(k, root->name[0] == '.' ? root->name + 1 : root->name)) {
-            /* a qualified name: google.protobuf.Timestamp */
-            const char *q = dotted(k->pool, n);
+        /* a qualified name (google.protobuf.Timestamp, or a variable whose
+         * name has dots): the longest declared one wins */
+        const char *q = dotted(k->pool, n);
+        if (q) {
             if (q[0] == '.') q++;
-            if (!listed(known_types, q))
-                return fail(k, root->pos, kapi_psprintf(k->pool, "undeclared reference to '%s' (in container '')", q));
-            n->kind = N_IDENT;
-            n->name = q;
-            n->target = NULL;
-            return true;
+            if (declared(k, q) || listed(known_types, q)) {
+                n->kind = N_IDENT;
+                n->name = q;
+                n->target = NULL;
+                return true;
+            }
         }
         return check(k, n->target);
     }
@@ -119,12 +115,13 @@ static bool check(checker *k, node *n)
     return true;
 }
 
-int cel_compile_vars(const char *expr, const char *const *vars, size_t n_vars, cel_program **out, char **err)
+int cel_compile_vars(const char *expr, const char *const *vars, size_t n_vars, bool lenient, cel_program **out,
+                     char **err)
 {
     kapi_pool *pool = kapi_pool_new();
     const char *perr = NULL;
     node *root = cel_parse(pool, expr, &perr);
-    checker k = {.pool = pool, .src = expr, .vars = vars, .n_vars = n_vars};
+    checker k = {.pool = pool, .src = expr, .vars = vars, .n_vars = n_vars, .lenient = lenient};
     if (root && !check(&k, root)) perr = k.err;
     if (perr) {
         *err = kapi_xstrdup(perr);
@@ -142,7 +139,7 @@ int cel_compile_vars(const char *expr, const char *const *vars, size_t n_vars, c
 int cel_compile(const char *expr, cel_program **out, char **err)
 {
     static const char *const vars[] = {"self", "oldSelf"};
-    return cel_compile_vars(expr, vars, 2, out, err);
+    return cel_compile_vars(expr, vars, 2, false, out, err);
 }
 
 void cel_program_free(cel_program *p)

@@ -92,8 +92,10 @@ struct cel_program {
     node *root;
 };
 /* Compiles expr with the given variables declared (cel_compile declares
- * self and oldSelf). */
-int cel_compile_vars(const char *expr, const char *const *vars, size_t n_vars, struct cel_program **out, char **err);
+ * self and oldSelf). lenient: an undeclared name is an error only when it
+ * is evaluated (cel-spec's disable_check tests). */
+int cel_compile_vars(const char *expr, const char *const *vars, size_t n_vars, bool lenient, struct cel_program **out,
+                     char **err);
 /* Evaluates p in c (its pool, budget and variables set by the caller). */
 cel_val cel_run(cel_ctx *c, const struct cel_program *p);
 

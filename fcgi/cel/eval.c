@@ -118,6 +118,10 @@ static cel_val eval_macro(cel_ctx *c, const node *n)
         const node *sel = n->args[0];
         cel_val t = cel_eval_node(c, sel->target);
         if (t.kind == CV_ERROR) return t;
+        if (t.kind == CV_OPTIONAL) {   /* has(a.?b.c): false when a.?b is none */
+            if (!t.u.opt) return cel_bool(false);
+            t = *t.u.opt;
+        }
         if (t.kind != CV_MAP) return cel_error(c, "invalid type for field selection: %s", cel_type_name(&t));
         cel_val key = cel_string_ref(sel->name, strlen(sel->name));
         return cel_bool(cel_map_get(t.u.map, &key) != NULL);

@@ -238,12 +238,24 @@ void lex_next(lexer *lx, token *t)
         else {
             t->kind = T_IDENT;
             for (int k = 0; reserved[k]; k++)
-                if (!strcmp(t->s, reserved[k])) {
-                    fail(lx, t, start, kapi_psprintf(lx->pool, "reserved identifier: %s", t->s));
-                    t->end = (int)i;
-                    return;
-                }
+                if (!strcmp(t->s, reserved[k])) t->reserved = 1;   /* fine after '.', not alone */
         }
+        return;
+    }
+    if (c == '`') {   /* a quoted field name: a.`content-type` */
+        size_t i = start + 1;
+        while (i < lx->len && s[i] != '`' && s[i] != '\n') i++;
+        if (i >= lx->len || s[i] != '`' || i == start + 1) {
+            fail(lx, t, start, "token recognition error at: '`'");
+            lx->at = start + 1;
+            return;
+        }
+        t->kind = T_IDENT;
+        t->quoted = 1;
+        t->s = kapi_pstrndup(lx->pool, s + start + 1, i - start - 1);
+        t->len = i - start - 1;
+        lx->at = i + 1;
+        t->end = (int)lx->at;
         return;
     }
     static const struct { const char *text; tok_kind kind; } punct[] = {

@@ -24,6 +24,8 @@ typedef struct {
     double d;                /* T_DOUBLE */
     const char *s;           /* T_STRING/T_BYTES value, T_IDENT name (pool) */
     size_t len;
+    int reserved;            /* T_IDENT: a reserved word (only a field or method name) */
+    int quoted;              /* T_IDENT: `back-quoted` (only a field name) */
     const char *err;         /* T_ERROR: the message, without position */
 } token;
 

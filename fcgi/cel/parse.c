@@ -284,6 +284,8 @@ static node *parse_primary(parser *p)
             if (p->tok.kind != T_IDENT) unexpected(p, "IDENTIFIER");
         }
         token id = p->tok;
+        if (id.reserved) error_at(p, id.pos, "reserved identifier: %s", id.s);
+        if (id.quoted) unexpected(p, "IDENTIFIER");
         advance(p);
         const char *name = leading_dot ? kapi_psprintf(p->pool, ".%s", id.s) : id.s;
         if (p->tok.kind == T_LPAREN) {
@@ -315,7 +317,7 @@ static node *parse_member(parser *p)
             if (p->tok.kind != T_IDENT) unexpected(p, "IDENTIFIER");
             token id = p->tok;
             advance(p);
-            if (!opt && p->tok.kind == T_LPAREN) {
+            if (!opt && !id.quoted && p->tok.kind == T_LPAREN) {
                 advance(p);
                 node_vec args = {0};
                 parse_args(p, &args);

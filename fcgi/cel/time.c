@@ -119,7 +119,7 @@ static cel_val duration_part(cel_ctx *c, const char *fn, int64_t ns)
     if (!strcmp(fn, "getHours")) return cel_int(ns / 3600000000000LL);
     if (!strcmp(fn, "getMinutes")) return cel_int(ns / 60000000000LL);
     if (!strcmp(fn, "getSeconds")) return cel_int(ns / 1000000000LL);
-    if (!strcmp(fn, "getMilliseconds")) return cel_int(ns / 1000000LL);
+    if (!strcmp(fn, "getMilliseconds")) return cel_int(ns / 1000000LL % 1000);
     return cel_no_overload(c, fn);
 }
 
