@@ -102,11 +102,12 @@ static bool check(checker *k, node *n)
     case N_MACRO:
         if (n->macro == M_HAS) return check(k, n->args[0]->target);
         if (!check(k, n->target)) return false;
-        if (k->n_scopes >= 64) return fail(k, n->pos, "comprehension nesting too deep");
+        if (k->n_scopes >= 62) return fail(k, n->pos, "comprehension nesting too deep");
         k->scopes[k->n_scopes++] = n->name;
-        for (size_t i = 1; i < n->n_args; i++)
+        if (n->name2) k->scopes[k->n_scopes++] = n->name2;
+        for (size_t i = n->name2 ? 2 : 1; i < n->n_args; i++)
             if (!check(k, n->args[i])) return false;
-        k->n_scopes--;
+        k->n_scopes -= n->name2 ? 2 : 1;
         return true;
     default: break;
     }

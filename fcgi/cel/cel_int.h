@@ -62,6 +62,9 @@ typedef enum {
 typedef enum {
     M_HAS, M_ALL, M_EXISTS, M_EXISTS_ONE, M_MAP, M_MAP3, M_FILTER,
     M_OPT_MAP, M_OPT_FLAT_MAP,
+    /* two-variable comprehensions (cel-go ext.TwoVarComprehensions): name
+     * is the index or key, name2 the element or value */
+    M2_ALL, M2_EXISTS, M2_EXISTS_ONE, M2_TRANSFORM_LIST, M2_TRANSFORM_MAP,
 } macro_kind;
 
 typedef struct node node;
@@ -70,7 +73,7 @@ struct node {
     int pos;                     /* byte offset in the expression */
     cel_val lit;                 /* N_LIT */
     const char *name;            /* N_IDENT, N_SELECT field, N_CALL function, N_STRUCT type, macro variable */
-    const char *name2;           /* M_MAP3's second expression is args[2]; unused otherwise */
+    const char *name2;           /* a two-variable macro's second variable */
     cel_op op;                   /* N_UNARY, N_BINARY */
     macro_kind macro;            /* N_MACRO */
     node *target;                /* N_SELECT/INDEX operand, N_CALL receiver (or NULL), macro range */

@@ -112,6 +112,66 @@ static bool push_scope(cel_ctx *c, const char *name, cel_val v)
     return true;
 }
 
+/* all, exists, existsOne, transformList, transformMap with an index or
+ * key (name) and an element or value (name2); an optional filter comes
+ * before the transform. */
+static cel_val eval_macro2(cel_ctx *c, const node *n, const cel_val *range)
+{
+    bool is_list = range->kind == CV_LIST;
+    size_t count = is_list ? range->u.list->n : range->u.map->n;
+    bool filtered = (n->macro == M2_TRANSFORM_LIST || n->macro == M2_TRANSFORM_MAP) && n->n_args == 4;
+    cel_val out = {0}, err = {.kind = CV_NULL};
+    size_t n_out = 0, matches = 0;
+    if (n->macro == M2_TRANSFORM_LIST) out = cel_list_new(c, count);
+    if (n->macro == M2_TRANSFORM_MAP) {
+        out.kind = CV_MAP;
+        out.u.map = kapi_palloc(c->pool, sizeof(cel_map));
+        out.u.map->keys = kapi_palloc(c->pool, (count ? count : 1) * sizeof(cel_val));
+        out.u.map->vals = kapi_palloc(c->pool, (count ? count : 1) * sizeof(cel_val));
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (!cel_charge(c, 1)) return cost_error(c);
+        cel_val first = is_list ? cel_int((int64_t)i) : range->u.map->keys[i];
+        cel_val second = is_list ? range->u.list->items[i] : range->u.map->vals[i];
+        if (!push_scope(c, n->name, first) || !push_scope(c, n->name2, second))
+            return cel_error(c, "comprehension nesting too deep");
+        cel_val p = cel_eval_node(c, n->args[2]);
+        if (filtered && p.kind == CV_BOOL && p.u.b) p = cel_eval_node(c, n->args[3]);
+        else if (filtered && p.kind == CV_BOOL) { c->n_scopes -= 2; continue; }
+        c->n_scopes -= 2;
+        if (c->exceeded) return cost_error(c);
+        switch (n->macro) {
+        case M2_ALL: case M2_EXISTS: {
+            bool decisive = n->macro == M2_EXISTS;
+            if (p.kind == CV_BOOL && p.u.b == decisive) return p;
+            if (p.kind == CV_ERROR) { if (err.kind != CV_ERROR) err = p; }
+            else if (p.kind != CV_BOOL && err.kind != CV_ERROR) err = cel_no_overload(c, decisive ? "_||_" : "_&&_");
+            break;
+        }
+        case M2_EXISTS_ONE:
+            if (p.kind == CV_ERROR) return p;
+            if (p.kind != CV_BOOL) return cel_no_overload(c, "existsOne");
+            if (p.u.b) matches++;
+            break;
+        case M2_TRANSFORM_LIST:
+            if (p.kind == CV_ERROR) return p;
+            out.u.list->items[n_out++] = p;
+            break;
+        default:
+            if (p.kind == CV_ERROR) return p;
+            out.u.map->keys[n_out] = first;
+            out.u.map->vals[n_out++] = p;
+            break;
+        }
+    }
+    switch (n->macro) {
+    case M2_ALL: case M2_EXISTS: return err.kind == CV_ERROR ? err : cel_bool(n->macro == M2_ALL);
+    case M2_EXISTS_ONE: return cel_bool(matches == 1);
+    case M2_TRANSFORM_LIST: out.u.list->n = n_out; return out;
+    default: out.u.map->n = n_out; return out;
+    }
+}
+
 static cel_val eval_macro(cel_ctx *c, const node *n)
 {
     if (n->macro == M_HAS) {
@@ -138,6 +198,12 @@ static cel_val eval_macro(cel_ctx *c, const node *n)
         if (n->macro == M_OPT_MAP) return cel_optional(c, &r);
         if (r.kind != CV_OPTIONAL) return cel_no_overload(c, "optFlatMap");
         return r;
+    }
+    if (n->macro >= M2_ALL) {
+        if (range.kind != CV_LIST && range.kind != CV_MAP)
+            return cel_error(c, "expression of type '%s' cannot be range of a comprehension (must be list, map, or dynamic)",
+                             cel_type_name(&range));
+        return eval_macro2(c, n, &range);
     }
     size_t count;
     const cel_val *items;

@@ -17,7 +17,8 @@ static cel_val uoverflow(cel_ctx *c) { return cel_error(c, "unsigned integer ove
 
 static cel_val add_list(cel_ctx *c, const cel_list *a, const cel_list *b)
 {
-    if (!cel_charge(c, (int64_t)(a->n + b->n) / 10)) return cel_error(c, "operation cancelled: actual cost limit exceeded");
+    /* one unit per element: memory a rule can build stays bounded by the budget */
+    if (!cel_charge(c, (int64_t)(a->n + b->n))) return cel_error(c, "operation cancelled: actual cost limit exceeded");
     cel_val l = cel_list_new(c, a->n + b->n);
     if (a->n) memcpy(l.u.list->items, a->items, a->n * sizeof(cel_val));
     if (b->n) memcpy(l.u.list->items + a->n, b->items, b->n * sizeof(cel_val));

@@ -158,6 +158,12 @@ static node *make_macro(parser *p, macro_kind k, int pos, node *target, node_vec
         if (args->items[0]->kind != N_IDENT) error_at(p, args->items[0]->pos, "argument must be a simple name");
         n->name = args->items[0]->name;
     }
+    if (k >= M2_ALL) {
+        if (args->items[1]->kind != N_IDENT) error_at(p, args->items[1]->pos, "argument must be a simple name");
+        n->name2 = args->items[1]->name;
+        if (!strcmp(n->name, n->name2))
+            error_at(p, args->items[1]->pos, "duplicate variable name: %s", n->name);
+    }
     return n;
 }
 
@@ -171,6 +177,10 @@ static node *make_call(parser *p, int pos, node *target, const char *fn, node_ve
     if (target) {
         static const struct { const char *name; size_t n; macro_kind k; } macros[] = {
             {"all", 2, M_ALL}, {"exists", 2, M_EXISTS}, {"exists_one", 2, M_EXISTS_ONE},
+            {"existsOne", 2, M_EXISTS_ONE}, {"all", 3, M2_ALL}, {"exists", 3, M2_EXISTS},
+            {"existsOne", 3, M2_EXISTS_ONE}, {"exists_one", 3, M2_EXISTS_ONE},
+            {"transformList", 3, M2_TRANSFORM_LIST}, {"transformList", 4, M2_TRANSFORM_LIST},
+            {"transformMap", 3, M2_TRANSFORM_MAP}, {"transformMap", 4, M2_TRANSFORM_MAP},
             {"map", 2, M_MAP}, {"map", 3, M_MAP3}, {"filter", 2, M_FILTER},
             {"optMap", 2, M_OPT_MAP}, {"optFlatMap", 2, M_OPT_FLAT_MAP},
         };

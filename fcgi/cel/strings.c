@@ -5,6 +5,7 @@
  * strings.quote, format. Indexes count Unicode code points, as CEL does. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/kapi.h"
 #include "cel/cel_int.h"
@@ -252,6 +253,54 @@ static cel_val quote(cel_ctx *c, const cel_val *s)
     return cel_string(c, b->data, b->len);
 }
 
+static int compare_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A value as format's %s clause writes it: strings and bytes bare, lists
+ * and maps with their elements the same way (map entries sorted). */
+static const char *format_s(cel_ctx *c, const cel_val *v)
+{
+    kapi_buf *b = kapi_pool_buf(c->pool);
+    switch (v->kind) {
+    case CV_STRING: case CV_BYTES: return kapi_pstrndup(c->pool, v->u.s.p, v->u.s.len);
+    case CV_UINT: return kapi_psprintf(c->pool, "%llu", (unsigned long long)v->u.u);
+    case CV_DOUBLE:
+        if (isnan(v->u.d)) return "NaN";
+        if (isinf(v->u.d)) return v->u.d > 0 ? "Infinity" : "-Infinity";
+        return cel_format_double(c, v->u.d);
+    case CV_LIST:
+        kapi_buf_putc(b, '[');
+        for (size_t i = 0; i < v->u.list->n; i++) {
+            if (i) kapi_buf_puts(b, ", ");
+            kapi_buf_puts(b, format_s(c, &v->u.list->items[i]));
+        }
+        kapi_buf_putc(b, ']');
+        return kapi_pstrndup(c->pool, b->data, b->len);
+    case CV_MAP: {
+        size_t n = v->u.map->n;
+        const char **entries = kapi_palloc(c->pool, (n ? n : 1) * sizeof *entries);
+        for (size_t i = 0; i < n; i++)
+            entries[i] = kapi_psprintf(c->pool, "%s: %s", format_s(c, &v->u.map->keys[i]), format_s(c, &v->u.map->vals[i]));
+        qsort(entries, n, sizeof *entries, compare_text);
+        kapi_buf_putc(b, '{');
+        for (size_t i = 0; i < n; i++) {
+            if (i) kapi_buf_puts(b, ", ");
+            kapi_buf_puts(b, entries[i]);
+        }
+        kapi_buf_putc(b, '}');
+        return kapi_pstrndup(c->pool, b->data, b->len);
+    }
+    default: {
+        cel_val args1[1] = {*v};
+        cel_val s = cel_call(c, "string", NULL, args1, 1);
+        if (s.kind != CV_STRING) return cel_format_value(c, v);
+        return kapi_pstrndup(c->pool, s.u.s.p, s.u.s.len);
+    }
+    }
+}
+
 /* cel-go's string.format: %s %d %f %e %x %X %o %b with an optional
  * precision for %f and %e (default 6), %% for a percent sign. */
 static cel_val format(cel_ctx *c, const cel_val *fmt, const cel_val *args)
@@ -275,19 +324,14 @@ static cel_val format(cel_ctx *c, const cel_val *fmt, const cel_val *args)
         if (argi >= args->u.list->n) return cel_error(c, "index %zu out of range", argi);
         const cel_val *a = &args->u.list->items[argi++];
         switch (verb) {
-        case 's': {
-            if (a->kind == CV_STRING) { kapi_buf_put(b, a->u.s.p, a->u.s.len); break; }
-            if (a->kind == CV_LIST || a->kind == CV_MAP) { kapi_buf_puts(b, cel_format_value(c, a)); break; }
-            cel_val args1[1] = {*a};
-            cel_val s = cel_call(c, "string", NULL, args1, 1);
-            if (s.kind == CV_ERROR) return s;
-            kapi_buf_put(b, s.u.s.p, s.u.s.len);
+        case 's':
+            if (a->kind == CV_STRING || a->kind == CV_BYTES) kapi_buf_put(b, a->u.s.p, a->u.s.len);
+            else kapi_buf_puts(b, format_s(c, a));
             break;
-        }
         case 'd':
             if (a->kind == CV_INT) kapi_buf_printf(b, "%lld", (long long)a->u.i);
             else if (a->kind == CV_UINT) kapi_buf_printf(b, "%llu", (unsigned long long)a->u.u);
-            else if (a->kind == CV_DOUBLE && (isnan(a->u.d) || isinf(a->u.d))) kapi_buf_puts(b, cel_format_double(c, a->u.d));
+            else if (a->kind == CV_DOUBLE && (isnan(a->u.d) || isinf(a->u.d))) kapi_buf_puts(b, format_s(c, a));
             else return cel_error(c, "error during formatting: decimal clause can only be used on integers, was given %s", cel_type_name(a));
             break;
         case 'f': case 'e': {
@@ -301,8 +345,8 @@ static cel_val format(cel_ctx *c, const cel_val *fmt, const cel_val *args)
             break;
         }
         case 'x': case 'X': case 'o': case 'b':
-            if (a->kind == CV_INT || a->kind == CV_UINT) {
-                uint64_t u = a->kind == CV_INT ? (a->u.i < 0 ? (uint64_t)-(a->u.i + 1) + 1 : (uint64_t)a->u.i) : a->u.u;
+            if (a->kind == CV_INT || a->kind == CV_UINT || (verb == 'b' && a->kind == CV_BOOL)) {
+                uint64_t u = a->kind == CV_BOOL ? a->u.b : a->kind == CV_INT ? (a->u.i < 0 ? (uint64_t)-(a->u.i + 1) + 1 : (uint64_t)a->u.i) : a->u.u;
                 if (a->kind == CV_INT && a->u.i < 0) kapi_buf_putc(b, '-');
                 if (verb == 'b') {
                     char bits[65];
