@@ -21,6 +21,12 @@ static const char *const known_functions[] = {
     "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours",
     "getMinutes", "getSeconds", "getMilliseconds", "isSorted", "sum", "min", "max", "find", "findAll",
     "optional.of", "optional.none", "optional.ofNonZeroValue", "hasValue", "value", "orValue", "or",
+    /* kube_types.c */
+    "quantity", "isQuantity", "sign", "isInteger", "asInteger", "asApproximateFloat", "add", "sub", "compareTo",
+    "isGreaterThan", "isLessThan", "url", "isURL", "getScheme", "getHost", "getHostname", "getPort",
+    "getEscapedPath", "getQuery", "ip", "isIP", "ip.isCanonical", "family", "isUnspecified", "isLoopback",
+    "isLinkLocalMulticast", "isLinkLocalUnicast", "isGlobalUnicast", "cidr", "isCIDR", "containsIP",
+    "containsCIDR", "masked", "prefixLength",
     NULL,
 };
 
@@ -93,6 +99,20 @@ static bool check(checker *k, node *n)
     }
     case N_OPT_SELECT: return check(k, n->target);
     case N_CALL:
+        if (n->target) {
+            /* a namespaced function (optional.of(x), ip.isCanonical(s)) unless
+             * the receiver is a variable */
+            const char *ns = dotted(k->pool, n->target);
+            const node *root = n->target;
+            while (root->kind == N_SELECT) root = root->target;
+            if (ns && !declared(k, root->name)) {
+                const char *full = kapi_psprintf(k->pool, "%s.%s", ns, n->name);
+                if (listed(known_functions, full)) {
+                    n->name = full;
+                    n->target = NULL;
+                }
+            }
+        }
         if (!listed(known_functions, n->name))
             return fail(k, n->pos, kapi_psprintf(k->pool, "undeclared reference to '%s' (in container '')", n->name));
         if (n->target && !check(k, n->target)) return false;

@@ -19,6 +19,7 @@ typedef struct cel_ctx cel_ctx;
 typedef enum {
     CV_NULL, CV_BOOL, CV_INT, CV_UINT, CV_DOUBLE, CV_STRING, CV_BYTES,
     CV_LIST, CV_MAP, CV_TYPE, CV_DURATION, CV_TIMESTAMP, CV_OPTIONAL,
+    CV_OBJECT,   /* a Kubernetes library type: Quantity, URL, IP, CIDR (kube_types.c) */
     CV_ERROR,
 } cel_kind;
 
@@ -41,6 +42,7 @@ struct cel_val {
         struct { int64_t sec; int32_t nsec; } ts;  /* CV_TIMESTAMP: since the Unix epoch, UTC */
         cel_val *opt;                              /* CV_OPTIONAL: NULL for none */
         const char *err;                           /* CV_ERROR: the message */
+        struct { const char *type; const void *data; } obj;   /* CV_OBJECT */
     } u;
 };
 
@@ -156,6 +158,10 @@ cel_val cel_call_string(cel_ctx *c, const char *fn, const cel_val *target, const
 cel_val cel_call_time(cel_ctx *c, const char *fn, const cel_val *target, const cel_val *args, size_t n, bool *found);
 cel_val cel_call_kube(cel_ctx *c, const char *fn, const cel_val *target, const cel_val *args, size_t n, bool *found);
 cel_val cel_binary(cel_ctx *c, cel_op op, const cel_val *a, const cel_val *b);
+cel_val cel_call_kube_types(cel_ctx *c, const char *fn, const cel_val *target, const cel_val *args, size_t n, bool *found);
+bool cel_object_equal(const cel_val *a, const cel_val *b);
+/* string() of an IP or CIDR, or NULL. */
+const char *cel_object_string(cel_ctx *c, const cel_val *v);
 /* time helpers (time.c) */
 int cel_parse_duration(const char *p, size_t len, int64_t *ns);
 int cel_parse_timestamp(const char *p, size_t len, int64_t *sec, int32_t *nsec);

@@ -256,6 +256,7 @@ static cel_val to_string(cel_ctx *c, const cel_val *v)
     case CV_DURATION: s = cel_format_duration(c, v->u.dur); break;
     case CV_NULL: s = "null"; break;
     case CV_TYPE: s = v->u.type; break;
+    case CV_OBJECT: s = cel_object_string(c, v); if (!s) return cel_no_overload(c, "string"); break;
     default: return cel_no_overload(c, "string");
     }
     return cel_string(c, s, strlen(s));
@@ -352,6 +353,8 @@ cel_val cel_call(cel_ctx *c, const char *fn, const cel_val *t, const cel_val *a,
     r = cel_call_time(c, fn, t, a, n, &found);
     if (found) return r;
     r = cel_call_kube(c, fn, t, a, n, &found);
+    if (found) return r;
+    r = cel_call_kube_types(c, fn, t, a, n, &found);
     if (found) return r;
     return cel_error(c, "no such overload: %s", fn);
 }

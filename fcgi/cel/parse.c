@@ -187,13 +187,6 @@ static node *make_call(parser *p, int pos, node *target, const char *fn, node_ve
         for (size_t i = 0; i < sizeof macros / sizeof macros[0]; i++)
             if (!strcmp(fn, macros[i].name) && args->n == macros[i].n)
                 return make_macro(p, macros[i].k, pos, target, args);
-        /* namespaced functions: optional.of(x), math.greatest(...), ... */
-        const char *ns = qualified_name(p, target);
-        if (ns && (!strcmp(ns, "optional") || !strcmp(ns, "math") || !strcmp(ns, "strings") ||
-                   !strcmp(ns, "base64") || !strcmp(ns, "sets") || !strcmp(ns, "lists"))) {
-            fn = kapi_psprintf(p->pool, "%s.%s", ns, fn);
-            target = NULL;
-        }
     }
     node *n = new_node(p, N_CALL, pos);
     n->name = fn;

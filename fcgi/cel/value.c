@@ -129,6 +129,7 @@ const char *cel_type_name(const cel_val *v)
     case CV_DURATION: return "google.protobuf.Duration";
     case CV_TIMESTAMP: return "google.protobuf.Timestamp";
     case CV_OPTIONAL: return "optional_type";
+    case CV_OBJECT: return v->u.obj.type;
     case CV_ERROR: return "error";
     }
     return "unknown";
@@ -223,6 +224,7 @@ bool cel_equal_bool(const cel_val *a, const cel_val *b)
     case CV_OPTIONAL:
         if (!a->u.opt || !b->u.opt) return !a->u.opt && !b->u.opt;
         return cel_equal_bool(a->u.opt, b->u.opt);
+    case CV_OBJECT: return cel_object_equal(a, b);
     case CV_LIST:
         if (a->u.list->n != b->u.list->n) return false;
         for (size_t i = 0; i < a->u.list->n; i++)
@@ -344,6 +346,11 @@ static void format_into(cel_ctx *c, kapi_buf *b, const cel_val *v)
         format_into(c, b, v->u.opt);
         append(b, ")");
         break;
+    case CV_OBJECT: {
+        const char *s = cel_object_string(c, v);
+        append(b, s ? s : v->u.obj.type);
+        break;
+    }
     case CV_ERROR: append(b, v->u.err); break;
     }
 }

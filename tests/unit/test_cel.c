@@ -239,6 +239,46 @@ static void test_kube_lists_and_regex(void **state)
     gives("'abc 123 def 456'.findAll('[0-9]+', 1)", "[\"123\"]");
 }
 
+static void test_kube_types(void **state)
+{
+    (void)state;
+    /* quantity */
+    is_true("quantity('1Gi').isGreaterThan(quantity('1G')) && quantity('500m').isLessThan(quantity('1'))");
+    is_true("quantity('1') == quantity('1000m') && quantity('1k').compareTo(quantity('1000')) == 0");
+    is_true("isQuantity('1.5Gi') && !isQuantity('1.5Gb')");
+    gives("quantity('2k').asInteger()", "2000");
+    gives("quantity('1.5').isInteger()", "false");
+    gives("quantity('1.5').asApproximateFloat()", "1.5");
+    gives("quantity('1Gi').add(quantity('1Gi'))", "2Gi");
+    gives("quantity('1').sub(1).sign()", "0");
+    fails("quantity('1.5Gb')", "quantities must match");
+    fails("quantity('1.5').asInteger()", "cannot convert");
+    /* url */
+    gives("url('https://user@example.com:8443/a%20b/c?x=1&x=2&y=z').getHost()", "example.com:8443");
+    gives("url('https://example.com:8443/p').getHostname() + ' ' + url('https://example.com:8443/p').getPort()",
+          "example.com 8443");
+    gives("url('https://[::1]:80/p').getHostname()", "::1");
+    gives("url('https://example.com/a%20b').getEscapedPath()", "/a%20b");
+    gives("url('https://example.com/?x=1&x=2&y=z').getQuery()", "{\"x\": [\"1\", \"2\"], \"y\": [\"z\"]}");
+    gives("url('HTTPS://example.com').getScheme()", "https");
+    is_true("isURL('/relative/path') && !isURL('example.com') && !isURL('')");
+    fails("url('not a url')", "URL parse error");
+    /* ip and cidr */
+    is_true("isIP('10.0.0.1') && isIP('fe80::1') && !isIP('10.0.0.01') && !isIP('::ffff:1.2.3.4') && !isIP('fe80::1%eth0')");
+    gives("ip('10.0.0.1').family() + ip('::1').family()", "10");
+    is_true("ip('127.0.0.1').isLoopback() && ip('0.0.0.0').isUnspecified() && ip('169.254.1.1').isLinkLocalUnicast()");
+    is_true("ip('224.0.0.5').isLinkLocalMulticast() && ip('8.8.8.8').isGlobalUnicast() && !ip('255.255.255.255').isGlobalUnicast()");
+    gives("string(ip('2001:db8:0:0:0:0:0:1'))", "2001:db8::1");
+    is_true("ip.isCanonical('2001:db8::1') && !ip.isCanonical('2001:DB8::1')");
+    is_true("cidr('10.0.0.0/8').containsIP('10.1.2.3') && !cidr('10.0.0.0/8').containsIP(ip('11.0.0.1'))");
+    is_true("cidr('10.0.0.0/8').containsCIDR('10.1.0.0/16') && !cidr('10.1.0.0/16').containsCIDR(cidr('10.0.0.0/8'))");
+    gives("string(cidr('10.1.2.3/8').masked()) + ' ' + string(cidr('10.1.2.3/8').ip())", "10.0.0.0/8 10.1.2.3");
+    gives("cidr('fd00::/64').prefixLength()", "64");
+    is_true("isCIDR('10.0.0.0/8') && !isCIDR('10.0.0.0/33') && !isCIDR('10.0.0.0')");
+    /* a variable named like a namespace is still a variable */
+    is_true_with("self.ips.all(ip, ip.startsWith('10.'))", "{\"ips\": [\"10.0.0.1\"]}");
+}
+
 static void test_optionals(void **state)
 {
     (void)state;
@@ -394,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_kube_lists_and_regex),
+        cmocka_unit_test(test_kube_types),
         cmocka_unit_test(test_optionals),
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_cost_limit),
