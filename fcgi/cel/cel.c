@@ -21,6 +21,7 @@ static const char *const known_functions[] = {
     "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours",
     "getMinutes", "getSeconds", "getMilliseconds", "isSorted", "sum", "min", "max", "find", "findAll",
     "optional.of", "optional.none", "optional.ofNonZeroValue", "hasValue", "value", "orValue", "or",
+    "sets.contains", "sets.equivalent", "sets.intersects",
     /* kube_types.c */
     "quantity", "isQuantity", "sign", "isInteger", "asInteger", "asApproximateFloat", "add", "sub", "compareTo",
     "isGreaterThan", "isLessThan", "url", "isURL", "getScheme", "getHost", "getHostname", "getPort",

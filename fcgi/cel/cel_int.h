@@ -115,6 +115,7 @@ typedef struct cel_ctx {
     /* comprehension variables, innermost last */
     struct scope { const char *name; cel_val value; } scopes[64];
     size_t n_scopes;
+    struct regex_entry *regexes;   /* compiled patterns (regex.c) */
 } cel_ctx;
 
 cel_val cel_eval_node(cel_ctx *c, const node *n);

@@ -1,6 +1,7 @@
 /* kube.c: the CEL libraries Kubernetes adds (k8s.io/apiserver/pkg/cel/
  * library): lists (isSorted, sum, min, max, indexOf, lastIndexOf),
- * regex (find, findAll). */
+ * regex (find, findAll), and cel-go's sets extension kube enables
+ * (sets.contains, sets.equivalent, sets.intersects). */
 #include <string.h>
 #include "core/kapi.h"
 #include "cel/cel_int.h"
@@ -41,33 +42,54 @@ static cel_val list_fold(cel_ctx *c, const char *fn, const cel_list *l)
 
 static cel_val regex_find(cel_ctx *c, const cel_val *s, const cel_val *re, int64_t limit, bool all)
 {
-    regex_t rx;
     char err[300];
-    if (cel_regex_compile(&rx, re->u.s.p, re->u.s.len, false, err, sizeof err)) return cel_error(c, "%s", err);
-    if (!cel_charge(c, (int64_t)(s->u.s.len * re->u.s.len) / 10 + 1)) {
-        regfree(&rx);
+    const regex_t *rx = cel_regex_cached(c, re->u.s.p, re->u.s.len, err, sizeof err);
+    if (!rx) return cel_error(c, "%s", err);
+    if (!cel_charge(c, (int64_t)(s->u.s.len * re->u.s.len) / 10 + 1))
         return cel_error(c, "operation cancelled: actual cost limit exceeded");
-    }
     char *text = kapi_pstrndup(c->pool, s->u.s.p, s->u.s.len);
     cel_val out = cel_list_new(c, s->u.s.len + 1);
     size_t n = 0, at = 0;
     while (at <= s->u.s.len && (limit < 0 || (int64_t)n < limit)) {
         regmatch_t m;
-        if (regexec(&rx, text + at, 1, &m, at ? REG_NOTBOL : 0)) break;
+        if (regexec(rx, text + at, 1, &m, at ? REG_NOTBOL : 0)) break;
         out.u.list->items[n++] = cel_string(c, text + at + m.rm_so, (size_t)(m.rm_eo - m.rm_so));
         size_t next = at + (size_t)m.rm_eo;
         at = m.rm_eo == m.rm_so ? next + 1 : next;
         if (!all) break;
     }
-    regfree(&rx);
     if (!all) return n ? out.u.list->items[0] : cel_string_ref("", 0);
     out.u.list->n = n;
     return out;
 }
 
+/* cel-go's sets extension, which kube enables: every element of b in a. */
+static bool list_contains_all(const cel_list *a, const cel_list *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        bool hit = false;
+        for (size_t j = 0; j < a->n && !hit; j++) hit = cel_equal_bool(&a->items[j], &b->items[i]);
+        if (!hit) return false;
+    }
+    return true;
+}
+
 cel_val cel_call_kube(cel_ctx *c, const char *fn, const cel_val *t, const cel_val *a, size_t n, bool *found)
 {
     *found = true;
+    if (!t && n == 2 && !strncmp(fn, "sets.", 5)) {
+        if (a[0].kind != CV_LIST || a[1].kind != CV_LIST) return cel_no_overload(c, fn);
+        const cel_list *x = a[0].u.list, *y = a[1].u.list;
+        if (!cel_charge(c, (int64_t)(x->n * y->n) / 10 + 1)) return cel_error(c, "operation cancelled: actual cost limit exceeded");
+        if (!strcmp(fn, "sets.contains")) return cel_bool(list_contains_all(x, y));
+        if (!strcmp(fn, "sets.equivalent")) return cel_bool(list_contains_all(x, y) && list_contains_all(y, x));
+        if (!strcmp(fn, "sets.intersects")) {
+            for (size_t i = 0; i < y->n; i++)
+                for (size_t j = 0; j < x->n; j++)
+                    if (cel_equal_bool(&x->items[j], &y->items[i])) return cel_bool(true);
+            return cel_bool(false);
+        }
+    }
     if (t && t->kind == CV_LIST && n == 0 &&
         (!strcmp(fn, "isSorted") || !strcmp(fn, "sum") || !strcmp(fn, "min") || !strcmp(fn, "max")))
         return list_fold(c, fn, t->u.list);

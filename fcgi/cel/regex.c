@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/kapi.h"
+#include "cel/cel_int.h"
 #include "cel/regex.h"
 
 /* The bracket-expression body for a Perl class, and whether it is negated. */
@@ -124,4 +125,32 @@ int cel_regex_compile(regex_t *re, const char *pat, size_t len, bool nosub, char
         return -1;
     }
     return 0;
+}
+
+/* One cached pattern; the cache is a short list per evaluation (rules
+ * use few patterns). */
+typedef struct regex_entry {
+    struct regex_entry *next;
+    char *pattern;
+    size_t len;
+    regex_t re;
+} regex_entry;
+
+static void free_entry(void *arg)
+{
+    regfree(&((regex_entry *)arg)->re);
+}
+
+const regex_t *cel_regex_cached(cel_ctx *c, const char *pattern, size_t len, char *err, size_t errlen)
+{
+    for (regex_entry *e = c->regexes; e; e = e->next)
+        if (e->len == len && !memcmp(e->pattern, pattern, len)) return &e->re;
+    regex_entry *e = kapi_palloc(c->pool, sizeof *e);
+    if (cel_regex_compile(&e->re, pattern, len, false, err, errlen)) return NULL;
+    e->pattern = kapi_pstrndup(c->pool, pattern, len);
+    e->len = len;
+    e->next = c->regexes;
+    c->regexes = e;
+    kapi_pool_on_cleanup(c->pool, free_entry, e);
+    return &e->re;
 }

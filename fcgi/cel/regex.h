@@ -16,4 +16,10 @@
 /* Compiles pattern (len bytes). Returns 0, or -1 with a message in err. */
 int cel_regex_compile(regex_t *re, const char *pattern, size_t len, bool nosub, char *err, size_t errlen);
 
+/* The compiled pattern from the evaluation's cache (a rule that matches
+ * every item of a list compiles its pattern once), or NULL with err. The
+ * cache is freed with the evaluation's pool. */
+struct cel_ctx;
+const regex_t *cel_regex_cached(struct cel_ctx *c, const char *pattern, size_t len, char *err, size_t errlen);
+
 #endif

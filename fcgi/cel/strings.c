@@ -39,17 +39,13 @@ static const char *find(const char *h, size_t hl, const char *n, size_t nl)
 
 static cel_val matches(cel_ctx *c, const cel_val *s, const cel_val *re)
 {
-    regex_t rx;
     char err[300];
-    if (cel_regex_compile(&rx, re->u.s.p, re->u.s.len, true, err, sizeof err)) return cel_error(c, "%s", err);
-    if (!cel_charge(c, (int64_t)(s->u.s.len * re->u.s.len) / 10 + 1)) {
-        regfree(&rx);
+    const regex_t *rx = cel_regex_cached(c, re->u.s.p, re->u.s.len, err, sizeof err);
+    if (!rx) return cel_error(c, "%s", err);
+    if (!cel_charge(c, (int64_t)(s->u.s.len * re->u.s.len) / 10 + 1))
         return cel_error(c, "operation cancelled: actual cost limit exceeded");
-    }
     char *text = kapi_pstrndup(c->pool, s->u.s.p, s->u.s.len);
-    int rc = regexec(&rx, text, 0, NULL, 0);
-    regfree(&rx);
-    return cel_bool(rc == 0);
+    return cel_bool(regexec(rx, text, 0, NULL, 0) == 0);
 }
 
 static cel_val index_of(cel_ctx *c, const cel_val *s, const cel_val *sub, const cel_val *start, bool last)

@@ -237,6 +237,8 @@ static void test_kube_lists_and_regex(void **state)
     gives("'abc 123 def 456'.find('[0-9]+')", "123");
     gives("'abc 123 def 456'.findAll('[0-9]+')", "[\"123\", \"456\"]");
     gives("'abc 123 def 456'.findAll('[0-9]+', 1)", "[\"123\"]");
+    is_true("sets.contains([1, 2, 3], [3, 1]) && !sets.contains([1], [2]) && sets.contains([1], [])");
+    is_true("sets.equivalent([1, 2, 2], [2, 1]) && sets.intersects([1, 2], [2, 3]) && !sets.intersects([1], [])");
 }
 
 static void test_kube_types(void **state)
