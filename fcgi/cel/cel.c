@@ -28,6 +28,11 @@ static const char *const known_functions[] = {
     "getEscapedPath", "getQuery", "ip", "isIP", "ip.isCanonical", "family", "isUnspecified", "isLoopback",
     "isLinkLocalMulticast", "isLinkLocalUnicast", "isGlobalUnicast", "cidr", "isCIDR", "containsIP",
     "containsCIDR", "masked", "prefixLength",
+    /* kube_format.c */
+    "format.named", "format.dns1123Label", "format.dns1123Subdomain", "format.dns1035Label",
+    "format.qualifiedName", "format.dns1123LabelPrefix", "format.dns1123SubdomainPrefix",
+    "format.dns1035LabelPrefix", "format.labelValue", "format.uri", "format.uuid", "format.byte",
+    "format.date", "format.datetime", "validate", "base64.encode", "base64.decode",
     NULL,
 };
 

@@ -161,6 +161,9 @@ cel_val cel_call_kube(cel_ctx *c, const char *fn, const cel_val *target, const c
 cel_val cel_binary(cel_ctx *c, cel_op op, const cel_val *a, const cel_val *b);
 cel_val cel_call_kube_types(cel_ctx *c, const char *fn, const cel_val *target, const cel_val *args, size_t n, bool *found);
 bool cel_object_equal(const cel_val *a, const cel_val *b);
+cel_val cel_call_kube_format(cel_ctx *c, const char *fn, const cel_val *target, const cel_val *args, size_t n, bool *found);
+/* Go's url.ParseRequestURI accepts s. */
+bool cel_url_valid(const char *s);
 /* string() of an IP or CIDR, or NULL. */
 const char *cel_object_string(cel_ctx *c, const cel_val *v);
 /* time helpers (time.c) */

@@ -356,5 +356,7 @@ cel_val cel_call(cel_ctx *c, const char *fn, const cel_val *t, const cel_val *a,
     if (found) return r;
     r = cel_call_kube_types(c, fn, t, a, n, &found);
     if (found) return r;
+    r = cel_call_kube_format(c, fn, t, a, n, &found);
+    if (found) return r;
     return cel_error(c, "no such overload: %s", fn);
 }

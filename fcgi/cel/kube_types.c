@@ -359,7 +359,7 @@ cel_val cel_call_kube_types(cel_ctx *c, const char *fn, const cel_val *t, const 
         if (parse_ip(s, &ip)) return cel_error(c, "IP Address \"%s\" parse error during conversion from string", s);
         return cel_bool(!strcmp(ip_text(c, &ip), s));
     }
-    if (t && t->kind == CV_OBJECT) {
+    if (t && (is(t, T_QUANTITY) || is(t, T_IP) || is(t, T_CIDR) || is(t, T_URL))) {
         const char *type = t->u.obj.type;
         if (!strcmp(type, T_QUANTITY)) return quantity_method(c, fn, t->u.obj.data, a, n);
         if (!strcmp(type, T_IP) && n == 0) return ip_method(c, fn, t->u.obj.data);
@@ -383,6 +383,7 @@ bool cel_object_equal(const cel_val *a, const cel_val *b)
 {
     if (strcmp(a->u.obj.type, b->u.obj.type)) return false;
     const char *type = a->u.obj.type;
+    if (!strcmp(type, "kubernetes.NamedFormat")) return a->u.obj.data == b->u.obj.data;
     if (!strcmp(type, T_QUANTITY)) return quantity_cmp(a->u.obj.data, b->u.obj.data) == 0;
     if (!strcmp(type, T_IP)) return !memcmp(a->u.obj.data, b->u.obj.data, sizeof(ip_addr));
     if (!strcmp(type, T_CIDR)) {
@@ -407,4 +408,13 @@ const char *cel_object_string(cel_ctx *c, const cel_val *v)
         return kapi_pstrdup(c->pool, buf);
     }
     return NULL;
+}
+
+bool cel_url_valid(const char *s)
+{
+    cel_ctx c = {.pool = kapi_pool_new()};
+    url_t u;
+    bool ok = parse_url(&c, s, &u) == NULL;
+    kapi_pool_free(c.pool);
+    return ok;
 }

@@ -277,6 +277,17 @@ static void test_kube_types(void **state)
     gives("string(cidr('10.1.2.3/8').masked()) + ' ' + string(cidr('10.1.2.3/8').ip())", "10.0.0.0/8 10.1.2.3");
     gives("cidr('fd00::/64').prefixLength()", "64");
     is_true("isCIDR('10.0.0.0/8') && !isCIDR('10.0.0.0/33') && !isCIDR('10.0.0.0')");
+    /* format */
+    is_true("!format.dns1123Label().validate('my-name').hasValue()");
+    gives("format.dns1123Label().validate('My_Name').value()",
+          "[\"a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start "
+          "and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+          "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')\"]");
+    is_true("format.named('uuid').value().validate('not-a-uuid').hasValue() && !format.named('nope').hasValue()");
+    is_true("!format.uuid().validate('123e4567-e89b-12d3-a456-426614174000').hasValue()");
+    is_true("!format.date().validate('2024-02-29').hasValue() && format.date().validate('2023-02-29').hasValue()");
+    is_true("!format.datetime().validate('2024-02-29T10:00:00Z').hasValue() && !format.uri().validate('https://x/y').hasValue()");
+    is_true("base64.decode(base64.encode(b'hello')) == b'hello' && base64.encode(b'hi') == 'aGk='");
     /* a variable named like a namespace is still a variable */
     is_true_with("self.ips.all(ip, ip.startsWith('10.'))", "{\"ips\": [\"10.0.0.1\"]}");
 }
