@@ -92,7 +92,12 @@ static bool check(checker *k, node *n)
         /* a qualified name (google.protobuf.Timestamp, or a variable whose
          * name has dots): the longest declared one wins */
         const char *q = dotted(k->pool, n);
-        if (q) {
+        const node *root = n;
+        while (root->kind == N_SELECT) root = root->target;
+        bool local = false;   /* a comprehension variable shadows a dotted name */
+        for (size_t i = 0; root->kind == N_IDENT && i < k->n_scopes; i++)
+            if (!strcmp(k->scopes[i], root->name)) local = true;
+        if (q && !local) {
             if (q[0] == '.') q++;
             if (declared(k, q) || listed(known_types, q)) {
                 n->kind = N_IDENT;

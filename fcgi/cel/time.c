@@ -1,8 +1,8 @@
 /* time.c: CEL's timestamp and duration: timestamp() and duration()
  * from strings (RFC 3339, Go's duration syntax, via core/gotime.h), their
  * printed forms, and the accessors getFullYear ... getMilliseconds, in UTC
- * or a fixed offset ("+05:30"). IANA zone names ("America/New_York") are
- * not supported: they give an error. */
+ * a fixed offset ("+05:30") or an IANA zone ("America/New_York", read
+ * from /usr/share/zoneinfo). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,9 +70,48 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 
 static bool leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
-/* The offset in seconds a zone argument names: "UTC", "Z", "+05:30",
- * "-08:00", "05:30". */
-static bool zone_offset(const cel_val *z, int64_t *off)
+static uint32_t be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+/* The UTC offset of IANA zone name at instant t, from the system's
+ * compiled zone files (/usr/share/zoneinfo, TZif version 2 or later: the
+ * 64-bit section). After the last transition the last offset holds (the
+ * files Debian ships list transitions up to 2037). */
+static bool iana_offset(const char *name, int64_t t, int64_t *off)
+{
+    if (!*name || name[0] == '/' || strstr(name, "..") || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") != strlen(name))
+        return false;
+    char path[300];
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", name);
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    unsigned char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    if (n < 44 || memcmp(buf, "TZif", 4) || buf[4] < '2') return false;
+    /* skip the version 1 section */
+    uint32_t isut = be32(buf + 20), isstd = be32(buf + 24), leap = be32(buf + 28), times = be32(buf + 32),
+             types = be32(buf + 36), chars = be32(buf + 40);
+    size_t at = 44 + (size_t)times * 5 + (size_t)types * 6 + chars + (size_t)leap * 8 + isstd + isut;
+    if (at + 44 > n || memcmp(buf + at, "TZif", 4)) return false;
+    const unsigned char *h = buf + at;
+    times = be32(h + 32);
+    types = be32(h + 36);
+    const unsigned char *trans = h + 44, *idx = trans + (size_t)times * 8, *ttinfo = idx + times;
+    if ((size_t)(ttinfo - buf) + (size_t)types * 6 > n || types == 0) return false;
+    size_t type = 0;   /* before the first transition: the first type */
+    for (uint32_t i = 0; i < times; i++) {
+        int64_t when = (int64_t)((uint64_t)be32(trans + 8 * i) << 32 | be32(trans + 8 * i + 4));
+        if (when > t) break;
+        type = idx[i];
+    }
+    if (type >= types) return false;
+    *off = (int32_t)be32(ttinfo + 6 * type);
+    return true;
+}
+
+/* The offset in seconds at instant t that a zone argument names: "UTC",
+ * "+05:30", "-08:00", "05:30", or an IANA name ("America/New_York"). */
+static bool zone_offset(const cel_val *z, int64_t t, int64_t *off)
 {
     char buf[32];
     if (z->u.s.len >= sizeof buf) return false;
@@ -84,7 +123,7 @@ static bool zone_offset(const cel_val *z, int64_t *off)
     if (*p == '+' || *p == '-') { sign = *p == '-' ? -1 : 1; p++; }
     int h, m;
     char extra;
-    if (sscanf(p, "%2d:%2d%c", &h, &m, &extra) != 2) return false;
+    if (sscanf(p, "%2d:%2d%c", &h, &m, &extra) != 2) return iana_offset(buf, t, off);
     *off = sign * (int64_t)(h * 3600 + m * 60);
     return true;
 }
@@ -92,7 +131,7 @@ static bool zone_offset(const cel_val *z, int64_t *off)
 static cel_val timestamp_part(cel_ctx *c, const char *fn, const cel_val *t, const cel_val *zone)
 {
     int64_t off = 0;
-    if (zone && !zone_offset(zone, &off))
+    if (zone && !zone_offset(zone, t->u.ts.sec, &off))
         return cel_error(c, "unknown time zone %.*s", (int)zone->u.s.len, zone->u.s.p);
     int64_t s = t->u.ts.sec + off;
     int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);

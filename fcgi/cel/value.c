@@ -150,31 +150,11 @@ static int compare_numbers(const cel_val *a, const cel_val *b)
         }
     }
     if (a->kind == CV_DOUBLE || b->kind == CV_DOUBLE) {
-        const cel_val *dv = a->kind == CV_DOUBLE ? a : b, *ov = a->kind == CV_DOUBLE ? b : a;
-        int sign = a->kind == CV_DOUBLE ? 1 : -1;
-        double d = dv->u.d;
-        if (isnan(d)) return 2;
-        int r;
-        if (ov->kind == CV_INT) {
-            if (d < -9223372036854775808.0) r = -1;
-            else if (d >= 9223372036854775808.0) r = 1;
-            else {
-                double t = trunc(d);
-                int64_t di = (int64_t)t;
-                if (di != ov->u.i) r = di < ov->u.i ? -1 : 1;
-                else r = d > t ? 1 : d < t ? -1 : 0;
-            }
-        } else {
-            if (d < 0) r = -1;
-            else if (d >= 18446744073709551616.0) r = 1;
-            else {
-                double t = trunc(d);
-                uint64_t du = (uint64_t)t;
-                if (du != ov->u.u) r = du < ov->u.u ? -1 : 1;
-                else r = d > t ? 1 : d < t ? -1 : 0;
-            }
-        }
-        return r * sign;
+        /* as cel-go does: the integer converted to double (lossy above 2^53) */
+        double x = a->kind == CV_DOUBLE ? a->u.d : a->kind == CV_INT ? (double)a->u.i : (double)a->u.u;
+        double y = b->kind == CV_DOUBLE ? b->u.d : b->kind == CV_INT ? (double)b->u.i : (double)b->u.u;
+        if (isnan(x) || isnan(y)) return 2;
+        return (x > y) - (x < y);
     }
     /* int against uint */
     if (a->kind == CV_INT) {
