@@ -45,7 +45,7 @@ static cel_val regex_find(cel_ctx *c, const cel_val *s, const cel_val *re, int64
     char err[300];
     const regex_t *rx = cel_regex_cached(c, re->u.s.p, re->u.s.len, err, sizeof err);
     if (!rx) return cel_error(c, "%s", err);
-    if (!cel_charge(c, (int64_t)(s->u.s.len * re->u.s.len) / 10 + 1))
+    if (!cel_charge(c, CEL_REGEX_COST(s->u.s.len, cel_regex_size(re->u.s.p, re->u.s.len))))
         return cel_error(c, "operation cancelled: actual cost limit exceeded");
     char *text = kapi_pstrndup(c->pool, s->u.s.p, s->u.s.len);
     cel_val out = cel_list_new(c, s->u.s.len + 1);

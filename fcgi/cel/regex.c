@@ -18,8 +18,97 @@ static const char *perl_class(char e, bool *negated)
     }
 }
 
+/* A rough count of the automaton states pattern p expands to: bounded
+ * repetition copies what it repeats (a{1,1000} is a thousand a's), and
+ * nested repetition multiplies. RE2 refuses repeat counts above 1000 and
+ * programs too large; so does kapi, before regcomp could spend seconds
+ * and megabytes on (a{1,1000}){1,1000}. */
+typedef struct { const char *p, *end; } size_scan;
+
+static double scan_alternation(size_scan *s, int depth);
+
+static double scan_atom(size_scan *s, int depth)
+{
+    char ch = *s->p++;
+    if (ch == '(') {
+        double inner = depth > 100 ? 1e12 : scan_alternation(s, depth + 1);
+        if (s->p < s->end && *s->p == ')') s->p++;
+        return inner;
+    }
+    if (ch == '[') {
+        if (s->p < s->end && *s->p == '^') s->p++;
+        if (s->p < s->end && *s->p == ']') s->p++;
+        while (s->p < s->end && *s->p != ']') {
+            if (*s->p == '\\' && s->p + 1 < s->end) s->p++;
+            s->p++;
+        }
+        if (s->p < s->end) s->p++;
+        return 1;
+    }
+    if (ch == '\\' && s->p < s->end) s->p++;
+    return 1;
+}
+
+static double scan_sequence(size_scan *s, int depth)
+{
+    double total = 0;
+    while (s->p < s->end && *s->p != '|' && *s->p != ')') {
+        double item = scan_atom(s, depth);
+        for (;;) {   /* quantifiers */
+            if (s->p < s->end && (*s->p == '*' || *s->p == '+' || *s->p == '?')) { s->p++; item *= 2; continue; }
+            if (s->p < s->end && *s->p == '{') {
+                const char *q = s->p + 1;
+                long hi = 0, lo = 0;
+                while (q < s->end && *q >= '0' && *q <= '9') lo = lo * 10 + (*q++ - '0'), lo = lo > 100000 ? 100000 : lo;
+                hi = lo;
+                if (q < s->end && *q == ',') {
+                    q++;
+                    if (q < s->end && *q >= '0' && *q <= '9') {
+                        hi = 0;
+                        while (q < s->end && *q >= '0' && *q <= '9') hi = hi * 10 + (*q++ - '0'), hi = hi > 100000 ? 100000 : hi;
+                    }
+                }
+                if (q < s->end && *q == '}') {
+                    s->p = q + 1;
+                    if (lo > 1000 || hi > 1000) return 1e12;
+                    item *= (double)(hi > 0 ? hi : 1) + 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        total += item;
+    }
+    return total;
+}
+
+static double scan_alternation(size_scan *s, int depth)
+{
+    double total = scan_sequence(s, depth);
+    while (s->p < s->end && *s->p == '|') {
+        s->p++;
+        total += scan_sequence(s, depth);
+    }
+    return total;
+}
+
+double cel_regex_size(const char *pat, size_t len)
+{
+    size_scan s = {pat, pat + len};
+    double total = 0;
+    while (s.p < s.end) {
+        total += scan_alternation(&s, 0);
+        if (s.p < s.end) s.p++;   /* an unbalanced ')' */
+    }
+    return total;
+}
+
 int cel_regex_compile(regex_t *re, const char *pat, size_t len, bool nosub, char *err, size_t errlen)
 {
+    if (cel_regex_size(pat, len) > CEL_REGEX_MAX_SIZE) {
+        snprintf(err, errlen, "error parsing regexp: expression too large");
+        return -1;
+    }
     kapi_buf out;
     kapi_buf_init(&out);
     int flags = REG_EXTENDED | (nosub ? REG_NOSUB : 0);

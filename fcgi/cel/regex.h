@@ -13,6 +13,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The largest pattern kapi compiles, in cel_regex_size's units. */
+#define CEL_REGEX_MAX_SIZE 10000
+/* A rough count of the states pattern expands to (repeat counts over
+ * 1000 count as too large). */
+double cel_regex_size(const char *pattern, size_t len);
+
+/* The cost a match of a text of n bytes against pattern is charged: the
+ * C library's matcher is not linear-time as RE2 is (searching an
+ * unanchored pattern retries from every position), so kapi charges the
+ * square of the text's length as well, and a long text against a hostile
+ * pattern is refused before it runs. */
+#define CEL_REGEX_COST(n, size) ((int64_t)((double)(n) * (size) / 10 + (double)(n) * (double)(n) / 20) + 1)
+
 /* Compiles pattern (len bytes). Returns 0, or -1 with a message in err. */
 int cel_regex_compile(regex_t *re, const char *pattern, size_t len, bool nosub, char *err, size_t errlen);
 

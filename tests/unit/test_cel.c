@@ -376,6 +376,23 @@ static void test_hostile_growth_stops(void **state)
     free(r.text);
 }
 
+static void test_hostile_regex(void **state)
+{
+    (void)state;
+    /* regcomp would spend seconds on these: refused as RE2 refuses them */
+    fails("'a'.matches('(a{1,1000}){1,1000}')", "expression too large");
+    fails("'a'.matches('a{1001}')", "expression too large");
+    /* a long text against a backtracking-prone pattern is refused before
+     * it runs, by its cost */
+    char self[20100] = "{\"s\": \"";
+    memset(self + strlen(self), 'a', 20000);
+    strcat(self, "!\"}");
+    cel_result r = eval_with("self.s.matches('(a+)+$')", self, NULL, CEL_PER_CALL_LIMIT);
+    assert_int_equal(r.kind, CEL_RESULT_ERROR);
+    assert_string_equal(r.text, "operation cancelled: actual cost limit exceeded");
+    free(r.text);
+}
+
 static void test_depth_limit(void **state)
 {
     (void)state;
@@ -452,6 +469,7 @@ int main(void)
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_cost_limit),
         cmocka_unit_test(test_hostile_growth_stops),
+        cmocka_unit_test(test_hostile_regex),
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_size_limit_and_junk),
     };
