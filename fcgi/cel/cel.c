@@ -8,6 +8,7 @@
 #include "core/kapi.h"
 #include "cel/cel.h"
 #include "cel/cel_int.h"
+#include "cel/regex.h"
 
 static const char *const known_types[] = {
     "int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type",
@@ -51,6 +52,7 @@ typedef struct {
     const char *scopes[64];
     size_t n_scopes;
     bool lenient;        /* unknown names are left for run time (cel-spec's disable_check) */
+    struct regex_entry *regexes;   /* literal patterns compiled so far */
     const char *err;
 } checker;
 
@@ -126,6 +128,16 @@ static bool check(checker *k, node *n)
         }
         if (!listed(known_functions, n->name))
             return fail(k, n->pos, kapi_psprintf(k->pool, "undeclared reference to '%s' (in container '')", n->name));
+        if (!strcmp(n->name, "matches") || !strcmp(n->name, "find") || !strcmp(n->name, "findAll")) {
+            /* a literal pattern compiles once, and a bad one is a compile error */
+            const node *pat = n->target ? (n->n_args ? n->args[0] : NULL) : (n->n_args == 2 ? n->args[1] : NULL);
+            char err[300];
+            if (pat && pat->kind == N_LIT && pat->lit.kind == CV_STRING &&
+                cel_regex_precompile(k->pool, &k->regexes, pat->lit.u.s.p, pat->lit.u.s.len, err, sizeof err) &&
+                !k->lenient) {
+                return fail(k, pat->pos, err);
+            }
+        }
         if (n->target && !check(k, n->target)) return false;
         break;
     case N_STRUCT:
@@ -164,6 +176,7 @@ int cel_compile_vars(const char *expr, const char *const *vars, size_t n_vars, b
     cel_program *p = kapi_xcalloc(1, sizeof *p);
     p->pool = pool;
     p->root = root;
+    p->regexes = k.regexes;
     *out = p;
     return 0;
 }
@@ -183,6 +196,7 @@ void cel_program_free(cel_program *p)
 
 cel_val cel_run(cel_ctx *c, const cel_program *p)
 {
+    c->program_regexes = p->regexes;
     cel_val v = cel_eval_node(c, p->root);
     if (c->exceeded) return cel_error(c, "operation cancelled: actual cost limit exceeded");
     return v;

@@ -95,6 +95,7 @@ const char *cel_format_error(kapi_pool *pool, const char *src, int pos, const ch
 struct cel_program {
     kapi_pool *pool;     /* the tree and its strings */
     node *root;
+    struct regex_entry *regexes;   /* literal patterns, compiled once (read-only when evaluating) */
 };
 /* Compiles expr with the given variables declared (cel_compile declares
  * self and oldSelf). lenient: an undeclared name is an error only when it
@@ -116,6 +117,7 @@ typedef struct cel_ctx {
     struct scope { const char *name; cel_val value; } scopes[64];
     size_t n_scopes;
     struct regex_entry *regexes;   /* compiled patterns (regex.c) */
+    const struct regex_entry *program_regexes;   /* the program's literal patterns */
 } cel_ctx;
 
 cel_val cel_eval_node(cel_ctx *c, const node *n);

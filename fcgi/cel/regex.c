@@ -232,6 +232,8 @@ static void free_entry(void *arg)
 
 const regex_t *cel_regex_cached(cel_ctx *c, const char *pattern, size_t len, char *err, size_t errlen)
 {
+    for (const regex_entry *e = c->program_regexes; e; e = e->next)
+        if (e->len == len && !memcmp(e->pattern, pattern, len)) return &e->re;
     for (regex_entry *e = c->regexes; e; e = e->next)
         if (e->len == len && !memcmp(e->pattern, pattern, len)) return &e->re;
     regex_entry *e = kapi_palloc(c->pool, sizeof *e);
@@ -242,4 +244,19 @@ const regex_t *cel_regex_cached(cel_ctx *c, const char *pattern, size_t len, cha
     c->regexes = e;
     kapi_pool_on_cleanup(c->pool, free_entry, e);
     return &e->re;
+}
+
+int cel_regex_precompile(kapi_pool *pool, struct regex_entry **list, const char *pattern, size_t len, char *err,
+                         size_t errlen)
+{
+    for (regex_entry *e = *list; e; e = e->next)
+        if (e->len == len && !memcmp(e->pattern, pattern, len)) return 0;
+    regex_entry *e = kapi_palloc(pool, sizeof *e);
+    if (cel_regex_compile(&e->re, pattern, len, false, err, errlen)) return -1;
+    e->pattern = kapi_pstrndup(pool, pattern, len);
+    e->len = len;
+    e->next = *list;
+    *list = e;
+    kapi_pool_on_cleanup(pool, free_entry, e);
+    return 0;
 }

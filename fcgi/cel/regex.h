@@ -35,4 +35,11 @@ int cel_regex_compile(regex_t *re, const char *pattern, size_t len, bool nosub, 
 struct cel_ctx;
 const regex_t *cel_regex_cached(struct cel_ctx *c, const char *pattern, size_t len, char *err, size_t errlen);
 
+/* Compiles a literal pattern into a program's list (freed with pool);
+ * -1 and err when it does not compile. Evaluations read the list without
+ * locking (regexec does not change a compiled pattern). */
+struct regex_entry;
+int cel_regex_precompile(kapi_pool *pool, struct regex_entry **list, const char *pattern, size_t len, char *err,
+                         size_t errlen);
+
 #endif
