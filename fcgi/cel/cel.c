@@ -202,14 +202,20 @@ cel_val cel_run(cel_ctx *c, const cel_program *p)
     return v;
 }
 
-void cel_eval(const cel_program *p, const cJSON *self, const cJSON *old_self, int64_t cost_budget, cel_result *res)
+static void evaluate(const cel_program *p, const cJSON *self, const cJSON *old_self, bool optional_old_self,
+                     int64_t cost_budget, cel_result *res)
 {
     memset(res, 0, sizeof *res);
     cel_ctx c = {.pool = kapi_pool_new(), .budget = cost_budget};
     cel_var vars[2];
     size_t n = 0;
     if (self) vars[n++] = (cel_var){"self", cel_from_json(&c, self)};
-    if (old_self) vars[n++] = (cel_var){"oldSelf", cel_from_json(&c, old_self)};
+    if (optional_old_self) {
+        cel_val old = old_self ? cel_from_json(&c, old_self) : cel_null();
+        vars[n++] = (cel_var){"oldSelf", cel_optional(&c, old_self ? &old : NULL)};
+    } else if (old_self) {
+        vars[n++] = (cel_var){"oldSelf", cel_from_json(&c, old_self)};
+    }
     c.vars = vars;
     c.n_vars = n;
     cel_val v = cel_run(&c, p);
@@ -222,4 +228,15 @@ void cel_eval(const cel_program *p, const cJSON *self, const cJSON *old_self, in
     default: res->kind = CEL_RESULT_OTHER; res->text = kapi_xstrdup(cel_format_value(&c, &v)); break;
     }
     kapi_pool_free(c.pool);
+}
+
+void cel_eval(const cel_program *p, const cJSON *self, const cJSON *old_self, int64_t cost_budget, cel_result *res)
+{
+    evaluate(p, self, old_self, false, cost_budget, res);
+}
+
+void cel_eval_optional_old_self(const cel_program *p, const cJSON *self, const cJSON *old_self, int64_t cost_budget,
+                                cel_result *res)
+{
+    evaluate(p, self, old_self, true, cost_budget, res);
 }

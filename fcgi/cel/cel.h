@@ -18,6 +18,11 @@
 /* kube's limits (k8s.io/apiserver/pkg/apis/cel/config.go and cel-go's
  * parser defaults). */
 #define CEL_PER_CALL_LIMIT 1000000       /* runtime cost of one evaluation */
+/* What all the rules of one object may spend together (kube's
+ * RuntimeCELCostBudget); past it kube stops with "validation failed due to
+ * running out of cost budget, no further validation rules will be run".
+ * The caller keeps that account with cel_result.cost. */
+#define CEL_RUNTIME_COST_BUDGET 10000000
 #define CEL_MAX_RECURSION_DEPTH 250      /* parser nesting (cel-go's default) */
 #define CEL_MAX_EXPRESSION_SIZE 100000   /* code points (cel-go's default) */
 
@@ -50,5 +55,11 @@ typedef struct {
  * CEL_PER_CALL_LIMIT). Always fills *res; free res->text. */
 void cel_eval(const cel_program *p, const cJSON *self, const cJSON *old_self,
               int64_t cost_budget, cel_result *res);
+
+/* As cel_eval for a transition rule with optionalOldSelf: true: oldSelf is
+ * optional.of(old_self), or optional.none() when old_self is NULL (a
+ * create). */
+void cel_eval_optional_old_self(const cel_program *p, const cJSON *self, const cJSON *old_self,
+                                int64_t cost_budget, cel_result *res);
 
 #endif

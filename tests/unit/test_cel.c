@@ -154,6 +154,20 @@ static void test_self_and_old_self(void **state)
     assert_int_equal(r.kind, CEL_RESULT_STRING);
     assert_string_equal(r.text, "replicas 9 too many");
     free(r.text);
+    /* optionalOldSelf: oldSelf is an optional, none on create */
+    cel_program *p;
+    char *err = NULL;
+    assert_int_equal(cel_compile("!oldSelf.hasValue() || self.replicas >= oldSelf.value().replicas", &p, &err), 0);
+    cJSON *now = cJSON_Parse("{\"replicas\": 3}"), *before = cJSON_Parse("{\"replicas\": 4}");
+    cel_eval_optional_old_self(p, now, NULL, CEL_PER_CALL_LIMIT, &r);
+    assert_int_equal(r.kind, CEL_RESULT_BOOL);
+    assert_int_equal(r.value, 1);
+    cel_eval_optional_old_self(p, now, before, CEL_PER_CALL_LIMIT, &r);
+    assert_int_equal(r.kind, CEL_RESULT_BOOL);
+    assert_int_equal(r.value, 0);
+    cJSON_Delete(now);
+    cJSON_Delete(before);
+    cel_program_free(p);
     /* map keys iterate in a comprehension */
     is_true_with("self.all(k, k in ['replicas', 'name', 'tags', 'spec'])", self);
 }
