@@ -29,8 +29,12 @@
 typedef struct cel_program cel_program;
 
 /* Compiles expr. Returns 0 and *out, or -1 and *err (malloc'd, the caller
- * frees it) worded as kube words compile errors:
- *   "ERROR: <input>:1:5: Syntax error: ..." (one line per error). */
+ * frees it) worded as cel-go words compile errors, the text kube puts after
+ * "compilation failed: " in the CRD's field error:
+ *   "ERROR: <input>:1:9: Syntax error: mismatched input '<EOF>' expecting ...\n"
+ *   " | self.x +\n"
+ *   " | ........^"
+ * Only the first error is reported (cel-go lists every error it finds). */
 int cel_compile(const char *expr, cel_program **out, char **err);
 void cel_program_free(cel_program *p);
 
