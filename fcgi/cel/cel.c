@@ -202,19 +202,19 @@ cel_val cel_run(cel_ctx *c, const cel_program *p)
     return v;
 }
 
-static void evaluate(const cel_program *p, const cJSON *self, const cJSON *old_self, bool optional_old_self,
-                     int64_t cost_budget, cel_result *res)
+static void evaluate(const cel_program *p, const cJSON *self, const cJSON *old_self, const cJSON *schema,
+                     bool optional_old_self, int64_t cost_budget, cel_result *res)
 {
     memset(res, 0, sizeof *res);
     cel_ctx c = {.pool = kapi_pool_new(), .budget = cost_budget};
     cel_var vars[2];
     size_t n = 0;
-    if (self) vars[n++] = (cel_var){"self", cel_from_json(&c, self)};
+    if (self) vars[n++] = (cel_var){"self", cel_from_json_schema(&c, self, schema)};
     if (optional_old_self) {
-        cel_val old = old_self ? cel_from_json(&c, old_self) : cel_null();
+        cel_val old = old_self ? cel_from_json_schema(&c, old_self, schema) : cel_null();
         vars[n++] = (cel_var){"oldSelf", cel_optional(&c, old_self ? &old : NULL)};
     } else if (old_self) {
-        vars[n++] = (cel_var){"oldSelf", cel_from_json(&c, old_self)};
+        vars[n++] = (cel_var){"oldSelf", cel_from_json_schema(&c, old_self, schema)};
     }
     c.vars = vars;
     c.n_vars = n;
@@ -232,11 +232,17 @@ static void evaluate(const cel_program *p, const cJSON *self, const cJSON *old_s
 
 void cel_eval(const cel_program *p, const cJSON *self, const cJSON *old_self, int64_t cost_budget, cel_result *res)
 {
-    evaluate(p, self, old_self, false, cost_budget, res);
+    evaluate(p, self, old_self, NULL, false, cost_budget, res);
 }
 
 void cel_eval_optional_old_self(const cel_program *p, const cJSON *self, const cJSON *old_self, int64_t cost_budget,
                                 cel_result *res)
 {
-    evaluate(p, self, old_self, true, cost_budget, res);
+    evaluate(p, self, old_self, NULL, true, cost_budget, res);
+}
+
+void cel_eval_schema(const cel_program *p, const cJSON *self, const cJSON *old_self, const cJSON *schema,
+                     int optional_old_self, int64_t cost_budget, cel_result *res)
+{
+    evaluate(p, self, old_self, schema, optional_old_self != 0, cost_budget, res);
 }

@@ -66,4 +66,12 @@ void cel_eval(const cel_program *p, const cJSON *self, const cJSON *old_self,
 void cel_eval_optional_old_self(const cel_program *p, const cJSON *self, const cJSON *old_self,
                                 int64_t cost_budget, cel_result *res);
 
+/* As cel_eval (optional_old_self as cel_eval_optional_old_self), with self
+ * and oldSelf typed by schema, the structural schema (an OpenAPI v3 schema
+ * object as the CRD has it) of the field the rule sits on: integer → int,
+ * number → double, string formats byte/duration/date/date-time → bytes,
+ * duration, timestamp, as kube's CEL sees a custom resource. */
+void cel_eval_schema(const cel_program *p, const cJSON *self, const cJSON *old_self, const cJSON *schema,
+                     int optional_old_self, int64_t cost_budget, cel_result *res);
+
 #endif

@@ -141,6 +141,8 @@ cel_val cel_no_overload(cel_ctx *c, const char *fn);
 cel_val cel_list_new(cel_ctx *c, size_t n);                    /* n items to fill in */
 cel_val cel_optional(cel_ctx *c, const cel_val *v);            /* v NULL: optional.none() */
 cel_val cel_from_json(cel_ctx *c, const cJSON *j);
+/* j typed by its structural schema (schema_values.c); NULL schema: as cel_from_json. */
+cel_val cel_from_json_schema(cel_ctx *c, const cJSON *j, const cJSON *schema);
 const char *cel_type_name(const cel_val *v);
 /* CEL equality: heterogeneous, numbers compare across int/uint/double. An
  * error when either side is an error. */

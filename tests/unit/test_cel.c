@@ -172,6 +172,44 @@ static void test_self_and_old_self(void **state)
     is_true_with("self.all(k, k in ['replicas', 'name', 'tags', 'spec'])", self);
 }
 
+static void test_schema_typing(void **state)
+{
+    (void)state;
+    const char *schema = "{\"type\": \"object\", \"properties\": {"
+                         "\"ratio\": {\"type\": \"number\"}, \"count\": {\"type\": \"integer\"},"
+                         "\"at\": {\"type\": \"string\", \"format\": \"date-time\"},"
+                         "\"ttl\": {\"type\": \"string\", \"format\": \"duration\"},"
+                         "\"blob\": {\"type\": \"string\", \"format\": \"byte\"},"
+                         "\"port\": {\"x-kubernetes-int-or-string\": true},"
+                         "\"items\": {\"type\": \"array\", \"items\": {\"type\": \"number\"}},"
+                         "\"labels\": {\"type\": \"object\", \"additionalProperties\": {\"type\": \"string\", \"format\": \"date\"}}}}";
+    const char *self = "{\"ratio\": 2, \"count\": 3, \"at\": \"2024-01-02T03:04:05Z\", \"ttl\": \"90s\","
+                       "\"blob\": \"aGk=\", \"port\": \"http\", \"items\": [1, 2], \"labels\": {\"d\": \"2024-05-06\"}}";
+    cel_program *p;
+    char *err = NULL;
+    assert_int_equal(cel_compile("type(self.ratio) == double && self.ratio * 1.5 == 3.0 && type(self.count) == int"
+                                 " && self.at.getFullYear() == 2024 && self.ttl == duration('1m30s')"
+                                 " && self.blob == b'hi' && self.port == 'http' && self.items.sum() == 3.0"
+                                 " && type(self.items[0]) == double && self.labels.d.getMonth() == 4", &p, &err), 0);
+    cJSON *s = cJSON_Parse(self), *sc = cJSON_Parse(schema);
+    cel_result r;
+    cel_eval_schema(p, s, NULL, sc, 0, CEL_PER_CALL_LIMIT, &r);
+    if (r.kind != CEL_RESULT_BOOL || !r.value) fail_msg("schema typing: kind %d %s", r.kind, r.text ? r.text : "");
+    cel_program_free(p);
+    /* without the schema the same number is an int: no int * double in CEL */
+    assert_int_equal(cel_compile("self.ratio * 1.5 == 3.0", &p, &err), 0);
+    cel_eval(p, s, NULL, CEL_PER_CALL_LIMIT, &r);
+    assert_int_equal(r.kind, CEL_RESULT_ERROR);
+    assert_non_null(strstr(r.text, "no such overload"));
+    free(r.text);
+    cel_eval_schema(p, s, NULL, sc, 0, CEL_PER_CALL_LIMIT, &r);
+    assert_int_equal(r.kind, CEL_RESULT_BOOL);
+    assert_int_equal(r.value, 1);
+    cJSON_Delete(s);
+    cJSON_Delete(sc);
+    cel_program_free(p);
+}
+
 static void test_conversions(void **state)
 {
     (void)state;
@@ -475,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_equality_and_comparison),
         cmocka_unit_test(test_logic_absorbs_errors),
         cmocka_unit_test(test_self_and_old_self),
+        cmocka_unit_test(test_schema_typing),
         cmocka_unit_test(test_conversions),
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_time),
