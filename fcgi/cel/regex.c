@@ -1,0 +1,262 @@
+/* regex.c: RE2 syntax to POSIX ERE (see regex.h for what differs). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/kapi.h"
+#include "cel/cel_int.h"
+#include "cel/regex.h"
+
+/* The bracket-expression body for a Perl class, and whether it is negated. */
+static const char *perl_class(char e, bool *negated)
+{
+    *negated = e == 'D' || e == 'W' || e == 'S';
+    switch (e) {
+    case 'd': case 'D': return "0-9";
+    case 'w': case 'W': return "0-9A-Za-z_";
+    case 's': case 'S': return " \t\n\r\f\v";
+    default: return NULL;
+    }
+}
+
+/* A rough count of the automaton states pattern p expands to: bounded
+ * repetition copies what it repeats (a{1,1000} is a thousand a's), and
+ * nested repetition multiplies. RE2 refuses repeat counts above 1000 and
+ * programs too large; so does kapi, before regcomp could spend seconds
+ * and megabytes on (a{1,1000}){1,1000}. */
+typedef struct { const char *p, *end; } size_scan;
+
+static double scan_alternation(size_scan *s, int depth);
+
+static double scan_atom(size_scan *s, int depth)
+{
+    char ch = *s->p++;
+    if (ch == '(') {
+        double inner = depth > 100 ? 1e12 : scan_alternation(s, depth + 1);
+        if (s->p < s->end && *s->p == ')') s->p++;
+        return inner;
+    }
+    if (ch == '[') {
+        if (s->p < s->end && *s->p == '^') s->p++;
+        if (s->p < s->end && *s->p == ']') s->p++;
+        while (s->p < s->end && *s->p != ']') {
+            if (*s->p == '\\' && s->p + 1 < s->end) s->p++;
+            s->p++;
+        }
+        if (s->p < s->end) s->p++;
+        return 1;
+    }
+    if (ch == '\\' && s->p < s->end) s->p++;
+    return 1;
+}
+
+static double scan_sequence(size_scan *s, int depth)
+{
+    double total = 0;
+    while (s->p < s->end && *s->p != '|' && *s->p != ')') {
+        double item = scan_atom(s, depth);
+        for (;;) {   /* quantifiers */
+            if (s->p < s->end && (*s->p == '*' || *s->p == '+' || *s->p == '?')) { s->p++; item *= 2; continue; }
+            if (s->p < s->end && *s->p == '{') {
+                const char *q = s->p + 1;
+                long hi = 0, lo = 0;
+                while (q < s->end && *q >= '0' && *q <= '9') lo = lo * 10 + (*q++ - '0'), lo = lo > 100000 ? 100000 : lo;
+                hi = lo;
+                if (q < s->end && *q == ',') {
+                    q++;
+                    if (q < s->end && *q >= '0' && *q <= '9') {
+                        hi = 0;
+                        while (q < s->end && *q >= '0' && *q <= '9') hi = hi * 10 + (*q++ - '0'), hi = hi > 100000 ? 100000 : hi;
+                    }
+                }
+                if (q < s->end && *q == '}') {
+                    s->p = q + 1;
+                    if (lo > 1000 || hi > 1000) return 1e12;
+                    item *= (double)(hi > 0 ? hi : 1) + 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        total += item;
+    }
+    return total;
+}
+
+static double scan_alternation(size_scan *s, int depth)
+{
+    double total = scan_sequence(s, depth);
+    while (s->p < s->end && *s->p == '|') {
+        s->p++;
+        total += scan_sequence(s, depth);
+    }
+    return total;
+}
+
+double cel_regex_size(const char *pat, size_t len)
+{
+    size_scan s = {pat, pat + len};
+    double total = 0;
+    while (s.p < s.end) {
+        total += scan_alternation(&s, 0);
+        if (s.p < s.end) s.p++;   /* an unbalanced ')' */
+    }
+    return total;
+}
+
+int cel_regex_compile(regex_t *re, const char *pat, size_t len, bool nosub, char *err, size_t errlen)
+{
+    if (cel_regex_size(pat, len) > CEL_REGEX_MAX_SIZE) {
+        snprintf(err, errlen, "error parsing regexp: expression too large");
+        return -1;
+    }
+    kapi_buf out;
+    kapi_buf_init(&out);
+    int flags = REG_EXTENDED | (nosub ? REG_NOSUB : 0);
+    size_t i = 0;
+    if (len >= 4 && !memcmp(pat, "(?i)", 4)) { flags |= REG_ICASE; i = 4; }
+    const char *bad = NULL;
+    bool in_bracket = false;
+    for (; i < len && !bad; i++) {
+        char ch = pat[i];
+        if (in_bracket) {
+            if (ch == ']' && !(out.len && (out.data[out.len - 1] == '[' ||
+                               (out.len >= 2 && out.data[out.len - 1] == '^' && out.data[out.len - 2] == '[')))) {
+                in_bracket = false;
+                kapi_buf_putc(&out, ch);
+                continue;
+            }
+            if (ch == '[' && i + 1 < len && pat[i + 1] == ':') {   /* [:alpha:] */
+                const char *end = memchr(pat + i, ']', len - i);
+                if (!end) { bad = "missing ]"; break; }
+                kapi_buf_put(&out, pat + i, (size_t)(end - (pat + i)) + 1);
+                i = (size_t)(end - pat);
+                continue;
+            }
+            if (ch == '\\' && i + 1 < len) {
+                char e = pat[++i];
+                bool neg;
+                const char *cls = perl_class(e, &neg);
+                if (cls && !neg) { kapi_buf_puts(&out, cls); continue; }
+                if (cls) { bad = "negated class inside brackets"; break; }
+                if (e == 'n') { kapi_buf_putc(&out, '\n'); continue; }
+                if (e == 't') { kapi_buf_putc(&out, '\t'); continue; }
+                if (e == ']' || e == '[' || e == '\\' || e == '-' || e == '^') {
+                    /* POSIX has no escapes in brackets: a ']' goes first, '-' last;
+                     * approximate with a class for the common cases */
+                    if (e == '\\') kapi_buf_putc(&out, '\\');
+                    else if (e == '-') kapi_buf_puts(&out, "-");
+                    else kapi_buf_putc(&out, e);
+                    if (e == ']') { bad = "escaped ] in brackets"; break; }
+                    continue;
+                }
+                if (strchr(".*+?(){}|$/", e)) { kapi_buf_putc(&out, e); continue; }
+                bad = "unsupported escape";
+                break;
+            }
+            kapi_buf_putc(&out, ch);
+            continue;
+        }
+        if (ch == '[') {
+            in_bracket = true;
+            kapi_buf_putc(&out, ch);
+            if (i + 1 < len && pat[i + 1] == '^') { kapi_buf_putc(&out, '^'); i++; }
+            if (i + 1 < len && pat[i + 1] == ']') { kapi_buf_putc(&out, ']'); i++; }
+            continue;
+        }
+        if (ch == '(' && i + 2 < len && pat[i + 1] == '?') {
+            if (pat[i + 2] == ':') { kapi_buf_putc(&out, '('); i += 2; continue; }
+            bad = "unsupported group flags";
+            break;
+        }
+        if ((ch == '*' || ch == '+' || ch == '?' || ch == '}') && i + 1 < len && pat[i + 1] == '?') {
+            bad = "lazy quantifiers";
+            break;
+        }
+        if (ch == '\\' && i + 1 < len) {
+            char e = pat[++i];
+            bool neg;
+            const char *cls = perl_class(e, &neg);
+            if (cls) { kapi_buf_printf(&out, "[%s%s]", neg ? "^" : "", cls); continue; }
+            switch (e) {
+            case 'A': kapi_buf_putc(&out, '^'); continue;
+            case 'z': kapi_buf_putc(&out, '$'); continue;
+            case 'b': case 'B': case '<': case '>': kapi_buf_putc(&out, '\\'); kapi_buf_putc(&out, e); continue;
+            case 'n': kapi_buf_putc(&out, '\n'); continue;
+            case 't': kapi_buf_putc(&out, '\t'); continue;
+            case 'r': kapi_buf_putc(&out, '\r'); continue;
+            case 'f': kapi_buf_putc(&out, '\f'); continue;
+            case 'v': kapi_buf_putc(&out, '\v'); continue;
+            default:
+                if (strchr(".*+?()[]{}|^$\\/-", e)) {
+                    if (e == '/' || e == '-') kapi_buf_putc(&out, e);
+                    else { kapi_buf_putc(&out, '\\'); kapi_buf_putc(&out, e); }
+                    continue;
+                }
+                bad = "unsupported escape";
+            }
+            break;
+        }
+        kapi_buf_putc(&out, ch);
+    }
+    if (!bad && in_bracket) bad = "missing closing ]";
+    if (bad) {
+        snprintf(err, errlen, "error parsing regexp: %s: `%.*s`", bad, (int)len, pat);
+        kapi_buf_free(&out);
+        return -1;
+    }
+    kapi_buf_putc(&out, 0);
+    int rc = regcomp(re, out.data, flags);
+    kapi_buf_free(&out);
+    if (rc) {
+        char msg[128];
+        regerror(rc, re, msg, sizeof msg);
+        snprintf(err, errlen, "error parsing regexp: %s: `%.*s`", msg, (int)len, pat);
+        return -1;
+    }
+    return 0;
+}
+
+/* One cached pattern; the cache is a short list per evaluation (rules
+ * use few patterns). */
+typedef struct regex_entry {
+    struct regex_entry *next;
+    char *pattern;
+    size_t len;
+    regex_t re;
+} regex_entry;
+
+static void free_entry(void *arg)
+{
+    regfree(&((regex_entry *)arg)->re);
+}
+
+const regex_t *cel_regex_cached(cel_ctx *c, const char *pattern, size_t len, char *err, size_t errlen)
+{
+    for (const regex_entry *e = c->program_regexes; e; e = e->next)
+        if (e->len == len && !memcmp(e->pattern, pattern, len)) return &e->re;
+    for (regex_entry *e = c->regexes; e; e = e->next)
+        if (e->len == len && !memcmp(e->pattern, pattern, len)) return &e->re;
+    regex_entry *e = kapi_palloc(c->pool, sizeof *e);
+    if (cel_regex_compile(&e->re, pattern, len, false, err, errlen)) return NULL;
+    e->pattern = kapi_pstrndup(c->pool, pattern, len);
+    e->len = len;
+    e->next = c->regexes;
+    c->regexes = e;
+    kapi_pool_on_cleanup(c->pool, free_entry, e);
+    return &e->re;
+}
+
+int cel_regex_precompile(kapi_pool *pool, struct regex_entry **list, const char *pattern, size_t len, char *err,
+                         size_t errlen)
+{
+    for (regex_entry *e = *list; e; e = e->next)
+        if (e->len == len && !memcmp(e->pattern, pattern, len)) return 0;
+    regex_entry *e = kapi_palloc(pool, sizeof *e);
+    if (cel_regex_compile(&e->re, pattern, len, false, err, errlen)) return -1;
+    e->pattern = kapi_pstrndup(pool, pattern, len);
+    e->len = len;
+    e->next = *list;
+    *list = e;
+    kapi_pool_on_cleanup(pool, free_entry, e);
+    return 0;
+}
