@@ -695,7 +695,8 @@ static int render_fields(pb_ctx *c, const schema_type *t, const unsigned char *d
         return pb_fail(c, "proto: messages nested deeper than %d levels", PROTOBUF_MAX_DEPTH);
     acc *accs = kapi_xcalloc((size_t)t->n_fields + 1, sizeof *accs);
     if (!accs) return oom(c);
-    rd r = {data, data + len};
+    /* data is NULL for an absent sub-message: NULL + 0 is undefined in C */
+    rd r = {data, data ? data + len : data};
     int rc = 0;
     while (data && r.p < r.end && !rc) {
         int32_t num;
