@@ -123,7 +123,7 @@ sanitize: sanitize-build
 
 # One short end-to-end pass (VALGRIND_SUITES) with kapi-apiserver's master
 # and workers under valgrind's memcheck; any error it reports fails it.
-VALGRIND_SUITES ?= test_rest
+VALGRIND_SUITES ?= test_rest test_seed_pods
 valgrind: all
 	fuzz/valgrind-run $(VALGRIND_SUITES)
 
