@@ -13,7 +13,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int found = json_find_duplicate_key(text, size, path, sizeof path);
     assert((v != NULL) == (found >= 0));
     if (v) {
-        assert((found == 1) == (dup[0] != 0));
+        /* A duplicate of the root's key "" has the path "", which the API
+         * also uses for "none" ({"":1,"":2}): only a named path is checked. */
+        if (dup[0]) assert(found == 1);
         for (int pretty = 0; pretty <= 1; pretty++) {
             char *out = json_print(v, pretty);
             if (!out) continue;   /* a value JSON cannot carry */
