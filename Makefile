@@ -4,7 +4,11 @@
 #   make test       unit + end-to-end tests; ends with "N passed, N failed"
 #   make bench      benchmarks (not part of make test)
 #   make churn      the churn test at full size (50,000 updates; make test runs 5,000)
-#   make sanitize   the same programs built with ASan + UBSan into build-san/
+#   make sanitize   the same programs built with ASan + UBSan into build-san/,
+#                   then the unit tests and the core e2e suites run with them
+#   make valgrind   one e2e pass with kapi-apiserver under valgrind
+#   make fuzz       libFuzzer harnesses (fuzz/), FUZZ_SECONDS each (180);
+#                   make fuzz-ci runs each 30 s (CI)
 #   make install    programs, nginx/systemd/cron files, schema, man pages
 #                   under $(PREFIX) (/usr/local), staged in $(DESTDIR) if set
 #   make image-test builds docker/Dockerfile with buildah, runs it with podman
@@ -12,6 +16,10 @@ CC      ?= cc
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ifcgi -pthread
+# Warning switches that must come after -Wall (they turn off what it turns
+# on): the sanitizer and fuzzing builds set it, see below.
+LATE_WARNINGS ?=
+override CFLAGS += $(LATE_WARNINGS)
 LDLIBS  += -lfcgi -lsqlite3 -lcjson -lyaml -lssl -lcrypto -pthread
 
 KAPI_PORT      ?= 6443
@@ -33,7 +41,8 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_STAMP := $(BUILD)/.deps-installed
 
-.PHONY: all deps run test unit e2e bench churn sanitize reconcile clean install uninstall image-test
+.PHONY: all deps run test unit e2e bench churn sanitize sanitize-build valgrind fuzz fuzz-build fuzz-ci \
+	reconcile clean install uninstall image-test
 all: $(DEPS_STAMP) $(PROGRAMS)
 
 # Installs what the machine lacks (Debian packages) once per build tree.
@@ -100,8 +109,41 @@ bench: all
 churn: all
 	CHURN_UPDATES=50000 BUILD=$(BUILD) bash tests/e2e/test_churn.sh
 
-sanitize:
-	$(MAKE) BUILD=build-san CC=gcc CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all $(patsubst $(BUILD)/%,build-san/%,$(UNIT_BINS))
+# The programs and unit tests built with ASan + UBSan into build-san/, then
+# the unit tests and the core end-to-end suites (SANITIZE_SUITES) run with
+# them; any sanitizer report fails it (fuzz/sanitize-run). gcc's
+# -Wformat-truncation guesses wrong once inlining at -O1 shows it more.
+SANITIZE_SUITES ?= test_rest test_list test_watch test_apply test_field_validation test_protobuf test_rbac test_seed_pods
+SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+sanitize-build:
+	$(MAKE) BUILD=build-san CC=gcc CFLAGS="$(SAN_CFLAGS)" LATE_WARNINGS=-Wno-format-truncation \
+		all $(patsubst $(BUILD)/%,build-san/%,$(UNIT_BINS))
+sanitize: sanitize-build
+	fuzz/sanitize-run $(SANITIZE_SUITES)
+
+# One short end-to-end pass (VALGRIND_SUITES) with kapi-apiserver's master
+# and workers under valgrind's memcheck; any error it reports fails it.
+VALGRIND_SUITES ?= test_rest test_seed_pods
+valgrind: all
+	fuzz/valgrind-run $(VALGRIND_SUITES)
+
+# libFuzzer harnesses (fuzz/*.c) built with clang against the library built
+# with -fsanitize=fuzzer-no-link,address,undefined into build-fuzz/; each
+# runs FUZZ_SECONDS from its seed corpus fuzz/corpus/NAME (fuzz/run). Not
+# part of make test; CI runs make fuzz-ci (30 s each).
+FUZZ_SECONDS ?= 180
+FUZZ_CFLAGS  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_NAMES   := $(sort $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c)))
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" LATE_WARNINGS=-Wno-string-concatenation \
+		$(FUZZ_NAMES:%=build-fuzz/fuzz/%)
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h $(BUILD)/libkapi.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libkapi.a $(LDLIBS)
+fuzz: fuzz-build
+	fuzz/run $(FUZZ_SECONDS) $(FUZZ_NAMES)
+fuzz-ci: fuzz-build
+	fuzz/run 30 $(FUZZ_NAMES)
 
 # What a Debian user expects under PREFIX: the programs in bin/, kapi's data
 # in share/kapi/ (the nginx drop-in and params, the nginx template and the
@@ -136,6 +178,6 @@ image-test:
 	tests/image/run
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -27,6 +27,14 @@ typedef struct rd {
     const unsigned char *p, *end;
 } rd;
 
+/* A reader over d[0..n). d is NULL (n 0) for an absent message, and NULL + 0
+ * is undefined in C (UBSan, found by fuzz/protobuf), so end is then NULL. */
+static rd rd_over(const unsigned char *d, size_t n)
+{
+    rd r = {d, d ? d + n : d};
+    return r;
+}
+
 static int pb_fail(pb_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int pb_fail(pb_ctx *c, const char *fmt, ...)
 {
@@ -266,7 +274,7 @@ static int render_fields(pb_ctx *c, const schema_type *t, const unsigned char *d
 
 static int read_time_message(pb_ctx *c, const unsigned char *d, size_t n, int64_t *sec, int64_t *nsec)
 {
-    rd r = {d, d + n};
+    rd r = rd_over(d, n);
     *sec = 0;
     *nsec = 0;
     while (r.p < r.end) {
@@ -311,7 +319,7 @@ static cJSON *render_special(pb_ctx *c, const schema_value *v, const unsigned ch
     }
     case SV_DURATION: {
         int64_t ns = 0;
-        rd r = {d, d + (present ? n : 0)};
+        rd r = rd_over(d, present ? n : 0);
         while (r.p < r.end) {
             int32_t num;
             int wt;
@@ -330,7 +338,7 @@ static cJSON *render_special(pb_ctx *c, const schema_value *v, const unsigned ch
     case SV_QUANTITY: {
         const unsigned char *s = NULL;
         size_t sl = 0;
-        rd r = {d, d + (present ? n : 0)};
+        rd r = rd_over(d, present ? n : 0);
         while (r.p < r.end) {
             int32_t num;
             int wt;
@@ -356,7 +364,7 @@ static cJSON *render_special(pb_ctx *c, const schema_value *v, const unsigned ch
         int32_t ival = 0;
         const unsigned char *s = (const unsigned char *)"";
         size_t sl = 0;
-        rd r = {d, d + (present ? n : 0)};
+        rd r = rd_over(d, present ? n : 0);
         while (r.p < r.end) {
             int32_t num;
             int wt;
@@ -383,7 +391,7 @@ static cJSON *render_special(pb_ctx *c, const schema_value *v, const unsigned ch
     case SV_FIELDS_V1: {
         const unsigned char *raw = NULL;
         size_t rl = 0;
-        rd r = {d, d + (present ? n : 0)};
+        rd r = rd_over(d, present ? n : 0);
         while (r.p < r.end) {
             int32_t num;
             int wt;
@@ -417,7 +425,7 @@ static int decode_map_entry(pb_ctx *c, const schema_field *f, const unsigned cha
                             acc *a, int depth)
 {
     const schema_value *ev = f->value.elem;
-    rd r = {d, d + n};
+    rd r = rd_over(d, n);
     const unsigned char *key = (const unsigned char *)"";
     size_t klen = 0;
     acc val = {0};
@@ -460,7 +468,7 @@ static int decode_map_entry(pb_ctx *c, const schema_field *f, const unsigned cha
             }
             acc items = {0};
             if (!(items.value = cJSON_CreateArray())) { rc = oom(c); break; }
-            rd ir = {val.span, val.span + (val.present ? val.span_len : 0)};
+            rd ir = rd_over(val.span, val.present ? val.span_len : 0);
             while (ir.p < ir.end && !rc) {
                 int32_t num;
                 int wt;
@@ -560,7 +568,7 @@ static int decode_field(pb_ctx *c, const schema_field *f, int wt, rd *r, acc *a,
         if (wt == WT_BYTES && (is_varint_kind(ev->kind) || ev->kind == SV_DOUBLE)) {
             /* packed */
             if (rd_bytes(c, r, &d, &n)) return -1;
-            rd pr = {d, d + n};
+            rd pr = rd_over(d, n);
             while (pr.p < pr.end)
                 if (decode_scalar_elem(c, ev, ev->kind == SV_DOUBLE ? WT_FIXED64 : WT_VARINT, &pr, a,
                                        f->name, depth))
@@ -695,7 +703,7 @@ static int render_fields(pb_ctx *c, const schema_type *t, const unsigned char *d
         return pb_fail(c, "proto: messages nested deeper than %d levels", PROTOBUF_MAX_DEPTH);
     acc *accs = kapi_xcalloc((size_t)t->n_fields + 1, sizeof *accs);
     if (!accs) return oom(c);
-    rd r = {data, data + len};
+    rd r = rd_over(data, len);
     int rc = 0;
     while (data && r.p < r.end && !rc) {
         int32_t num;
@@ -742,7 +750,7 @@ typedef struct unknown_msg {
 
 static int read_type_meta(pb_ctx *c, const unsigned char *d, size_t n, unknown_msg *u)
 {
-    rd r = {d, d + n};
+    rd r = rd_over(d, n);
     while (r.p < r.end) {
         int32_t num;
         int wt;
@@ -760,7 +768,7 @@ static int read_type_meta(pb_ctx *c, const unsigned char *d, size_t n, unknown_m
 
 static int read_unknown(pb_ctx *c, const unsigned char *d, size_t n, unknown_msg *u)
 {
-    rd r = {d, d + n};
+    rd r = rd_over(d, n);
     while (r.p < r.end) {
         int32_t num;
         int wt;

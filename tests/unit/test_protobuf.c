@@ -716,6 +716,7 @@ static char *decode_request(const char *content_type, const void *body, size_t l
     cJSON *st = NULL;
     cJSON *o = decode_body(&req, kind, &st);
     char *out = json_print(o ? o : st, 0);
+    cJSON_Delete(st);   /* the caller's to free */
     kapi_pool_free(pool);
     return out;
 }
