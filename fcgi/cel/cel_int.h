@@ -138,6 +138,7 @@ cel_val cel_bytes(cel_ctx *c, const char *p, size_t len);
 cel_val cel_type(const char *name);
 cel_val cel_error(cel_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 cel_val cel_no_overload(cel_ctx *c, const char *fn);
+cel_val cel_map_new(cel_ctx *c, size_t n);                     /* room for n entries; the caller sets ->n */
 cel_val cel_list_new(cel_ctx *c, size_t n);                    /* n items to fill in */
 cel_val cel_optional(cel_ctx *c, const cel_val *v);            /* v NULL: optional.none() */
 cel_val cel_from_json(cel_ctx *c, const cJSON *j);

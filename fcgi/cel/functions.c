@@ -166,6 +166,17 @@ char *cel_format_double(cel_ctx *c, double d)
     return kapi_pstrdup(c->pool, buf);
 }
 
+/* The string value v as C text in buf (cap bytes) for strtoll and its
+ * kin; false when it is empty, too long, or starts with a space or one of
+ * the signs in refused_signs (CEL's int("+1") is an error, strtoll's not). */
+static bool number_text(const cel_val *v, char *buf, size_t cap, const char *refused_signs)
+{
+    if (v->u.s.len == 0 || v->u.s.len >= cap) return false;
+    memcpy(buf, v->u.s.p, v->u.s.len);
+    buf[v->u.s.len] = 0;
+    return buf[0] != ' ' && !strchr(refused_signs, buf[0]);
+}
+
 static cel_val to_int(cel_ctx *c, const cel_val *v)
 {
     switch (v->kind) {
@@ -177,14 +188,11 @@ static cel_val to_int(cel_ctx *c, const cel_val *v)
             return cel_error(c, "range error converting %g to int", v->u.d);
         return cel_int((int64_t)v->u.d);
     case CV_STRING: {
-        char buf[64];
-        if (v->u.s.len == 0 || v->u.s.len >= sizeof buf) return cel_error(c, "type conversion error from 'string' to 'int'");
-        memcpy(buf, v->u.s.p, v->u.s.len);
-        buf[v->u.s.len] = 0;
-        char *end;
+        char buf[64], *end;
+        if (!number_text(v, buf, sizeof buf, "+")) return cel_error(c, "type conversion error from 'string' to 'int'");
         errno = 0;
         long long r = strtoll(buf, &end, 10);
-        if (*end || errno || buf[0] == ' ' || buf[0] == '+' ) return cel_error(c, "type conversion error from 'string' to 'int'");
+        if (*end || errno) return cel_error(c, "type conversion error from 'string' to 'int'");
         return cel_int(r);
     }
     case CV_TIMESTAMP: return cel_int(v->u.ts.sec);
@@ -204,15 +212,11 @@ static cel_val to_uint(cel_ctx *c, const cel_val *v)
             return cel_error(c, "range error converting %g to uint", v->u.d);
         return cel_uint((uint64_t)v->u.d);
     case CV_STRING: {
-        char buf[64];
-        if (v->u.s.len == 0 || v->u.s.len >= sizeof buf) return cel_error(c, "type conversion error from 'string' to 'uint'");
-        memcpy(buf, v->u.s.p, v->u.s.len);
-        buf[v->u.s.len] = 0;
-        char *end;
+        char buf[64], *end;
+        if (!number_text(v, buf, sizeof buf, "+-")) return cel_error(c, "type conversion error from 'string' to 'uint'");
         errno = 0;
         unsigned long long r = strtoull(buf, &end, 10);
-        if (*end || errno || buf[0] == '-' || buf[0] == ' ' || buf[0] == '+')
-            return cel_error(c, "type conversion error from 'string' to 'uint'");
+        if (*end || errno) return cel_error(c, "type conversion error from 'string' to 'uint'");
         return cel_uint(r);
     }
     default: return cel_no_overload(c, "uint");
@@ -226,13 +230,10 @@ static cel_val to_double(cel_ctx *c, const cel_val *v)
     case CV_INT: return cel_double((double)v->u.i);
     case CV_UINT: return cel_double((double)v->u.u);
     case CV_STRING: {
-        char buf[400];
-        if (v->u.s.len == 0 || v->u.s.len >= sizeof buf) return cel_error(c, "type conversion error from 'string' to 'double'");
-        memcpy(buf, v->u.s.p, v->u.s.len);
-        buf[v->u.s.len] = 0;
-        char *end;
+        char buf[400], *end;
+        if (!number_text(v, buf, sizeof buf, "")) return cel_error(c, "type conversion error from 'string' to 'double'");
         double d = strtod(buf, &end);
-        if (*end || buf[0] == ' ') return cel_error(c, "type conversion error from 'string' to 'double'");
+        if (*end) return cel_error(c, "type conversion error from 'string' to 'double'");
         return cel_double(d);
     }
     default: return cel_no_overload(c, "double");

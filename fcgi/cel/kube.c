@@ -42,11 +42,9 @@ static cel_val list_fold(cel_ctx *c, const char *fn, const cel_list *l)
 
 static cel_val regex_find(cel_ctx *c, const cel_val *s, const cel_val *re, int64_t limit, bool all)
 {
-    char err[300];
-    const regex_t *rx = cel_regex_cached(c, re->u.s.p, re->u.s.len, err, sizeof err);
-    if (!rx) return cel_error(c, "%s", err);
-    if (!cel_charge(c, CEL_REGEX_COST(s->u.s.len, cel_regex_size(re->u.s.p, re->u.s.len))))
-        return cel_error(c, "operation cancelled: actual cost limit exceeded");
+    cel_val failed;
+    const regex_t *rx = cel_regex_for_text(c, re, s->u.s.len, &failed);
+    if (!rx) return failed;
     char *text = kapi_pstrndup(c->pool, s->u.s.p, s->u.s.len);
     cel_val out = cel_list_new(c, s->u.s.len + 1);
     size_t n = 0, at = 0;

@@ -260,3 +260,15 @@ int cel_regex_precompile(kapi_pool *pool, struct regex_entry **list, const char 
     kapi_pool_on_cleanup(pool, free_entry, e);
     return 0;
 }
+
+const regex_t *cel_regex_for_text(cel_ctx *c, const cel_val *re, size_t text_len, cel_val *failed)
+{
+    char err[300];
+    const regex_t *rx = cel_regex_cached(c, re->u.s.p, re->u.s.len, err, sizeof err);
+    if (!rx) { *failed = cel_error(c, "%s", err); return NULL; }
+    if (!cel_charge(c, CEL_REGEX_COST(text_len, cel_regex_size(re->u.s.p, re->u.s.len)))) {
+        *failed = cel_error(c, "operation cancelled: actual cost limit exceeded");
+        return NULL;
+    }
+    return rx;
+}

@@ -35,6 +35,12 @@ int cel_regex_compile(regex_t *re, const char *pattern, size_t len, bool nosub, 
 struct cel_ctx;
 const regex_t *cel_regex_cached(struct cel_ctx *c, const char *pattern, size_t len, char *err, size_t errlen);
 
+/* The cached pattern of the string value re, with the cost of matching it
+ * against a text of text_len bytes charged; NULL with *failed set to the
+ * error value (a bad pattern, or the cost limit) otherwise. */
+struct cel_val;
+const regex_t *cel_regex_for_text(struct cel_ctx *c, const struct cel_val *re, size_t text_len, struct cel_val *failed);
+
 /* Compiles a literal pattern into a program's list (freed with pool);
  * -1 and err when it does not compile. Evaluations read the list without
  * locking (regexec does not change a compiled pattern). */

@@ -66,10 +66,7 @@ cel_val cel_from_json_schema(cel_ctx *c, const cJSON *j, const cJSON *schema)
         const cJSON *props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
         const cJSON *extra = cJSON_GetObjectItemCaseSensitive(schema, "additionalProperties");
         size_t n = (size_t)cJSON_GetArraySize(j);
-        cel_val v = {.kind = CV_MAP};
-        v.u.map = kapi_palloc(c->pool, sizeof(cel_map));
-        v.u.map->keys = kapi_palloc(c->pool, (n ? n : 1) * sizeof(cel_val));
-        v.u.map->vals = kapi_palloc(c->pool, (n ? n : 1) * sizeof(cel_val));
+        cel_val v = cel_map_new(c, n);
         size_t i = 0;
         for (const cJSON *e = j->child; e; e = e->next, i++) {
             const cJSON *sub = props ? cJSON_GetObjectItemCaseSensitive(props, e->string) : NULL;

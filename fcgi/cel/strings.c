@@ -39,11 +39,9 @@ static const char *find(const char *h, size_t hl, const char *n, size_t nl)
 
 static cel_val matches(cel_ctx *c, const cel_val *s, const cel_val *re)
 {
-    char err[300];
-    const regex_t *rx = cel_regex_cached(c, re->u.s.p, re->u.s.len, err, sizeof err);
-    if (!rx) return cel_error(c, "%s", err);
-    if (!cel_charge(c, CEL_REGEX_COST(s->u.s.len, cel_regex_size(re->u.s.p, re->u.s.len))))
-        return cel_error(c, "operation cancelled: actual cost limit exceeded");
+    cel_val failed;
+    const regex_t *rx = cel_regex_for_text(c, re, s->u.s.len, &failed);
+    if (!rx) return failed;
     char *text = kapi_pstrndup(c->pool, s->u.s.p, s->u.s.len);
     return cel_bool(regexec(rx, text, 0, NULL, 0) == 0);
 }

@@ -55,6 +55,15 @@ cel_val cel_no_overload(cel_ctx *c, const char *fn)
     return cel_error(c, "no such overload: %s", fn);
 }
 
+cel_val cel_map_new(cel_ctx *c, size_t n)
+{
+    cel_val v = {.kind = CV_MAP};
+    v.u.map = kapi_palloc(c->pool, sizeof(cel_map));
+    v.u.map->keys = kapi_palloc(c->pool, (n ? n : 1) * sizeof(cel_val));
+    v.u.map->vals = kapi_palloc(c->pool, (n ? n : 1) * sizeof(cel_val));
+    return v;
+}
+
 cel_val cel_list_new(cel_ctx *c, size_t n)
 {
     cel_val v = {.kind = CV_LIST};
@@ -98,10 +107,7 @@ cel_val cel_from_json(cel_ctx *c, const cJSON *j)
     }
     if (cJSON_IsObject(j)) {
         size_t n = (size_t)cJSON_GetArraySize(j);
-        cel_val v = {.kind = CV_MAP};
-        v.u.map = kapi_palloc(c->pool, sizeof(cel_map));
-        v.u.map->keys = kapi_palloc(c->pool, (n ? n : 1) * sizeof(cel_val));
-        v.u.map->vals = kapi_palloc(c->pool, (n ? n : 1) * sizeof(cel_val));
+        cel_val v = cel_map_new(c, n);
         size_t i = 0;
         for (const cJSON *e = j->child; e; e = e->next, i++) {
             v.u.map->keys[i] = cel_string_ref(e->string, strlen(e->string));
