@@ -405,21 +405,15 @@ static node *parse_unary(parser *p)
 /* Binary operators by precedence level, lowest first. */
 static int binary_level(tok_kind k, cel_op *op)
 {
-    switch (k) {
-    case T_EQ: *op = OP_EQ; return 3;
-    case T_NE: *op = OP_NE; return 3;
-    case T_LT: *op = OP_LT; return 3;
-    case T_LE: *op = OP_LE; return 3;
-    case T_GT: *op = OP_GT; return 3;
-    case T_GE: *op = OP_GE; return 3;
-    case T_IN: *op = OP_IN; return 3;
-    case T_PLUS: *op = OP_ADD; return 4;
-    case T_MINUS: *op = OP_SUB; return 4;
-    case T_STAR: *op = OP_MUL; return 5;
-    case T_SLASH: *op = OP_DIV; return 5;
-    case T_PERCENT: *op = OP_MOD; return 5;
-    default: return 0;
-    }
+    static const struct { tok_kind tok; cel_op op; int level; } levels[] = {
+        {T_EQ, OP_EQ, 3}, {T_NE, OP_NE, 3}, {T_LT, OP_LT, 3}, {T_LE, OP_LE, 3},
+        {T_GT, OP_GT, 3}, {T_GE, OP_GE, 3}, {T_IN, OP_IN, 3},
+        {T_PLUS, OP_ADD, 4}, {T_MINUS, OP_SUB, 4},
+        {T_STAR, OP_MUL, 5}, {T_SLASH, OP_DIV, 5}, {T_PERCENT, OP_MOD, 5},
+    };
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        if (levels[i].tok == k) { *op = levels[i].op; return levels[i].level; }
+    return 0;
 }
 
 static node *parse_binary(parser *p, int level)

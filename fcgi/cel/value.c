@@ -296,12 +296,8 @@ static void format_into(cel_ctx *c, kapi_buf *b, const cel_val *v)
     case CV_UINT: snprintf(tmp, sizeof tmp, "%lluu", (unsigned long long)v->u.u); append(b, tmp); break;
     case CV_DOUBLE: snprintf(tmp, sizeof tmp, "%g", v->u.d); append(b, tmp); break;
     case CV_STRING:
-        append(b, "\"");
-        kapi_buf_put(b, v->u.s.p, v->u.s.len);
-        append(b, "\"");
-        break;
     case CV_BYTES:
-        append(b, "b\"");
+        append(b, v->kind == CV_BYTES ? "b\"" : "\"");
         kapi_buf_put(b, v->u.s.p, v->u.s.len);
         append(b, "\"");
         break;

@@ -39,23 +39,18 @@ static const fair_level levels[FAIR_LEVEL_COUNT] = {
     [FAIR_LEVEL_CATCH_ALL] = {FAIR_LEVEL_CATCH_ALL, "catch-all", "7d5bd8d4-75ea-58af-8e8d-4db2cb73209b", 0, 13},
 };
 
-static const fair_schema schema_exempt = {"exempt", "11e0a6c1-8765-5051-96e7-3f1a6e689dc9", FAIR_LEVEL_EXEMPT};
-static const fair_schema schema_probes = {"probes", "7feb6e96-a22a-525b-af1c-b315c3f8e75e", FAIR_LEVEL_EXEMPT};
-static const fair_schema schema_system_nodes = {"system-nodes", "030f4ad8-2250-5a7a-9d86-ef41d6756b66",
-                                                FAIR_LEVEL_SYSTEM};
-static const fair_schema schema_kcm = {"kube-controller-manager", "f473d062-2e85-56a0-8b73-997f7948447a",
-                                       FAIR_LEVEL_WORKLOAD_HIGH};
-static const fair_schema schema_scheduler = {"kube-scheduler", "52c5e511-6f78-502f-b649-579c94e049d6",
-                                             FAIR_LEVEL_WORKLOAD_HIGH};
-static const fair_schema schema_kube_system_sa = {"kube-system-service-accounts",
-                                                  "e4bfd54f-162c-51e8-ab05-07498390101e",
-                                                  FAIR_LEVEL_WORKLOAD_HIGH};
-static const fair_schema schema_service_accounts = {"service-accounts", "35024f52-305d-554e-8499-5405dcf18536",
-                                                    FAIR_LEVEL_WORKLOAD_LOW};
-static const fair_schema schema_global_default = {"global-default", "910c7305-3fb3-56c9-87d6-cf916430c83a",
-                                                  FAIR_LEVEL_GLOBAL_DEFAULT};
-static const fair_schema schema_catch_all = {"catch-all", "09ef2d5a-8446-5c09-9c8f-6bfa05c53331",
-                                             FAIR_LEVEL_CATCH_ALL};
+/* kube's bootstrap flow schemas: name, the UID kapi gives it, priority level. */
+#define FLOW_SCHEMA(var, name, uid, level) static const fair_schema var = {name, uid, level}
+FLOW_SCHEMA(schema_exempt, "exempt", "11e0a6c1-8765-5051-96e7-3f1a6e689dc9", FAIR_LEVEL_EXEMPT);
+FLOW_SCHEMA(schema_probes, "probes", "7feb6e96-a22a-525b-af1c-b315c3f8e75e", FAIR_LEVEL_EXEMPT);
+FLOW_SCHEMA(schema_system_nodes, "system-nodes", "030f4ad8-2250-5a7a-9d86-ef41d6756b66", FAIR_LEVEL_SYSTEM);
+FLOW_SCHEMA(schema_kcm, "kube-controller-manager", "f473d062-2e85-56a0-8b73-997f7948447a", FAIR_LEVEL_WORKLOAD_HIGH);
+FLOW_SCHEMA(schema_scheduler, "kube-scheduler", "52c5e511-6f78-502f-b649-579c94e049d6", FAIR_LEVEL_WORKLOAD_HIGH);
+FLOW_SCHEMA(schema_kube_system_sa, "kube-system-service-accounts", "e4bfd54f-162c-51e8-ab05-07498390101e", FAIR_LEVEL_WORKLOAD_HIGH);
+FLOW_SCHEMA(schema_service_accounts, "service-accounts", "35024f52-305d-554e-8499-5405dcf18536", FAIR_LEVEL_WORKLOAD_LOW);
+FLOW_SCHEMA(schema_global_default, "global-default", "910c7305-3fb3-56c9-87d6-cf916430c83a", FAIR_LEVEL_GLOBAL_DEFAULT);
+FLOW_SCHEMA(schema_catch_all, "catch-all", "09ef2d5a-8446-5c09-9c8f-6bfa05c53331", FAIR_LEVEL_CATCH_ALL);
+#undef FLOW_SCHEMA
 
 const fair_level *fair_level_of(fair_level_id id)
 {
