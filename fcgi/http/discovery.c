@@ -156,6 +156,26 @@ static void build_date(char *out, size_t n)
 #endif
 }
 
+/* The compiler and platform /version reports, fixed at build time. */
+#if defined(__clang__)
+#define BUILD_COMPILER "clang"
+#elif defined(__GNUC__)
+#define BUILD_COMPILER "gcc"
+#else
+#define BUILD_COMPILER "cc"
+#endif
+#if defined(__x86_64__)
+#define BUILD_PLATFORM "linux/amd64"
+#elif defined(__aarch64__)
+#define BUILD_PLATFORM "linux/arm64"
+#elif defined(__arm__)
+#define BUILD_PLATFORM "linux/arm"
+#elif defined(__i386__)
+#define BUILD_PLATFORM "linux/386"
+#else
+#define BUILD_PLATFORM "linux/unknown"
+#endif
+
 cJSON *discovery_version(void)
 {
     char date[64];
@@ -168,24 +188,8 @@ cJSON *discovery_version(void)
     cJSON_AddStringToObject(v, "gitTreeState", KAPI_GIT_TREE_STATE);
     cJSON_AddStringToObject(v, "buildDate", date);
     cJSON_AddStringToObject(v, "goVersion", "n/a");   /* kapi is C, not Go */
-#if defined(__clang__)
-    cJSON_AddStringToObject(v, "compiler", "clang");
-#elif defined(__GNUC__)
-    cJSON_AddStringToObject(v, "compiler", "gcc");
-#else
-    cJSON_AddStringToObject(v, "compiler", "cc");
-#endif
-#if defined(__x86_64__)
-    cJSON_AddStringToObject(v, "platform", "linux/amd64");
-#elif defined(__aarch64__)
-    cJSON_AddStringToObject(v, "platform", "linux/arm64");
-#elif defined(__arm__)
-    cJSON_AddStringToObject(v, "platform", "linux/arm");
-#elif defined(__i386__)
-    cJSON_AddStringToObject(v, "platform", "linux/386");
-#else
-    cJSON_AddStringToObject(v, "platform", "linux/unknown");
-#endif
+    cJSON_AddStringToObject(v, "compiler", BUILD_COMPILER);
+    cJSON_AddStringToObject(v, "platform", BUILD_PLATFORM);
     return v;
 }
 
