@@ -188,7 +188,7 @@ static int buf_reserve(kapi_buf *b, size_t extra)
 int kapi_buf_put(kapi_buf *b, const void *data, size_t n)
 {
     if (buf_reserve(b, n)) return -1;
-    memcpy(b->data + b->len, data, n);
+    if (n) memcpy(b->data + b->len, data, n);   /* data may be NULL when n is 0 */
     b->len += n;
     b->data[b->len] = '\0';
     return 0;
