@@ -161,7 +161,7 @@ static void start_waiting(waiting_request *w, fair_gate *g, fair_class c)
 
 static void wait_until_waiting(fair_gate *g, int n)
 {
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 5000; i++) {             /* up to 10 s: a loaded machine, a sanitizer build */
         fair_stats s;
         fair_gate_stats(g, &s);
         if (s.waiting == n) return;
@@ -184,6 +184,7 @@ static void test_fair_between_users(void **state)
     /* alice floods: two of hers wait, the next is refused at once */
     waiting_request a1, a2, b1;
     start_waiting(&a1, g, alice);
+    wait_until_waiting(g, 1);                   /* a1 queues first: the order is checked below */
     start_waiting(&a2, g, alice);
     wait_until_waiting(g, 2);
     fair_ticket refused;
