@@ -444,7 +444,9 @@ auth_and_discovery() {
 
 proxy() {
     local log=$KAPI_STATE/proxy-$V.log pid port="" i
-    kv proxy --port=0 >"$log" 2>&1 &
+    # kubectl itself in the background (not through kv, a function: $! would
+    # be the subshell, and killing it would leave kubectl proxy running)
+    "$KC" --cache-dir "$KAPI_STATE/kube-cache-$V" -n "$NS" proxy --port=0 >"$log" 2>&1 &
     pid=$!
     for ((i = 0; i < 100; i++)); do
         port=$(sed -n 's/^Starting to serve on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log")

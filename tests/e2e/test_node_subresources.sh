@@ -143,7 +143,7 @@ expect_eq "services/proxy of a missing service: 404" "$HTTP_CODE" "404"
 expect_contains "services \"none\" not found" "$HTTP_BODY" 'services \"none\" not found'
 # kubectl proxy in front
 port=$(kapi_free_port)
-kubectl proxy --port "$port" >/dev/null 2>&1 &
+"$KUBECTL" --cache-dir "$KAPI_STATE/kube-cache" proxy --port "$port" >/dev/null 2>&1 &   # kubectl itself: $! must be its pid
 proxy_pid=$!
 for _ in $(seq 50); do curl -s "http://127.0.0.1:$port/version" >/dev/null && break; sleep 0.1; done
 out=$(curl -s "http://127.0.0.1:$port/api/v1/namespaces/default/services/web/proxy/")
@@ -151,5 +151,6 @@ expect_contains "kubectl proxy: services/proxy" "$out" 'no endpoints available f
 out=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/nodes/n1/proxy/")
 expect_eq "kubectl proxy: nodes/proxy" "$out" "400"
 kill "$proxy_pid"
+wait "$proxy_pid" 2>/dev/null
 out=$(kubectl get --raw /api/v1/namespaces/default/services/web/proxy/ 2>&1)
 expect_eq "kubectl get --raw services/proxy" "$out" 'Error from server (ServiceUnavailable): no endpoints available for service "web"'
