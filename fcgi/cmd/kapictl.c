@@ -499,8 +499,11 @@ static int is_kapi_database(sqlite3 *db)
            single_row_is(db, "SELECT count(*) FROM kv", NULL);
 }
 
+/* backup's and restore's arguments: FILE and --state; db_path (PATH_MAX
+ * bytes) gets the state directory's database. Returns 0 (with *help when
+ * the usage was printed) or an exit code. */
 static int parse_file_argument(const char *usage, const char *cmd, const char **state,
-                               int argc, char **argv, const char **file, int *help)
+                               int argc, char **argv, const char **file, int *help, char *db_path)
 {
     *file = NULL;
     *help = 0;
@@ -528,18 +531,18 @@ static int parse_file_argument(const char *usage, const char *cmd, const char **
         fprintf(stderr, "kapictl: %s needs a FILE\n\n%s", cmd, usage);
         return EXIT_USAGE;
     }
-    return state_is_given(*state) ? 0 : EXIT_USAGE;
+    if (!state_is_given(*state))
+        return EXIT_USAGE;
+    return join_path(db_path, PATH_MAX, *state, "kapi.db") != 0;
 }
 
 static int cmd_backup(const char **state, int argc, char **argv)
 {
     const char *file;
-    int help, rc = parse_file_argument(usage_backup, "backup", state, argc, argv, &file, &help);
+    char db_path[PATH_MAX], tmp[PATH_MAX];
+    int help, rc = parse_file_argument(usage_backup, "backup", state, argc, argv, &file, &help, db_path);
     if (rc != 0 || help)
         return rc;
-    char db_path[PATH_MAX], tmp[PATH_MAX];
-    if (join_path(db_path, sizeof db_path, *state, "kapi.db") != 0)
-        return 1;
     if (!file_exists(db_path)) {
         fprintf(stderr, "kapictl backup: no database %s\n", db_path);
         return 1;
@@ -605,12 +608,11 @@ out:
 static int cmd_restore(const char **state, int argc, char **argv)
 {
     const char *file;
-    int help, rc = parse_file_argument(usage_restore, "restore", state, argc, argv, &file, &help);
+    char db_path[PATH_MAX], lock_path[PATH_MAX];
+    int help, rc = parse_file_argument(usage_restore, "restore", state, argc, argv, &file, &help, db_path);
     if (rc != 0 || help)
         return rc;
-    char db_path[PATH_MAX], lock_path[PATH_MAX];
-    if (join_path(db_path, sizeof db_path, *state, "kapi.db") != 0 ||
-        join_path(lock_path, sizeof lock_path, *state, "kapi.db-lock") != 0)
+    if (join_path(lock_path, sizeof lock_path, *state, "kapi.db-lock") != 0)
         return 1;
     if (!file_exists(file)) {
         fprintf(stderr, "kapictl restore: no such file %s\n", file);
