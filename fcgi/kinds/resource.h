@@ -54,6 +54,8 @@ typedef struct kapi_strategy {
     int has_status;            /* a status kept apart from spec (status subresource) */
     int has_generation;        /* metadata.generation set to 1, bumped when spec changes */
     int return_deleted_object; /* DELETE answers with the object, not a Status */
+    int requires_resource_version; /* a PUT must name metadata.resourceVersion (kube's
+                                    * AllowUnconditionalUpdate() false: Lease) */
     /* Type errors a Go decoder would reject (400), e.g. invalid base64 in a
      * Secret's data: returns 0 or -1 with a message. */
     int (*check_types)(const cJSON *obj, char *err, size_t errlen);

@@ -147,7 +147,7 @@ static const kapi_resource builtin_kinds[] = {
     /* coordination.k8s.io/v1 */
     {.group = "coordination.k8s.io", .version = "v1", .kind = "Lease", .plural = "leases",
      .singular = "lease", .key_prefix = "leases", .namespaced = 1, .verbs = STD,
-     .table = &table_leases, .strategy = &strategy_generic},
+     .table = &table_leases, .strategy = &strategy_leases},
     /* scheduling.k8s.io/v1 (hooks: registry/kinds/priorityclasses.c) */
     {.group = "scheduling.k8s.io", .version = "v1", .kind = "PriorityClass",
      .plural = "priorityclasses", .singular = "priorityclass", .key_prefix = "priorityclasses",

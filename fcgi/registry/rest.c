@@ -294,6 +294,15 @@ static rest_result rest_update(rest_call *c, const char *name, int status_only)
                             obj_string(meta, "resourceVersion"), "must be specified for an update");
         return rest_invalid(c, errs, name);
     }
+    if (expected == 0 && c->r->strategy && c->r->strategy->requires_resource_version) {
+        /* kube's Store.Update: an Invalid whose "kind" is the resource
+         * (leases.coordination.k8s.io) and whose value is the uint64 0 as
+         * Go's %#v prints it */
+        field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
+        cJSON *zero = kapi_pool_keep_json(c->req->pool, cJSON_CreateRaw("0x0"));
+        field_error_add(errs, FIELD_INVALID, "metadata.resourceVersion", zero, "must be specified for an update");
+        return rest_status(c, field_errors_status(errs, c->r->group, c->r->plural, name), 0);
+    }
     return rest_guaranteed_update(c, name, status_only, rest_body_object, obj);
 }
 

@@ -154,4 +154,16 @@ for page in 1 2 3 4 5; do
 done
 expect_eq "limit/continue visits each object once" "$(echo $names)" "page-1 page-2 page-3 page-4 page-5 page-6 page-7"
 
+# --- a Lease refuses an update that names no resourceVersion (kube's lease
+# strategy: AllowUnconditionalUpdate false); one that names it goes through
+L=$API/apis/coordination.k8s.io/v1/namespaces/default/leases
+acurl -o /dev/null -H 'Content-Type: application/json' --data '{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"lock"},"spec":{"holderIdentity":"a"}}' "$L"
+http acurl -X PUT -H 'Content-Type: application/json' --data '{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"lock"},"spec":{"holderIdentity":"b"}}' "$L/lock"
+expect_eq "Lease PUT without resourceVersion: 422" "$HTTP_CODE" "422"
+expect_contains "Lease PUT without resourceVersion: kube's message" "$HTTP_BODY" '"message": "leases.coordination.k8s.io \"lock\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"'
+expect_contains "Lease PUT without resourceVersion: details.kind is the resource" "$HTTP_BODY" '"kind": "leases"'
+rv=$(acurl "$L/lock" | sed -n 's/.*"resourceVersion": "\([0-9]*\)".*/\1/p')
+code=$(acurl -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"lock\",\"resourceVersion\":\"$rv\"},\"spec\":{\"holderIdentity\":\"b\"}}" "$L/lock")
+expect_eq "Lease PUT with its resourceVersion: 200" "$code" "200"
+
 rm -rf "$tmp"

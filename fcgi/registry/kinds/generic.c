@@ -12,6 +12,14 @@ const kapi_strategy strategy_generic = {
     .names = NAME_DNS1123_SUBDOMAIN,
 };
 
+/* Leases: kube's lease strategy refuses an update that names no
+ * resourceVersion (AllowUnconditionalUpdate false), so that two candidates
+ * of a leader election cannot both overwrite the lease blindly. */
+const kapi_strategy strategy_leases = {
+    .names = NAME_DNS1123_SUBDOMAIN,
+    .requires_resource_version = 1,
+};
+
 const kapi_strategy strategy_with_status = {
     .names = NAME_DNS1123_SUBDOMAIN,
     .has_status = 1,
