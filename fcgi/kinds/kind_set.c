@@ -372,13 +372,23 @@ const kapi_resource *kinds_find(const kinds_set *s, const char *group, const cha
     return NULL;
 }
 
+/* The first kind whose two string members (at offsets a_off and b_off of
+ * kapi_resource) equal a and b. */
+static const kapi_resource *find_by_two(const kinds_set *s, size_t a_off, const char *a, size_t b_off,
+                                        const char *b)
+{
+    if (!s || !a || !b) return NULL;
+    for (int i = 0; i < s->n; i++) {
+        const char *base = (const char *)&s->kinds[i];
+        const char *ma = *(const char *const *)(base + a_off), *mb = *(const char *const *)(base + b_off);
+        if (ma && mb && !strcmp(ma, a) && !strcmp(mb, b)) return &s->kinds[i];
+    }
+    return NULL;
+}
+
 const kapi_resource *kinds_find_plural(const kinds_set *s, const char *group, const char *plural)
 {
-    if (!s || !group || !plural) return NULL;
-    for (int i = 0; i < s->n; i++)
-        if (!strcmp(s->kinds[i].group, group) && !strcmp(s->kinds[i].plural, plural))
-            return &s->kinds[i];
-    return NULL;
+    return find_by_two(s, offsetof(kapi_resource, group), group, offsetof(kapi_resource, plural), plural);
 }
 
 const kapi_resource *kinds_find_flagged(const kinds_set *s, unsigned flags)
@@ -390,11 +400,7 @@ const kapi_resource *kinds_find_flagged(const kinds_set *s, unsigned flags)
 
 const kapi_resource *kinds_find_kind(const kinds_set *s, const char *api_version, const char *kind)
 {
-    if (!s || !api_version || !kind) return NULL;
-    for (int i = 0; i < s->n; i++)
-        if (!strcmp(s->kinds[i].kind, kind) && !strcmp(s->kinds[i].api_version, api_version))
-            return &s->kinds[i];
-    return NULL;
+    return find_by_two(s, offsetof(kapi_resource, kind), kind, offsetof(kapi_resource, api_version), api_version);
 }
 
 int kinds_group_serves(const kapi_group *g, const char *version)
