@@ -170,19 +170,20 @@ int kinds_builder_add(kinds_builder *b, const kapi_resource *r)
     }
     kapi_resource *d = &b->kinds[b->n++];
     *d = *r;
-    d->group = copy_str(b, r->group);
-    d->version = copy_str(b, r->version);
-    d->storage_version = copy_str(b, r->storage_version);
-    d->kind = copy_str(b, r->kind);
-    d->plural = copy_str(b, r->plural);
-    d->singular = copy_str(b, r->singular);
-    d->key_prefix = copy_str(b, r->key_prefix);
+    /* the description's own strings, copied into the set's arena */
+    static const size_t strings[] = {
+        offsetof(kapi_resource, group),  offsetof(kapi_resource, version),  offsetof(kapi_resource, storage_version),
+        offsetof(kapi_resource, kind),   offsetof(kapi_resource, plural),   offsetof(kapi_resource, singular),
+        offsetof(kapi_resource, key_prefix), offsetof(kapi_resource, schema_type)};
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+        const char **member = (const char **)((char *)d + strings[i]);
+        *member = copy_str(b, *member);
+    }
     d->short_names = copy_strv(b, r->short_names);
     d->categories = copy_strv(b, r->categories);
     d->subresources = copy_subresources(b, r->subresources);
     d->selectable_fields = copy_fields(b, r->selectable_fields);
     d->columns = copy_columns(b, r->columns);
-    d->schema_type = copy_str(b, r->schema_type);
     d->api_version = NULL;   /* filled by finish */
     return b->failed ? -1 : 0;
 }
