@@ -536,6 +536,15 @@ static int parse_file_argument(const char *usage, const char *cmd, const char **
     return join_path(db_path, PATH_MAX, *state, "kapi.db") != 0;
 }
 
+/* 0 when path exists; otherwise says "<what> <path>" and returns 1. */
+static int require_file(const char *path, const char *what)
+{
+    if (file_exists(path))
+        return 0;
+    fprintf(stderr, "%s %s\n", what, path);
+    return 1;
+}
+
 static int cmd_backup(const char **state, int argc, char **argv)
 {
     const char *file;
@@ -543,10 +552,8 @@ static int cmd_backup(const char **state, int argc, char **argv)
     int help, rc = parse_file_argument(usage_backup, "backup", state, argc, argv, &file, &help, db_path);
     if (rc != 0 || help)
         return rc;
-    if (!file_exists(db_path)) {
-        fprintf(stderr, "kapictl backup: no database %s\n", db_path);
+    if (require_file(db_path, "kapictl backup: no database"))
         return 1;
-    }
     if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", file) >= (int)sizeof tmp) {
         fprintf(stderr, "kapictl backup: path too long: %s\n", file);
         return 1;
@@ -614,10 +621,8 @@ static int cmd_restore(const char **state, int argc, char **argv)
         return rc;
     if (join_path(lock_path, sizeof lock_path, *state, "kapi.db-lock") != 0)
         return 1;
-    if (!file_exists(file)) {
-        fprintf(stderr, "kapictl restore: no such file %s\n", file);
+    if (require_file(file, "kapictl restore: no such file"))
         return 1;
-    }
     sqlite3 *src = NULL, *dest = NULL;
     int lock_fd = -1;
     rc = 1;
