@@ -174,6 +174,8 @@ int open_lock_file(const char *db_path, const char *suffix)
 
 /* ---- connections ---- */
 
+#define STORE_READER_CACHE_KIB "256"   /* a read connection's page cache, KiB */
+
 /* Opens a connection to s's database with the store's settings. extra_flags
  * is SQLITE_OPEN_CREATE for the first connection, 0 otherwise. */
 static store_conn *conn_open_flags(store *s, int extra_flags, const char **err)
@@ -234,6 +236,15 @@ static store_conn *reader_of_this_thread(store *s)
     const char *err;
     c = conn_open(s, &err);
     if (!c) return NULL;
+    /* Every request thread has a read connection of its own, and the pool
+     * runs dozens of them (seats, queue places, watches): SQLite's default
+     * 2 MiB page cache each would keep tens of MiB per worker once every
+     * thread has served a large LIST. A smaller cache per reader leaves
+     * the rest to the kernel's page cache, which all of them share. */
+    if (run_constant_sql(c->db, "PRAGMA cache_size = -" STORE_READER_CACHE_KIB) < 0) {
+        conn_close(c);
+        return NULL;
+    }
     if (pthread_setspecific(s->reader_key, c) != 0) {
         conn_close(c);
         return NULL;
