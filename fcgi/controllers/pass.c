@@ -23,14 +23,12 @@ static char *read_root_ca(const char *state_dir)
     if (!state_dir) return NULL;
     char path[4096];
     snprintf(path, sizeof path, "%s/pki/ca.crt", state_dir);
-    FILE *f = fopen(path, "r");
-    if (!f) return NULL;
     kapi_buf b;
     kapi_buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) kapi_buf_put(&b, chunk, n);
-    fclose(f);
+    if (kapi_buf_read_file(&b, path) != 0) {
+        kapi_buf_free(&b);
+        return NULL;
+    }
     kapi_buf_putc(&b, '\0');
     return kapi_buf_steal(&b);
 }

@@ -67,6 +67,8 @@ int kapi_buf_puts(kapi_buf *b, const char *s);
 int kapi_buf_putc(kapi_buf *b, char c);
 int kapi_buf_printf(kapi_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *kapi_buf_steal(kapi_buf *b);                           /* NUL-terminated; caller frees */
+/* Appends the whole file at path to b: 0, or -1 when it cannot be opened or read. */
+int kapi_buf_read_file(kapi_buf *b, const char *path);
 /* A new empty buffer whose memory is freed when the pool ends. */
 typedef struct kapi_pool kapi_pool;
 kapi_buf *kapi_pool_buf(kapi_pool *p);

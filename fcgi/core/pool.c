@@ -251,3 +251,15 @@ void kapi_response_add_header(kapi_response *r, kapi_pool *p, const char *name, 
     r->headers[r->n_headers].value = kapi_pstrdup(p, value);
     r->n_headers++;
 }
+
+int kapi_buf_read_file(kapi_buf *b, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) kapi_buf_put(b, chunk, n);
+    int failed = ferror(f);
+    fclose(f);
+    return failed ? -1 : 0;
+}

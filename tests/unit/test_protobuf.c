@@ -600,14 +600,9 @@ static kapi_buf read_data(const char *name)
 {
     char path[256];
     snprintf(path, sizeof path, "tests/unit/data/%s", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s (run from the repository's root)", path);
     kapi_buf b;
     kapi_buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) kapi_buf_put(&b, chunk, n);
-    fclose(f);
+    if (kapi_buf_read_file(&b, path) != 0) fail_msg("cannot read %s (run from the repository's root)", path);
     return b;
 }
 
