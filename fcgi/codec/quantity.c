@@ -10,6 +10,11 @@
 
 #define MAX_DIGITS 18
 #define NANO_SCALE (-9)
+/* The largest decimal exponent a suffix may carry ("1e100000"); beyond any
+ * representable resource, it keeps the arithmetic in int32. A parsed
+ * value's scale stays MAX_DIGITS + 2 below it, so that its canonical text
+ * (up to MAX_DIGITS digits and an exponent) always parses back. */
+#define MAX_EXPONENT 100000
 
 static const int64_t pow10_table[19] = {
     1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL, 100000000LL,
@@ -101,7 +106,7 @@ static int interpret_suffix(const parts *p, int *base, int32_t *exponent, quanti
             if (v > (INT64_MAX - 9) / 10) return -1;
             v = v * 10 + (p->suffix[i] - '0');
         }
-        if (v > 100000) return -1;   /* far beyond any representable value */
+        if (v > MAX_EXPONENT) return -1;
         *base = 10;
         *exponent = (int32_t)(neg ? -v : v);
         *fmt = QUANTITY_DECIMAL_EXPONENT;
@@ -182,6 +187,7 @@ int quantity_parse(const char *s, quantity *q, const char **err)
     q->mant = p.positive ? mant : -mant;
     q->scale = scale;
     normalize(q);
+    if (q->scale > MAX_EXPONENT - MAX_DIGITS - 2) { *err = QUANTITY_ERR_SUFFIX; return -1; }
     return 0;
 }
 
