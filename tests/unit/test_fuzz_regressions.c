@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "codec/json.h"
+#include "codec/quantity.h"
 #include "schema/protobuf.h"
 #include "schema/schema.h"
 
@@ -78,12 +79,34 @@ static void test_protobuf_absent_int_or_string(void **state)
     }
 }
 
+/* fuzz/quantity: "999999000000E100000" parsed (the suffix's exponent is
+ * at the limit), and its canonical text "9999990e100005" (the exponent
+ * moved up by the mantissa's digits) did not parse back. A value whose
+ * canonical exponent would pass the limit is now refused; every accepted
+ * value's canonical text parses back to the same value. */
+static void test_quantity_canonical_exponent_past_limit(void **state)
+{
+    (void)state;
+    static const char *const inputs[] = {"999999000000E100000", "1e100000", "123456789012345678e99970",
+                                         "0.000000001e99990", "-999999999999999999e99982"};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        quantity q, again;
+        const char *err;
+        if (quantity_parse(inputs[i], &q, &err)) continue;
+        char canon[64];
+        quantity_format_canonical(&q, canon, sizeof canon);
+        if (quantity_parse(canon, &again, &err)) fail_msg("%s: canonical %s does not parse: %s", inputs[i], canon, err);
+        assert_int_equal(quantity_cmp(&q, &again), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_protobuf_absent_submessage),
         cmocka_unit_test(test_protobuf_empty_message),
         cmocka_unit_test(test_protobuf_absent_int_or_string),
+        cmocka_unit_test(test_quantity_canonical_exponent_past_limit),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
