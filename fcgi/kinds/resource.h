@@ -56,6 +56,9 @@ typedef struct kapi_strategy {
     int return_deleted_object; /* DELETE answers with the object, not a Status */
     int requires_resource_version; /* a PUT must name metadata.resourceVersion (kube's
                                     * AllowUnconditionalUpdate() false: Lease) */
+    int allows_create_on_update;   /* a PUT of a missing object creates it (kube's
+                                    * AllowCreateOnUpdate(): Leases, Events, Endpoints,
+                                    * LimitRanges, the RBAC kinds) */
     /* Type errors a Go decoder would reject (400), e.g. invalid base64 in a
      * Secret's data: returns 0 or -1 with a message. */
     int (*check_types)(const cJSON *obj, char *err, size_t errlen);

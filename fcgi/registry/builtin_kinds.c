@@ -90,7 +90,7 @@ static const kapi_resource builtin_kinds[] = {
          {"reportingComponent", FIELD_STRING, NULL, NULL},
          {"source", FIELD_STRING, "source.component", NULL},
          {"type", FIELD_STRING, NULL, NULL}),
-     .table = &table_events, .strategy = &strategy_generic},
+     .table = &table_events, .strategy = &strategy_events},
     {.group = "", .version = "v1", .kind = "Node", .plural = "nodes", .singular = "node",
      .key_prefix = "minions", .short_names = NAMES("no"), .verbs = STD,
      .subresources = SUBRESOURCES({"proxy", PROXY_VERBS, NULL, NULL, "NodeProxyOptions"}, STATUS),

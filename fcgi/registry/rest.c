@@ -81,19 +81,14 @@ static const char *generated_name(rest_call *c, const char *gen_name)
     return kapi_psprintf(c->req->pool, "%s%s", base, suffix);
 }
 
-static rest_result rest_create(rest_call *c)
+/* Creates obj (decoded, its namespace checked): defaults, admission,
+ * system fields, validation, the store. A create a PUT makes (kube's
+ * AllowCreateOnUpdate) passes *exists: when another write created the
+ * object first, it is set and no answer is returned (the PUT updates). */
+static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
 {
-    if (c->r->strategy && c->r->strategy->serve_create)   /* reviews: answered, not stored */
-        return c->r->strategy->serve_create(c);
     rest_result fail;
-    cJSON *obj = decode_request_object(c, FV_CREATE, &fail);
-    if (!obj) return fail;
     cJSON *meta = obj_metadata(obj);
-    if (rest_check_namespace(c, meta, &fail)) return fail;
-    const char *rvs = obj_string(meta, "resourceVersion");
-    if (rvs && *rvs)
-        return rest_status(c, status_new_details(KAPI_INTERNAL,
-                           "resourceVersion should not be set on objects to be created", NULL, NULL, NULL), 0);
     cJSON_DeleteItemFromObjectCaseSensitive(meta, "resourceVersion");
     const kapi_strategy *s = c->r->strategy;
     if (s && s->set_defaults) s->set_defaults(obj);
@@ -131,8 +126,28 @@ static rest_result rest_create(rest_call *c)
             obj_set_string(meta, "name", name);
             continue;
         }
+        if (rc == STORE_EXISTS && exists) {
+            *exists = 1;
+            return (rest_result){.answer = REST_NONE};
+        }
         return rest_store_failure(c, rc, name, "writing to storage failed");
     }
+}
+
+static rest_result rest_create(rest_call *c)
+{
+    if (c->r->strategy && c->r->strategy->serve_create)   /* reviews: answered, not stored */
+        return c->r->strategy->serve_create(c);
+    rest_result fail;
+    cJSON *obj = decode_request_object(c, FV_CREATE, &fail);
+    if (!obj) return fail;
+    cJSON *meta = obj_metadata(obj);
+    if (rest_check_namespace(c, meta, &fail)) return fail;
+    const char *rvs = obj_string(meta, "resourceVersion");
+    if (rvs && *rvs)
+        return rest_status(c, status_new_details(KAPI_INTERNAL,
+                           "resourceVersion should not be set on objects to be created", NULL, NULL, NULL), 0);
+    return create_object(c, obj, NULL);
 }
 
 /* The common tail of update and patch (and of subresources that update
@@ -294,7 +309,21 @@ static rest_result rest_update(rest_call *c, const char *name, int status_only)
                             obj_string(meta, "resourceVersion"), "must be specified for an update");
         return rest_invalid(c, errs, name);
     }
-    if (expected == 0 && c->r->strategy && c->r->strategy->requires_resource_version) {
+    const kapi_strategy *s = c->r->strategy;
+    if (s && s->allows_create_on_update && !status_only) {
+        /* kube's Store.Update: a PUT of an object that does not exist
+         * creates it (201), whatever resourceVersion it names */
+        store_kv kv;
+        store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), &kv);
+        if (rc == STORE_OK) store_kv_free(&kv);
+        else if (rc != STORE_NOT_FOUND) return rest_store_failure(c, rc, name, "reading from storage failed");
+        else {
+            int exists = 0;
+            rest_result res = create_object(c, kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(obj, 1)), &exists);
+            if (!exists) return res;
+        }
+    }
+    if (expected == 0 && s && s->requires_resource_version) {
         /* kube's Store.Update: an Invalid whose "kind" is the resource
          * (leases.coordination.k8s.io) and whose value is the uint64 0 as
          * Go's %#v prints it */

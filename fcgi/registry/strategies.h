@@ -9,6 +9,7 @@
 extern const kapi_strategy strategy_generic,  /* metadata only */
     strategy_with_status,                    /* status kept on update, cleared on create */
     strategy_leases,                         /* metadata only; a PUT must name resourceVersion */
+    strategy_events,                         /* metadata only; a PUT may create */
     strategy_namespaces, strategy_pods, strategy_configmaps, strategy_secrets;
 
 /* registry/kinds/nodes.c: status writable on create, nodes/proxy;

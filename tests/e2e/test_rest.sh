@@ -166,4 +166,21 @@ rv=$(acurl "$L/lock" | sed -n 's/.*"resourceVersion": "\([0-9]*\)".*/\1/p')
 code=$(acurl -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"lock\",\"resourceVersion\":\"$rv\"},\"spec\":{\"holderIdentity\":\"b\"}}" "$L/lock")
 expect_eq "Lease PUT with its resourceVersion: 200" "$code" "200"
 
+# --- a PUT of an object that does not exist creates it where kube's
+# strategy allows create on update (Leases, Events, the RBAC kinds), and is
+# 404 elsewhere (ConfigMaps)
+http acurl -X PUT -H 'Content-Type: application/json' --data '{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"fresh"},"spec":{"holderIdentity":"a"}}' "$L/fresh"
+expect_eq "Lease PUT of a missing lease: 201 Created" "$HTTP_CODE" "201"
+expect_contains "Lease PUT of a missing lease: the stored lease" "$(acurl "$L/fresh")" '"holderIdentity": "a"'
+http acurl -X PUT -H 'Content-Type: application/json' --data '{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"fresh"},"spec":{"holderIdentity":"b"}}' "$L/fresh"
+expect_eq "Lease PUT again without resourceVersion: 422 (it exists now)" "$HTTP_CODE" "422"
+http acurl -X PUT -H 'Content-Type: application/json' --data '{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"made-by-put"},"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}' "$API/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles/made-by-put"
+expect_eq "Role PUT of a missing role: 201" "$HTTP_CODE" "201"
+expect_eq "kubectl get role made-by-put" "$(kubectl get role made-by-put -o jsonpath='{.rules[0].verbs[0]}')" "get"
+http acurl -X PUT -H 'Content-Type: application/json' --data '{"apiVersion":"v1","kind":"Event","metadata":{"name":"ev-put"},"involvedObject":{"kind":"Pod","name":"p","namespace":"default"},"reason":"Test","message":"made by PUT"}' "$API/api/v1/namespaces/default/events/ev-put"
+expect_eq "Event PUT of a missing event: 201" "$HTTP_CODE" "201"
+http acurl -X PUT -H 'Content-Type: application/json' --data '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"no-such-cm"}}' "$API/api/v1/namespaces/default/configmaps/no-such-cm"
+expect_eq "ConfigMap PUT of a missing one: 404" "$HTTP_CODE" "404"
+expect_contains "ConfigMap PUT of a missing one: kube's message" "$HTTP_BODY" '"message": "configmaps \"no-such-cm\" not found"'
+
 rm -rf "$tmp"

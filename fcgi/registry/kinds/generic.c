@@ -12,12 +12,21 @@ const kapi_strategy strategy_generic = {
     .names = NAME_DNS1123_SUBDOMAIN,
 };
 
-/* Leases: kube's lease strategy refuses an update that names no
- * resourceVersion (AllowUnconditionalUpdate false), so that two candidates
- * of a leader election cannot both overwrite the lease blindly. */
+/* Leases: kube's lease strategy refuses an update of an existing lease
+ * that names no resourceVersion (AllowUnconditionalUpdate false), so that
+ * two candidates of a leader election cannot both overwrite the lease
+ * blindly; a PUT of a lease that does not exist creates it. */
 const kapi_strategy strategy_leases = {
     .names = NAME_DNS1123_SUBDOMAIN,
     .requires_resource_version = 1,
+    .allows_create_on_update = 1,
+};
+
+/* Events: metadata rules only; a PUT may create one (kube's event
+ * strategy allows create on update, as event recorders rely on). */
+const kapi_strategy strategy_events = {
+    .names = NAME_DNS1123_SUBDOMAIN,
+    .allows_create_on_update = 1,
 };
 
 const kapi_strategy strategy_with_status = {

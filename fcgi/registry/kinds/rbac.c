@@ -418,25 +418,25 @@ static void validate_binding_update(const cJSON *obj, const cJSON *old, field_er
 }
 
 const kapi_strategy strategy_roles = {
-    .names = NAME_PATH_SEGMENT, .check_types = role_check_types,
+    .names = NAME_PATH_SEGMENT, .allows_create_on_update = 1, .check_types = role_check_types,
     .set_defaults = role_defaults,
     .validate = validate_role,
 };
 
 const kapi_strategy strategy_clusterroles = {
-    .names = NAME_PATH_SEGMENT, .check_types = cluster_role_check_types,
+    .names = NAME_PATH_SEGMENT, .allows_create_on_update = 1, .check_types = cluster_role_check_types,
     .set_defaults = role_defaults,
     .validate = validate_cluster_role,
 };
 
 const kapi_strategy strategy_rolebindings = {
-    .names = NAME_PATH_SEGMENT, .check_types = role_binding_check_types,
+    .names = NAME_PATH_SEGMENT, .allows_create_on_update = 1, .check_types = role_binding_check_types,
     .set_defaults = binding_defaults,
     .validate = validate_role_binding, .validate_update = validate_binding_update,
 };
 
 const kapi_strategy strategy_clusterrolebindings = {
-    .names = NAME_PATH_SEGMENT, .check_types = cluster_role_binding_check_types,
+    .names = NAME_PATH_SEGMENT, .allows_create_on_update = 1, .check_types = cluster_role_binding_check_types,
     .set_defaults = binding_defaults,
     .validate = validate_cluster_role_binding, .validate_update = validate_binding_update,
 };
