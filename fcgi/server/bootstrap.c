@@ -72,6 +72,18 @@ int bootstrap_ensure(kapi_ctx *ctx)
                  namespaces[i]);
         if (ensure_object(ctx, "/api/v1/namespaces", body)) rc = -1;
     }
+    /* kube's post-start hook scheduling/bootstrap-system-priority-classes */
+    static const char *const priority_classes[] = {
+        "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\","
+        "\"metadata\":{\"name\":\"system-node-critical\"},\"value\":2000001000,"
+        "\"description\":\"Used for system critical pods that must not be moved from their current node.\"}",
+        "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\","
+        "\"metadata\":{\"name\":\"system-cluster-critical\"},\"value\":2000000000,"
+        "\"description\":\"Used for system critical pods that must run in the cluster, "
+        "but can be moved to another node if necessary.\"}",
+        NULL};
+    for (int i = 0; priority_classes[i]; i++)
+        if (ensure_object(ctx, "/apis/scheduling.k8s.io/v1/priorityclasses", priority_classes[i])) rc = -1;
     if (bootstrap_policy_ensure(ctx)) rc = -1;   /* the RBAC bootstrap policy */
     if (ensure_aggregated_rules(ctx)) rc = -1;
     return rc;

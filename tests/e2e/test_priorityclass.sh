@@ -14,6 +14,15 @@ tmp=$(mktemp -d)
 check "kubectl api-resources lists priorityclasses" \
     bash -c "$(declare -f kubectl); KUBECTL=$KUBECTL KUBECONFIG=$KUBECONFIG KAPI_STATE=$KAPI_STATE; kubectl api-resources --api-group=scheduling.k8s.io | grep -E '^priorityclasses +pc +scheduling.k8s.io/v1 +false +PriorityClass$'"
 
+# the two system classes a new cluster has (kube's post-start hook)
+out=$(kubectl get pc 2>&1)
+expect_eq "kubectl get pc: the system classes of a new cluster" \
+    "$(echo "$out" | awk 'NR > 1 {print $1, $2, $3, $5}')" \
+    "system-cluster-critical 2000000000 false PreemptLowerPriority
+system-node-critical 2000001000 false PreemptLowerPriority"
+expect_eq "system-node-critical's description" "$(kubectl get pc system-node-critical -o jsonpath='{.description}')" \
+    "Used for system critical pods that must not be moved from their current node."
+
 out=$(kubectl create priorityclass high --value=1000 --description="for batch" 2>&1)
 expect_eq "kubectl create priorityclass" "$out" "priorityclass.scheduling.k8s.io/high created"
 out=$(kubectl get pc high 2>&1)
