@@ -257,17 +257,46 @@ static void namespace_gc_finalizers(const delete_options *o, cJSON *meta)
     apply_gc_finalizers(&explicit, meta);
 }
 
-int rest_delete_collection_options(rest_call *c, rest_result *fail)
+const delete_options *rest_delete_collection_options(rest_call *c, rest_result *fail)
 {
-    delete_options o;
-    return parse_delete_options(c, &o, fail);
+    delete_options *o = kapi_palloc(c->req->pool, sizeof *o);
+    return parse_delete_options(c, o, fail) ? NULL : o;
 }
+
+static rest_result delete_with_options(rest_call *c, const char *name, const delete_options *opts);
 
 rest_result rest_delete(rest_call *c, const char *name)
 {
     delete_options o;
     rest_result fail;
     if (parse_delete_options(c, &o, &fail)) return fail;
+    return delete_with_options(c, name, &o);
+}
+
+rest_result rest_delete_listed(rest_call *c, const cJSON *items, const delete_options *o)
+{
+    const char *request_ns = c->ns;
+    rest_result res = {.answer = REST_NONE};
+    const cJSON *item;
+    cJSON_ArrayForEach(item, items) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(item, "metadata");
+        const char *name = obj_string(m, "name"), *ns = obj_string(m, "namespace");
+        if (!name) continue;
+        c->ns = c->r->namespaced && ns ? ns : request_ns;
+        rest_result one = delete_with_options(c, name, o);
+        if (one.answer == REST_STATUS && one.http != 200 && one.http != 404) {
+            res = one;
+            break;
+        }
+    }
+    c->ns = request_ns;
+    return res;
+}
+
+static rest_result delete_with_options(rest_call *c, const char *name, const delete_options *opts)
+{
+    delete_options o = *opts;   /* the namespace rules adjust their copy */
+    rest_result fail;
     for (int attempt = 0;; attempt++) {
         int64_t rev = 0;
         cJSON *old = rest_load_current(c, name, &rev, &fail);

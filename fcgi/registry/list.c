@@ -225,27 +225,20 @@ rest_result rest_list(rest_call *c)
 }
 
 /* kube's DeleteCollection: the objects a LIST with the same options returns
- * are deleted one by one (one already gone is skipped), and that list is
- * the answer. */
+ * are deleted one by one as DELETE would delete each (one already gone is
+ * skipped; one with finalizers is only marked), and that list is the
+ * answer. */
 rest_result rest_deletecollection(rest_call *c)
 {
     output_format fmt;
     rest_result fail;
     if (rest_negotiate(c, &fmt, 0, &fail)) return fail;
-    if (rest_delete_collection_options(c, &fail)) return fail;
+    const delete_options *o = rest_delete_collection_options(c, &fail);
+    if (!o) return fail;
     selection sel;
     list_result res;
     if (read_request(c, &sel, &res, &fail)) return fail;
-    const cJSON *item;
-    cJSON_ArrayForEach(item, res.items) {
-        if (c->dry_run) break;
-        const cJSON *m = cJSON_GetObjectItemCaseSensitive(item, "metadata");
-        const char *name = obj_string(m, "name"), *ns = obj_string(m, "namespace");
-        if (!name) continue;
-        const char *key = resource_key(c->req->pool, c->r, ns ? ns : c->ns, name);
-        store_rc rc = store_delete_if_revision(c->ctx->store, key, 0, NULL, NULL);
-        if (rc != STORE_OK && rc != STORE_NOT_FOUND)
-            return rest_store_failure(c, rc, name, "deleting from storage failed");
-    }
+    rest_result deleted = rest_delete_listed(c, res.items, o);
+    if (deleted.answer != REST_NONE) return deleted;
     return list_answer(c, &res, 0);
 }

@@ -149,9 +149,15 @@ int rest_check_get_resource_version(rest_call *c, rest_result *fail);
  * last finalizer an update takes away. */
 rest_result rest_delete(rest_call *c, const char *name);
 /* DELETECOLLECTION's DeleteOptions (body in any media type, or query),
- * decoded and validated as DELETE's; dryRun sets c->dry_run. -1 with the
- * 400/422 in *fail. */
-int rest_delete_collection_options(rest_call *c, rest_result *fail);
+ * decoded and validated as DELETE's, in the request's pool; dryRun sets
+ * c->dry_run. NULL with the 400/422 in *fail. */
+typedef struct delete_options delete_options;
+const delete_options *rest_delete_collection_options(rest_call *c, rest_result *fail);
+/* DELETECOLLECTION after its LIST: each listed object deleted as a DELETE
+ * of it with those options would (admission, preconditions, finalizers
+ * that keep it marked, propagation); one already gone is skipped. A zero
+ * result (REST_NONE) when all went, else the first failure. */
+rest_result rest_delete_listed(rest_call *c, const cJSON *items, const delete_options *o);
 int rest_should_delete_during_update(rest_call *c, const cJSON *obj, const cJSON *old);
 rest_result rest_delete_during_update(rest_call *c, const char *name, cJSON *old, int64_t expected_rev);
 

@@ -96,6 +96,24 @@ expect_contains "it answers with the list it deleted" "$(head -c 300 "$tmp/dc")"
 expect_eq "only the selected objects are gone" "$(acurl "$API/api/v1/namespaces/pg/configmaps?labelSelector=tier%3D0" | grep -c '"name": ')" "0"
 [ "$($K get cm -n pg -o name | grep -c cm-)" -gt 400 ] && ok "the others stay" || not_ok "the others stay"
 
+# --- deletecollection deletes each object as DELETE would: one with a
+# finalizer is only marked (deletionTimestamp), and dryRun removes nothing
+for n in keep-1 go-1 go-2; do
+    fin=''
+    [ "$n" = keep-1 ] && fin=',"finalizers":["example.com/hold"]'
+    acurl -o /dev/null -H 'Content-Type: application/json' --data "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"$n\",\"labels\":{\"batch\":\"dc\"}$fin}}" "$API/api/v1/namespaces/pg/configmaps"
+done
+code=$(acurl -o /dev/null -w '%{http_code}' -X DELETE "$API/api/v1/namespaces/pg/configmaps?labelSelector=batch%3Ddc&dryRun=All")
+expect_eq "deletecollection dryRun: 200" "$code" "200"
+expect_eq "deletecollection dryRun: nothing removed or marked" "$($K get cm -n pg -l batch=dc -o jsonpath='{range .items[*]}{.metadata.name}:{.metadata.deletionTimestamp};{end}')" "go-1:;go-2:;keep-1:;"
+code=$(acurl -o /dev/null -w '%{http_code}' -X DELETE "$API/api/v1/namespaces/pg/configmaps?labelSelector=batch%3Ddc")
+expect_eq "deletecollection of objects with and without finalizers: 200" "$code" "200"
+expect_eq "the objects without finalizers are gone, the one with a finalizer is marked" \
+    "$($K get cm -n pg -l batch=dc -o jsonpath='{range .items[*]}{.metadata.name}:{.metadata.finalizers[0]}:{.metadata.deletionTimestamp};{end}' | sed 's/:20[0-9T:-]*Z;/:marked;/')" \
+    "keep-1:example.com/hold:marked;"
+acurl -o /dev/null -X PATCH -H 'Content-Type: application/merge-patch+json' --data '{"metadata":{"finalizers":null}}' "$API/api/v1/namespaces/pg/configmaps/keep-1"
+expect_eq "taking its finalizer away removes it" "$($K get cm -n pg -l batch=dc -o name)" ""
+
 # --- a saved continue token once history is compacted
 acurl "$API/api/v1/namespaces/pg/configmaps?limit=50" >"$tmp/first"
 saved=$(field continue "$tmp/first")
