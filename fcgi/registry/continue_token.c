@@ -26,7 +26,10 @@ char *continue_token_encode(kapi_pool *p, int64_t rev, const char *start, int af
     kapi_buf json;
     kapi_buf_init(&json);
     kapi_buf_printf(&json, "{\"v\":\"meta.k8s.io/v1\",\"rv\":%lld,\"start\":\"", (long long)rev);
-    put_json_string_body(&json, start ? start : "");
+    /* an empty start (the beginning of the range: a token whose start
+     * was "/") is written "/", as an empty start key is refused */
+    if ((!start || !*start) && !after) kapi_buf_putc(&json, '/');
+    else put_json_string_body(&json, start ? start : "");
     if (after) kapi_buf_puts(&json, "\\u0000");
     kapi_buf_puts(&json, "\"}");
     char *enc = base64url_encode(json.data, json.len);
