@@ -13,7 +13,8 @@
  * headers.
  *
  * Identity comes only from params nginx sets itself with fastcgi_param
- * (KAPI_CLIENT_VERIFY, KAPI_CLIENT_DN, KAPI_AUTHN_FAILED); request headers
+ * (KAPI_CLIENT_VERIFY, KAPI_CLIENT_DN, KAPI_AUTHN_FAILED, and the bearer
+ * token's KAPI_AUTHORIZATION); request headers
  * arrive as HTTP_* params and can never collide with those names. */
 #include <malloc.h>
 #include <poll.h>
@@ -112,7 +113,7 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
 {
     const char *method = NULL, *uri = NULL, *clen = NULL;
     const char *ctype = NULL, *accept = NULL, *ua = NULL;
-    const char *verify = NULL, *dn = NULL, *authn_failed = NULL;
+    const char *verify = NULL, *dn = NULL, *authn_failed = NULL, *authorization = NULL;
     size_t n_params = 0, n_headers = 0;
 
     memset(req, 0, sizeof *req);
@@ -148,6 +149,7 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
         TAKE(verify, "KAPI_CLIENT_VERIFY");
         TAKE(dn, "KAPI_CLIENT_DN");
         TAKE(authn_failed, "KAPI_AUTHN_FAILED");
+        TAKE(authorization, "KAPI_AUTHORIZATION");
 #undef TAKE
     }
 
@@ -176,6 +178,7 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
     req->client_verify = verify && *verify ? kapi_pstrdup(pool, verify) : NULL;
     req->client_dn = dn && *dn ? kapi_pstrdup(pool, dn) : NULL;
     req->authn_failed = authn_failed && *authn_failed ? 1 : 0;
+    req->authorization = authorization && *authorization ? kapi_pstrdup(pool, authorization) : NULL;
 
     /* Pass 2: every HTTP_* param becomes a header, repeated ones kept in
      * order: HTTP_IMPERSONATE_GROUP -> "impersonate-group". */

@@ -1,0 +1,93 @@
+/* sa_key.c: loading the service-account key and describing its public half
+ * (key id, JWK numbers). See sa_key.h. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include "core/base64.h"
+#include "pki/sa_key.h"
+
+/* An encrypted key is refused rather than asking for a passphrase. */
+static int refuse_passphrase(char *buf, int size, int rwflag, void *arg)
+{
+    (void)buf; (void)size; (void)rwflag; (void)arg;
+    return -1;
+}
+
+EVP_PKEY *pki_load_service_account_key(const char *state_dir, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s/pki/sa.key", state_dir) >= sizeof path) {
+        snprintf(err, errlen, "state directory path too long");
+        return NULL;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot open %s", path);
+        return NULL;
+    }
+    EVP_PKEY *key = PEM_read_PrivateKey(f, NULL, refuse_passphrase, NULL);
+    fclose(f);
+    if (!key) {
+        snprintf(err, errlen, "%s is not a PEM private key", path);
+        return NULL;
+    }
+    if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+        EVP_PKEY_free(key);
+        snprintf(err, errlen, "%s is not an RSA key (tokens are RS256)", path);
+        return NULL;
+    }
+    return key;
+}
+
+int pki_public_key_id(EVP_PKEY *key, char out[64])
+{
+    unsigned char *der = NULL;
+    int n = i2d_PUBKEY(key, &der);
+    if (n <= 0) return -1;
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(der, (size_t)n, digest);
+    OPENSSL_free(der);
+    char *id = base64url_encode(digest, sizeof digest);
+    snprintf(out, 64, "%s", id);
+    free(id);
+    return 0;
+}
+
+static char *bignum_base64url(const BIGNUM *bn)
+{
+    int len = BN_num_bytes(bn);
+    unsigned char *bytes = OPENSSL_malloc(len > 0 ? (size_t)len : 1);
+    if (!bytes) return NULL;
+    BN_bn2bin(bn, bytes);
+    char *s = base64url_encode(bytes, (size_t)len);
+    OPENSSL_free(bytes);
+    return s;
+}
+
+int pki_rsa_public_numbers(EVP_PKEY *key, char **n, char **e)
+{
+    BIGNUM *bn_n = NULL, *bn_e = NULL;
+    *n = *e = NULL;
+    if (!EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &bn_n) ||
+        !EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &bn_e)) {
+        BN_free(bn_n);
+        BN_free(bn_e);
+        return -1;
+    }
+    *n = bignum_base64url(bn_n);
+    *e = bignum_base64url(bn_e);
+    BN_free(bn_n);
+    BN_free(bn_e);
+    if (!*n || !*e) {
+        free(*n);
+        free(*e);
+        *n = *e = NULL;
+        return -1;
+    }
+    return 0;
+}
