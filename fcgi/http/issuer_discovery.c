@@ -3,8 +3,10 @@
  * document's fields in kube's order (openidmetadata.go's struct), the keys
  * as go-jose writes a JSONWebKeySet, both with kube's Cache-Control.
  * jwks_uri: $KAPI_SERVICE_ACCOUNT_JWKS_URI (kube's --service-account-jwks-uri)
- * or https://<the request's Host>/openid/v1/jwks (kube builds it from its
- * external address). */
+ * or, as kube builds it from its external address, the server URL of
+ * DIR/admin.conf (kapictl init's, "https://127.0.0.1:PORT") + /openid/v1/jwks;
+ * without that file, https://<the request's Host>/openid/v1/jwks. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
@@ -13,6 +15,7 @@
 #include "core/request.h"
 #include "core/status.h"
 #include "http/issuer_discovery.h"
+#include "pki/pki.h"
 #include "pki/sa_key.h"
 
 #define CACHE_CONTROL "public, max-age=3600"
@@ -35,17 +38,23 @@ static cJSON *string_list(const char *s)
     return a;
 }
 
-static void serve_configuration(kapi_request *req, kapi_response *resp)
+/* kube's default jwks_uri: the API server's external address. */
+static const char *default_jwks_uri(kapi_ctx *ctx, kapi_request *req)
+{
+    char path[4096], server[1024], err[256];
+    if (ctx && ctx->state_dir && (size_t)snprintf(path, sizeof path, "%s/admin.conf", ctx->state_dir) < sizeof path &&
+        pki_kubeconfig_server(path, server, sizeof server, err, sizeof err) == 0)
+        return kapi_psprintf(req->pool, "%s%s", server, OIDC_JWKS_PATH);
+    const char *host = request_header(req, "host");
+    return kapi_psprintf(req->pool, "https://%s%s", host && *host ? host : "localhost", OIDC_JWKS_PATH);
+}
+
+static void serve_configuration(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
 {
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddStringToObject(doc, "issuer", sa_token_issuer());
     const char *jwks = getenv("KAPI_SERVICE_ACCOUNT_JWKS_URI");
-    const char *host = request_header(req, "host");
-    if (jwks && *jwks) cJSON_AddStringToObject(doc, "jwks_uri", jwks);
-    else {
-        char *uri = kapi_psprintf(req->pool, "https://%s%s", host && *host ? host : "localhost", OIDC_JWKS_PATH);
-        cJSON_AddStringToObject(doc, "jwks_uri", uri);
-    }
+    cJSON_AddStringToObject(doc, "jwks_uri", jwks && *jwks ? jwks : default_jwks_uri(ctx, req));
     cJSON_AddItemToObject(doc, "response_types_supported", string_list("id_token"));
     cJSON_AddItemToObject(doc, "subject_types_supported", string_list("public"));
     cJSON_AddItemToObject(doc, "id_token_signing_alg_values_supported", string_list("RS256"));
@@ -78,7 +87,7 @@ static void serve_jwks(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
 
 int issuer_discovery_serve(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
 {
-    if (!strcmp(req->path, OIDC_CONFIGURATION_PATH)) serve_configuration(req, resp);
+    if (!strcmp(req->path, OIDC_CONFIGURATION_PATH)) serve_configuration(ctx, req, resp);
     else if (!strcmp(req->path, OIDC_JWKS_PATH)) serve_jwks(ctx, req, resp);
     else return -1;
     return 0;
