@@ -436,12 +436,12 @@ static size_t read_body(FCGX_Stream *in, char *buf, size_t n)
  * watch socket). 0: serve it (*t holds the seat, resp the PF headers); -1:
  * refused, 429 already written. A request that fails authentication passes
  * unclassified: kapi_handle answers it 401, before any fairness, as kube. */
-static int take_seat(fair_gate *gate, FCGX_Request *fr, kapi_request *req, kapi_response *resp,
+static int take_seat(kapi_ctx *ctx, fair_gate *gate, FCGX_Request *fr, kapi_request *req, kapi_response *resp,
                      fcgi_socket socket, fair_ticket *t)
 {
     memset(t, 0, sizeof *t);
     kapi_user user;
-    if (!gate || authenticate(req, &user) != KAPI_OK) return 0;
+    if (!gate || authenticate_request(ctx, req, &user) != KAPI_OK) return 0;
     fair_class cls;
     fair_classify(&user, req->method, req->path, &cls);
     kapi_response_add_header(resp, req->pool, FAIR_HEADER_PRIORITY_LEVEL_UID, cls.level->uid);
@@ -483,7 +483,7 @@ void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
         req.body_len = clen;
     }
 
-    if (take_seat(gate, fr, &req, &resp, socket, &ticket) != 0) goto done;
+    if (take_seat(ctx, gate, fr, &req, &resp, socket, &ticket) != 0) goto done;
     req.on_ordinary_socket = socket == FCGI_SOCKET_ORDINARY;
     stream_state ss = { .fr = fr, .resp = &resp, .stopping = stopping, .failed = 0 };
     resp.stream_write = stream_write;
