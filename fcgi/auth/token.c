@@ -10,6 +10,7 @@
 #include "auth/token.h"
 #include "codec/jsonpath.h"
 #include "core/alloc.h"
+#include "core/base64.h"
 #include "core/gotime.h"
 #include "core/util.h"
 #include "kinds/resource.h"
@@ -115,6 +116,33 @@ char *sa_token_issue(const char *state_dir, const sa_token_claims *c, char *err,
     return token;
 }
 
+#define LEGACY_NAMESPACE "kubernetes.io/serviceaccount/namespace"
+#define LEGACY_SECRET "kubernetes.io/serviceaccount/secret.name"
+#define LEGACY_SA_NAME "kubernetes.io/serviceaccount/service-account.name"
+#define LEGACY_SA_UID "kubernetes.io/serviceaccount/service-account.uid"
+
+char *sa_token_issue_legacy(const char *state_dir, const cJSON *sa, const char *secret_name, char *err,
+                            size_t errlen)
+{
+    const sa_signing_key *k = sa_token_signing_key(state_dir, err, errlen);
+    if (!k) return NULL;
+    const char *ns = json_str_at(sa, "metadata.namespace", ""), *name = json_str_at(sa, "metadata.name", "");
+    /* go-jose's sorted keys */
+    cJSON *claims = cJSON_CreateObject();
+    cJSON_AddStringToObject(claims, "iss", SA_TOKEN_LEGACY_ISSUER);
+    cJSON_AddStringToObject(claims, LEGACY_NAMESPACE, ns);
+    cJSON_AddStringToObject(claims, LEGACY_SECRET, secret_name);
+    cJSON_AddStringToObject(claims, LEGACY_SA_NAME, name);
+    cJSON_AddStringToObject(claims, LEGACY_SA_UID, json_str_at(sa, "metadata.uid", ""));
+    char *sub = kapi_xsprintf("system:serviceaccount:%s:%s", ns, name);
+    cJSON_AddStringToObject(claims, "sub", sub);
+    free(sub);
+    char *token = jwt_sign_rs256(k->key, k->kid, claims);
+    cJSON_Delete(claims);
+    if (!token) snprintf(err, errlen, "signing failed");
+    return token;
+}
+
 /* ------------------------------------------------------------ authenticating */
 
 /* The stored object plural/ns/name, parsed (the caller deletes it), or NULL. */
@@ -198,6 +226,51 @@ static int public_claims_valid(const cJSON *claims, time_t now, const char **why
     return 1;
 }
 
+static void fill_user(kapi_pool *pool, const char *ns, const char *name, const char *uid, kapi_user *user)
+{
+    memset(user, 0, sizeof *user);
+    user->name = kapi_psprintf(pool, "system:serviceaccount:%s:%s", ns, name);
+    user->uid = kapi_pstrdup(pool, uid);
+    user->groups[0] = "system:serviceaccounts";
+    user->groups[1] = kapi_psprintf(pool, "system:serviceaccounts:%s", ns);
+    user->groups[2] = "system:authenticated";
+    user->n_groups = 3;
+}
+
+/* kube's legacyValidator (with lookup): the claims, the Secret holding
+ * exactly this token, the ServiceAccount with its uid. */
+static kapi_rc legacy_authenticate(kapi_ctx *ctx, kapi_pool *pool, const char *token, const cJSON *claims,
+                                   kapi_user *user, const char **why)
+{
+    const char *ns = json_str(claims, LEGACY_NAMESPACE), *secret_name = json_str(claims, LEGACY_SECRET);
+    const char *sa_name = json_str(claims, LEGACY_SA_NAME), *sa_uid = json_str(claims, LEGACY_SA_UID);
+    if (!*ns || !*secret_name || !*sa_name || !*sa_uid) { *why = "legacy claims missing"; return KAPI_UNAUTHORIZED; }
+    const char *sub = json_str(claims, "sub");
+    char *want = kapi_psprintf(pool, "system:serviceaccount:%s:%s", ns, sa_name);
+    if (strcmp(sub, want)) { *why = "sub claim is invalid"; return KAPI_UNAUTHORIZED; }
+    kapi_rc rc = KAPI_UNAUTHORIZED;
+    cJSON *secret = load_object(ctx, pool, "secrets", ns, secret_name), *sa = NULL;
+    const char *data = json_str_at(secret, "data.token", "");
+    kapi_buf stored;
+    kapi_buf_init(&stored);
+    if (!secret || json_str_at(secret, "metadata.deletionTimestamp", NULL)) { *why = "Token has been invalidated"; goto out; }
+    if (base64_decode(data, strlen(data), &stored, NULL) != 0 || stored.len != strlen(token) ||
+        memcmp(stored.data, token, stored.len)) {
+        *why = "Token does not match server's copy";
+        goto out;
+    }
+    sa = load_object(ctx, pool, "serviceaccounts", ns, sa_name);
+    if (!sa || json_str_at(sa, "metadata.deletionTimestamp", NULL)) { *why = "ServiceAccount has been deleted"; goto out; }
+    if (strcmp(json_str_at(sa, "metadata.uid", ""), sa_uid)) { *why = "ServiceAccount UID does not match claim"; goto out; }
+    fill_user(pool, ns, sa_name, sa_uid, user);
+    rc = KAPI_OK;
+out:
+    kapi_buf_free(&stored);
+    cJSON_Delete(secret);
+    cJSON_Delete(sa);
+    return rc;
+}
+
 kapi_rc sa_token_authenticate(kapi_ctx *ctx, kapi_pool *pool, const char *token, time_t now,
                               kapi_user *user, const char **why)
 {
@@ -216,6 +289,10 @@ kapi_rc sa_token_authenticate(kapi_ctx *ctx, kapi_pool *pool, const char *token,
     const char *ns = json_str(k8s, "namespace");
     cJSON *sa = NULL;
     if (!jwt_verify_rs256(k->key, &p)) { *why = "invalid signature"; goto out; }
+    if (!strcmp(json_str(p.claims, "iss"), SA_TOKEN_LEGACY_ISSUER)) {
+        rc = legacy_authenticate(ctx, pool, token, p.claims, user, why);
+        goto out;
+    }
     if (!public_claims_valid(p.claims, now, why)) goto out;
     if (!cJSON_IsObject(k8s) || bad || !saref || !*ns) { *why = "malformed kubernetes.io claims"; goto out; }
     /* the ServiceAccount still exists, with the uid of the token */
@@ -231,13 +308,7 @@ kapi_rc sa_token_authenticate(kapi_ctx *ctx, kapi_pool *pool, const char *token,
         *why = "Token has been invalidated";
         goto out;
     }
-    memset(user, 0, sizeof *user);
-    user->name = kapi_psprintf(pool, "system:serviceaccount:%s:%s", ns, sa_name);
-    user->uid = kapi_pstrdup(pool, sa_uid);
-    user->groups[0] = "system:serviceaccounts";
-    user->groups[1] = kapi_psprintf(pool, "system:serviceaccounts:%s", ns);
-    user->groups[2] = "system:authenticated";
-    user->n_groups = 3;
+    fill_user(pool, ns, sa_name, sa_uid, user);
     rc = KAPI_OK;
 out:
     cJSON_Delete(sa);

@@ -50,6 +50,15 @@ cJSON *sa_token_claims_json(const sa_token_claims *c, const char *jti);
  * NULL with a message in err. */
 char *sa_token_issue(const char *state_dir, const sa_token_claims *c, char *err, size_t errlen);
 
+/* A legacy token (kube's LegacyClaims, pkg/serviceaccount/legacy.go) for
+ * the ServiceAccount sa kept in the Secret secret_name: issuer
+ * "kubernetes/serviceaccount", no expiry and no audience. It is valid as
+ * long as that Secret holds exactly it and the ServiceAccount exists with
+ * its uid. A malloc'd token, or NULL with a message in err. */
+#define SA_TOKEN_LEGACY_ISSUER "kubernetes/serviceaccount"
+char *sa_token_issue_legacy(const char *state_dir, const cJSON *sa, const char *secret_name, char *err,
+                            size_t errlen);
+
 /* Authenticates a bearer token: signature with the service-account key,
  * issuer, exp/nbf/iat with kube's leeway, an audience shared with the API's,
  * the ServiceAccount (and the bound Secret, Pod or Node) still stored with
@@ -57,7 +66,9 @@ char *sa_token_issue(const char *state_dir, const sa_token_claims *c, char *err,
  * (system:serviceaccount:NS:NAME, its uid, groups system:serviceaccounts,
  * system:serviceaccounts:NS, system:authenticated; strings in the pool), or
  * KAPI_UNAUTHORIZED, with the reason in *why for logs (static text). now is
- * the clock to check against. */
+ * the clock to check against. A legacy token (sa_token_issue_legacy) is
+ * checked as kube's legacy validator does: its Secret still holds it, the
+ * subject names its ServiceAccount, which still exists with its uid. */
 kapi_rc sa_token_authenticate(kapi_ctx *ctx, kapi_pool *pool, const char *token, time_t now,
                               kapi_user *user, const char **why);
 

@@ -5,7 +5,8 @@
 # RoleBinding names the ServiceAccount, then allowed), tokens that must be
 # 401 and never anonymous (expired, wrong audience, signed with another key,
 # for a deleted ServiceAccount, bound to a deleted pod, garbage), RBAC for
-# ServiceAccounts (`auth can-i --as=system:serviceaccount:...`), and issuer
+# ServiceAccounts (`auth can-i --as=system:serviceaccount:...`), legacy
+# token Secrets filled in by the reconciler's token controller, and issuer
 # discovery: the JWKS turned into a public key with openssl, which then
 # verifies a token.
 # `auth can-i` uses kubectl 1.31 (1.32 sends reviews as protobuf).
@@ -48,6 +49,15 @@ expect_unauthorized() {   # DESC TOKEN
     expect_eq "$1: kube's Status" "$(jq -c . <<<"$HTTP_BODY")" "$UNAUTHORIZED"
 }
 ISSUER=https://kubernetes.default.svc.cluster.local
+# One reconciler pass, then up to 15 s for CMD to succeed (the stack's own
+# reconciler loop may hold the lease when the pass asks for it).
+reconcile_until() {
+    "$BUILD/kapi-reconcile" --state "$KAPI_STATE" --once >/dev/null 2>&1
+    for _ in $(seq 30); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done
+    return 1
+}
+has_token() { test -n "$(kubectl get secret "$1" -o jsonpath='{.data.token}')"; }
+secret_gone() { kubectl get secret "$1" 2>&1 | grep -q NotFound; }
 
 # --- pki/sa.key is made by kapictl init
 check "pki/sa.key exists" test -s "$KAPI_STATE/pki/sa.key"
@@ -188,6 +198,44 @@ expect_eq "binding to a ConfigMap: kube's 400" "$HTTP_CODE $(jq -r .message <<<"
     "400 cannot bind token to object of type /v1, Kind=ConfigMap"
 check "delete the bound pod" kubectl delete pod boundpod --grace-period=0 --force
 expect_unauthorized "a token bound to a deleted pod" "$ptok"
+
+# --- legacy token Secrets, filled in by the reconciler's token controller
+check "create a service-account-token Secret for reader" kubectl apply -f - <<'YAML'
+apiVersion: v1
+kind: Secret
+metadata:
+  name: reader-token
+  annotations: {kubernetes.io/service-account.name: reader}
+type: kubernetes.io/service-account-token
+YAML
+check "the reconciler fills in the token Secret" reconcile_until has_token reader-token
+ltok=$(kubectl get secret reader-token -o jsonpath='{.data.token}' | openssl base64 -d -A)
+expect_eq "the token controller filled in the Secret" \
+    "$(kubectl get secret reader-token -o json | jq -c '[(.data | keys), .metadata.annotations["kubernetes.io/service-account.uid"] == "'"$(kubectl get sa reader -o jsonpath='{.metadata.uid}')"'", (.data.namespace | @base64d)]')" \
+    '[["ca.crt","namespace","token"],true,"default"]'
+expect_eq "ca.crt is the cluster CA" "$(kubectl get secret reader-token -o jsonpath='{.data.ca\.crt}' | openssl base64 -d -A)" \
+    "$(cat "$KAPI_STATE/pki/ca.crt")"
+expect_eq "legacy claims" "$(claims_of "$ltok" | jq -c .)" \
+    "{\"iss\":\"kubernetes/serviceaccount\",\"kubernetes.io/serviceaccount/namespace\":\"default\",\"kubernetes.io/serviceaccount/secret.name\":\"reader-token\",\"kubernetes.io/serviceaccount/service-account.name\":\"reader\",\"kubernetes.io/serviceaccount/service-account.uid\":\"$(kubectl get sa reader -o jsonpath='{.metadata.uid}')\",\"sub\":\"system:serviceaccount:default:reader\"}"
+http curl_bearer "$ltok" /api/v1/namespaces/default/pods
+expect_eq "the legacy token authenticates" "$HTTP_CODE" 200
+check "delete the token Secret" kubectl delete secret reader-token
+expect_unauthorized "a legacy token whose Secret is deleted" "$ltok"
+check "create serviceaccount shortlived" kubectl create serviceaccount shortlived
+check "create its token Secret" kubectl apply -f - <<'YAML'
+apiVersion: v1
+kind: Secret
+metadata:
+  name: shortlived-token
+  annotations: {kubernetes.io/service-account.name: shortlived}
+type: kubernetes.io/service-account-token
+YAML
+check "its token was filled in" reconcile_until has_token shortlived-token
+check "delete serviceaccount shortlived" kubectl delete serviceaccount shortlived
+reconcile_until secret_gone shortlived-token
+out=$(kubectl get secret shortlived-token 2>&1)
+expect_eq "the token Secret of a deleted ServiceAccount is deleted" "$out" \
+    'Error from server (NotFound): secrets "shortlived-token" not found'
 
 # --- issuer discovery
 http curl_admin /.well-known/openid-configuration
