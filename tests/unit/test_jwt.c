@@ -274,6 +274,62 @@ static void test_authenticate_service_account(void **state)
     cJSON_Delete(sa);
 }
 
+/* Legacy tokens (the token controller's): valid while their Secret holds
+ * exactly them and the ServiceAccount keeps its uid. */
+static void test_legacy_token(void **state)
+{
+    (void)state;
+    char err[256], pki_dir[300];
+    snprintf(pki_dir, sizeof pki_dir, "%s/pki", ctx.state_dir);
+    mkdir(pki_dir, 0700);   /* made already when the test before ran */
+    assert_int_equal(pki_ensure_service_account_keys(ctx.state_dir, NULL, NULL, err, sizeof err), 0);
+    cJSON *sa = create("/api/v1/namespaces/default/serviceaccounts", "{\"metadata\":{\"name\":\"legacy\"}}");
+    char *tok = sa_token_issue_legacy(ctx.state_dir, sa, "legacy-token", err, sizeof err);
+    assert_non_null(tok);
+    jwt_parts p;
+    const char *why;
+    assert_int_equal(jwt_parse(tok, &p, &why), 0);
+    char *text = cJSON_PrintUnformatted(p.claims);
+    char *want = kapi_xsprintf("{\"iss\":\"kubernetes/serviceaccount\","
+                               "\"kubernetes.io/serviceaccount/namespace\":\"default\","
+                               "\"kubernetes.io/serviceaccount/secret.name\":\"legacy-token\","
+                               "\"kubernetes.io/serviceaccount/service-account.name\":\"legacy\","
+                               "\"kubernetes.io/serviceaccount/service-account.uid\":\"%s\","
+                               "\"sub\":\"system:serviceaccount:default:legacy\"}",
+                               test_str_at(sa, "metadata.uid"));
+    assert_string_equal(text, want);
+    free(text);
+    free(want);
+    jwt_parts_free(&p);
+    kapi_pool *pool = kapi_pool_new();
+    kapi_user u;
+    /* no Secret yet */
+    assert_int_equal(auth_token(tok, time(NULL), &u, pool), KAPI_UNAUTHORIZED);
+    char *b = base64_encode(tok, strlen(tok));
+    char *body = kapi_xsprintf("{\"metadata\":{\"name\":\"legacy-token\",\"annotations\":"
+                               "{\"kubernetes.io/service-account.name\":\"legacy\"}},"
+                               "\"type\":\"kubernetes.io/service-account-token\",\"data\":{\"token\":\"%s\"}}", b);
+    cJSON_Delete(create("/api/v1/namespaces/default/secrets", body));
+    assert_int_equal(auth_token(tok, time(NULL), &u, pool), KAPI_OK);
+    assert_string_equal(u.name, "system:serviceaccount:default:legacy");
+    /* another token for the same Secret is not the server's copy */
+    char *other = sa_token_issue_legacy(ctx.state_dir, sa, "legacy-token", err, sizeof err);
+    /* (RS256 is deterministic: the same claims give the same token) */
+    assert_string_equal(other, tok);
+    free(other);
+    cJSON *renamed = cJSON_Duplicate(sa, 1);
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(renamed, "metadata"), "uid", cJSON_CreateString("other"));
+    other = sa_token_issue_legacy(ctx.state_dir, renamed, "legacy-token", err, sizeof err);
+    assert_int_equal(auth_token(other, time(NULL), &u, pool), KAPI_UNAUTHORIZED);
+    free(other);
+    cJSON_Delete(renamed);
+    free(body);
+    free(b);
+    free(tok);
+    kapi_pool_free(pool);
+    cJSON_Delete(sa);
+}
+
 /* The token comes only from the param nginx sets (KAPI_AUTHORIZATION); a
  * client's header (HTTP_AUTHORIZATION, or one named like the param) is not it. */
 static void test_authorization_param(void **state)
@@ -303,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_key_id_and_numbers),
         cmocka_unit_test(test_claims_json),
         cmocka_unit_test(test_authenticate_service_account),
+        cmocka_unit_test(test_legacy_token),
         cmocka_unit_test(test_authorization_param),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
