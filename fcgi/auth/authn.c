@@ -7,6 +7,7 @@
 #include <time.h>
 #include "auth/authn.h"
 #include "auth/token.h"
+#include "auth/token_file.h"
 #include "core/escape.h"
 
 #define DN_MAX 4096
@@ -146,6 +147,9 @@ kapi_rc authenticate_request(kapi_ctx *ctx, const kapi_request *req, kapi_user *
     if (strcmp(user->name, "system:anonymous")) return KAPI_OK;
     const char *token = bearer_token(req->pool, req->authorization);
     if (!token) return KAPI_OK;
+    /* kube's token authenticators in its order: the static token file,
+     * then ServiceAccount tokens */
+    if (token_file_authenticate(token, user)) return KAPI_OK;
     const char *why = NULL;
     return sa_token_authenticate(ctx, req->pool, token, time(NULL), user, &why);
 }

@@ -11,6 +11,10 @@
 # verifies a token.
 # `auth can-i` uses kubectl 1.31 (1.32 sends reviews as protobuf).
 . "$(dirname "$0")/lib.sh"
+# kube's --token-auth-file, read by kapi-apiserver from the environment
+KAPI_TOKEN_AUTH_FILE=$(mktemp /tmp/kapi-token-file-XXXXXX)
+export KAPI_TOKEN_AUTH_FILE
+printf '%s\n' 'scripttoken123,script-bot,uid-42,"ops,auditors"' > "$KAPI_TOKEN_AUTH_FILE"
 kapi_start
 
 KUBECTL31=/usr/lib/google-cloud-sdk/bin/kubectl.1.31
@@ -109,6 +113,13 @@ expect_eq "certificate and token: the certificate's user" "$HTTP_CODE" 200
 # the Authorization header never reaches the worker as a plain header
 http curl_anon /api/v1/namespaces/default/pods -H "Authorization: Basic YWRtaW46YWRtaW4="
 expect_eq "a Basic header is no credential (anonymous: 403)" "$HTTP_CODE" 403
+
+# --- the static token file
+http curl_bearer scripttoken123 /apis/authentication.k8s.io/v1/selfsubjectreviews -X POST \
+    -H 'Content-Type: application/json' -d '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}'
+expect_eq "a token of the token file: its user, uid and groups" "$(jq -c .status.userInfo <<<"$HTTP_BODY")" \
+    '{"username":"script-bot","uid":"uid-42","groups":["ops","auditors","system:authenticated"]}'
+expect_unauthorized "a token in neither the file nor signed" "scripttoken124"
 
 # --- RBAC for ServiceAccounts
 out=$(ADMIN31 auth can-i list pods --as=system:serviceaccount:default:reader 2>&1)
@@ -277,4 +288,5 @@ printf '%s' "${ftok%.*}x" > "$KAPI_STATE/tok.signed"
 out=$(openssl dgst -sha256 -verify "$KAPI_STATE/jwk.pem" -signature "$KAPI_STATE/tok.sig" "$KAPI_STATE/tok.signed" 2>&1)
 expect_contains "... and refuses other content" "$out" "Verification failure"
 
+rm -f "$KAPI_TOKEN_AUTH_FILE"
 echo "# $KAPI_OK_COUNT ok, $KAPI_NOT_OK_COUNT not ok"

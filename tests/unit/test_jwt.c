@@ -18,6 +18,7 @@
 #include "auth/authn.h"
 #include "auth/jwt.h"
 #include "auth/token.h"
+#include "auth/token_file.h"
 #include "core/alloc.h"
 #include "core/base64.h"
 #include "pki/pki.h"
@@ -330,6 +331,44 @@ static void test_legacy_token(void **state)
     cJSON_Delete(sa);
 }
 
+/* kube's --token-auth-file CSV */
+static void test_token_file(void **state)
+{
+    (void)state;
+    char err[600];
+    assert_int_equal(token_file_load_text("f", "t1,alice,u1\n\n"
+                                                "t2,bob,u2,\"ops,dev\",extra\r\n"
+                                                ",empty,u3\n"
+                                                "t1,carol,u4,\"a \"\"q\"\"\"\n", err, sizeof err), 2);
+    kapi_user u;
+    assert_true(token_file_authenticate("t2", &u));
+    assert_string_equal(u.name, "bob");
+    assert_string_equal(u.uid, "u2");
+    assert_int_equal(u.n_groups, 3);
+    assert_string_equal(u.groups[0], "ops");
+    assert_string_equal(u.groups[1], "dev");
+    assert_string_equal(u.groups[2], "system:authenticated");
+    assert_true(token_file_authenticate("t1", &u));      /* a later duplicate wins */
+    assert_string_equal(u.name, "carol");
+    assert_string_equal(u.groups[0], "a \"q\"");
+    assert_false(token_file_authenticate("", &u));
+    assert_false(token_file_authenticate("t3", &u));
+    assert_int_equal(token_file_load_text("f", "t1,alice\n", err, sizeof err), -1);
+    assert_string_equal(err, "token file 'f' must have at least 3 columns (token, user name, user uid), found 2");
+    assert_false(token_file_authenticate("t2", &u));
+    assert_int_equal(token_file_load_text("f", "t1,al\"ice,u\n", err, sizeof err), -1);
+    /* through the request: the file before ServiceAccount tokens */
+    assert_int_equal(token_file_load_text("f", "s3cret,script,u9,ci\n", err, sizeof err), 1);
+    kapi_pool *p = kapi_pool_new();
+    kapi_request req = {.pool = p, .method = "GET", .path = "/api", .query = "", .authorization = "Bearer s3cret"};
+    assert_int_equal(authenticate_request(&ctx, &req, &u), KAPI_OK);
+    assert_string_equal(u.name, "script");
+    assert_string_equal(u.groups[0], "ci");
+    assert_int_equal(token_file_load_text("f", "", err, sizeof err), 0);
+    assert_int_equal(authenticate_request(&ctx, &req, &u), KAPI_UNAUTHORIZED);
+    kapi_pool_free(p);
+}
+
 /* The token comes only from the param nginx sets (KAPI_AUTHORIZATION); a
  * client's header (HTTP_AUTHORIZATION, or one named like the param) is not it. */
 static void test_authorization_param(void **state)
@@ -360,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_claims_json),
         cmocka_unit_test(test_authenticate_service_account),
         cmocka_unit_test(test_legacy_token),
+        cmocka_unit_test(test_token_file),
         cmocka_unit_test(test_authorization_param),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
