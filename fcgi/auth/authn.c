@@ -7,6 +7,7 @@
 #include <time.h>
 #include "auth/authn.h"
 #include "auth/token.h"
+#include "auth/oidc.h"
 #include "auth/token_file.h"
 #include "core/escape.h"
 
@@ -147,9 +148,11 @@ kapi_rc authenticate_request(kapi_ctx *ctx, const kapi_request *req, kapi_user *
     if (strcmp(user->name, "system:anonymous")) return KAPI_OK;
     const char *token = bearer_token(req->pool, req->authorization);
     if (!token) return KAPI_OK;
-    /* kube's token authenticators in its order: the static token file,
-     * then ServiceAccount tokens */
+    /* kube's token authenticators: the static token file, ServiceAccount
+     * tokens, OIDC; each issuer's tokens are its own */
     if (token_file_authenticate(token, user)) return KAPI_OK;
     const char *why = NULL;
+    int oidc = oidc_authenticate(req->pool, token, time(NULL), user, &why);
+    if (oidc) return oidc > 0 ? KAPI_OK : KAPI_UNAUTHORIZED;
     return sa_token_authenticate(ctx, req->pool, token, time(NULL), user, &why);
 }

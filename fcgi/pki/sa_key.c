@@ -3,8 +3,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
@@ -90,4 +92,35 @@ int pki_rsa_public_numbers(EVP_PKEY *key, char **n, char **e)
         return -1;
     }
     return 0;
+}
+
+static BIGNUM *bignum_of_base64url(const char *s)
+{
+    kapi_buf b;
+    kapi_buf_init(&b);
+    BIGNUM *bn = NULL;
+    if (base64url_decode(s, strlen(s), &b, NULL) == 0 && b.len > 0 && b.len <= 1024)
+        bn = BN_bin2bn((const unsigned char *)b.data, (int)b.len, NULL);
+    kapi_buf_free(&b);
+    return bn;
+}
+
+EVP_PKEY *pki_rsa_from_jwk(const char *n, const char *e)
+{
+    BIGNUM *bn_n = bignum_of_base64url(n), *bn_e = bignum_of_base64url(e);
+    EVP_PKEY *key = NULL;
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *pctx = NULL;
+    if (bn_n && bn_e && bld && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) &&
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) && (params = OSSL_PARAM_BLD_to_param(bld)) &&
+        (pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) && EVP_PKEY_fromdata_init(pctx) == 1 &&
+        EVP_PKEY_fromdata(pctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1)
+        key = NULL;
+    EVP_PKEY_CTX_free(pctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(bn_n);
+    BN_free(bn_e);
+    return key;
 }

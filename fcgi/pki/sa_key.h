@@ -19,4 +19,8 @@ int pki_public_key_id(EVP_PKEY *key, char out[64]);
  * base64url without padding (JWK's "n" and "e"), malloc'd. 0 or -1. */
 int pki_rsa_public_numbers(EVP_PKEY *key, char **n, char **e);
 
+/* The RSA public key of a JWK's "n" and "e" (base64url, no padding), or
+ * NULL when they are not that. The caller frees it. */
+EVP_PKEY *pki_rsa_from_jwk(const char *n, const char *e);
+
 #endif

@@ -19,6 +19,7 @@
 #include "auth/jwt.h"
 #include "auth/token.h"
 #include "auth/token_file.h"
+#include "auth/oidc.h"
 #include "core/alloc.h"
 #include "core/base64.h"
 #include "pki/pki.h"
@@ -369,6 +370,85 @@ static void test_token_file(void **state)
     kapi_pool_free(p);
 }
 
+/* OIDC: an identity provider's ID tokens, verified with its JWKS */
+static void test_oidc(void **state)
+{
+    (void)state;
+    EVP_PKEY *idp = new_key(), *other = new_key();
+    char *n, *e, err[300];
+    assert_int_equal(pki_rsa_public_numbers(idp, &n, &e), 0);
+    char *jwks = kapi_xsprintf("{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"use\":\"sig\",\"n\":\"%s\",\"e\":\"%s\"}]}", n, e);
+    oidc_options o = {.issuer_url = "https://idp.example", .client_id = "kapi", .jwks_json = jwks,
+                      .groups_claim = "groups", .groups_prefix = "oidc:"};
+    assert_int_equal(oidc_configure(&o, err, sizeof err), 0);
+    time_t now = 1700000000;
+    kapi_pool *p = kapi_pool_new();
+    kapi_user u;
+    const char *why;
+#define CLAIMS(extra) "{\"iss\":\"https://idp.example\",\"aud\":\"kapi\",\"sub\":\"alice\",\"exp\":1700003600" extra "}"
+    struct { const char *claims; EVP_PKEY *key; int want; } cases[] = {
+        {CLAIMS(",\"groups\":[\"dev\",\"ops\"]"), idp, 1},
+        {CLAIMS(",\"groups\":\"dev\""), idp, 1},
+        {CLAIMS(""), other, -1},                                           /* another key */
+        {"{\"iss\":\"https://idp.example\",\"aud\":[\"x\"],\"sub\":\"a\",\"exp\":1700003600}", idp, -1},
+        {"{\"iss\":\"https://idp.example\",\"aud\":\"kapi\",\"sub\":\"a\",\"exp\":1699999999}", idp, -1},
+        {CLAIMS(",\"nbf\":1700000301"), idp, -1},                         /* nbf beyond 5 minutes */
+        {CLAIMS(",\"nbf\":1700000300"), idp, 1},
+        {CLAIMS(",\"groups\":[1]"), idp, -1},
+        {"{\"iss\":\"https://other.example\",\"aud\":\"kapi\",\"sub\":\"a\",\"exp\":1700003600}", idp, 0},
+        {"{\"iss\":\"https://idp.example\",\"aud\":\"kapi\",\"exp\":1700003600}", idp, -1},   /* no sub */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *c = cJSON_Parse(cases[i].claims);
+        assert_non_null(c);
+        char *tok = jwt_sign_rs256(cases[i].key, "k1", c);
+        int rc = oidc_authenticate(p, tok, now, &u, &why);
+        if (rc != cases[i].want) fail_msg("case %zu: %d, want %d (%s)", i, rc, cases[i].want, why ? why : "");
+        if (i == 0) {
+            assert_string_equal(u.name, "https://idp.example#alice");
+            assert_int_equal(u.n_groups, 3);
+            assert_string_equal(u.groups[0], "oidc:dev");
+            assert_string_equal(u.groups[1], "oidc:ops");
+            assert_string_equal(u.groups[2], "system:authenticated");
+        }
+        free(tok);
+        cJSON_Delete(c);
+    }
+    /* the email claim: no prefix by default, email_verified must not be false */
+    o.username_claim = "email";
+    assert_int_equal(oidc_configure(&o, err, sizeof err), 0);
+    cJSON *c = cJSON_Parse(CLAIMS(",\"email\":\"a@example.com\",\"email_verified\":true"));
+    char *tok = jwt_sign_rs256(idp, "k1", c);
+    assert_int_equal(oidc_authenticate(p, tok, now, &u, &why), 1);
+    assert_string_equal(u.name, "a@example.com");
+    free(tok);
+    cJSON_Delete(c);
+    c = cJSON_Parse(CLAIMS(",\"email\":\"a@example.com\",\"email_verified\":false"));
+    tok = jwt_sign_rs256(idp, "k1", c);
+    assert_int_equal(oidc_authenticate(p, tok, now, &u, &why), -1);
+    free(tok);
+    cJSON_Delete(c);
+    o.username_claim = NULL;
+    o.username_prefix = "-";
+    assert_int_equal(oidc_configure(&o, err, sizeof err), 0);
+    c = cJSON_Parse(CLAIMS(""));
+    tok = jwt_sign_rs256(idp, NULL, c);   /* no kid: every key is tried */
+    assert_int_equal(oidc_authenticate(p, tok, now, &u, &why), 1);
+    assert_string_equal(u.name, "alice");
+    free(tok);
+    cJSON_Delete(c);
+#undef CLAIMS
+    o.jwks_json = "{\"keys\":[]}";
+    assert_int_equal(oidc_configure(&o, err, sizeof err), -1);
+    assert_int_equal(oidc_configure(NULL, err, sizeof err), 0);   /* off again */
+    kapi_pool_free(p);
+    free(jwks);
+    free(n);
+    free(e);
+    EVP_PKEY_free(idp);
+    EVP_PKEY_free(other);
+}
+
 /* The token comes only from the param nginx sets (KAPI_AUTHORIZATION); a
  * client's header (HTTP_AUTHORIZATION, or one named like the param) is not it. */
 static void test_authorization_param(void **state)
@@ -400,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_authenticate_service_account),
         cmocka_unit_test(test_legacy_token),
         cmocka_unit_test(test_token_file),
+        cmocka_unit_test(test_oidc),
         cmocka_unit_test(test_authorization_param),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
