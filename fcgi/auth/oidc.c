@@ -2,6 +2,7 @@
  * the go-oidc verifier it uses). See oidc.h. */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "auth/jwt.h"

@@ -8,13 +8,22 @@
 # ServiceAccounts (`auth can-i --as=system:serviceaccount:...`), legacy
 # token Secrets filled in by the reconciler's token controller, and issuer
 # discovery: the JWKS turned into a public key with openssl, which then
-# verifies a token.
+# verifies a token. Also kube's static token file and OIDC ID tokens from
+# a test identity provider.
 # `auth can-i` uses kubectl 1.31 (1.32 sends reviews as protobuf).
 . "$(dirname "$0")/lib.sh"
 # kube's --token-auth-file, read by kapi-apiserver from the environment
 KAPI_TOKEN_AUTH_FILE=$(mktemp /tmp/kapi-token-file-XXXXXX)
 export KAPI_TOKEN_AUTH_FILE
 printf '%s\n' 'scripttoken123,script-bot,uid-42,"ops,auditors"' > "$KAPI_TOKEN_AUTH_FILE"
+# OIDC: a test identity provider (its key made here, its JWKS in a file)
+IDP_DIR=$(mktemp -d /tmp/kapi-idp-XXXXXX)
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$IDP_DIR/idp.key" 2>/dev/null
+idp_n=$(openssl rsa -in "$IDP_DIR/idp.key" -noout -modulus 2>/dev/null | sed 's/^Modulus=//' | xxd -r -p |
+    openssl base64 -A | tr '+/' '-_' | tr -d '=')
+printf '{"keys":[{"kty":"RSA","use":"sig","kid":"idp-1","alg":"RS256","n":"%s","e":"AQAB"}]}' "$idp_n" > "$IDP_DIR/jwks.json"
+export KAPI_OIDC_ISSUER_URL=https://idp.example KAPI_OIDC_CLIENT_ID=kapi KAPI_OIDC_JWKS_FILE=$IDP_DIR/jwks.json \
+    KAPI_OIDC_GROUPS_CLAIM=groups KAPI_OIDC_GROUPS_PREFIX=oidc:
 kapi_start
 
 KUBECTL31=/usr/lib/google-cloud-sdk/bin/kubectl.1.31
@@ -120,6 +129,26 @@ http curl_bearer scripttoken123 /apis/authentication.k8s.io/v1/selfsubjectreview
 expect_eq "a token of the token file: its user, uid and groups" "$(jq -c .status.userInfo <<<"$HTTP_BODY")" \
     '{"username":"script-bot","uid":"uid-42","groups":["ops","auditors","system:authenticated"]}'
 expect_unauthorized "a token in neither the file nor signed" "scripttoken124"
+
+# --- OIDC: ID tokens of the test's identity provider
+now=$(date +%s)
+idp_header='{"alg":"RS256","kid":"idp-1","typ":"JWT"}'
+idtok=$(sign_token "$IDP_DIR/idp.key" "$idp_header" \
+    "{\"iss\":\"https://idp.example\",\"aud\":\"kapi\",\"sub\":\"alice\",\"groups\":[\"dev\"],\"iat\":$now,\"exp\":$((now + 600))}")
+http curl_bearer "$idtok" /apis/authentication.k8s.io/v1/selfsubjectreviews -X POST \
+    -H 'Content-Type: application/json' -d '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}'
+expect_eq "an OIDC ID token: the user with kube's default prefix, prefixed groups" \
+    "$(jq -c .status.userInfo <<<"$HTTP_BODY")" \
+    '{"username":"https://idp.example#alice","groups":["oidc:dev","system:authenticated"]}'
+check "RBAC for the OIDC group" kubectl create rolebinding oidc-dev-view --clusterrole=view --group=oidc:dev
+http curl_bearer "$idtok" /api/v1/namespaces/default/pods
+expect_eq "the OIDC user lists pods once its group is bound" "$HTTP_CODE" 200
+expect_unauthorized "an expired OIDC token" "$(sign_token "$IDP_DIR/idp.key" "$idp_header" \
+    "{\"iss\":\"https://idp.example\",\"aud\":\"kapi\",\"sub\":\"alice\",\"exp\":$((now - 10))}")"
+expect_unauthorized "an OIDC token for another client" "$(sign_token "$IDP_DIR/idp.key" "$idp_header" \
+    "{\"iss\":\"https://idp.example\",\"aud\":\"other\",\"sub\":\"alice\",\"exp\":$((now + 600))}")"
+expect_unauthorized "an OIDC token signed with sa.key" "$(sign_token "$KAPI_STATE/pki/sa.key" "$idp_header" \
+    "{\"iss\":\"https://idp.example\",\"aud\":\"kapi\",\"sub\":\"alice\",\"exp\":$((now + 600))}")"
 
 # --- RBAC for ServiceAccounts
 out=$(ADMIN31 auth can-i list pods --as=system:serviceaccount:default:reader 2>&1)
@@ -288,5 +317,5 @@ printf '%s' "${ftok%.*}x" > "$KAPI_STATE/tok.signed"
 out=$(openssl dgst -sha256 -verify "$KAPI_STATE/jwk.pem" -signature "$KAPI_STATE/tok.sig" "$KAPI_STATE/tok.signed" 2>&1)
 expect_contains "... and refuses other content" "$out" "Verification failure"
 
-rm -f "$KAPI_TOKEN_AUTH_FILE"
+rm -rf "$KAPI_TOKEN_AUTH_FILE" "$IDP_DIR"
 echo "# $KAPI_OK_COUNT ok, $KAPI_NOT_OK_COUNT not ok"
