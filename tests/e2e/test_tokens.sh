@@ -239,6 +239,26 @@ expect_eq "binding to a ConfigMap: kube's 400" "$HTTP_CODE $(jq -r .message <<<"
 check "delete the bound pod" kubectl delete pod boundpod --grace-period=0 --force
 expect_unauthorized "a token bound to a deleted pod" "$ptok"
 
+# --- a token bound to a Secret, and to a Node
+check "create a secret to bind to" kubectl create secret generic bindme --from-literal=a=b
+stok=$(kubectl create token reader --bound-object-kind Secret --bound-object-name bindme 2>&1)
+expect_eq "the secret-bound token names the secret" "$(claims_of "$stok" | jq -c '."kubernetes.io".secret.name')" '"bindme"'
+http curl_bearer "$stok" /api/v1/namespaces/default/pods
+expect_eq "the secret-bound token works while the secret exists" "$HTTP_CODE" 200
+check "delete the bound secret" kubectl delete secret bindme
+expect_unauthorized "a token bound to a deleted secret" "$stok"
+check "create a node" kubectl apply -f - <<'YAML'
+apiVersion: v1
+kind: Node
+metadata: {name: tok-node}
+YAML
+ntok=$(kubectl create token reader --bound-object-kind Node --bound-object-name tok-node 2>&1)
+expect_eq "the node-bound token names the node" "$(claims_of "$ntok" | jq -c '."kubernetes.io".node.name')" '"tok-node"'
+http curl_bearer "$ntok" /api/v1/namespaces/default/pods
+expect_eq "the node-bound token works while the node exists" "$HTTP_CODE" 200
+check "delete the node" kubectl delete node tok-node
+expect_unauthorized "a token bound to a deleted node" "$ntok"
+
 # --- legacy token Secrets, filled in by the reconciler's token controller
 check "create a service-account-token Secret for reader" kubectl apply -f - <<'YAML'
 apiVersion: v1
