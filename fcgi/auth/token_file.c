@@ -18,6 +18,23 @@ static int n_entries;
 static int loaded;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void free_fields(char **fields, int n)
+{
+    for (int i = 0; i < n; i++) free(fields[i]);
+    free(fields);
+}
+
+/* A quote error: what the record had is freed. */
+static const char *csv_bad(char ***fields, int *n, char *partial, int *bad)
+{
+    free(partial);
+    free_fields(*fields, *n);
+    *fields = NULL;
+    *n = 0;
+    *bad = 1;
+    return NULL;
+}
+
 /* One record of Go's encoding/csv (comma ',', quotes '"' with "" inside,
  * no comments): fields appended to *fields (malloc'd strings). Returns the
  * position after the record, or NULL at the end of the text. -1 in *bad
@@ -36,7 +53,7 @@ static const char *csv_record(const char *p, char ***fields, int *n, int *bad)
         if (*p == '"') {
             p++;
             for (;;) {
-                if (!*p) { *bad = 1; free(f); return NULL; }
+                if (!*p) return csv_bad(fields, n, f, bad);
                 if (*p == '"') {
                     if (p[1] == '"') { f[o++] = '"'; p += 2; continue; }
                     p++;
@@ -44,10 +61,10 @@ static const char *csv_record(const char *p, char ***fields, int *n, int *bad)
                 }
                 f[o++] = *p++;
             }
-            if (*p && *p != ',' && *p != '\n' && !(*p == '\r' && p[1] == '\n')) { *bad = 1; free(f); return NULL; }
+            if (*p && *p != ',' && *p != '\n' && !(*p == '\r' && p[1] == '\n')) return csv_bad(fields, n, f, bad);
         } else {
             while (*p && *p != ',' && *p != '\n' && !(*p == '\r' && p[1] == '\n')) {
-                if (*p == '"') { *bad = 1; free(f); return NULL; }
+                if (*p == '"') return csv_bad(fields, n, f, bad);
                 f[o++] = *p++;
             }
         }
@@ -59,12 +76,6 @@ static const char *csv_record(const char *p, char ***fields, int *n, int *bad)
         if (*p == '\n') p++;
         return p;
     }
-}
-
-static void free_fields(char **fields, int n)
-{
-    for (int i = 0; i < n; i++) free(fields[i]);
-    free(fields);
 }
 
 static void free_entries(token_entry *list, int n)
