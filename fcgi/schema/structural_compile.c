@@ -8,6 +8,7 @@
  * at the root, defaults that validate and are pruned, and CEL rules that
  * compile. */
 #include <assert.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 typedef struct compiler {
     field_errors *errs;
     int nodes;
+    bool lenient;      /* compiling the int-or-string anyOf: its types are allowed */
     bool failed;
 } compiler;
 
@@ -112,6 +114,66 @@ static bool num_of(const cJSON *o, const char *k, double *out)
     return true;
 }
 
+/* RE2 allows escaped punctuation inside brackets ("[\\-._~]", as Gateway
+ * API's patterns have); POSIX brackets take a backslash literally. Such
+ * escapes become the bare character, an escaped '-' moving to the end of
+ * its bracket where POSIX reads it literally. Other escapes (\\d, \\w,
+ * \\\\) are left for cel_regex_compile's translation. malloc'd. */
+static char *rewrite_bracket_escapes(const char *re)
+{
+    size_t n = strlen(re);
+    char *out = kapi_xmalloc(n + 2);
+    size_t o = 0;
+    bool in_bracket = false, dash = false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = re[i];
+        if (ch == '\\' && i + 3 < n && re[i + 1] == 'x' && isxdigit((unsigned char)re[i + 2]) &&
+            isxdigit((unsigned char)re[i + 3])) {
+            char hex[3] = {re[i + 2], re[i + 3], 0};
+            char c = (char)strtol(hex, NULL, 16);
+            if (c > ' ' && c < 0x7f && c != ']' && c != '\\' && c != '^' && c != '[') {
+                i += 3;
+                if (in_bracket && c == '-') dash = true;
+                else if (in_bracket || isalnum((unsigned char)c)) out[o++] = c;
+                else { out[o++] = '\\'; out[o++] = c; }
+                continue;
+            }
+        }
+        if (!in_bracket) {
+            if (ch == '\\' && i + 1 < n) { out[o++] = ch; out[o++] = re[++i]; continue; }
+            if (ch == '[') {
+                in_bracket = true;
+                dash = false;
+                out[o++] = ch;
+                if (i + 1 < n && re[i + 1] == '^') out[o++] = re[++i];
+                if (i + 1 < n && re[i + 1] == ']') out[o++] = re[++i];
+                continue;
+            }
+            out[o++] = ch;
+            continue;
+        }
+        if (ch == '\\' && i + 1 < n) {
+            char e = re[i + 1];
+            if (e == '-') { dash = true; i++; continue; }
+            if (e != ']' && e != '\\' && e != '^' && e != '[' && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))) {
+                out[o++] = e;
+                i++;
+                continue;
+            }
+            out[o++] = ch;
+            out[o++] = re[++i];
+            continue;
+        }
+        if (ch == ']') {
+            if (dash) out[o++] = '-';
+            in_bracket = false;
+        }
+        out[o++] = ch;
+    }
+    out[o] = 0;
+    return out;
+}
+
 /* ---- nodes ---- */
 
 void snode_free(snode *n)
@@ -142,9 +204,22 @@ void snode_free(snode *n)
 
 static snode *compile_node(compiler *c, const cJSON *raw, spath *p, enum level lvl, bool nested, int depth);
 
+/* kube's two int-or-string exceptions: anyOf [{type: integer}, {type:
+ * string}], alone or as allOf's first entry, may name their types. */
+static bool is_int_or_string_any_of(const cJSON *any_of)
+{
+    if (cJSON_GetArraySize(any_of) != 2) return false;
+    const cJSON *a = any_of->child, *b = a->next;
+    return cJSON_GetArraySize(a) == 1 && cJSON_GetArraySize(b) == 1 && str_of(a, "type") &&
+           !strcmp(str_of(a, "type"), "integer") && str_of(b, "type") && !strcmp(str_of(b, "type"), "string");
+}
+
 static snode **compile_list(compiler *c, const cJSON *arr, spath *p, const char *name, enum level lvl, int depth,
                             int *count)
 {
+    bool int_or_string = !strcmp(name, "anyOf") && is_int_or_string_any_of(arr);
+    bool saved = c->lenient;
+    if (int_or_string) c->lenient = true;
     *count = 0;
     if (!cJSON_IsArray(arr)) return NULL;
     int n = cJSON_GetArraySize(arr);
@@ -153,10 +228,12 @@ static snode **compile_list(compiler *c, const cJSON *arr, spath *p, const char 
     int i = 0;
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
         size_t o2 = spath_index(p, i);
+        c->lenient = int_or_string;
         out[i] = compile_node(c, it, p, lvl, true, depth + 1);
         spath_reset(p, o2);
     }
     spath_reset(p, old);
+    c->lenient = saved;
     *count = n;
     return out;
 }
@@ -445,7 +522,9 @@ static snode *compile_node(compiler *c, const cJSON *raw, spath *p, enum level l
     bool failed_before = c->failed;
     c->failed = false;
     check_forbidden_keywords(c, raw, p);
-    if (nested) check_nested(c, raw, p);
+    bool lenient = c->lenient;
+    c->lenient = false;
+    if (nested && !lenient) check_nested(c, raw, p);
     const char *type = str_of(raw, "type");
     n->type = type ? type : "";
     n->format = str_of(raw, "format");
@@ -472,7 +551,10 @@ static snode *compile_node(compiler *c, const cJSON *raw, spath *p, enum level l
     n->pattern = str_of(raw, "pattern");
     if (n->pattern) {
         char err[256];
-        if (cel_regex_compile(&n->pattern_re, n->pattern, strlen(n->pattern), true, err, sizeof err) == 0)
+        char *re = rewrite_bracket_escapes(n->pattern);
+        int rc = cel_regex_compile(&n->pattern_re, re, strlen(re), true, err, sizeof err);
+        free(re);
+        if (rc == 0)
             n->has_pattern = true;
         else {
             char *detail = kapi_xsprintf("must be a valid regular expression, but isn't: %s", err);

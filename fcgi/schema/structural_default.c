@@ -6,7 +6,9 @@
  * not nullable and have no default are dropped (kube's
  * PruneNonNullableNullsWithoutDefaults). Runs after pruning. */
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
+#include "core/alloc.h"
 #include "schema/structural_internal.h"
 
 static bool non_nullable_null(const cJSON *v, const snode *n)
@@ -14,10 +16,19 @@ static bool non_nullable_null(const cJSON *v, const snode *n)
     return cJSON_IsNull(v) && n && !n->nullable;
 }
 
-static void replace_with_default(cJSON *parent, cJSON *item, const snode *n)
+/* A deep copy of n's default with no key of its own. */
+static cJSON *copy_default(const snode *n)
+{
+    cJSON *copy = cJSON_Duplicate(n->def, 1);
+    if (copy->string && !(copy->type & cJSON_StringIsConst)) cJSON_free(copy->string);
+    copy->string = NULL;
+    return copy;
+}
+
+static void replace_with_default(cJSON *parent, const char *name, const snode *n)
 {
     if (!n || !n->def) return;
-    cJSON_ReplaceItemViaPointer(parent, item, cJSON_Duplicate(n->def, 1));
+    cJSON_ReplaceItemInObjectCaseSensitive(parent, name, copy_default(n));
 }
 
 static void apply_defaults(const snode *n, cJSON *v, int depth)
@@ -28,8 +39,8 @@ static void apply_defaults(const snode *n, cJSON *v, int depth)
             const snode *p = n->props[i];
             if (!p->def) continue;
             cJSON *cur = cJSON_GetObjectItemCaseSensitive(v, n->prop_names[i]);
-            if (!cur) cJSON_AddItemToObject(v, n->prop_names[i], cJSON_Duplicate(p->def, 1));
-            else if (non_nullable_null(cur, p)) replace_with_default(v, cur, p);
+            if (!cur) cJSON_AddItemToObject(v, n->prop_names[i], copy_default(p));
+            else if (non_nullable_null(cur, p)) replace_with_default(v, n->prop_names[i], p);
         }
         cJSON *next;
         for (cJSON *f = v->child; f; f = next) {
@@ -39,8 +50,10 @@ static void apply_defaults(const snode *n, cJSON *v, int depth)
                 apply_defaults(p, f, depth + 1);
             } else if (n->additional) {
                 if (non_nullable_null(f, n->additional) && n->additional->def) {
-                    cJSON *copy = cJSON_Duplicate(n->additional->def, 1);
-                    cJSON_ReplaceItemViaPointer(v, f, copy);
+                    cJSON *copy = copy_default(n->additional);
+                    char *key = kapi_xstrdup(f->string);
+                    cJSON_ReplaceItemInObjectCaseSensitive(v, key, copy);
+                    free(key);
                     f = copy;
                 }
                 apply_defaults(n->additional, f, depth + 1);
@@ -51,7 +64,7 @@ static void apply_defaults(const snode *n, cJSON *v, int depth)
         for (cJSON *it = v->child; it; it = next) {
             next = it->next;
             if (non_nullable_null(it, n->items) && n->items->def) {
-                cJSON *copy = cJSON_Duplicate(n->items->def, 1);
+                cJSON *copy = copy_default(n->items);
                 cJSON_ReplaceItemViaPointer(v, it, copy);
                 it = copy;
             }
