@@ -662,13 +662,17 @@ static snode *compile_node(compiler *c, const cJSON *raw, spath *p, enum level l
 
 /* Defaults must validate against their own field's schema and carry no
  * field pruning would drop (kube's defaulting/validation.go). */
-static void check_defaults(compiler *c, const snode *n, spath *p, bool root_meta, int depth)
+/* meta: "apiVersion", "kind" or "metadata" under one of the root's fields
+ * of that name, where kube forbids defaults; else NULL. */
+static void check_defaults(compiler *c, const snode *n, spath *p, const char *meta, int depth)
 {
     if (!n || depth > STRUCTURAL_MAX_DEPTH) return;
     if (n->def && !n->nested) {
         size_t old = spath_child(p, "default");
-        if (root_meta) {
-            field_error_add(c->errs, FIELD_FORBIDDEN, p->s, NULL, "must not be set for metadata");
+        if (meta) {
+            char detail[64];
+            snprintf(detail, sizeof detail, "must not be set in top-level %s", meta);
+            field_error_add(c->errs, FIELD_FORBIDDEN, p->s, NULL, detail);
             c->failed = true;
         } else {
             cJSON *copy = cJSON_Duplicate(n->def, 1);
@@ -691,19 +695,23 @@ static void check_defaults(compiler *c, const snode *n, spath *p, bool root_meta
         size_t old = spath_child(p, "properties");
         for (int i = 0; i < n->nprops; i++) {
             size_t o2 = spath_key(p, n->prop_names[i]);
-            check_defaults(c, n->props[i], p, depth == 0 && !strcmp(n->prop_names[i], "metadata"), depth + 1);
+            const char *name = n->prop_names[i];
+            const char *child_meta = meta;
+            if (depth == 0 && (!strcmp(name, "metadata") || !strcmp(name, "apiVersion") || !strcmp(name, "kind")))
+                child_meta = name;
+            check_defaults(c, n->props[i], p, child_meta, depth + 1);
             spath_reset(p, o2);
         }
         spath_reset(p, old);
     }
     if (n->items) {
         size_t old = spath_child(p, "items");
-        check_defaults(c, n->items, p, false, depth + 1);
+        check_defaults(c, n->items, p, meta, depth + 1);
         spath_reset(p, old);
     }
     if (n->additional) {
         size_t old = spath_child(p, "additionalProperties");
-        check_defaults(c, n->additional, p, false, depth + 1);
+        check_defaults(c, n->additional, p, meta, depth + 1);
         spath_reset(p, old);
     }
 }
@@ -723,7 +731,7 @@ structural_schema *structural_compile(const cJSON *schema, const char *path, fie
         return NULL;
     }
     s->root = compile_node(&c, s->copy, &p, ROOT_LEVEL, false, 0);
-    if (!c.failed) check_defaults(&c, s->root, &p, false, 0);
+    if (!c.failed) check_defaults(&c, s->root, &p, NULL, 0);
     if (c.failed) {
         structural_free(s);
         return NULL;

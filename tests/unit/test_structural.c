@@ -261,6 +261,9 @@ static void test_schema_errors(void **state)
                        "properties[a].default: Invalid value: {\"b\":\"x\",\"c\":1}: must not have unknown fields");
     compile_fails_with("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"x-kubernetes-embedded-resource\":true}}}",
                        "properties[a].type: Invalid value: \"string\": must be object if x-kubernetes-embedded-resource is true");
+    compile_fails_with("{\"type\":\"object\",\"properties\":{\"metadata\":{\"type\":\"object\",\"properties\":{\"name\":"
+                       "{\"type\":\"string\",\"default\":\"x\"}}}}}",
+                       "properties[metadata].properties[name].default: Forbidden: must not be set in top-level metadata");
     /* a CEL rule that does not compile: kube's message */
     compile_fails_with("{\"type\":\"object\",\"x-kubernetes-validations\":[{\"rule\":\"self.x +\"}]}",
                        "spec.validation.openAPIV3Schema.x-kubernetes-validations[0].rule: Invalid value: "
