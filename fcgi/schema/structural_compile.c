@@ -103,7 +103,8 @@ static bool true_of(const cJSON *o, const char *k)
 static int64_t int_of(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (int64_t)v->valuedouble : -1;
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0)) return -1;
+    return v->valuedouble >= 9.2e18 ? INT64_MAX : (int64_t)v->valuedouble;
 }
 
 static bool num_of(const cJSON *o, const char *k, double *out)

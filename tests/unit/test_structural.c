@@ -469,6 +469,11 @@ static void test_hostile(void **state)
         cJSON_Delete(j);
     }
     free(deep);
+    /* bounds past int64 (fuzz/structural found the cast) */
+    structural_schema *big = must_compile("{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\",\"maxLength\":1e90},"
+                                          "\"a\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"multipleOf\":1e-300},\"maxItems\":1e300}}}");
+    validate_gives(big, "{\"s\":\"x\",\"a\":[1,2]}", NULL, NULL);
+    structural_free(big);
     /* a huge enum compiles and validates */
     char *e = malloc(200000);
     strcpy(e, "{\"type\":\"object\",\"properties\":{\"v\":{\"type\":\"string\",\"enum\":[");
