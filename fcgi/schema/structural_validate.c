@@ -117,8 +117,8 @@ static size_t utf8_len(const char *s)
 
 static void format_number(char *out, size_t n, double d)
 {
-    if (is_integral(d) && abs_of(d) < 1e15) snprintf(out, n, "%.0f", d);
-    else snprintf(out, n, "%g", d);
+    if (is_integral(d) && abs_of(d) < 1e21) snprintf(out, n, "%.0f", d);   /* Go's %v of a float64 */
+    else snprintf(out, n, "%.15g", d);
 }
 
 static void validate_string(const vctx *c, const snode *n, const cJSON *v, const spath *body)
@@ -139,8 +139,8 @@ static void validate_string(const vctx *c, const snode *n, const cJSON *v, const
     if (n->max_length >= 0 && (int64_t)len > n->max_length) {
         char field[STRUCTURAL_PATH_MAX + 256], detail[64];
         field_of(c, body, field, sizeof field);
-        snprintf(detail, sizeof detail, "may not be more than %lld byte%s", (long long)n->max_length,
-                 n->max_length == 1 ? "" : "s");
+        /* apimachinery's TooLongMaxLength, as apiextensions converts kube-openapi's TooLong */
+        snprintf(detail, sizeof detail, "may not be longer than %lld", (long long)n->max_length);
         field_error_add(c->errs, FIELD_TOO_LONG, field, NULL, detail);
     }
     if (n->min_length >= 0 && (int64_t)len < n->min_length)

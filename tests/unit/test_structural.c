@@ -311,7 +311,7 @@ static void test_value_errors(void **state)
     validate_gives(s, "{\"spec\":{\"name\":\"abc\",\"mode\":\"x\"}}", NULL,
                    "spec.mode: Unsupported value: \"x\": supported values: \"a\", \"b\"");
     validate_gives(s, "{\"spec\":{\"name\":\"bcd\"}}", NULL, "spec.name: Invalid value: \"bcd\": spec.name in body should match '^a'");
-    validate_gives(s, "{\"spec\":{\"name\":\"abcdef\"}}", NULL, "spec.name: Too long: may not be more than 5 bytes");
+    validate_gives(s, "{\"spec\":{\"name\":\"abcdef\"}}", NULL, "spec.name: Too long: may not be longer than 5");
     validate_gives(s, "{\"spec\":{\"name\":\"a\"}}", NULL, "spec.name: Invalid value: \"a\": spec.name in body should be at least 2 chars long");
     validate_gives(s, "{\"spec\":{}}", NULL, "spec.name: Required value");
     validate_gives(s, "{\"spec\":{\"name\":\"ab\",\"replicas\":0}}", NULL,
