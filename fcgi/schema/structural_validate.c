@@ -317,6 +317,12 @@ static void validate(const vctx *c, const snode *n, const cJSON *v, const cJSON 
                      bool root, int depth)
 {
     if (!n || depth > 2 * STRUCTURAL_MAX_DEPTH + 100) return;
+    /* kube's validation ratcheting (CRDValidationRatcheting, on by default
+     * since 1.30): on update a value equal to its correlated old value is
+     * not validated again, so a schema that tightened does not lock
+     * existing objects. Transition rules on it would compare a value with
+     * itself. */
+    if (has_old && !root && cJSON_Compare(v, old, 1)) return;
     if (cJSON_IsNull(v) && n->nullable) return;
     const char *type = n->type;
     if (n->int_or_string) {

@@ -334,6 +334,10 @@ static void test_value_errors(void **state)
                    "spec.port: Invalid value: \"boolean\": spec.port in body must be of type integer,string: \"boolean\"");
     validate_gives(s, "{\"spec\":{\"name\":null}}", NULL, "spec.name: Invalid value: \"null\": spec.name in body must be of type string: \"null\"");
     validate_gives(s, "{\"spec\":{\"name\":\"ab\",\"template\":{\"kind\":\"Pod\"}}}", NULL, "spec.template.apiVersion: Required value: must not be empty");
+    /* ratcheting: an unchanged invalid value passes on update, a changed one does not */
+    validate_gives(s, "{\"spec\":{\"name\":\"bcd\",\"replicas\":3}}", "{\"spec\":{\"name\":\"bcd\",\"replicas\":2}}", NULL);
+    validate_gives(s, "{\"spec\":{\"name\":\"bce\",\"replicas\":3}}", "{\"spec\":{\"name\":\"bcd\",\"replicas\":3}}",
+                   "spec.name: Invalid value: \"bce\": spec.name in body should match '^a'");
     structural_free(s);
 }
 
