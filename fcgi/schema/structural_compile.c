@@ -21,6 +21,7 @@ typedef struct compiler {
     field_errors *errs;
     int nodes;
     bool lenient;      /* compiling the int-or-string anyOf: its types are allowed */
+    char *uncorrelatable; /* under the items of this list (not a list-map): oldSelf is refused */
     bool failed;
 } compiler;
 
@@ -449,6 +450,12 @@ static void compile_rules(compiler *c, snode *n, const cJSON *rules, spath *p, b
                 sr->program = NULL;
             } else {
                 sr->uses_old_self = strstr(sr->rule, "oldSelf") != NULL;
+                if (sr->uses_old_self && c->uncorrelatable) {
+                    char *detail = kapi_xsprintf("oldSelf cannot be used on the uncorrelatable portion of the schema within %s",
+                                                 c->uncorrelatable);
+                    err_str(c, FIELD_INVALID, p, "rule", sr->rule, detail);
+                    free(detail);
+                }
                 if (!sr->uses_old_self && cJSON_GetObjectItemCaseSensitive(r, "optionalOldSelf"))
                     err_at(c, FIELD_INVALID, p, "optionalOldSelf", cJSON_GetObjectItemCaseSensitive(r, "optionalOldSelf"),
                            "may not be set if oldSelf is not used in rule");
@@ -586,9 +593,18 @@ static snode *compile_node(compiler *c, const cJSON *raw, spath *p, enum level l
     }
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(raw, "items");
     if (cJSON_IsObject(items)) {
+        /* only list-map items correlate with the old object's (kube's
+         * withForbidOldSelfValidations) */
+        const char *lt = str_of(raw, "x-kubernetes-list-type");
+        bool set_here = !nested && !c->uncorrelatable && !(lt && !strcmp(lt, "map"));
+        if (set_here) c->uncorrelatable = kapi_xstrdup(p->s);
         size_t old = spath_child(p, "items");
         n->items = compile_node(c, items, p, ITEM_LEVEL, nested, depth + 1);
         spath_reset(p, old);
+        if (set_here) {
+            free(c->uncorrelatable);
+            c->uncorrelatable = NULL;
+        }
     } else if (!nested && !strcmp(n->type, "array") && !items) {
         err_at(c, FIELD_REQUIRED, p, "items", NULL, "must be specified");
     }

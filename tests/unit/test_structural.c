@@ -274,6 +274,10 @@ static void test_schema_errors(void **state)
                        "x-kubernetes-validations[0].rule: Required value: rule is not specified");
     compile_fails_with("{\"type\":\"object\",\"x-kubernetes-validations\":[{\"rule\":\"true\",\"reason\":\"Nope\"}]}",
                        "x-kubernetes-validations[0].reason: Unsupported value: \"Nope\"");
+    compile_fails_with("{\"type\":\"object\",\"properties\":{\"l\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+                       "\"x-kubernetes-validations\":[{\"rule\":\"self == oldSelf\"}]}}}}",
+                       "properties[l].items.x-kubernetes-validations[0].rule: Invalid value: \"self == oldSelf\": oldSelf cannot be used "
+                       "on the uncorrelatable portion of the schema within spec.validation.openAPIV3Schema.properties[l]");
     /* int-or-string and preserve-unknown-fields need no type */
     structural_free(must_compile("{\"type\":\"object\",\"properties\":{\"p\":{\"x-kubernetes-int-or-string\":true,"
                                  "\"anyOf\":[{\"type\":\"integer\"},{\"type\":\"string\"}]},\"q\":{\"x-kubernetes-preserve-unknown-fields\":true}}}"));
