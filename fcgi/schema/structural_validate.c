@@ -9,6 +9,7 @@
  *   spec.name: Invalid value: "b": spec.name in body should match '^a'
  *   spec.name: Required value */
 #include <assert.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,6 @@ static void field_of(const vctx *c, const spath *body, char *out, size_t n)
 /* kube-openapi's "<name> in body <detail>" */
 static void add_body_error(const vctx *c, field_error_type t, const spath *body, const cJSON *bad, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-#include <stdarg.h>
 static void add_body_error(const vctx *c, field_error_type t, const spath *body, const cJSON *bad, const char *fmt, ...)
 {
     char detail[768], field[STRUCTURAL_PATH_MAX + 256], msg[2048];
@@ -295,6 +295,27 @@ static int count_errors(const snode *n, const cJSON *v, const spath *body, int64
     return k;
 }
 
+/* kube-openapi reports anyOf/oneOf/not as composite errors, which
+ * apiextensions puts at the validator's root path (nil for a custom
+ * resource: "<nil>") with an empty value:
+ *   <nil>: Invalid value: "": "spec.x" must validate at least one schema (anyOf) */
+static void add_composite_error(const vctx *c, const spath *body, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add_composite_error(const vctx *c, const spath *body, const char *fmt, ...)
+{
+    char detail[512], msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    cJSON *q = cJSON_CreateString(body->s);
+    char *quoted = cJSON_PrintUnformatted(q);
+    cJSON_Delete(q);
+    snprintf(msg, sizeof msg, "%s %s", quoted ? quoted : "\"\"", detail);
+    free(quoted);
+    field_error_add_str(c->errs, FIELD_INVALID, c->prefix && *c->prefix ? c->prefix : "<nil>", "", msg);
+}
+
 static void validate_junctors(const vctx *c, const snode *n, const cJSON *v, spath *body)
 {
     for (int i = 0; i < n->nall; i++)
@@ -302,15 +323,17 @@ static void validate_junctors(const vctx *c, const snode *n, const cJSON *v, spa
     if (n->nany) {
         bool ok = false;
         for (int i = 0; i < n->nany && !ok; i++) ok = count_errors(n->any_of[i], v, body, c->budget) == 0;
-        if (!ok) add_body_error(c, FIELD_INVALID, body, NULL, "must validate at least one schema (anyOf)");
+        if (!ok) add_composite_error(c, body, "must validate at least one schema (anyOf)");
     }
     if (n->none) {
         int matched = 0;
         for (int i = 0; i < n->none; i++) matched += count_errors(n->one_of[i], v, body, c->budget) == 0;
-        if (matched != 1) add_body_error(c, FIELD_INVALID, body, NULL, "must validate one and only one schema (oneOf)");
+        if (matched == 0) add_composite_error(c, body, "must validate one and only one schema (oneOf). Found none valid");
+        else if (matched > 1)
+            add_composite_error(c, body, "must validate one and only one schema (oneOf). Found %d valid alternatives", matched);
     }
     if (n->not_ && count_errors(n->not_, v, body, c->budget) == 0)
-        add_body_error(c, FIELD_INVALID, body, NULL, "must not validate the schema (not)");
+        add_composite_error(c, body, "must not validate the schema (not)");
 }
 
 static void validate(const vctx *c, const snode *n, const cJSON *v, const cJSON *old, bool has_old, spath *body,

@@ -338,6 +338,14 @@ static void test_value_errors(void **state)
                    "spec.port: Invalid value: \"boolean\": spec.port in body must be of type integer,string: \"boolean\"");
     validate_gives(s, "{\"spec\":{\"name\":null}}", NULL, "spec.name: Invalid value: \"null\": spec.name in body must be of type string: \"null\"");
     validate_gives(s, "{\"spec\":{\"name\":\"ab\",\"template\":{\"kind\":\"Pod\"}}}", NULL, "spec.template.apiVersion: Required value: must not be empty");
+    structural_free(s);
+    s = must_compile("{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+                     "\"b\":{\"type\":\"string\"}},\"oneOf\":[{\"required\":[\"a\"]},{\"required\":[\"b\"]}]}}}");
+    validate_gives(s, "{\"spec\":{\"a\":\"x\"}}", NULL, NULL);
+    validate_gives(s, "{\"spec\":{}}", NULL, "<nil>: Invalid value: \"\": \"spec\" must validate one and only one schema (oneOf). Found none valid");
+    validate_gives(s, "{\"spec\":{\"a\":\"x\",\"b\":\"y\"}}", NULL, "(oneOf). Found 2 valid alternatives");
+    structural_free(s);
+    s = must_compile(value_schema);
     /* ratcheting: an unchanged invalid value passes on update, a changed one does not */
     validate_gives(s, "{\"spec\":{\"name\":\"bcd\",\"replicas\":3}}", "{\"spec\":{\"name\":\"bcd\",\"replicas\":2}}", NULL);
     validate_gives(s, "{\"spec\":{\"name\":\"bce\",\"replicas\":3}}", "{\"spec\":{\"name\":\"bcd\",\"replicas\":3}}",
