@@ -499,10 +499,25 @@ static int is_kapi_database(sqlite3 *db)
            single_row_is(db, "SELECT count(*) FROM kv", NULL);
 }
 
+/* 0 when path exists; otherwise says "<what> <path>" and returns 1. */
+static int require_file(const char *path, const char *what)
+{
+    if (file_exists(path))
+        return 0;
+    fprintf(stderr, "%s %s\n", what, path);
+    return 1;
+}
+
+/* Which file backup and restore need before they start: the state
+ * directory's database (backup reads it) or FILE (restore reads it). */
+typedef enum { NEEDS_THE_DATABASE, NEEDS_THE_FILE } file_command_needs;
+
 /* backup's and restore's arguments: FILE and --state; db_path (PATH_MAX
- * bytes) gets the state directory's database. Returns 0 (with *help when
- * the usage was printed) or an exit code. */
-static int parse_file_argument(const char *usage, const char *cmd, const char **state,
+ * bytes) gets the state directory's database, and the file the command
+ * needs must exist ("kapictl backup: no database <path>", "kapictl
+ * restore: no such file <path>"). Returns 0 (with *help when the usage was
+ * printed) or an exit code. */
+static int parse_file_argument(const char *usage, const char *cmd, file_command_needs needs, const char **state,
                                int argc, char **argv, const char **file, int *help, char *db_path)
 {
     *file = NULL;
@@ -533,27 +548,21 @@ static int parse_file_argument(const char *usage, const char *cmd, const char **
     }
     if (!state_is_given(*state))
         return EXIT_USAGE;
-    return join_path(db_path, PATH_MAX, *state, "kapi.db") != 0;
-}
-
-/* 0 when path exists; otherwise says "<what> <path>" and returns 1. */
-static int require_file(const char *path, const char *what)
-{
-    if (file_exists(path))
-        return 0;
-    fprintf(stderr, "%s %s\n", what, path);
-    return 1;
+    if (join_path(db_path, PATH_MAX, *state, "kapi.db") != 0)
+        return 1;
+    char what[64];
+    snprintf(what, sizeof what, "kapictl %s: %s", cmd, needs == NEEDS_THE_DATABASE ? "no database" : "no such file");
+    return require_file(needs == NEEDS_THE_DATABASE ? db_path : *file, what);
 }
 
 static int cmd_backup(const char **state, int argc, char **argv)
 {
     const char *file;
     char db_path[PATH_MAX], tmp[PATH_MAX];
-    int help, rc = parse_file_argument(usage_backup, "backup", state, argc, argv, &file, &help, db_path);
+    int help, rc = parse_file_argument(usage_backup, "backup", NEEDS_THE_DATABASE, state, argc, argv, &file, &help,
+                                       db_path);
     if (rc != 0 || help)
         return rc;
-    if (require_file(db_path, "kapictl backup: no database"))
-        return 1;
     if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", file) >= (int)sizeof tmp) {
         fprintf(stderr, "kapictl backup: path too long: %s\n", file);
         return 1;
@@ -616,12 +625,11 @@ static int cmd_restore(const char **state, int argc, char **argv)
 {
     const char *file;
     char db_path[PATH_MAX], lock_path[PATH_MAX];
-    int help, rc = parse_file_argument(usage_restore, "restore", state, argc, argv, &file, &help, db_path);
+    int help, rc = parse_file_argument(usage_restore, "restore", NEEDS_THE_FILE, state, argc, argv, &file, &help,
+                                       db_path);
     if (rc != 0 || help)
         return rc;
     if (join_path(lock_path, sizeof lock_path, *state, "kapi.db-lock") != 0)
-        return 1;
-    if (require_file(file, "kapictl restore: no such file"))
         return 1;
     sqlite3 *src = NULL, *dest = NULL;
     int lock_fd = -1;

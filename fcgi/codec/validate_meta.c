@@ -483,8 +483,11 @@ void validate_annotations(const cJSON *annotations, const char *field, field_err
         }
     }
     if (total > (unsigned long long)ANNOTATIONS_TOTAL_MAX) {
+        /* kube 1.32: field.TooLong(fldPath, "", TotalAnnotationSizeLimitB),
+         * whose detail is "may not be more than N bytes" (as ConfigMap's
+         * size limit in registry/kinds/configdata.c). */
         char detail[64];
-        snprintf(detail, sizeof detail, "must have at most %d bytes", ANNOTATIONS_TOTAL_MAX);
+        snprintf(detail, sizeof detail, "may not be more than %d bytes", ANNOTATIONS_TOTAL_MAX);
         field_error_add_str(errs, FIELD_TOO_LONG, field, "", detail);
     }
 }

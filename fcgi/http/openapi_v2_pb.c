@@ -82,6 +82,15 @@ static void put_str_member(kapi_buf *b, int num, const cJSON *obj, const char *n
     put_string(b, num, str_member(obj, name));
 }
 
+/* The string members names (a STRING_MEMBERS list) as fields first,
+ * first + 1, ... in that order: the leading members of most messages. */
+#define STRING_MEMBERS(...) ((const char *const[]){__VA_ARGS__, NULL})
+static void put_str_members(kapi_buf *b, int first, const cJSON *obj, const char *const *names)
+{
+    for (int num = first; *names; names++, num++)
+        put_str_member(b, num, obj, *names);
+}
+
 static void put_bool_member(kapi_buf *b, int num, const cJSON *obj, const char *name)
 {
     put_bool(b, num, cJSON_IsTrue(member(obj, name)));
@@ -211,25 +220,20 @@ static void enc_schema(kapi_buf *b, const cJSON *s);
 /* ExternalDocs {1 description, 2 url, 3 x-} */
 static void enc_external_docs(kapi_buf *b, const cJSON *v)
 {
-    put_str_member(b, 1, v, "description");
-    put_str_member(b, 2, v, "url");
+    put_str_members(b, 1, v, STRING_MEMBERS("description", "url"));
     put_extensions(b, 3, v);
 }
 
 /* JsonReference {1 _ref, 2 description} */
 static void enc_json_reference(kapi_buf *b, const cJSON *v)
 {
-    put_str_member(b, 1, v, "$ref");
-    put_str_member(b, 2, v, "description");
+    put_str_members(b, 1, v, STRING_MEMBERS("$ref", "description"));
 }
 
 /* Schema: the members of a JSON schema by number, 1 $ref ... 31 x-. */
 static void enc_schema(kapi_buf *b, const cJSON *s)
 {
-    put_str_member(b, 1, s, "$ref");
-    put_str_member(b, 2, s, "format");
-    put_str_member(b, 3, s, "title");
-    put_str_member(b, 4, s, "description");
+    put_str_members(b, 1, s, STRING_MEMBERS("$ref", "format", "title", "description"));
     put_any_member(b, 5, s, "default");
     put_double_member(b, 6, s, "multipleOf");
     put_double_member(b, 7, s, "maximum");
@@ -328,9 +332,7 @@ static void enc_primitive_members(kapi_buf *b, const cJSON *v, int first)
 static void enc_non_body_sub_schema(kapi_buf *b, const cJSON *v, int allows_empty)
 {
     put_bool_member(b, 1, v, "required");
-    put_str_member(b, 2, v, "in");
-    put_str_member(b, 3, v, "description");
-    put_str_member(b, 4, v, "name");
+    put_str_members(b, 2, v, STRING_MEMBERS("in", "description", "name"));
     if (allows_empty) put_bool_member(b, 5, v, "allowEmptyValue");
     int first = allows_empty ? 6 : 5;
     enc_primitive_members(b, v, first);
@@ -347,9 +349,7 @@ static void enc_parameter(kapi_buf *b, const cJSON *v)
     kapi_buf_init(&inner);
     if (in && !strcmp(in, "body")) {
         /* BodyParameter {1 description, 2 name, 3 in, 4 required, 5 schema, 6 x-} */
-        put_str_member(&sub, 1, v, "description");
-        put_str_member(&sub, 2, v, "name");
-        put_str_member(&sub, 3, v, "in");
+        put_str_members(&sub, 1, v, STRING_MEMBERS("description", "name", "in"));
         put_bool_member(&sub, 4, v, "required");
         put_message_member(&sub, 5, v, "schema", enc_schema);
         put_extensions(&sub, 6, v);
@@ -452,8 +452,7 @@ static void enc_security_requirement(kapi_buf *b, const cJSON *v) { put_named(b,
 static void enc_operation(kapi_buf *b, const cJSON *v)
 {
     put_strings_member(b, 1, v, "tags");
-    put_str_member(b, 2, v, "summary");
-    put_str_member(b, 3, v, "description");
+    put_str_members(b, 2, v, STRING_MEMBERS("summary", "description"));
     put_message_member(b, 4, v, "externalDocs", enc_external_docs);
     put_str_member(b, 5, v, "operationId");
     put_strings_member(b, 6, v, "produces");
@@ -489,25 +488,19 @@ static void enc_paths(kapi_buf *b, const cJSON *v)
  * {1 name, 2 url, 3 x-} */
 static void enc_contact(kapi_buf *b, const cJSON *v)
 {
-    put_str_member(b, 1, v, "name");
-    put_str_member(b, 2, v, "url");
-    put_str_member(b, 3, v, "email");
+    put_str_members(b, 1, v, STRING_MEMBERS("name", "url", "email"));
     put_extensions(b, 4, v);
 }
 
 static void enc_license(kapi_buf *b, const cJSON *v)
 {
-    put_str_member(b, 1, v, "name");
-    put_str_member(b, 2, v, "url");
+    put_str_members(b, 1, v, STRING_MEMBERS("name", "url"));
     put_extensions(b, 3, v);
 }
 
 static void enc_info(kapi_buf *b, const cJSON *v)
 {
-    put_str_member(b, 1, v, "title");
-    put_str_member(b, 2, v, "version");
-    put_str_member(b, 3, v, "description");
-    put_str_member(b, 4, v, "termsOfService");
+    put_str_members(b, 1, v, STRING_MEMBERS("title", "version", "description", "termsOfService"));
     put_message_member(b, 5, v, "contact", enc_contact);
     put_message_member(b, 6, v, "license", enc_license);
     put_extensions(b, 7, v);
@@ -522,15 +515,11 @@ static void enc_security_definitions_item(kapi_buf *b, const cJSON *v)
     kapi_buf sub;
     kapi_buf_init(&sub);
     if (type && !strcmp(type, "basic")) {
-        put_str_member(&sub, 1, v, "type");
-        put_str_member(&sub, 2, v, "description");
+        put_str_members(&sub, 1, v, STRING_MEMBERS("type", "description"));
         put_extensions(&sub, 3, v);
         put_message(b, 1, &sub);
     } else if (type && !strcmp(type, "apiKey")) {
-        put_str_member(&sub, 1, v, "type");
-        put_str_member(&sub, 2, v, "name");
-        put_str_member(&sub, 3, v, "in");
-        put_str_member(&sub, 4, v, "description");
+        put_str_members(&sub, 1, v, STRING_MEMBERS("type", "name", "in", "description"));
         put_extensions(&sub, 5, v);
         put_message(b, 2, &sub);
     }
@@ -539,8 +528,7 @@ static void enc_security_definitions_item(kapi_buf *b, const cJSON *v)
 /* Tag {1 name, 2 description, 3 externalDocs, 4 x-} */
 static void enc_tag(kapi_buf *b, const cJSON *v)
 {
-    put_str_member(b, 1, v, "name");
-    put_str_member(b, 2, v, "description");
+    put_str_members(b, 1, v, STRING_MEMBERS("name", "description"));
     put_message_member(b, 3, v, "externalDocs", enc_external_docs);
     put_extensions(b, 4, v);
 }
@@ -552,8 +540,7 @@ void openapi_v2_to_protobuf(const cJSON *doc, kapi_buf *out)
 {
     put_str_member(out, 1, doc, "swagger");
     put_message_member(out, 2, doc, "info", enc_info);
-    put_str_member(out, 3, doc, "host");
-    put_str_member(out, 4, doc, "basePath");
+    put_str_members(out, 3, doc, STRING_MEMBERS("host", "basePath"));
     put_strings_member(out, 5, doc, "schemes");
     put_strings_member(out, 6, doc, "consumes");
     put_strings_member(out, 7, doc, "produces");

@@ -3,6 +3,7 @@
  * struct (see protobuf.h for the rules). One careful reader: every varint
  * and length is bounds-checked, nesting is capped, and every problem ends in
  * a message worded like gogo-protobuf's. */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -272,25 +273,52 @@ static int render_fields(pb_ctx *c, const schema_type *t, const unsigned char *d
 
 /* ---- special types, from their message bytes (NULL/0: absent) */
 
-static int read_time_message(pb_ctx *c, const unsigned char *d, size_t n, int64_t *sec, int64_t *nsec)
+/* One field of a small fixed message (Timestamp, Duration, Quantity,
+ * IntOrString, RawExtension, FieldsV1): its number, the wire type it must
+ * have, Go's field name for a wrong wire type, and its value once read (the
+ * last occurrence wins, as in gogo). */
+typedef struct small_field {
+    int32_t num;
+    int wt;                 /* WT_VARINT or WT_BYTES */
+    const char *go_name;
+    int seen;
+    uint64_t varint;
+    const unsigned char *bytes;
+    size_t len;
+} small_field;
+#define SMALL_FIELD(number, wire_type, name) {.num = (number), .wt = (wire_type), .go_name = (name)}
+
+/* Reads the message d[0..n) (d NULL for an absent one) into fields[]; a field
+ * not listed is skipped. 0, or -1 with the error set. */
+static int read_small_message(pb_ctx *c, const unsigned char *d, size_t n, const char *type,
+                              small_field *fields, size_t nfields)
 {
     rd r = rd_over(d, n);
-    *sec = 0;
-    *nsec = 0;
     while (r.p < r.end) {
         int32_t num;
         int wt;
-        uint64_t v;
-        if (rd_tag(c, &r, "Timestamp", &num, &wt)) return -1;
-        if (num == 1 || num == 2) {
-            if (wt != WT_VARINT) return wrong_wire(c, wt, num == 1 ? "Seconds" : "Nanos");
-            if (rd_varint(c, &r, &v)) return -1;
-            if (num == 1) *sec = (int64_t)v;
-            else *nsec = (int32_t)(uint32_t)v;
-        } else if (rd_skip(c, &r, wt)) {
-            return -1;
+        if (rd_tag(c, &r, type, &num, &wt)) return -1;
+        small_field *f = NULL;
+        for (size_t i = 0; i < nfields && !f; i++)
+            if (fields[i].num == num) f = &fields[i];
+        if (!f) {
+            if (rd_skip(c, &r, wt)) return -1;
+            continue;
         }
+        assert(f->wt == WT_VARINT || f->wt == WT_BYTES);
+        if (wt != f->wt) return wrong_wire(c, wt, f->go_name);
+        if (f->wt == WT_VARINT ? rd_varint(c, &r, &f->varint) : rd_bytes(c, &r, &f->bytes, &f->len)) return -1;
+        f->seen = 1;
     }
+    return 0;
+}
+
+static int read_time_message(pb_ctx *c, const unsigned char *d, size_t n, int64_t *sec, int64_t *nsec)
+{
+    small_field f[] = {SMALL_FIELD(1, WT_VARINT, "Seconds"), SMALL_FIELD(2, WT_VARINT, "Nanos")};
+    if (read_small_message(c, d, n, "Timestamp", f, 2)) return -1;
+    *sec = (int64_t)f[0].varint;
+    *nsec = (int32_t)(uint32_t)f[1].varint;
     return 0;
 }
 
@@ -318,40 +346,16 @@ static cJSON *render_special(pb_ctx *c, const schema_value *v, const unsigned ch
         return cJSON_CreateString(scalar_format_time(sec, nsec, v->kind == SV_MICROTIME, buf, sizeof buf));
     }
     case SV_DURATION: {
-        int64_t ns = 0;
-        rd r = rd_over(d, present ? n : 0);
-        while (r.p < r.end) {
-            int32_t num;
-            int wt;
-            uint64_t x;
-            if (rd_tag(c, &r, "Duration", &num, &wt)) return NULL;
-            if (num == 1) {
-                if (wt != WT_VARINT) { wrong_wire(c, wt, "Duration"); return NULL; }
-                if (rd_varint(c, &r, &x)) return NULL;
-                ns = (int64_t)x;
-            } else if (rd_skip(c, &r, wt)) {
-                return NULL;
-            }
-        }
-        return cJSON_CreateString(scalar_format_duration(ns, buf, sizeof buf));
+        small_field f[] = {SMALL_FIELD(1, WT_VARINT, "Duration")};
+        if (read_small_message(c, d, present ? n : 0, "Duration", f, 1)) return NULL;
+        return cJSON_CreateString(scalar_format_duration((int64_t)f[0].varint, buf, sizeof buf));
     }
     case SV_QUANTITY: {
-        const unsigned char *s = NULL;
-        size_t sl = 0;
-        rd r = rd_over(d, present ? n : 0);
-        while (r.p < r.end) {
-            int32_t num;
-            int wt;
-            if (rd_tag(c, &r, "Quantity", &num, &wt)) return NULL;
-            if (num == 1) {
-                if (wt != WT_BYTES) { wrong_wire(c, wt, "String_"); return NULL; }
-                if (rd_bytes(c, &r, &s, &sl)) return NULL;
-                if (!s) s = (const unsigned char *)"";
-            } else if (rd_skip(c, &r, wt)) {
-                return NULL;
-            }
-        }
-        if (!s) return cJSON_CreateString("0");
+        small_field f[] = {SMALL_FIELD(1, WT_BYTES, "String_")};
+        if (read_small_message(c, d, present ? n : 0, "Quantity", f, 1)) return NULL;
+        if (!f[0].seen) return cJSON_CreateString("0");
+        const unsigned char *s = f[0].bytes ? f[0].bytes : (const unsigned char *)"";
+        size_t sl = f[0].len;
         char qerr[200];
         if (!scalar_check_quantity((const char *)s, sl, qerr, sizeof qerr)) {
             pb_fail(c, "%s", qerr);
@@ -360,28 +364,13 @@ static cJSON *render_special(pb_ctx *c, const schema_value *v, const unsigned ch
         return make_string(c, s, sl);
     }
     case SV_INT_OR_STRING: {
-        int64_t type = 0;
-        int32_t ival = 0;
-        const unsigned char *s = (const unsigned char *)"";
-        size_t sl = 0;
-        rd r = rd_over(d, present ? n : 0);
-        while (r.p < r.end) {
-            int32_t num;
-            int wt;
-            uint64_t x;
-            if (rd_tag(c, &r, "IntOrString", &num, &wt)) return NULL;
-            if (num == 1 || num == 2) {
-                if (wt != WT_VARINT) { wrong_wire(c, wt, num == 1 ? "Type" : "IntVal"); return NULL; }
-                if (rd_varint(c, &r, &x)) return NULL;
-                if (num == 1) type = (int64_t)x;
-                else ival = (int32_t)(uint32_t)x;
-            } else if (num == 3) {
-                if (wt != WT_BYTES) { wrong_wire(c, wt, "StrVal"); return NULL; }
-                if (rd_bytes(c, &r, &s, &sl)) return NULL;
-            } else if (rd_skip(c, &r, wt)) {
-                return NULL;
-            }
-        }
+        small_field f[] = {SMALL_FIELD(1, WT_VARINT, "Type"), SMALL_FIELD(2, WT_VARINT, "IntVal"),
+                           SMALL_FIELD(3, WT_BYTES, "StrVal")};
+        if (read_small_message(c, d, present ? n : 0, "IntOrString", f, 3)) return NULL;
+        int64_t type = (int64_t)f[0].varint;
+        int32_t ival = (int32_t)(uint32_t)f[1].varint;
+        const unsigned char *s = f[2].bytes ? f[2].bytes : (const unsigned char *)"";
+        size_t sl = f[2].len;
         if (type == 0) return make_number(c, ival);
         if (type == 1) return make_string(c, s, sl);
         pb_fail(c, "impossible IntOrString.Type");
@@ -389,20 +378,11 @@ static cJSON *render_special(pb_ctx *c, const schema_value *v, const unsigned ch
     }
     case SV_RAW:
     case SV_FIELDS_V1: {
-        const unsigned char *raw = NULL;
-        size_t rl = 0;
-        rd r = rd_over(d, present ? n : 0);
-        while (r.p < r.end) {
-            int32_t num;
-            int wt;
-            if (rd_tag(c, &r, v->kind == SV_RAW ? "RawExtension" : "FieldsV1", &num, &wt)) return NULL;
-            if (num == 1) {
-                if (wt != WT_BYTES) { wrong_wire(c, wt, "Raw"); return NULL; }
-                if (rd_bytes(c, &r, &raw, &rl)) return NULL;
-            } else if (rd_skip(c, &r, wt)) {
-                return NULL;
-            }
-        }
+        small_field f[] = {SMALL_FIELD(1, WT_BYTES, "Raw")};
+        if (read_small_message(c, d, present ? n : 0, v->kind == SV_RAW ? "RawExtension" : "FieldsV1", f, 1))
+            return NULL;
+        const unsigned char *raw = f[0].bytes;
+        size_t rl = f[0].len;
         if (!raw || rl == 0) return cJSON_CreateNull();
         char jerr[256];
         cJSON *j = json_parse_strict((const char *)raw, rl, jerr, sizeof jerr);

@@ -1,6 +1,7 @@
 /* kapi_test.h: what the unit tests that run the whole pipeline in-process
- * share, instead of a copy in each: a store in a temporary directory, the
- * admin user (kubectl's kubernetes-admin, group system:masters), and one
+ * share, instead of a copy in each: a store in a temporary directory (its
+ * space -reserve file too), the admin user (kubectl's
+ * kubernetes-admin, group system:masters), and one
  * call helper over the in-process client (http/client.h) that keeps an
  * answer's status, text, parsed body and Warning headers, and readers of
  * an answer's values by codec/jsonpath's indexed paths. Header only:
@@ -26,28 +27,52 @@ static const kapi_user admin = {.name = "kubernetes-admin",
 
 /* ---- a store in a temporary directory */
 
+/* The space reserve a store at <dir>/kapi.db keeps while reserve_bytes > 0
+ * (store/store_space.c): <dir>/kapi.db-reserve, that much allocated disk. */
+static inline void test_store_reserve_path(char *out, size_t out_size, const char *dir)
+{
+    snprintf(out, out_size, "%s/kapi.db-reserve", dir);
+}
+
+/* Makes /tmp/kapi-test-<name>-XXXXXX (into dir) and puts the store's path
+ * there, <dir>/kapi.db, into path. Returns 0, or -1. */
+static inline int test_store_dir_make(char *dir, size_t dir_size, const char *name, char *path, size_t path_size)
+{
+    if ((size_t)snprintf(dir, dir_size, "/tmp/kapi-test-%s-XXXXXX", name) >= dir_size || !mkdtemp(dir)) return -1;
+    return (size_t)snprintf(path, path_size, "%s/kapi.db", dir) < path_size ? 0 : -1;
+}
+
+/* Removes dir with a closed store's files in it (kapi.db, -wal, -shm, the
+ * lock files, the -reserve) and whatever else a test put there (a pki/),
+ * and puts the process's space defaults back (no quota, no reserve) for the
+ * next store a test opens. Returns 0, or -1. */
+static inline int test_store_dir_remove(const char *dir)
+{
+    store_space_opts defaults = {0, 0};
+    store_set_space_defaults(&defaults);
+    char cmd[600];
+    if ((size_t)snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) >= sizeof cmd) return -1;
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 /* Makes /tmp/kapi-test-<name>-XXXXXX (into dir), opens kapi.db there and
  * points ctx at both. Returns 0, or -1. */
 static inline int test_store_open(kapi_ctx *ctx, char *dir, size_t dir_size, const char *name)
 {
-    snprintf(dir, dir_size, "/tmp/kapi-test-%s-XXXXXX", name);
-    if (!mkdtemp(dir)) return -1;
     char path[600];
-    snprintf(path, sizeof path, "%s/kapi.db", dir);
+    if (test_store_dir_make(dir, dir_size, name, path, sizeof path)) return -1;
     const char *err;
     ctx->store = store_open(path, STORE_SYNC_NORMAL, &err);
     ctx->state_dir = dir;
     return ctx->store ? 0 : -1;
 }
 
-/* Closes the store and removes the directory. Returns 0, or -1. */
+/* Closes the store and removes its files and the directory. Returns 0, or -1. */
 static inline int test_store_remove(kapi_ctx *ctx, const char *dir)
 {
     store_close(ctx->store);
     ctx->store = NULL;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_store_dir_remove(dir);
 }
 
 /* cmocka's group setup and teardown of a suite that runs against one

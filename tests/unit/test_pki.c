@@ -27,6 +27,7 @@
 #include <openssl/x509v3.h>
 #include <yaml.h>
 
+#include "core/kapi.h"
 #include "pki/pki.h"
 
 /* ------------------------------------------------------------- helpers */
@@ -104,21 +105,13 @@ static char *slurp(const fixture *f, const char *name, size_t *len)
 {
     char path[PATH_MAX];
     path_in(path, f, name);
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot open %s: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *out = open_memstream(&buf, &n);
-    char chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        fwrite(chunk, 1, got, out);
-    fclose(fp);
-    fclose(out);
+    kapi_buf b;
+    kapi_buf_init(&b);
+    if (kapi_buf_read_file(&b, path) != 0)
+        fail_msg("cannot read %s: %s", path, strerror(errno));
     if (len)
-        *len = n;
-    return buf;
+        *len = b.len;
+    return kapi_buf_steal(&b);
 }
 
 static mode_t mode_of(const fixture *f, const char *name)

@@ -320,6 +320,13 @@ static void test_validation_messages(void **state)
     invalid(C(",\"env\":[{\"name\":\"A\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"spec.hostname\"}}}]") "}",
             "Pod \"p\" is invalid: spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Invalid value: \"spec.hostname\": "
             "error converting fieldPath: field label not supported: spec.hostname");
+    invalid(C(",\"envFrom\":[{\"configMapRef\":{},\"secretRef\":{\"name\":\"s\"}},{}]") "}",
+            "Pod \"p\" is invalid: [spec.containers[0].envFrom[0].configMapRef.name: Required value, "
+            "spec.containers[0].envFrom: Invalid value: \"\": may not have more than one field specified at a time, "
+            "spec.containers[0].envFrom: Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`]");
+    invalid(C(",\"env\":[{\"name\":\"A\",\"valueFrom\":{}}]") "}",
+            "Pod \"p\" is invalid: spec.containers[0].env[0].valueFrom: Invalid value: \"\": "
+            "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
     invalid(C("") ",\"securityContext\":{\"runAsUser\":-1,\"sysctls\":[{\"name\":\"Bad\"}]}}",
             "Pod \"p\" is invalid: [spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive, "
             "spec.securityContext.sysctls[0].name: Invalid value: \"Bad\": must have at most 253 characters and match regex "

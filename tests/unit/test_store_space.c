@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "kapi_test.h"
 #include "store/store.h"
 
 typedef struct fixture {
@@ -27,27 +28,18 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
-    strcpy(f->dir, "/tmp/kapi-space-XXXXXX");
-    if (!mkdtemp(f->dir)) return -1;
-    snprintf(f->path, sizeof f->path, "%s/kapi.db", f->dir);
     *state = f;
-    return 0;
+    return test_store_dir_make(f->dir, sizeof f->dir, "space", f->path, sizeof f->path);
 }
 
+/* The store is closed by each test; its files (the -reserve too) and the
+ * space defaults the test set go here. */
 static int teardown(void **state)
 {
     fixture *f = *state;
-    const char *suffixes[] = {"", "-wal", "-shm", "-lock", "-notify", "-compactor", "-reserve"};
-    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        char file[160];
-        snprintf(file, sizeof file, "%s%s", f->path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(f->dir);
+    int rc = test_store_dir_remove(f->dir);
     free(f);
-    store_space_opts defaults = {0, 0};
-    store_set_space_defaults(&defaults);
-    return 0;
+    return rc;
 }
 
 static store *open_with(fixture *f, long long quota, long long reserve)
@@ -160,7 +152,7 @@ static void test_reserve_is_held_and_refilled(void **state)
     fixture *f = *state;
     store *s = open_with(f, 0, 1 << 20);
     char reserve[160];
-    snprintf(reserve, sizeof reserve, "%s-reserve", f->path);
+    test_store_reserve_path(reserve, sizeof reserve, f->dir);
     struct stat st;
     assert_int_equal(stat(reserve, &st), 0);
     assert_true((long long)st.st_blocks * 512 >= 1 << 20);   /* allocated, not sparse */

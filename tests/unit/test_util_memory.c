@@ -1,7 +1,7 @@
 /* test_util_memory.c: the request pool (core/pool.c: arena allocation,
  * cleanup hooks run in reverse order, cJSON trees and buffers that die
- * with the pool), the allocation wrappers (core/alloc.c) and the string
- * map (core/hashmap.c). */
+ * with the pool), kapi_buf_read_file, the allocation wrappers
+ * (core/alloc.c) and the string map (core/hashmap.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "core/alloc.h"
 #include "core/hashmap.h"
@@ -72,6 +73,50 @@ static void test_pool_cleanup_hooks(void **state)
     kapi_pool_free(p);
     assert_int_equal(order_len, 3);
     assert_memory_equal(order, "cba", 3);        /* reverse order of registration */
+}
+
+/* kapi_buf_read_file appends a whole file, one larger than its 4 KiB read
+ * included; a missing file and a directory are -1. */
+static void test_buf_read_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/kapi-buf-read-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    kapi_buf b;
+    kapi_buf_init(&b);
+
+    snprintf(path, sizeof path, "%s/missing", dir);
+    assert_int_equal(kapi_buf_read_file(&b, path), -1);
+    assert_int_equal(b.len, 0);
+
+    snprintf(path, sizeof path, "%s/empty", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(kapi_buf_read_file(&b, path), 0);
+    assert_int_equal(b.len, 0);
+
+    /* 10000 bytes: two full reads and a short one; appended after "<" */
+    kapi_buf_puts(&b, "<");
+    snprintf(path, sizeof path, "%s/large", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    for (int i = 0; i < 10000; i++) fputc('a' + i % 26, f);
+    fclose(f);
+    assert_int_equal(kapi_buf_read_file(&b, path), 0);
+    assert_int_equal(b.len, 10001);
+    assert_int_equal(b.data[0], '<');
+    for (int i = 0; i < 10000; i++) assert_int_equal(b.data[1 + i], 'a' + i % 26);
+    assert_int_equal(unlink(path), 0);
+
+    assert_int_equal(kapi_buf_read_file(&b, dir), -1);   /* fopen succeeds, the read fails (EISDIR) */
+    assert_int_equal(b.len, 10001);
+
+    kapi_buf_free(&b);
+    snprintf(path, sizeof path, "%s/empty", dir);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
 }
 
 static void test_alloc_wrappers(void **state)
@@ -159,6 +204,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pool_allocations),
         cmocka_unit_test(test_pool_cleanup_hooks),
+        cmocka_unit_test(test_buf_read_file),
         cmocka_unit_test(test_alloc_wrappers),
         cmocka_unit_test(test_strmap),
     };

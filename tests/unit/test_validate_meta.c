@@ -429,7 +429,7 @@ static void test_annotation_size_limit(void **state)
     errs.n = 0;
     validate_object_meta(meta, 0, name_is_dns1123_subdomain, &errs);
     static const char *const want[] = {
-        "metadata.annotations: Too long: must have at most 262144 bytes", NULL};
+        "metadata.annotations: Too long: may not be more than 262144 bytes", NULL};
     assert_errors(&errs, want);
     assert_int_equal(errs.e[0].type, FIELD_TOO_LONG);
     cJSON_Delete(meta);

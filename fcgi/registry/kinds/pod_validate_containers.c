@@ -294,11 +294,33 @@ static void validate_env_resource_field_ref(const cJSON *s, const char *path, fi
     validate_resource_field_selector(s, path, 0, errs);
 }
 
-/* An env var's valueFrom sources, in kube's order of checking. */
-static const struct {
+/* One member of a one-of group (an env var's valueFrom, an envFrom entry)
+ * and how a present one is validated at its own path. */
+typedef struct one_of_source {
     const char *name;
     void (*validate)(const cJSON *source, const char *path, field_errors *errs);
-} env_sources[] = {
+} one_of_source;
+
+/* Validates each of the n sources present in parent at path.<name>, in the
+ * table's order (kube's order of checking); returns how many are present,
+ * for the caller's "must specify one of" / "more than one" errors. */
+static int validate_one_of_sources(const cJSON *parent, const char *path, const one_of_source *sources, size_t n,
+                                   field_errors *errs)
+{
+    int present = 0;
+    for (size_t k = 0; k < n; k++) {
+        const cJSON *source = json_get(parent, sources[k].name);
+        if (!source) continue;
+        present++;
+        char sp[400];
+        sub(sp, sizeof sp, path, sources[k].name);
+        sources[k].validate(source, sp, errs);
+    }
+    return present;
+}
+
+/* An env var's valueFrom sources, in kube's order of checking. */
+static const one_of_source env_sources[] = {
     {"fieldRef", validate_env_field_ref},
     {"resourceFieldRef", validate_env_resource_field_ref},
     {"configMapKeyRef", validate_key_selector},
@@ -318,16 +340,9 @@ static void validate_env(const cJSON *env, const char *path, field_errors *errs)
         else check_env_name(errs, fp, name);
         const cJSON *vf = json_get(e, "valueFrom");
         if (!vf) continue;
-        char vp[360], sp[400];
+        char vp[360];
         sub(vp, sizeof vp, idx, "valueFrom");
-        int sources = 0;
-        for (size_t k = 0; k < sizeof env_sources / sizeof env_sources[0]; k++) {
-            const cJSON *source = json_get(vf, env_sources[k].name);
-            if (!source) continue;
-            sources++;
-            sub(sp, sizeof sp, vp, env_sources[k].name);
-            env_sources[k].validate(source, sp, errs);
-        }
+        int sources = validate_one_of_sources(vf, vp, env_sources, sizeof env_sources / sizeof env_sources[0], errs);
         if (!sources)
             field_error_add_str(errs, FIELD_INVALID, vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
         else if (pj_has_str(e, "value"))
@@ -336,6 +351,21 @@ static void validate_env(const cJSON *env, const char *path, field_errors *errs)
             field_error_add_str(errs, FIELD_INVALID, vp, "", "may not have more than one field specified at a time");
     }
 }
+
+/* An envFrom entry's configMapRef or secretRef: a name, a DNS subdomain. */
+static void validate_env_from_ref(const cJSON *ref, const char *path, field_errors *errs)
+{
+    char fp[440];
+    sub(fp, sizeof fp, path, "name");
+    if (!pj_has_str(ref, "name")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
+    else check_subdomain_name(errs, fp, json_str(ref, "name"), 1);
+}
+
+/* An envFrom entry's sources, in kube's order of checking. */
+static const one_of_source env_from_sources[] = {
+    {"configMapRef", validate_env_from_ref},
+    {"secretRef", validate_env_from_ref},
+};
 
 static void validate_env_from(const cJSON *list, const char *path, field_errors *errs)
 {
@@ -348,18 +378,8 @@ static void validate_env_from(const cJSON *list, const char *path, field_errors 
             sub(fp, sizeof fp, idx, "prefix");
             check_env_name(errs, fp, json_str(e, "prefix"));
         }
-        int sources = 0;
-        static const char *const refs[] = {"configMapRef", "secretRef"};
-        for (int r = 0; r < 2; r++) {
-            const cJSON *ref = json_get(e, refs[r]);
-            if (!ref) continue;
-            sources++;
-            char rp[360];
-            sub(rp, sizeof rp, idx, refs[r]);
-            sub(fp, sizeof fp, rp, "name");
-            if (!pj_has_str(ref, "name")) field_error_add(errs, FIELD_REQUIRED, fp, NULL, NULL);
-            else check_subdomain_name(errs, fp, json_str(ref, "name"), 1);
-        }
+        int sources = validate_one_of_sources(e, idx, env_from_sources,
+                                              sizeof env_from_sources / sizeof env_from_sources[0], errs);
         if (!sources) field_error_add_str(errs, FIELD_INVALID, path, "", "must specify one of: `configMapRef` or `secretRef`");
         else if (sources > 1) field_error_add_str(errs, FIELD_INVALID, path, "", "may not have more than one field specified at a time");
     }
