@@ -83,7 +83,7 @@ $(BUILD)/kapi-reconcile: $(BUILD)/obj/fcgi/cmd/kapi-reconcile.o $(BUILD)/libkapi
 $(BUILD)/kapictl: $(BUILD)/obj/fcgi/cmd/kapictl.o $(BUILD)/libkapi.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkapi.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/kapi_test.h $(BUILD)/libkapi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libkapi.a $(LDLIBS) -lcmocka
 
