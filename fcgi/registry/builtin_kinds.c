@@ -15,6 +15,9 @@
 
 extern const kapi_strategy strategy_priorityclasses;
 extern const table_def table_priorityclasses;
+/* the kinds added for API breadth (issue 14): hooks under registry/kinds/ */
+extern const kapi_strategy strategy_jobs, strategy_cronjobs;
+extern const table_def table_jobs, table_cronjobs;
 
 #define STD VERBS_ALL
 #define NO_DELETECOLLECTION (VERBS_ALL & ~VERB_DELETECOLLECTION)
@@ -153,6 +156,16 @@ static const kapi_resource builtin_kinds[] = {
      .plural = "priorityclasses", .singular = "priorityclass", .key_prefix = "priorityclasses",
      .short_names = NAMES("pc"), .verbs = STD, .table = &table_priorityclasses,
      .strategy = &strategy_priorityclasses},
+    /* batch/v1 (hooks: registry/kinds/batch.c) */
+    {.group = "batch", .version = "v1", .kind = "CronJob", .plural = "cronjobs",
+     .singular = "cronjob", .key_prefix = "cronjobs", .short_names = NAMES("cj"),
+     .categories = NAMES("all"), .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_cronjobs, .strategy = &strategy_cronjobs},
+    {.group = "batch", .version = "v1", .kind = "Job", .plural = "jobs", .singular = "job",
+     .key_prefix = "jobs", .categories = NAMES("all"), .namespaced = 1, .verbs = STD,
+     .subresources = SUBRESOURCES(STATUS),
+     .selectable_fields = FIELDS({"status.successful", FIELD_INT, "status.succeeded", NULL}),
+     .table = &table_jobs, .strategy = &strategy_jobs},
 };
 
 /* At load, before main and before any thread: every program that links
