@@ -72,7 +72,25 @@ static void validate_statefulset(const cJSON *sts, field_errors *errs)
         field_error_not_supported(errs, "spec.updateStrategy.type", ut, uts);
     validate_nonnegative(json_at(spec, "updateStrategy.rollingUpdate"), "partition",
                          "spec.updateStrategy.rollingUpdate.partition", errs);
-    validate_workload_selector_and_template(spec, "spec", "statefulset", always, errs);
+    /* the pods mount their claims as volumes named after the templates
+     * (kube validates the template with them) */
+    cJSON *with_claims = cJSON_Duplicate(spec, 1);
+    cJSON *pspec = json_object_member(json_object_member(with_claims, "template"), "spec");
+    cJSON *vols = cJSON_GetObjectItemCaseSensitive(pspec, "volumes");
+    if (!cJSON_IsArray(vols)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(pspec, "volumes");
+        vols = cJSON_AddArrayToObject(pspec, "volumes");
+    }
+    const cJSON *claim;
+    cJSON_ArrayForEach(claim, json_get(spec, "volumeClaimTemplates")) {
+        const char *name = json_str(json_get(claim, "metadata"), "name");
+        cJSON *v = cJSON_CreateObject();
+        cJSON_AddStringToObject(v, "name", name);
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(v, "persistentVolumeClaim"), "claimName", name);
+        cJSON_AddItemToArray(vols, v);
+    }
+    validate_workload_selector_and_template(with_claims, "spec", "statefulset", always, errs);
+    cJSON_Delete(with_claims);
 }
 
 /* ValidateStatefulSetUpdate: only these spec fields may change. */
