@@ -7,9 +7,12 @@
  * (pkg/apis/<group>/v1/defaults.go), its main validation rules with kube's
  * messages, and its printer's columns (pkg/printers/internalversion). No
  * controller or admission plugin acts on them here. */
+#include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "codec/jsonpath.h"
+#include "codec/validate_meta.h"
 #include "codec/labels.h"
 #include "registry/kinds/pod.h"
 #include "registry/kinds/workload.h"
@@ -24,6 +27,27 @@ static void required_string(const cJSON *parent, const char *key, const char *fi
 {
     const char *v = json_str(parent, key);
     if (!*v) field_error_add(errs, FIELD_REQUIRED, field, NULL, detail);
+}
+
+/* A quantity below zero (ValidateNonnegativeQuantity): stored quantities
+ * are canonical strings, negative ones start with '-'. */
+static int quantity_negative(const cJSON *q)
+{
+    return cJSON_IsString(q) ? q->valuestring[0] == '-' && strcmp(q->valuestring, "-0")
+                             : cJSON_IsNumber(q) && q->valuedouble < 0;
+}
+
+/* ValidateResourceQuantityValue over a ResourceList at field ("spec.hard"):
+ * "<field>[<name>]: Invalid value: \"-1\": must be greater than or equal to 0". */
+static void validate_resource_list(const cJSON *list, const char *field, field_errors *errs)
+{
+    const cJSON *q;
+    char path[256];
+    cJSON_ArrayForEach(q, list) {
+        if (!quantity_negative(q)) continue;
+        snprintf(path, sizeof path, "%s[%s]", field, q->string);
+        field_error_add(errs, FIELD_INVALID, path, q, "must be greater than or equal to 0");
+    }
 }
 
 /* ---- PersistentVolumeClaim */
@@ -87,9 +111,17 @@ static void validate_pv(const cJSON *pv, field_errors *errs)
 {
     const cJSON *spec = json_get(pv, "spec");
     if (cJSON_GetArraySize(json_get(spec, "accessModes")) == 0)
-        field_error_add(errs, FIELD_REQUIRED, "spec.accessModes", NULL, "must specify at least 1 access mode");
-    if (cJSON_GetArraySize(json_get(spec, "capacity")) == 0)
-        field_error_add(errs, FIELD_REQUIRED, "spec.capacity", NULL, NULL);
+        field_error_add(errs, FIELD_REQUIRED, "spec.accessModes", NULL, NULL);
+    const cJSON *capacity = json_get(spec, "capacity");
+    if (cJSON_GetArraySize(capacity) == 0) field_error_add(errs, FIELD_REQUIRED, "spec.capacity", NULL, NULL);
+    if (!json_get(capacity, "storage") || cJSON_GetArraySize(capacity) > 1) {
+        /* field.NotSupported of the whole ResourceList, printed as Go does */
+        cJSON *raw = cJSON_CreateRaw(cJSON_GetArraySize(capacity) == 0 ? "core.ResourceList(nil)"
+                                                                       : "core.ResourceList{...}");
+        field_error_add(errs, FIELD_NOT_SUPPORTED, "spec.capacity", raw, "supported values: \"storage\"");
+        cJSON_Delete(raw);
+    }
+    validate_resource_list(capacity, "spec.capacity", errs);
     static const char *const sources[] = {"gcePersistentDisk", "awsElasticBlockStore", "hostPath", "nfs", "fc",
         "flocker", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "portworxVolume",
         "local", "csi", NULL};
@@ -117,16 +149,52 @@ static void endpoints_set_defaults(cJSON *ep)
         cJSON_ArrayForEach(p, json_get(s, "ports")) default_string(p, "protocol", "TCP");
 }
 
+/* validation.IsValidIP */
+static int is_valid_ip(const char *ip)
+{
+    unsigned char buf[16];
+    return inet_pton(AF_INET, ip, buf) == 1 || inet_pton(AF_INET6, ip, buf) == 1;
+}
+
+/* validateEndpointSubsets: addresses' IPs, ports' numbers and protocols. */
 static void validate_endpoints(const cJSON *ep, field_errors *errs)
 {
-    const cJSON *s, *a;
+    const cJSON *s, *a, *p;
     int i = 0;
-    char field[96];
+    char field[128];
+    static const char *const protocols[] = {"SCTP", "TCP", "UDP", NULL};
     cJSON_ArrayForEach(s, json_get(ep, "subsets")) {
+        static const char *const lists[] = {"addresses", "notReadyAddresses", NULL};
+        for (int l = 0; lists[l]; l++) {
+            int j = 0;
+            cJSON_ArrayForEach(a, json_get(s, lists[l])) {
+                const cJSON *ip = json_get(a, "ip");
+                snprintf(field, sizeof field, "subsets[%d].%s[%d].ip", i, lists[l], j++);
+                if (!is_valid_ip(json_str(a, "ip"))) {
+                    cJSON *v = cJSON_IsString(ip) ? NULL : cJSON_CreateString("");
+                    field_error_add(errs, FIELD_INVALID, field, v ? v : ip,
+                                    "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+                    cJSON_Delete(v);
+                }
+            }
+        }
         int j = 0;
-        cJSON_ArrayForEach(a, json_get(s, "addresses")) {
-            snprintf(field, sizeof field, "subsets[%d].addresses[%d].ip", i, j++);
-            required_string(a, "ip", field, NULL, errs);
+        cJSON_ArrayForEach(p, json_get(s, "ports")) {
+            const cJSON *port = json_get(p, "port");
+            long long n = cJSON_IsNumber(port) ? (long long)port->valuedouble : 0;
+            if (n < 1 || n > 65535) {
+                snprintf(field, sizeof field, "subsets[%d].ports[%d].port", i, j);
+                cJSON *v = cJSON_CreateNumber((double)n);
+                field_error_add(errs, FIELD_INVALID, field, v, "must be between 1 and 65535, inclusive");
+                cJSON_Delete(v);
+            }
+            const char *proto = json_str(p, "protocol");
+            if (strcmp(proto, "TCP") && strcmp(proto, "UDP") && strcmp(proto, "SCTP")) {
+                snprintf(field, sizeof field, "subsets[%d].ports[%d].protocol", i, j);
+                if (!*proto) field_error_add(errs, FIELD_REQUIRED, field, NULL, NULL);
+                else field_error_not_supported(errs, field, proto, protocols);
+            }
+            j++;
         }
         i++;
     }
@@ -153,14 +221,26 @@ const kapi_strategy strategy_podtemplates = {
     .set_defaults = podtemplate_set_defaults, .validate = validate_podtemplate,
 };
 
+/* ValidateLimitRange: each type once; quantities not negative. */
 static void validate_limitrange(const cJSON *lr, field_errors *errs)
 {
     const cJSON *item;
     int i = 0;
-    char field[96];
+    char field[128];
+    const char *seen[64];
+    int n_seen = 0;
     cJSON_ArrayForEach(item, json_at(lr, "spec.limits")) {
-        snprintf(field, sizeof field, "spec.limits[%d].type", i++);
-        required_string(item, "type", field, NULL, errs);
+        const char *type = json_str(item, "type");
+        snprintf(field, sizeof field, "spec.limits[%d].type", i);
+        for (int k = 0; k < n_seen; k++)
+            if (!strcmp(seen[k], type)) field_error_add(errs, FIELD_DUPLICATE, field, json_get(item, "type"), NULL);
+        if (n_seen < 64) seen[n_seen++] = type;
+        static const char *const lists[] = {"max", "min", "default", "defaultRequest", "maxLimitRequestRatio", NULL};
+        for (int l = 0; lists[l]; l++) {
+            snprintf(field, sizeof field, "spec.limits[%d].%s", i, lists[l]);
+            validate_resource_list(json_get(item, lists[l]), field, errs);
+        }
+        i++;
     }
 }
 
@@ -170,13 +250,15 @@ const kapi_strategy strategy_limitranges = {
 
 static void validate_resourcequota(const cJSON *rq, field_errors *errs)
 {
+    validate_resource_list(json_at(rq, "spec.hard"), "spec.hard", errs);
     static const char *const scopes[] = {"Terminating", "NotTerminating", "BestEffort", "NotBestEffort",
                                          "PriorityClass", "CrossNamespacePodAffinity", NULL};
     const cJSON *s;
     cJSON_ArrayForEach(s, json_at(rq, "spec.scopes")) {
         int ok = 0;
         for (int i = 0; scopes[i]; i++) ok |= cJSON_IsString(s) && !strcmp(s->valuestring, scopes[i]);
-        if (!ok) field_error_not_supported(errs, "spec.scopes", cJSON_IsString(s) ? s->valuestring : "", scopes);
+        (void)scopes;
+        if (!ok) field_error_add(errs, FIELD_INVALID, "spec.scopes", s, "unsupported scope");
     }
 }
 
@@ -187,12 +269,45 @@ const kapi_strategy strategy_resourcequotas = {
 
 /* ---- PodDisruptionBudget */
 
+/* ValidatePositiveIntOrPercent and IsNotMoreThan100Percent (apps
+ * validation), as a budget's bounds use them. */
+static void validate_int_or_percent(const cJSON *v, const char *field, field_errors *errs)
+{
+    if (!v || cJSON_IsNull(v)) return;
+    if (cJSON_IsNumber(v)) {
+        if (v->valuedouble < 0) field_error_add(errs, FIELD_INVALID, field, v, "must be greater than or equal to 0");
+        return;
+    }
+    const char *s = cJSON_IsString(v) ? v->valuestring : "";
+    size_t n = strlen(s);
+    int ok = n >= 2 && s[n - 1] == '%';
+    for (size_t i = 0; ok && i + 1 < n; i++) ok = s[i] >= '0' && s[i] <= '9';
+    if (!ok) {
+        field_error_add(errs, FIELD_INVALID, field, v,
+                        "a valid percent string must be a numeric string followed by an ending '%' "
+                        "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')");
+        return;
+    }
+    if (atoi(s) > 100) field_error_add(errs, FIELD_INVALID, field, v, "must not be greater than 100%");
+}
+
 static void validate_pdb(const cJSON *pdb, field_errors *errs)
 {
     const cJSON *spec = json_get(pdb, "spec");
     const cJSON *min = json_get(spec, "minAvailable"), *max = json_get(spec, "maxUnavailable");
-    if (min && !cJSON_IsNull(min) && max && !cJSON_IsNull(max))
-        field_error_add(errs, FIELD_INVALID, "spec", NULL, "minAvailable and maxUnavailable cannot be both set");
+    if (min && !cJSON_IsNull(min) && max && !cJSON_IsNull(max)) {
+        /* kube prints the spec struct with %#v (pointers included); the
+         * detail is kube's */
+        cJSON *raw = cJSON_CreateRaw("policy.PodDisruptionBudgetSpec{...}");
+        field_error_add(errs, FIELD_INVALID, "spec", raw, "minAvailable and maxUnavailable cannot be both set");
+        cJSON_Delete(raw);
+    }
+    validate_int_or_percent(min, "spec.minAvailable", errs);
+    validate_int_or_percent(max, "spec.maxUnavailable", errs);
+    const char *policy = json_str(spec, "unhealthyPodEvictionPolicy");
+    static const char *const policies[] = {"AlwaysAllow", "IfHealthyBudget", NULL};
+    if (*policy && strcmp(policy, policies[0]) && strcmp(policy, policies[1]))
+        field_error_not_supported(errs, "spec.unhealthyPodEvictionPolicy", policy, policies);
     const cJSON *sel = json_get(spec, "selector");
     if (cJSON_IsObject(sel)) label_selector_validate(sel, "spec.selector", errs);
 }
@@ -205,11 +320,27 @@ const kapi_strategy strategy_poddisruptionbudgets = {
 
 /* ---- Ingress, IngressClass, NetworkPolicy */
 
+/* validateIngressBackend */
 static void validate_backend(const cJSON *b, const char *field, field_errors *errs)
 {
     int svc = cJSON_IsObject(json_get(b, "service")), res = cJSON_IsObject(json_get(b, "resource"));
-    if (svc && res) field_error_add(errs, FIELD_INVALID, field, NULL, "cannot set both service and resource backends");
-    else if (!svc && !res) field_error_add(errs, FIELD_INVALID, field, NULL, "one backend must be specified");
+    cJSON *empty = cJSON_CreateString("");
+    char path[200];
+    if (svc && res) field_error_add(errs, FIELD_INVALID, field, empty, "cannot set both service and resource backends");
+    else if (!svc && !res) field_error_add(errs, FIELD_INVALID, field, empty, "one backend must be specified");
+    else if (svc) {
+        const cJSON *service = json_get(b, "service");
+        snprintf(path, sizeof path, "%s.service.name", field);
+        required_string(service, "name", path, NULL, errs);
+        const cJSON *port = json_get(service, "port");
+        int has_name = *json_str(port, "name") != 0, has_number = json_num_at(port, "number", 0) != 0;
+        snprintf(path, sizeof path, "%s.service.port", field);
+        if (has_name && has_number)
+            field_error_add(errs, FIELD_INVALID, path, empty, "cannot set both port name & port number");
+        else if (!has_name && !has_number)
+            field_error_add(errs, FIELD_INVALID, path, empty, "port name or number is required");
+    }
+    cJSON_Delete(empty);
 }
 
 static void validate_ingress(const cJSON *ing, field_errors *errs)
@@ -218,8 +349,11 @@ static void validate_ingress(const cJSON *ing, field_errors *errs)
     char field[160];
     const cJSON *db = json_get(spec, "defaultBackend");
     if (cJSON_IsObject(db)) validate_backend(db, "spec.defaultBackend", errs);
-    if (!cJSON_IsObject(db) && cJSON_GetArraySize(json_get(spec, "rules")) == 0)
-        field_error_add(errs, FIELD_INVALID, "spec.rules", NULL, "either `defaultBackend` or `rules` must be specified");
+    if (!cJSON_IsObject(db) && cJSON_GetArraySize(json_get(spec, "rules")) == 0) {
+        cJSON *raw = cJSON_CreateRaw("[]networking.IngressRule(nil)");
+        field_error_add(errs, FIELD_INVALID, "spec", raw, "either `defaultBackend` or `rules` must be specified");
+        cJSON_Delete(raw);
+    }
     int i = 0;
     cJSON_ArrayForEach(rule, json_get(spec, "rules")) {
         int j = 0;
@@ -230,6 +364,12 @@ static void validate_ingress(const cJSON *ing, field_errors *errs)
             if (!*pt) field_error_add(errs, FIELD_REQUIRED, field, NULL, "pathType must be specified");
             else if (strcmp(pt, pts[0]) && strcmp(pt, pts[1]) && strcmp(pt, pts[2]))
                 field_error_not_supported(errs, field, pt, pts);
+            else if (strcmp(pt, "ImplementationSpecific") && json_str(path, "path")[0] != '/') {
+                snprintf(field, sizeof field, "spec.rules[%d].http.paths[%d].path", i, j);
+                cJSON *v = cJSON_CreateString(json_str(path, "path"));
+                field_error_add(errs, FIELD_INVALID, field, v, "must be an absolute path");
+                cJSON_Delete(v);
+            }
             snprintf(field, sizeof field, "spec.rules[%d].http.paths[%d].backend", i, j);
             validate_backend(json_get(path, "backend"), field, errs);
             j++;
@@ -244,9 +384,26 @@ const kapi_strategy strategy_ingresses = {
     .prepare_for_status_update = workload_keep_spec,
 };
 
+/* IsDomainPrefixedPath: "<DNS subdomain>/<path>". */
 static void validate_ingressclass(const cJSON *ic, field_errors *errs)
 {
-    required_string(json_get(ic, "spec"), "controller", "spec.controller", NULL, errs);
+    const cJSON *c = json_at(ic, "spec.controller");
+    const char *v = cJSON_IsString(c) ? c->valuestring : "";
+    if (!*v) {
+        field_error_add(errs, FIELD_REQUIRED, "spec.controller", NULL, NULL);
+        return;
+    }
+    const char *slash = strchr(v, '/');
+    if (!slash || slash == v) {
+        field_error_add(errs, FIELD_INVALID, "spec.controller", c,
+                        "must be a domain-prefixed path (such as \"acme.io/foo\")");
+        return;
+    }
+    char host[256];
+    snprintf(host, sizeof host, "%.*s", (int)(slash - v), v);
+    validation_messages m = {0};
+    is_dns1123_subdomain(host, &m);
+    add_invalid_value_for_each_message(errs, "spec.controller", host, &m);
 }
 
 static void validate_ingressclass_update(const cJSON *ic, const cJSON *old, field_errors *errs)
@@ -284,10 +441,12 @@ static void validate_networkpolicy(const cJSON *np, field_errors *errs)
 {
     const cJSON *t;
     static const char *const types[] = {"Ingress", "Egress", NULL};
+    int i = 0;
+    char field[64];
     cJSON_ArrayForEach(t, json_at(np, "spec.policyTypes")) {
         const char *v = cJSON_IsString(t) ? t->valuestring : "";
-        if (strcmp(v, "Ingress") && strcmp(v, "Egress"))
-            field_error_not_supported(errs, "spec.policyTypes", v, types);
+        snprintf(field, sizeof field, "spec.policyTypes[%d]", i++);
+        if (strcmp(v, "Ingress") && strcmp(v, "Egress")) field_error_not_supported(errs, field, v, types);
     }
     label_selector_validate(json_at(np, "spec.podSelector"), "spec.podSelector", errs);
 }
@@ -325,11 +484,13 @@ static void validate_hpa(const cJSON *hpa, field_errors *errs)
     const cJSON *min = json_get(spec, "minReplicas"), *max = json_get(spec, "maxReplicas");
     if (cJSON_IsNumber(min) && min->valuedouble < 1)
         field_error_add(errs, FIELD_INVALID, "spec.minReplicas", min, "must be greater than or equal to 1");
-    if (!cJSON_IsNumber(max) || max->valuedouble < 1)
-        field_error_add(errs, FIELD_INVALID, "spec.maxReplicas", max ? max : NULL, "must be greater than 0");
-    else if (cJSON_IsNumber(min) && min->valuedouble > max->valuedouble)
-        field_error_add(errs, FIELD_INVALID, "spec.maxReplicas", max,
+    cJSON *zero = cJSON_CreateNumber(0);
+    const cJSON *maxv = cJSON_IsNumber(max) ? max : zero;
+    if (maxv->valuedouble < 1) field_error_add(errs, FIELD_INVALID, "spec.maxReplicas", maxv, "must be greater than 0");
+    if (cJSON_IsNumber(min) && min->valuedouble > maxv->valuedouble)
+        field_error_add(errs, FIELD_INVALID, "spec.maxReplicas", maxv,
                         "must be greater than or equal to `minReplicas`");
+    cJSON_Delete(zero);
 }
 
 const kapi_strategy strategy_horizontalpodautoscalers = {
@@ -349,6 +510,13 @@ static void storageclass_set_defaults(cJSON *sc)
 static void validate_storageclass(const cJSON *sc, field_errors *errs)
 {
     required_string(sc, "provisioner", "provisioner", NULL, errs);
+    const char *rp = json_str(sc, "reclaimPolicy");
+    static const char *const rps[] = {"Delete", "Retain", NULL};
+    if (*rp && strcmp(rp, rps[0]) && strcmp(rp, rps[1])) field_error_not_supported(errs, "reclaimPolicy", rp, rps);
+    const char *vbm = json_str(sc, "volumeBindingMode");
+    static const char *const vbms[] = {"Immediate", "WaitForFirstConsumer", NULL};
+    if (*vbm && strcmp(vbm, vbms[0]) && strcmp(vbm, vbms[1]))
+        field_error_not_supported(errs, "volumeBindingMode", vbm, vbms);
 }
 
 static void validate_storageclass_update(const cJSON *sc, const cJSON *old, field_errors *errs)
@@ -367,9 +535,13 @@ const kapi_strategy strategy_storageclasses = {
     .validate = validate_storageclass, .validate_update = validate_storageclass_update,
 };
 
+/* ValidateRuntimeClass: the handler is a DNS label. */
 static void validate_runtimeclass(const cJSON *rc, field_errors *errs)
 {
-    required_string(rc, "handler", "handler", NULL, errs);
+    const char *handler = json_str(rc, "handler");
+    validation_messages m = {0};
+    is_dns1123_label(handler, &m);
+    add_invalid_value_for_each_message(errs, "handler", handler, &m);
 }
 
 static void validate_runtimeclass_update(const cJSON *rc, const cJSON *old, field_errors *errs)

@@ -161,8 +161,11 @@ const kapi_strategy strategy_daemonsets = {
 
 /* ---- ControllerRevision: data and revision; data never changes. */
 
+/* ValidateControllerRevision */
 static void validate_controllerrevision(const cJSON *cr, field_errors *errs)
 {
+    const cJSON *data = json_get(cr, "data");
+    if (!data || cJSON_IsNull(data)) field_error_add(errs, FIELD_REQUIRED, "data", NULL, "data is mandatory");
     const cJSON *rev = json_get(cr, "revision");
     if (cJSON_IsNumber(rev) && rev->valuedouble < 0)
         field_error_add(errs, FIELD_INVALID, "revision", rev, "must be greater than or equal to 0");
@@ -242,7 +245,8 @@ static const table_column controllerrevision_columns[] = {
     {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
 };
 
-/* printControllerRevision: the controller owner as kind.group/name. */
+/* printControllerRevision: the controller owner as formatResourceName
+ * writes it, the GroupKind lower-cased: "statefulset.apps/web". */
 static void controllerrevision_row(const cJSON *cr, cJSON *cells, time_t now)
 {
     char controller[400] = "<none>";
@@ -253,6 +257,8 @@ static void controllerrevision_row(const cJSON *cr, cJSON *cells, time_t now)
         if (slash) snprintf(controller, sizeof controller, "%s.%.*s/%s", json_str(o, "kind"),
                             (int)(slash - av), av, json_str(o, "name"));
         else snprintf(controller, sizeof controller, "%s/%s", json_str(o, "kind"), json_str(o, "name"));
+        for (char *p = controller; *p && *p != '/'; p++)
+            if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
         break;
     }
     cell_name(cells, cr);
