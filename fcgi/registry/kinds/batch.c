@@ -46,6 +46,7 @@ static void job_set_defaults(cJSON *job)
         cJSON_DeleteItemFromObjectCaseSensitive(meta, "labels");
         cJSON_AddItemToObject(meta, "labels", cJSON_Duplicate(tlabels, 1));
     }
+    workload_normalize(job);
 }
 
 static void add_label_if_missing(cJSON *labels, const char *key, const char *value)
@@ -80,6 +81,7 @@ static void job_prepare_for_create(cJSON *job)
     cJSON *sel = json_object_member(spec, "selector");
     cJSON *ml = json_object_member(sel, "matchLabels");
     add_label_if_missing(ml, "batch.kubernetes.io/controller-uid", uid);
+    workload_normalize(job);
 }
 
 static void validate_job_spec(const cJSON *spec, const char *prefix, int is_template, field_errors *errs)
@@ -146,6 +148,7 @@ static void cronjob_set_defaults(cJSON *cj)
     cJSON *jt = json_object_member(spec, "jobTemplate");
     json_object_member(jt, "metadata");
     pod_template_set_defaults(json_object_member(json_object_member(jt, "spec"), "template"));
+    workload_normalize(cj);
 }
 
 /* robfig/cron's standard parser: a descriptor (@hourly, @every 1h, ...) or

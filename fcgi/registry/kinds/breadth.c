@@ -77,16 +77,22 @@ static void validate_pvc_update(const cJSON *pvc, const cJSON *old, field_errors
     cJSON_Delete(b);
 }
 
+static void pvc_set_defaults(cJSON *pvc)
+{
+    claim_set_defaults(pvc);
+    workload_normalize(pvc);
+}
+
 static void pvc_prepare_for_create(cJSON *pvc)
 {
     cJSON_DeleteItemFromObjectCaseSensitive(pvc, "status");
     cJSON_AddObjectToObject(pvc, "status");
-    claim_set_defaults(pvc);
+    pvc_set_defaults(pvc);
 }
 
 const kapi_strategy strategy_persistentvolumeclaims = {
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1,
-    .set_defaults = claim_set_defaults, .prepare_for_create = pvc_prepare_for_create,
+    .set_defaults = pvc_set_defaults, .prepare_for_create = pvc_prepare_for_create,
     .validate = validate_pvc, .validate_update = validate_pvc_update,
     .prepare_for_status_update = workload_keep_spec,
 };
@@ -99,6 +105,7 @@ static void pv_set_defaults(cJSON *pv)
     default_string(spec, "persistentVolumeReclaimPolicy", "Retain");
     default_string(spec, "volumeMode", "Filesystem");
     default_string(json_object_member(pv, "status"), "phase", "Pending");
+    workload_normalize(pv);
 }
 
 static void pv_prepare_for_create(cJSON *pv)
@@ -263,7 +270,8 @@ static void validate_resourcequota(const cJSON *rq, field_errors *errs)
 }
 
 const kapi_strategy strategy_resourcequotas = {
-    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .prepare_for_create = workload_clear_status,
+    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .set_defaults = workload_normalize,
+    .prepare_for_create = workload_clear_status,
     .validate = validate_resourcequota, .prepare_for_status_update = workload_keep_spec,
 };
 
@@ -314,7 +322,7 @@ static void validate_pdb(const cJSON *pdb, field_errors *errs)
 
 const kapi_strategy strategy_poddisruptionbudgets = {
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .has_generation = 1,
-    .prepare_for_create = workload_clear_status, .validate = validate_pdb,
+    .set_defaults = workload_normalize, .prepare_for_create = workload_clear_status, .validate = validate_pdb,
     .prepare_for_status_update = workload_keep_spec,
 };
 
@@ -380,7 +388,7 @@ static void validate_ingress(const cJSON *ing, field_errors *errs)
 
 const kapi_strategy strategy_ingresses = {
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .has_generation = 1,
-    .prepare_for_create = workload_clear_status, .validate = validate_ingress,
+    .set_defaults = workload_normalize, .prepare_for_create = workload_clear_status, .validate = validate_ingress,
     .prepare_for_status_update = workload_keep_spec,
 };
 
@@ -412,7 +420,7 @@ static void validate_ingressclass_update(const cJSON *ic, const cJSON *old, fiel
 }
 
 const kapi_strategy strategy_ingressclasses = {
-    .names = NAME_DNS1123_SUBDOMAIN, .has_generation = 1,
+    .names = NAME_DNS1123_SUBDOMAIN, .has_generation = 1, .set_defaults = workload_normalize,
     .validate = validate_ingressclass, .validate_update = validate_ingressclass_update,
 };
 
@@ -435,6 +443,7 @@ static void networkpolicy_set_defaults(cJSON *np)
         if (cJSON_GetArraySize(json_get(spec, "egress")) > 0)
             cJSON_AddItemToArray(types, cJSON_CreateString("Egress"));
     }
+    workload_normalize(np);
 }
 
 static void validate_networkpolicy(const cJSON *np, field_errors *errs)
@@ -473,6 +482,7 @@ static void hpa_set_defaults(cJSON *hpa)
         cJSON_AddNumberToObject(t, "averageUtilization", 80);
         cJSON_AddItemToArray(cJSON_AddArrayToObject(spec, "metrics"), m);
     }
+    workload_normalize(hpa);
 }
 
 static void validate_hpa(const cJSON *hpa, field_errors *errs)

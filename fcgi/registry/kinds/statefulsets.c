@@ -54,6 +54,7 @@ static void statefulset_set_defaults(cJSON *sts)
     pod_template_set_defaults(json_object_member(spec, "template"));
     cJSON *c;
     cJSON_ArrayForEach(c, json_get(spec, "volumeClaimTemplates")) if (cJSON_IsObject(c)) claim_set_defaults(c);
+    workload_normalize(sts);
 }
 
 static void validate_statefulset(const cJSON *sts, field_errors *errs)
@@ -134,6 +135,7 @@ static void daemonset_set_defaults(cJSON *ds)
     }
     default_number(spec, "revisionHistoryLimit", 10);
     pod_template_set_defaults(json_object_member(spec, "template"));
+    workload_normalize(ds);
 }
 
 static void validate_daemonset(const cJSON *ds, field_errors *errs)

@@ -9,6 +9,8 @@
 #include "codec/validate_meta.h"
 #include "registry/kinds/pod.h"
 #include "registry/kinds/workload.h"
+#include "schema/schema.h"
+#include "schema/schema_normalize.h"
 
 static int unset(const cJSON *parent, const char *key)
 {
@@ -136,9 +138,31 @@ void validate_nonnegative(const cJSON *parent, const char *key, const char *fiel
         field_error_add(errs, FIELD_INVALID, field, v, "must be greater than or equal to 0");
 }
 
+void workload_normalize(cJSON *obj)
+{
+    const char *api = json_str(obj, "apiVersion"), *kind = json_str(obj, "kind");
+    const char *slash = strchr(api, '/');
+    char group[128] = "";
+    if (slash) snprintf(group, sizeof group, "%.*s", (int)(slash - api), api);
+    const schema_type *t = schema_kind(group, slash ? slash + 1 : api, kind);
+    if (!t) return;
+    static const char *const parts[] = {"spec", "status"};
+    for (int i = 0; i < 2; i++) {
+        const schema_field *f = schema_field_named(t, parts[i]);
+        if (!f || !f->value.type) continue;
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, parts[i]);
+        if (!cJSON_IsObject(v)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(obj, parts[i]);
+            v = cJSON_AddObjectToObject(obj, parts[i]);
+        }
+        schema_normalize(f->value.type, v);
+    }
+}
+
 void workload_clear_status(cJSON *obj)
 {
     cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
+    workload_normalize(obj);
 }
 
 void workload_keep_spec(cJSON *obj, const cJSON *old)

@@ -29,7 +29,13 @@ void validate_immutable(const cJSON *obj, const cJSON *old, const char *path, fi
 /* A number at key of parent, when present, must be >= 0. */
 void validate_nonnegative(const cJSON *parent, const char *key, const char *field, field_errors *errs);
 
-/* PrepareForCreate of kinds with a status: status reset. */
+/* spec and status as a Go round trip leaves them (schema_normalize of the
+ * kind's type, read from the object's apiVersion and kind): both always
+ * there when the type has them, zero values written, Go's field order. */
+void workload_normalize(cJSON *obj);
+
+/* PrepareForCreate of kinds with a status: status reset (to its zero
+ * value, normalized). */
 void workload_clear_status(cJSON *obj);
 /* Status strategy: spec as stored. */
 void workload_keep_spec(cJSON *obj, const cJSON *old);
