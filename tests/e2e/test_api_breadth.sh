@@ -346,6 +346,22 @@ expect_eq "kubectl get all lists the new workload kinds (category all)" \
     "$(kubectl api-resources --categories=all -o name 2>&1 | sort | tr '\n' ' ')" \
     "cronjobs.batch daemonsets.apps deployments.apps horizontalpodautoscalers.autoscaling jobs.batch pods replicasets.apps services statefulsets.apps "
 
+# ---- kubectl create <kind> (protobuf bodies from kubectl 1.32) and explain
+expect_eq "kubectl create job" "$(kubectl create job j1 --image=busybox -- echo hi 2>&1)" "job.batch/j1 created"
+expect_eq "the job's command and defaults" "$(kubectl get job j1 -o jsonpath='{.spec.template.spec.containers[0].command} {.spec.backoffLimit} {.spec.template.spec.restartPolicy}')" '["echo","hi"] 6 Never'
+expect_eq "kubectl create cronjob" "$(kubectl create cronjob c1 --image=busybox --schedule='*/1 * * * *' -- echo hi 2>&1)" "cronjob.batch/c1 created"
+expect_eq "kubectl create job --from=cronjob" "$(kubectl create job j2 --from=cronjob/c1 2>&1)" "job.batch/j2 created"
+expect_eq "the job made from the cronjob" "$(kubectl get job j2 -o jsonpath='{.metadata.annotations.cronjob\.kubernetes\.io/instantiate} {.metadata.ownerReferences[0].kind}')" "manual CronJob"
+expect_eq "kubectl create ingress" "$(kubectl create ingress simple --rule='foo.com/bar=svc1:8080,tls=my-cert' 2>&1)" "ingress.networking.k8s.io/simple created"
+expect_eq "the ingress row" "$(kubectl get ing simple --no-headers | awk '{print $1, $2, $3, $4, $5}')" "simple <none> foo.com 80, 443"
+expect_eq "kubectl create poddisruptionbudget" "$(kubectl create poddisruptionbudget my-pdb --selector=app=rails --min-available=1 2>&1)" "poddisruptionbudget.policy/my-pdb created"
+expect_eq "the pdb row" "$(kubectl get pdb my-pdb --no-headers | awk '{print $1, $2, $3, $4}')" "my-pdb 1 N/A 0"
+expect_eq "kubectl get all shows jobs and cronjobs" "$(kubectl get all -o name 2>&1 | grep -E '^(job|cronjob)' | sort | tr '\n' ' ')" \
+    "cronjob.batch/c1 job.batch/j1 job.batch/j2 "
+expect_contains "kubectl explain hpa (autoscaling/v2)" "$(kubectl explain hpa.spec.maxReplicas 2>&1)" "VERSION:    v2"
+expect_contains "kubectl explain cronjob" "$(kubectl explain cronjob.spec.schedule 2>&1)" "FIELD: schedule <string>"
+kubectl delete job j1 j2 >/dev/null 2>&1; kubectl delete cj/c1 ing/simple pdb/my-pdb >/dev/null 2>&1
+
 # ---- a realistic multi-document manifest, applied twice
 cat > "$tmp/app.yaml" <<'Y'
 apiVersion: v1
