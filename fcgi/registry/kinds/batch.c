@@ -118,7 +118,7 @@ static void validate_job(const cJSON *job, field_errors *errs)
 
 static void validate_job_update(const cJSON *job, const cJSON *old, field_errors *errs)
 {
-    validate_immutable(job, old, "spec.selector", errs);
+    validate_selector_immutable(job, old, errs);
     validate_immutable(job, old, "spec.completionMode", errs);
     /* the template may change only while the job is suspended (kube allows
      * some scheduling fields then); here: never. */

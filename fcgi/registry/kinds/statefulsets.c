@@ -151,7 +151,7 @@ static void validate_daemonset(const cJSON *ds, field_errors *errs)
 
 static void validate_daemonset_update(const cJSON *ds, const cJSON *old, field_errors *errs)
 {
-    validate_immutable(ds, old, "spec.selector", errs);
+    validate_selector_immutable(ds, old, errs);
 }
 
 const kapi_strategy strategy_daemonsets = {

@@ -26,6 +26,9 @@ void validate_workload_template(const cJSON *template, const char *path,
 /* "field is immutable" at path when the values at path of obj and old differ
  * (ValidateImmutableField). path is relative to the object, dotted. */
 void validate_immutable(const cJSON *obj, const cJSON *old, const char *path, field_errors *errs);
+/* spec.selector never changes; the value as Go's %#v of the pointer
+ * (&v1.LabelSelector{...}), as kube's ValidateImmutableField prints it. */
+void validate_selector_immutable(const cJSON *obj, const cJSON *old, field_errors *errs);
 /* A number at key of parent, when present, must be >= 0. */
 void validate_nonnegative(const cJSON *parent, const char *key, const char *field, field_errors *errs);
 
