@@ -2,8 +2,13 @@
  * result and subject DN. The DN counts only when the verification result is
  * exactly "SUCCESS" (nginx fills the DN in for failed certificates too). */
 #include <string.h>
+#include <strings.h>
 #include <stdlib.h>
+#include <time.h>
 #include "auth/authn.h"
+#include "auth/token.h"
+#include "auth/oidc.h"
+#include "auth/token_file.h"
 #include "core/escape.h"
 
 #define DN_MAX 4096
@@ -115,4 +120,39 @@ kapi_rc authenticate(const kapi_request *req, kapi_user *user)
     for (int i = c->n_orgs - 1; i >= 0; i--) user->groups[user->n_groups++] = c->orgs[i];
     user->groups[user->n_groups++] = "system:authenticated";
     return KAPI_OK;
+}
+
+/* kube's bearertoken.AuthenticateRequest: the token of "Bearer <token>"
+ * (scheme case-insensitive, the header trimmed, split on single spaces),
+ * or NULL when the header holds none. */
+static const char *bearer_token(kapi_pool *pool, const char *header)
+{
+    while (*header == ' ' || *header == '\t') header++;
+    size_t n = strlen(header);
+    while (n && (header[n - 1] == ' ' || header[n - 1] == '\t')) n--;
+    if (n < 7 || strncasecmp(header, "bearer ", 7)) return NULL;
+    const char *t = header + 7;
+    const char *end = memchr(t, ' ', (size_t)(header + n - t));
+    size_t len = end ? (size_t)(end - t) : (size_t)(header + n - t);
+    if (len == 0) return NULL;   /* kube: an empty bearer token is no credential */
+    return kapi_pstrndup(pool, t, len);
+}
+
+kapi_rc authenticate_request(kapi_ctx *ctx, const kapi_request *req, kapi_user *user)
+{
+    kapi_rc rc = authenticate(req, user);
+    if (rc != KAPI_OK || req->internal_user || !req->authorization) return rc;
+    /* a verified certificate is the user (kube's x509 authenticator runs
+     * before the token authenticators); only an anonymous request reads the
+     * token */
+    if (strcmp(user->name, "system:anonymous")) return KAPI_OK;
+    const char *token = bearer_token(req->pool, req->authorization);
+    if (!token) return KAPI_OK;
+    /* kube's token authenticators: the static token file, ServiceAccount
+     * tokens, OIDC; each issuer's tokens are its own */
+    if (token_file_authenticate(token, user)) return KAPI_OK;
+    const char *why = NULL;
+    int oidc = oidc_authenticate(req->pool, token, time(NULL), user, &why);
+    if (oidc) return oidc > 0 ? KAPI_OK : KAPI_UNAUTHORIZED;
+    return sa_token_authenticate(ctx, req->pool, token, time(NULL), user, &why);
 }

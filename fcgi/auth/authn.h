@@ -19,4 +19,11 @@ int dn_parse(const char *dn, dn_attr_fn fn, void *arg);
  * when no certificate was sent. KAPI_UNAUTHORIZED when verification failed. */
 kapi_rc authenticate(const kapi_request *req, kapi_user *user);
 
+/* authenticate(), then, when that finds no credentials (anonymous), a
+ * bearer token (req->authorization, "Bearer <token>", kube's bearertoken
+ * authenticator): a ServiceAccount token (auth/token.h) is its user; any
+ * other token is KAPI_UNAUTHORIZED, never anonymous. A header that is not
+ * a bearer token, or an empty token, leaves the request anonymous, as kube. */
+kapi_rc authenticate_request(kapi_ctx *ctx, const kapi_request *req, kapi_user *user);
+
 #endif

@@ -103,6 +103,23 @@ double cel_regex_size(const char *pat, size_t len)
     return total;
 }
 
+/* The length of the repetition operator at pat[i] (*, +, ?, {n}, {n,},
+ * {n,m}), 0 when there is none (a '{' that is not a repeat is a literal,
+ * as in RE2). */
+static size_t repeat_length(const char *pat, size_t i, size_t len)
+{
+    if (pat[i] == '*' || pat[i] == '+' || pat[i] == '?') return 1;
+    if (pat[i] != '{') return 0;
+    size_t j = i + 1, digits = 0;
+    while (j < len && pat[j] >= '0' && pat[j] <= '9') j++, digits++;
+    if (!digits) return 0;
+    if (j < len && pat[j] == ',') {
+        j++;
+        while (j < len && pat[j] >= '0' && pat[j] <= '9') j++;
+    }
+    return j < len && pat[j] == '}' ? j - i + 1 : 0;
+}
+
 int cel_regex_compile(regex_t *re, const char *pat, size_t len, bool nosub, char *err, size_t errlen)
 {
     if (cel_regex_size(pat, len) > CEL_REGEX_MAX_SIZE) {
@@ -116,8 +133,45 @@ int cel_regex_compile(regex_t *re, const char *pat, size_t len, bool nosub, char
     if (len >= 4 && !memcmp(pat, "(?i)", 4)) { flags |= REG_ICASE; i = 4; }
     const char *bad = NULL;
     bool in_bracket = false;
+    /* RE2 (Go's regexp/syntax) refuses stacked repetition (a**, a+{2})
+     * and a repetition with nothing before it; glibc would take them, and
+     * stacked ones can make its regcomp run for seconds. */
+    size_t last_repeat = SIZE_MAX;   /* where the previous item's operator began, if it was one */
+    bool after_item = false;         /* something a repetition may apply to precedes */
     for (; i < len && !bad; i++) {
         char ch = pat[i];
+        size_t rep = in_bracket ? 0 : repeat_length(pat, i, len);
+        if (rep && i + rep < len && pat[i + rep] == '?') {
+            bad = "lazy quantifiers";
+            break;
+        }
+        if (rep) {
+            if (last_repeat != SIZE_MAX) {
+                snprintf(err, errlen, "error parsing regexp: invalid nested repetition operator: `%.*s`",
+                         (int)(i + rep - last_repeat), pat + last_repeat);
+                kapi_buf_free(&out);
+                return -1;
+            }
+            if (!after_item) {
+                snprintf(err, errlen, "error parsing regexp: missing argument to repetition operator: `%.*s`",
+                         (int)rep, pat + i);
+                kapi_buf_free(&out);
+                return -1;
+            }
+            kapi_buf_put(&out, pat + i, rep);
+            last_repeat = i;
+            i += rep - 1;
+            continue;
+        }
+        if (!in_bracket) {
+            last_repeat = SIZE_MAX;
+            after_item = !(ch == '(' || ch == '|');
+            if (ch == '{' || ch == '}') {   /* not a repeat: a literal in RE2, an error in POSIX */
+                kapi_buf_putc(&out, '\\');
+                kapi_buf_putc(&out, ch);
+                continue;
+            }
+        }
         if (in_bracket) {
             if (ch == ']' && !(out.len && (out.data[out.len - 1] == '[' ||
                                (out.len >= 2 && out.data[out.len - 1] == '^' && out.data[out.len - 2] == '[')))) {

@@ -180,6 +180,7 @@ void lease_release(pass *p);
  * everything it manages (writes are counted in the pass). */
 void namespace_controller(pass *p);
 void serviceaccount_controller(pass *p);
+void serviceaccount_token_controller(pass *p);   /* legacy token Secrets */
 void root_ca_publisher(pass *p);
 void deployment_controller(pass *p);
 void replicaset_controller(pass *p);

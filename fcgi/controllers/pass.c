@@ -92,6 +92,7 @@ reconcile_result reconcile_pass(kapi_ctx *ctx, const reconcile_options *o, recon
             stats->rounds = round;
             namespace_controller(p);
             serviceaccount_controller(p);
+            serviceaccount_token_controller(p);
             root_ca_publisher(p);
             deployment_controller(p);
             replicaset_controller(p);

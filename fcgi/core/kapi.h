@@ -103,6 +103,8 @@ typedef struct kapi_request {
     const char *client_verify; /* "SUCCESS", "NONE", "FAILED:..." or NULL */
     const char *client_dn;     /* RFC 2253 subject DN, trusted only on SUCCESS */
     int authn_failed;          /* the front end saw a certificate fail */
+    const char *authorization; /* the Authorization header, as the front end's
+                                  KAPI_AUTHORIZATION param (never HTTP_*) */
     /* In-process callers (the reconciler, kapictl) set this instead and skip
      * certificate authentication. */
     const kapi_user *internal_user;

@@ -7,6 +7,7 @@
 #include "codec/codec.h"
 #include "http/discovery.h"
 #include "http/handle.h"
+#include "http/issuer_discovery.h"
 #include "http/openapi.h"
 #include "http/openapi_v2.h"
 #include "http/readyz.h"
@@ -96,6 +97,7 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
     }
     if (!strncmp(path, "/readyz", 7) && (!path[7] || path[7] == '/') &&
         readyz_serve(ctx, req, resp) == 0) return;
+    if (issuer_discovery_serve(ctx, req, resp) == 0) return;
     output_format fmt;
     if (negotiate_output(req, 0, &fmt) != KAPI_OK) fmt.kind = OUTPUT_JSON;
     if (!strcmp(path, "/")) { respond_document(req, resp, discovery_root_paths(), &fmt); return; }
@@ -139,7 +141,7 @@ static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp
     }
     /* 1. authenticate */
     kapi_user user;
-    if (authenticate(req, &user) != KAPI_OK) {
+    if (authenticate_request(ctx, req, &user) != KAPI_OK) {
         respond_status(req, resp, status_new(KAPI_UNAUTHORIZED, "Unauthorized"));
         return;
     }

@@ -10,6 +10,11 @@
 #include "registry/continue_token.h"
 
 #define TOKEN_MAX 4096      /* longer tokens are not ours */
+/* The longest start key a token may carry: a key's tail is a namespace
+ * (63) and a name (253) at most. Bounded so that a token we encode (each
+ * byte escaped to at most 6, then base64) stays within TOKEN_MAX, and so
+ * every token we accept is one we could have written. */
+#define START_KEY_MAX 500
 
 /* Go's json.Marshal of a string body (no quotes), HTML-safe, into b. */
 static void put_json_string_body(kapi_buf *b, const char *s)
@@ -133,6 +138,10 @@ int continue_token_decode(kapi_pool *p, const char *token, int64_t *rev, char **
     }
     size_t kl = strlen(key);
     int ends_after = key[kl - 1] == '\x01';
+    if (kl - (size_t)ends_after > START_KEY_MAX) {
+        snprintf(err, errlen, "continue key is not valid: encoded start key too long (version meta.k8s.io/v1)");
+        return -1;
+    }
     char *rooted = kapi_psprintf(p, "%s%.*s", key[0] == '/' ? "" : "/", (int)(kl - (size_t)ends_after), key);
     if (!rooted_path_is_clean(rooted) || strchr(rooted, '\x01')) {
         snprintf(err, errlen, "continue key is not valid: %.200s", key);

@@ -20,6 +20,8 @@ extern const kapi_strategy strategy_nodes, strategy_services;
 extern const kapi_strategy strategy_deployments, strategy_replicasets;
 /* the scale subresource of apps kinds (spec.replicas), shared with StatefulSets */
 struct rest_result apps_serve_subresource(struct rest_call *c, const char *subresource, const char *name);
+/* registry/kinds/serviceaccount_token.c: serviceaccounts/token (TokenRequest) */
+extern const kapi_strategy strategy_serviceaccounts;
 /* registry/kinds/rbac.c: RBAC kinds with kube's validation */
 extern const kapi_strategy strategy_roles, strategy_clusterroles, strategy_rolebindings,
     strategy_clusterrolebindings;

@@ -13,7 +13,8 @@
  * headers.
  *
  * Identity comes only from params nginx sets itself with fastcgi_param
- * (KAPI_CLIENT_VERIFY, KAPI_CLIENT_DN, KAPI_AUTHN_FAILED); request headers
+ * (KAPI_CLIENT_VERIFY, KAPI_CLIENT_DN, KAPI_AUTHN_FAILED, and the bearer
+ * token's KAPI_AUTHORIZATION); request headers
  * arrive as HTTP_* params and can never collide with those names. */
 #include <malloc.h>
 #include <poll.h>
@@ -112,7 +113,7 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
 {
     const char *method = NULL, *uri = NULL, *clen = NULL;
     const char *ctype = NULL, *accept = NULL, *ua = NULL;
-    const char *verify = NULL, *dn = NULL, *authn_failed = NULL;
+    const char *verify = NULL, *dn = NULL, *authn_failed = NULL, *authorization = NULL;
     size_t n_params = 0, n_headers = 0;
 
     memset(req, 0, sizeof *req);
@@ -148,6 +149,7 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
         TAKE(verify, "KAPI_CLIENT_VERIFY");
         TAKE(dn, "KAPI_CLIENT_DN");
         TAKE(authn_failed, "KAPI_AUTHN_FAILED");
+        TAKE(authorization, "KAPI_AUTHORIZATION");
 #undef TAKE
     }
 
@@ -176,6 +178,7 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
     req->client_verify = verify && *verify ? kapi_pstrdup(pool, verify) : NULL;
     req->client_dn = dn && *dn ? kapi_pstrdup(pool, dn) : NULL;
     req->authn_failed = authn_failed && *authn_failed ? 1 : 0;
+    req->authorization = authorization && *authorization ? kapi_pstrdup(pool, authorization) : NULL;
 
     /* Pass 2: every HTTP_* param becomes a header, repeated ones kept in
      * order: HTTP_IMPERSONATE_GROUP -> "impersonate-group". */
@@ -433,12 +436,12 @@ static size_t read_body(FCGX_Stream *in, char *buf, size_t n)
  * watch socket). 0: serve it (*t holds the seat, resp the PF headers); -1:
  * refused, 429 already written. A request that fails authentication passes
  * unclassified: kapi_handle answers it 401, before any fairness, as kube. */
-static int take_seat(fair_gate *gate, FCGX_Request *fr, kapi_request *req, kapi_response *resp,
+static int take_seat(kapi_ctx *ctx, fair_gate *gate, FCGX_Request *fr, kapi_request *req, kapi_response *resp,
                      fcgi_socket socket, fair_ticket *t)
 {
     memset(t, 0, sizeof *t);
     kapi_user user;
-    if (!gate || authenticate(req, &user) != KAPI_OK) return 0;
+    if (!gate || authenticate_request(ctx, req, &user) != KAPI_OK) return 0;
     fair_class cls;
     fair_classify(&user, req->method, req->path, &cls);
     kapi_response_add_header(resp, req->pool, FAIR_HEADER_PRIORITY_LEVEL_UID, cls.level->uid);
@@ -480,7 +483,7 @@ void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
         req.body_len = clen;
     }
 
-    if (take_seat(gate, fr, &req, &resp, socket, &ticket) != 0) goto done;
+    if (take_seat(ctx, gate, fr, &req, &resp, socket, &ticket) != 0) goto done;
     req.on_ordinary_socket = socket == FCGI_SOCKET_ORDINARY;
     stream_state ss = { .fr = fr, .resp = &resp, .stopping = stopping, .failed = 0 };
     resp.stream_write = stream_write;

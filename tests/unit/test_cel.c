@@ -435,6 +435,14 @@ static void test_hostile_regex(void **state)
     /* regcomp would spend seconds on these: refused as RE2 refuses them */
     compile_fails("'a'.matches('(a{1,1000}){1,1000}')", "expression too large");
     fails("'a'.matches('a{1001}' + '')", "expression too large");
+    /* stacked repetition, as Go's regexp/syntax (RE2) refuses it; glibc's
+     * regcomp took seconds on the fuzzing find below */
+    compile_fails("'a'.matches('a**')", "error parsing regexp: invalid nested repetition operator: `**`");
+    compile_fails("'a'.matches('a+{2}')", "invalid nested repetition operator: `+{2}`");
+    fails("'a'.matches('`+++5++sum()++++++++++++zE2EEEEE' + '')", "invalid nested repetition operator: `++`");
+    compile_fails("'a'.matches('*a')", "error parsing regexp: missing argument to repetition operator: `*`");
+    compile_fails("'a'.matches('(+a)')", "missing argument to repetition operator: `+`");
+    is_true("'aaa'.matches('^a{2,}$') && 'a{'.matches('a{') && 'ab'.matches('(a|b)+')");
     /* a long text against a backtracking-prone pattern is refused before
      * it runs, by its cost */
     char self[20100] = "{\"s\": \"";
