@@ -15,6 +15,20 @@
 
 extern const kapi_strategy strategy_priorityclasses;
 extern const table_def table_priorityclasses;
+/* the kinds added for API breadth (issue 14): hooks under registry/kinds/ */
+extern const kapi_strategy strategy_jobs, strategy_cronjobs;
+extern const table_def table_jobs, table_cronjobs;
+extern const kapi_strategy strategy_statefulsets, strategy_daemonsets, strategy_controllerrevisions;
+extern const table_def table_statefulsets, table_daemonsets, table_controllerrevisions;
+extern const kapi_strategy strategy_persistentvolumeclaims, strategy_persistentvolumes,
+    strategy_endpoints, strategy_podtemplates, strategy_limitranges, strategy_resourcequotas,
+    strategy_poddisruptionbudgets, strategy_ingresses, strategy_ingressclasses,
+    strategy_networkpolicies, strategy_horizontalpodautoscalers, strategy_storageclasses,
+    strategy_runtimeclasses;
+extern const table_def table_persistentvolumeclaims, table_persistentvolumes, table_endpoints,
+    table_podtemplates, table_resourcequotas, table_poddisruptionbudgets, table_ingresses,
+    table_ingressclasses, table_networkpolicies, table_horizontalpodautoscalers,
+    table_storageclasses, table_runtimeclasses;
 
 #define STD VERBS_ALL
 #define NO_DELETECOLLECTION (VERBS_ALL & ~VERB_DELETECOLLECTION)
@@ -98,6 +112,28 @@ static const kapi_resource builtin_kinds[] = {
      .subresources = SUBRESOURCES({"proxy", PROXY_VERBS, NULL, NULL, "NodeProxyOptions"}, STATUS),
      .selectable_fields = FIELDS({"spec.unschedulable", FIELD_BOOL, NULL, NULL}),
      .table = &table_nodes, .strategy = &strategy_nodes},
+    /* core/v1 added for API breadth (hooks: registry/kinds/breadth.c) */
+    {.group = "", .version = "v1", .kind = "Endpoints", .plural = "endpoints", .singular = "endpoints",
+     .key_prefix = "services/endpoints", .short_names = NAMES("ep"), .namespaced = 1, .verbs = STD,
+     .table = &table_endpoints, .strategy = &strategy_endpoints},
+    {.group = "", .version = "v1", .kind = "LimitRange", .plural = "limitranges", .singular = "limitrange",
+     .key_prefix = "limitranges", .short_names = NAMES("limits"), .namespaced = 1, .verbs = STD,
+     .table = &table_default, .strategy = &strategy_limitranges},
+    {.group = "", .version = "v1", .kind = "PersistentVolumeClaim", .plural = "persistentvolumeclaims",
+     .singular = "persistentvolumeclaim", .key_prefix = "persistentvolumeclaims",
+     .short_names = NAMES("pvc"), .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_persistentvolumeclaims, .strategy = &strategy_persistentvolumeclaims},
+    {.group = "", .version = "v1", .kind = "PersistentVolume", .plural = "persistentvolumes",
+     .singular = "persistentvolume", .key_prefix = "persistentvolumes", .short_names = NAMES("pv"),
+     .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_persistentvolumes, .strategy = &strategy_persistentvolumes},
+    {.group = "", .version = "v1", .kind = "PodTemplate", .plural = "podtemplates", .singular = "podtemplate",
+     .key_prefix = "podtemplates", .namespaced = 1, .verbs = STD,
+     .table = &table_podtemplates, .strategy = &strategy_podtemplates},
+    {.group = "", .version = "v1", .kind = "ResourceQuota", .plural = "resourcequotas",
+     .singular = "resourcequota", .key_prefix = "resourcequotas", .short_names = NAMES("quota"),
+     .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_resourcequotas, .strategy = &strategy_resourcequotas},
     /* apps/v1 */
     {.group = "apps", .version = "v1", .kind = "Deployment", .plural = "deployments",
      .singular = "deployment", .key_prefix = "deployments", .short_names = NAMES("deploy"),
@@ -110,6 +146,19 @@ static const kapi_resource builtin_kinds[] = {
      .subresources = SUBRESOURCES(SCALE, STATUS),
      .selectable_fields = FIELDS({"status.replicas", FIELD_INT, NULL, NULL}),
      .table = &table_replicasets, .strategy = &strategy_replicasets},
+    /* apps/v1 added for API breadth (hooks: registry/kinds/statefulsets.c) */
+    {.group = "apps", .version = "v1", .kind = "ControllerRevision", .plural = "controllerrevisions",
+     .singular = "controllerrevision", .key_prefix = "controllerrevisions", .namespaced = 1,
+     .verbs = STD, .table = &table_controllerrevisions, .strategy = &strategy_controllerrevisions},
+    {.group = "apps", .version = "v1", .kind = "DaemonSet", .plural = "daemonsets",
+     .singular = "daemonset", .key_prefix = "daemonsets", .short_names = NAMES("ds"),
+     .categories = NAMES("all"), .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_daemonsets, .strategy = &strategy_daemonsets},
+    {.group = "apps", .version = "v1", .kind = "StatefulSet", .plural = "statefulsets",
+     .singular = "statefulset", .key_prefix = "statefulsets", .short_names = NAMES("sts"),
+     .categories = NAMES("all"), .namespaced = 1, .verbs = STD,
+     .subresources = SUBRESOURCES(SCALE, STATUS),
+     .table = &table_statefulsets, .strategy = &strategy_statefulsets},
     /* authentication.k8s.io/v1, authorization.k8s.io/v1: create-only reviews */
     {.group = "authentication.k8s.io", .version = "v1", .kind = "SelfSubjectReview",
      .plural = "selfsubjectreviews", .singular = "selfsubjectreview",
@@ -155,6 +204,43 @@ static const kapi_resource builtin_kinds[] = {
      .plural = "priorityclasses", .singular = "priorityclass", .key_prefix = "priorityclasses",
      .short_names = NAMES("pc"), .verbs = STD, .table = &table_priorityclasses,
      .strategy = &strategy_priorityclasses},
+    /* batch/v1 (hooks: registry/kinds/batch.c) */
+    {.group = "batch", .version = "v1", .kind = "CronJob", .plural = "cronjobs",
+     .singular = "cronjob", .key_prefix = "cronjobs", .short_names = NAMES("cj"),
+     .categories = NAMES("all"), .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_cronjobs, .strategy = &strategy_cronjobs},
+    {.group = "batch", .version = "v1", .kind = "Job", .plural = "jobs", .singular = "job",
+     .key_prefix = "jobs", .categories = NAMES("all"), .namespaced = 1, .verbs = STD,
+     .subresources = SUBRESOURCES(STATUS),
+     .selectable_fields = FIELDS({"status.successful", FIELD_INT, "status.succeeded", NULL}),
+     .table = &table_jobs, .strategy = &strategy_jobs},
+    /* autoscaling/v2, policy/v1, networking.k8s.io/v1, storage.k8s.io/v1,
+     * node.k8s.io/v1 (hooks: registry/kinds/breadth.c) */
+    {.group = "autoscaling", .version = "v2", .kind = "HorizontalPodAutoscaler",
+     .plural = "horizontalpodautoscalers", .singular = "horizontalpodautoscaler",
+     .key_prefix = "horizontalpodautoscalers", .short_names = NAMES("hpa"), .categories = NAMES("all"),
+     .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_horizontalpodautoscalers, .strategy = &strategy_horizontalpodautoscalers},
+    {.group = "policy", .version = "v1", .kind = "PodDisruptionBudget", .plural = "poddisruptionbudgets",
+     .singular = "poddisruptionbudget", .key_prefix = "poddisruptionbudgets", .short_names = NAMES("pdb"),
+     .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_poddisruptionbudgets, .strategy = &strategy_poddisruptionbudgets},
+    {.group = "networking.k8s.io", .version = "v1", .kind = "IngressClass", .plural = "ingressclasses",
+     .singular = "ingressclass", .key_prefix = "ingressclasses", .verbs = STD,
+     .table = &table_ingressclasses, .strategy = &strategy_ingressclasses},
+    {.group = "networking.k8s.io", .version = "v1", .kind = "Ingress", .plural = "ingresses",
+     .singular = "ingress", .key_prefix = "ingress", .short_names = NAMES("ing"), .namespaced = 1,
+     .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_ingresses, .strategy = &strategy_ingresses},
+    {.group = "networking.k8s.io", .version = "v1", .kind = "NetworkPolicy", .plural = "networkpolicies",
+     .singular = "networkpolicy", .key_prefix = "networkpolicies", .short_names = NAMES("netpol"),
+     .namespaced = 1, .verbs = STD, .table = &table_networkpolicies, .strategy = &strategy_networkpolicies},
+    {.group = "storage.k8s.io", .version = "v1", .kind = "StorageClass", .plural = "storageclasses",
+     .singular = "storageclass", .key_prefix = "storageclasses", .short_names = NAMES("sc"), .verbs = STD,
+     .table = &table_storageclasses, .strategy = &strategy_storageclasses},
+    {.group = "node.k8s.io", .version = "v1", .kind = "RuntimeClass", .plural = "runtimeclasses",
+     .singular = "runtimeclass", .key_prefix = "runtimeclasses", .verbs = STD,
+     .table = &table_runtimeclasses, .strategy = &strategy_runtimeclasses},
 };
 
 /* At load, before main and before any thread: every program that links

@@ -18,6 +18,8 @@ extern const kapi_strategy strategy_nodes, strategy_services;
 /* registry/kinds/apps.c: Deployments and ReplicaSets (defaults, selector
  * rules, status and scale subresources) */
 extern const kapi_strategy strategy_deployments, strategy_replicasets;
+/* the scale subresource of apps kinds (spec.replicas), shared with StatefulSets */
+struct rest_result apps_serve_subresource(struct rest_call *c, const char *subresource, const char *name);
 /* registry/kinds/serviceaccount_token.c: serviceaccounts/token (TokenRequest) */
 extern const kapi_strategy strategy_serviceaccounts;
 /* registry/kinds/rbac.c: RBAC kinds with kube's validation */

@@ -56,8 +56,12 @@ static void test_root_paths(void **state)
     assert_json(paths, "[\"/api\",\"/api/v1\",\"/apis\",\"/apis/\",\"/apis/apps\",\"/apis/apps/v1\","
                        "\"/apis/authentication.k8s.io\",\"/apis/authentication.k8s.io/v1\","
                        "\"/apis/authorization.k8s.io\",\"/apis/authorization.k8s.io/v1\","
+                       "\"/apis/autoscaling\",\"/apis/autoscaling/v2\",\"/apis/batch\",\"/apis/batch/v1\","
                        "\"/apis/coordination.k8s.io\",\"/apis/coordination.k8s.io/v1\","
+                       "\"/apis/networking.k8s.io\",\"/apis/networking.k8s.io/v1\",\"/apis/node.k8s.io\",\"/apis/node.k8s.io/v1\","
+                       "\"/apis/policy\",\"/apis/policy/v1\","
                        "\"/apis/rbac.authorization.k8s.io\",\"/apis/rbac.authorization.k8s.io/v1\",\"/apis/scheduling.k8s.io\",\"/apis/scheduling.k8s.io/v1\","
+                       "\"/apis/storage.k8s.io\",\"/apis/storage.k8s.io/v1\","
                        "\"/healthz\",\"/livez\",\"/openapi/v2\",\"/openapi/v3\",\"/openapi/v3/\",\"/readyz\","
                        "\"/version\"]");
     /* byte order, every group of the table present */
@@ -130,7 +134,7 @@ static void test_legacy_roots(void **state)
                      "\"versions\":[{\"groupVersion\":\"coordination.k8s.io/v1\",\"version\":\"v1\"}],"
                      "\"preferredVersion\":{\"groupVersion\":\"coordination.k8s.io/v1\",\"version\":\"v1\"}}");
     cJSON_Delete(doc);
-    assert_null(discovery_api_group("batch"));
+    assert_null(discovery_api_group("extensions"));
     assert_null(discovery_api_group(""));
     assert_null(discovery_api_group(NULL));
 }
@@ -186,7 +190,7 @@ static void test_resource_lists(void **state)
     cJSON_Delete(apps);
 
     assert_null(discovery_resource_list("apps", "v2"));
-    assert_null(discovery_resource_list("batch", "v1"));
+    assert_null(discovery_resource_list("extensions", "v1beta1"));
     assert_null(discovery_resource_list(NULL, "v1"));
     assert_null(discovery_resource_list("", NULL));
 }

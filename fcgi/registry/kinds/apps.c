@@ -521,7 +521,7 @@ static rest_result serve_scale(rest_call *c, const char *name)
     return rest_object(c, 200, kapi_pool_keep_json(c->req->pool, scale_of(old, rv)), rv);
 }
 
-static rest_result apps_serve_subresource(rest_call *c, const char *subresource, const char *name)
+rest_result apps_serve_subresource(rest_call *c, const char *subresource, const char *name)
 {
     if (!strcmp(subresource, "scale")) return serve_scale(c, name);
     return rest_not_found_path(c);
