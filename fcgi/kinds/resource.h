@@ -139,7 +139,9 @@ enum {
     KIND_IS_NAMESPACE = 1 << 0, /* the Namespace kind: its URL name is the
                                    namespace segment, delete marks it
                                    Terminating, spec.finalizers hold it */
-    KIND_IS_EVENT = 1 << 1      /* the Event kind (the reconciler's recorder) */
+    KIND_IS_EVENT = 1 << 1,     /* the Event kind (the reconciler's recorder) */
+    KIND_IS_CUSTOM = 1 << 2     /* a custom resource (a CRD's kind): no strategic
+                                   merge patch, kube's 415 for it */
 };
 
 /* One kind as data: everything routing, discovery, OpenAPI, storage keys,

@@ -15,6 +15,8 @@
 
 extern const kapi_strategy strategy_priorityclasses;
 extern const table_def table_priorityclasses;
+extern const kapi_strategy strategy_customresourcedefinitions;
+extern const table_def table_customresourcedefinitions;
 
 #define STD VERBS_ALL
 #define NO_DELETECOLLECTION (VERBS_ALL & ~VERB_DELETECOLLECTION)
@@ -153,6 +155,13 @@ static const kapi_resource builtin_kinds[] = {
      .plural = "priorityclasses", .singular = "priorityclass", .key_prefix = "priorityclasses",
      .short_names = NAMES("pc"), .verbs = STD, .table = &table_priorityclasses,
      .strategy = &strategy_priorityclasses},
+    /* apiextensions.k8s.io/v1 (hooks: registry/kinds/customresourcedefinitions.c;
+     * the kinds CRDs define: registry/kinds/customresources_provider.c) */
+    {.group = "apiextensions.k8s.io", .version = "v1", .kind = "CustomResourceDefinition",
+     .plural = "customresourcedefinitions", .singular = "customresourcedefinition",
+     .key_prefix = "apiextensions.k8s.io/customresourcedefinitions", .short_names = NAMES("crd"),
+     .categories = NAMES("api-extensions"), .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_customresourcedefinitions, .strategy = &strategy_customresourcedefinitions},
 };
 
 /* At load, before main and before any thread: every program that links

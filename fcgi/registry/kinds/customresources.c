@@ -1,0 +1,127 @@
+/* customresources.c: the strategy of custom resources (kube's
+ * apiextensions-apiserver pkg/registry/customresource strategy): every
+ * write is pruned to the version's structural schema, defaulted and
+ * validated (schema/structural.h); with the status subresource, a create
+ * drops status, an update of the object keeps the stored status and one of
+ * /status keeps everything else (registry/rest.c's has_status), and
+ * metadata.generation starts at 1 and moves when spec changes.
+ * The compiled schemas are recorded here by the provider
+ * (customresources_provider.c), per group, version and plural, stamped
+ * with the CRD's uid and resourceVersion so a changed CRD is compiled once
+ * per process. Replaced schemas are kept (a request may still use one):
+ * they cost memory only when a CRD changes. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "codec/fielderr.h"
+#include "codec/jsonpath.h"
+#include "core/alloc.h"
+#include "core/hashmap.h"
+#include "kinds/kinds.h"
+#include "registry/kinds/customresources.h"
+
+typedef struct recorded_schema {
+    char *stamp;
+    structural_schema *schema;   /* NULL: the version has none */
+} recorded_schema;
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static strmap *schemas;          /* "group/version/plural" -> recorded_schema */
+
+static void key_of(char *key, size_t n, const char *group, const char *version, const char *plural)
+{
+    snprintf(key, n, "%s/%s/%s", group, version, plural);
+}
+
+void crd_schema_record(const char *group, const char *version, const char *plural, const char *stamp,
+                       const cJSON *openapi_schema)
+{
+    char key[700];
+    key_of(key, sizeof key, group, version, plural);
+    pthread_mutex_lock(&lock);
+    if (!schemas) schemas = strmap_new();
+    recorded_schema *old = strmap_get(schemas, key);
+    if (!old || strcmp(old->stamp, stamp)) {
+        recorded_schema *r = kapi_xcalloc(1, sizeof *r);
+        r->stamp = kapi_xstrdup(stamp);
+        if (openapi_schema) {
+            field_errors *errs = kapi_xcalloc(1, sizeof *errs);
+            r->schema = structural_compile(openapi_schema, "openAPIV3Schema", errs);
+            free(errs);
+        }
+        strmap_put(schemas, key, r);   /* the old one stays allocated: see above */
+    }
+    pthread_mutex_unlock(&lock);
+}
+
+const structural_schema *crd_schema_of(const char *group, const char *version, const char *plural)
+{
+    char key[700];
+    key_of(key, sizeof key, group, version, plural);
+    pthread_mutex_lock(&lock);
+    recorded_schema *r = schemas ? strmap_get(schemas, key) : NULL;
+    const structural_schema *s = r ? r->schema : NULL;
+    pthread_mutex_unlock(&lock);
+    return s;
+}
+
+int crd_is_list_kind_of(const kapi_resource *r, const char *kind)
+{
+    size_t n = strlen(r->kind);
+    return !strncmp(kind, r->kind, n) && !strcmp(kind + n, "List");
+}
+
+/* The schema of obj's kind in the request's set. */
+static const structural_schema *schema_of_object(const cJSON *obj)
+{
+    const char *api_version = json_str(obj, "apiVersion"), *kind = json_str(obj, "kind");
+    if (!api_version || !kind) return NULL;
+    const kapi_resource *r = kinds_find_kind(kinds_current(), api_version, kind);
+    if (!r || !(r->flags & KIND_IS_CUSTOM)) return NULL;
+    return crd_schema_of(r->group, r->version, r->plural);
+}
+
+/* Pruning then defaulting, on every decoded body (create, update, patch). */
+static void set_defaults(cJSON *obj)
+{
+    const structural_schema *s = schema_of_object(obj);
+    if (!s) return;
+    structural_prune(s, obj, NULL, NULL);
+    structural_default(s, obj);
+}
+
+static void validate_create(const cJSON *obj, field_errors *errs)
+{
+    const structural_schema *s = schema_of_object(obj);
+    if (s) structural_validate(s, obj, NULL, errs);
+}
+
+static void validate_update(const cJSON *obj, const cJSON *old, field_errors *errs)
+{
+    const structural_schema *s = schema_of_object(obj);
+    if (s) structural_validate(s, obj, old, errs);
+}
+
+static void drop_status(cJSON *obj)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
+}
+
+const kapi_strategy strategy_customresources = {
+    .names = NAME_DNS1123_SUBDOMAIN,
+    .has_generation = 1,
+    .set_defaults = set_defaults,
+    .validate_create = validate_create,
+    .validate_update = validate_update,
+};
+
+const kapi_strategy strategy_customresources_with_status = {
+    .names = NAME_DNS1123_SUBDOMAIN,
+    .has_status = 1,
+    .has_generation = 1,
+    .set_defaults = set_defaults,
+    .prepare_for_create = drop_status,
+    .validate_create = validate_create,
+    .validate_update = validate_update,
+};

@@ -1,0 +1,37 @@
+/* customresources.h: custom resources, the kinds CustomResourceDefinitions
+ * define: the kinds provider that turns every Established CRD into kinds
+ * (customresources_provider.c), the strategy their objects are written with
+ * (customresources.c: the structural schema's pruning, defaulting and
+ * validation; the status subresource), and what the CRD strategy
+ * (customresourcedefinitions.c) asks of them. */
+#ifndef KAPI_CUSTOMRESOURCES_H
+#define KAPI_CUSTOMRESOURCES_H
+
+#include <cjson/cJSON.h>
+#include "kinds/resource.h"
+#include "schema/structural.h"
+
+/* kube's registry prefix of CustomResourceDefinitions. */
+#define CRD_KEY_PREFIX "/registry/apiextensions.k8s.io/customresourcedefinitions/"
+
+/* Registers the kinds provider (kinds/kinds.h) over CRD_KEY_PREFIX: every
+ * process that serves custom resources calls it once at start (the
+ * apiserver, the reconciler; tests that need CRDs). Idempotent. */
+void crd_kinds_provider_register(void);
+void crd_kinds_provider_unregister(void);
+
+/* The strategies of custom resources: without and with the status
+ * subresource. */
+extern const kapi_strategy strategy_customresources, strategy_customresources_with_status;
+
+/* The compiled schema of a served custom resource version, recorded by the
+ * provider (kept for the process's life: a request may hold it); NULL when
+ * the version has none. */
+const structural_schema *crd_schema_of(const char *group, const char *version, const char *plural);
+void crd_schema_record(const char *group, const char *version, const char *plural, const char *stamp,
+                       const cJSON *openapi_schema);
+
+/* 1 when kind is r's list kind (<Kind>List). */
+int crd_is_list_kind_of(const kapi_resource *r, const char *kind);
+
+#endif
