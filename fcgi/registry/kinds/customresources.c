@@ -24,6 +24,7 @@
 typedef struct recorded_schema {
     char *stamp;
     structural_schema *schema;   /* NULL: the version has none */
+    cJSON *openapi;              /* the openAPIV3Schema as written, for OpenAPI; NULL: none */
 } recorded_schema;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -46,6 +47,7 @@ void crd_schema_record(const char *group, const char *version, const char *plura
         recorded_schema *r = kapi_xcalloc(1, sizeof *r);
         r->stamp = kapi_xstrdup(stamp);
         if (openapi_schema) {
+            r->openapi = cJSON_Duplicate(openapi_schema, 1);
             field_errors *errs = kapi_xcalloc(1, sizeof *errs);
             r->schema = structural_compile(openapi_schema, "openAPIV3Schema", errs);
             free(errs);
@@ -62,6 +64,17 @@ const structural_schema *crd_schema_of(const char *group, const char *version, c
     pthread_mutex_lock(&lock);
     recorded_schema *r = schemas ? strmap_get(schemas, key) : NULL;
     const structural_schema *s = r ? r->schema : NULL;
+    pthread_mutex_unlock(&lock);
+    return s;
+}
+
+const cJSON *crd_openapi_schema_of(const char *group, const char *version, const char *plural)
+{
+    char key[700];
+    key_of(key, sizeof key, group, version, plural);
+    pthread_mutex_lock(&lock);
+    recorded_schema *r = schemas ? strmap_get(schemas, key) : NULL;
+    const cJSON *s = r ? r->openapi : NULL;
     pthread_mutex_unlock(&lock);
     return s;
 }

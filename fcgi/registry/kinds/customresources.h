@@ -31,6 +31,10 @@ const structural_schema *crd_schema_of(const char *group, const char *version, c
 void crd_schema_record(const char *group, const char *version, const char *plural, const char *stamp,
                        const cJSON *openapi_schema);
 
+/* The version's openAPIV3Schema as the CRD has it (read-only, kept for the
+ * process's life), or NULL. */
+const cJSON *crd_openapi_schema_of(const char *group, const char *version, const char *plural);
+
 /* 1 when kind is r's list kind (<Kind>List). */
 int crd_is_list_kind_of(const kapi_resource *r, const char *kind);
 
