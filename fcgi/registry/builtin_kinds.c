@@ -159,7 +159,7 @@ static const kapi_resource builtin_kinds[] = {
      * the kinds CRDs define: registry/kinds/customresources_provider.c) */
     {.group = "apiextensions.k8s.io", .version = "v1", .kind = "CustomResourceDefinition",
      .plural = "customresourcedefinitions", .singular = "customresourcedefinition",
-     .key_prefix = "apiextensions.k8s.io/customresourcedefinitions", .short_names = NAMES("crd"),
+     .key_prefix = "apiextensions.k8s.io/customresourcedefinitions", .short_names = NAMES("crd", "crds"),
      .categories = NAMES("api-extensions"), .verbs = STD, .subresources = SUBRESOURCES(STATUS),
      .table = &table_customresourcedefinitions, .strategy = &strategy_customresourcedefinitions},
 };
