@@ -85,10 +85,20 @@ http curl_admin /apis/stable.example.com/v1/namespaces/default/crontabs/cron -X 
     -H 'Content-Type: application/merge-patch+json' -d '{"status":{"replicas":9}}'
 expect_eq "status through the object: ignored" "$(kubectl get ct cron -o jsonpath='{.status.replicas}')" ""
 http curl_admin /apis/stable.example.com/v1/namespaces/default/crontabs/cron/status -X PATCH \
-    -H 'Content-Type: application/merge-patch+json' -d '{"status":{"replicas":2},"spec":{"replicas":7}}'
+    -H 'Content-Type: application/merge-patch+json' -d '{"status":{"replicas":2,"labelSelector":"app=cron"},"spec":{"replicas":7}}'
 expect_eq "PATCH /status: 200" "$HTTP_CODE" "200"
 expect_eq "status written, spec ignored, generation kept" \
     "$(kubectl get ct cron -o jsonpath='{.status.replicas} {.spec.replicas} {.metadata.generation}')" "2 3 3"
+# the scale subresource, from the CRD's paths
+out=$(kubectl scale ct cron --replicas=5 2>&1)
+expect_eq "kubectl scale a CronTab" "$out" "crontab.stable.example.com/cron scaled"
+expect_eq "scaled through specReplicasPath" "$(kubectl get ct cron -o jsonpath='{.spec.replicas} {.metadata.generation}')" "5 4"
+http curl_admin /apis/stable.example.com/v1/namespaces/default/crontabs/cron/scale
+expect_eq "GET /scale" "$(echo "$HTTP_BODY" | tr -d ' \n' | sed 's/"metadata":{[^}]*}/M/')" \
+    '{"kind":"Scale","apiVersion":"autoscaling/v1",M,"spec":{"replicas":5},"status":{"replicas":2,"selector":"app=cron"}}'
+http curl_admin /apis/stable.example.com/v1/namespaces/default/crontabs/cron/scale -X PATCH \
+    -H 'Content-Type: application/merge-patch+json' -d '{"spec":{"replicas":1}}'
+expect_eq "PATCH /scale" "$HTTP_CODE $(kubectl get ct cron -o jsonpath='{.spec.replicas}')" "200 1"
 out=$(kubectl create -f "$tmp/cron.yaml" 2>&1)
 expect_eq "create of an existing one" "$out" \
     'Error from server (AlreadyExists): error when creating "'"$tmp"'/cron.yaml": crontabs.stable.example.com "cron" already exists'

@@ -19,12 +19,14 @@
 #include "core/alloc.h"
 #include "core/hashmap.h"
 #include "kinds/kinds.h"
+#include "registry/rest_internal.h"
 #include "registry/kinds/customresources.h"
 
 typedef struct recorded_schema {
     char *stamp;
     structural_schema *schema;   /* NULL: the version has none */
     cJSON *openapi;              /* the openAPIV3Schema as written, for OpenAPI; NULL: none */
+    cJSON *scale;                /* subresources.scale (the paths); NULL: none */
 } recorded_schema;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -35,9 +37,11 @@ static void key_of(char *key, size_t n, const char *group, const char *version, 
     snprintf(key, n, "%s/%s/%s", group, version, plural);
 }
 
-void crd_schema_record(const char *group, const char *version, const char *plural, const char *stamp,
-                       const cJSON *openapi_schema)
+void crd_version_record(const char *group, const char *version, const char *plural, const char *stamp,
+                        const cJSON *crd_version)
 {
+    const cJSON *openapi_schema = json_object_at(crd_version, "schema.openAPIV3Schema");
+    const cJSON *scale = json_object_at(crd_version, "subresources.scale");
     char key[700];
     key_of(key, sizeof key, group, version, plural);
     pthread_mutex_lock(&lock);
@@ -46,6 +50,7 @@ void crd_schema_record(const char *group, const char *version, const char *plura
     if (!old || strcmp(old->stamp, stamp)) {
         recorded_schema *r = kapi_xcalloc(1, sizeof *r);
         r->stamp = kapi_xstrdup(stamp);
+        if (scale) r->scale = cJSON_Duplicate(scale, 1);
         if (openapi_schema) {
             r->openapi = cJSON_Duplicate(openapi_schema, 1);
             field_errors *errs = kapi_xcalloc(1, sizeof *errs);
@@ -75,6 +80,17 @@ const cJSON *crd_openapi_schema_of(const char *group, const char *version, const
     pthread_mutex_lock(&lock);
     recorded_schema *r = schemas ? strmap_get(schemas, key) : NULL;
     const cJSON *s = r ? r->openapi : NULL;
+    pthread_mutex_unlock(&lock);
+    return s;
+}
+
+const cJSON *crd_scale_of(const char *group, const char *version, const char *plural)
+{
+    char key[700];
+    key_of(key, sizeof key, group, version, plural);
+    pthread_mutex_lock(&lock);
+    recorded_schema *r = schemas ? strmap_get(schemas, key) : NULL;
+    const cJSON *s = r ? r->scale : NULL;
     pthread_mutex_unlock(&lock);
     return s;
 }
@@ -125,6 +141,7 @@ const kapi_strategy strategy_customresources = {
     .names = NAME_DNS1123_SUBDOMAIN,
     .has_generation = 1,
     .set_defaults = set_defaults,
+    .serve_subresource = customresource_serve_subresource,
     .validate_create = validate_create,
     .validate_update = validate_update,
 };
@@ -135,6 +152,7 @@ const kapi_strategy strategy_customresources_with_status = {
     .has_generation = 1,
     .set_defaults = set_defaults,
     .prepare_for_create = drop_status,
+    .serve_subresource = customresource_serve_subresource,
     .validate_create = validate_create,
     .validate_update = validate_update,
 };

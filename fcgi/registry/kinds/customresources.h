@@ -28,12 +28,23 @@ extern const kapi_strategy strategy_customresources, strategy_customresources_wi
  * provider (kept for the process's life: a request may hold it); NULL when
  * the version has none. */
 const structural_schema *crd_schema_of(const char *group, const char *version, const char *plural);
-void crd_schema_record(const char *group, const char *version, const char *plural, const char *stamp,
-                       const cJSON *openapi_schema);
+/* Records a served version (the CRD's spec.versions[i]) of the CRD whose
+ * uid and resourceVersion make stamp: its schema compiled, its
+ * openAPIV3Schema and scale paths kept. Done again only when stamp changes. */
+void crd_version_record(const char *group, const char *version, const char *plural, const char *stamp,
+                        const cJSON *crd_version);
+/* The version's subresources.scale (specReplicasPath, ...), or NULL. */
+const cJSON *crd_scale_of(const char *group, const char *version, const char *plural);
 
 /* The version's openAPIV3Schema as the CRD has it (read-only, kept for the
  * process's life), or NULL. */
 const cJSON *crd_openapi_schema_of(const char *group, const char *version, const char *plural);
+
+/* The subresources of a custom resource beyond status: scale
+ * (customresource_scale.c). */
+struct rest_call;
+struct rest_result customresource_serve_subresource(struct rest_call *c, const char *subresource,
+                                                   const char *name);
 
 /* 1 when kind is r's list kind (<Kind>List). */
 int crd_is_list_kind_of(const kapi_resource *r, const char *kind);

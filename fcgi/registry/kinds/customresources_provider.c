@@ -98,7 +98,7 @@ static void add_version(kinds_builder *b, const cJSON *crd, const cJSON *v, cons
     char stamp[200];
     snprintf(stamp, sizeof stamp, "%s/%s", json_str_at(crd, "metadata.uid", ""),
              json_str_at(crd, "metadata.resourceVersion", ""));
-    crd_schema_record(r.group, r.version, r.plural, stamp, json_object_at(v, "schema.openAPIV3Schema"));
+    crd_version_record(r.group, r.version, r.plural, stamp, v);
     kinds_builder_add(b, &r);
 }
 
