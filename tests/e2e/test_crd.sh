@@ -160,6 +160,30 @@ out=$(bad 's/- name: v1/- name: V1/')
 expect_contains "version names are DNS-1035 labels" "$out" \
     'spec.versions[0].name: Invalid value: "V1": a DNS-1035 label must consist of lower case alphanumeric characters'
 
+# ---- two versions, conversion None; a deprecated one warns; cluster-scoped
+kubectl apply -f "$DATA/widgets.yaml" >/dev/null 2>&1
+kubectl wait --for=condition=Established crd/widgets.toys.example.com --timeout=10s >/dev/null 2>&1
+http curl_admin /apis/toys.example.com
+expect_contains "the preferred version is v1 (kube's version priority)" "$(echo "$HTTP_BODY" | tr -d ' \n')" \
+    '"preferredVersion":{"groupVersion":"toys.example.com/v1","version":"v1"}'
+out=$(echo '{"apiVersion":"toys.example.com/v1beta1","kind":"Widget","metadata":{"name":"w"},"spec":{"size":2}}' | kubectl create -f - 2>&1)
+expect_eq "create through the deprecated version: kube's warning" "$out" \
+    "Warning: toys.example.com/v1beta1 Widget is deprecated; use toys.example.com/v1 Widget
+widget.toys.example.com/w created"
+expect_eq "read through v1: apiVersion rewritten" \
+    "$(kubectl get widgets.v1.toys.example.com w -o jsonpath='{.apiVersion} {.spec.size}')" "toys.example.com/v1 2"
+out=$(kubectl get widgets.v1beta1.toys.example.com w -o jsonpath='{.apiVersion}' 2>&1)
+expect_eq "read through v1beta1" "$out" "Warning: toys.example.com/v1beta1 Widget is deprecated; use toys.example.com/v1 Widget
+toys.example.com/v1beta1"
+out=$(kubectl patch widgets.v1.toys.example.com w --type=merge -p '{"spec":{"size":3}}' 2>&1)
+expect_eq "patch through v1 of an object written through v1beta1" "$out" "widget.toys.example.com/w patched"
+http curl_admin /apis/toys.example.com/v1/widgets
+expect_contains "list through v1" "$(echo "$HTTP_BODY" | tr -d ' \n')" '"kind":"WidgetList","apiVersion":"toys.example.com/v1"'
+out=$(kubectl get widget w 2>&1)
+expect_eq "a cluster-scoped custom resource, default columns NAME and AGE" "$(echo "$out" | head -1 | tr -s ' ')" "NAME AGE"
+kubectl delete widget w >/dev/null 2>&1
+kubectl delete crd widgets.toys.example.com >/dev/null 2>&1
+
 # ---- deleting the CRD takes the kind away
 out=$(kubectl delete crd "$CRD" 2>&1)
 expect_eq "kubectl delete crd" "$out" "customresourcedefinition.apiextensions.k8s.io \"$CRD\" deleted"

@@ -20,6 +20,7 @@
 #include "core/hashmap.h"
 #include "kinds/kinds.h"
 #include "registry/rest_internal.h"
+#include "schema/field_validation.h"
 #include "registry/kinds/customresources.h"
 
 typedef struct recorded_schema {
@@ -27,6 +28,7 @@ typedef struct recorded_schema {
     structural_schema *schema;   /* NULL: the version has none */
     cJSON *openapi;              /* the openAPIV3Schema as written, for OpenAPI; NULL: none */
     cJSON *scale;                /* subresources.scale (the paths); NULL: none */
+    char *warning;               /* the Warning of a deprecated version; NULL: none */
 } recorded_schema;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -37,8 +39,17 @@ static void key_of(char *key, size_t n, const char *group, const char *version, 
     snprintf(key, n, "%s/%s/%s", group, version, plural);
 }
 
-void crd_version_record(const char *group, const char *version, const char *plural, const char *stamp,
-                        const cJSON *crd_version)
+/* kube's default: "<group>/<version> <Kind> is deprecated", and "; use
+ * <group>/<newer> <Kind>" when a newer served version exists. */
+static char *deprecation_warning(const char *group, const char *version, const char *kind, const char *newer)
+{
+    if (newer && *newer && strcmp(newer, version))
+        return kapi_xsprintf("%s/%s %s is deprecated; use %s/%s %s", group, version, kind, group, newer, kind);
+    return kapi_xsprintf("%s/%s %s is deprecated", group, version, kind);
+}
+
+void crd_version_record(const char *group, const char *version, const char *plural, const char *kind,
+                        const char *newer_version, const char *stamp, const cJSON *crd_version)
 {
     const cJSON *openapi_schema = json_object_at(crd_version, "schema.openAPIV3Schema");
     const cJSON *scale = json_object_at(crd_version, "subresources.scale");
@@ -51,6 +62,10 @@ void crd_version_record(const char *group, const char *version, const char *plur
         recorded_schema *r = kapi_xcalloc(1, sizeof *r);
         r->stamp = kapi_xstrdup(stamp);
         if (scale) r->scale = cJSON_Duplicate(scale, 1);
+        if (json_true_at(crd_version, "deprecated")) {
+            const char *w = json_str_at(crd_version, "deprecationWarning", NULL);
+            r->warning = w ? kapi_xstrdup(w) : deprecation_warning(group, version, kind, newer_version);
+        }
         if (openapi_schema) {
             r->openapi = cJSON_Duplicate(openapi_schema, 1);
             field_errors *errs = kapi_xcalloc(1, sizeof *errs);
@@ -93,6 +108,27 @@ const cJSON *crd_scale_of(const char *group, const char *version, const char *pl
     const cJSON *s = r ? r->scale : NULL;
     pthread_mutex_unlock(&lock);
     return s;
+}
+
+void customresource_read(const kapi_resource *r, cJSON *obj)
+{
+    if (!cJSON_IsObject(obj)) return;
+    const char *api_version = resource_api_version(r);
+    const char *was = json_str(obj, "apiVersion");
+    if (was && strcmp(was, api_version)) json_set_str(obj, "apiVersion", api_version);
+    const structural_schema *s = crd_schema_of(r->group, r->version, r->plural);
+    if (s) structural_default(s, obj);
+}
+
+void customresource_warnings(rest_call *c)
+{
+    char key[700];
+    key_of(key, sizeof key, c->r->group, c->r->version, c->r->plural);
+    pthread_mutex_lock(&lock);
+    recorded_schema *r = schemas ? strmap_get(schemas, key) : NULL;
+    const char *w = r ? r->warning : NULL;
+    pthread_mutex_unlock(&lock);
+    if (w) field_validation_warn(c->req, c->resp, w);
 }
 
 int crd_is_list_kind_of(const kapi_resource *r, const char *kind)

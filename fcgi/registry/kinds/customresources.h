@@ -30,9 +30,11 @@ extern const kapi_strategy strategy_customresources, strategy_customresources_wi
 const structural_schema *crd_schema_of(const char *group, const char *version, const char *plural);
 /* Records a served version (the CRD's spec.versions[i]) of the CRD whose
  * uid and resourceVersion make stamp: its schema compiled, its
- * openAPIV3Schema and scale paths kept. Done again only when stamp changes. */
-void crd_version_record(const char *group, const char *version, const char *plural, const char *stamp,
-                        const cJSON *crd_version);
+ * openAPIV3Schema, scale paths and deprecation warning kept (newer_version:
+ * the version kube's default warning recommends, NULL: none). Done again
+ * only when stamp changes. */
+void crd_version_record(const char *group, const char *version, const char *plural, const char *kind,
+                        const char *newer_version, const char *stamp, const cJSON *crd_version);
 /* The version's subresources.scale (specReplicasPath, ...), or NULL. */
 const cJSON *crd_scale_of(const char *group, const char *version, const char *plural);
 
@@ -45,6 +47,13 @@ const cJSON *crd_openapi_schema_of(const char *group, const char *version, const
 struct rest_call;
 struct rest_result customresource_serve_subresource(struct rest_call *c, const char *subresource,
                                                    const char *name);
+
+/* An object of r read from the store (stored in whichever version wrote
+ * it): its apiVersion made r's (conversion None) and the schema's defaults
+ * applied, as kube does when it reads a custom resource. */
+void customresource_read(const kapi_resource *r, cJSON *obj);
+/* kube's Warning header for a request to a deprecated version. */
+void customresource_warnings(struct rest_call *c);
 
 /* 1 when kind is r's list kind (<Kind>List). */
 int crd_is_list_kind_of(const kapi_resource *r, const char *kind);

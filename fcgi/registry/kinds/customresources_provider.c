@@ -23,6 +23,7 @@
 
 #define MAX_COLUMNS 32
 #define MAX_NAMES 32
+#define MAX_VERSIONS 32
 #define STATUS_VERBS (VERB_GET | VERB_PATCH | VERB_UPDATE)
 
 /* kube's swaggerMetadataDescriptions["creationTimestamp"], the description
@@ -49,6 +50,58 @@ static const char **strings_of(const cJSON *list, const char **out, int max)
         if (cJSON_IsString(e) && n + 1 < max) out[n++] = e->valuestring;
     out[n] = NULL;
     return out;
+}
+
+/* kube's version priority (apimachinery version.CompareKubeAwareVersionStrings):
+ * kube-like versions ("v2", "v1beta1", "v1alpha2") above others; GA above
+ * beta above alpha, then the higher major, then the higher minor. stability:
+ * 3 GA, 2 beta, 1 alpha, 0 not kube-like. */
+static void kube_version(const char *v, int *stability, long *major, long *minor)
+{
+    *stability = 0, *major = 0, *minor = 0;
+    if (v[0] != 'v' || v[1] < '0' || v[1] > '9') return;
+    char *end;
+    *major = strtol(v + 1, &end, 10);
+    if (!*end) { *stability = 3; return; }
+    int s = !strncmp(end, "beta", 4) ? 2 : !strncmp(end, "alpha", 5) ? 1 : 0;
+    if (!s) return;
+    const char *m = end + (s == 2 ? 4 : 5);
+    if (*m < '0' || *m > '9') return;
+    *minor = strtol(m, &end, 10);
+    if (!*end) *stability = s;
+}
+
+/* 1 when version a sorts above b. */
+static int version_above(const char *a, const char *b)
+{
+    int sa, sb;
+    long ma, mb, na, nb;
+    kube_version(a, &sa, &ma, &na);
+    kube_version(b, &sb, &mb, &nb);
+    if (sa != sb) return sa > sb;
+    if (sa == 0) return strcmp(a, b) < 0;
+    if (ma != mb) return ma > mb;
+    return na > nb;
+}
+
+/* The version kube's default deprecation warning recommends for v: the
+ * highest served version above it of equal or greater stability. */
+static const char *newer_version(const cJSON *crd, const char *v)
+{
+    int sv;
+    long ma, mi;
+    kube_version(v, &sv, &ma, &mi);
+    const char *best = NULL;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, json_array_at(crd, "spec.versions")) {
+        const char *name = json_str(e, "name");
+        if (!name || !json_true_at(e, "served") || !strcmp(name, v)) continue;
+        int s;
+        kube_version(name, &s, &ma, &mi);
+        if (s < sv || !version_above(name, v)) continue;
+        if (!best || version_above(name, best)) best = name;
+    }
+    return best;
 }
 
 static void add_version(kinds_builder *b, const cJSON *crd, const cJSON *v, const char *storage)
@@ -93,12 +146,12 @@ static void add_version(kinds_builder *b, const cJSON *crd, const cJSON *v, cons
         .flags = KIND_IS_CUSTOM,
         .strategy = has_status ? &strategy_customresources_with_status : &strategy_customresources,
     };
-    if (!r.version || !*r.group || !*r.kind || !*r.plural) return;
+    if (!*r.version || !*r.group || !*r.kind || !*r.plural) return;
     if (!*r.singular) r.singular = r.plural;
     char stamp[200];
     snprintf(stamp, sizeof stamp, "%s/%s", json_str_at(crd, "metadata.uid", ""),
              json_str_at(crd, "metadata.resourceVersion", ""));
-    crd_version_record(r.group, r.version, r.plural, stamp, v);
+    crd_version_record(r.group, r.version, r.plural, r.kind, newer_version(crd, r.version), stamp, v);
     kinds_builder_add(b, &r);
 }
 
@@ -118,8 +171,18 @@ static int add_crd(void *arg, const char *key, const char *value, int64_t mod_re
         const cJSON *v;
         cJSON_ArrayForEach(v, json_array_at(crd, "spec.versions"))
             if (json_true_at(v, "storage")) storage = json_str(v, "name");
+        /* served versions by kube's priority: the group's preferred first */
+        const cJSON *served[MAX_VERSIONS];
+        int n = 0;
         cJSON_ArrayForEach(v, json_array_at(crd, "spec.versions"))
-            if (json_true_at(v, "served")) add_version(b, crd, v, storage);
+            if (json_true_at(v, "served") && json_str(v, "name") && n < MAX_VERSIONS) served[n++] = v;
+        for (int i = 1; i < n; i++)
+            for (int j = i; j > 0 && version_above(json_str(served[j], "name"), json_str(served[j - 1], "name")); j--) {
+                const cJSON *t = served[j];
+                served[j] = served[j - 1];
+                served[j - 1] = t;
+            }
+        for (int i = 0; i < n; i++) add_version(b, crd, served[i], storage);
     }
     cJSON_Delete(crd);
     return 0;
