@@ -88,6 +88,9 @@ typedef struct kapi_strategy {
      * /status may not change (spec, labels, ...). NULL: only status
      * changes. Generation never changes through /status. */
     void (*prepare_for_status_update)(cJSON *obj, const cJSON *old);
+    /* Serves DELETE of one object itself (a CRD deletes its custom
+     * resources first); NULL: the generic delete. */
+    struct rest_result (*serve_delete)(struct rest_call *c, const char *name);
 } kapi_strategy;
 
 /* A subresource the kind serves (pods/status, deployments/scale, ...), as

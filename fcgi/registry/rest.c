@@ -439,7 +439,9 @@ static rest_result serve(rest_call *c)
     if (!strcmp(verb, "create")) return name[0] ? rest_method_not_allowed(c) : rest_create(c);
     if (!strcmp(verb, "update")) return rest_update(c, name, status_only);
     if (!strcmp(verb, "patch")) return rest_patch(c, name, status_only);
-    if (!strcmp(verb, "delete")) return rest_delete(c, name);
+    if (!strcmp(verb, "delete"))
+        return c->r->strategy && c->r->strategy->serve_delete ? c->r->strategy->serve_delete(c, name)
+                                                              : rest_delete(c, name);
     if (!strcmp(verb, "deletecollection")) return rest_deletecollection(c);
     return rest_method_not_allowed(c);
 }

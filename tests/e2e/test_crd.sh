@@ -184,7 +184,19 @@ expect_eq "a cluster-scoped custom resource, default columns NAME and AGE" "$(ec
 kubectl delete widget w >/dev/null 2>&1
 kubectl delete crd widgets.toys.example.com >/dev/null 2>&1
 
-# ---- deleting the CRD takes the kind away
+# ---- deleting the CRD takes the kind away, and its objects first
+kubectl create namespace other >/dev/null 2>&1
+kubectl apply -f "$tmp/cron.yaml" >/dev/null 2>&1
+kubectl apply -n other -f "$tmp/cron.yaml" >/dev/null 2>&1
+sed 's/name: cron/name: kept\n  finalizers: ["example.com\/keep"]/' "$tmp/cron.yaml" | kubectl apply -f - >/dev/null 2>&1
+out=$(kubectl delete crd "$CRD" --wait=false 2>&1)
+expect_eq "kubectl delete crd (an object held by a finalizer)" "$out" "customresourcedefinition.apiextensions.k8s.io \"$CRD\" deleted"
+out=$(kubectl get crd "$CRD" -o jsonpath='{.metadata.finalizers} {.status.conditions[?(@.type=="Terminating")].reason}' 2>&1)
+expect_eq "the CRD waits, marked: kube's finalizer and Terminating condition" "$out" \
+    '["customresourcecleanup.apiextensions.k8s.io"] InstanceDeletionInProgress'
+expect_eq "the objects without finalizers are gone" "$(kubectl get ct -A -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name} {end}')" "default/kept "
+expect_eq "the one with a finalizer is marked" "$(kubectl get ct kept -o jsonpath='{.metadata.deletionTimestamp}' | cut -c1-2)" "20"
+kubectl patch ct kept --type=merge -p '{"metadata":{"finalizers":null}}' >/dev/null 2>&1
 out=$(kubectl delete crd "$CRD" 2>&1)
 expect_eq "kubectl delete crd" "$out" "customresourcedefinition.apiextensions.k8s.io \"$CRD\" deleted"
 out=$(kubectl api-resources --api-group=stable.example.com 2>&1 | tail -n +2)

@@ -23,6 +23,8 @@
 #include "core/gotime.h"
 #include "kinds/kinds.h"
 #include "registry/kinds/customresources.h"
+#include "registry/rest_internal.h"
+#include "store/store.h"
 #include "registry/strategies.h"
 #include "registry/tables_internal.h"
 #include "schema/structural.h"
@@ -434,7 +436,102 @@ static void prepare_for_update(cJSON *crd, const cJSON *old)
     update_status(crd);
 }
 
+/* ---- DELETE: the custom resources first (kube's
+ * customresourcecleanup.apiextensions.k8s.io finalizer and its finalizing
+ * controller, done in the request) */
+
+#define CLEANUP_FINALIZER "customresourcecleanup.apiextensions.k8s.io"
+
+static int collect_item(void *arg, const char *key, const char *value, int64_t mod_rev)
+{
+    (void)key, (void)mod_rev;
+    cJSON *obj = cJSON_Parse(value);
+    if (obj) cJSON_AddItemToArray(arg, obj);
+    return 0;
+}
+
+/* The CRD marked as kube's Delete marks it on the first request: a
+ * deletionTimestamp, the cleanup finalizer, the Terminating condition. */
+static rest_result mark_terminating(rest_call *c, const char *name, cJSON *crd, int64_t rev)
+{
+    cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(crd, 1));
+    cJSON *meta = obj_metadata(obj);
+    char now[32];
+    time_rfc3339(time(NULL), now);
+    if (!json_str_at(meta, "deletionTimestamp", NULL)) {
+        obj_set_string(meta, "deletionTimestamp", now);
+        cJSON_DeleteItemFromObjectCaseSensitive(meta, "deletionGracePeriodSeconds");
+        cJSON_AddNumberToObject(meta, "deletionGracePeriodSeconds", 0);
+    }
+    cJSON *fins = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
+    if (!cJSON_IsArray(fins)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(meta, "finalizers");
+        fins = cJSON_AddArrayToObject(meta, "finalizers");
+    }
+    if (!list_has(fins, CLEANUP_FINALIZER)) cJSON_AddItemToArray(fins, cJSON_CreateString(CLEANUP_FINALIZER));
+    cJSON *status = json_object_member(obj, "status");
+    set_condition(status, "Terminating", "True", "InstanceDeletionInProgress",
+                  "CustomResource deletion is in progress", now);
+    obj_canonicalize_order(obj);
+    if (c->dry_run || cJSON_Compare(obj, crd, 1)) return rest_object(c, 200, obj, NULL);
+    int64_t nrev = 0;
+    store_rc rc = store_update_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, "", name), obj, rev, &nrev);
+    if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
+    return rest_object(c, 200, obj, kapi_psprintf(c->req->pool, "%lld", (long long)nrev));
+}
+
+static rest_result delete_crd(rest_call *c, const char *name)
+{
+    rest_result fail;
+    int64_t rev = 0;
+    cJSON *crd = rest_load_current(c, name, &rev, &fail);
+    if (!crd) return fail;
+    const char *plural = str_or(crd, "status.acceptedNames.plural", "");
+    if (!*plural) plural = str_or(crd, "spec.names.plural", "");
+    const kapi_resource *cr = kinds_find_plural(kinds_current(), str_or(crd, "spec.group", ""), plural);
+    if (cr && (cr->flags & KIND_IS_CUSTOM)) {
+        /* every custom resource, in every namespace, deleted as a DELETE
+         * of it with default options would (finalizers keep one marked) */
+        cJSON *items = kapi_pool_keep_json(c->req->pool, cJSON_CreateArray());
+        int64_t lrev;
+        store_rc rc = store_list(c->ctx->store, resource_key(c->req->pool, cr, "", NULL), NULL, 0, collect_item,
+                                 items, &lrev);
+        if (rc != STORE_OK) return rest_store_failure(c, rc, name, "reading from storage failed");
+        if (cJSON_GetArraySize(items) > 0) {
+            rest_call sub = *c;
+            sub.r = cr;
+            sub.ns = "";
+            rest_result res = rest_delete_listed(&sub, items, rest_default_delete_options(&sub));
+            if (res.answer == REST_STATUS) return res;
+            cJSON *left = kapi_pool_keep_json(c->req->pool, cJSON_CreateArray());
+            rc = store_list(c->ctx->store, resource_key(c->req->pool, cr, "", NULL), NULL, 1, collect_item, left,
+                            &lrev);
+            if (rc != STORE_OK) return rest_store_failure(c, rc, name, "reading from storage failed");
+            /* some are kept by their finalizers: the CRD waits, marked */
+            if (!c->dry_run && cJSON_GetArraySize(left) > 0) return mark_terminating(c, name, crd, rev);
+        }
+    }
+    /* the definition goes (our finalizer, if a previous DELETE left it, first) */
+    const cJSON *fins = json_array_at(crd, "metadata.finalizers");
+    if (list_has(fins, CLEANUP_FINALIZER) && !c->dry_run) {
+        cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(crd, 1));
+        cJSON *nf = cJSON_GetObjectItemCaseSensitive(obj_metadata(obj), "finalizers");
+        int i = 0;
+        const cJSON *f;
+        cJSON_ArrayForEach(f, nf) {
+            if (cJSON_IsString(f) && !strcmp(f->valuestring, CLEANUP_FINALIZER)) break;
+            i++;
+        }
+        cJSON_DeleteItemFromArray(nf, i);
+        if (cJSON_GetArraySize(nf) == 0) cJSON_DeleteItemFromObjectCaseSensitive(obj_metadata(obj), "finalizers");
+        store_rc rc = store_update_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, "", name), obj, rev, NULL);
+        if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
+    }
+    return rest_delete(c, name);
+}
+
 const kapi_strategy strategy_customresourcedefinitions = {
+    .serve_delete = delete_crd,
     .names = NAME_DNS1123_SUBDOMAIN,
     .has_status = 1,
     .has_generation = 1,
