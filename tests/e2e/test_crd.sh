@@ -131,8 +131,10 @@ out=$(kubectl apply -f "$tmp/clash.yaml" 2>&1)
 expect_eq "a CRD whose kind another CRD of the group has" "$out" \
     "customresourcedefinition.apiextensions.k8s.io/crontabz.stable.example.com created"
 out=$(kubectl get crd crontabz.stable.example.com -o jsonpath='{range .status.conditions[*]}{.type}={.status}/{.reason}/{.message};{end}')
-expect_eq "NamesAccepted False NameConflict, not Established" "$out" \
-    'NamesAccepted=False/NameConflict/"CronTab" is already in use;Established=False/NotAccepted/not all names are accepted;'
+expect_eq "NamesAccepted False (kube's reason of the last name refused), not Established" "$out" \
+    'NamesAccepted=False/ListKindConflict/"CronTabList" is already in use;Established=False/NotAccepted/not all names are accepted;'
+expect_eq "acceptedNames: the names not refused" \
+    "$(kubectl get crd crontabz.stable.example.com -o jsonpath='{.status.acceptedNames.plural}/{.status.acceptedNames.kind}/{.status.acceptedNames.listKind}')" "crontabz//"
 http curl_admin /apis/stable.example.com/v1/crontabz
 expect_eq "a CRD that is not Established is not served" "$HTTP_CODE" "404"
 kubectl delete crd crontabz.stable.example.com >/dev/null 2>&1

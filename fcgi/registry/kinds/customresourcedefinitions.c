@@ -6,7 +6,7 @@
  * write, set here by the server on every write: acceptedNames, the
  * NamesAccepted and Established conditions and storedVersions. A CRD whose
  * names clash with another CRD's of its group is NamesAccepted False
- * (NameConflict) and not Established, so no kind is served for it
+ * (kube's PluralConflict, ..., ListKindConflict) and not Established, so no kind is served for it
  * (registry/kinds/customresources_provider.c serves the Established ones).
  * Each version's openAPIV3Schema is compiled (schema/structural.h); its
  * errors make the CRD invalid. */
@@ -313,34 +313,74 @@ static int named(const char *const *list, const char *s)
     return 0;
 }
 
-/* The names of another served CRD of the group that clash with these
- * (kube's NamingConditionController): the message, or NULL. */
-static const char *name_conflict(const cJSON *names, const char *group, char *msg, size_t n)
+/* The names other served CRDs of the group hold (kube's naming
+ * controller: plurals, singulars and short names in one set, kinds and
+ * list kinds in another), skipping the kind with our own plural. */
+static int resource_name_used(const char *group, const char *own_plural, const char *name)
 {
-    const char *plural = str_or(names, "plural", ""), *singular = str_or(names, "singular", "");
-    const char *kind = str_or(names, "kind", ""), *list_kind = str_or(names, "listKind", "");
     const kinds_set *set = kinds_current();
     for (int i = 0; i < set->n; i++) {
         const kapi_resource *r = &set->kinds[i];
-        if (!(r->flags & KIND_IS_CUSTOM) || strcmp(r->group, group) || !strcmp(r->plural, plural)) continue;
-        const char *clash = NULL;
-        if (!strcmp(r->singular, plural) || named(r->short_names, plural)) clash = plural;
-        else if (!strcmp(r->plural, singular) || !strcmp(r->singular, singular) || named(r->short_names, singular))
-            clash = singular;
-        else if (!strcmp(r->kind, kind) || crd_is_list_kind_of(r, kind)) clash = kind;
-        else if (!strcmp(r->kind, list_kind) || crd_is_list_kind_of(r, list_kind)) clash = list_kind;
-        const cJSON *s;
-        cJSON_ArrayForEach(s, json_array_at(names, "shortNames"))
-            if (!clash && cJSON_IsString(s) &&
-                (!strcmp(r->plural, s->valuestring) || !strcmp(r->singular, s->valuestring) ||
-                 named(r->short_names, s->valuestring)))
-                clash = s->valuestring;
-        if (clash) {
-            snprintf(msg, n, "\"%s\" is already in use", clash);
-            return msg;
-        }
+        if (!(r->flags & KIND_IS_CUSTOM) || strcmp(r->group, group) || !strcmp(r->plural, own_plural)) continue;
+        if (!strcmp(r->plural, name) || !strcmp(r->singular, name) || named(r->short_names, name)) return 1;
     }
-    return NULL;
+    return 0;
+}
+
+static int kind_name_used(const char *group, const char *own_plural, const char *name)
+{
+    const kinds_set *set = kinds_current();
+    for (int i = 0; i < set->n; i++) {
+        const kapi_resource *r = &set->kinds[i];
+        if (!(r->flags & KIND_IS_CUSTOM) || strcmp(r->group, group) || !strcmp(r->plural, own_plural)) continue;
+        if (!strcmp(r->kind, name) || crd_is_list_kind_of(r, name)) return 1;
+    }
+    return 0;
+}
+
+/* kube's calculateNamesAndConditions: each requested name checked in turn
+ * (plural, singular, short names, kind, list kind); a name in use by
+ * another CRD of the group is refused, "<name>" is already in use, with the
+ * reason of the last refused one (PluralConflict, ..., ListKindConflict).
+ * Returns that reason (NULL: no conflict) with its message in msg, and
+ * takes the refused names out of accepted (a copy of the requested ones). */
+static const char *name_conflict(cJSON *accepted, const char *group, char *msg, size_t n)
+{
+    const char *own = str_or(accepted, "plural", "");
+    const char *reason = NULL;
+    static const struct { const char *field, *reason; int kind; } checks[] = {
+        {"plural", "PluralConflict", 0}, {"singular", "SingularConflict", 0},
+        {"kind", "KindConflict", 1}, {"listKind", "ListKindConflict", 1}};
+    for (int i = 0; i < 4; i++) {
+        if (i == 2) {
+            /* short names, between singular and kind: every refused one in
+             * the message (an aggregate: "[a, b]" when several) */
+            char all[512] = "";
+            int refused = 0;
+            const cJSON *sn;
+            cJSON_ArrayForEach(sn, json_array_at(accepted, "shortNames"))
+                if (cJSON_IsString(sn) && resource_name_used(group, own, sn->valuestring)) {
+                    size_t u = strlen(all);
+                    snprintf(all + u, sizeof all - u, "%s\"%s\" is already in use", refused ? ", " : "",
+                             sn->valuestring);
+                    refused++;
+                }
+            if (refused) {
+                reason = "ShortNamesConflict";
+                if (refused == 1) snprintf(msg, n, "%s", all);
+                else snprintf(msg, n, "[%s]", all);
+                cJSON_DeleteItemFromObjectCaseSensitive(accepted, "shortNames");
+            }
+        }
+        const char *name = str_or(accepted, checks[i].field, "");
+        if (!*name) continue;
+        int used = checks[i].kind ? kind_name_used(group, own, name) : resource_name_used(group, own, name);
+        if (!used) continue;
+        reason = checks[i].reason;
+        snprintf(msg, n, "\"%s\" is already in use", name);
+        json_set_str(accepted, checks[i].field, "");
+    }
+    return reason;
 }
 
 static void set_condition(cJSON *status, const char *type, const char *st, const char *reason,
@@ -394,18 +434,14 @@ static void update_status(cJSON *crd)
     char now[32], msg[600];
     time_rfc3339(time(NULL), now);
     const cJSON *names = json_object_at(crd, "spec.names");
-    const char *conflict = name_conflict(names, str_or(crd, "spec.group", ""), msg, sizeof msg);
+    cJSON *accepted = names ? cJSON_Duplicate(names, 1) : cJSON_CreateObject();
+    const char *conflict = name_conflict(accepted, str_or(crd, "spec.group", ""), msg, sizeof msg);
+    cJSON_DeleteItemFromObjectCaseSensitive(status, "acceptedNames");
+    cJSON_AddItemToObject(status, "acceptedNames", accepted);
     if (conflict) {
-        set_condition(status, "NamesAccepted", "False", "NameConflict", conflict, now);
+        set_condition(status, "NamesAccepted", "False", conflict, msg, now);
         if (!established(crd)) set_condition(status, "Established", "False", "NotAccepted", "not all names are accepted", now);
-        if (!json_object_at(status, "acceptedNames")) {
-            cJSON *an = cJSON_AddObjectToObject(status, "acceptedNames");
-            cJSON_AddStringToObject(an, "plural", "");
-            cJSON_AddStringToObject(an, "kind", "");
-        }
     } else {
-        cJSON_DeleteItemFromObjectCaseSensitive(status, "acceptedNames");
-        if (names) cJSON_AddItemToObject(status, "acceptedNames", cJSON_Duplicate(names, 1));
         set_condition(status, "NamesAccepted", "True", "NoConflicts", "no conflicts found", now);
         set_condition(status, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
     }
