@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 
+#include "registry/kinds/customresources.h"
 #include "core/alloc.h"
 #include "core/gotime.h"
 #include "schema/schema.h"
@@ -79,6 +80,7 @@ static int parse_duration_ms(const char *s, long *out)
 int main(int argc, char **argv)
 {
     kapi_alloc_init();      /* the out-of-memory policy, cJSON included */
+    crd_kinds_provider_register();   /* the kinds CustomResourceDefinitions define */
     enum { O_STATE = 1, O_SOCKET, O_WATCH, O_WORKERS, O_THREADS, O_WTHREADS,
            O_PIDFILE, O_SYNC, O_GROUP, O_MODE, O_COMPACTION, O_HISTORY,
            O_MAX_INFLIGHT, O_MAX_MUTATING, O_QUOTA, O_HELP };

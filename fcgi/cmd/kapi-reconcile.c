@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "registry/kinds/customresources.h"
 #include "core/alloc.h"
 #include "controllers/reconcile.h"
 #include "core/kapi.h"
@@ -71,6 +72,7 @@ static int run_pass(const char *state, const reconcile_options *o)
 int main(int argc, char **argv)
 {
     kapi_alloc_init();      /* the out-of-memory policy, cJSON included */
+    crd_kinds_provider_register();   /* the kinds CustomResourceDefinitions define */
     const char *state = NULL;
     int once = 0;
     long interval = 0, workers = 0;

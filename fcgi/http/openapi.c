@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/alloc.h"
+#include "http/openapi_crd.h"
 #include "http/openapi.h"
 #include "http/openapi_paths.h"
 #include "http/openapi_schema.h"
@@ -42,6 +43,7 @@ static cJSON *build_gv_document(const kinds_set *kinds, const kapi_group *g, con
         const kapi_resource *r = &kinds->kinds[i];
         if (strcmp(r->group, g->name) || strcmp(r->version, version)) continue;
         const schema_type *t = openapi_kind_schema(r);
+        if (!t && openapi_add_custom_resource(schemas, paths, r, OPENAPI_V3)) continue;
         if (!t) continue;
         openapi_type_set_add(set, t);
         char list_name[300];

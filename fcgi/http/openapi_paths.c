@@ -167,14 +167,19 @@ static void add_write_operation(const kind_ops *k, cJSON *path, const char *acti
 void openapi_add_resource_paths(cJSON *paths, const kapi_resource *r, openapi_dialect d)
 {
     const schema_type *t = openapi_kind_schema(r);
-    if (!t) return;
+    if (t) openapi_add_resource_paths_named(paths, r, d, t->name);
+}
+
+void openapi_add_resource_paths_named(cJSON *paths, const kapi_resource *r, openapi_dialect d,
+                                      const char *type_name)
+{
     kind_ops k = {.d = d, .r = r, .ns_part = r->namespaced ? "Namespaced" : ""};
     openapi_group_camel(r, k.camel, sizeof k.camel);
     openapi_tag(r, k.tag, sizeof k.tag);
     char prefix[200], p[400], list_name[300];
     if (r->group[0]) snprintf(prefix, sizeof prefix, "apis/%s/%s", r->group, r->version);
     else snprintf(prefix, sizeof prefix, "api/%s", r->version);
-    snprintf(list_name, sizeof list_name, "%sList", t->name);
+    snprintf(list_name, sizeof list_name, "%sList", type_name);
 
     /* the collection */
     if (r->namespaced) snprintf(p, sizeof p, "/%s/namespaces/{namespace}/%s", prefix, r->plural);
@@ -184,7 +189,7 @@ void openapi_add_resource_paths(cJSON *paths, const kapi_resource *r, openapi_di
     cJSON *op = operation(&k, "list", "list or watch objects of kind", "list", NULL, NULL);
     openapi_add_sorted(op, "responses", responses(d, 200, 0, list_name));
     openapi_add_sorted(coll, "get", op);
-    add_write_operation(&k, coll, "post", "create a", "create", 0, t->name, t->name);
+    add_write_operation(&k, coll, "post", "create a", "create", 0, type_name, type_name);
     if (r->verbs & VERB_DELETECOLLECTION) {
         op = operation(&k, "deletecollection", "delete collection of", "deletecollection", NULL, NULL);
         openapi_add_sorted(op, "responses", responses(d, 200, 0, META "Status"));
@@ -202,10 +207,10 @@ void openapi_add_resource_paths(cJSON *paths, const kapi_resource *r, openapi_di
     cJSON *one = cJSON_CreateObject();
     openapi_add_sorted(paths, p, one);
     op = operation(&k, "get", "read the specified", "read", NULL, NULL);
-    openapi_add_sorted(op, "responses", responses(d, 200, 0, t->name));
+    openapi_add_sorted(op, "responses", responses(d, 200, 0, type_name));
     openapi_add_sorted(one, "get", op);
-    add_write_operation(&k, one, "put", "replace the specified", "replace", 0, t->name, t->name);
-    add_write_operation(&k, one, "patch", "partially update the specified", "patch", 1, META "Patch", t->name);
+    add_write_operation(&k, one, "put", "replace the specified", "replace", 0, type_name, type_name);
+    add_write_operation(&k, one, "patch", "partially update the specified", "patch", 1, META "Patch", type_name);
     op = operation(&k, "delete", "delete a", "delete", NULL, NULL);
     cJSON *params = op_params(op);
     add_body(d, op, params, media_types, META "DeleteOptions");

@@ -12,5 +12,9 @@
  * namespaced kind, all-namespaces paths; nothing when the field schema does
  * not describe the kind. */
 void openapi_add_resource_paths(cJSON *paths, const kapi_resource *r, openapi_dialect d);
+/* The same for a kind whose schema is named type_name (a custom resource's,
+ * which the field schema does not describe: http/openapi_crd.c). */
+void openapi_add_resource_paths_named(cJSON *paths, const kapi_resource *r, openapi_dialect d,
+                                      const char *type_name);
 
 #endif

@@ -276,6 +276,11 @@ const schema_type *openapi_kind_schema(const kapi_resource *r)
 
 cJSON *openapi_list_schema(const kapi_resource *r, const schema_type *item, openapi_dialect d)
 {
+    return openapi_list_schema_named(r, item->name, d);
+}
+
+cJSON *openapi_list_schema_named(const kapi_resource *r, const char *item_name, openapi_dialect d)
+{
     cJSON *o = cJSON_CreateObject();
     char text[200];
     snprintf(text, sizeof text, "A list of %s objects.", r->kind);
@@ -286,7 +291,7 @@ cJSON *openapi_list_schema(const kapi_resource *r, const schema_type *item, open
     cJSON_AddStringToObject(s, "type", "string");
     cJSON *items = cJSON_AddObjectToObject(p, "items");
     cJSON_AddStringToObject(items, "description", "The objects of the list.");
-    cJSON *ir = openapi_ref(d, item->name);
+    cJSON *ir = openapi_ref(d, item_name);
     if (d == OPENAPI_V3) cJSON_AddItemToObject(ir, "default", cJSON_CreateObject());
     cJSON_AddItemToObject(items, "items", ir);
     cJSON_AddStringToObject(items, "type", "array");

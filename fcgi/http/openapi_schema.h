@@ -51,6 +51,8 @@ const schema_type *openapi_kind_schema(const kapi_resource *r);
 
 /* kube's <Kind>List schema, which the field schema does not describe. */
 cJSON *openapi_list_schema(const kapi_resource *r, const schema_type *item, openapi_dialect d);
+/* The same for items of the type named item_name (a custom resource's). */
+cJSON *openapi_list_schema_named(const kapi_resource *r, const char *item_name, openapi_dialect d);
 
 /* "CoreV1", "AppsV1", "RbacAuthorizationV1": the infix of kube's operationIds */
 void openapi_group_camel(const kapi_resource *r, char *out, size_t n);

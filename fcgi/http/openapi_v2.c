@@ -13,6 +13,7 @@
 #include "codec/codec.h"
 #include "core/alloc.h"
 #include "core/request.h"
+#include "http/openapi_crd.h"
 #include "http/openapi_paths.h"
 #include "http/openapi_schema.h"
 #include "http/openapi_v2.h"
@@ -55,6 +56,7 @@ static cJSON *build_swagger(const kinds_set *kinds)
     for (int i = 0; i < kinds->n; i++) {
         const kapi_resource *r = &kinds->kinds[i];
         const schema_type *t = openapi_kind_schema(r);
+        if (!t && openapi_add_custom_resource(definitions, paths, r, OPENAPI_V2)) continue;
         if (!t) continue;
         openapi_type_set_add(set, t);
         char list_name[300];

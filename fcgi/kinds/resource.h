@@ -88,6 +88,9 @@ typedef struct kapi_strategy {
      * /status may not change (spec, labels, ...). NULL: only status
      * changes. Generation never changes through /status. */
     void (*prepare_for_status_update)(cJSON *obj, const cJSON *old);
+    /* Serves DELETE of one object itself (a CRD deletes its custom
+     * resources first); NULL: the generic delete. */
+    struct rest_result (*serve_delete)(struct rest_call *c, const char *name);
 } kapi_strategy;
 
 /* A subresource the kind serves (pods/status, deployments/scale, ...), as
@@ -139,7 +142,9 @@ enum {
     KIND_IS_NAMESPACE = 1 << 0, /* the Namespace kind: its URL name is the
                                    namespace segment, delete marks it
                                    Terminating, spec.finalizers hold it */
-    KIND_IS_EVENT = 1 << 1      /* the Event kind (the reconciler's recorder) */
+    KIND_IS_EVENT = 1 << 1,     /* the Event kind (the reconciler's recorder) */
+    KIND_IS_CUSTOM = 1 << 2     /* a custom resource (a CRD's kind): no strategic
+                                   merge patch, kube's 415 for it */
 };
 
 /* One kind as data: everything routing, discovery, OpenAPI, storage keys,

@@ -30,6 +30,9 @@ extern const table_def table_persistentvolumeclaims, table_persistentvolumes, ta
     table_ingressclasses, table_networkpolicies, table_horizontalpodautoscalers,
     table_storageclasses, table_runtimeclasses;
 
+extern const kapi_strategy strategy_customresourcedefinitions;
+extern const table_def table_customresourcedefinitions;
+
 #define STD VERBS_ALL
 #define NO_DELETECOLLECTION (VERBS_ALL & ~VERB_DELETECOLLECTION)
 #define STATUS_VERBS (VERB_GET | VERB_PATCH | VERB_UPDATE)
@@ -241,6 +244,14 @@ static const kapi_resource builtin_kinds[] = {
     {.group = "node.k8s.io", .version = "v1", .kind = "RuntimeClass", .plural = "runtimeclasses",
      .singular = "runtimeclass", .key_prefix = "runtimeclasses", .verbs = STD,
      .table = &table_runtimeclasses, .strategy = &strategy_runtimeclasses},
+
+    /* apiextensions.k8s.io/v1 (hooks: registry/kinds/customresourcedefinitions.c;
+     * the kinds CRDs define: registry/kinds/customresources_provider.c) */
+    {.group = "apiextensions.k8s.io", .version = "v1", .kind = "CustomResourceDefinition",
+     .plural = "customresourcedefinitions", .singular = "customresourcedefinition",
+     .key_prefix = "apiextensions.k8s.io/customresourcedefinitions", .short_names = NAMES("crd", "crds"),
+     .categories = NAMES("api-extensions"), .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_customresourcedefinitions, .strategy = &strategy_customresourcedefinitions},
 };
 
 /* At load, before main and before any thread: every program that links

@@ -265,6 +265,11 @@ const delete_options *rest_delete_collection_options(rest_call *c, rest_result *
 
 static rest_result delete_with_options(rest_call *c, const char *name, const delete_options *opts);
 
+const delete_options *rest_default_delete_options(rest_call *c)
+{
+    return kapi_palloc(c->req->pool, sizeof(delete_options));   /* zeroed: nothing set */
+}
+
 rest_result rest_delete(rest_call *c, const char *name)
 {
     delete_options o;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "codec/codec.h"
 #include "core/status.h"
+#include "registry/kinds/customresources.h"
 #include "registry/continue_token.h"
 #include "registry/list_options.h"
 #include "kinds/resource.h"
@@ -92,6 +93,7 @@ static int plan_read(rest_call *c, const list_options *o, read_plan *p, rest_res
 
 typedef struct page {
     const selection *sel;
+    const kapi_resource *custom;   /* a custom resource's kind (read through customresource_read), else NULL */
     cJSON *items;
     long limit;
     long count;
@@ -113,6 +115,7 @@ static int collect(void *arg, const char *key, const char *value, int64_t mod_re
         pg->bad = 1;
         return 1;
     }
+    if (pg->custom) customresource_read(pg->custom, obj);
     if (!selection_matches(pg->sel, obj)) {
         cJSON_Delete(obj);
         return 0;
@@ -166,7 +169,7 @@ static int read_page(rest_call *c, const read_plan *p, const selection *sel, lis
             return -1;
         }
     }
-    page pg = {.sel = sel, .items = kapi_pool_keep_json(c->req->pool, cJSON_CreateArray()),
+    page pg = {.sel = sel, .custom = c->r->flags & KIND_IS_CUSTOM ? c->r : NULL, .items = kapi_pool_keep_json(c->req->pool, cJSON_CreateArray()),
                .limit = p->limit};
     store_range q = {.prefix = p->prefix, .from = p->from, .from_exclusive = p->after,
                      .at_rev = p->at_rev};

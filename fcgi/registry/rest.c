@@ -17,6 +17,7 @@
 #include "core/status.h"
 #include "core/util.h"
 #include "kinds/resource.h"
+#include "registry/kinds/customresources.h"
 #include "registry/rest_internal.h"
 #include "schema/field_validation.h"
 #include "registry/tables.h"
@@ -384,6 +385,7 @@ static rest_result serve(rest_call *c)
     const request_info *info = c->info;
     c->r = resource_find(info->group, info->version, info->resource);
     if (!c->r || (info->n_parts > 0 && strcmp(info->subresource, "proxy"))) return rest_not_found_path(c);
+    if (c->r->flags & KIND_IS_CUSTOM) customresource_warnings(c);   /* a deprecated version */
     const char *name = info->url_name;
     int is_namespaces = (c->r->flags & KIND_IS_NAMESPACE) != 0;
     if (is_namespaces) {
@@ -437,7 +439,9 @@ static rest_result serve(rest_call *c)
     if (!strcmp(verb, "create")) return name[0] ? rest_method_not_allowed(c) : rest_create(c);
     if (!strcmp(verb, "update")) return rest_update(c, name, status_only);
     if (!strcmp(verb, "patch")) return rest_patch(c, name, status_only);
-    if (!strcmp(verb, "delete")) return rest_delete(c, name);
+    if (!strcmp(verb, "delete"))
+        return c->r->strategy && c->r->strategy->serve_delete ? c->r->strategy->serve_delete(c, name)
+                                                              : rest_delete(c, name);
     if (!strcmp(verb, "deletecollection")) return rest_deletecollection(c);
     return rest_method_not_allowed(c);
 }

@@ -13,6 +13,7 @@
 #include "core/status.h"
 #include "core/util.h"
 #include "kinds/resource.h"
+#include "registry/kinds/customresources.h"
 #include "registry/rest_internal.h"
 #include "registry/tables.h"
 #include "codec/validate_meta.h"
@@ -104,6 +105,8 @@ int64_t rest_parse_rv(const char *s)
 cJSON *rest_parse_stored(rest_call *c, const char *text)
 {
     cJSON *obj = cJSON_Parse(text);
+    /* a custom resource is read in the request's version, defaulted */
+    if (obj && c->r && (c->r->flags & KIND_IS_CUSTOM)) customresource_read(c->r, obj);
     return kapi_pool_keep_json(c->req->pool, obj);
 }
 

@@ -153,6 +153,9 @@ rest_result rest_delete(rest_call *c, const char *name);
  * c->dry_run. NULL with the 400/422 in *fail. */
 typedef struct delete_options delete_options;
 const delete_options *rest_delete_collection_options(rest_call *c, rest_result *fail);
+/* DeleteOptions with nothing set (no preconditions, the default
+ * propagation), as a controller deleting objects sends them. */
+const delete_options *rest_default_delete_options(rest_call *c);
 /* DELETECOLLECTION after its LIST: each listed object deleted as a DELETE
  * of it with those options would (admission, preconditions, finalizers
  * that keep it marked, propagation); one already gone is skipped. A zero

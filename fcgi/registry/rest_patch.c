@@ -53,6 +53,14 @@ int rest_read_patch(rest_call *c, request_patch *p, rest_result *fail)
 {
     p->doc = NULL;
     p->type = patch_type_of(request_media_type(c->req));
+    if (p->type == PATCH_STRATEGIC && (c->r->flags & KIND_IS_CUSTOM)) {
+        /* kube's patch handler for custom resources offers no strategic
+         * merge patch (no Go struct, no patch strategies) */
+        *fail = rest_error(c, KAPI_UNSUPPORTED_MEDIA,
+            "the body of the request was in an unknown format - accepted media types include: "
+            "application/json-patch+json, application/merge-patch+json");
+        return -1;
+    }
     if (p->type == PATCH_UNSUPPORTED) {
         *fail = rest_error(c, KAPI_UNSUPPORTED_MEDIA,
             "the body of the request was in an unknown format - accepted media types include: "

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "codec/json.h"
+#include "registry/kinds/customresources.h"
 #include "registry/rest_internal.h"
 #include "registry/watch_stream.h"
 #include "watch/watch_hub.h"
@@ -101,10 +102,13 @@ static int append_table(watch_stream *ws, const char *type, const cJSON *obj)
 
 int watch_stream_event(watch_stream *ws, watch_event *e, watch_view v)
 {
-    if (!ws->table) return watch_event_append_line(e, v, &ws->out);
+    int custom = (ws->c->r->flags & KIND_IS_CUSTOM) != 0;
+    if (!ws->table && !custom) return watch_event_append_line(e, v, &ws->out);
     cJSON *obj = watch_event_view_object(e, v);
     if (!obj) return -1;
-    int rc = append_table(ws, watch_view_type(v), obj);
+    /* a custom resource in the watch's version, defaulted */
+    if (custom) customresource_read(ws->c->r, obj);
+    int rc = ws->table ? append_table(ws, watch_view_type(v), obj) : append_wrapped(ws, watch_view_type(v), obj);
     cJSON_Delete(obj);
     return rc;
 }

@@ -132,6 +132,17 @@ static int split_words(char *s, char **words, int max)
     return n;
 }
 
+/* A JSON field name: an identifier, or one of JSON Schema's ("$ref",
+ * "x-kubernetes-list-type": apiextensions' JSONSchemaProps). */
+static int is_field_name(const char *s)
+{
+    if (!*s) return 0;
+    for (const char *c = s; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && !(*c == '$' && c == s))
+            return 0;
+    return 1;
+}
+
 static int is_identifier(const char *s, int allow_dot)
 {
     if (!*s) return 0;
@@ -357,7 +368,7 @@ static int parse_field_line(parser *p, char *line)
         f->name = "";
         f->flags |= SF_INLINE;
     } else {
-        if (!is_identifier(words[0], 0)) return fail(p, "bad field name '%s'", words[0]);
+        if (!is_field_name(words[0])) return fail(p, "bad field name '%s'", words[0]);
         f->name = arena_strdup(p->set, words[0]);
     }
     char *end;

@@ -33,11 +33,12 @@ op = d["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments"]["post"]
 assert op["x-kubernetes-action"] == "post" and op["operationId"] == "createAppsV1NamespacedDeployment"
 assert op["parameters"][0] == {"in": "body", "name": "body", "required": True, "schema": {"$ref": "#/definitions/io.k8s.api.apps.v1.Deployment"}}
 assert any(p["name"] == "fieldValidation" for p in op["parameters"])
-def refs(v):
+def refs(v, in_properties=False):
     if isinstance(v, dict):
         for k, x in v.items():
-            if k == "$ref": yield x
-            else: yield from refs(x)
+            # a property may be named $ref (apiextensions' JSONSchemaProps)
+            if k == "$ref" and not in_properties: yield x
+            else: yield from refs(x, k == "properties" and not in_properties)
     elif isinstance(v, list):
         for x in v: yield from refs(x)
 for r in refs(d):

@@ -53,7 +53,7 @@ static void test_root_paths(void **state)
     cJSON *doc = discovery_root_paths();
     assert_keys(doc, "paths");
     const cJSON *paths = cJSON_GetObjectItem(doc, "paths");
-    assert_json(paths, "[\"/api\",\"/api/v1\",\"/apis\",\"/apis/\",\"/apis/apps\",\"/apis/apps/v1\","
+    assert_json(paths, "[\"/api\",\"/api/v1\",\"/apis\",\"/apis/\",\"/apis/apiextensions.k8s.io\",\"/apis/apiextensions.k8s.io/v1\",\"/apis/apps\",\"/apis/apps/v1\","
                        "\"/apis/authentication.k8s.io\",\"/apis/authentication.k8s.io/v1\","
                        "\"/apis/authorization.k8s.io\",\"/apis/authorization.k8s.io/v1\","
                        "\"/apis/autoscaling\",\"/apis/autoscaling/v2\",\"/apis/batch\",\"/apis/batch/v1\","

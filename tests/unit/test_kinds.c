@@ -35,9 +35,10 @@ static void test_builtin_kinds(void **state)
     static const char *const order[] = {"", "apps", "authentication.k8s.io", "authorization.k8s.io",
                                         "rbac.authorization.k8s.io", "coordination.k8s.io",
                                         "scheduling.k8s.io", "batch", "autoscaling", "policy",
-                                        "networking.k8s.io", "storage.k8s.io", "node.k8s.io"};
-    assert_int_equal(s->n_groups, 13);
-    for (int i = 0; i < 13; i++) {
+                                        "networking.k8s.io", "storage.k8s.io", "node.k8s.io",
+                                        "apiextensions.k8s.io"};
+    assert_int_equal(s->n_groups, 14);
+    for (int i = 0; i < 14; i++) {
         assert_string_equal(s->groups[i].name, order[i]);
         assert_string_equal(s->groups[i].version, strcmp(order[i], "autoscaling") ? "v1" : "v2");
     }
