@@ -31,6 +31,7 @@
 #include "http/handle.h"
 #include "server/fairness.h"
 #include "server/fcgi_adapter.h"
+#include "store/store.h"
 
 /* Above this many bytes in or out, freed memory is returned to the system. */
 #define LARGE_RESPONSE_BYTES (64 * 1024)
@@ -446,6 +447,9 @@ static int take_seat(kapi_ctx *ctx, fair_gate *gate, FCGX_Request *fr, kapi_requ
     fair_classify(&user, req->method, req->path, &cls);
     kapi_response_add_header(resp, req->pool, FAIR_HEADER_PRIORITY_LEVEL_UID, cls.level->uid);
     kapi_response_add_header(resp, req->pool, FAIR_HEADER_FLOW_SCHEMA_UID, cls.schema->uid);
+    /* A token's check may have read the store: no read connection is held
+     * while the request waits for its seat. */
+    if (ctx && ctx->store) store_release_thread_connection(ctx->store);
     fair_verdict v = socket == FCGI_SOCKET_WATCH ? fair_admit_watch(gate, t, &cls)
                                                  : fair_admit(gate, t, &cls);
     if (v == FAIR_ADMITTED) return 0;

@@ -100,6 +100,9 @@ static void *serve_loop(void *arg)
             continue;
         }
         fcgi_serve_request(t->ctx, &r, t->socket, t->gate, &g_stopping);
+        /* Between requests a thread holds no read connection: the next one
+         * may wait for a seat, or for a connection, for a long time. */
+        store_release_thread_connection(t->ctx->store);
         FCGX_Finish_r(&r);
     }
     atomic_store(&t->in_accept, 0);
@@ -187,6 +190,10 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
     fair_limits limits;
     kapi_server_fair_limits(o, &limits);
     fair_gate *gate = fair_gate_new(&limits);
+    /* Read connections follow the requests reading at once (the seats, plus
+     * exempt requests and watches reading their history); as many as there
+     * are seats wait idle between bursts, the rest are closed. */
+    store_set_idle_readers(st, limits.read_seats + limits.mutating_seats);
     int api_threads = fair_api_threads(&limits), watch_threads = fair_watch_threads(&limits);
     int n = api_threads + watch_threads;
     thread_slot *slots = kapi_xcalloc((size_t)n, sizeof *slots);

@@ -1,10 +1,12 @@
 /* store.c: the store handle and its reads. store_open/store_close (with the
- * close hooks), the connections (one lazily opened read connection per
- * thread, closed when the thread exits, when it asks, or when the store
- * closes; each caches its prepared statements), get, list, count, revision,
+ * close hooks), the connections (a thread holds a read connection from its
+ * first read until it gives it back, when it asks or exits; given back, it
+ * waits idle for the next thread, a few at most, and the store's close
+ * closes them all; each caches its prepared statements), get, list, count, revision,
  * the event log for watches and a key's previous value. Writes go through
  * the committer (store_commit.c); compaction, history reads, maintenance,
  * change notification and space (quota, reserve) have files of their own. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -175,6 +177,7 @@ int open_lock_file(const char *db_path, const char *suffix)
 /* ---- connections ---- */
 
 #define STORE_READER_CACHE_KIB "256"   /* a read connection's page cache, KiB */
+#define STORE_IDLE_READERS_DEFAULT 8   /* idle read connections kept (store_set_idle_readers) */
 
 /* Opens a connection to s's database with the store's settings. extra_flags
  * is SQLITE_OPEN_CREATE for the first connection, 0 otherwise. */
@@ -215,10 +218,9 @@ void conn_close(store_conn *c)
     free(c);
 }
 
-/* Thread-exit destructor of a read connection. */
-static void reader_release(void *arg)
+/* Forgets c (held by no thread) and closes it. */
+static void reader_close(store_conn *c)
 {
-    store_conn *c = arg;
     store *s = c->owner;
     pthread_mutex_lock(&s->readers_mutex);
     if (c->prev) c->prev->next = c->next;
@@ -228,33 +230,104 @@ static void reader_release(void *arg)
     conn_close(c);
 }
 
-/* The calling thread's read connection, opened on first use. */
+/* Gives c, which its thread no longer holds, back to the store: it waits
+ * among the idle readers for the next thread that reads, holding no page
+ * cache, or is closed when enough wait already. Also the thread-exit
+ * destructor of the reader key. */
+static void reader_give_back(void *arg)
+{
+    store_conn *c = arg;
+    store *s = c->owner;
+    if (!sqlite3_get_autocommit(c->db)) {         /* a thread left inside a read */
+        reader_close(c);
+        return;
+    }
+    /* The cached pages go back to malloc now: an idle reader costs its
+     * connection (schema, prepared statements), not its page cache. The
+     * next reader finds the hot pages in the kernel's page cache. */
+    sqlite3_db_release_memory(c->db);
+    pthread_mutex_lock(&s->readers_mutex);
+    int keep = s->n_idle_readers < s->idle_readers_max;
+    if (keep) {
+        c->idle_next = s->idle_readers;
+        s->idle_readers = c;
+        s->n_idle_readers++;
+    }
+    pthread_mutex_unlock(&s->readers_mutex);
+    if (!keep) reader_close(c);
+}
+
+/* The calling thread's read connection: the one it holds, else an idle one,
+ * else a new one. Never waits: a thread that reads always gets one, so an
+ * in-process request nested in another (same thread) or a watch cannot
+ * deadlock here; the number open follows the threads reading at once. */
 static store_conn *reader_of_this_thread(store *s)
 {
     store_conn *c = pthread_getspecific(s->reader_key);
     if (c) return c;
-    const char *err;
-    c = conn_open(s, &err);
-    if (!c) return NULL;
-    /* Every request thread has a read connection of its own, and the pool
-     * runs dozens of them (seats, queue places, watches): SQLite's default
-     * 2 MiB page cache each would keep tens of MiB per worker once every
-     * thread has served a large LIST. A smaller cache per reader leaves
-     * the rest to the kernel's page cache, which all of them share. */
-    if (run_constant_sql(c->db, "PRAGMA cache_size = -" STORE_READER_CACHE_KIB) < 0) {
-        conn_close(c);
-        return NULL;
+    pthread_mutex_lock(&s->readers_mutex);
+    c = s->idle_readers;
+    if (c) {
+        s->idle_readers = c->idle_next;
+        s->n_idle_readers--;
+        c->idle_next = NULL;
+    }
+    pthread_mutex_unlock(&s->readers_mutex);
+    if (!c) {
+        const char *err;
+        c = conn_open(s, &err);
+        if (!c) return NULL;
+        /* A worker runs dozens of request threads (seats, queue places,
+         * watches), and a burst can have many reading at once: SQLite's
+         * default 2 MiB page cache each would keep tens of MiB per worker.
+         * A smaller cache per reader leaves the rest to the kernel's page
+         * cache, which all of them share. */
+        if (run_constant_sql(c->db, "PRAGMA cache_size = -" STORE_READER_CACHE_KIB) < 0) {
+            conn_close(c);
+            return NULL;
+        }
+        pthread_mutex_lock(&s->readers_mutex);
+        c->next = s->readers;
+        if (s->readers) s->readers->prev = c;
+        s->readers = c;
+        pthread_mutex_unlock(&s->readers_mutex);
     }
     if (pthread_setspecific(s->reader_key, c) != 0) {
-        conn_close(c);
+        reader_give_back(c);
         return NULL;
     }
-    pthread_mutex_lock(&s->readers_mutex);
-    c->next = s->readers;
-    if (s->readers) s->readers->prev = c;
-    s->readers = c;
-    pthread_mutex_unlock(&s->readers_mutex);
     return c;
+}
+
+void store_set_idle_readers(store *s, int max)
+{
+    assert(max >= 0);
+    pthread_mutex_lock(&s->readers_mutex);
+    s->idle_readers_max = max;
+    store_conn *extra = NULL;
+    while (s->n_idle_readers > max) {
+        store_conn *c = s->idle_readers;
+        s->idle_readers = c->idle_next;
+        s->n_idle_readers--;
+        c->idle_next = extra;
+        extra = c;
+    }
+    pthread_mutex_unlock(&s->readers_mutex);
+    while (extra) {
+        store_conn *next = extra->idle_next;
+        reader_close(extra);
+        extra = next;
+    }
+}
+
+void store_reader_stats(store *s, int *open, int *idle)
+{
+    pthread_mutex_lock(&s->readers_mutex);
+    int n = 0;
+    for (store_conn *c = s->readers; c; c = c->next) n++;
+    *open = n;
+    *idle = s->n_idle_readers;
+    pthread_mutex_unlock(&s->readers_mutex);
 }
 
 /* A read connection that is not already inside a read transaction (a
@@ -292,6 +365,8 @@ static void store_destroy(store *s, int key_created)
     pthread_mutex_lock(&s->readers_mutex);
     store_conn *c = s->readers;
     s->readers = NULL;
+    s->idle_readers = NULL;
+    s->n_idle_readers = 0;
     pthread_mutex_unlock(&s->readers_mutex);
     while (c) {
         store_conn *next = c->next;
@@ -319,6 +394,7 @@ store *store_open(const char *path, store_sync sync, const char **err)
     s->sync = sync;
     s->notify_fd = -1;
     s->reserve_fd = -1;
+    s->idle_readers_max = STORE_IDLE_READERS_DEFAULT;
     pthread_mutex_init(&s->readers_mutex, NULL);
     pthread_mutex_init(&s->queue_mutex, NULL);
     pthread_cond_init(&s->queue_cond, NULL);
@@ -354,7 +430,7 @@ store *store_open(const char *path, store_sync sync, const char **err)
         store_destroy(s, 0);
         return NULL;
     }
-    if (pthread_key_create(&s->reader_key, reader_release) != 0) {
+    if (pthread_key_create(&s->reader_key, reader_give_back) != 0) {
         *err = "cannot create a thread key";
         store_destroy(s, 0);
         return NULL;
@@ -402,7 +478,7 @@ void store_release_thread_connection(store *s)
     store_conn *c = pthread_getspecific(s->reader_key);
     if (!c || !sqlite3_get_autocommit(c->db)) return;   /* none, or inside a read */
     pthread_setspecific(s->reader_key, NULL);
-    reader_release(c);
+    reader_give_back(c);
 }
 
 /* ---- reads ---- */

@@ -3,7 +3,8 @@
  * increasing revision like etcd's; every write appends to an event log that
  * watches read from.
  *
- * Reads use a connection of the calling thread's own. Writes from every
+ * Reads use a connection the calling thread holds while it reads (see
+ * store_release_thread_connection). Writes from every
  * thread of a process are queued to one committer that batches them into a
  * single transaction and a single fsync (group commit); committers of
  * different processes take turns through a blocking file lock, never a
@@ -138,10 +139,21 @@ int store_wait_for_change(store *s, uint32_t seen, int timeout_ms);
  * handle (the watch hub) stops its threads there. 0, or -1 when full. */
 int store_on_close(store *s, void (*fn)(void *arg), void *arg);
 
-/* Closes the calling thread's read connection now instead of at thread
- * exit (long-lived threads that read once, like a watch, hold no file
- * descriptors or page cache while idle). The next read reopens it. */
+/* Read connections. A thread takes one at its first read (an idle one, or
+ * a new one: never waits) and holds it until it gives it back here, or
+ * exits; nested reads of the same thread share it. Given back, with its
+ * page cache freed, it waits idle for the next thread that reads; beyond
+ * the idle limit it is closed. So the connections open follow the threads
+ * reading at once, not the threads there are: a server thread gives its
+ * connection back when each request ends (a queued request holds none), a
+ * watch once it has read its history. Inside a read (a store_list callback)
+ * this does nothing. */
 void store_release_thread_connection(store *s);
+/* How many given-back connections wait idle at most (default 8; a worker
+ * sets its seats); extra ones are closed now. */
+void store_set_idle_readers(store *s, int max);
+/* Read connections open (held or idle) and idle now, for tests and logs. */
+void store_reader_stats(store *s, int *open, int *idle);
 
 /* Maintenance (store_maintenance.c), each under the writer lock:
  * store_checkpoint copies the WAL into the database (PASSIVE never waits;

@@ -64,6 +64,7 @@ typedef struct store_conn {
     sqlite3_stmt *stmts[STMT_COUNT];
     struct store *owner;
     struct store_conn *prev, *next;       /* in owner->readers */
+    struct store_conn *idle_next;         /* in owner->idle_readers while no thread holds it */
     int saw_full;                         /* a step returned SQLITE_FULL (disk full);
                                              whoever acts on it clears it */
 } store_conn;
@@ -96,10 +97,16 @@ struct store {
     store_sync sync;
     int lock_fd;                   /* path-lock: flock()ed by whoever writes */
 
-    /* readers: one connection per thread, closed at thread exit or store_close */
+    /* readers: a thread holds one from its first read until it gives it back
+     * (store_release_thread_connection, thread exit); given back, it waits in
+     * idle_readers for the next thread (at most idle_readers_max of them, the
+     * rest are closed). readers lists every one, held or idle. */
     pthread_key_t reader_key;
     pthread_mutex_t readers_mutex;
     store_conn *readers;
+    store_conn *idle_readers;      /* under readers_mutex */
+    int n_idle_readers;            /* under readers_mutex */
+    int idle_readers_max;          /* under readers_mutex */
 
     /* the committer and its queue */
     store_conn *writer;            /* used by the committer thread only */

@@ -769,6 +769,94 @@ static void test_close_hooks_run_first_in_reverse_order(void **state)
     assert_non_null(f->s);
 }
 
+/* ---- the read-connection pool ---- */
+
+typedef struct pool_reader {
+    store *s;
+    pthread_barrier_t *all_reading;
+    int exit_holding;              /* 1: the thread's exit gives it back */
+    int64_t rev;
+} pool_reader;
+
+/* Reads, waits until every reader holds a connection, gives it back. */
+static void *read_then_give_back(void *arg)
+{
+    pool_reader *r = arg;
+    r->rev = store_revision(r->s);
+    pthread_barrier_wait(r->all_reading);
+    if (!r->exit_holding) store_release_thread_connection(r->s);
+    return NULL;
+}
+
+static int release_inside_list(void *arg, const char *key, const char *value, int64_t mod_rev)
+{
+    (void)key; (void)value; (void)mod_rev;
+    store *s = arg;
+    store_release_thread_connection(s);               /* inside a read: does nothing */
+    store_kv kv;
+    assert_int_equal(store_get(s, "/registry/namespaces/a", &kv), STORE_OK);
+    store_kv_free(&kv);
+    return 0;
+}
+
+static void test_read_connections_are_given_back_and_reused(void **state)
+{
+    fixture *f = *state;
+    int open, idle;
+    create_key(f->s, "/registry/namespaces/a");        /* the committer's connection */
+    store_reader_stats(f->s, &open, &idle);
+    assert_int_equal(open, 0);
+    assert_true(store_revision(f->s) > 0);             /* opens one */
+    store_release_thread_connection(f->s);
+    store_reader_stats(f->s, &open, &idle);
+    assert_int_equal(open, 1);                         /* given back, kept idle */
+    assert_int_equal(idle, 1);
+    assert_true(store_revision(f->s) > 0);             /* takes the idle one */
+    store_reader_stats(f->s, &open, &idle);
+    assert_int_equal(open, 1);
+    assert_int_equal(idle, 0);
+    /* a list's callback reads on the connection the list holds, and giving
+     * it back there is refused */
+    int64_t rev = 0;
+    assert_int_equal(store_list(f->s, "/registry/namespaces/", NULL, 0, release_inside_list, f->s, &rev),
+                     STORE_OK);
+    store_reader_stats(f->s, &open, &idle);
+    assert_int_equal(open, 1);
+    assert_int_equal(idle, 0);
+
+    /* six threads reading at once take six connections (none waits); given
+     * back (by three of them, by their exit for the others), only the idle
+     * limit's worth stays open */
+    store_set_idle_readers(f->s, 2);
+    enum { READERS = 6 };
+    pthread_barrier_t all_reading;
+    pthread_barrier_init(&all_reading, NULL, READERS);
+    pool_reader r[READERS];
+    pthread_t t[READERS];
+    for (int i = 0; i < READERS; i++) {
+        r[i] = (pool_reader){.s = f->s, .all_reading = &all_reading, .exit_holding = i % 2};
+        assert_int_equal(pthread_create(&t[i], NULL, read_then_give_back, &r[i]), 0);
+    }
+    for (int i = 0; i < READERS; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(r[i].rev, rev);
+    }
+    pthread_barrier_destroy(&all_reading);
+    store_reader_stats(f->s, &open, &idle);
+    assert_int_equal(idle, 2);
+    assert_int_equal(open, 3);                         /* + the one this thread holds */
+
+    /* a lower limit closes the idle ones at once */
+    store_set_idle_readers(f->s, 0);
+    store_reader_stats(f->s, &open, &idle);
+    assert_int_equal(open, 1);
+    assert_int_equal(idle, 0);
+    store_release_thread_connection(f->s);
+    store_reader_stats(f->s, &open, &idle);
+    assert_int_equal(open, 0);
+    assert_true(store_revision(f->s) > 0);             /* reads still open one */
+}
+
 /* ---- the background compactor ---- */
 
 static void test_compactor_bounds_history_and_files(void **state)
@@ -1127,6 +1215,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list_range_pages_and_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_change_notification_wakes_waiters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_hooks_run_first_in_reverse_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_connections_are_given_back_and_reused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compactor_bounds_history_and_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_1_database_is_migrated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_creates_are_batched, setup, teardown),
