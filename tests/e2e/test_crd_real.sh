@@ -1,0 +1,121 @@
+#!/bin/bash
+# End to end: real operators' CustomResourceDefinitions, as they ship them
+# (tests/data/crds/, sources in its README): Prometheus Operator's
+# ServiceMonitor, Flux's GitRepository, Gateway API's Gateway and HTTPRoute
+# (with their CEL rules). What a user who installs them sees:
+#   $ kubectl create -f monitoring.coreos.com_servicemonitors.yaml
+#   customresourcedefinition.apiextensions.k8s.io/servicemonitors.monitoring.coreos.com created
+#   $ kubectl get gateways
+#   NAME   CLASS     ADDRESS   PROGRAMMED   AGE
+#   gw     example                          1s
+# (They are too large for client-side `kubectl apply`, whose annotation
+# would pass 256 KiB, as against kube-apiserver: users create them.)
+. "$(dirname "$0")/lib.sh"
+KAPI_RECONCILE=0 kapi_start
+D=$(dirname "$0")/../data/crds
+
+for f in monitoring.coreos.com_servicemonitors source.toolkit.fluxcd.io_gitrepositories \
+         gateway.networking.k8s.io_gateways gateway.networking.k8s.io_httproutes; do
+    name=${f#*_}.${f%%_*}
+    expect_eq "kubectl create -f $f.yaml" "$(kubectl create -f "$D/$f.yaml" 2>&1)" \
+        "customresourcedefinition.apiextensions.k8s.io/$name created"
+done
+out=$(kubectl wait --for=condition=Established crd --all --timeout=30s 2>&1)
+expect_eq "all four Established" "$(echo "$out" | grep -c 'condition met')" "4"
+
+# ---- ServiceMonitor: pruning of an unknown field, an enum
+out=$(kubectl apply -f - 2>&1 <<'Y'
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  endpoints: [{port: http, interval: 30s, unknownField: 1}]
+Y
+)
+expect_contains "ServiceMonitor created" "$out" "servicemonitor.monitoring.coreos.com/web created"
+expect_eq "kubectl get servicemonitors: NAME and AGE (no printer columns)" \
+    "$(kubectl get servicemonitors | head -1 | tr -s ' ')" "NAME AGE"
+expect_eq "the unknown field is pruned" "$(kubectl get servicemonitor web -o jsonpath='{.spec.endpoints[0]}')" \
+    '{"interval":"30s","port":"http"}'
+out=$(kubectl apply -f - 2>&1 <<'Y'
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: bad}
+spec:
+  selector: {matchLabels: {app: web}}
+  endpoints: [{port: http, scheme: ftp}]
+Y
+)
+expect_eq "an enum value refused with kube's message" "$out" \
+    'The ServiceMonitor "bad" is invalid: spec.endpoints[0].scheme: Unsupported value: "ftp": supported values: "http", "https", "HTTP", "HTTPS"'
+out=$(kubectl explain servicemonitor.spec.endpoints.scheme 2>&1)
+expect_contains "kubectl explain reads the CRD's schema" "$out" "FIELD: scheme <string>"
+
+# ---- Gateway: defaults, a CEL rule, printer columns, short name
+out=$(kubectl apply -f - 2>&1 <<'Y'
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw}
+spec:
+  gatewayClassName: example
+  listeners:
+  - {name: http, protocol: HTTP, port: 80}
+Y
+)
+expect_eq "Gateway created" "$out" "gateway.gateway.networking.k8s.io/gw created"
+expect_eq "the listener's defaults from the schema" "$(kubectl get gtw gw -o jsonpath='{.spec.listeners[0].allowedRoutes}')" \
+    '{"namespaces":{"from":"Same"}}'
+expect_eq "kubectl get gateways: the CRD's printer columns" "$(kubectl get gateways | head -1 | tr -s ' ')" \
+    "NAME CLASS ADDRESS PROGRAMMED AGE"
+out=$(kubectl apply -f - 2>&1 <<'Y'
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw-bad}
+spec:
+  gatewayClassName: example
+  listeners:
+  - name: http
+    protocol: HTTP
+    port: 80
+    tls: {mode: Terminate, certificateRefs: [{name: c}]}
+Y
+)
+expect_eq "a CEL rule violated: kube's message" "$out" \
+    "The Gateway \"gw-bad\" is invalid: spec.listeners: Invalid value: \"array\": tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']"
+
+# ---- HTTPRoute: nested defaults
+out=$(kubectl apply -f - 2>&1 <<'Y'
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+spec:
+  parentRefs: [{name: gw}]
+  rules: [{matches: [{path: {type: PathPrefix, value: /api}}], backendRefs: [{name: svc, port: 8080}]}]
+Y
+)
+expect_eq "HTTPRoute created" "$out" "httproute.gateway.networking.k8s.io/r created"
+expect_eq "backendRefs defaults (group, kind, weight)" "$(kubectl get httproute r -o jsonpath='{.spec.rules[0].backendRefs[0]}')" \
+    '{"group":"","kind":"Service","name":"svc","port":8080,"weight":1}'
+
+# ---- GitRepository: printer columns with a JSONPath into status
+out=$(kubectl apply -f - 2>&1 <<'Y'
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: podinfo}
+spec: {url: https://github.com/stefanprodan/podinfo, interval: 1m, ref: {branch: master}}
+Y
+)
+expect_eq "GitRepository created" "$out" "gitrepository.source.toolkit.fluxcd.io/podinfo created"
+expect_eq "kubectl get gitrepositories" "$(kubectl get gitrepositories | awk '{print $1, $2}')" \
+    "NAME URL
+podinfo https://github.com/stefanprodan/podinfo"
+
+# ---- deleting a CRD takes its objects and its kind with it
+expect_eq "kubectl delete crd" "$(kubectl delete crd servicemonitors.monitoring.coreos.com 2>&1)" \
+    'customresourcedefinition.apiextensions.k8s.io "servicemonitors.monitoring.coreos.com" deleted'
+expect_eq "the kind is gone from discovery" "$(kubectl api-resources --api-group=monitoring.coreos.com --no-headers 2>&1)" ""
+http curl_admin /apis/monitoring.coreos.com/v1/namespaces/default/servicemonitors
+expect_eq "and from routing" "$HTTP_CODE" "404"
+expect_eq "the other CRDs' kinds stay" "$(kubectl api-resources --api-group=gateway.networking.k8s.io --no-headers | awk '{print $1}' | tr '\n' ' ')" \
+    "gateways httproutes "
