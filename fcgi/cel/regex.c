@@ -103,6 +103,14 @@ double cel_regex_size(const char *pat, size_t len)
     return total;
 }
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 /* The length of the repetition operator at pat[i] (*, +, ?, {n}, {n,},
  * {n,m}), 0 when there is none (a '{' that is not a repeat is a literal,
  * as in RE2). */
@@ -133,6 +141,7 @@ int cel_regex_compile(regex_t *re, const char *pat, size_t len, bool nosub, char
     if (len >= 4 && !memcmp(pat, "(?i)", 4)) { flags |= REG_ICASE; i = 4; }
     const char *bad = NULL;
     bool in_bracket = false;
+    bool bracket_dash = false;       /* an escaped '-' in this bracket: written last, where POSIX reads it literally */
     /* RE2 (Go's regexp/syntax) refuses stacked repetition (a**, a+{2})
      * and a repetition with nothing before it; glibc would take them, and
      * stacked ones can make its regcomp run for seconds. */
@@ -176,7 +185,16 @@ int cel_regex_compile(regex_t *re, const char *pat, size_t len, bool nosub, char
             if (ch == ']' && !(out.len && (out.data[out.len - 1] == '[' ||
                                (out.len >= 2 && out.data[out.len - 1] == '^' && out.data[out.len - 2] == '[')))) {
                 in_bracket = false;
+                if (bracket_dash) kapi_buf_putc(&out, '-');
                 kapi_buf_putc(&out, ch);
+                continue;
+            }
+            if (ch == '\\' && i + 3 < len && pat[i + 1] == 'x' && hex_value(pat[i + 2]) >= 0 && hex_value(pat[i + 3]) >= 0) {
+                char c = (char)(hex_value(pat[i + 2]) * 16 + hex_value(pat[i + 3]));   /* \xHH */
+                i += 3;
+                if (c == '-') bracket_dash = true;
+                else if (c == ']' || c == '[' || c == '\\' || c == '^' || c == 0) { bad = "escaped bracket character"; break; }
+                else kapi_buf_putc(&out, c);
                 continue;
             }
             if (ch == '[' && i + 1 < len && pat[i + 1] == ':') {   /* [:alpha:] */
@@ -198,12 +216,12 @@ int cel_regex_compile(regex_t *re, const char *pat, size_t len, bool nosub, char
                     /* POSIX has no escapes in brackets: a ']' goes first, '-' last;
                      * approximate with a class for the common cases */
                     if (e == '\\') kapi_buf_putc(&out, '\\');
-                    else if (e == '-') kapi_buf_puts(&out, "-");
+                    else if (e == '-') bracket_dash = true;
                     else kapi_buf_putc(&out, e);
                     if (e == ']') { bad = "escaped ] in brackets"; break; }
                     continue;
                 }
-                if (strchr(".*+?(){}|$/", e)) { kapi_buf_putc(&out, e); continue; }
+                if (strchr(".*+?(){}|$/_~!@#%&=:;,<>'\"`", e)) { kapi_buf_putc(&out, e); continue; }
                 bad = "unsupported escape";
                 break;
             }
@@ -212,6 +230,7 @@ int cel_regex_compile(regex_t *re, const char *pat, size_t len, bool nosub, char
         }
         if (ch == '[') {
             in_bracket = true;
+            bracket_dash = false;
             kapi_buf_putc(&out, ch);
             if (i + 1 < len && pat[i + 1] == '^') { kapi_buf_putc(&out, '^'); i++; }
             if (i + 1 < len && pat[i + 1] == ']') { kapi_buf_putc(&out, ']'); i++; }
@@ -240,6 +259,17 @@ int cel_regex_compile(regex_t *re, const char *pat, size_t len, bool nosub, char
             case 'r': kapi_buf_putc(&out, '\r'); continue;
             case 'f': kapi_buf_putc(&out, '\f'); continue;
             case 'v': kapi_buf_putc(&out, '\v'); continue;
+            case 'x':
+                if (i + 2 < len && hex_value(pat[i + 1]) >= 0 && hex_value(pat[i + 2]) >= 0) {
+                    char c = (char)(hex_value(pat[i + 1]) * 16 + hex_value(pat[i + 2]));
+                    i += 2;
+                    if (c == 0) { bad = "NUL character"; break; }
+                    if (strchr(".*+?()[]{}|^$\\", c)) kapi_buf_putc(&out, '\\');
+                    kapi_buf_putc(&out, c);
+                    continue;
+                }
+                bad = "unsupported escape";
+                break;
             default:
                 if (strchr(".*+?()[]{}|^$\\/-", e)) {
                     if (e == '/' || e == '-') kapi_buf_putc(&out, e);

@@ -116,66 +116,6 @@ static bool num_of(const cJSON *o, const char *k, double *out)
     return true;
 }
 
-/* RE2 allows escaped punctuation inside brackets ("[\\-._~]", as Gateway
- * API's patterns have); POSIX brackets take a backslash literally. Such
- * escapes become the bare character, an escaped '-' moving to the end of
- * its bracket where POSIX reads it literally. Other escapes (\\d, \\w,
- * \\\\) are left for cel_regex_compile's translation. malloc'd. */
-static char *rewrite_bracket_escapes(const char *re)
-{
-    size_t n = strlen(re);
-    char *out = kapi_xmalloc(n + 2);
-    size_t o = 0;
-    bool in_bracket = false, dash = false;
-    for (size_t i = 0; i < n; i++) {
-        char ch = re[i];
-        if (ch == '\\' && i + 3 < n && re[i + 1] == 'x' && isxdigit((unsigned char)re[i + 2]) &&
-            isxdigit((unsigned char)re[i + 3])) {
-            char hex[3] = {re[i + 2], re[i + 3], 0};
-            char c = (char)strtol(hex, NULL, 16);
-            if (c > ' ' && c < 0x7f && c != ']' && c != '\\' && c != '^' && c != '[') {
-                i += 3;
-                if (in_bracket && c == '-') dash = true;
-                else if (in_bracket || isalnum((unsigned char)c)) out[o++] = c;
-                else { out[o++] = '\\'; out[o++] = c; }
-                continue;
-            }
-        }
-        if (!in_bracket) {
-            if (ch == '\\' && i + 1 < n) { out[o++] = ch; out[o++] = re[++i]; continue; }
-            if (ch == '[') {
-                in_bracket = true;
-                dash = false;
-                out[o++] = ch;
-                if (i + 1 < n && re[i + 1] == '^') out[o++] = re[++i];
-                if (i + 1 < n && re[i + 1] == ']') out[o++] = re[++i];
-                continue;
-            }
-            out[o++] = ch;
-            continue;
-        }
-        if (ch == '\\' && i + 1 < n) {
-            char e = re[i + 1];
-            if (e == '-') { dash = true; i++; continue; }
-            if (e != ']' && e != '\\' && e != '^' && e != '[' && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))) {
-                out[o++] = e;
-                i++;
-                continue;
-            }
-            out[o++] = ch;
-            out[o++] = re[++i];
-            continue;
-        }
-        if (ch == ']') {
-            if (dash) out[o++] = '-';
-            in_bracket = false;
-        }
-        out[o++] = ch;
-    }
-    out[o] = 0;
-    return out;
-}
-
 /* ---- nodes ---- */
 
 void snode_free(snode *n)
@@ -559,9 +499,7 @@ static snode *compile_node(compiler *c, const cJSON *raw, spath *p, enum level l
     n->pattern = str_of(raw, "pattern");
     if (n->pattern) {
         char err[256];
-        char *re = rewrite_bracket_escapes(n->pattern);
-        int rc = cel_regex_compile(&n->pattern_re, re, strlen(re), true, err, sizeof err);
-        free(re);
+        int rc = cel_regex_compile(&n->pattern_re, n->pattern, strlen(n->pattern), true, err, sizeof err);
         if (rc == 0)
             n->has_pattern = true;
         else {

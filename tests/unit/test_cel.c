@@ -443,6 +443,11 @@ static void test_hostile_regex(void **state)
     compile_fails("'a'.matches('*a')", "error parsing regexp: missing argument to repetition operator: `*`");
     compile_fails("'a'.matches('(+a)')", "missing argument to repetition operator: `+`");
     is_true("'aaa'.matches('^a{2,}$') && 'a{'.matches('a{') && 'ab'.matches('(a|b)+')");
+    /* RE2's escapes inside brackets: an escaped '-' is a literal, not a
+     * range ([a\-z] is a, '-' or z); \xHH anywhere */
+    is_true("'-'.matches(r'^[a\\-z]$') && !'m'.matches(r'^[a\\-z]$') && 'z'.matches(r'^[a\\-z]$')");
+    is_true("'`'.matches(r'^\\x60$') && 'a`b'.matches(r'^[a-z\\x60]+$') && '.'.matches(r'^\\x2e$') && !'x'.matches(r'^\\x2e$')");
+    is_true("'a.b_c~d'.matches(r'^[\\-._~a-z]+$')");
     /* a long text against a backtracking-prone pattern is refused before
      * it runs, by its cost */
     char self[20100] = "{\"s\": \"";
