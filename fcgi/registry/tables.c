@@ -155,6 +155,14 @@ void format_labels(const cJSON *map, kapi_buf *out)
     if (k == 0) kapi_buf_puts(out, "<none>");
 }
 
+void cell_label_selector(cJSON *cells, const cJSON *selector)
+{
+    kapi_buf b;
+    kapi_buf_init(&b);
+    format_label_selector(selector, &b);
+    cell_buf(cells, &b);
+}
+
 void format_label_selector(const cJSON *selector, kapi_buf *out)
 {
     kapi_buf b;

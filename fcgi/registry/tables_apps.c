@@ -63,10 +63,7 @@ static void replicaset_row(const cJSON *rs, cJSON *cells, time_t now)
     cell_integer(cells, tj_int(rs, "status.readyReplicas", 0));
     cell_age(cells, rs, now);
     container_cells(json_at(rs, "spec.template.spec.containers"), cells);
-    kapi_buf sel;
-    kapi_buf_init(&sel);
-    format_label_selector(json_at(rs, "spec.selector"), &sel);
-    cell_buf(cells, &sel);
+    cell_label_selector(cells, json_at(rs, "spec.selector"));
 }
 
 const table_def table_replicasets = {replicaset_columns, 8, replicaset_row, NULL};

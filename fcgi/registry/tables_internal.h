@@ -58,6 +58,8 @@ void timestamp_rfc3339(kube_time t, char *out, size_t n);
 void format_labels(const cJSON *map, kapi_buf *out);
 /* metav1.FormatLabelSelector: "<error>" on error, "<none>" when empty. */
 void format_label_selector(const cJSON *selector, kapi_buf *out);
+/* format_label_selector's text as a cell (the wide Selector column). */
+void cell_label_selector(cJSON *cells, const cJSON *selector);
 /* layoutContainerCells: names and images of a container list, ","-joined. */
 void container_cells(const cJSON *containers, cJSON *cells);
 

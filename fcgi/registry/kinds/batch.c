@@ -258,10 +258,7 @@ static void job_row(const cJSON *job, cJSON *cells, time_t now)
     cell_string(cells, dur);
     cell_age(cells, job, now);
     container_cells(json_at(job, "spec.template.spec.containers"), cells);
-    kapi_buf sel;
-    kapi_buf_init(&sel);
-    format_label_selector(json_at(job, "spec.selector"), &sel);
-    cell_buf(cells, &sel);
+    cell_label_selector(cells, json_at(job, "spec.selector"));
 }
 
 const table_def table_jobs = {job_columns, 8, job_row, NULL};
@@ -294,10 +291,7 @@ static void cronjob_row(const cJSON *cj, cJSON *cells, time_t now)
     cell_string(cells, last);
     cell_age(cells, cj, now);
     container_cells(json_at(cj, "spec.jobTemplate.spec.template.spec.containers"), cells);
-    kapi_buf sel;
-    kapi_buf_init(&sel);
-    format_label_selector(json_at(cj, "spec.jobTemplate.spec.selector"), &sel);
-    cell_buf(cells, &sel);
+    cell_label_selector(cells, json_at(cj, "spec.jobTemplate.spec.selector"));
 }
 
 const table_def table_cronjobs = {cronjob_columns, 10, cronjob_row, NULL};

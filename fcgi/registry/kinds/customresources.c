@@ -77,37 +77,34 @@ void crd_version_record(const char *group, const char *version, const char *plur
     pthread_mutex_unlock(&lock);
 }
 
-const structural_schema *crd_schema_of(const char *group, const char *version, const char *plural)
+/* The record of a kind's schema, or NULL. Records are never freed (see
+ * above), so the pointer stays good after the lock is let go. */
+static const recorded_schema *recorded_of(const char *group, const char *version, const char *plural)
 {
     char key[700];
     key_of(key, sizeof key, group, version, plural);
     pthread_mutex_lock(&lock);
-    recorded_schema *r = schemas ? strmap_get(schemas, key) : NULL;
-    const structural_schema *s = r ? r->schema : NULL;
+    const recorded_schema *r = schemas ? strmap_get(schemas, key) : NULL;
     pthread_mutex_unlock(&lock);
-    return s;
+    return r;
+}
+
+const structural_schema *crd_schema_of(const char *group, const char *version, const char *plural)
+{
+    const recorded_schema *r = recorded_of(group, version, plural);
+    return r ? r->schema : NULL;
 }
 
 const cJSON *crd_openapi_schema_of(const char *group, const char *version, const char *plural)
 {
-    char key[700];
-    key_of(key, sizeof key, group, version, plural);
-    pthread_mutex_lock(&lock);
-    recorded_schema *r = schemas ? strmap_get(schemas, key) : NULL;
-    const cJSON *s = r ? r->openapi : NULL;
-    pthread_mutex_unlock(&lock);
-    return s;
+    const recorded_schema *r = recorded_of(group, version, plural);
+    return r ? r->openapi : NULL;
 }
 
 const cJSON *crd_scale_of(const char *group, const char *version, const char *plural)
 {
-    char key[700];
-    key_of(key, sizeof key, group, version, plural);
-    pthread_mutex_lock(&lock);
-    recorded_schema *r = schemas ? strmap_get(schemas, key) : NULL;
-    const cJSON *s = r ? r->scale : NULL;
-    pthread_mutex_unlock(&lock);
-    return s;
+    const recorded_schema *r = recorded_of(group, version, plural);
+    return r ? r->scale : NULL;
 }
 
 void customresource_read(const kapi_resource *r, cJSON *obj)
@@ -122,13 +119,8 @@ void customresource_read(const kapi_resource *r, cJSON *obj)
 
 void customresource_warnings(rest_call *c)
 {
-    char key[700];
-    key_of(key, sizeof key, c->r->group, c->r->version, c->r->plural);
-    pthread_mutex_lock(&lock);
-    recorded_schema *r = schemas ? strmap_get(schemas, key) : NULL;
-    const char *w = r ? r->warning : NULL;
-    pthread_mutex_unlock(&lock);
-    if (w) field_validation_warn(c->req, c->resp, w);
+    const recorded_schema *r = recorded_of(c->r->group, c->r->version, c->r->plural);
+    if (r && r->warning) field_validation_warn(c->req, c->resp, r->warning);
 }
 
 int crd_is_list_kind_of(const kapi_resource *r, const char *kind)

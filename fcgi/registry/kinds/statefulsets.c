@@ -233,9 +233,7 @@ static void daemonset_row(const cJSON *ds, cJSON *cells, time_t now)
     cell_buf(cells, &b);
     cell_age(cells, ds, now);
     container_cells(json_at(ds, "spec.template.spec.containers"), cells);
-    kapi_buf_init(&b);
-    format_label_selector(json_at(ds, "spec.selector"), &b);
-    cell_buf(cells, &b);
+    cell_label_selector(cells, json_at(ds, "spec.selector"));
 }
 
 const table_def table_daemonsets = {daemonset_columns, 11, daemonset_row, NULL};
