@@ -311,29 +311,35 @@ static rest_result rest_update(rest_call *c, const char *name, int status_only)
         return rest_invalid(c, errs, name);
     }
     const kapi_strategy *s = c->r->strategy;
-    if (s && s->allows_create_on_update && !status_only) {
-        /* kube's Store.Update: a PUT of an object that does not exist
-         * creates it (201), whatever resourceVersion it names */
-        store_kv kv;
-        store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), &kv);
-        if (rc == STORE_OK) store_kv_free(&kv);
-        else if (rc != STORE_NOT_FOUND) return rest_store_failure(c, rc, name, "reading from storage failed");
-        else {
-            int exists = 0;
-            rest_result res = create_object(c, kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(obj, 1)), &exists);
-            if (!exists) return res;
+    /* kube's Store.Update: where the strategy allows create on update, a PUT
+     * of an object that does not exist creates it (201), whatever
+     * resourceVersion it names */
+    int may_create = s && s->allows_create_on_update && !status_only;
+    if (expected == 0 && s && s->requires_resource_version) {
+        int exists = 1;
+        if (may_create) {
+            store_kv kv;
+            store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), &kv);
+            if (rc == STORE_OK) store_kv_free(&kv);
+            else if (rc != STORE_NOT_FOUND) return rest_store_failure(c, rc, name, "reading from storage failed");
+            exists = rc == STORE_OK;
+        }
+        if (exists) {
+            /* an Invalid whose "kind" is the resource
+             * (leases.coordination.k8s.io) and whose value is the uint64 0
+             * as Go's %#v prints it */
+            field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
+            cJSON *zero = kapi_pool_keep_json(c->req->pool, cJSON_CreateRaw("0x0"));
+            field_error_add(errs, FIELD_INVALID, "metadata.resourceVersion", zero, "must be specified for an update");
+            return rest_status(c, field_errors_status(errs, c->r->group, c->r->plural, name), 0);
         }
     }
-    if (expected == 0 && s && s->requires_resource_version) {
-        /* kube's Store.Update: an Invalid whose "kind" is the resource
-         * (leases.coordination.k8s.io) and whose value is the uint64 0 as
-         * Go's %#v prints it */
-        field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
-        cJSON *zero = kapi_pool_keep_json(c->req->pool, cJSON_CreateRaw("0x0"));
-        field_error_add(errs, FIELD_INVALID, "metadata.resourceVersion", zero, "must be specified for an update");
-        return rest_status(c, field_errors_status(errs, c->r->group, c->r->plural, name), 0);
-    }
-    return rest_guaranteed_update(c, name, status_only, rest_body_object, obj);
+    rest_result res = rest_guaranteed_update(c, name, status_only, rest_body_object, obj);
+    if (!may_create || res.answer != REST_STATUS || res.http != 404) return res;
+    int exists = 0;
+    rest_result created = create_object(c, kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(obj, 1)), &exists);
+    if (!exists) return created;
+    return rest_guaranteed_update(c, name, status_only, rest_body_object, obj);   /* created meanwhile */
 }
 
 /* A PATCH's object for one try: the patch applied to the current object.
