@@ -91,6 +91,15 @@ typedef struct kapi_strategy {
     /* Serves DELETE of one object itself (a CRD deletes its custom
      * resources first); NULL: the generic delete. */
     struct rest_result (*serve_delete)(struct rest_call *c, const char *name);
+    /* A kind served in a version or group other than the one its objects
+     * are stored in (autoscaling/v1 HorizontalPodAutoscalers over the
+     * stored autoscaling/v2, events.k8s.io/v1 Events over core/v1): the
+     * conversion of an object, in place, from the served form to the
+     * stored one (a request's body, as it is decoded) and back (what a
+     * client is sent). Every other hook, the Table and the selectable
+     * fields see the stored form, as kube's see the internal version. */
+    void (*to_storage)(cJSON *obj);
+    void (*from_storage)(cJSON *obj);
 } kapi_strategy;
 
 /* A subresource the kind serves (pods/status, deployments/scale, ...), as

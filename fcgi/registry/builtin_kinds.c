@@ -24,7 +24,7 @@ extern const kapi_strategy strategy_persistentvolumeclaims, strategy_persistentv
     strategy_endpoints, strategy_podtemplates, strategy_limitranges, strategy_resourcequotas,
     strategy_poddisruptionbudgets, strategy_ingresses, strategy_ingressclasses,
     strategy_networkpolicies, strategy_horizontalpodautoscalers, strategy_storageclasses,
-    strategy_runtimeclasses;
+    strategy_runtimeclasses, strategy_horizontalpodautoscalers_v1;
 extern const table_def table_persistentvolumeclaims, table_persistentvolumes, table_endpoints,
     table_podtemplates, table_resourcequotas, table_poddisruptionbudgets, table_ingresses,
     table_ingressclasses, table_networkpolicies, table_horizontalpodautoscalers,
@@ -224,6 +224,12 @@ static const kapi_resource builtin_kinds[] = {
      .key_prefix = "horizontalpodautoscalers", .short_names = NAMES("hpa"), .categories = NAMES("all"),
      .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
      .table = &table_horizontalpodautoscalers, .strategy = &strategy_horizontalpodautoscalers},
+    /* autoscaling/v1: the same stored objects, converted (registry/kinds/hpa_v1.c) */
+    {.group = "autoscaling", .version = "v1", .storage_version = "v2", .kind = "HorizontalPodAutoscaler",
+     .plural = "horizontalpodautoscalers", .singular = "horizontalpodautoscaler",
+     .key_prefix = "horizontalpodautoscalers", .short_names = NAMES("hpa"), .categories = NAMES("all"),
+     .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_horizontalpodautoscalers, .strategy = &strategy_horizontalpodautoscalers_v1},
     {.group = "policy", .version = "v1", .kind = "PodDisruptionBudget", .plural = "poddisruptionbudgets",
      .singular = "poddisruptionbudget", .key_prefix = "poddisruptionbudgets", .short_names = NAMES("pdb"),
      .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),

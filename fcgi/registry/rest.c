@@ -70,6 +70,7 @@ static cJSON *decode_request_object(rest_call *c, int fv_op, rest_result *fail)
         *fail = rest_status(c, st, 0);  /* unknown or duplicate fields, wrong types */
         return NULL;
     }
+    if (c->r->strategy && c->r->strategy->to_storage) c->r->strategy->to_storage(obj);
     return obj;
 }
 
@@ -350,7 +351,9 @@ static cJSON *patched_object(rest_call *c, const char *name, cJSON *current, int
 {
     (void)rev;
     const request_patch *patch = arg;
-    cJSON *obj = rest_apply_patch(c, patch, current, c->r->group, c->r->version, c->r->kind, fail);
+    /* the patch applies to the object in the request's version */
+    cJSON *obj = rest_apply_patch(c, patch, rest_served_form(c, current), c->r->group, c->r->version,
+                                  c->r->kind, fail);
     if (!obj || rest_check_type_meta(c, obj, fail)) return NULL;
     cJSON *fv = NULL;
     if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv)) {
@@ -361,6 +364,7 @@ static cJSON *patched_object(rest_call *c, const char *name, cJSON *current, int
     if (rest_check_name(c, meta, name, fail)) return NULL;
     *expected = rest_parse_rv(obj_string(meta, "resourceVersion"));
     if (*expected < 0) *expected = 0;
+    if (c->r->strategy && c->r->strategy->to_storage) c->r->strategy->to_storage(obj);
     return obj;
 }
 

@@ -110,6 +110,15 @@ cJSON *rest_parse_stored(rest_call *c, const char *text)
     return kapi_pool_keep_json(c->req->pool, obj);
 }
 
+cJSON *rest_served_form(rest_call *c, cJSON *obj)
+{
+    const kapi_strategy *s = c->r ? c->r->strategy : NULL;
+    if (!obj || !s || !s->from_storage) return obj;
+    cJSON *copy = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(obj, 1));
+    s->from_storage(copy);
+    return copy;
+}
+
 /* ---- decoding checks shared by create and update */
 
 /* Checks kind/apiVersion against the URL (filling them in when absent, as

@@ -16,6 +16,7 @@
 #include "codec/labels.h"
 #include "registry/kinds/pod.h"
 #include "registry/kinds/workload.h"
+#include "registry/kinds/conversion.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
 #include "registry/tables_internal.h"
@@ -503,10 +504,13 @@ static void validate_hpa(const cJSON *hpa, field_errors *errs)
     cJSON_Delete(zero);
 }
 
-const kapi_strategy strategy_horizontalpodautoscalers = {
-    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .prepare_for_create = workload_clear_status,
-    .set_defaults = hpa_set_defaults, .validate = validate_hpa,
-    .prepare_for_status_update = workload_keep_spec,
+#define HPA_STRATEGY \
+    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .prepare_for_create = workload_clear_status, \
+    .set_defaults = hpa_set_defaults, .validate = validate_hpa, .prepare_for_status_update = workload_keep_spec
+const kapi_strategy strategy_horizontalpodautoscalers = {HPA_STRATEGY};
+/* autoscaling/v1: the same rules, on the object converted to v2 (hpa_v1.c) */
+const kapi_strategy strategy_horizontalpodautoscalers_v1 = {
+    HPA_STRATEGY, .to_storage = hpa_v1_to_storage, .from_storage = hpa_v1_from_storage,
 };
 
 /* ---- StorageClass, RuntimeClass */

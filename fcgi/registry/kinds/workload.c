@@ -157,7 +157,12 @@ void workload_normalize(cJSON *obj)
     const char *slash = strchr(api, '/');
     char group[128] = "";
     if (slash) snprintf(group, sizeof group, "%.*s", (int)(slash - api), api);
-    const schema_type *t = schema_kind(group, slash ? slash + 1 : api, kind);
+    workload_normalize_as(obj, group, slash ? slash + 1 : api, kind);
+}
+
+void workload_normalize_as(cJSON *obj, const char *group, const char *version, const char *kind)
+{
+    const schema_type *t = schema_kind(group, version, kind);
     if (!t) return;
     static const char *const parts[] = {"spec", "status"};
     for (int i = 0; i < 2; i++) {

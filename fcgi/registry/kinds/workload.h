@@ -36,6 +36,8 @@ void validate_nonnegative(const cJSON *parent, const char *key, const char *fiel
  * kind's type, read from the object's apiVersion and kind): both always
  * there when the type has them, zero values written, Go's field order. */
 void workload_normalize(cJSON *obj);
+/* The same for a given kind (a list's items carry no apiVersion). */
+void workload_normalize_as(cJSON *obj, const char *group, const char *version, const char *kind);
 
 /* PrepareForCreate of kinds with a status: status reset (to its zero
  * value, normalized). */
