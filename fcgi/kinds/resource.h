@@ -100,6 +100,13 @@ typedef struct kapi_strategy {
      * fields see the stored form, as kube's see the internal version. */
     void (*to_storage)(cJSON *obj);
     void (*from_storage)(cJSON *obj);
+    /* Serve GET of one object and LIST themselves instead of the store
+     * (kinds answered, never stored: ComponentStatus). */
+    struct rest_result (*serve_get)(struct rest_call *c, const char *name);
+    struct rest_result (*serve_list)(struct rest_call *c);
+    /* A Warning sent with every answer of the kind (kube's deprecated
+     * APIs: "v1 ComponentStatus is deprecated in v1.19+"); NULL: none. */
+    const char *warning;
 } kapi_strategy;
 
 /* A subresource the kind serves (pods/status, deployments/scale, ...), as

@@ -30,6 +30,13 @@ extern const table_def table_persistentvolumeclaims, table_persistentvolumes, ta
     table_ingressclasses, table_networkpolicies, table_horizontalpodautoscalers,
     table_storageclasses, table_runtimeclasses;
 
+/* the second part (hooks: registry/kinds/csi.c, endpointslices.c, events_v1.c,
+ * componentstatuses.c, hpa_v1.c) */
+extern const kapi_strategy strategy_csidrivers, strategy_csinodes, strategy_volumeattachments,
+    strategy_csistoragecapacities, strategy_endpointslices, strategy_events_v1, strategy_componentstatuses;
+extern const table_def table_csidrivers, table_csinodes, table_volumeattachments, table_csistoragecapacities,
+    table_endpointslices, table_componentstatuses;
+
 extern const kapi_strategy strategy_customresourcedefinitions;
 extern const table_def table_customresourcedefinitions;
 
@@ -137,6 +144,9 @@ static const kapi_resource builtin_kinds[] = {
      .singular = "resourcequota", .key_prefix = "resourcequotas", .short_names = NAMES("quota"),
      .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
      .table = &table_resourcequotas, .strategy = &strategy_resourcequotas},
+    {.group = "", .version = "v1", .kind = "ComponentStatus", .plural = "componentstatuses",
+     .singular = "componentstatus", .key_prefix = "componentstatuses", .short_names = NAMES("cs"),
+     .verbs = VERB_GET | VERB_LIST, .table = &table_componentstatuses, .strategy = &strategy_componentstatuses},
     /* apps/v1 */
     {.group = "apps", .version = "v1", .kind = "Deployment", .plural = "deployments",
      .singular = "deployment", .key_prefix = "deployments", .short_names = NAMES("deploy"),
@@ -247,9 +257,30 @@ static const kapi_resource builtin_kinds[] = {
     {.group = "storage.k8s.io", .version = "v1", .kind = "StorageClass", .plural = "storageclasses",
      .singular = "storageclass", .key_prefix = "storageclasses", .short_names = NAMES("sc"), .verbs = STD,
      .table = &table_storageclasses, .strategy = &strategy_storageclasses},
+    {.group = "storage.k8s.io", .version = "v1", .kind = "CSIDriver", .plural = "csidrivers",
+     .singular = "csidriver", .key_prefix = "csidrivers", .verbs = STD,
+     .table = &table_csidrivers, .strategy = &strategy_csidrivers},
+    {.group = "storage.k8s.io", .version = "v1", .kind = "CSINode", .plural = "csinodes",
+     .singular = "csinode", .key_prefix = "csinodes", .verbs = STD,
+     .table = &table_csinodes, .strategy = &strategy_csinodes},
+    {.group = "storage.k8s.io", .version = "v1", .kind = "CSIStorageCapacity", .plural = "csistoragecapacities",
+     .singular = "csistoragecapacity", .key_prefix = "csistoragecapacities", .namespaced = 1, .verbs = STD,
+     .table = &table_csistoragecapacities, .strategy = &strategy_csistoragecapacities},
+    {.group = "storage.k8s.io", .version = "v1", .kind = "VolumeAttachment", .plural = "volumeattachments",
+     .singular = "volumeattachment", .key_prefix = "volumeattachments", .verbs = STD,
+     .subresources = SUBRESOURCES(STATUS),
+     .table = &table_volumeattachments, .strategy = &strategy_volumeattachments},
     {.group = "node.k8s.io", .version = "v1", .kind = "RuntimeClass", .plural = "runtimeclasses",
      .singular = "runtimeclass", .key_prefix = "runtimeclasses", .verbs = STD,
      .table = &table_runtimeclasses, .strategy = &strategy_runtimeclasses},
+    /* discovery.k8s.io/v1 */
+    {.group = "discovery.k8s.io", .version = "v1", .kind = "EndpointSlice", .plural = "endpointslices",
+     .singular = "endpointslice", .key_prefix = "endpointslices", .namespaced = 1, .verbs = STD,
+     .table = &table_endpointslices, .strategy = &strategy_endpointslices},
+    /* events.k8s.io/v1: the core/v1 Events, converted (registry/kinds/events_v1.c) */
+    {.group = "events.k8s.io", .version = "v1", .kind = "Event", .plural = "events", .singular = "event",
+     .key_prefix = "events", .short_names = NAMES("ev"), .namespaced = 1, .verbs = STD,
+     .table = &table_events, .strategy = &strategy_events_v1},
 
     /* apiextensions.k8s.io/v1 (hooks: registry/kinds/customresourcedefinitions.c;
      * the kinds CRDs define: registry/kinds/customresources_provider.c) */

@@ -396,6 +396,8 @@ static rest_result serve(rest_call *c)
     c->r = resource_find(info->group, info->version, info->resource);
     if (!c->r || (info->n_parts > 0 && strcmp(info->subresource, "proxy"))) return rest_not_found_path(c);
     if (c->r->flags & KIND_IS_CUSTOM) customresource_warnings(c);   /* a deprecated version */
+    const kapi_strategy *strategy = c->r->strategy;
+    if (strategy && strategy->warning) field_validation_warn(c->req, c->resp, strategy->warning);
     const char *name = info->url_name;
     int is_namespaces = (c->r->flags & KIND_IS_NAMESPACE) != 0;
     if (is_namespaces) {
@@ -443,8 +445,8 @@ static rest_result serve(rest_call *c)
     if (c->r->namespaced && !c->ns[0] && !is_namespaces &&
         (!strcmp(verb, "create") || !strcmp(verb, "deletecollection")))
         return rest_method_not_allowed(c);   /* the list route, another method */
-    if (!strcmp(verb, "get")) return rest_get(c, name);
-    if (!strcmp(verb, "list")) return rest_list(c);
+    if (!strcmp(verb, "get")) return strategy && strategy->serve_get ? strategy->serve_get(c, name) : rest_get(c, name);
+    if (!strcmp(verb, "list")) return strategy && strategy->serve_list ? strategy->serve_list(c) : rest_list(c);
     if (!strcmp(verb, "watch")) return rest_watch(c);
     if (!strcmp(verb, "create")) return name[0] ? rest_method_not_allowed(c) : rest_create(c);
     if (!strcmp(verb, "update")) return rest_update(c, name, status_only);

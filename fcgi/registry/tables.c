@@ -76,6 +76,21 @@ void cell_age(cJSON *cells, const cJSON *obj, time_t now)
     cell_string(cells, age);
 }
 
+void cell_bool(cJSON *cells, int v)
+{
+    cJSON_AddItemToArray(cells, cJSON_CreateBool(v != 0));
+}
+
+void cell_list_with_more(cJSON *cells, const char *const *items, int count, int max)
+{
+    kapi_buf b;
+    kapi_buf_init(&b);
+    for (int i = 0; i < count && i < max; i++) kapi_buf_printf(&b, "%s%s", i ? "," : "", items[i]);
+    if (count > max) kapi_buf_printf(&b, " + %d more...", count - max);
+    else if (!count) kapi_buf_puts(&b, "<unset>");
+    cell_buf(cells, &b);
+}
+
 void cell_buf(cJSON *cells, kapi_buf *b)
 {
     cell_string(cells, b->data ? b->data : "");

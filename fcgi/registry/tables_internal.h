@@ -33,6 +33,10 @@ void cell_integer(cJSON *cells, long long v);
  * creationTimestamp): the cells every printer starts and ends with. */
 void cell_name(cJSON *cells, const cJSON *obj);
 void cell_age(cJSON *cells, const cJSON *obj, time_t now);
+void cell_bool(cJSON *cells, int v);
+/* kube's listWithMoreString: the first max items ","-joined, then
+ * " + N more..." for the rest; "<unset>" when there are none. */
+void cell_list_with_more(cJSON *cells, const char *const *items, int count, int max);
 /* Takes ownership of a kapi_buf's text and appends it as a string cell. */
 void cell_buf(cJSON *cells, kapi_buf *b);
 

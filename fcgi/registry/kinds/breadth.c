@@ -23,13 +23,6 @@
 
 void claim_set_defaults(cJSON *pvc);   /* statefulsets.c */
 
-static void required_string(const cJSON *parent, const char *key, const char *field, const char *detail,
-                            field_errors *errs)
-{
-    const char *v = json_str(parent, key);
-    if (!*v) field_error_add(errs, FIELD_REQUIRED, field, NULL, detail);
-}
-
 /* A quantity below zero (ValidateNonnegativeQuantity): stored quantities
  * are canonical strings, negative ones start with '-'. */
 static int quantity_negative(const cJSON *q)
@@ -340,7 +333,7 @@ static void validate_backend(const cJSON *b, const char *field, field_errors *er
     else if (svc) {
         const cJSON *service = json_get(b, "service");
         snprintf(path, sizeof path, "%s.service.name", field);
-        required_string(service, "name", path, NULL, errs);
+        validate_required_string(service, "name", path, NULL, errs);
         const cJSON *port = json_get(service, "port");
         int has_name = *json_str(port, "name") != 0, has_number = json_num_at(port, "number", 0) != 0;
         snprintf(path, sizeof path, "%s.service.port", field);
@@ -490,8 +483,8 @@ static void validate_hpa(const cJSON *hpa, field_errors *errs)
 {
     const cJSON *spec = json_get(hpa, "spec");
     const cJSON *ref = json_get(spec, "scaleTargetRef");
-    required_string(ref, "kind", "spec.scaleTargetRef.kind", NULL, errs);
-    required_string(ref, "name", "spec.scaleTargetRef.name", NULL, errs);
+    validate_required_string(ref, "kind", "spec.scaleTargetRef.kind", NULL, errs);
+    validate_required_string(ref, "name", "spec.scaleTargetRef.name", NULL, errs);
     const cJSON *min = json_get(spec, "minReplicas"), *max = json_get(spec, "maxReplicas");
     if (cJSON_IsNumber(min) && min->valuedouble < 1)
         field_error_add(errs, FIELD_INVALID, "spec.minReplicas", min, "must be greater than or equal to 1");
@@ -523,7 +516,7 @@ static void storageclass_set_defaults(cJSON *sc)
 
 static void validate_storageclass(const cJSON *sc, field_errors *errs)
 {
-    required_string(sc, "provisioner", "provisioner", NULL, errs);
+    validate_required_string(sc, "provisioner", "provisioner", NULL, errs);
     const char *rp = json_str(sc, "reclaimPolicy");
     static const char *const rps[] = {"Delete", "Retain", NULL};
     if (*rp && strcmp(rp, rps[0]) && strcmp(rp, rps[1])) field_error_not_supported(errs, "reclaimPolicy", rp, rps);

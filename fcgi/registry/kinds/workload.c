@@ -189,3 +189,10 @@ void workload_keep_spec(cJSON *obj, const cJSON *old)
     const cJSON *ov = cJSON_GetObjectItemCaseSensitive(old, "spec");
     if (ov) cJSON_AddItemToObject(obj, "spec", cJSON_Duplicate(ov, 1));
 }
+
+void validate_required_string(const cJSON *parent, const char *key, const char *field, const char *detail,
+                              field_errors *errs)
+{
+    const char *v = json_str(parent, key);
+    if (!*v) field_error_add(errs, FIELD_REQUIRED, field, NULL, detail);
+}

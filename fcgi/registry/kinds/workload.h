@@ -32,6 +32,10 @@ void validate_selector_immutable(const cJSON *obj, const cJSON *old, field_error
 /* A number at key of parent, when present, must be >= 0. */
 void validate_nonnegative(const cJSON *parent, const char *key, const char *field, field_errors *errs);
 
+/* "Required value" at field when parent[key] is missing or "" (detail may be NULL). */
+void validate_required_string(const cJSON *parent, const char *key, const char *field, const char *detail,
+                              field_errors *errs);
+
 /* spec and status as a Go round trip leaves them (schema_normalize of the
  * kind's type, read from the object's apiVersion and kind): both always
  * there when the type has them, zero values written, Go's field order. */
