@@ -77,3 +77,153 @@ expect_eq "list through autoscaling/v1" \
 expect_eq "delete hpa through v1" "$(kubectl delete horizontalpodautoscalers.v1.autoscaling web multi 2>&1)" \
     'horizontalpodautoscaler.autoscaling "web" deleted
 horizontalpodautoscaler.autoscaling "multi" deleted'
+
+# ---- events.k8s.io/v1 Event: the same stored events as core/v1, converted
+cat > "$tmp/ev.yaml" <<'Y'
+apiVersion: events.k8s.io/v1
+kind: Event
+metadata: {name: ev1}
+eventTime: "2026-01-02T03:04:05.000000Z"
+reportingController: example.com/ctl
+reportingInstance: ctl-1
+action: Testing
+reason: Tested
+regarding: {kind: Deployment, name: web, namespace: default, apiVersion: apps/v1}
+note: a note
+type: Normal
+Y
+expect_eq "create an events.k8s.io/v1 Event" "$(kubectl apply -f "$tmp/ev.yaml" 2>&1)" "event.events.k8s.io/ev1 created"
+expect_eq "read as core/v1: regarding is involvedObject, note is message" \
+    "$(kubectl get events.v1. ev1 -o jsonpath='{.apiVersion} {.involvedObject.kind}/{.involvedObject.name} {.message} {.reportingComponent} {.reportingInstance}' 2>&1)" \
+    "v1 Deployment/web a note example.com/ctl ctl-1"
+expect_eq "read as events.k8s.io/v1" \
+    "$(kubectl get events.v1.events.k8s.io ev1 -o jsonpath='{.apiVersion} {.regarding.name} {.note} {.reportingController}')" \
+    "events.k8s.io/v1 web a note example.com/ctl"
+kubectl create configmap cfg --from-literal=a=b >/dev/null 2>&1
+cat > "$tmp/core-ev.yaml" <<'Y'
+apiVersion: v1
+kind: Event
+metadata: {name: core1}
+involvedObject: {kind: ConfigMap, name: cfg, namespace: default}
+reason: Changed
+message: from core
+source: {component: tester}
+firstTimestamp: "2026-01-02T03:04:05Z"
+lastTimestamp: "2026-01-02T03:04:05Z"
+count: 2
+type: Warning
+Y
+expect_eq "create a core/v1 Event" "$(kubectl apply -f "$tmp/core-ev.yaml" 2>&1)" "event/core1 created"
+expect_eq "a core event read through events.k8s.io: the deprecated fields" \
+    "$(kubectl get events.v1.events.k8s.io core1 -o jsonpath='{.regarding.kind} {.note} {.deprecatedSource.component} {.deprecatedCount} {.deprecatedFirstTimestamp}')" \
+    "ConfigMap from core tester 2 2026-01-02T03:04:05Z"
+evs=$(kubectl events 2>&1)
+expect_contains "kubectl events lists the events.k8s.io event" "$evs" "Tested    Deployment/web   a note"
+expect_contains "kubectl events lists the core event" "$evs" "Changed   ConfigMap/cfg    from core"
+expect_eq "get events.events.k8s.io: kube's event columns" "$(header events.events.k8s.io)" "LAST SEEN TYPE REASON OBJECT MESSAGE"
+sed 's/type: Normal/type: Bogus/; s/name: ev1/name: ev2/; /action:/d' "$tmp/ev.yaml" > "$tmp/badev.yaml"
+expect_eq "events.k8s.io create validated strictly, kube's messages" "$(kubectl apply -f "$tmp/badev.yaml" 2>&1)" \
+    'The Event "ev2" is invalid: 
+* action: Required value
+* type: Invalid value: "": has invalid value: Bogus'
+expect_eq "deleting through events.k8s.io deletes the core event" \
+    "$(kubectl delete events.v1.events.k8s.io core1 2>&1; kubectl get events.v1. core1 2>&1)" \
+    'event.events.k8s.io "core1" deleted
+Error from server (NotFound): events "core1" not found'
+
+# ---- discovery.k8s.io/v1 EndpointSlice
+cat > "$tmp/es.yaml" <<'Y'
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-abc, labels: {kubernetes.io/service-name: web}}
+addressType: IPv4
+ports: [{name: http, port: 80}, {port: 443}, {name: x}, {port: 8080}]
+endpoints:
+- addresses: ["10.0.0.1"]
+  conditions: {ready: true}
+- addresses: ["10.0.0.2"]
+- addresses: ["10.0.0.3"]
+- addresses: ["10.0.0.4"]
+Y
+expect_eq "create endpointslice" "$(kubectl apply -f "$tmp/es.yaml" 2>&1)" "endpointslice.discovery.k8s.io/web-abc created"
+expect_eq "get endpointslice: kube's columns and row (3 at most, + N more...)" "$(kubectl get endpointslices 2>&1 | awk '{$NF=""; print}' | tr -s ' ')" \
+    "NAME ADDRESSTYPE PORTS ENDPOINTS 
+web-abc IPv4 80,443,x + 1 more... 10.0.0.1,10.0.0.2,10.0.0.3 + 1 more... "
+expect_eq "endpointslice port defaults: name \"\" and TCP" "$(kubectl get endpointslice web-abc -o jsonpath='{.ports[1]}')" \
+    '{"name":"","port":443,"protocol":"TCP"}'
+expect_contains "describe endpointslice" "$(kubectl describe endpointslice web-abc 2>&1)" "AddressType:  IPv4"
+sed 's/10.0.0.2/10.0.0.300/; s/name: web-abc/name: bad/' "$tmp/es.yaml" > "$tmp/bades.yaml"
+expect_eq "endpointslice with a bad IPv4 address refused" "$(kubectl apply -f "$tmp/bades.yaml" 2>&1)" \
+    'The EndpointSlice "bad" is invalid: endpoints[1].addresses[0]: Invalid value: "10.0.0.300": must be a valid IPv4 address'
+expect_eq "endpointslice addressType is immutable" "$(kubectl patch endpointslice web-abc --type=merge -p '{"addressType":"IPv6","endpoints":[{"addresses":["fd00::1"]}]}' 2>&1)" \
+    'The EndpointSlice "web-abc" is invalid: addressType: Invalid value: "IPv6": field is immutable'
+
+# ---- storage.k8s.io/v1 CSIDriver, CSINode, VolumeAttachment, CSIStorageCapacity
+cat > "$tmp/csi.yaml" <<'Y'
+apiVersion: storage.k8s.io/v1
+kind: CSIDriver
+metadata: {name: ebs.csi.aws.com}
+spec: {tokenRequests: [{audience: sts.amazonaws.com}]}
+---
+apiVersion: storage.k8s.io/v1
+kind: CSINode
+metadata: {name: node-1}
+spec:
+  drivers: [{name: ebs.csi.aws.com, nodeID: i-123, topologyKeys: [topology.ebs.csi.aws.com/zone]}]
+---
+apiVersion: storage.k8s.io/v1
+kind: VolumeAttachment
+metadata: {name: va-1}
+spec: {attacher: ebs.csi.aws.com, nodeName: node-1, source: {persistentVolumeName: pv-1}}
+---
+apiVersion: storage.k8s.io/v1
+kind: CSIStorageCapacity
+metadata: {name: cap-1}
+storageClassName: fast
+capacity: 10Gi
+Y
+expect_eq "create the CSI kinds" "$(kubectl apply -f "$tmp/csi.yaml" 2>&1)" \
+    "csidriver.storage.k8s.io/ebs.csi.aws.com created
+csinode.storage.k8s.io/node-1 created
+volumeattachment.storage.k8s.io/va-1 created
+csistoragecapacity.storage.k8s.io/cap-1 created"
+expect_eq "get csidriver: kube's columns and row" "$(kubectl get csidriver 2>&1 | awk '{$NF=""; print}' | tr -s ' ')" \
+    "NAME ATTACHREQUIRED PODINFOONMOUNT STORAGECAPACITY TOKENREQUESTS REQUIRESREPUBLISH MODES 
+ebs.csi.aws.com true false false sts.amazonaws.com false Persistent "
+expect_eq "csidriver defaults" "$(kubectl get csidriver ebs.csi.aws.com -o jsonpath='{.spec.attachRequired} {.spec.fsGroupPolicy} {.spec.volumeLifecycleModes} {.spec.seLinuxMount}')" \
+    'true ReadWriteOnceWithFSType ["Persistent"] false'
+expect_eq "get csinode: kube's columns and row" "$(kubectl get csinode 2>&1 | awk '{$NF=""; print}' | tr -s ' ')" "NAME DRIVERS 
+node-1 1 "
+expect_eq "get volumeattachment: kube's columns and row" "$(kubectl get volumeattachment 2>&1 | awk '{$NF=""; print}' | tr -s ' ')" \
+    "NAME ATTACHER PV NODE ATTACHED 
+va-1 ebs.csi.aws.com pv-1 node-1 false "
+expect_eq "volumeattachment status: attached false" "$(kubectl get volumeattachment va-1 -o json | jq -c .status)" '{"attached":false}'
+expect_eq "get csistoragecapacity: kube's columns and row" "$(kubectl get csistoragecapacity 2>&1 | awk '{$NF=""; print}' | tr -s ' ')" \
+    "NAME STORAGECLASSNAME CAPACITY 
+cap-1 fast 10Gi "
+printf 'apiVersion: storage.k8s.io/v1\nkind: VolumeAttachment\nmetadata: {name: va-bad}\nspec: {attacher: ebs.csi.aws.com, nodeName: node-1, source: {}}\n' > "$tmp/badva.yaml"
+expect_eq "volumeattachment without a source refused" "$(kubectl apply -f "$tmp/badva.yaml" 2>&1)" \
+    'The VolumeAttachment "va-bad" is invalid: spec.source: Required value: must specify exactly one of inlineVolumeSpec and persistentVolumeName'
+printf 'apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata: {name: d2}\nspec: {fsGroupPolicy: Sometimes, volumeLifecycleModes: [Forever]}\n' > "$tmp/badcsi.yaml"
+expect_eq "csidriver with unknown policy and mode refused" "$(kubectl apply -f "$tmp/badcsi.yaml" 2>&1)" \
+    'The CSIDriver "d2" is invalid: 
+* spec.fsGroupPolicy: Unsupported value: "Sometimes": supported values: "File", "None", "ReadWriteOnceWithFSType"
+* spec.volumeLifecycleModes[0]: Unsupported value: "Forever": supported values: "Ephemeral", "Persistent"'
+expect_eq "csidriver attachRequired is immutable" "$(kubectl patch csidriver ebs.csi.aws.com --type=merge -p '{"spec":{"attachRequired":false}}' 2>&1)" \
+    'The CSIDriver "ebs.csi.aws.com" is invalid: spec.attachRequired: Invalid value: false: field is immutable'
+expect_eq "delete the CSI kinds" "$(kubectl delete -f "$tmp/csi.yaml" 2>&1 | wc -l)" "4"
+
+# ---- core/v1 ComponentStatus: answered from probes, deprecated
+cs=$(kubectl get componentstatuses 2>&1)
+expect_contains "get componentstatuses: kube's deprecation Warning" "$cs" "Warning: v1 ComponentStatus is deprecated in v1.19+"
+expect_eq "get componentstatuses: kube's columns, the store healthy" "$(grep -v '^Warning' <<<"$cs" | awk '{print $1, $2, $3}')" \
+    "NAME STATUS MESSAGE
+controller-manager Unhealthy Get
+etcd-0 Healthy ok
+scheduler Unhealthy Get"
+expect_contains "an unreachable component: Go's dial error" "$(kubectl get cs scheduler -o jsonpath='{.conditions[0].error}' 2>/dev/null)" \
+    'Get "https://127.0.0.1:10259/healthz": dial tcp 127.0.0.1:10259'
+expect_eq "componentstatuses cannot be created" "$(kubectl create -f - 2>&1 <<<'{"apiVersion":"v1","kind":"ComponentStatus","metadata":{"name":"x"}}' | grep -v '^Warning')" \
+    'Error from server (MethodNotAllowed): error when creating "STDIN": the server does not allow this method on the requested resource'
+expect_eq "an unknown component is not found" "$(kubectl get cs nope 2>&1 | grep -v '^Warning')" \
+    'Error from server (NotFound): componentstatuses "nope" not found'
