@@ -104,6 +104,16 @@ typedef struct kapi_strategy {
      * (kinds answered, never stored: ComponentStatus). */
     struct rest_result (*serve_get)(struct rest_call *c, const char *name);
     struct rest_result (*serve_list)(struct rest_call *c);
+    /* Subresources that write the object as /status does, kind's own rules
+     * (certificatesigningrequests/approval and /status): when set, these
+     * replace prepare_for_status_update and validate_update, and learn which
+     * subresource writes ("" for the object itself). */
+    void (*prepare_for_subresource_update)(const char *subresource, cJSON *obj, const cJSON *old);
+    void (*validate_subresource_update)(const char *subresource, const cJSON *obj, const cJSON *old,
+                                        struct field_errors *errs);
+    /* On create, after prepare_for_create: what the object records of the
+     * user asking (a CSR's spec.username, uid, groups). */
+    void (*set_requester)(cJSON *obj, const kapi_user *user);
     /* A Warning sent with every answer of the kind (kube's deprecated
      * APIs: "v1 ComponentStatus is deprecated in v1.19+"); NULL: none. */
     const char *warning;

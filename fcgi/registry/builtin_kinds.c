@@ -37,6 +37,9 @@ extern const kapi_strategy strategy_csidrivers, strategy_csinodes, strategy_volu
 extern const table_def table_csidrivers, table_csinodes, table_volumeattachments, table_csistoragecapacities,
     table_endpointslices, table_componentstatuses;
 
+extern const kapi_strategy strategy_certificatesigningrequests;
+extern const table_def table_certificatesigningrequests;
+
 extern const kapi_strategy strategy_customresourcedefinitions;
 extern const table_def table_customresourcedefinitions;
 
@@ -273,6 +276,14 @@ static const kapi_resource builtin_kinds[] = {
     {.group = "node.k8s.io", .version = "v1", .kind = "RuntimeClass", .plural = "runtimeclasses",
      .singular = "runtimeclass", .key_prefix = "runtimeclasses", .verbs = STD,
      .table = &table_runtimeclasses, .strategy = &strategy_runtimeclasses},
+    /* certificates.k8s.io/v1 (hooks: registry/kinds/certificatesigningrequests.c;
+     * signing: controllers/csrsigning.c) */
+    {.group = "certificates.k8s.io", .version = "v1", .kind = "CertificateSigningRequest",
+     .plural = "certificatesigningrequests", .singular = "certificatesigningrequest",
+     .key_prefix = "certificatesigningrequests", .short_names = NAMES("csr"), .verbs = STD,
+     .subresources = SUBRESOURCES({"approval", STATUS_VERBS, NULL, NULL, NULL}, STATUS),
+     .selectable_fields = FIELDS({"spec.signerName", FIELD_STRING, NULL, NULL}),
+     .table = &table_certificatesigningrequests, .strategy = &strategy_certificatesigningrequests},
     /* discovery.k8s.io/v1 */
     {.group = "discovery.k8s.io", .version = "v1", .kind = "EndpointSlice", .plural = "endpointslices",
      .singular = "endpointslice", .key_prefix = "endpointslices", .namespaced = 1, .verbs = STD,

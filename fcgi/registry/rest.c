@@ -112,6 +112,7 @@ static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
     if (generated) obj_set_string(meta, "name", generated_name(c, gen_name));
     if (s && s->has_generation) cJSON_AddNumberToObject(meta, "generation", 1);
     if (s && s->prepare_for_create) s->prepare_for_create(obj);
+    if (s && s->set_requester && c->user) s->set_requester(obj, c->user);
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
     rest_validate(c, obj, 1, errs);
     name = obj_string(meta, "name");
@@ -172,7 +173,8 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
     cJSON *old_meta = obj_metadata(old);
     const kapi_strategy *s = c->r->strategy;
     /* a kind with a status strategy says itself what /status may change */
-    int status_by_strategy = status_only && s && s->prepare_for_status_update;
+    int status_by_strategy = status_only && s && (s->prepare_for_status_update || s->prepare_for_subresource_update);
+    const char *subresource = status_only ? c->info->subresource : "";
     if (status_only && !status_by_strategy) {
         /* only status may change: start from old and take the new status */
         cJSON *ns = cJSON_DetachItemFromObjectCaseSensitive(obj, "status");
@@ -200,7 +202,9 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
             cJSON *ov = cJSON_GetObjectItemCaseSensitive(old_meta, keep[i]);
             if (ov) cJSON_AddItemToObject(meta, keep[i], cJSON_Duplicate(ov, 1));
         }
-        if (status_by_strategy) {
+        if (status_by_strategy && s->prepare_for_subresource_update) {
+            s->prepare_for_subresource_update(subresource, obj, old);
+        } else if (status_by_strategy) {
             s->prepare_for_status_update(obj, old);
         } else if (s && s->has_status) {
             cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
@@ -218,6 +222,7 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
             }
         }
         if (s && s->prepare_for_update && !status_by_strategy) s->prepare_for_update(obj, old);
+        if (s && s->prepare_for_subresource_update && !status_only) s->prepare_for_subresource_update("", obj, old);
     }
     /* the revision this update is based on (kube fills it in for
      * unconditional updates) */
@@ -227,7 +232,8 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
     rest_validate(c, obj, 0, errs);
     validate_object_meta_update(meta, old_meta, errs);
-    if (s && s->validate_update) s->validate_update(obj, old, errs);
+    if (s && s->validate_subresource_update) s->validate_subresource_update(subresource, obj, old, errs);
+    else if (s && s->validate_update) s->validate_update(obj, old, errs);
     if (errs->n) return rest_invalid(c, errs, name);
     if (admit(c, 1, ADMIT_UPDATE, name, obj, old, &fail)) return fail;
     obj_canonicalize_order(obj);
@@ -428,8 +434,9 @@ static rest_result serve(rest_call *c)
     if (info->subresource[0]) {
         if (!name[0]) return rest_not_found_path(c);
         const kapi_strategy *s = c->r->strategy;
-        if (!strcmp(info->subresource, "status") && s && s->has_status) {
-            status_only = 1;
+        if ((!strcmp(info->subresource, "status") && s && s->has_status) ||
+            (s && s->prepare_for_subresource_update && resource_subresource(c->r, info->subresource))) {
+            status_only = 1;   /* /status, or a subresource written as it is */
         } else {
             if (!name_is_valid_path_segment(name, msg, sizeof msg)) return rest_bad_request(c, msg);
             if (!s || !s->serve_subresource) return rest_not_found_path(c);

@@ -227,3 +227,79 @@ expect_eq "componentstatuses cannot be created" "$(kubectl create -f - 2>&1 <<<'
     'Error from server (MethodNotAllowed): error when creating "STDIN": the server does not allow this method on the requested resource'
 expect_eq "an unknown component is not found" "$(kubectl get cs nope 2>&1 | grep -v '^Warning')" \
     'Error from server (NotFound): componentstatuses "nope" not found'
+
+# ---- certificates.k8s.io/v1 CertificateSigningRequest: a client
+# certificate the Kubernetes way (openssl req -> CSR -> approve -> issued by
+# the reconciler's signer -> kubectl with it)
+reconcile() { "$BUILD/kapi-reconcile" --state "$KAPI_STATE" --once >/dev/null 2>&1; }
+csr_yaml() {   # NAME KEYFILE SUBJECT SIGNER USAGES [EXPIRATION]
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tmp/$2" \
+        -subj "$3" -out "$tmp/$1.csr" 2>/dev/null
+    printf 'apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata: {name: %s}\nspec:\n  request: %s\n  signerName: %s\n  usages: %s\n' \
+        "$1" "$(base64 -w0 "$tmp/$1.csr")" "$4" "$5"
+    [ -n "$6" ] && printf '  expirationSeconds: %s\n' "$6"
+}
+csr_yaml alice alice.key "/CN=alice/O=devs" kubernetes.io/kube-apiserver-client "[client auth, digital signature]" 86400 > "$tmp/alice.yaml"
+expect_eq "create csr" "$(kubectl apply -f "$tmp/alice.yaml" 2>&1)" "certificatesigningrequest.certificates.k8s.io/alice created"
+expect_eq "get csr: kube's columns, Pending, the requester recorded" "$(kubectl get csr alice 2>&1 | awk '{$2=""; print}' | tr -s ' ')" \
+    "NAME SIGNERNAME REQUESTOR REQUESTEDDURATION CONDITION
+alice kubernetes.io/kube-apiserver-client kubernetes-admin 24h Pending"
+expect_eq "the requester's groups" "$(kubectl get csr alice -o jsonpath='{.spec.groups}')" '["system:masters","system:authenticated"]'
+expect_eq "kubectl certificate approve" "$(kubectl certificate approve alice 2>&1)" "certificatesigningrequest.certificates.k8s.io/alice approved"
+expect_eq "the approval condition, with kube's timestamps" \
+    "$(kubectl get csr alice -o jsonpath='{.status.conditions[0].type} {.status.conditions[0].reason} {.status.conditions[0].status} '; kubectl get csr alice -o json | jq -r '.status.conditions[0].lastTransitionTime | test("^[0-9]{4}-")')" \
+    "Approved KubectlApprove True true"
+check "the reconciler signs the approved request" reconcile
+expect_eq "get csr: Approved,Issued" "$(kubectl get csr alice --no-headers | awk '{print $NF}')" "Approved,Issued"
+kubectl get csr alice -o jsonpath='{.status.certificate}' | base64 -d > "$tmp/alice.crt"
+expect_eq "the certificate: the request's subject, issued by the cluster CA" \
+    "$(openssl x509 -in "$tmp/alice.crt" -noout -subject -issuer 2>&1)" "subject=CN = alice, O = devs
+issuer=CN = kubernetes"
+check "the certificate verifies against the cluster CA" openssl verify -CAfile "$KAPI_STATE/pki/ca.crt" "$tmp/alice.crt"
+expect_contains "the certificate is for client auth" "$(openssl x509 -in "$tmp/alice.crt" -noout -ext extendedKeyUsage 2>&1)" "TLS Web Client Authentication"
+expect_eq "the certificate lives expirationSeconds (24h)" \
+    "$(( $(date -d "$(openssl x509 -in "$tmp/alice.crt" -noout -enddate | cut -d= -f2)" +%s) - $(date -d "$(openssl x509 -in "$tmp/alice.crt" -noout -startdate | cut -d= -f2)" +%s) ))" \
+    "$((86400 + 300))"
+cp "$KUBECONFIG" "$tmp/alice.conf"
+KUBECONFIG=$tmp/alice.conf kubectl config set-credentials alice --client-certificate="$tmp/alice.crt" --client-key="$tmp/alice.key" --embed-certs >/dev/null
+KUBECONFIG=$tmp/alice.conf kubectl config set-context alice --cluster=kubernetes --user=alice >/dev/null
+expect_eq "kubectl with the issued certificate: kapi knows alice" \
+    "$(KUBECONFIG=$tmp/alice.conf kubectl --context alice auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}' 2>&1)" \
+    'alice ["devs","system:authenticated"]'
+expect_eq "alice is authorized by RBAC like any user" "$(KUBECONFIG=$tmp/alice.conf kubectl --context alice get pods 2>&1)" \
+    'Error from server (Forbidden): pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "default"'
+csr_yaml bob bob.key "/CN=bob" kubernetes.io/kube-apiserver-client "[server auth]" > "$tmp/bob.yaml"
+kubectl apply -f "$tmp/bob.yaml" >/dev/null 2>&1; kubectl certificate approve bob >/dev/null 2>&1; reconcile
+expect_eq "a usage the signer refuses: Failed, kube's reason and message" \
+    "$(kubectl get csr bob -o jsonpath='{.status.conditions[1].type} {.status.conditions[1].reason}: {.status.conditions[1].message}') $(kubectl get csr bob --no-headers | awk '{print $NF}')" \
+    "Failed SignerValidationFailure: invalid usage for client certificate: server auth Approved,Failed"
+csr_yaml node1 node1.key "/CN=system:node:n1/O=system:nodes" kubernetes.io/kube-apiserver-client-kubelet "[digital signature, client auth]" > "$tmp/node1.yaml"
+kubectl apply -f "$tmp/node1.yaml" >/dev/null 2>&1; kubectl certificate approve node1 >/dev/null 2>&1; reconcile
+expect_eq "the kubelet client signer issues a node's certificate" "$(kubectl get csr node1 --no-headers | awk '{print $NF}')" "Approved,Issued"
+csr_yaml node2 node2.key "/CN=n2/O=system:nodes" kubernetes.io/kube-apiserver-client-kubelet "[digital signature, client auth]" > "$tmp/node2.yaml"
+kubectl apply -f "$tmp/node2.yaml" >/dev/null 2>&1; kubectl certificate approve node2 >/dev/null 2>&1; reconcile
+expect_eq "the kubelet client signer refuses another subject" "$(kubectl get csr node2 -o jsonpath='{.status.conditions[1].message}')" \
+    "subject common name does not begin with system:node:"
+csr_yaml carol carol.key "/CN=carol" kubernetes.io/kube-apiserver-client "[client auth]" > "$tmp/carol.yaml"
+kubectl apply -f "$tmp/carol.yaml" >/dev/null 2>&1
+expect_eq "kubectl certificate deny" "$(kubectl certificate deny carol 2>&1)" "certificatesigningrequest.certificates.k8s.io/carol denied"
+reconcile
+expect_eq "a denied request is never signed" "$(kubectl get csr carol --no-headers | awk '{print $NF}') $(kubectl get csr carol -o jsonpath='{.status.certificate}')" "Denied "
+expect_eq "/status may not add an approval" \
+    "$(kubectl get csr carol -o json | jq '.status.conditions = [{"type":"Approved","status":"True"}]' | kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/carol/status -f - 2>&1)" \
+    'The CertificateSigningRequest "carol" is invalid: 
+* status.conditions: Forbidden: updates may not add a condition of type "Approved"
+* status.conditions: Forbidden: updates may not remove a condition of type "Denied"'
+expect_eq "the spec never changes on update" \
+    "$(kubectl patch csr carol --type=merge -p '{"spec":{"signerName":"example.com/other"}}' 2>&1; kubectl get csr carol -o jsonpath='{.spec.signerName}')" \
+    "certificatesigningrequest.certificates.k8s.io/carol patched (no change)
+kubernetes.io/kube-apiserver-client"
+printf 'apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata: {name: bad}\nspec:\n  request: aGVsbG8=\n  signerName: example\n  expirationSeconds: 100\n  usages: [client auth, flying]\n' > "$tmp/badcsr.yaml"
+expect_eq "an invalid csr refused with kube's messages" "$(kubectl apply -f "$tmp/badcsr.yaml" 2>&1)" \
+    'The CertificateSigningRequest "bad" is invalid: 
+* spec.request: Invalid value: []byte{0x68, 0x65, 0x6c, 0x6c, 0x6f}: PEM block type must be CERTIFICATE REQUEST
+* spec.usages[1]: Unsupported value: "flying": supported values: "any", "cert sign", "client auth", "code signing", "content commitment", "crl sign", "data encipherment", "decipher only", "digital signature", "email protection", "encipher only", "ipsec end system", "ipsec tunnel", "ipsec user", "key agreement", "key encipherment", "microsoft sgc", "netscape sgc", "ocsp signing", "s/mime", "server auth", "signing", "timestamping"
+* spec.signerName: Invalid value: "example": must be a fully qualified domain and path of the form '"'"'example.com/signer-name'"'"'
+* spec.expirationSeconds: Invalid value: 100: may not specify a duration less than 600 seconds (10 minutes)'
+expect_eq "csr field selector spec.signerName" "$(kubectl get csr --field-selector spec.signerName=kubernetes.io/kube-apiserver-client-kubelet -o name 2>&1 | tr '\n' ' ')" \
+    "certificatesigningrequest.certificates.k8s.io/node1 certificatesigningrequest.certificates.k8s.io/node2 "
