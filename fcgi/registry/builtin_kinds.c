@@ -40,6 +40,11 @@ extern const table_def table_csidrivers, table_csinodes, table_volumeattachments
 extern const kapi_strategy strategy_certificatesigningrequests;
 extern const table_def table_certificatesigningrequests;
 
+extern const kapi_strategy strategy_webhookconfigurations, strategy_validatingadmissionpolicies,
+    strategy_validatingadmissionpolicybindings;
+extern const table_def table_webhookconfigurations, table_validatingadmissionpolicies,
+    table_validatingadmissionpolicybindings;
+
 extern const kapi_strategy strategy_customresourcedefinitions;
 extern const table_def table_customresourcedefinitions;
 
@@ -284,6 +289,24 @@ static const kapi_resource builtin_kinds[] = {
      .subresources = SUBRESOURCES({"approval", STATUS_VERBS, NULL, NULL, NULL}, STATUS),
      .selectable_fields = FIELDS({"spec.signerName", FIELD_STRING, NULL, NULL}),
      .table = &table_certificatesigningrequests, .strategy = &strategy_certificatesigningrequests},
+    /* admissionregistration.k8s.io/v1 (hooks: registry/kinds/admissionregistration.c) */
+    {.group = "admissionregistration.k8s.io", .version = "v1", .kind = "MutatingWebhookConfiguration",
+     .plural = "mutatingwebhookconfigurations", .singular = "mutatingwebhookconfiguration",
+     .key_prefix = "mutatingwebhookconfigurations", .categories = NAMES("api-extensions"), .verbs = STD,
+     .table = &table_webhookconfigurations, .strategy = &strategy_webhookconfigurations},
+    {.group = "admissionregistration.k8s.io", .version = "v1", .kind = "ValidatingAdmissionPolicy",
+     .plural = "validatingadmissionpolicies", .singular = "validatingadmissionpolicy",
+     .key_prefix = "validatingadmissionpolicies", .categories = NAMES("api-extensions"), .verbs = STD,
+     .subresources = SUBRESOURCES(STATUS),
+     .table = &table_validatingadmissionpolicies, .strategy = &strategy_validatingadmissionpolicies},
+    {.group = "admissionregistration.k8s.io", .version = "v1", .kind = "ValidatingAdmissionPolicyBinding",
+     .plural = "validatingadmissionpolicybindings", .singular = "validatingadmissionpolicybinding",
+     .key_prefix = "validatingadmissionpolicybindings", .categories = NAMES("api-extensions"), .verbs = STD,
+     .table = &table_validatingadmissionpolicybindings, .strategy = &strategy_validatingadmissionpolicybindings},
+    {.group = "admissionregistration.k8s.io", .version = "v1", .kind = "ValidatingWebhookConfiguration",
+     .plural = "validatingwebhookconfigurations", .singular = "validatingwebhookconfiguration",
+     .key_prefix = "validatingwebhookconfigurations", .categories = NAMES("api-extensions"), .verbs = STD,
+     .table = &table_webhookconfigurations, .strategy = &strategy_webhookconfigurations},
     /* discovery.k8s.io/v1 */
     {.group = "discovery.k8s.io", .version = "v1", .kind = "EndpointSlice", .plural = "endpointslices",
      .singular = "endpointslice", .key_prefix = "endpointslices", .namespaced = 1, .verbs = STD,

@@ -303,3 +303,54 @@ expect_eq "an invalid csr refused with kube's messages" "$(kubectl apply -f "$tm
 * spec.expirationSeconds: Invalid value: 100: may not specify a duration less than 600 seconds (10 minutes)'
 expect_eq "csr field selector spec.signerName" "$(kubectl get csr --field-selector spec.signerName=kubernetes.io/kube-apiserver-client-kubelet -o name 2>&1 | tr '\n' ' ')" \
     "certificatesigningrequest.certificates.k8s.io/node1 certificatesigningrequest.certificates.k8s.io/node2 "
+
+# ---- admissionregistration.k8s.io/v1: webhook configurations and
+# ValidatingAdmissionPolicies, stored and validated (not called or evaluated)
+adm=$KAPI_ROOT/tests/e2e/data/admission-kinds.yaml
+expect_eq "create the admission kinds" "$(kubectl apply -f "$adm" 2>&1)" \
+    "validatingwebhookconfiguration.admissionregistration.k8s.io/policy.example.com created
+mutatingwebhookconfiguration.admissionregistration.k8s.io/inject.example.com created
+validatingadmissionpolicy.admissionregistration.k8s.io/replica-limit created
+validatingadmissionpolicybinding.admissionregistration.k8s.io/replica-limit-binding created"
+expect_eq "get validatingwebhookconfigurations: kube's columns" "$(kubectl get validatingwebhookconfigurations 2>&1 | awk '{print $1, $2}')" \
+    "NAME WEBHOOKS
+policy.example.com 1"
+expect_eq "get mutatingwebhookconfigurations: kube's columns" "$(kubectl get mutatingwebhookconfigurations 2>&1 | awk '{print $1, $2}')" \
+    "NAME WEBHOOKS
+inject.example.com 1"
+expect_eq "get validatingadmissionpolicies: kube's columns" "$(kubectl get validatingadmissionpolicies 2>&1 | awk '{print $1, $2, $3}')" \
+    "NAME VALIDATIONS PARAMKIND
+replica-limit 1 <unset>"
+expect_eq "get validatingadmissionpolicybindings: kube's columns" "$(kubectl get validatingadmissionpolicybindings 2>&1 | awk '{print $1, $2, $3}')" \
+    "NAME POLICYNAME PARAMREF
+replica-limit-binding replica-limit <unset>"
+expect_eq "webhook defaults" \
+    "$(kubectl get validatingwebhookconfiguration policy.example.com -o jsonpath='{.webhooks[0].failurePolicy} {.webhooks[0].matchPolicy} {.webhooks[0].timeoutSeconds} {.webhooks[0].namespaceSelector} {.webhooks[0].clientConfig.service.port} {.webhooks[0].rules[0].scope}')" \
+    "Fail Equivalent 10 {} 443 *"
+expect_eq "mutating webhook default reinvocationPolicy" \
+    "$(kubectl get mutatingwebhookconfiguration inject.example.com -o jsonpath='{.webhooks[0].reinvocationPolicy}')" "Never"
+expect_eq "policy defaults" \
+    "$(kubectl get validatingadmissionpolicy replica-limit -o jsonpath='{.spec.failurePolicy} {.spec.matchConstraints.matchPolicy} {.spec.matchConstraints.resourceRules[0].scope}')" \
+    "Fail Equivalent *"
+expect_eq "the admission kinds are in the api-extensions category" \
+    "$(kubectl api-resources --categories=api-extensions -o name 2>&1 | sort | tr '\n' ' ')" \
+    "customresourcedefinitions.apiextensions.k8s.io mutatingwebhookconfigurations.admissionregistration.k8s.io validatingadmissionpolicies.admissionregistration.k8s.io validatingadmissionpolicybindings.admissionregistration.k8s.io validatingwebhookconfigurations.admissionregistration.k8s.io "
+printf 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: {name: bad}\nwebhooks:\n- name: short\n  clientConfig: {url: "http://x"}\n  timeoutSeconds: 31\n  admissionReviewVersions: []\n' > "$tmp/badwh.yaml"
+expect_eq "an invalid webhook refused with kube's messages" "$(kubectl apply -f "$tmp/badwh.yaml" 2>&1)" \
+    "The ValidatingWebhookConfiguration \"bad\" is invalid: 
+* webhooks[0].name: Invalid value: \"short\": should be a domain with at least three segments separated by dots
+* webhooks[0].sideEffects: Required value: must specify one of None, NoneOnDryRun
+* webhooks[0].timeoutSeconds: Invalid value: 31: the timeout value must be between 1 and 30 seconds
+* webhooks[0].admissionReviewVersions: Required value: must specify one of v1, v1beta1
+* webhooks[0].clientConfig.url: Invalid value: \"http://x\": 'https' is the only allowed URL scheme"
+printf 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata: {name: bad}\nspec: {validationActions: [Deny, Warn]}\n' > "$tmp/badvapb.yaml"
+expect_eq "an invalid binding refused with kube's messages" "$(kubectl apply -f "$tmp/badvapb.yaml" 2>&1)" \
+    'The ValidatingAdmissionPolicyBinding "bad" is invalid: 
+* spec.policyName: Required value
+* spec.validationActions: Invalid value: []admissionregistration.ValidationAction{"Deny", "Warn"}: must not contain both Deny and Warn (repeating the same validation failure information in the API response and headers serves no purpose)'
+printf 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: bad}\nspec: {}\n' > "$tmp/badvap.yaml"
+expect_eq "an empty policy refused with kube's messages" "$(kubectl apply -f "$tmp/badvap.yaml" 2>&1)" \
+    'The ValidatingAdmissionPolicy "bad" is invalid: 
+* spec.matchConstraints: Required value
+* spec.validations: Required value: validations or auditAnnotations must contain at least one item'
+expect_eq "delete the admission kinds" "$(kubectl delete -f "$adm" 2>&1 | wc -l)" "4"
