@@ -278,6 +278,34 @@ static cJSON *row_object(const kapi_resource *r, const cJSON *item, table_includ
     return p;
 }
 
+void table_cells_row(const table_cell_spec *spec, int n, const cJSON *obj, cJSON *cells, time_t now)
+{
+    for (int i = 0; i < n; i++) {
+        const table_cell_spec *c = &spec[i];
+        switch (c->cell) {
+        case CELL_NAME: cell_name(cells, obj); break;
+        case CELL_AGE: cell_age(cells, obj, now); break;
+        case CELL_STRING: cell_string(cells, tj_str_or(obj, c->path, c->dflt ? c->dflt : "")); break;
+        case CELL_BOOL: cell_bool(cells, json_true_at(obj, c->path)); break;
+        case CELL_COUNT: cell_integer(cells, cJSON_GetArraySize(json_array_at(obj, c->path))); break;
+        case CELL_JOINED: {
+            kapi_buf b;
+            kapi_buf_init(&b);
+            const cJSON *v;
+            int n = 0;
+            cJSON_ArrayForEach(v, json_array_at(obj, c->path)) {
+                const char *s = c->member ? json_str(v, c->member) : cJSON_IsString(v) ? v->valuestring : "";
+                kapi_buf_printf(&b, "%s%s", n++ ? "," : "", s);
+            }
+            if (!n) kapi_buf_puts(&b, c->dflt ? c->dflt : "");
+            cell_buf(cells, &b);
+            break;
+        }
+        default: cell_string(cells, ""); break;
+        }
+    }
+}
+
 cJSON *table_build(const kapi_resource *r, const cJSON *items, table_include include,
                    const char *api_version, const char *rv, const char *cont, time_t now)
 {

@@ -70,6 +70,27 @@ void container_cells(const cJSON *containers, cJSON *cells);
 /* ---- column descriptions (kube's swagger docs, Kubernetes 1.32) */
 extern const char DOC_OBJECTMETA_NAME[];
 extern const char DOC_OBJECTMETA_CREATION_TIMESTAMP[];
+/* The Name and Age columns of kube's printers, with their cells as data. */
+#define NAME_COLUMN {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0}
+#define AGE_COLUMN {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0}
+
+/* ---- rows that are plain reads, as data: one spec a cell */
+typedef enum table_cell {
+    CELL_NAME,                /* metadata.name */
+    CELL_AGE,                 /* translateTimestampSince(creationTimestamp) */
+    CELL_STRING,              /* the string at path, else dflt ("" when NULL) */
+    CELL_BOOL,                /* the boolean at path (false when missing) */
+    CELL_COUNT,               /* the length of the list at path */
+    CELL_JOINED               /* the list at path ","-joined (its strings, or each
+                                 item's member), dflt when empty */
+} table_cell;
+typedef struct table_cell_spec {
+    table_cell cell;
+    const char *path;
+    const char *dflt;
+    const char *member;
+} table_cell_spec;
+void table_cells_row(const table_cell_spec *spec, int n, const cJSON *obj, cJSON *cells, time_t now);
 extern const char DOC_CONTAINERS[];
 extern const char DOC_IMAGES[];
 

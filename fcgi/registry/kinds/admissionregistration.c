@@ -85,9 +85,8 @@ static void one_of(const cJSON *parent, const char *key, const char *field, cons
                    field_errors *errs)
 {
     const cJSON *v = json_get(parent, key);
-    if (!cJSON_IsString(v)) return;
-    for (int i = 0; allowed[i]; i++) if (!strcmp(allowed[i], v->valuestring)) return;
-    field_error_not_supported(errs, field, v->valuestring, allowed);
+    if (cJSON_IsString(v) && !value_supported(v->valuestring, allowed))
+        field_error_not_supported(errs, field, v->valuestring, allowed);
 }
 
 /* Go's %#v of a string slice of the named type (field.Invalid's value) */
@@ -117,22 +116,14 @@ static const char *const scopes[] = {"*", "Cluster", "Namespaced", NULL};
 
 static void validate_rules(const cJSON *rules, const char *prefix, field_errors *errs)
 {
-    const cJSON *r, *op;
+    const cJSON *r;
     int i = 0;
     char field[160];
     cJSON_ArrayForEach(r, rules) {
         field_at(field, sizeof field, prefix, i, "operations");
         if (cJSON_GetArraySize(json_get(r, "operations")) == 0)
             field_error_add(errs, FIELD_REQUIRED, field, NULL, "");
-        int k = 0;
-        cJSON_ArrayForEach(op, json_get(r, "operations")) {
-            const char *v = cJSON_IsString(op) ? op->valuestring : "";
-            int ok = 0;
-            for (int o = 0; operations[o] && !ok; o++) ok = !strcmp(operations[o], v);
-            char f[200];
-            snprintf(f, sizeof f, "%s[%d]", field, k++);
-            if (!ok) field_error_not_supported(errs, f, v, operations);
-        }
+        validate_each_supported(json_get(r, "operations"), field, operations, errs);
         static const char *const lists[] = {"apiGroups", "apiVersions", "resources", NULL};
         for (int l = 0; lists[l]; l++) {
             field_at(field, sizeof field, prefix, i, lists[l]);
@@ -309,7 +300,7 @@ static void validate_binding(const cJSON *b, field_errors *errs)
     cJSON_ArrayForEach(a, actions) {
         const char *v = cJSON_IsString(a) ? a->valuestring : "";
         snprintf(field, sizeof field, "spec.validationActions[%d]", i++);
-        if (strcmp(v, "Audit") && strcmp(v, "Deny") && strcmp(v, "Warn")) field_error_not_supported(errs, field, v, supported);
+        if (!value_supported(v, supported)) field_error_not_supported(errs, field, v, supported);
         for (prev = actions->child; prev != a; prev = prev->next)
             if (cJSON_IsString(prev) && !strcmp(prev->valuestring, v)) {
                 field_error_add_str(errs, FIELD_DUPLICATE, field, v, NULL);
@@ -348,25 +339,28 @@ const kapi_strategy strategy_validatingadmissionpolicybindings = {
  * printValidatingAdmissionPolicy, printValidatingAdmissionPolicyBinding */
 
 static const table_column webhook_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
+    NAME_COLUMN,
     {"Webhooks", "integer", "", "Webhooks indicates the number of webhooks registered in this configuration", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    AGE_COLUMN,
 };
 
-static void webhook_row(const cJSON *cfg, cJSON *cells, time_t now)
+static const table_cell_spec webhook_cells[] = {
+    {CELL_NAME, NULL, NULL, NULL},
+    {CELL_COUNT, "webhooks", NULL, NULL},
+    {CELL_AGE, NULL, NULL, NULL}};
+
+static void webhook_row(const cJSON *obj, cJSON *cells, time_t now)
 {
-    cell_name(cells, cfg);
-    cell_integer(cells, cJSON_GetArraySize(json_get(cfg, "webhooks")));
-    cell_age(cells, cfg, now);
+    table_cells_row(webhook_cells, 3, obj, cells, now);
 }
 
 const table_def table_webhookconfigurations = {webhook_columns, 3, webhook_row, NULL};
 
 static const table_column policy_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
+    NAME_COLUMN,
     {"Validations", "integer", "", "Validations indicates the number of validation rules defined in this configuration", 0},
     {"ParamKind", "string", "", "ParamKind specifies the kind of resources used to parameterize this policy", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    AGE_COLUMN,
 };
 
 static void policy_row(const cJSON *vap, cJSON *cells, time_t now)
@@ -383,10 +377,10 @@ static void policy_row(const cJSON *vap, cJSON *cells, time_t now)
 const table_def table_validatingadmissionpolicies = {policy_columns, 4, policy_row, NULL};
 
 static const table_column binding_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
+    NAME_COLUMN,
     {"PolicyName", "string", "", "PolicyName references a ValidatingAdmissionPolicy name which the ValidatingAdmissionPolicyBinding binds to. If the referenced resource does not exist, this binding is considered invalid and will be ignored Required.", 0},
     {"ParamRef", "string", "", "paramRef specifies the parameter resource used to configure the admission control policy. It should point to a resource of the type specified in ParamKind of the bound ValidatingAdmissionPolicy. If the policy specifies a ParamKind and the resource referred to by ParamRef does not exist, this binding is considered mis-configured and the FailurePolicy of the ValidatingAdmissionPolicy applied. If the policy does not specify a ParamKind then this field is ignored, and the rules are evaluated without a param.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    AGE_COLUMN,
 };
 
 static void binding_row(const cJSON *b, cJSON *cells, time_t now)

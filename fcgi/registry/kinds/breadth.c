@@ -442,15 +442,8 @@ static void networkpolicy_set_defaults(cJSON *np)
 
 static void validate_networkpolicy(const cJSON *np, field_errors *errs)
 {
-    const cJSON *t;
     static const char *const types[] = {"Ingress", "Egress", NULL};
-    int i = 0;
-    char field[64];
-    cJSON_ArrayForEach(t, json_at(np, "spec.policyTypes")) {
-        const char *v = cJSON_IsString(t) ? t->valuestring : "";
-        snprintf(field, sizeof field, "spec.policyTypes[%d]", i++);
-        if (strcmp(v, "Ingress") && strcmp(v, "Egress")) field_error_not_supported(errs, field, v, types);
-    }
+    validate_each_supported(json_at(np, "spec.policyTypes"), "spec.policyTypes", types, errs);
     label_selector_validate(json_at(np, "spec.podSelector"), "spec.podSelector", errs);
 }
 

@@ -121,16 +121,9 @@ static void validate_csr(const cJSON *csr, field_errors *errs)
     kapi_buf_free(&pem);
     const cJSON *usages = json_at(csr, "spec.usages"), *u, *prev;
     if (cJSON_GetArraySize(usages) == 0) field_error_add(errs, FIELD_REQUIRED, "spec.usages", NULL, "");
+    validate_each_supported(usages, "spec.usages", usages_supported, errs);
     int i = 0;
     char field[64];
-    cJSON_ArrayForEach(u, usages) {
-        const char *v = cJSON_IsString(u) ? u->valuestring : "";
-        int known = 0;
-        for (int k = 0; usages_supported[k] && !known; k++) known = !strcmp(usages_supported[k], v);
-        snprintf(field, sizeof field, "spec.usages[%d]", i++);
-        if (!known) field_error_not_supported(errs, field, v, usages_supported);
-    }
-    i = 0;
     cJSON_ArrayForEach(u, usages) {
         snprintf(field, sizeof field, "spec.usages[%d]", i++);
         for (prev = usages->child; prev != u; prev = prev->next)
@@ -232,8 +225,8 @@ const kapi_strategy strategy_certificatesigningrequests = {
 /* ---- printCertificateSigningRequest */
 
 static const table_column csr_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    NAME_COLUMN,
+    AGE_COLUMN,
     {"SignerName", "string", "", "Requested signer for the request. It is a qualified name in the form: `scope-hostname.io/name`. If empty, it will be defaulted: 1. If it's a kubelet client certificate, it is assigned \"kubernetes.io/kube-apiserver-client-kubelet\". 2. If it's a kubelet serving certificate, it is assigned \"kubernetes.io/kubelet-serving\". 3. Otherwise, it is assigned \"kubernetes.io/legacy-unknown\". Distribution of trust for signers happens out of band. You can select on this field using `spec.signerName`.", 0},
     {"Requestor", "string", "", "Base64-encoded PKCS#10 CSR data", 0},
     {"RequestedDuration", "string", "", "expirationSeconds is the requested duration of validity of the issued certificate. The certificate signer may issue a certificate with a different validity duration so a client must check the delta between the notBefore and and notAfter fields in the issued certificate to determine the actual duration.", 0},

@@ -2,7 +2,7 @@
  * CSIStorageCapacity: kube's defaults (SetDefaults_CSIDriver), validation
  * (pkg/apis/storage/validation) with its messages, and the Tables of
  * kube's printers (printCSIDriver, printCSINode, printVolumeAttachment,
- * printCSIStorageCapacity). */
+ * printCSIStorageCapacity), their cells as data (registry/tables.c). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,18 +54,12 @@ static void validate_csidriver(const cJSON *d, field_errors *errs)
     if (!json_get(spec, "podInfoOnMount")) field_error_add(errs, FIELD_REQUIRED, "spec.podInfoOnMount", NULL, NULL);
     static const char *const policies[] = {"File", "None", "ReadWriteOnceWithFSType", NULL};
     const char *fsg = json_str(spec, "fsGroupPolicy");
-    if (*fsg && strcmp(fsg, "File") && strcmp(fsg, "None") && strcmp(fsg, "ReadWriteOnceWithFSType"))
-        field_error_not_supported(errs, "spec.fsGroupPolicy", fsg, policies);
+    if (*fsg && !value_supported(fsg, policies)) field_error_not_supported(errs, "spec.fsGroupPolicy", fsg, policies);
     static const char *const modes[] = {"Ephemeral", "Persistent", NULL};
+    validate_each_supported(json_get(spec, "volumeLifecycleModes"), "spec.volumeLifecycleModes", modes, errs);
     const cJSON *m;
     int i = 0;
     char field[64];
-    cJSON_ArrayForEach(m, json_get(spec, "volumeLifecycleModes")) {
-        const char *v = cJSON_IsString(m) ? m->valuestring : "";
-        snprintf(field, sizeof field, "spec.volumeLifecycleModes[%d]", i++);
-        if (strcmp(v, "Persistent") && strcmp(v, "Ephemeral")) field_error_not_supported(errs, field, v, modes);
-    }
-    i = 0;
     cJSON_ArrayForEach(m, json_get(spec, "tokenRequests")) {
         const cJSON *exp = json_get(m, "expirationSeconds");
         snprintf(field, sizeof field, "spec.tokenRequests[%d].expirationSeconds", i++);
@@ -85,41 +79,29 @@ const kapi_strategy strategy_csidrivers = {
 };
 
 static const table_column csidriver_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
+    NAME_COLUMN,
     {"AttachRequired", "boolean", "", "attachRequired indicates this CSI volume driver requires an attach operation (because it implements the CSI ControllerPublishVolume() method), and that the Kubernetes attach detach controller should call the attach volume interface which checks the volumeattachment status and waits until the volume is attached before proceeding to mounting.", 0},
     {"PodInfoOnMount", "boolean", "", "podInfoOnMount indicates this CSI volume driver requires additional pod information (like podName, podUID, etc.) during mount operations, if set to true.", 0},
     {"StorageCapacity", "boolean", "", "storageCapacity indicates that the CSI volume driver wants pod scheduling to consider the storage capacity that the driver deployment will report by creating CSIStorageCapacity objects with capacity information, if set to true.", 0},
     {"TokenRequests", "string", "", "tokenRequests indicates the CSI driver needs pods' service account tokens it is mounting volume for to do necessary authentication.", 0},
     {"RequiresRepublish", "boolean", "", "requiresRepublish indicates the CSI driver wants `NodePublishVolume` being periodically called to reflect any possible change in the mounted volume.", 0},
     {"Modes", "string", "", "volumeLifecycleModes defines what kind of volumes this CSI volume driver supports.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    AGE_COLUMN,
 };
 
-/* A list of strings (or of one member of objects) ","-joined; dflt when empty. */
-static void cell_joined(cJSON *cells, const cJSON *list, const char *member, const char *dflt)
-{
-    kapi_buf b;
-    kapi_buf_init(&b);
-    const cJSON *v;
-    int n = 0;
-    cJSON_ArrayForEach(v, list) {
-        const char *s = member ? json_str(v, member) : cJSON_IsString(v) ? v->valuestring : "";
-        kapi_buf_printf(&b, "%s%s", n++ ? "," : "", s);
-    }
-    if (!n) kapi_buf_puts(&b, dflt);
-    cell_buf(cells, &b);
-}
+static const table_cell_spec csidriver_cells[] = {
+    {CELL_NAME, NULL, NULL, NULL},
+    {CELL_BOOL, "spec.attachRequired", NULL, NULL},
+    {CELL_BOOL, "spec.podInfoOnMount", NULL, NULL},
+    {CELL_BOOL, "spec.storageCapacity", NULL, NULL},
+    {CELL_JOINED, "spec.tokenRequests", "<unset>", "audience"},
+    {CELL_BOOL, "spec.requiresRepublish", NULL, NULL},
+    {CELL_JOINED, "spec.volumeLifecycleModes", "<none>", NULL},
+    {CELL_AGE, NULL, NULL, NULL}};
 
-static void csidriver_row(const cJSON *d, cJSON *cells, time_t now)
+static void csidriver_row(const cJSON *obj, cJSON *cells, time_t now)
 {
-    cell_name(cells, d);
-    cell_bool(cells, json_true_at(d, "spec.attachRequired"));
-    cell_bool(cells, json_true_at(d, "spec.podInfoOnMount"));
-    cell_bool(cells, json_true_at(d, "spec.storageCapacity"));
-    cell_joined(cells, json_at(d, "spec.tokenRequests"), "audience", "<unset>");
-    cell_bool(cells, json_true_at(d, "spec.requiresRepublish"));
-    cell_joined(cells, json_at(d, "spec.volumeLifecycleModes"), NULL, "<none>");
-    cell_age(cells, d, now);
+    table_cells_row(csidriver_cells, 8, obj, cells, now);
 }
 
 const table_def table_csidrivers = {csidriver_columns, 8, csidriver_row, NULL};
@@ -157,16 +139,19 @@ const kapi_strategy strategy_csinodes = {
 };
 
 static const table_column csinode_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
+    NAME_COLUMN,
     {"Drivers", "integer", "", "Drivers indicates the number of CSI drivers registered on the node", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    AGE_COLUMN,
 };
 
-static void csinode_row(const cJSON *n, cJSON *cells, time_t now)
+static const table_cell_spec csinode_cells[] = {
+    {CELL_NAME, NULL, NULL, NULL},
+    {CELL_COUNT, "spec.drivers", NULL, NULL},
+    {CELL_AGE, NULL, NULL, NULL}};
+
+static void csinode_row(const cJSON *obj, cJSON *cells, time_t now)
 {
-    cell_name(cells, n);
-    cell_integer(cells, cJSON_GetArraySize(json_at(n, "spec.drivers")));
-    cell_age(cells, n, now);
+    table_cells_row(csinode_cells, 3, obj, cells, now);
 }
 
 const table_def table_csinodes = {csinode_columns, 3, csinode_row, NULL};
@@ -197,22 +182,25 @@ const kapi_strategy strategy_volumeattachments = {
 };
 
 static const table_column volumeattachment_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
+    NAME_COLUMN,
     {"Attacher", "string", "name", "Attacher indicates the name of the volume driver that MUST handle this request. This is the name returned by GetPluginName().", 0},
     {"PV", "string", "", "Source represents the volume that should be attached.", 0},
     {"Node", "string", "", "The node that the volume should be attached to.", 0},
     {"Attached", "boolean", "", "Indicates the volume is successfully attached. This field must only be set by the entity completing the attach operation, i.e. the external-attacher.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    AGE_COLUMN,
 };
 
-static void volumeattachment_row(const cJSON *va, cJSON *cells, time_t now)
+static const table_cell_spec volumeattachment_cells[] = {
+    {CELL_NAME, NULL, NULL, NULL},
+    {CELL_STRING, "spec.attacher", NULL, NULL},
+    {CELL_STRING, "spec.source.persistentVolumeName", NULL, NULL},
+    {CELL_STRING, "spec.nodeName", NULL, NULL},
+    {CELL_BOOL, "status.attached", NULL, NULL},
+    {CELL_AGE, NULL, NULL, NULL}};
+
+static void volumeattachment_row(const cJSON *obj, cJSON *cells, time_t now)
 {
-    cell_name(cells, va);
-    cell_string(cells, tj_str_or(va, "spec.attacher", ""));
-    cell_string(cells, tj_str_or(va, "spec.source.persistentVolumeName", ""));
-    cell_string(cells, tj_str_or(va, "spec.nodeName", ""));
-    cell_bool(cells, json_true_at(va, "status.attached"));
-    cell_age(cells, va, now);
+    table_cells_row(volumeattachment_cells, 6, obj, cells, now);
 }
 
 const table_def table_volumeattachments = {volumeattachment_columns, 6, volumeattachment_row, NULL};
@@ -243,18 +231,21 @@ const kapi_strategy strategy_csistoragecapacities = {
 };
 
 static const table_column csistoragecapacity_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
+    NAME_COLUMN,
     {"StorageClassName", "string", "", "storageClassName represents the name of the StorageClass that the reported capacity applies to. It must meet the same requirements as the name of a StorageClass object (non-empty, DNS subdomain). If that object no longer exists, the CSIStorageCapacity object is obsolete and should be removed by its creator. This field is immutable.", 0},
     {"Capacity", "string", "", "capacity is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest with topology and parameters that match the previous fields.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    AGE_COLUMN,
 };
 
-static void csistoragecapacity_row(const cJSON *c, cJSON *cells, time_t now)
+static const table_cell_spec csistoragecapacity_cells[] = {
+    {CELL_NAME, NULL, NULL, NULL},
+    {CELL_STRING, "storageClassName", NULL, NULL},
+    {CELL_STRING, "capacity", "<unset>", NULL},
+    {CELL_AGE, NULL, NULL, NULL}};
+
+static void csistoragecapacity_row(const cJSON *obj, cJSON *cells, time_t now)
 {
-    cell_name(cells, c);
-    cell_string(cells, tj_str_or(c, "storageClassName", ""));
-    cell_string(cells, tj_str_or(c, "capacity", "<unset>"));
-    cell_age(cells, c, now);
+    table_cells_row(csistoragecapacity_cells, 4, obj, cells, now);
 }
 
 const table_def table_csistoragecapacities = {csistoragecapacity_columns, 4, csistoragecapacity_row, NULL};

@@ -43,7 +43,7 @@ static void validate_endpointslice(const cJSON *es, field_errors *errs)
 {
     static const char *const types[] = {"FQDN", "IPv4", "IPv6", NULL};
     const char *type = json_str(es, "addressType");
-    int known = !strcmp(type, "FQDN") || !strcmp(type, "IPv4") || !strcmp(type, "IPv6");
+    int known = value_supported(type, types);
     if (!*type) field_error_add(errs, FIELD_REQUIRED, "addressType", NULL, NULL);
     else if (!known) field_error_not_supported(errs, "addressType", type, types);
     char field[128];
@@ -85,8 +85,7 @@ static void validate_endpointslice(const cJSON *es, field_errors *errs)
         }
         const char *proto = json_str(p, "protocol");
         snprintf(field, sizeof field, "ports[%d].protocol", i);
-        if (strcmp(proto, "TCP") && strcmp(proto, "UDP") && strcmp(proto, "SCTP"))
-            field_error_not_supported(errs, field, proto, protocols);
+        if (!value_supported(proto, protocols)) field_error_not_supported(errs, field, proto, protocols);
         const cJSON *port = json_get(p, "port");
         snprintf(field, sizeof field, "ports[%d].port", i++);
         if (cJSON_IsNumber(port) && (port->valuedouble < 0 || port->valuedouble > 65535))
@@ -107,11 +106,11 @@ const kapi_strategy strategy_endpointslices = {
 /* ---- the Table: formatDiscoveryPorts, formatDiscoveryEndpoints */
 
 static const table_column endpointslice_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
+    NAME_COLUMN,
     {"AddressType", "string", "", "addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation. The following address types are currently supported: * IPv4: Represents an IPv4 Address. * IPv6: Represents an IPv6 Address. * FQDN: Represents a Fully Qualified Domain Name.", 0},
     {"Ports", "string", "", "ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name. When ports is empty, it indicates that there are no defined ports. When a port is defined with a nil port value, it indicates \"all ports\". Each slice may include a maximum of 100 ports.", 0},
     {"Endpoints", "string", "", "endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    AGE_COLUMN,
 };
 
 #define LIST_MAX 3

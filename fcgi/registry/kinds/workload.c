@@ -196,3 +196,22 @@ void validate_required_string(const cJSON *parent, const char *key, const char *
     const char *v = json_str(parent, key);
     if (!*v) field_error_add(errs, FIELD_REQUIRED, field, NULL, detail);
 }
+
+int value_supported(const char *v, const char *const *supported)
+{
+    for (int i = 0; supported[i]; i++)
+        if (!strcmp(v, supported[i])) return 1;
+    return 0;
+}
+
+void validate_each_supported(const cJSON *list, const char *field, const char *const *supported, field_errors *errs)
+{
+    const cJSON *m;
+    int i = 0;
+    char path[160];
+    cJSON_ArrayForEach(m, list) {
+        const char *v = cJSON_IsString(m) ? m->valuestring : "";
+        snprintf(path, sizeof path, "%s[%d]", field, i++);
+        if (!value_supported(v, supported)) field_error_not_supported(errs, path, v, supported);
+    }
+}

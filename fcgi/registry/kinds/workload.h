@@ -36,6 +36,12 @@ void validate_nonnegative(const cJSON *parent, const char *key, const char *fiel
 void validate_required_string(const cJSON *parent, const char *key, const char *field, const char *detail,
                               field_errors *errs);
 
+/* 1 when v is one of the NULL-terminated supported values. */
+int value_supported(const char *v, const char *const *supported);
+/* Each string of list one of supported, else kube's "Unsupported value"
+ * at field[i]. */
+void validate_each_supported(const cJSON *list, const char *field, const char *const *supported, field_errors *errs);
+
 /* spec and status as a Go round trip leaves them (schema_normalize of the
  * kind's type, read from the object's apiVersion and kind): both always
  * there when the type has them, zero values written, Go's field order. */
