@@ -12,4 +12,8 @@ void conversion_set_api_version(cJSON *obj, const char *api_version);
 void hpa_v1_to_storage(cJSON *hpa);
 void hpa_v1_from_storage(cJSON *hpa);
 
+/* events.k8s.io/v1 Event <-> the stored core/v1 Event (events_v1.c) */
+void event_v1_to_storage(cJSON *ev);
+void event_v1_from_storage(cJSON *ev);
+
 #endif
