@@ -8,6 +8,7 @@ static const admission_plugin *const plugins[] = {
     &admission_service_account,
     &admission_priority,
     &admission_default_toleration_seconds,
+    &admission_validating_policy,
 };
 static const int n_plugins = sizeof plugins / sizeof plugins[0];
 

@@ -49,6 +49,7 @@ extern const admission_plugin admission_namespace_lifecycle;
 extern const admission_plugin admission_service_account;            /* serviceaccount.c */
 extern const admission_plugin admission_priority;                   /* priority.c */
 extern const admission_plugin admission_default_toleration_seconds; /* default_toleration_seconds.c */
+extern const admission_plugin admission_validating_policy;          /* validating_policy.c */
 /* RBAC escalation prevention (admission/rbac_escalation.c): runs after the
  * mutating plugins, as kube's policy-based RBAC storage does. */
 extern const admission_plugin admission_rbac_escalation;

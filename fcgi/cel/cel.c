@@ -202,6 +202,23 @@ cel_val cel_run(cel_ctx *c, const cel_program *p)
     return v;
 }
 
+/* Runs p with the variables in c (its pool freed after) and fills *res. */
+static void run_into(cel_ctx *c, const cel_program *p, cel_var *vars, size_t n, cel_result *res)
+{
+    c->vars = vars;
+    c->n_vars = n;
+    cel_val v = cel_run(c, p);
+    res->cost = c->cost;
+    res->cost_exceeded = c->exceeded;
+    switch (v.kind) {
+    case CV_BOOL: res->kind = CEL_RESULT_BOOL; res->value = v.u.b; break;
+    case CV_STRING: res->kind = CEL_RESULT_STRING; res->text = kapi_xstrndup(v.u.s.p, v.u.s.len); break;
+    case CV_ERROR: res->kind = CEL_RESULT_ERROR; res->text = kapi_xstrdup(v.u.err); break;
+    default: res->kind = CEL_RESULT_OTHER; res->text = kapi_xstrdup(cel_format_value(c, &v)); break;
+    }
+    kapi_pool_free(c->pool);
+}
+
 static void evaluate(const cel_program *p, const cJSON *self, const cJSON *old_self, const cJSON *schema,
                      bool optional_old_self, int64_t cost_budget, cel_result *res)
 {
@@ -216,18 +233,23 @@ static void evaluate(const cel_program *p, const cJSON *self, const cJSON *old_s
     } else if (old_self) {
         vars[n++] = (cel_var){"oldSelf", cel_from_json_schema(&c, old_self, schema)};
     }
-    c.vars = vars;
-    c.n_vars = n;
-    cel_val v = cel_run(&c, p);
-    res->cost = c.cost;
-    res->cost_exceeded = c.exceeded;
-    switch (v.kind) {
-    case CV_BOOL: res->kind = CEL_RESULT_BOOL; res->value = v.u.b; break;
-    case CV_STRING: res->kind = CEL_RESULT_STRING; res->text = kapi_xstrndup(v.u.s.p, v.u.s.len); break;
-    case CV_ERROR: res->kind = CEL_RESULT_ERROR; res->text = kapi_xstrdup(v.u.err); break;
-    default: res->kind = CEL_RESULT_OTHER; res->text = kapi_xstrdup(cel_format_value(&c, &v)); break;
-    }
-    kapi_pool_free(c.pool);
+    run_into(&c, p, vars, n, res);
+}
+
+int cel_compile_named(const char *expr, const char *const *names, size_t n, cel_program **out, char **err)
+{
+    return cel_compile_vars(expr, names, n, false, out, err);
+}
+
+void cel_eval_named(const cel_program *p, const char *const *names, const cJSON *const *values, size_t n,
+                    int64_t cost_budget, cel_result *res)
+{
+    memset(res, 0, sizeof *res);
+    cel_ctx c = {.pool = kapi_pool_new(), .budget = cost_budget};
+    cel_var *vars = kapi_palloc(c.pool, (n ? n : 1) * sizeof *vars);
+    for (size_t i = 0; i < n; i++)
+        vars[i] = (cel_var){names[i], values[i] ? cel_from_json(&c, values[i]) : cel_null()};
+    run_into(&c, p, vars, n, res);
 }
 
 void cel_eval(const cel_program *p, const cJSON *self, const cJSON *old_self, int64_t cost_budget, cel_result *res)

@@ -74,4 +74,11 @@ void cel_eval_optional_old_self(const cel_program *p, const cJSON *self, const c
 void cel_eval_schema(const cel_program *p, const cJSON *self, const cJSON *old_self, const cJSON *schema,
                      int optional_old_self, int64_t cost_budget, cel_result *res);
 
+/* Expressions over named variables (a ValidatingAdmissionPolicy's object,
+ * oldObject, request, params): compiled knowing the names, evaluated with
+ * a JSON value for each (NULL: null). */
+int cel_compile_named(const char *expr, const char *const *names, size_t n, cel_program **out, char **err);
+void cel_eval_named(const cel_program *p, const char *const *names, const cJSON *const *values, size_t n,
+                    int64_t cost_budget, cel_result *res);
+
 #endif

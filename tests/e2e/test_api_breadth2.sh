@@ -305,7 +305,8 @@ expect_eq "csr field selector spec.signerName" "$(kubectl get csr --field-select
     "certificatesigningrequest.certificates.k8s.io/node1 certificatesigningrequest.certificates.k8s.io/node2 "
 
 # ---- admissionregistration.k8s.io/v1: webhook configurations and
-# ValidatingAdmissionPolicies, stored and validated (not called or evaluated)
+# ValidatingAdmissionPolicies, stored and validated; policies evaluated
+# (webhooks are not called)
 adm=$KAPI_ROOT/tests/e2e/data/admission-kinds.yaml
 expect_eq "create the admission kinds" "$(kubectl apply -f "$adm" 2>&1)" \
     "validatingwebhookconfiguration.admissionregistration.k8s.io/policy.example.com created
@@ -353,6 +354,25 @@ expect_eq "an empty policy refused with kube's messages" "$(kubectl apply -f "$t
     'The ValidatingAdmissionPolicy "bad" is invalid: 
 * spec.matchConstraints: Required value
 * spec.validations: Required value: validations or auditAnnotations must contain at least one item'
+# the policy is evaluated (kapi's CEL) by the ValidatingAdmissionPolicy admission step
+printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big}\nspec:\n  replicas: 7\n  selector: {matchLabels: {app: big}}\n  template:\n    metadata: {labels: {app: big}}\n    spec: {containers: [{name: c, image: nginx}]}\n' > "$tmp/big.yaml"
+expect_eq "a deployment the policy forbids is denied with kube's message" "$(kubectl apply -f "$tmp/big.yaml" 2>&1)" \
+    "The deployments \"big\" is invalid: : ValidatingAdmissionPolicy 'replica-limit' with binding 'replica-limit-binding' denied request: replicas must be no greater than 5"
+http curl_admin /apis/apps/v1/namespaces/default/deployments -X POST -H 'Content-Type: application/json' \
+    --data-binary "$(kubectl create -f "$tmp/big.yaml" --dry-run=client -o json)"
+expect_eq "the denial: 422 Invalid, admission.NewForbidden's message and details" \
+    "$HTTP_CODE $(jq -c '[.reason, .message, .details.kind, .details.group, .details.name]' <<<"$HTTP_BODY")" \
+    "422 [\"Invalid\",\"deployments.apps \\\"big\\\" is forbidden: ValidatingAdmissionPolicy 'replica-limit' with binding 'replica-limit-binding' denied request: replicas must be no greater than 5\",\"deployments\",\"apps\",\"big\"]"
+sed 's/replicas: 7/replicas: 3/' "$tmp/big.yaml" > "$tmp/small.yaml"
+expect_eq "a deployment the policy allows is created" "$(kubectl apply -f "$tmp/small.yaml" 2>&1)" "deployment.apps/big created"
+expect_eq "an update the policy forbids is denied" "$(kubectl patch deployment big --type=merge -p '{"spec":{"replicas":6}}' 2>&1)" \
+    "The deployments \"big\" is invalid: : ValidatingAdmissionPolicy 'replica-limit' with binding 'replica-limit-binding' denied request: replicas must be no greater than 5"
+kubectl patch validatingadmissionpolicy replica-limit --type=json -p '[{"op":"remove","path":"/spec/validations/0/message"}]' >/dev/null 2>&1
+expect_eq "without a message: kube's failed expression" "$(kubectl patch deployment big --type=merge -p '{"spec":{"replicas":6}}' 2>&1)" \
+    "The deployments \"big\" is invalid: : ValidatingAdmissionPolicy 'replica-limit' with binding 'replica-limit-binding' denied request: failed expression: object.spec.replicas <= 5"
+kubectl patch validatingadmissionpolicybinding replica-limit-binding --type=merge -p '{"spec":{"validationActions":["Audit"]}}' >/dev/null 2>&1
+expect_eq "a binding without Deny does not deny" "$(kubectl patch deployment big --type=merge -p '{"spec":{"replicas":6}}' 2>&1)" "deployment.apps/big patched"
+kubectl delete deployment big >/dev/null 2>&1
 expect_eq "delete the admission kinds" "$(kubectl delete -f "$adm" 2>&1 | wc -l)" "4"
 
 # ---- kubectl api-resources against kube-apiserver 1.32's list: every line

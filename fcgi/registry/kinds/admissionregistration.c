@@ -3,8 +3,8 @@
  * ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding, stored
  * and validated as kube does (pkg/apis/admissionregistration/v1 defaults,
  * pkg/apis/admissionregistration/validation messages) with the Tables of
- * kube's printers. kapi calls no webhook and evaluates no policy yet
- * (README.md says so). */
+ * kube's printers. kapi calls no webhook; bound policies are evaluated
+ * by admission/validating_policy.c. */
 #include <stdio.h>
 #include <string.h>
 #include "codec/jsonpath.h"
