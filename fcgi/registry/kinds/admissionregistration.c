@@ -363,15 +363,35 @@ static const table_column policy_columns[] = {
     AGE_COLUMN,
 };
 
+/* The paramKind or paramRef column's text ("<unset>" when there is none). */
+static void param_text(const cJSON *obj, int binding, kapi_buf *out)
+{
+    const cJSON *p = json_at(obj, binding ? "spec.paramRef" : "spec.paramKind");
+    if (!cJSON_IsObject(p)) kapi_buf_puts(out, "<unset>");
+    else if (!binding) kapi_buf_printf(out, "%s/%s", json_str(p, "apiVersion"), json_str(p, "kind"));
+    else if (*json_str(p, "name"))
+        kapi_buf_printf(out, "%s/%s", *json_str(p, "namespace") ? json_str(p, "namespace") : "*", json_str(p, "name"));
+    else if (json_get(p, "selector")) format_label_selector(json_get(p, "selector"), out);
+    else kapi_buf_puts(out, "<unset>");
+}
+
+/* printValidatingAdmissionPolicy and printValidatingAdmissionPolicyBinding:
+ * name, the validations' count or the policy name, the parameter, age */
+static void policy_or_binding_row(const cJSON *obj, cJSON *cells, time_t now, int binding)
+{
+    kapi_buf param;
+    kapi_buf_init(&param);
+    param_text(obj, binding, &param);
+    cell_name(cells, obj);
+    if (binding) cell_string(cells, tj_str_or(obj, "spec.policyName", ""));
+    else cell_integer(cells, cJSON_GetArraySize(json_at(obj, "spec.validations")));
+    cell_buf(cells, &param);
+    cell_age(cells, obj, now);
+}
+
 static void policy_row(const cJSON *vap, cJSON *cells, time_t now)
 {
-    const cJSON *pk = json_at(vap, "spec.paramKind");
-    char kind[300] = "<unset>";
-    if (cJSON_IsObject(pk)) snprintf(kind, sizeof kind, "%s/%s", json_str(pk, "apiVersion"), json_str(pk, "kind"));
-    cell_name(cells, vap);
-    cell_integer(cells, cJSON_GetArraySize(json_at(vap, "spec.validations")));
-    cell_string(cells, kind);
-    cell_age(cells, vap, now);
+    policy_or_binding_row(vap, cells, now, 0);
 }
 
 const table_def table_validatingadmissionpolicies = {policy_columns, 4, policy_row, NULL};
@@ -385,18 +405,7 @@ static const table_column binding_columns[] = {
 
 static void binding_row(const cJSON *b, cJSON *cells, time_t now)
 {
-    const cJSON *pr = json_at(b, "spec.paramRef");
-    kapi_buf param;
-    kapi_buf_init(&param);
-    if (!cJSON_IsObject(pr)) kapi_buf_puts(&param, "<unset>");
-    else if (*json_str(pr, "name"))
-        kapi_buf_printf(&param, "%s/%s", *json_str(pr, "namespace") ? json_str(pr, "namespace") : "*", json_str(pr, "name"));
-    else if (json_get(pr, "selector")) format_label_selector(json_get(pr, "selector"), &param);
-    else kapi_buf_puts(&param, "<unset>");
-    cell_name(cells, b);
-    cell_string(cells, tj_str_or(b, "spec.policyName", ""));
-    cell_buf(cells, &param);
-    cell_age(cells, b, now);
+    policy_or_binding_row(b, cells, now, 1);
 }
 
 const table_def table_validatingadmissionpolicybindings = {binding_columns, 4, binding_row, NULL};
