@@ -74,6 +74,13 @@ expect_eq "watch through autoscaling/v1 sends v1 objects" \
 expect_eq "list through autoscaling/v1" \
     "$(kubectl get --raw /apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers | jq -r '[.apiVersion, (.items|length|tostring), (.items[0].apiVersion // "none")] | join(" ")')" \
     "autoscaling/v1 2 none"
+kubectl get hpa multi -o json | jq '.status = {"currentReplicas":2,"desiredReplicas":2,"currentMetrics":[{"type":"Pods","pods":{"metric":{"name":"rps"},"current":{"averageValue":"7"}}},{"type":"Resource","resource":{"name":"cpu","current":{"averageUtilization":40}}}],"conditions":[{"type":"AbleToScale","status":"True","lastTransitionTime":"2026-01-01T00:00:00Z","reason":"Ready"}]}' \
+    | kubectl replace --subresource=status -f - >/dev/null 2>&1
+v1=$(kubectl get --raw /apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/multi)
+expect_eq "v1 status: the cpu utilization, the current metrics and conditions in kube's annotations" \
+    "$(jq -c '[.status, .metadata.annotations["autoscaling.alpha.kubernetes.io/current-metrics"], .metadata.annotations["autoscaling.alpha.kubernetes.io/conditions"]]' <<<"$v1")" \
+    '[{"currentReplicas":2,"desiredReplicas":2,"currentCPUUtilizationPercentage":40},"[{\"type\":\"Pods\",\"pods\":{\"metricName\":\"rps\",\"currentAverageValue\":\"7\"}},{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"currentAverageUtilization\":40}}]","[{\"type\":\"AbleToScale\",\"status\":\"True\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\",\"reason\":\"Ready\"}]"]'
+expect_contains "get hpa: the targets from the status (paired by position, as kube's printer)" "$(kubectl get hpa multi --no-headers 2>&1)" "7/10, cpu: 40%/70%"
 expect_eq "delete hpa through v1" "$(kubectl delete horizontalpodautoscalers.v1.autoscaling web multi 2>&1)" \
     'horizontalpodautoscaler.autoscaling "web" deleted
 horizontalpodautoscaler.autoscaling "multi" deleted'

@@ -30,7 +30,8 @@ typedef struct source_map {
 } source_map;
 
 #define PAIRS(...) ((const field_pair[]){__VA_ARGS__, {NULL, NULL}})
-static const source_map spec_sources[] = {
+/* the spec's names; a status reads them through status_name */
+static const source_map metric_sources[] = {
     {"object", PAIRS({"target", "describedObject"}, {"metricName", "metric.name"}, {"targetValue", "target.value"},
                      {"selector", "metric.selector"}, {"averageValue", "target.averageValue"})},
     {"pods", PAIRS({"metricName", "metric.name"}, {"targetAverageValue", "target.averageValue"},
@@ -42,18 +43,16 @@ static const source_map spec_sources[] = {
     {"external", PAIRS({"metricName", "metric.name"}, {"metricSelector", "metric.selector"},
                        {"targetValue", "target.value"}, {"targetAverageValue", "target.averageValue"})},
     {NULL, NULL}};
-static const source_map status_sources[] = {
-    {"object", PAIRS({"target", "describedObject"}, {"metricName", "metric.name"}, {"currentValue", "current.value"},
-                     {"selector", "metric.selector"}, {"averageValue", "current.averageValue"})},
-    {"pods", PAIRS({"metricName", "metric.name"}, {"currentAverageValue", "current.averageValue"},
-                   {"selector", "metric.selector"})},
-    {"resource", PAIRS({"name", "name"}, {"currentAverageUtilization", "current.averageUtilization"},
-                       {"currentAverageValue", "current.averageValue"})},
-    {"containerResource", PAIRS({"name", "name"}, {"currentAverageUtilization", "current.averageUtilization"},
-                                {"currentAverageValue", "current.averageValue"}, {"container", "container"})},
-    {"external", PAIRS({"metricName", "metric.name"}, {"metricSelector", "metric.selector"},
-                       {"currentValue", "current.value"}, {"currentAverageValue", "current.averageValue"})},
-    {NULL, NULL}};
+/* A status metric's field: the spec's name with "target" read as
+ * "current" (v1: targetAverageValue -> currentAverageValue; v2: target.value
+ * -> current.value); the object's target reference keeps its name. */
+static const char *status_name(const char *spec_name, char *buf, size_t n)
+{
+    if (strncmp(spec_name, "target", 6) || (spec_name[6] != '.' && !isupper((unsigned char)spec_name[6])))
+        return spec_name;
+    snprintf(buf, n, "current%s", spec_name + 6);
+    return buf;
+}
 
 /* Sets a copy of v at a one- or two-part dotted path of obj. */
 static void set_path(cJSON *obj, const char *path, const cJSON *v)
@@ -79,8 +78,11 @@ static cJSON *convert_metric(const cJSON *m, const source_map *maps, int to_v2, 
         if (!cJSON_IsObject(src)) continue;
         cJSON *dst = cJSON_AddObjectToObject(out, s->member);
         for (const field_pair *f = s->fields; f->v1; f++) {
-            const cJSON *v = to_v2 ? json_get(src, f->v1) : json_at(src, f->v2);
-            if (v && !cJSON_IsNull(v)) set_path(dst, to_v2 ? f->v2 : f->v1, v);
+            char b1[64], b2[64];
+            const char *v1 = is_status ? status_name(f->v1, b1, sizeof b1) : f->v1;
+            const char *v2 = is_status ? status_name(f->v2, b2, sizeof b2) : f->v2;
+            const cJSON *v = to_v2 ? json_get(src, v1) : json_at(src, v2);
+            if (v && !cJSON_IsNull(v)) set_path(dst, to_v2 ? v2 : v1, v);
         }
         if (to_v2 && !is_status) {
             /* the target's type: what v1 set */
@@ -172,7 +174,7 @@ void hpa_v1_to_storage(cJSON *hpa)
     cJSON *spec = json_object_member(hpa, "spec");
     /* the other metrics first, then the cpu target (kube's order) */
     cJSON *other = take_annotation_json(hpa, METRICS_ANNOTATION);
-    cJSON *metrics = convert_metrics(cJSON_IsArray(other) ? other : NULL, spec_sources, 1, 0, NULL);
+    cJSON *metrics = convert_metrics(cJSON_IsArray(other) ? other : NULL, metric_sources, 1, 0, NULL);
     cJSON_Delete(other);
     cJSON *cpu = cJSON_DetachItemFromObjectCaseSensitive(spec, "targetCPUUtilizationPercentage");
     if (cJSON_IsNumber(cpu)) cJSON_AddItemToArray(metrics, cpu_metric("target", "averageUtilization", cpu));
@@ -195,7 +197,7 @@ void hpa_v1_to_storage(cJSON *hpa)
     cJSON *current = take_annotation_json(hpa, CURRENT_METRICS_ANNOTATION);
     cJSON *cur_cpu = cJSON_DetachItemFromObjectCaseSensitive(status, "currentCPUUtilizationPercentage");
     if (cJSON_IsArray(current)) {
-        cJSON_AddItemToObject(status, "currentMetrics", convert_metrics(current, status_sources, 1, 1, NULL));
+        cJSON_AddItemToObject(status, "currentMetrics", convert_metrics(current, metric_sources, 1, 1, NULL));
     } else if (cJSON_IsNumber(cur_cpu)) {
         cJSON *list = cJSON_AddArrayToObject(status, "currentMetrics");
         cJSON_AddItemToArray(list, cpu_metric("current", "averageUtilization", cur_cpu));
@@ -224,7 +226,7 @@ void hpa_v1_from_storage(cJSON *hpa)
             break;
         }
     }
-    cJSON *other = convert_metrics(metrics, spec_sources, 0, 0, "resource.target.averageUtilization");
+    cJSON *other = convert_metrics(metrics, metric_sources, 0, 0, "resource.target.averageUtilization");
     if (cJSON_GetArraySize(other)) set_annotation_json(hpa, METRICS_ANNOTATION, other);
     cJSON_Delete(other);
     cJSON_Delete(metrics);
@@ -260,7 +262,7 @@ void hpa_v1_from_storage(cJSON *hpa)
         }
     }
     if (cJSON_GetArraySize(current)) {
-        cJSON *conv = convert_metrics(current, status_sources, 0, 1, NULL);
+        cJSON *conv = convert_metrics(current, metric_sources, 0, 1, NULL);
         set_annotation_json(hpa, CURRENT_METRICS_ANNOTATION, conv);
         cJSON_Delete(conv);
     }
