@@ -114,21 +114,27 @@ static const char *const match_policies[] = {"Equivalent", "Exact", NULL};
 static const char *const operations[] = {"*", "CONNECT", "CREATE", "DELETE", "UPDATE", NULL};
 static const char *const scopes[] = {"*", "Cluster", "Namespaced", NULL};
 
+/* "Required value" at prefix[i].key when the item's member (a string or a
+ * list) is missing or empty. */
+static void required_member(const cJSON *item, const char *key, const char *prefix, int i, field_errors *errs)
+{
+    const cJSON *v = json_get(item, key);
+    if ((cJSON_IsString(v) && *v->valuestring) || cJSON_GetArraySize(v) > 0) return;
+    char field[200];
+    field_at(field, sizeof field, prefix, i, key);
+    field_error_add(errs, FIELD_REQUIRED, field, NULL, "");
+}
+
 static void validate_rules(const cJSON *rules, const char *prefix, field_errors *errs)
 {
     const cJSON *r;
     int i = 0;
     char field[160];
+    static const char *const lists[] = {"operations", "apiGroups", "apiVersions", "resources", NULL};
     cJSON_ArrayForEach(r, rules) {
+        for (int l = 0; lists[l]; l++) required_member(r, lists[l], prefix, i, errs);
         field_at(field, sizeof field, prefix, i, "operations");
-        if (cJSON_GetArraySize(json_get(r, "operations")) == 0)
-            field_error_add(errs, FIELD_REQUIRED, field, NULL, "");
         validate_each_supported(json_get(r, "operations"), field, operations, errs);
-        static const char *const lists[] = {"apiGroups", "apiVersions", "resources", NULL};
-        for (int l = 0; lists[l]; l++) {
-            field_at(field, sizeof field, prefix, i, lists[l]);
-            if (cJSON_GetArraySize(json_get(r, lists[l])) == 0) field_error_add(errs, FIELD_REQUIRED, field, NULL, "");
-        }
         field_at(field, sizeof field, prefix, i++, "scope");
         one_of(r, "scope", field, scopes, errs);
     }
@@ -140,14 +146,13 @@ static void validate_match_conditions(const cJSON *conds, const char *prefix, fi
     int i = 0;
     char field[160];
     cJSON_ArrayForEach(c, conds) {
-        field_at(field, sizeof field, prefix, i, "name");
+        required_member(c, "name", prefix, i, errs);
         const char *name = json_str(c, "name");
-        if (!*name) field_error_add(errs, FIELD_REQUIRED, field, NULL, "");
         validation_messages m = {0};
         if (*name) is_qualified_name(name, &m);
+        field_at(field, sizeof field, prefix, i, "name");
         add_invalid_value_for_each_message(errs, field, name, &m);
-        field_at(field, sizeof field, prefix, i++, "expression");
-        if (!*json_str(c, "expression")) field_error_add(errs, FIELD_REQUIRED, field, NULL, "");
+        required_member(c, "expression", prefix, i++, errs);
     }
 }
 
