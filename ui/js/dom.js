@@ -16,7 +16,7 @@ kapi.h = function (tag, attrs, ...children) {
   return el;
 };
 
-kapi.append = function (el, children) {
+kapi.append = function (el, ...children) {
   for (const c of [children].flat(Infinity)) {
     if (c == null || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));

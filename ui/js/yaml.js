@@ -1,15 +1,19 @@
 /* yaml.js: a small YAML printer for JSON objects, laid out as kubectl's
- * -o yaml (keys in the object's order, lists not indented under their key,
- * multi-line strings as literal blocks, anything ambiguous double-quoted). */
+ * -o yaml (lists not indented under their key,
+ * keys sorted, multi-line strings as literal blocks, anything YAML would
+ * read as another type double-quoted). */
 'use strict';
 
 kapi.yaml = (function () {
-  const plain = /^[A-Za-z0-9_./][A-Za-z0-9_./ :=@+-]*$/;
   const reserved = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
+  const number = /^[-+]?(\.?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|\.inf|\.nan)$/i;
+  const timestamp = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$/;
 
+  /* Plain when YAML reads it back as the same string (go-yaml's rule,
+   * which kubectl's output follows), else double-quoted. */
   function quoteIfNeeded(s) {
-    if (s === '' || !plain.test(s) || reserved.test(s) || /: |:$| $/.test(s) ||
-        /^[-+]?(\.?[0-9]|\.inf|\.nan)/i.test(s)) return JSON.stringify(s);
+    if (s === '' || reserved.test(s) || number.test(s) || timestamp.test(s) ||
+        /^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(s) || /\s$|:$|: | #|[\x00-\x1f\x7f]/.test(s)) return JSON.stringify(s);
     return s;
   }
 
@@ -48,7 +52,8 @@ kapi.yaml = (function () {
         }
       }
     } else {
-      for (const [k, item] of Object.entries(v)) {
+      for (const k of Object.keys(v).sort()) {
+        const item = v[k];
         const key = pad + quoteIfNeeded(k) + ':';
         if (isBlock(item)) out.push(key, ...lines(item, Array.isArray(item) ? ind : ind + 2));
         else out.push(...inline(key + ' ', item, ind + 2));
