@@ -205,12 +205,12 @@ out=$(as alice wait "document.querySelector('#secrets .error') && document.query
 expect_contains "Reveal without get on secrets: a clear 403" "$out" \
     'Forbidden (get secret db-pass): secrets "db-pass" is forbidden: User "alice" cannot get resource "secrets"'
 expect_eq "and no value in the page" "$(dom_has alice s3cr3t-value-42)$(dom_has alice "$(printf s3cr3t-value-42 | base64)")" "falsefalse"
-shot alice namespace-role-user
 check "alice opens a namespace she may not read" as alice goto "$KAPI_URL/ui/#/ns/secret-ns"
 out=$(as alice eval "document.querySelector('#configmaps').textContent")
 expect_contains "a 403 says what was refused" "$out" \
     'Forbidden (list configmaps): configmaps is forbidden: User "alice" cannot list resource "configmaps" in API group "" in the namespace "secret-ns"'
 expect_eq "nothing of it is shown" "$(dom_has alice hidden-config)" "false"
+shot alice forbidden
 check "alice goes back to /ui/" as alice goto "$KAPI_URL/ui/#/namespaces"
 out=$(as alice eval "[...document.querySelectorAll('#namespaces li[data-name]')].map(l => l.dataset.name).join(' ')")
 expect_eq "the namespace she opened is offered, not the forbidden one" "$out" "team-a"
