@@ -14,19 +14,42 @@ kapi.liveBadge = function () {
 const rowMeta = (row) => (row.object && row.object.metadata) || {};
 const rowKey = (row) => (rowMeta(row).namespace || '') + '/' + (rowMeta(row).name || row.cells[0]);
 
+/* fn, called at most once a frame however often the result is called. */
+kapi.perFrame = function (fn) {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; fn(); });
+  };
+};
+
+/* Lists (list() → a list or Table), load()s it, then follows path's watch
+ * from its resourceVersion, onEvent(ev) for each event, until the page is
+ * left; after a 410 lists and loads again. Throws the first list's error. */
+kapi.follow = async function (path, list, load, onEvent, watchOpts) {
+  const page = kapi.page;
+  const first = await list();
+  load(first);
+  let stop = null;
+  const start = (rv) => {
+    stop = kapi.api.watch(path, rv || '0', async (ev) => {
+      if (ev.type !== 'RESYNC') { onEvent(ev); return; }
+      stop();
+      try { const l = await list(); load(l); start(l.metadata && l.metadata.resourceVersion); } catch (e) { /* as is */ }
+    }, watchOpts);
+  };
+  start(first.metadata && first.metadata.resourceVersion);
+  page.onLeave(() => stop && stop());
+  return first;
+};
+
 /* Fills container with path's Table and keeps it current. opts.link(meta)
  * gives a row's route, opts.extra(meta) a last cell (a node), opts.badge
  * the live badge to update. Throws the list's error (a 403) to the caller. */
 kapi.liveTable = async function (container, path, opts = {}) {
-  const page = kapi.page;
-  const first = await kapi.api.table(path);
-  const defs = first.columnDefinitions || [];
-  const shown = defs.map((c, i) => [c, i]).filter(([c]) => !c.priority);
   const rows = new Map();
-  let changed = new Set();
-  const load = (t) => { rows.clear(); for (const r of t.rows || []) rows.set(rowKey(r), r); };
-  load(first);
-
+  let shown = [], changed = new Set();
   const render = () => {
     const trs = [...rows.keys()].sort().map(k => {
       const row = rows.get(k), meta = rowMeta(row);
@@ -46,54 +69,39 @@ kapi.liveTable = async function (container, path, opts = {}) {
       : kapi.h('p', {class: 'muted empty'}, opts.emptyText || 'None.'));
     changed = new Set();
   };
-  render();
-
-  let pending = false;
-  const schedule = () => { if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; render(); }); } };
-  let stop = null;
-  const start = (rv) => {
-    stop = kapi.api.watch(path, rv, async (ev) => {
-      if (ev.type === 'RESYNC') {
-        stop();
-        try { const t = await kapi.api.table(path); load(t); schedule(); start(t.metadata.resourceVersion); } catch (e) { /* left as is */ }
-        return;
-      }
-      for (const r of (ev.object && ev.object.rows) || []) {
-        const k = rowKey(r);
-        if (ev.type === 'DELETED') rows.delete(k); else { rows.set(k, r); changed.add(k); }
-      }
-      schedule();
-    }, {accept: kapi.TABLE, onState: (on) => opts.badge && opts.badge.set(on)});
+  const schedule = kapi.perFrame(render);
+  const load = (t) => {
+    /* the columns kubectl prints without -o wide */
+    shown = (t.columnDefinitions || []).map((c, i) => [c, i]).filter(([c]) => !c.priority);
+    rows.clear();
+    for (const r of t.rows || []) rows.set(rowKey(r), r);
+    schedule();
   };
-  start((first.metadata && first.metadata.resourceVersion) || '0');
-  page.onLeave(() => stop && stop());
+  await kapi.follow(path, () => kapi.api.table(path), load, (ev) => {
+    for (const r of (ev.object && ev.object.rows) || []) {
+      const k = rowKey(r);
+      if (ev.type === 'DELETED') rows.delete(k); else { rows.set(k, r); changed.add(k); }
+    }
+    schedule();
+  }, {accept: kapi.TABLE, onState: (on) => opts.badge && opts.badge.set(on)});
+  render();
 };
 
 /* Lists path (plain JSON) and calls onChange(items) now and after every
  * watch event (at most once a frame). Throws the list's error. */
 kapi.liveList = async function (path, onChange, badge) {
-  const page = kapi.page;
   const items = new Map();
-  const load = (list) => { items.clear(); for (const o of list.items || []) items.set(o.metadata.uid, o); };
-  const first = await kapi.api.get(path);
-  load(first);
-  onChange([...items.values()]);
-  let pending = false;
-  const schedule = () => { if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; onChange([...items.values()]); }); } };
-  let stop = null;
-  const start = (rv) => {
-    stop = kapi.api.watch(path, rv, async (ev) => {
-      if (ev.type === 'RESYNC') {
-        stop();
-        try { const l = await kapi.api.get(path); load(l); schedule(); start(l.metadata.resourceVersion); } catch (e) { /* left as is */ }
-        return;
-      }
-      const o = ev.object;
-      if (!o || !o.metadata) return;
-      if (ev.type === 'DELETED') items.delete(o.metadata.uid); else items.set(o.metadata.uid, o);
-      schedule();
-    }, {onState: (on) => badge && badge.set(on)});
+  const changed = kapi.perFrame(() => onChange([...items.values()]));
+  const load = (list) => {
+    items.clear();
+    for (const o of list.items || []) items.set(o.metadata.uid, o);
+    changed();
   };
-  start(first.metadata.resourceVersion);
-  page.onLeave(() => stop && stop());
+  await kapi.follow(path, () => kapi.api.get(path), load, (ev) => {
+    const o = ev.object;
+    if (!o || !o.metadata) return;
+    if (ev.type === 'DELETED') items.delete(o.metadata.uid); else items.set(o.metadata.uid, o);
+    changed();
+  }, {onState: (on) => badge && badge.set(on)});
+  onChange([...items.values()]);
 };
