@@ -6,7 +6,7 @@
     cdp.py PROFILE wait JS [SECS]    poll JS until it is truthy (default 60 s);
                                      print its value; exit 1 if it never is
     cdp.py PROFILE eval JS           print the value of JS
-    cdp.py PROFILE shot FILE.png     screenshot of the window
+    cdp.py PROFILE shot FILE.png [SCALE]   screenshot of the window, scaled
 
 PROFILE is Chromium's --user-data-dir, started with --remote-debugging-port=0:
 Chromium writes the port it chose to PROFILE/DevToolsActivePort."""
@@ -142,7 +142,10 @@ def main():
     elif cmd == "eval":
         show(page.eval(args[0]))
     elif cmd == "shot":
-        data = page.call("Page.captureScreenshot", format="png")["data"]
+        size = page.eval("[window.innerWidth, window.innerHeight]")
+        clip = {"x": 0, "y": 0, "width": size[0], "height": size[1],
+                "scale": float(args[1]) if len(args) > 1 else 1.0}
+        data = page.call("Page.captureScreenshot", format="png", clip=clip)["data"]
         with open(args[0], "wb") as f:
             f.write(base64.b64decode(data))
     else:

@@ -87,7 +87,7 @@ browser() {
 # as NAME CMD ARGS: cdp.py on browser NAME
 as() { local name=$1; shift; $CDP "$BROWSERS/$name/profile" "$@"; }
 dom_has() { as "$1" eval "document.documentElement.outerHTML.includes($(printf '%s' "$2" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))'))"; }
-shot() { as "$1" shot "$SHOTS/$2.png" && ok "screenshot $2.png" || not_ok "screenshot $2.png"; }
+shot() { as "$1" shot "$SHOTS/$2.png" 0.75 && ok "screenshot $2.png" || not_ok "screenshot $2.png"; }
 
 # ---- the cluster the pages show
 kubectl create namespace team-a >/dev/null
@@ -116,6 +116,10 @@ kubectl -n team-a create role viewer --verb=get,list,watch \
 kubectl -n team-a create role secret-lister --verb=list,watch --resource=secrets >/dev/null
 kubectl -n team-a create rolebinding alice-viewer --role=viewer --user=alice >/dev/null
 kubectl -n team-a create rolebinding alice-secrets --role=secret-lister --user=alice >/dev/null
+# a namespace her rules name (get on it, by name), which she cannot list
+kubectl create namespace team-b >/dev/null
+kubectl create clusterrole team-b-reader --verb=get --resource=namespaces --resource-name=team-b >/dev/null
+kubectl create clusterrolebinding alice-team-b --clusterrole=team-b-reader --user=alice >/dev/null
 openssl pkcs12 -export -in "$KAPI_STATE/pki/admin.crt" -inkey "$KAPI_STATE/pki/admin.key" \
     -out "$BROWSERS/admin.p12" -passout pass: 2>/dev/null
 
@@ -127,7 +131,7 @@ out=$(as admin wait "document.getElementById('username') && document.getElementB
 expect_eq "the view says who you are (SelfSubjectReview)" "$out" "kubernetes-admin"
 out=$(as admin eval "[...document.querySelectorAll('#namespaces tr[data-name]')].map(r => r.dataset.name).join(' ')")
 expect_eq "the namespaces page lists every namespace (Table rows)" "$out" \
-    "default kube-node-lease kube-public kube-system secret-ns team-a"
+    "default kube-node-lease kube-public kube-system secret-ns team-a team-b"
 out=$(as admin eval "[...document.querySelectorAll('#namespaces th')].map(t => t.textContent).join(',')")
 expect_eq "with the server's Table columns" "$out" "Name,Status,Age"
 shot admin namespaces
@@ -195,6 +199,8 @@ expect_eq "the view says alice" "$(as alice eval "document.getElementById('usern
 out=$(as alice eval "document.getElementById('namespaces').textContent")
 expect_contains "alice may not list namespaces: the page says so" "$out" "You may not list the cluster's namespaces"
 expect_eq "and shows no namespace she may not read" "$(dom_has alice secret-ns)" "false"
+out=$(as alice eval "[...document.querySelectorAll('#namespaces li[data-name]')].map(l => l.dataset.name).join(' ')")
+expect_eq "but the one her rules name (SelfSubjectRulesReview)" "$out" "team-b"
 check "alice opens team-a" as alice goto "$KAPI_URL/ui/#/ns/team-a"
 out=$(as alice wait "document.querySelector('#workloads tr[data-name=live-pod]') && 'seen'" 30)
 expect_eq "alice sees team-a's pods" "$out" "seen"
@@ -213,7 +219,7 @@ expect_eq "nothing of it is shown" "$(dom_has alice hidden-config)" "false"
 shot alice forbidden
 check "alice goes back to /ui/" as alice goto "$KAPI_URL/ui/#/namespaces"
 out=$(as alice eval "[...document.querySelectorAll('#namespaces li[data-name]')].map(l => l.dataset.name).join(' ')")
-expect_eq "the namespace she opened is offered, not the forbidden one" "$out" "team-a"
+expect_eq "and now the namespace she opened, not the forbidden one" "$out" "team-a team-b"
 
 # ---- a browser opening an API path lands on the matching page
 check "alice opens /api/v1/namespaces/team-a/pods" as alice goto "$KAPI_URL/api/v1/namespaces/team-a/pods"

@@ -58,6 +58,7 @@ async function start() {
     return;
   }
   if (!user) {
+    document.querySelector('header nav').remove();   /* nothing there to read */
     kapi.fill(document.getElementById('whoami'), kapi.identity.badge());
     kapi.identity.anonymousPage(main);
     main.dataset.page = 'anonymous';

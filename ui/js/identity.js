@@ -40,7 +40,7 @@ kapi.identity = {
           h('code', {}, 'system:anonymous'), ', which may read nothing here. kapi knows users by the ',
           'client certificates its CA signed: the certificate\'s CN is the user name, each O a group.'),
         h('h3', {}, '1. Get a certificate'),
-        h('p', {}, 'An administrator issues one on the kapi host (README.md, "Pointing kubectl, curl or a browser at it"):'),
+        h('p', {}, 'An administrator issues one on the kapi host (README.md, sections "Pointing kubectl, curl or a browser at it" and "Web view"):'),
         h('pre', {class: 'yaml'}, 'kapictl --state var user add alice --group dev\n' +
           '# writes var/users/alice.crt, alice.key, alice.conf (kubeconfig)\n' +
           '# and alice.p12, the PKCS#12 bundle for a browser (empty password)'),

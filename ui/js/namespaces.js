@@ -39,9 +39,11 @@ kapi.pages.namespaceFallback = async function (box, err) {
   const h = kapi.h;
   const names = new Set(kapi.knownNamespaces.get());
   try {
-    /* Cluster-wide rules that name namespaces the user may get. */
+    /* Rules that name namespaces the user may get. A SelfSubjectRulesReview
+     * needs a namespace (kube answers 400 without one); any namespace's
+     * answer has the cluster-wide rules, "default"'s its own as well. */
     const r = await kapi.api.create('/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
-      apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: {namespace: ''}});
+      apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: {namespace: 'default'}});
     for (const rule of (r.status && r.status.resourceRules) || []) {
       if ((rule.resources || []).some(x => x === 'namespaces' || x === '*') &&
           (rule.verbs || []).some(v => v === 'get' || v === '*'))
