@@ -31,7 +31,8 @@ kapi.api = {
   /* Streams ?watch=1 from resourceVersion rv and calls onEvent({type,
    * object}) per event; reconnects from the last version seen; a 410 (too
    * old) calls onEvent({type: 'RESYNC'}) so the caller lists again.
-   * onState(true|false) tells whether the stream is open. Returns stop(). */
+   * onState(true|false) tells whether the stream is open, onState(null)
+   * that the watch was refused (no retry). Returns stop(). */
   watch(path, rv, onEvent, {accept = 'application/json', onState = () => {}} = {}) {
     const ctl = new AbortController();
     let stopped = false, since = rv;
@@ -45,6 +46,8 @@ kapi.api = {
           const url = path + sep + 'watch=1&allowWatchBookmarks=true&resourceVersion=' + encodeURIComponent(since);
           const r = await fetch(url, {headers: {Accept: accept}, signal: ctl.signal, cache: 'no-store'});
           if (r.status === 410) { onEvent({type: 'RESYNC'}); return; }
+          /* refused (a user who may list but not watch): no retry */
+          if (r.status >= 400 && r.status < 500 && r.status !== 429) { onState(null); return; }
           if (!r.ok) throw new kapi.ApiError(r.status, null, '');
           onState(true);
           const reader = r.body.getReader(), dec = new TextDecoder();

@@ -4,10 +4,13 @@
  * pages that lay them out themselves. Both stop when the page is left. */
 'use strict';
 
-/* "live" or "reconnecting" next to a heading. */
+/* "live", "reconnecting" or "not live" next to a heading. */
 kapi.liveBadge = function () {
   const b = kapi.h('span', {class: 'live off'}, 'connecting…');
-  b.set = (on) => { b.className = on ? 'live' : 'live off'; b.textContent = on ? '● live' : 'reconnecting…'; };
+  b.set = (on) => {
+    b.className = on ? 'live' : 'live off';
+    b.textContent = on ? '● live' : on === null ? 'not live (watch refused)' : 'reconnecting…';
+  };
   return b;
 };
 
