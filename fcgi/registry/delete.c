@@ -353,7 +353,9 @@ static rest_result delete_with_options(rest_call *c, const char *name, const del
             if (cJSON_Compare(obj, old, 1) || c->dry_run)
                 return answer_marked(c, cJSON_Compare(obj, old, 1) ? old : obj, orv, &o);
             int64_t nrev = 0;
+            rest_storage_version(c, obj, 1);
             store_rc rc = store_update_if_revision(c->ctx->store, key, obj, rev, &nrev);
+            rest_storage_version(c, obj, 0);
             if (rc == STORE_CONFLICT && !o.pre_rv && attempt + 1 < DELETE_ATTEMPTS) continue;
             if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
             char rv[32];

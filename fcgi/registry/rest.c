@@ -120,7 +120,9 @@ static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
     if (c->dry_run) return rest_object(c, 201, obj, NULL);
     for (int attempt = 0;; attempt++) {
         int64_t rev = 0;
+        rest_storage_version(c, obj, 1);
         store_rc rc = store_create(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), obj, &rev);
+        rest_storage_version(c, obj, 0);
         if (rc == STORE_OK) return rest_object(c, 201, obj, kapi_psprintf(c->req->pool, "%lld", (long long)rev));
         if (rc == STORE_EXISTS && generated && attempt + 1 < GENERATE_NAME_ATTEMPTS) {
             name = generated_name(c, gen_name);
@@ -238,8 +240,10 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
     if (cJSON_Compare(obj, old, 1)) return rest_object(c, 200, old, old_rv);
     if (c->dry_run) return rest_object(c, 200, obj, old_rv);
     int64_t rev = 0;
+    rest_storage_version(c, obj, 1);
     store_rc rc = store_update_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name),
                                            obj, expected_rev ? expected_rev : old_rev, &rev);
+    rest_storage_version(c, obj, 0);
     if (rc == STORE_CONFLICT && lost_race) {
         *lost_race = 1;
         return (rest_result){.answer = REST_NONE};

@@ -152,10 +152,10 @@ expect_eq "a group needs a dot" "$out" \
 out=$(bad 's/scope: Namespaced/scope: Galaxy/')
 expect_eq "scope Namespaced or Cluster" "$out" \
     'The CustomResourceDefinition "crontabs.stable.example.com" is invalid: spec.scope: Unsupported value: "Galaxy": supported values: "Cluster", "Namespaced"'
-# (kube prints the versions with Go's %#v before the message; kapi leaves the value out)
+# kube prints the versions with Go's %#v before the message (pointers as addresses)
 out=$(bad 's/storage: true/storage: false/')
-expect_contains "exactly one storage version" "$out" \
-    'The CustomResourceDefinition "crontabs.stable.example.com" is invalid: spec.versions: Invalid value: '
+expect_contains "exactly one storage version: the versions as Go prints them" "$out" \
+    'The CustomResourceDefinition "crontabs.stable.example.com" is invalid: spec.versions: Invalid value: []apiextensions.CustomResourceDefinitionVersion{apiextensions.CustomResourceDefinitionVersion{Name:"v1", Served:true, Storage:false, Deprecated:false, DeprecationWarning:(*string)(nil), Schema:(*apiextensions.CustomResourceValidation)(0x'
 expect_contains "exactly one storage version: the message" "$out" 'must have exactly one version marked as storage version'
 out=$(bad 's/- name: v1/- name: V1/')
 expect_contains "version names are DNS-1035 labels" "$out" \
@@ -171,6 +171,9 @@ out=$(echo '{"apiVersion":"toys.example.com/v1beta1","kind":"Widget","metadata":
 expect_eq "create through the deprecated version: kube's warning" "$out" \
     "Warning: toys.example.com/v1beta1 Widget is deprecated; use toys.example.com/v1 Widget
 widget.toys.example.com/w created"
+stored() { "$BUILD/kapictl" get --state "$KAPI_STATE" "$1" | tail -n 1; }
+expect_eq "stored in the storage version v1 (conversion None rewrites apiVersion)" \
+    "$(stored /registry/toys.example.com/widgets/w | jq -r '.apiVersion + " " + (.spec.size|tostring)')" "toys.example.com/v1 2"
 expect_eq "read through v1: apiVersion rewritten" \
     "$(kubectl get widgets.v1.toys.example.com w -o jsonpath='{.apiVersion} {.spec.size}')" "toys.example.com/v1 2"
 out=$(kubectl get widgets.v1beta1.toys.example.com w -o jsonpath='{.apiVersion}' 2>&1)
@@ -178,12 +181,71 @@ expect_eq "read through v1beta1" "$out" "Warning: toys.example.com/v1beta1 Widge
 toys.example.com/v1beta1"
 out=$(kubectl patch widgets.v1.toys.example.com w --type=merge -p '{"spec":{"size":3}}' 2>&1)
 expect_eq "patch through v1 of an object written through v1beta1" "$out" "widget.toys.example.com/w patched"
+http curl_admin /apis/toys.example.com/v1beta1/widgets/w -X PUT -H 'Content-Type: application/json' \
+    -d "$(curl_admin /apis/toys.example.com/v1beta1/widgets/w -s | jq -c '.spec.size = 4')"
+expect_eq "PUT through v1beta1 answers in v1beta1" "$(echo "$HTTP_BODY" | jq -r '.apiVersion + " " + (.spec.size|tostring)')" \
+    "toys.example.com/v1beta1 4"
+expect_eq "and is stored in v1" "$(stored /registry/toys.example.com/widgets/w | jq -r .apiVersion)" "toys.example.com/v1"
+expect_eq "storedVersions: the storage version" \
+    "$(kubectl get crd widgets.toys.example.com -o jsonpath='{.status.storedVersions}')" '["v1"]'
 http curl_admin /apis/toys.example.com/v1/widgets
 expect_contains "list through v1" "$(echo "$HTTP_BODY" | tr -d ' \n')" '"kind":"WidgetList","apiVersion":"toys.example.com/v1"'
 out=$(kubectl get widget w 2>&1)
 expect_eq "a cluster-scoped custom resource, default columns NAME and AGE" "$(echo "$out" | head -1 | tr -s ' ')" "NAME AGE"
 kubectl delete widget w >/dev/null 2>&1
 kubectl delete crd widgets.toys.example.com >/dev/null 2>&1
+
+# ---- RBAC: custom resources authorized as built-ins; the aggregated
+# roles admin, edit and view pick up a CRD's rules by label
+kubectl create namespace team >/dev/null 2>&1
+kubectl create rolebinding carol-edit -n team --clusterrole=edit --user=carol >/dev/null 2>&1
+kubectl create rolebinding dave-view -n team --clusterrole=view --user=dave >/dev/null 2>&1
+out=$(kubectl --as carol -n team create -f "$tmp/cron.yaml" 2>&1)
+expect_eq "edit does not cover crontabs before a role is aggregated into it" "$out" \
+    "Error from server (Forbidden): error when creating \"$tmp/cron.yaml\": crontabs.stable.example.com is forbidden: User \"carol\" cannot create resource \"crontabs\" in API group \"stable.example.com\" in the namespace \"team\""
+cat >"$tmp/aggregate.yaml" <<'YAML'
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: aggregate-cron-tabs-edit
+  labels:
+    rbac.authorization.k8s.io/aggregate-to-admin: "true"
+    rbac.authorization.k8s.io/aggregate-to-edit: "true"
+rules:
+- apiGroups: ["stable.example.com"]
+  resources: ["crontabs"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: aggregate-cron-tabs-view
+  labels:
+    rbac.authorization.k8s.io/aggregate-to-view: "true"
+rules:
+- apiGroups: ["stable.example.com"]
+  resources: ["crontabs"]
+  verbs: ["get", "list", "watch"]
+YAML
+out=$(kubectl apply -f "$tmp/aggregate.yaml" 2>&1)
+expect_eq "the aggregated-to roles for crontabs (kube's documented example)" "$out" \
+    "clusterrole.rbac.authorization.k8s.io/aggregate-cron-tabs-edit created
+clusterrole.rbac.authorization.k8s.io/aggregate-cron-tabs-view created"
+out=$(kubectl --as carol -n team create -f "$tmp/cron.yaml" 2>&1)
+expect_eq "a user bound to edit in a namespace creates a CronTab" "$out" "crontab.stable.example.com/cron created"
+expect_eq "a user bound to view lists them" "$(kubectl --as dave -n team get ct -o name 2>&1)" "crontab.stable.example.com/cron"
+out=$(kubectl --as dave -n team delete ct cron 2>&1)
+expect_eq "and may not delete one" "$out" \
+    'Error from server (Forbidden): crontabs.stable.example.com "cron" is forbidden: User "dave" cannot delete resource "crontabs" in API group "stable.example.com" in the namespace "team"'
+expect_eq "edit does not reach another namespace" "$(kubectl --as carol -n other auth can-i create crontabs.stable.example.com 2>&1)" "no"
+check "the clusterrole-aggregation controller's pass (kapi-reconcile --once)" \
+    "$BUILD/kapi-reconcile" --state "$KAPI_STATE" --once
+for role in admin edit view; do
+    expect_contains "kubectl get clusterrole $role shows the crontabs rule" \
+        "$(kubectl get clusterrole $role -o jsonpath='{range .rules[*]}{.apiGroups} {.resources}{"\n"}{end}')" \
+        '["stable.example.com"] ["crontabs"]'
+done
+kubectl delete ct cron -n team >/dev/null 2>&1
 
 # ---- deleting the CRD takes the kind away, and its objects first
 kubectl create namespace other >/dev/null 2>&1

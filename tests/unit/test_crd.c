@@ -111,6 +111,20 @@ static void test_crd_validation(void **state)
     assert_non_null(strstr(r.text, "spec.group: Invalid value: \\\"toys\\\": should be a domain with at least one dot"));
     assert_non_null(strstr(r.text, "spec.scope: Unsupported value: \\\"Galaxy\\\": supported values: \\\"Cluster\\\", \\\"Namespaced\\\""));
     assert_non_null(strstr(r.text, "must have exactly one version marked as storage version"));
+    /* the versions as Go's %#v prints kube's internal type (pointers as addresses) */
+    assert_non_null(strstr(r.text, "spec.versions: Invalid value: []apiextensions.CustomResourceDefinitionVersion{"
+                                   "apiextensions.CustomResourceDefinitionVersion{Name:\\\"v1\\\", Served:true, "
+                                   "Storage:false, Deprecated:false, DeprecationWarning:(*string)(nil), "
+                                   "Schema:(*apiextensions.CustomResourceValidation)(0x"));
+    assert_non_null(strstr(r.text, "AdditionalPrinterColumns:[]apiextensions.CustomResourceColumnDefinition(nil), "
+                                   "SelectableFields:[]apiextensions.SelectableField(nil)}, "
+                                   "apiextensions.CustomResourceDefinitionVersion{Name:\\\"v1beta1\\\", Served:true, "
+                                   "Storage:false, Deprecated:false, DeprecationWarning:(*string)(nil), "
+                                   "Schema:(*apiextensions.CustomResourceValidation)(nil), "
+                                   "Subresources:(*apiextensions.CustomResourceSubresources)(nil), "
+                                   "AdditionalPrinterColumns:[]apiextensions.CustomResourceColumnDefinition(nil), "
+                                   "SelectableFields:[]apiextensions.SelectableField(nil)}}: "
+                                   "must have exactly one version marked as storage version"));
     cJSON_Delete(r.body);
     char body[2048];
     snprintf(body, sizeof body, "%s", crd_json("things", "Thing", "toys.example.com", "Cluster", "true"));

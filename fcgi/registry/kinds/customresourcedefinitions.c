@@ -20,6 +20,7 @@
 #include "codec/jsonpath.h"
 #include "codec/validate_meta.h"
 #include "core/alloc.h"
+#include "core/goquote.h"
 #include "core/gotime.h"
 #include "kinds/kinds.h"
 #include "registry/kinds/customresources.h"
@@ -187,6 +188,91 @@ static void validate_scale_path(const cJSON *scale, const char *key, const char 
     }
 }
 
+/* Go's %#v of a pointer field: its type and address, or nil. Go prints the
+ * pointer's address; the address of the JSON node is ours. */
+static void go_pointer(kapi_buf *b, const char *type, const cJSON *v)
+{
+    if (!v || cJSON_IsNull(v)) kapi_buf_printf(b, "(*%s)(nil)", type);
+    else kapi_buf_printf(b, "(*%s)(%p)", type, (const void *)v);
+}
+
+static void go_field_str(kapi_buf *b, const char *name, const cJSON *obj, const char *key)
+{
+    kapi_buf_printf(b, "%s:", name);
+    go_quote(b, str_or(obj, key, ""));
+}
+
+/* Go's %#v of the internal []apiextensions.CustomResourceDefinitionVersion,
+ * the bad value kube prints for spec.versions. */
+static char *go_versions_value(const cJSON *versions)
+{
+    kapi_buf b;
+    kapi_buf_init(&b);
+    kapi_buf_puts(&b, "[]apiextensions.CustomResourceDefinitionVersion{");
+    const cJSON *v;
+    int i = 0;
+    cJSON_ArrayForEach(v, versions) {
+        if (i++) kapi_buf_puts(&b, ", ");
+        kapi_buf_puts(&b, "apiextensions.CustomResourceDefinitionVersion{");
+        go_field_str(&b, "Name", v, "name");
+        kapi_buf_printf(&b, ", Served:%s, Storage:%s, Deprecated:%s, DeprecationWarning:",
+                        json_true_at(v, "served") ? "true" : "false", json_true_at(v, "storage") ? "true" : "false",
+                        json_true_at(v, "deprecated") ? "true" : "false");
+        go_pointer(&b, "string", json_get(v, "deprecationWarning"));
+        kapi_buf_puts(&b, ", Schema:");
+        go_pointer(&b, "apiextensions.CustomResourceValidation", json_get(v, "schema"));
+        kapi_buf_puts(&b, ", Subresources:");
+        go_pointer(&b, "apiextensions.CustomResourceSubresources", json_get(v, "subresources"));
+        kapi_buf_puts(&b, ", AdditionalPrinterColumns:[]apiextensions.CustomResourceColumnDefinition");
+        const cJSON *cols = json_array_at(v, "additionalPrinterColumns"), *col;
+        if (!cols) kapi_buf_puts(&b, "(nil)");
+        else {
+            kapi_buf_putc(&b, '{');
+            int j = 0;
+            cJSON_ArrayForEach(col, cols) {
+                if (j++) kapi_buf_puts(&b, ", ");
+                kapi_buf_puts(&b, "apiextensions.CustomResourceColumnDefinition{");
+                go_field_str(&b, "Name", col, "name");
+                go_field_str(&b, ", Type", col, "type");
+                go_field_str(&b, ", Format", col, "format");
+                go_field_str(&b, ", Description", col, "description");
+                const cJSON *prio = json_get(col, "priority");
+                kapi_buf_printf(&b, ", Priority:%d, ", cJSON_IsNumber(prio) ? (int)prio->valuedouble : 0);
+                go_field_str(&b, "JSONPath", col, "jsonPath");
+                kapi_buf_putc(&b, '}');
+            }
+            kapi_buf_putc(&b, '}');
+        }
+        kapi_buf_puts(&b, ", SelectableFields:[]apiextensions.SelectableField");
+        const cJSON *sels = json_array_at(v, "selectableFields"), *sel;
+        if (!sels) kapi_buf_puts(&b, "(nil)");
+        else {
+            kapi_buf_putc(&b, '{');
+            int j = 0;
+            cJSON_ArrayForEach(sel, sels) {
+                if (j++) kapi_buf_puts(&b, ", ");
+                kapi_buf_puts(&b, "apiextensions.SelectableField{");
+                go_field_str(&b, "JSONPath", sel, "jsonPath");
+                kapi_buf_putc(&b, '}');
+            }
+            kapi_buf_putc(&b, '}');
+        }
+        kapi_buf_putc(&b, '}');
+    }
+    kapi_buf_putc(&b, '}');
+    return kapi_buf_steal(&b);
+}
+
+/* An Invalid error on spec.versions with the versions as its bad value. */
+static void invalid_versions(field_errors *errs, const cJSON *versions, const char *detail)
+{
+    char *printed = go_versions_value(versions);
+    cJSON *raw = cJSON_CreateRaw(printed);
+    field_error_add(errs, FIELD_INVALID, "spec.versions", raw, detail);
+    cJSON_Delete(raw);
+    free(printed);
+}
+
 static void validate_versions(const cJSON *versions, field_errors *errs)
 {
     int n = cJSON_GetArraySize(versions), storage = 0, served = 0, unique = 1, i = 0;
@@ -229,13 +315,10 @@ static void validate_versions(const cJSON *versions, field_errors *errs)
         }
         i++;
     }
-    /* kube prints the versions with Go's %#v; the value is left out here */
-    if (n > 0 && served == 0)
-        field_error_add(errs, FIELD_INVALID, "spec.versions", NULL, "must have at least one version marked as served");
-    if (storage != 1)
-        field_error_add(errs, FIELD_INVALID, "spec.versions", NULL,
-                        "must have exactly one version marked as storage version");
-    if (!unique) field_error_add(errs, FIELD_INVALID, "spec.versions", NULL, "must contain unique version names");
+    /* kube prints the versions with Go's %#v */
+    if (n > 0 && served == 0) invalid_versions(errs, versions, "must have at least one version marked as served");
+    if (!unique) invalid_versions(errs, versions, "must contain unique version names");
+    if (storage != 1) invalid_versions(errs, versions, "must have exactly one version marked as storage version");
 }
 
 /* ValidateCustomResourceDefinition: the name rule, then the spec. */
