@@ -28,6 +28,8 @@ typedef struct rest_call {
     const kapi_resource *r;
     const char *ns;        /* namespace of the request ("" for cluster-scoped) */
     int dry_run;
+    int crd_cleanup;       /* deleting a CRD's custom resources: the CRD's DELETE
+                              finishes it, not crd_custom_resource_removed */
 } rest_call;
 
 /* ---- what a verb answers

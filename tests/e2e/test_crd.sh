@@ -138,6 +138,39 @@ http curl_admin /apis/stable.example.com/v1/crontabz
 expect_eq "a CRD that is not Established is not served" "$HTTP_CODE" "404"
 kubectl delete crd crontabz.stable.example.com >/dev/null 2>&1
 
+# ---- a refused CRD is checked again when the CRD that held its names goes
+# (kube's naming controller): NamesAccepted True, then Established
+gizmo_crd() {   # PLURAL KIND
+    cat <<YAML
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: $1.clash.example.com
+spec:
+  group: clash.example.com
+  scope: Namespaced
+  names: {plural: $1, kind: $2}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+YAML
+}
+gizmo_crd gizmos Gizmo | kubectl apply -f - >/dev/null 2>&1
+gizmo_crd gadgets Gizmo | kubectl apply -f - >/dev/null 2>&1
+expect_eq "a second CRD of the group with the same kind is refused (the last name refused is the list kind)" \
+    "$(kubectl get crd gadgets.clash.example.com -o jsonpath='{.status.conditions[?(@.type=="NamesAccepted")].reason}')" "ListKindConflict"
+out=$(kubectl delete crd gizmos.clash.example.com 2>&1)
+expect_eq "the CRD holding the kind is deleted" "$out" 'customresourcedefinition.apiextensions.k8s.io "gizmos.clash.example.com" deleted'
+out=$(kubectl get crd gadgets.clash.example.com -o jsonpath='{range .status.conditions[*]}{.type}={.status}/{.reason};{end} {.status.acceptedNames.kind}')
+expect_eq "the refused one is accepted and Established, without being written again" "$out" \
+    "NamesAccepted=True/NoConflicts;Established=True/InitialNamesAccepted; Gizmo"
+check "kubectl wait --for=condition=Established" kubectl wait --for=condition=Established crd/gadgets.clash.example.com --timeout=10s
+echo '{"apiVersion":"clash.example.com/v1","kind":"Gizmo","metadata":{"name":"g"}}' | kubectl create -f - >/dev/null 2>&1
+expect_eq "and its kind is served" "$(kubectl get gadgets -o name 2>&1)" "gizmo.clash.example.com/g"
+kubectl delete crd gadgets.clash.example.com >/dev/null 2>&1
+
 # ---- invalid CRDs, kube's messages
 bad() {   # a copy of the CronTab CRD with sed expression $1
     sed "$1" "$DATA/crontabs.yaml" >"$tmp/bad.yaml"
@@ -259,9 +292,11 @@ expect_eq "the CRD waits, marked: kube's finalizer and Terminating condition" "$
     '["customresourcecleanup.apiextensions.k8s.io"] InstanceDeletionInProgress'
 expect_eq "the objects without finalizers are gone" "$(kubectl get ct -A -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name} {end}')" "default/kept "
 expect_eq "the one with a finalizer is marked" "$(kubectl get ct kept -o jsonpath='{.metadata.deletionTimestamp}' | cut -c1-2)" "20"
-kubectl patch ct kept --type=merge -p '{"metadata":{"finalizers":null}}' >/dev/null 2>&1
-out=$(kubectl delete crd "$CRD" 2>&1)
-expect_eq "kubectl delete crd" "$out" "customresourcedefinition.apiextensions.k8s.io \"$CRD\" deleted"
+out=$(kubectl patch ct kept --type=merge -p '{"metadata":{"finalizers":null}}' 2>&1)
+expect_eq "the last finalizer of the last object is removed" "$out" "crontab.stable.example.com/kept patched"
+out=$(kubectl get crd "$CRD" 2>&1)
+expect_eq "the CRD finishes deleting with its last object (no second DELETE)" "$out" \
+    "Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io \"$CRD\" not found"
 out=$(kubectl api-resources --api-group=stable.example.com 2>&1 | tail -n +2)
 expect_eq "gone from discovery" "$out" ""
 http curl_admin /apis/stable.example.com/v1/namespaces/default/crontabs
