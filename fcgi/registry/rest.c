@@ -70,6 +70,12 @@ static cJSON *decode_request_object(rest_call *c, int fv_op, rest_result *fail)
         *fail = rest_status(c, st, 0);  /* unknown or duplicate fields, wrong types */
         return NULL;
     }
+    if ((c->r->flags & KIND_IS_CUSTOM) &&
+        field_validation_check_custom(c->req, c->resp, crd_schema_of(c->r->group, c->r->version, c->r->plural),
+                                      c->r->version, c->r->kind, fv_op, obj, &st)) {
+        *fail = rest_status(c, st, 0);  /* fields the CRD's schema prunes */
+        return NULL;
+    }
     return obj;
 }
 
@@ -357,7 +363,10 @@ static cJSON *patched_object(rest_call *c, const char *name, cJSON *current, int
     cJSON *obj = rest_apply_patch(c, patch, current, c->r->group, c->r->version, c->r->kind, fail);
     if (!obj || rest_check_type_meta(c, obj, fail)) return NULL;
     cJSON *fv = NULL;
-    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv)) {
+    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv) ||
+        ((c->r->flags & KIND_IS_CUSTOM) &&
+         field_validation_check_custom(c->req, c->resp, crd_schema_of(c->r->group, c->r->version, c->r->plural),
+                                       c->r->version, c->r->kind, FV_PATCH, obj, &fv))) {
         *fail = rest_status(c, fv, 0);  /* ?fieldValidation on the patched object */
         return NULL;
     }

@@ -79,6 +79,35 @@ expect_eq "strategic merge patch: 415" "$HTTP_CODE" "415"
 expect_contains "strategic merge patch: kube's message" "$HTTP_BODY" \
     '"message": "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json"'
 
+# fieldValidation: the fields the schema prunes (and metadata's unknown
+# ones) are reported as for built-in kinds, sorted as kube sorts them
+fv_post() {   # DIRECTIVE NAME
+    curl_admin "/apis/stable.example.com/v1/namespaces/default/crontabs?fieldValidation=$1" -X POST \
+        -H 'Content-Type: application/json' -D "$tmp/headers" -o "$tmp/body" -w '%{http_code}' \
+        -d '{"apiVersion":"stable.example.com/v1","kind":"CronTab","metadata":{"name":"'"$2"'","junk":1},"spec":{"cronSpec":"* * * * */5","zeta":1,"alpha":{"b":2}}}'
+}
+expect_eq "fieldValidation=Strict: 400" "$(fv_post Strict fv)" "400"
+expect_eq "Strict: kube's message" "$(jq -r .message "$tmp/body")" \
+    'CronTab in version "v1" cannot be handled as a CronTab: strict decoding error: unknown field "metadata.junk", unknown field "spec.alpha", unknown field "spec.zeta"'
+expect_eq "fieldValidation=Warn: created" "$(fv_post Warn fv)" "201"
+expect_eq "Warn: one Warning header per field" "$(grep -i '^Warning:' "$tmp/headers" | cut -d' ' -f2- | tr -d '\r')" \
+    '299 - "unknown field \"metadata.junk\""
+299 - "unknown field \"spec.alpha\""
+299 - "unknown field \"spec.zeta\""'
+expect_eq "Warn: the fields are pruned" "$(jq -c '[.metadata.junk, .spec.zeta, .spec.alpha]' "$tmp/body")" "[null,null,null]"
+expect_eq "fieldValidation=Ignore: created" "$(fv_post Ignore fv2)" "201"
+expect_eq "Ignore: no warning" "$(grep -ci '^Warning:' "$tmp/headers")" "0"
+expect_eq "Ignore: pruned silently (replicas is the schema's default)" \
+    "$(kubectl get ct fv2 -o jsonpath='{.metadata.junk} {.spec}')" ' {"cronSpec":"* * * * */5","replicas":1}'
+http curl_admin "/apis/stable.example.com/v1/namespaces/default/crontabs/fv?fieldValidation=Strict" -X PATCH \
+    -H 'Content-Type: application/merge-patch+json' -d '{"spec":{"bogus":1}}'
+expect_eq "a patch with Strict: 400, kube's patch message" "$HTTP_CODE $(jq -r .message <<<"$HTTP_BODY")" \
+    '400 strict decoding error: unknown field "spec.bogus"'
+out=$(kubectl patch ct fv --type=merge -p '{"spec":{"bogus":1}}' 2>&1)
+expect_eq "kubectl patch (Warn): the warning" "$out" 'Warning: unknown field "spec.bogus"
+crontab.stable.example.com/fv patched (no change)'
+kubectl delete ct fv fv2 >/dev/null 2>&1
+
 # the status subresource: status ignored on the object, spec on /status
 http curl_admin /apis/stable.example.com/v1/namespaces/default/crontabs/cron -X PATCH \
     -H 'Content-Type: application/merge-patch+json' -d '{"status":{"replicas":9}}'

@@ -23,8 +23,10 @@ done
 out=$(kubectl wait --for=condition=Established crd --all --timeout=30s 2>&1)
 expect_eq "all four Established" "$(echo "$out" | grep -c 'condition met')" "4"
 
-# ---- ServiceMonitor: pruning of an unknown field, an enum
-out=$(kubectl apply -f - 2>&1 <<'Y'
+# ---- ServiceMonitor: an unknown field (kubectl's default --validate=strict
+# refuses it, --validate=warn warns and prunes it), an enum
+monitor() {
+    cat <<'Y'
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata: {name: web}
@@ -32,8 +34,14 @@ spec:
   selector: {matchLabels: {app: web}}
   endpoints: [{port: http, interval: 30s, unknownField: 1}]
 Y
-)
-expect_contains "ServiceMonitor created" "$out" "servicemonitor.monitoring.coreos.com/web created"
+}
+out=$(monitor | kubectl apply -f - 2>&1)
+expect_eq "an unknown field with fieldValidation Strict (kubectl's default): kube's 400" "$out" \
+    'Error from server (BadRequest): error when creating "STDIN": ServiceMonitor in version "v1" cannot be handled as a ServiceMonitor: strict decoding error: unknown field "spec.endpoints[0].unknownField"'
+out=$(monitor | kubectl apply --validate=warn -f - 2>&1)
+expect_eq "with fieldValidation Warn: kube's warning, and the object is created" "$out" \
+    'Warning: unknown field "spec.endpoints[0].unknownField"
+servicemonitor.monitoring.coreos.com/web created'
 expect_eq "kubectl get servicemonitors: NAME and AGE (no printer columns)" \
     "$(kubectl get servicemonitors | head -1 | tr -s ' ')" "NAME AGE"
 expect_eq "the unknown field is pruned" "$(kubectl get servicemonitor web -o jsonpath='{.spec.endpoints[0]}')" \
