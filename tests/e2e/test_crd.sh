@@ -219,6 +219,47 @@ out=$(bad 's/storage: true/storage: false/')
 expect_contains "exactly one storage version: the versions as Go prints them" "$out" \
     'The CustomResourceDefinition "crontabs.stable.example.com" is invalid: spec.versions: Invalid value: []apiextensions.CustomResourceDefinitionVersion{apiextensions.CustomResourceDefinitionVersion{Name:"v1", Served:true, Storage:false, Deprecated:false, DeprecationWarning:(*string)(nil), Schema:(*apiextensions.CustomResourceValidation)(0x'
 expect_contains "exactly one storage version: the message" "$out" 'must have exactly one version marked as storage version'
+# kube's static CEL cost estimate: a loop inside a loop over a list without
+# maxItems is refused; with maxItems and maxLength it is accepted
+loops_crd() {   # EXTRA-LIST-FIELDS
+    cat <<YAML
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: loops.stable.example.com}
+spec:
+  group: stable.example.com
+  scope: Namespaced
+  names: {plural: loops, kind: Loop}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              names:
+                type: array
+                $1
+                items: {type: string$2}
+                x-kubernetes-validations:
+                - rule: self.all(x, self.exists_one(y, x == y))
+                  message: names must be unique
+YAML
+}
+out=$(loops_crd "" "" | kubectl create -f - 2>&1)
+expect_eq "an unbounded nested loop: kube's cost errors" "$out" \
+    'The CustomResourceDefinition "loops.stable.example.com" is invalid: 
+* spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[names].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)
+* spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[names].x-kubernetes-validations[0].rule: Forbidden: contributed to estimated rule & messageExpression cost total exceeding cost limit for entire OpenAPIv3 schema
+* spec.versions[0].schema.openAPIV3Schema: Forbidden: x-kubernetes-validations estimated rule & messageExpression cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)'
+out=$(loops_crd "maxItems: 50" ", maxLength: 63" | kubectl create -f - 2>&1)
+expect_eq "the same loop over a bounded list is accepted" "$out" \
+    "customresourcedefinition.apiextensions.k8s.io/loops.stable.example.com created"
+kubectl delete crd loops.stable.example.com >/dev/null 2>&1
 out=$(bad 's/- name: v1/- name: V1/')
 expect_contains "version names are DNS-1035 labels" "$out" \
     'spec.versions[0].name: Invalid value: "V1": a DNS-1035 label must consist of lower case alphanumeric characters'

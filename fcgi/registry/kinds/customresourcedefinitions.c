@@ -311,6 +311,7 @@ static void validate_versions(const cJSON *versions, field_errors *errs)
         if (schema) {
             snprintf(f, sizeof f, "%s.schema.openAPIV3Schema", at);
             structural_schema *s = structural_compile(schema, f, errs);
+            if (s) structural_check_costs(s, f, errs);
             if (s) structural_free(s);
         }
         i++;
