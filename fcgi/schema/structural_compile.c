@@ -753,15 +753,14 @@ static void walk_costs(cost_walk *w, const snode *n, spath *p, double cardinalit
         walk_costs(w, n->props[i], p, cardinality, depth + 1);
         spath_reset(p, old);
     }
+    /* a list's items and a map's values run as often as they may appear */
+    const snode *const many_of[2] = {n->items, n->additional};
+    static const char *const member[2] = {"items", "additionalProperties"};
     double many = cardinality * cel_estimate_cardinality(n->raw);
-    if (n->items) {
-        size_t old = spath_child(p, "items");
-        walk_costs(w, n->items, p, many, depth + 1);
-        spath_reset(p, old);
-    }
-    if (n->additional) {
-        size_t old = spath_child(p, "additionalProperties");
-        walk_costs(w, n->additional, p, many, depth + 1);
+    for (int k = 0; k < 2; k++) {
+        if (!many_of[k]) continue;
+        size_t old = spath_child(p, member[k]);
+        walk_costs(w, many_of[k], p, many, depth + 1);
         spath_reset(p, old);
     }
 }
