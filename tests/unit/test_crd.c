@@ -184,6 +184,22 @@ static void test_custom_resources(void **state)
     r = call("GET", WIDGETS "/w", NULL);
     assert_int_equal(r.status, 404);
     cJSON_Delete(r.body);
+    /* gadgets, refused for widgets' kind, is checked again (kube's naming
+     * controller) and now holds the group's v1 */
+    r = call("GET", CRDS "/gadgets.toys.example.com", NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(test_str_at(r.body, "status.conditions[0].type"), "NamesAccepted");
+    assert_string_equal(test_str_at(r.body, "status.conditions[0].reason"), "NoConflicts");
+    assert_string_equal(test_str_at(r.body, "status.conditions[1].reason"), "InitialNamesAccepted");
+    assert_string_equal(test_str_at(r.body, "status.acceptedNames.kind"), "Widget");
+    cJSON_Delete(r.body);
+    r = call("GET", "/apis/toys.example.com/v1", NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.text, "\"name\":\"gadgets\""));
+    cJSON_Delete(r.body);
+    r = call("DELETE", CRDS "/gadgets.toys.example.com", NULL);
+    assert_int_equal(r.status, 200);
+    cJSON_Delete(r.body);
     r = call("GET", "/apis/toys.example.com/v1", NULL);
     assert_int_equal(r.status, 404);
     cJSON_Delete(r.body);
