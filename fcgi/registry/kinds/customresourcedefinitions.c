@@ -202,6 +202,41 @@ static void go_field_str(kapi_buf *b, const char *name, const cJSON *obj, const 
     go_quote(b, str_or(obj, key, ""));
 }
 
+/* Go's %#v of a []apiextensions.<type>: (nil), or each element's fields. */
+static void go_slice(kapi_buf *b, const char *type, const cJSON *items, void (*fields)(kapi_buf *, const cJSON *))
+{
+    kapi_buf_printf(b, "[]apiextensions.%s", type);
+    if (!items) {
+        kapi_buf_puts(b, "(nil)");
+        return;
+    }
+    kapi_buf_putc(b, '{');
+    int j = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items) {
+        kapi_buf_printf(b, "%sapiextensions.%s{", j++ ? ", " : "", type);
+        fields(b, it);
+        kapi_buf_putc(b, '}');
+    }
+    kapi_buf_putc(b, '}');
+}
+
+static void go_column(kapi_buf *b, const cJSON *col)
+{
+    go_field_str(b, "Name", col, "name");
+    go_field_str(b, ", Type", col, "type");
+    go_field_str(b, ", Format", col, "format");
+    go_field_str(b, ", Description", col, "description");
+    const cJSON *prio = json_get(col, "priority");
+    kapi_buf_printf(b, ", Priority:%d, ", cJSON_IsNumber(prio) ? (int)prio->valuedouble : 0);
+    go_field_str(b, "JSONPath", col, "jsonPath");
+}
+
+static void go_selectable_field(kapi_buf *b, const cJSON *sel)
+{
+    go_field_str(b, "JSONPath", sel, "jsonPath");
+}
+
 /* Go's %#v of the internal []apiextensions.CustomResourceDefinitionVersion,
  * the bad value kube prints for spec.versions. */
 static char *go_versions_value(const cJSON *versions)
@@ -223,40 +258,10 @@ static char *go_versions_value(const cJSON *versions)
         go_pointer(&b, "apiextensions.CustomResourceValidation", json_get(v, "schema"));
         kapi_buf_puts(&b, ", Subresources:");
         go_pointer(&b, "apiextensions.CustomResourceSubresources", json_get(v, "subresources"));
-        kapi_buf_puts(&b, ", AdditionalPrinterColumns:[]apiextensions.CustomResourceColumnDefinition");
-        const cJSON *cols = json_array_at(v, "additionalPrinterColumns"), *col;
-        if (!cols) kapi_buf_puts(&b, "(nil)");
-        else {
-            kapi_buf_putc(&b, '{');
-            int j = 0;
-            cJSON_ArrayForEach(col, cols) {
-                if (j++) kapi_buf_puts(&b, ", ");
-                kapi_buf_puts(&b, "apiextensions.CustomResourceColumnDefinition{");
-                go_field_str(&b, "Name", col, "name");
-                go_field_str(&b, ", Type", col, "type");
-                go_field_str(&b, ", Format", col, "format");
-                go_field_str(&b, ", Description", col, "description");
-                const cJSON *prio = json_get(col, "priority");
-                kapi_buf_printf(&b, ", Priority:%d, ", cJSON_IsNumber(prio) ? (int)prio->valuedouble : 0);
-                go_field_str(&b, "JSONPath", col, "jsonPath");
-                kapi_buf_putc(&b, '}');
-            }
-            kapi_buf_putc(&b, '}');
-        }
-        kapi_buf_puts(&b, ", SelectableFields:[]apiextensions.SelectableField");
-        const cJSON *sels = json_array_at(v, "selectableFields"), *sel;
-        if (!sels) kapi_buf_puts(&b, "(nil)");
-        else {
-            kapi_buf_putc(&b, '{');
-            int j = 0;
-            cJSON_ArrayForEach(sel, sels) {
-                if (j++) kapi_buf_puts(&b, ", ");
-                kapi_buf_puts(&b, "apiextensions.SelectableField{");
-                go_field_str(&b, "JSONPath", sel, "jsonPath");
-                kapi_buf_putc(&b, '}');
-            }
-            kapi_buf_putc(&b, '}');
-        }
+        kapi_buf_puts(&b, ", AdditionalPrinterColumns:");
+        go_slice(&b, "CustomResourceColumnDefinition", json_array_at(v, "additionalPrinterColumns"), go_column);
+        kapi_buf_puts(&b, ", SelectableFields:");
+        go_slice(&b, "SelectableField", json_array_at(v, "selectableFields"), go_selectable_field);
         kapi_buf_putc(&b, '}');
     }
     kapi_buf_putc(&b, '}');
