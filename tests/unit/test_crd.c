@@ -126,6 +126,21 @@ static void test_crd_validation(void **state)
                                    "SelectableFields:[]apiextensions.SelectableField(nil)}}: "
                                    "must have exactly one version marked as storage version"));
     cJSON_Delete(r.body);
+    /* a version's printer columns, printed whole */
+    r = call("POST", CRDS,
+             "{\"apiVersion\":\"apiextensions.k8s.io/v1\",\"kind\":\"CustomResourceDefinition\","
+             "\"metadata\":{\"name\":\"cols.toys.example.com\"},\"spec\":{\"group\":\"toys.example.com\","
+             "\"scope\":\"Cluster\",\"names\":{\"plural\":\"cols\",\"kind\":\"Col\"},\"versions\":[{\"name\":"
+             "\"v1\",\"served\":true,\"storage\":false,\"additionalPrinterColumns\":[{\"name\":\"Size\","
+             "\"type\":\"integer\",\"jsonPath\":\".spec.size\",\"priority\":1}]}]}}");
+    assert_int_equal(r.status, 422);
+    assert_non_null(strstr(r.text, "Subresources:(*apiextensions.CustomResourceSubresources)(nil), "
+                                   "AdditionalPrinterColumns:[]apiextensions.CustomResourceColumnDefinition{"
+                                   "apiextensions.CustomResourceColumnDefinition{Name:\\\"Size\\\", "
+                                   "Type:\\\"integer\\\", Format:\\\"\\\", Description:\\\"\\\", Priority:1, "
+                                   "JSONPath:\\\".spec.size\\\"}}, SelectableFields:[]apiextensions.SelectableField(nil)}}: "
+                                   "must have exactly one version marked as storage version"));
+    cJSON_Delete(r.body);
     char body[2048];
     snprintf(body, sizeof body, "%s", crd_json("things", "Thing", "toys.example.com", "Cluster", "true"));
     char *name = strstr(body, "things.toys.example.com");
