@@ -27,6 +27,7 @@
 
 #include "auth/authn.h"
 #include "core/kapi.h"
+#include "core/metrics.h"
 #include "core/status.h"
 #include "http/handle.h"
 #include "server/fairness.h"
@@ -492,7 +493,18 @@ void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
     stream_state ss = { .fr = fr, .resp = &resp, .stopping = stopping, .failed = 0 };
     resp.stream_write = stream_write;
     resp.stream_ctx = &ss;
+    /* apiserver_current_inflight_requests (ordinary requests, by kube's
+     * read-only methods) and kapi_worker_threads_busy */
+    metric_gauge busy = socket == FCGI_SOCKET_WATCH ? MG_THREADS_BUSY_WATCH : MG_THREADS_BUSY_API;
+    metric_gauge inflight = MG_COUNT;
+    if (socket == FCGI_SOCKET_ORDINARY)
+        inflight = !strcmp(req.method, "GET") || !strcmp(req.method, "HEAD") || !strcmp(req.method, "OPTIONS")
+                       ? MG_INFLIGHT_READONLY : MG_INFLIGHT_MUTATING;
+    metrics_fixed_gauge_add(busy, 1);
+    if (inflight != MG_COUNT) metrics_fixed_gauge_add(inflight, 1);
     kapi_handle(ctx, &req, &resp);
+    if (inflight != MG_COUNT) metrics_fixed_gauge_add(inflight, -1);
+    metrics_fixed_gauge_add(busy, -1);
 
     if (!resp.streamed)
         write_response(fr, &resp);
