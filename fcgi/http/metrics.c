@@ -101,11 +101,24 @@ void metrics_format_float(char *buf, size_t n, double v)
 {
     if (isnan(v)) { snprintf(buf, n, "NaN"); return; }
     if (isinf(v)) { snprintf(buf, n, v > 0 ? "+Inf" : "-Inf"); return; }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v) break;
+    if (v == 0) { snprintf(buf, n, "0"); return; }
+    /* the fewest significant digits that read back as v */
+    int digits = 1;
+    char e[40];
+    for (; digits < 17; digits++) {
+        snprintf(e, sizeof e, "%.*e", digits - 1, v);
+        if (strtod(e, NULL) == v) break;
     }
-    /* Go writes exponents with at least two digits, as C does: nothing to do */
+    snprintf(e, sizeof e, "%.*e", digits - 1, v);
+    int exp = atoi(strchr(e, 'e') + 1);
+    /* Go's 'g' with the shortest precision: %e when the exponent is below
+     * -4 or at least 6 (strconv's eprec = 6 when shortest) */
+    if (exp < -4 || exp >= 6) {
+        snprintf(buf, n, "%s", e);
+        return;
+    }
+    int decimals = digits - 1 - exp;
+    snprintf(buf, n, "%.*f", decimals > 0 ? decimals : 0, v);
 }
 
 typedef struct writer {
@@ -255,6 +268,11 @@ typedef struct counted {
     long count;
 } counted;
 
+static int compare_counted(const void *a, const void *b)
+{
+    return strcmp(((const counted *)a)->resource, ((const counted *)b)->resource);
+}
+
 /* apiserver_storage_objects{resource}: each stored kind once ("configmaps",
  * "deployments.apps"), counted under its registry prefix; -1 when the
  * count fails, as kube's. */
@@ -266,6 +284,7 @@ static void put_storage_objects(writer *w, kapi_ctx *ctx, kapi_pool *pool)
     int n = 0;
     for (int i = 0; i < set->n; i++) {
         const kapi_resource *r = &set->kinds[i];
+        if (!(r->verbs & VERB_GET)) continue;       /* not stored: reviews */
         const char *name = *r->group ? kapi_psprintf(pool, "%s.%s", r->plural, r->group) : r->plural;
         int dup = 0;
         for (int j = 0; j < n && !dup; j++) dup = !strcmp(rows[j].resource, name);
@@ -276,6 +295,7 @@ static void put_storage_objects(writer *w, kapi_ctx *ctx, kapi_pool *pool)
         rows[n++].count = count;
     }
     if (!n) return;
+    qsort(rows, (size_t)n, sizeof *rows, compare_counted);   /* client_golang's order */
     put_header(w, "apiserver_storage_objects", "gauge",
                "[STABLE] Number of stored objects at the time of last check split by kind. In case of a "
                "fetching error, the value will be -1.");
