@@ -27,7 +27,7 @@ typedef struct series {
 typedef struct region {
     pid_t master;
     double start_time;                  /* Unix seconds */
-    _Atomic int bootstrapped, shutting_down;
+    _Atomic int flags[METRICS_FLAGS];
     _Atomic pid_t workers[METRICS_MAX_WORKERS];
     _Atomic uint64_t dead_cpu_us, dropped;
     _Atomic int64_t gauges[METRICS_MAX_WORKERS][MG_COUNT];
@@ -112,28 +112,16 @@ void metrics_add_dead_cpu_us(uint64_t us)
     if (r) atomic_fetch_add_explicit(&r->dead_cpu_us, us, memory_order_relaxed);
 }
 
-void metrics_set_bootstrapped(void)
+void metrics_flag_set(metrics_flag f)
 {
     region *r = reg();
-    if (r) atomic_store(&r->bootstrapped, 1);
+    if (r) atomic_store(&r->flags[f], 1);
 }
 
-int metrics_bootstrapped(void)
+int metrics_flag_get(metrics_flag f)
 {
     region *r = reg();
-    return r && atomic_load(&r->bootstrapped);
-}
-
-void metrics_set_shutting_down(void)
-{
-    region *r = reg();
-    if (r) atomic_store(&r->shutting_down, 1);
-}
-
-int metrics_shutting_down(void)
-{
-    region *r = reg();
-    return r && atomic_load(&r->shutting_down);
+    return r && atomic_load(&r->flags[f]);
 }
 
 /* ---------------------------------------------------------------- series */
@@ -282,34 +270,16 @@ int64_t metrics_fixed_gauge(metric_gauge g)
     return sum;
 }
 
-uint64_t metrics_dropped(void)
+void metrics_pool_read(metrics_pool_info *out)
 {
+    memset(out, 0, sizeof *out);
     region *r = reg();
-    return r ? atomic_load(&r->dropped) : 0;
-}
-
-pid_t metrics_master_pid(void)
-{
-    region *r = reg();
-    return r ? r->master : 0;
-}
-
-pid_t metrics_worker_pid(int slot)
-{
-    region *r = reg();
-    return r && slot >= 0 && slot < METRICS_MAX_WORKERS ? atomic_load(&r->workers[slot]) : 0;
-}
-
-uint64_t metrics_dead_cpu_us(void)
-{
-    region *r = reg();
-    return r ? atomic_load(&r->dead_cpu_us) : 0;
-}
-
-double metrics_start_time(void)
-{
-    region *r = reg();
-    return r ? r->start_time : 0;
+    if (!r) return;
+    out->master = r->master;
+    out->start_time = r->start_time;
+    out->dead_cpu_us = atomic_load(&r->dead_cpu_us);
+    out->dropped = atomic_load(&r->dropped);
+    for (int i = 0; i < METRICS_MAX_WORKERS; i++) out->workers[i] = atomic_load(&r->workers[i]);
 }
 
 double metrics_now(void)

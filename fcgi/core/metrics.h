@@ -62,11 +62,14 @@ void metrics_set_worker_pid(int slot, pid_t pid);
 /* The master, reaping a worker: the CPU time it used (microseconds), kept
  * so that process_cpu_seconds_total does not go backwards. */
 void metrics_add_dead_cpu_us(uint64_t us);
-/* Lifecycle flags read by /readyz: bootstrap done, shutting down. */
-void metrics_set_bootstrapped(void);
-int metrics_bootstrapped(void);
-void metrics_set_shutting_down(void);
-int metrics_shutting_down(void);
+/* Lifecycle flags of the pool, read by /readyz; set once, never cleared. */
+typedef enum metrics_flag {
+    METRICS_BOOTSTRAPPED,      /* the bootstrap has run: kube's post-start hooks done */
+    METRICS_SHUTTING_DOWN,     /* the master is stopping the pool */
+    METRICS_FLAGS
+} metrics_flag;
+void metrics_flag_set(metrics_flag f);
+int metrics_flag_get(metrics_flag f);
 
 /* Recording. Label values are given in the family's order; n must match. */
 void metrics_counter_add(metric_family f, const char *const *values, int n, uint64_t by);
@@ -86,12 +89,15 @@ typedef struct metric_sample {
  * per label set); stops when fn returns non-zero. */
 void metrics_each(metric_family f, int (*fn)(void *arg, const metric_sample *s), void *arg);
 int64_t metrics_fixed_gauge(metric_gauge g);
-uint64_t metrics_dropped(void);
-/* The master's pid and the workers' (0 for an empty slot); n_workers slots. */
-pid_t metrics_master_pid(void);
-pid_t metrics_worker_pid(int slot);
-uint64_t metrics_dead_cpu_us(void);
-double metrics_start_time(void);
+/* The pool as the region knows it. */
+typedef struct metrics_pool_info {
+    pid_t master;                          /* the process that mapped the region */
+    pid_t workers[METRICS_MAX_WORKERS];    /* by slot; 0: none running */
+    double start_time;                     /* the master's start, Unix seconds */
+    uint64_t dead_cpu_us;                  /* CPU time of the reaped workers */
+    uint64_t dropped;                      /* samples that found no series */
+} metrics_pool_info;
+void metrics_pool_read(metrics_pool_info *out);
 
 /* Monotonic seconds, for timing what is recorded. */
 double metrics_now(void);

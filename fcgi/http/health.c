@@ -52,13 +52,13 @@ static const char *store_failure(kapi_ctx *ctx)
 static const char *bootstrap_failure(kapi_ctx *ctx)
 {
     (void)ctx;
-    return metrics_bootstrapped() ? NULL : "not finished";
+    return metrics_flag_get(METRICS_BOOTSTRAPPED) ? NULL : "not finished";
 }
 
 static const char *shutdown_failure(kapi_ctx *ctx)
 {
     (void)ctx;
-    return metrics_shutting_down() ? "process is shutting down" : NULL;
+    return metrics_flag_get(METRICS_SHUTTING_DOWN) ? "process is shutting down" : NULL;
 }
 
 static const health_check checks[] = {

@@ -346,20 +346,18 @@ static void add_process(proc_totals *t, pid_t pid)
     closedir(d);
 }
 
-static void put_process(writer *w)
+static void put_process(writer *w, const metrics_pool_info *pool)
 {
     proc_totals t = {0};
-    pid_t master = metrics_master_pid();
-    add_process(&t, master ? master : getpid());
+    add_process(&t, pool->master ? pool->master : getpid());
     int workers = 0;
     for (int i = 0; i < METRICS_MAX_WORKERS; i++) {
-        pid_t pid = metrics_worker_pid(i);
-        if (pid > 0) {
-            add_process(&t, pid);
+        if (pool->workers[i] > 0) {
+            add_process(&t, pool->workers[i]);
             workers++;
         }
     }
-    t.cpu_seconds += (double)metrics_dead_cpu_us() / 1e6;
+    t.cpu_seconds += (double)pool->dead_cpu_us / 1e6;
     char num[64];
     struct rlimit rl;
     long long max_fds = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? (long long)rl.rlim_cur : -1;
@@ -370,7 +368,7 @@ static void put_process(writer *w)
     put_int(w, "process_max_fds", "gauge", "Maximum number of open file descriptors.", max_fds);
     put_int(w, "process_open_fds", "gauge", "Number of open file descriptors.", t.open_fds);
     put_int(w, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", t.rss_bytes);
-    metrics_format_float(num, sizeof num, (double)(long long)metrics_start_time());
+    metrics_format_float(num, sizeof num, (double)(long long)pool->start_time);
     put_single(w, "process_start_time_seconds", "gauge",
                "Start time of the process since unix epoch in seconds.", num);
     put_int(w, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.", t.vsize_bytes);
@@ -385,33 +383,30 @@ static const char *const longrunning_labels[] = {"component", "group", "resource
 static const char *const gvk_labels[] = {"group", "kind", "version"};
 static const char *const storage_labels[] = {"operation", "type"};
 
-static const family_desc f_longrunning = {
-    MF_LONGRUNNING, "apiserver_longrunning_requests", "gauge",
-    "[STABLE] Gauge of all active long-running apiserver requests broken out by verb, group, version, "
-    "resource, scope and component. Not all requests are tracked this way.",
-    longrunning_labels, 7};
-static const family_desc f_watchers = {
-    MF_WATCHERS, "apiserver_registered_watchers", "gauge",
-    "[ALPHA] Number of currently registered watchers for a given resources", gvk_labels, 3};
-static const family_desc f_duration = {
-    MF_REQUEST_DURATION, "apiserver_request_duration_seconds", "histogram",
-    "[STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, "
-    "resource, subresource, scope and component.",
-    request_labels + 1, 8};
-static const family_desc f_total = {
-    MF_REQUEST_TOTAL, "apiserver_request_total", "counter",
-    "[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, "
-    "resource, scope, component, and HTTP response code.",
-    request_labels, 9};
-static const family_desc f_watch_events = {
-    MF_WATCH_EVENTS, "apiserver_watch_events_total", "counter",
-    "[ALPHA] Number of events sent in watch clients", gvk_labels, 3};
-static const family_desc f_etcd = {
-    MF_STORAGE_DURATION, "etcd_request_duration_seconds", "histogram",
-    "[ALPHA] Etcd request latency in seconds for each operation and object type.", storage_labels, 2};
-static const family_desc f_batch = {
-    MF_COMMIT_BATCH, "kapi_store_commit_batch_size", "histogram",
-    "Writes per store transaction (group commit), over the pool.", NULL, 0};
+/* The families of the shared table, by metric_family. */
+static const family_desc families[MF_COUNT] = {
+    [MF_LONGRUNNING] = {MF_LONGRUNNING, "apiserver_longrunning_requests", "gauge",
+                        "[STABLE] Gauge of all active long-running apiserver requests broken out by "
+                        "verb, group, version, resource, scope and component. Not all requests are "
+                        "tracked this way.", longrunning_labels, 7},
+    [MF_WATCHERS] = {MF_WATCHERS, "apiserver_registered_watchers", "gauge",
+                     "[ALPHA] Number of currently registered watchers for a given resources", gvk_labels, 3},
+    [MF_REQUEST_DURATION] = {MF_REQUEST_DURATION, "apiserver_request_duration_seconds", "histogram",
+                             "[STABLE] Response latency distribution in seconds for each verb, dry run "
+                             "value, group, version, resource, subresource, scope and component.",
+                             request_labels + 1, 8},
+    [MF_REQUEST_TOTAL] = {MF_REQUEST_TOTAL, "apiserver_request_total", "counter",
+                          "[STABLE] Counter of apiserver requests broken out for each verb, dry run "
+                          "value, group, version, resource, scope, component, and HTTP response code.",
+                          request_labels, 9},
+    [MF_WATCH_EVENTS] = {MF_WATCH_EVENTS, "apiserver_watch_events_total", "counter",
+                         "[ALPHA] Number of events sent in watch clients", gvk_labels, 3},
+    [MF_STORAGE_DURATION] = {MF_STORAGE_DURATION, "etcd_request_duration_seconds", "histogram",
+                             "[ALPHA] Etcd request latency in seconds for each operation and object type.",
+                             storage_labels, 2},
+    [MF_COMMIT_BATCH] = {MF_COMMIT_BATCH, "kapi_store_commit_batch_size", "histogram",
+                         "Writes per store transaction (group commit), over the pool.", NULL, 0},
+};
 
 void metrics_serve(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
 {
@@ -422,10 +417,10 @@ void metrics_serve(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
                    "[STABLE] Maximal number of currently used inflight request limit of this apiserver "
                    "per request kind in last second.",
                    "request_kind", "mutating", MG_INFLIGHT_MUTATING, "readOnly", MG_INFLIGHT_READONLY);
-    put_family(&w, &f_longrunning);
-    put_family(&w, &f_watchers);
-    put_family(&w, &f_duration);
-    put_family(&w, &f_total);
+    put_family(&w, &families[MF_LONGRUNNING]);
+    put_family(&w, &families[MF_WATCHERS]);
+    put_family(&w, &families[MF_REQUEST_DURATION]);
+    put_family(&w, &families[MF_REQUEST_TOTAL]);
     put_storage_objects(&w, ctx, req->pool);
     store_file_stats fs = {0};
     int have_files = ctx && ctx->store && store_stat_files(ctx->store, &fs) == STORE_OK;
@@ -435,18 +430,20 @@ void metrics_serve(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
         kapi_buf_printf(w.out, "apiserver_storage_size_bytes{storage_cluster_id=\"etcd-0\"} %lld\n",
                         fs.db_bytes);
     }
-    put_family(&w, &f_watch_events);
-    put_family(&w, &f_etcd);
+    put_family(&w, &families[MF_WATCH_EVENTS]);
+    put_family(&w, &families[MF_STORAGE_DURATION]);
+    metrics_pool_info pool;
+    metrics_pool_read(&pool);
     put_int(&w, "kapi_metrics_dropped_series_total", "counter",
             "Samples not recorded because the shared metrics table was full or their labels too long.",
-            (long long)metrics_dropped());
+            (long long)pool.dropped);
     if (have_files) {
         put_int(&w, "kapi_sqlite_db_bytes", "gauge", "Size of the SQLite database file (kapi.db).", fs.db_bytes);
         put_int(&w, "kapi_sqlite_free_pages", "gauge", "Free pages in the SQLite database file.", fs.free_pages);
         put_int(&w, "kapi_sqlite_wal_bytes", "gauge", "Size of the SQLite write-ahead log (kapi.db-wal).",
                 fs.wal_bytes);
     }
-    put_family(&w, &f_batch);
+    put_family(&w, &families[MF_COMMIT_BATCH]);
     put_int(&w, "kapi_watch_queued_events", "gauge",
             "Events queued to watches and not yet sent, over the pool.",
             (long long)metrics_fixed_gauge(MG_WATCH_QUEUED));
@@ -454,7 +451,7 @@ void metrics_serve(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
                    "socket", "api", MG_THREADS_API, "watch", MG_THREADS_WATCH);
     put_fixed_pair(&w, "kapi_worker_threads_busy", "Server threads handling a request, by FastCGI socket.",
                    "socket", "api", MG_THREADS_BUSY_API, "watch", MG_THREADS_BUSY_WATCH);
-    put_process(&w);
+    put_process(&w, &pool);
     if (w.om) kapi_buf_puts(w.out, "# EOF\n");
     resp->status = 200;
     resp->content_type = w.om ? "application/openmetrics-text; version=1.0.0; charset=utf-8"

@@ -359,7 +359,7 @@ int kapi_server_run(const kapi_server_opts *o)
     /* The counters every worker shares (/metrics), inherited across fork. */
     if (metrics_init_shared() != 0) srv_log("metrics: cannot map the shared counters; /metrics shows this process only");
     if (bootstrap_store(o) != 0) goto out;
-    metrics_set_bootstrapped();
+    metrics_flag_set(METRICS_BOOTSTRAPPED);
 
     fair_limits lim;
     kapi_server_fair_limits(o, &lim);
@@ -395,7 +395,7 @@ int kapi_server_run(const kapi_server_opts *o)
         reap(w, n, 0);
         if (sig == SIGTERM || sig == SIGINT) {
             srv_log("received %s; stopping the workers", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-            metrics_set_shutting_down();            /* /readyz: [-]shutdown */
+            metrics_flag_set(METRICS_SHUTTING_DOWN);            /* /readyz: [-]shutdown */
             break;
         }
         if (sig == SIGHUP) srv_log("SIGHUP ignored");

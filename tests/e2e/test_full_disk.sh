@@ -41,16 +41,7 @@ expect_refused() {   # what
 }"
 }
 
-# kube's post-start hooks kapi's bootstrap does the work of (http/health.c)
-HOOKS='[+]poststarthook/start-apiserver-admission-initializer ok
-[+]poststarthook/generic-apiserver-start-informers ok
-[+]poststarthook/priority-and-fairness-filter ok
-[+]poststarthook/start-apiextensions-informers ok
-[+]poststarthook/start-apiextensions-controllers ok
-[+]poststarthook/crd-informer-synced ok
-[+]poststarthook/start-system-namespaces-controller ok
-[+]poststarthook/rbac/bootstrap-roles ok
-[+]poststarthook/scheduling/bootstrap-system-priority-classes ok'
+HOOKS=$KUBE_HEALTH_HOOKS   # lib.sh
 
 expect_readyz_failed() {   # what
     http curl_anon /readyz

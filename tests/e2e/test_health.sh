@@ -23,15 +23,7 @@ header() { tr -d '\r' <"$1" | sed -n "s/^$2: //Ip" | head -1; }
 # (readyz). These are kube-apiserver 1.32's names for what kapi's bootstrap
 # does (admission, informers, fairness, CRDs, system namespaces, the RBAC
 # bootstrap roles, the system priority classes).
-HOOKS='[+]poststarthook/start-apiserver-admission-initializer ok
-[+]poststarthook/generic-apiserver-start-informers ok
-[+]poststarthook/priority-and-fairness-filter ok
-[+]poststarthook/start-apiextensions-informers ok
-[+]poststarthook/start-apiextensions-controllers ok
-[+]poststarthook/crd-informer-synced ok
-[+]poststarthook/start-system-namespaces-controller ok
-[+]poststarthook/rbac/bootstrap-roles ok
-[+]poststarthook/scheduling/bootstrap-system-priority-classes ok'
+HOOKS=$KUBE_HEALTH_HOOKS   # lib.sh
 READYZ="[+]ping ok
 [+]log ok
 [+]etcd ok

@@ -61,7 +61,7 @@ static void test_before_bootstrap(void **state)
     r = get(&ctx, "/livez/poststarthook/rbac/bootstrap-roles");
     assert_int_equal(r.status, 500);
     assert_string_equal(r.text, "internal server error: not finished\n");
-    metrics_set_bootstrapped();
+    metrics_flag_set(METRICS_BOOTSTRAPPED);
     r = get(&ctx, "/livez/poststarthook/rbac/bootstrap-roles");
     assert_int_equal(r.status, 200);
     assert_string_equal(r.text, "ok");
@@ -119,7 +119,7 @@ static void test_shutting_down(void **state)
     kapi_ctx ctx = {0};
     char dir[128];
     open_store(&ctx, dir, sizeof dir, 0, 0);
-    metrics_set_shutting_down();
+    metrics_flag_set(METRICS_SHUTTING_DOWN);
     test_result r = get(&ctx, "/readyz");
     assert_int_equal(r.status, 500);
     assert_string_equal(r.text, "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n" HOOKS("ok")
