@@ -85,7 +85,9 @@ wait_for_scrape() {
     local since i
     since=$(date +%s.%N)
     for ((i = 0; i < 300; i++)); do
-        [ "$(promql "timestamp(up{job=\"kapi\"} == 1) > $since")" != "" ] && return 0
+        # (timestamp() of a selector is its sample's time; of anything else,
+        # the query's: so the selector alone, and up == 1 beside it)
+        [ "$(promql "timestamp(up{job=\"kapi\"}) > $since and up{job=\"kapi\"} == 1")" != "" ] && return 0
         sleep 0.2
     done
     return 1
