@@ -61,7 +61,10 @@ static int health_root(const char *path)
     return path && (!strcmp(path, "/healthz") || !strcmp(path, "/livez") || !strcmp(path, "/readyz"));
 }
 
-void metrics_record_request(const kapi_request *req, const request_info *info, int code, double seconds)
+/* kube's label values of a request's apiserver_request_total series, in
+ * the order of the label names, without code (values[0]); -1 for a request
+ * kube does not count. */
+static int request_labels_of(const kapi_request *req, const request_info *info, const char **values)
 {
     const char *component, *group = "", *version = "", *resource = "", *subresource;
     if (info->is_resource) {
@@ -74,17 +77,32 @@ void metrics_record_request(const kapi_request *req, const request_info *info, i
         component = "";                  /* kube's healthz InstrumentHandlerFunc */
         subresource = req->path;
     } else {
-        return;
+        return -1;
     }
     const char *scope = metrics_scope(info);
-    const char *verb = metrics_verb(req, info, scope);
-    const char *dry_run = metrics_dry_run(req);
+    const char *labels[] = {NULL, component, metrics_dry_run(req), group, resource, scope, subresource,
+                            metrics_verb(req, info, scope), version};
+    memcpy(values, labels, sizeof labels);
+    return 0;
+}
+
+void metrics_record_request(const kapi_request *req, const request_info *info, int code, double seconds)
+{
+    const char *values[9];
+    if (request_labels_of(req, info, values) != 0) return;
     char code_text[16];
     snprintf(code_text, sizeof code_text, "%d", code);
-    /* label values in the order of the label names (metrics_serve) */
-    const char *total[] = {code_text, component, dry_run, group, resource, scope, subresource, verb, version};
-    metrics_counter_add(MF_REQUEST_TOTAL, total, 9, 1);
-    metrics_observe(MF_REQUEST_DURATION, total + 1, 8, seconds);
+    values[0] = code_text;
+    metrics_counter_add(MF_REQUEST_TOTAL, values, 9, 1);
+    metrics_observe(MF_REQUEST_DURATION, values + 1, 8, seconds);
+}
+
+void metrics_record_dropped(const kapi_request *req, const request_info *info)
+{
+    const char *values[9];
+    if (request_labels_of(req, info, values) != 0) return;
+    values[0] = "429";
+    metrics_counter_add(MF_REQUEST_TOTAL, values, 9, 1);
 }
 
 void metrics_longrunning(const kapi_request *req, const request_info *info, int delta)

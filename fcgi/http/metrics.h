@@ -18,6 +18,11 @@ void metrics_serve(kapi_ctx *ctx, kapi_request *req, kapi_response *resp);
  * and GET /healthz, /livez, /readyz as kube instruments them). */
 void metrics_record_request(const kapi_request *req, const request_info *info, int code, double seconds);
 
+/* A request the fairness gate refused with 429 before kapi_handle: counted
+ * in apiserver_request_total with code 429, as kube's RecordDroppedRequest
+ * does (no duration). */
+void metrics_record_dropped(const kapi_request *req, const request_info *info);
+
 /* apiserver_longrunning_requests: +1 when a watch starts, -1 when it ends. */
 void metrics_longrunning(const kapi_request *req, const request_info *info, int delta);
 

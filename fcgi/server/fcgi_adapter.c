@@ -30,6 +30,8 @@
 #include "core/metrics.h"
 #include "core/status.h"
 #include "http/handle.h"
+#include "http/metrics.h"
+#include "http/router.h"
 #include "server/fairness.h"
 #include "server/fcgi_adapter.h"
 #include "store/store.h"
@@ -454,6 +456,8 @@ static int take_seat(kapi_ctx *ctx, fair_gate *gate, FCGX_Request *fr, kapi_requ
     fair_verdict v = socket == FCGI_SOCKET_WATCH ? fair_admit_watch(gate, t, &cls)
                                                  : fair_admit(gate, t, &cls);
     if (v == FAIR_ADMITTED) return 0;
+    request_info info;
+    if (request_info_parse(req, &info) == KAPI_OK) metrics_record_dropped(req, &info);
     write_too_many(fr, resp, req->pool);
     return -1;
 }

@@ -205,6 +205,21 @@ static void test_metrics_endpoint(void **state)
     assert_non_null(strstr(text, "\napiserver_storage_objects{resource=\"namespaces\"} 4\n"));
     assert_non_null(strstr(text, "\n# TYPE process_cpu_seconds_total counter\n"));
     assert_null(strstr(text, "# EOF"));
+    assert_null(strstr(text, "code=\"429\""));
+    free(text);
+    /* a refusal by the fairness gate (before kapi_handle): kube's
+     * RecordDroppedRequest, the counter only */
+    kapi_pool *p = kapi_pool_new();
+    kapi_request req = {.pool = p, .method = "GET", .path = "/api/v1/namespaces/default/configmaps", .query = ""};
+    request_info info = {.is_resource = 1, .verb = "list", .group = "", .version = "v1",
+                         .namespace_ = "default", .name = "", .resource = "configmaps", .subresource = ""};
+    metrics_record_dropped(&req, &info);
+    metrics_record_dropped(&req, &info);
+    kapi_pool_free(p);
+    text = scrape(NULL, ctype, sizeof ctype);
+    assert_non_null(strstr(text, "\napiserver_request_total{code=\"429\",component=\"apiserver\","
+                                 "dry_run=\"\",group=\"\",resource=\"configmaps\",scope=\"namespace\","
+                                 "subresource=\"\",verb=\"LIST\",version=\"v1\"} 2\n"));
     free(text);
     text = scrape("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5", ctype, sizeof ctype);
     assert_string_equal(ctype, "application/openmetrics-text; version=1.0.0; charset=utf-8");
