@@ -328,7 +328,7 @@ static void put_storage_objects(writer *w, kapi_ctx *ctx, kapi_pool *pool)
 
 typedef struct proc_totals {
     double cpu_seconds;
-    long long rss_bytes, vsize_bytes, open_fds;
+    long long rss_bytes, vsize_bytes, open_fds, threads;
 } proc_totals;
 
 /* Adds pid's CPU time, memory and open files (from /proc) to t. */
@@ -344,13 +344,14 @@ static void add_process(proc_totals *t, pid_t pid)
     const char *p = strrchr(text, ')');   /* the command may hold spaces */
     if (!p) return;
     unsigned long long utime = 0, stime = 0, vsize = 0;
-    long long rss = 0;
+    long long rss = 0, threads = 0;
     /* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt
      * majflt cmajflt utime stime cutime cstime priority nice threads
      * itrealvalue starttime vsize rss */
-    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d "
-                      "%*u %llu %lld", &utime, &stime, &vsize, &rss) != 4)
+    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %lld %*d "
+                      "%*u %llu %lld", &utime, &stime, &threads, &vsize, &rss) != 5)
         return;
+    t->threads += threads;
     long hz = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
     t->cpu_seconds += (double)(utime + stime) / (double)(hz > 0 ? hz : 100);
     t->vsize_bytes += (long long)vsize;
@@ -379,6 +380,8 @@ static void put_process(writer *w, const metrics_pool_info *pool)
     char num[64];
     struct rlimit rl;
     long long max_fds = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? (long long)rl.rlim_cur : -1;
+    put_int(w, "kapi_threads", "gauge", "OS threads of the master and the workers (what go_goroutines "
+            "counts for a Go server).", t.threads);
     put_int(w, "kapi_workers", "gauge", "Worker processes running in the pool.", workers);
     metrics_format_float(num, sizeof num, t.cpu_seconds);
     put_single(w, "process_cpu_seconds_total", "counter",

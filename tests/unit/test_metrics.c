@@ -204,6 +204,9 @@ static void test_metrics_endpoint(void **state)
                                  "subresource=\"\",verb=\"GET\",version=\"v1\",le=\"+Inf\"} 3\n"));
     assert_non_null(strstr(text, "\napiserver_storage_objects{resource=\"namespaces\"} 4\n"));
     assert_non_null(strstr(text, "\n# TYPE process_cpu_seconds_total counter\n"));
+    const char *threads = strstr(text, "\nkapi_threads ");
+    assert_non_null(threads);
+    assert_true(atol(threads + 14) >= 1);      /* this process's own, at least */
     assert_null(strstr(text, "# EOF"));
     assert_null(strstr(text, "code=\"429\""));
     free(text);
