@@ -47,89 +47,100 @@ static void close_store(kapi_ctx *ctx, const char *dir)
     "[+]poststarthook/rbac/bootstrap-roles " ok "\n"                       \
     "[+]poststarthook/scheduling/bootstrap-system-priority-classes " ok "\n"
 
+/* The store of the tests that need no space settings (cmocka setup and
+ * teardown per test). */
+static kapi_ctx plain;
+static char plain_dir[128];
+
+static int plain_open(void **state)
+{
+    (void)state;
+    plain = (kapi_ctx){0};
+    open_store(&plain, plain_dir, sizeof plain_dir, 0, 0);
+    return 0;
+}
+
+static int plain_close(void **state)
+{
+    (void)state;
+    close_store(&plain, plain_dir);
+    return 0;
+}
+
 static void test_before_bootstrap(void **state)
 {
     (void)state;
-    kapi_ctx ctx = {0};
-    char dir[128];
-    open_store(&ctx, dir, sizeof dir, 0, 0);
+    kapi_ctx *ctx = &plain;
     /* nothing bootstrapped in this process yet: kube's "not finished" */
-    test_result r = get(&ctx, "/livez");
+    test_result r = get(ctx, "/livez");
     assert_int_equal(r.status, 500);
     assert_non_null(strstr(r.text, "[-]poststarthook/rbac/bootstrap-roles failed: reason withheld\n"));
     assert_non_null(strstr(r.text, "livez check failed\n"));
-    r = get(&ctx, "/livez/poststarthook/rbac/bootstrap-roles");
+    r = get(ctx, "/livez/poststarthook/rbac/bootstrap-roles");
     assert_int_equal(r.status, 500);
     assert_string_equal(r.text, "internal server error: not finished\n");
     metrics_flag_set(METRICS_BOOTSTRAPPED);
-    r = get(&ctx, "/livez/poststarthook/rbac/bootstrap-roles");
+    r = get(ctx, "/livez/poststarthook/rbac/bootstrap-roles");
     assert_int_equal(r.status, 200);
     assert_string_equal(r.text, "ok");
-    close_store(&ctx, dir);
 }
 
 static void test_ready_store(void **state)
 {
     (void)state;
-    kapi_ctx ctx = {0};
-    char dir[128];
-    open_store(&ctx, dir, sizeof dir, 0, 0);
+    kapi_ctx *ctx = &plain;
 
-    test_result r = get(&ctx, "/readyz");
+    test_result r = get(ctx, "/readyz");
     assert_int_equal(r.status, 200);
     assert_string_equal(r.text, "ok");
-    r = get(&ctx, "/readyz?verbose");
+    r = get(ctx, "/readyz?verbose");
     assert_int_equal(r.status, 200);
     assert_string_equal(r.text, "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n" HOOKS("ok")
                                 "[+]shutdown ok\nreadyz check passed\n");
-    r = get(&ctx, "/livez?verbose");
+    r = get(ctx, "/livez?verbose");
     assert_string_equal(r.text, "[+]ping ok\n[+]log ok\n[+]etcd ok\n" HOOKS("ok") "livez check passed\n");
-    r = get(&ctx, "/healthz?verbose");
+    r = get(ctx, "/healthz?verbose");
     assert_string_equal(r.text, "[+]ping ok\n[+]log ok\n[+]etcd ok\n" HOOKS("ok") "healthz check passed\n");
-    r = get(&ctx, "/healthz");
+    r = get(ctx, "/healthz");
     assert_string_equal(r.text, "ok");
-    r = get(&ctx, "/readyz?verbose&exclude=etcd&exclude=shutdown");
+    r = get(ctx, "/readyz?verbose&exclude=etcd&exclude=shutdown");
     assert_string_equal(r.text, "[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\n[+]etcd-readiness ok\n"
                                 HOOKS("ok") "[+]shutdown excluded: ok\nreadyz check passed\n");
     /* the names that match nothing: once each, sorted, quoted as Go's %q */
-    r = get(&ctx, "/livez?verbose&exclude=zz&exclude=shutdown&exclude=a%22b&exclude=zz&exclude=ping");
+    r = get(ctx, "/livez?verbose&exclude=zz&exclude=shutdown&exclude=a%22b&exclude=zz&exclude=ping");
     assert_string_equal(r.text, "[+]ping excluded: ok\n[+]log ok\n[+]etcd ok\n" HOOKS("ok")
                                 "warn: some health checks cannot be excluded: no matches for "
                                 "\"a\\\"b\",\"shutdown\",\"zz\"\n"
                                 "livez check passed\n");
-    r = get(&ctx, "/readyz?exclude=nope");
+    r = get(ctx, "/readyz?exclude=nope");
     assert_string_equal(r.text, "ok");
-    r = get(&ctx, "/readyz/etcd");
+    r = get(ctx, "/readyz/etcd");
     assert_int_equal(r.status, 200);
     assert_string_equal(r.text, "ok");
-    r = get(&ctx, "/readyz/shutdown");
+    r = get(ctx, "/readyz/shutdown");
     assert_string_equal(r.text, "ok");
-    r = get(&ctx, "/readyz/nope");
+    r = get(ctx, "/readyz/nope");
     assert_int_equal(r.status, 404);
     cJSON_Delete(r.body);
-    r = get(&ctx, "/livez/shutdown");               /* readyz's check only */
+    r = get(ctx, "/livez/shutdown");               /* readyz's check only */
     assert_int_equal(r.status, 404);
     cJSON_Delete(r.body);
-    close_store(&ctx, dir);
 }
 
 static void test_shutting_down(void **state)
 {
     (void)state;
-    kapi_ctx ctx = {0};
-    char dir[128];
-    open_store(&ctx, dir, sizeof dir, 0, 0);
+    kapi_ctx *ctx = &plain;
     metrics_flag_set(METRICS_SHUTTING_DOWN);
-    test_result r = get(&ctx, "/readyz");
+    test_result r = get(ctx, "/readyz");
     assert_int_equal(r.status, 500);
     assert_string_equal(r.text, "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n" HOOKS("ok")
                                 "[-]shutdown failed: reason withheld\nreadyz check failed\n");
-    r = get(&ctx, "/readyz/shutdown");
+    r = get(ctx, "/readyz/shutdown");
     assert_int_equal(r.status, 500);
     assert_string_equal(r.text, "internal server error: process is shutting down\n");
-    r = get(&ctx, "/livez");                         /* alive while it drains */
+    r = get(ctx, "/livez");                         /* alive while it drains */
     assert_int_equal(r.status, 200);
-    close_store(&ctx, dir);
 }
 
 static void test_full_disk_fails_the_etcd_check(void **state)
@@ -177,11 +188,11 @@ static void test_quota_refusal_as_kube_passes_it(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_before_bootstrap),
-        cmocka_unit_test(test_ready_store),
+        cmocka_unit_test_setup_teardown(test_before_bootstrap, plain_open, plain_close),
+        cmocka_unit_test_setup_teardown(test_ready_store, plain_open, plain_close),
         cmocka_unit_test(test_full_disk_fails_the_etcd_check),
         cmocka_unit_test(test_quota_refusal_as_kube_passes_it),
-        cmocka_unit_test(test_shutting_down),      /* last: the flag stays set */
+        cmocka_unit_test_setup_teardown(test_shutting_down, plain_open, plain_close),      /* last: the flag stays set */
     };
     return cmocka_run_group_tests_name("health", tests, NULL, NULL);
 }
