@@ -4,8 +4,10 @@
  * derived from them (http/router.c request_info_parse) and the query
  * parameters the verbs read (core/request.c query_get/query_bool and
  * query_get_all, Go's url.Values decoding), and the labels /metrics records
- * from them (http/metrics.c: kube's scope, verb and dry_run). Input lines: method, request URI, then
+ * from them (http/metrics.c: kube's scope, verb and dry_run), and the
+ * Accept negotiation of /metrics (codec/codec.c negotiate_media). Input lines: method, request URI, then
  * "NAME=value" params (HTTP_* headers, CONTENT_TYPE, ...). */
+#include "codec/codec.h"
 #include "core/request.h"
 #include "fuzz.h"
 #include "http/metrics.h"
@@ -47,6 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             metrics_verb(&req, &info, scope);
         }
         metrics_dry_run(&req);
+        static const char *const offered[] = {"text/plain", "application/openmetrics-text", NULL};
+        const char *media = negotiate_media(&req, offered);
+        if (media && media != offered[0] && media != offered[1]) abort();
         for (size_t i = 0; i < sizeof query_names / sizeof query_names[0]; i++) {
             query_get(&req, query_names[i]);
             query_bool(&req, query_names[i]);

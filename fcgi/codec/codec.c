@@ -113,6 +113,25 @@ kapi_rc negotiate_output(const kapi_request *req, unsigned allow, output_format 
     return KAPI_NOT_ACCEPTABLE;
 }
 
+const char *negotiate_media(const kapi_request *req, const char *const *offered)
+{
+    const char *s = req->accept;
+    if (!s || !*s) return NULL;
+    while (*s) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        media_range m;
+        media_range_parse(s, len, &m);
+        s += len + (comma ? 1 : 0);
+        const char *q = media_param(&m, "q");
+        if (q && (!strcmp(q, "0") || !strcmp(q, "0.0"))) continue;
+        if (!strcmp(m.type, "*/*")) return offered[0];
+        for (int i = 0; offered[i]; i++)
+            if (!strcmp(m.type, offered[i])) return offered[i];
+    }
+    return NULL;
+}
+
 void error_format(const kapi_request *req, output_format *fmt)
 {
     if (negotiate_output(req, 0, fmt) != KAPI_OK) {

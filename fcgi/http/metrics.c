@@ -431,8 +431,11 @@ static const family_desc families[MF_COUNT] = {
 
 void metrics_serve(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
 {
-    const char *accept = req->accept;
-    writer w = {.out = &resp->body, .om = accept && strstr(accept, "application/openmetrics-text") != NULL};
+    /* the text format unless OpenMetrics comes first (Prometheus lists it
+     * first); the any-type range and an unknown type get the text format */
+    static const char *const offered[] = {"text/plain", "application/openmetrics-text", NULL};
+    const char *media = negotiate_media(req, offered);
+    writer w = {.out = &resp->body, .om = media && !strcmp(media, offered[1])};
     resp->body.len = 0;
     put_fixed_pair(&w, "apiserver_current_inflight_requests",
                    "[STABLE] Maximal number of currently used inflight request limit of this apiserver "

@@ -9,8 +9,9 @@
 #include "core/request.h"
 
 /* GET /metrics: every family, the whole pool's. OpenMetrics 1.0.0 when the
- * Accept header names application/openmetrics-text, else the text format
- * 0.0.4. Authorization is the caller's (nonResourceURL /metrics). */
+ * Accept header's first type kapi offers is application/openmetrics-text
+ * (what Prometheus sends), else the text format 0.0.4. Authorization is the
+ * caller's (nonResourceURL /metrics). */
 void metrics_serve(kapi_ctx *ctx, kapi_request *req, kapi_response *resp);
 
 /* One authorized request done: apiserver_request_total and

@@ -232,6 +232,18 @@ static void test_metrics_endpoint(void **state)
     size_t len = strlen(text);
     assert_true(len > 6 && !strcmp(text + len - 6, "# EOF\n"));
     free(text);
+    /* the first type offered wins; q=0 refuses; anything else: the text format */
+    static const struct { const char *accept, *ctype; } negotiation[] = {
+        {"text/plain;version=0.0.4,application/openmetrics-text", "text/plain; version=0.0.4; charset=utf-8"},
+        {"application/openmetrics-text;q=0,text/plain", "text/plain; version=0.0.4; charset=utf-8"},
+        {"application/json, Application/OpenMetrics-Text; version=1.0.0",
+         "application/openmetrics-text; version=1.0.0; charset=utf-8"},
+        {"*/*", "text/plain; version=0.0.4; charset=utf-8"},
+        {"application/json", "text/plain; version=0.0.4; charset=utf-8"}};
+    for (size_t i = 0; i < sizeof negotiation / sizeof negotiation[0]; i++) {
+        free(scrape(negotiation[i].accept, ctype, sizeof ctype));
+        assert_string_equal(ctype, negotiation[i].ctype);
+    }
 }
 
 int main(void)
