@@ -65,6 +65,20 @@ static int q_is_zero(const char *q)
     return 1;
 }
 
+/* The next media range of an Accept header at *s that does not refuse
+ * itself (q=0), advancing *s; 0 at the end. */
+static int next_media_range(const char **s, media_range *m)
+{
+    while (**s) {
+        const char *comma = strchr(*s, ',');
+        size_t len = comma ? (size_t)(comma - *s) : strlen(*s);
+        media_range_parse(*s, len, m);
+        *s += len + (comma ? 1 : 0);
+        if (!q_is_zero(media_param(m, "q"))) return 1;
+    }
+    return 0;
+}
+
 static int is_pretty(const kapi_request *req)
 {
     const char *p = query_get(req, "pretty");
@@ -82,16 +96,11 @@ kapi_rc negotiate_output(const kapi_request *req, unsigned allow, output_format 
     const char *accept = req->accept;
     if (!accept || !*accept) return KAPI_OK;
     const char *s = accept;
-    while (*s) {
-        const char *comma = strchr(s, ',');
-        size_t len = comma ? (size_t)(comma - s) : strlen(s);
-        media_range m;
-        media_range_parse(s, len, &m);
-        s += len + (comma ? 1 : 0);
+    media_range m;
+    while (next_media_range(&s, &m)) {
         const char *as = media_param(&m, "as");
         const char *g = media_param(&m, "g");
         const char *v = media_param(&m, "v");
-        if (q_is_zero(media_param(&m, "q"))) continue;
         if (!strcmp(m.type, "application/json")) {
             if (!as) { out->kind = OUTPUT_JSON; return KAPI_OK; }
             if ((allow & ALLOW_TABLE) && !strcmp(as, "table") && g && !strcmp(g, "meta.k8s.io") &&
@@ -125,17 +134,26 @@ kapi_rc negotiate_output(const kapi_request *req, unsigned allow, output_format 
 int accept_prefers_html(const kapi_request *req)
 {
     const char *s = req->accept;
-    while (s && *s) {
-        const char *comma = strchr(s, ',');
-        size_t len = comma ? (size_t)(comma - s) : strlen(s);
-        media_range m;
-        media_range_parse(s, len, &m);
-        s += len + (comma ? 1 : 0);
-        if (q_is_zero(media_param(&m, "q"))) continue;
+    if (!s) return 0;
+    media_range m;
+    while (next_media_range(&s, &m)) {
         if (!strcmp(m.type, "application/json")) return 0;
         if (!strcmp(m.type, "text/html")) return 1;
     }
     return 0;
+}
+
+const char *negotiate_media(const kapi_request *req, const char *const *offered)
+{
+    const char *s = req->accept;
+    if (!s) return NULL;
+    media_range m;
+    while (next_media_range(&s, &m)) {
+        if (!strcmp(m.type, "*/*")) return offered[0];
+        for (int i = 0; offered[i]; i++)
+            if (!strcmp(m.type, offered[i])) return offered[i];
+    }
+    return NULL;
 }
 
 void error_format(const kapi_request *req, output_format *fmt)

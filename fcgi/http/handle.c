@@ -11,7 +11,8 @@
 #include "http/issuer_discovery.h"
 #include "http/openapi.h"
 #include "http/openapi_v2.h"
-#include "http/readyz.h"
+#include "http/health.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
@@ -92,12 +93,8 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
         respond_not_found_path(req, resp);
         return;
     }
-    if (path_is(path, "/healthz") || path_is(path, "/livez")) {
-        respond_text(resp, 200, "ok");
-        return;
-    }
-    if (!strncmp(path, "/readyz", 7) && (!path[7] || path[7] == '/') &&
-        readyz_serve(ctx, req, resp) == 0) return;
+    if (health_serve(ctx, req, resp) == 0) return;
+    if (path_is(path, "/metrics")) { metrics_serve(ctx, req, resp); return; }
     if (issuer_discovery_serve(ctx, req, resp) == 0) return;
     output_format fmt;
     if (negotiate_output(req, 0, &fmt) != KAPI_OK) fmt.kind = OUTPUT_JSON;
@@ -134,34 +131,37 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
     respond_not_found_path(req, resp);
 }
 
-static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
+/* Fills *info and returns 1 once the request is authorized (what kube's
+ * instrumented handlers see, so what /metrics counts); 0 before that. */
+static int handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp, request_info *out)
 {
     if (!req->path || !req->method) {
         respond_error(req, resp, KAPI_BAD_REQUEST, "malformed request");
-        return;
+        return 0;
     }
     /* 1. authenticate */
     kapi_user user;
     if (authenticate_request(ctx, req, &user) != KAPI_OK) {
         respond_status(req, resp, status_new(KAPI_UNAUTHORIZED, "Unauthorized"));
-        return;
+        return 0;
     }
     /* 1b. impersonation (Impersonate-* headers, auth/impersonate.c) */
-    if (impersonate(ctx, req, &user, resp)) return;
+    if (impersonate(ctx, req, &user, resp)) return 0;
     /* 2. authorize, on the attributes of the URL and method */
     request_info info;
     if (request_info_parse(req, &info) != KAPI_OK) {
         respond_not_found_path(req, resp);
-        return;
+        return 0;
     }
     /* 2a. a browser navigating to an API path goes to the web view, whoever
      * it is (an anonymous one gets the view's how-to page) */
-    if (browser_redirect(req, &info, resp)) return;
+    if (browser_redirect(req, &info, resp)) return 0;
     const char *reason = NULL;
     if (!authorize(ctx, &user, &info, &reason)) {
         respond_status(req, resp, forbidden_status(&user, &info, reason));
-        return;
+        return 0;
     }
+    *out = info;
     /* 2b. long-running: decided here, once, from the decoded request (the
      * verb dispatch reads). kube's other long-running requests (proxy, exec,
      * attach, log, portforward) are answered at once here: no node. nginx
@@ -169,11 +169,19 @@ static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp
      * hold an ordinary thread: 400, as a retry would fail the same way. */
     if (req->on_ordinary_socket && !strcmp(info.verb, "watch")) {
         respond_error(req, resp, KAPI_BAD_REQUEST, WATCH_ON_ORDINARY_SOCKET);
-        return;
+        return 1;
     }
     /* 3. route: non-resource endpoints, or a resource's REST verbs */
-    if (!info.is_resource) handle_nonresource(ctx, req, &info, resp);
-    else rest_handle(ctx, req, &info, &user, resp);
+    if (!info.is_resource) {
+        handle_nonresource(ctx, req, &info, resp);
+    } else if (!strcmp(info.verb, "watch")) {
+        metrics_longrunning(req, &info, 1);     /* apiserver_longrunning_requests */
+        rest_handle(ctx, req, &info, &user, resp);
+        metrics_longrunning(req, &info, -1);
+    } else {
+        rest_handle(ctx, req, &info, &user, resp);
+    }
+    return 1;
 }
 
 /* The request sees one version of the kinds from start to end: the set it
@@ -191,6 +199,9 @@ void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
     }
     const kinds_set *saved;
     const kinds_set *kinds = kinds_begin(ctx, &saved);
-    handle_request(ctx, req, resp);
+    double started = metrics_now();
+    request_info info;
+    if (handle_request(ctx, req, resp, &info))
+        metrics_record_request(req, &info, resp->status, metrics_now() - started);
     kinds_end(kinds, saved);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "controllers/clusterrole_aggregation.h"
+#include "core/metrics.h"
 #include "http/client.h"
 #include "server/bootstrap.h"
 
@@ -86,5 +87,6 @@ int bootstrap_ensure(kapi_ctx *ctx)
         if (ensure_object(ctx, "/apis/scheduling.k8s.io/v1/priorityclasses", priority_classes[i])) rc = -1;
     if (bootstrap_policy_ensure(ctx)) rc = -1;   /* the RBAC bootstrap policy */
     if (ensure_aggregated_rules(ctx)) rc = -1;
+    if (rc == 0) metrics_flag_set(METRICS_BOOTSTRAPPED);     /* /readyz's poststarthook checks */
     return rc;
 }

@@ -27,8 +27,11 @@
 
 #include "auth/authn.h"
 #include "core/kapi.h"
+#include "core/metrics.h"
 #include "core/status.h"
 #include "http/handle.h"
+#include "http/metrics.h"
+#include "http/router.h"
 #include "server/fairness.h"
 #include "server/fcgi_adapter.h"
 #include "store/store.h"
@@ -453,6 +456,8 @@ static int take_seat(kapi_ctx *ctx, fair_gate *gate, FCGX_Request *fr, kapi_requ
     fair_verdict v = socket == FCGI_SOCKET_WATCH ? fair_admit_watch(gate, t, &cls)
                                                  : fair_admit(gate, t, &cls);
     if (v == FAIR_ADMITTED) return 0;
+    request_info info;
+    if (request_info_parse(req, &info) == KAPI_OK) metrics_record_dropped(req, &info);
     write_too_many(fr, resp, req->pool);
     return -1;
 }
@@ -492,7 +497,18 @@ void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
     stream_state ss = { .fr = fr, .resp = &resp, .stopping = stopping, .failed = 0 };
     resp.stream_write = stream_write;
     resp.stream_ctx = &ss;
+    /* apiserver_current_inflight_requests (ordinary requests, by kube's
+     * read-only methods) and kapi_worker_threads_busy */
+    metric_gauge busy = socket == FCGI_SOCKET_WATCH ? MG_THREADS_BUSY_WATCH : MG_THREADS_BUSY_API;
+    metric_gauge inflight = MG_COUNT;
+    if (socket == FCGI_SOCKET_ORDINARY)
+        inflight = !strcmp(req.method, "GET") || !strcmp(req.method, "HEAD") || !strcmp(req.method, "OPTIONS")
+                       ? MG_INFLIGHT_READONLY : MG_INFLIGHT_MUTATING;
+    metrics_fixed_gauge_add(busy, 1);
+    if (inflight != MG_COUNT) metrics_fixed_gauge_add(inflight, 1);
     kapi_handle(ctx, &req, &resp);
+    if (inflight != MG_COUNT) metrics_fixed_gauge_add(inflight, -1);
+    metrics_fixed_gauge_add(busy, -1);
 
     if (!resp.streamed)
         write_response(fr, &resp);

@@ -39,6 +39,7 @@
 
 #include "core/alloc.h"
 #include "core/kapi.h"
+#include "core/metrics.h"
 #include "server/fairness.h"
 #include "server/fcgi_adapter.h"
 #include "server/server.h"
@@ -196,6 +197,8 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
     store_set_idle_readers(st, limits.read_seats + limits.mutating_seats);
     int api_threads = fair_api_threads(&limits), watch_threads = fair_watch_threads(&limits);
     int n = api_threads + watch_threads;
+    metrics_fixed_gauge_add(MG_THREADS_API, api_threads);       /* kapi_worker_threads */
+    metrics_fixed_gauge_add(MG_THREADS_WATCH, watch_threads);
     thread_slot *slots = kapi_xcalloc((size_t)n, sizeof *slots);
     store_compactor_opts copts = {.interval_ms = o->compaction_interval_ms,
                                   .max_revisions = o->max_history_revisions};
