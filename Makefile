@@ -154,7 +154,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/conf $(DESTDIR)$(DATADIR)/scripts \
 		$(DESTDIR)$(DATADIR)/sql $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
-	install -m 0644 conf/nginx.conf.in conf/kapi-server.conf conf/kapi-fastcgi-params \
+	install -m 0644 conf/nginx.conf.in conf/kapi-server.conf conf/kapi-fastcgi-params conf/audit-policy.yaml \
 		$(DESTDIR)$(DATADIR)/conf/
 	for f in kapi-apiserver.service kapi-reconcile.cron; do \
 		sed 's|/usr/local/bin/|$(BINDIR)/|g' conf/$$f >$(DESTDIR)$(DATADIR)/conf/$$f && \

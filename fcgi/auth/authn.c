@@ -156,3 +156,14 @@ kapi_rc authenticate_request(kapi_ctx *ctx, const kapi_request *req, kapi_user *
     if (oidc) return oidc > 0 ? KAPI_OK : KAPI_UNAUTHORIZED;
     return sa_token_authenticate(ctx, req->pool, token, time(NULL), user, &why);
 }
+
+kapi_rc authenticate_request_once(kapi_ctx *ctx, kapi_request *req, kapi_user *user)
+{
+    if (!req->authn) {
+        struct kapi_authn_result *r = kapi_palloc(req->pool, sizeof *r);
+        r->rc = authenticate_request(ctx, req, &r->user);
+        req->authn = r;
+    }
+    *user = req->authn->user;
+    return req->authn->rc;
+}

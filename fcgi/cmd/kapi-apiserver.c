@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 
+#include "http/audit.h"
 #include "registry/kinds/customresources.h"
 #include "core/alloc.h"
 #include "core/gotime.h"
@@ -214,6 +215,14 @@ int main(int argc, char **argv)
      * stops the server at start-up. */
     if (schema_load()) {
         fprintf(stderr, "kapi-apiserver: the built-in field schema does not load\n");
+        return 1;
+    }
+
+    /* The audit policy (KAPI_AUDIT_*): loaded once here, before the workers
+     * fork; one that does not load stops the server, as kube's. */
+    char aerr[640];
+    if (audit_configure(aerr, sizeof aerr)) {
+        fprintf(stderr, "kapi-apiserver: %s\n", aerr);
         return 1;
     }
 

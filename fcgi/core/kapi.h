@@ -114,6 +114,14 @@ typedef struct kapi_request {
      * never be held: a long-running request (a watch) is refused there
      * (http/handle.c). 0 for the watch socket and in-process callers. */
     int on_ordinary_socket;
+    /* For the audit log: the raw request target (path?query, as sent) and
+     * the peer's address (REMOTE_ADDR); NULL for in-process callers. */
+    const char *request_uri;
+    const char *remote_addr;
+    /* The result of authenticate_request, once it ran for this request
+     * (the fairness gate's classification): the pipeline uses it rather
+     * than verifying a bearer token a second time. */
+    const struct kapi_authn_result *authn;
 } kapi_request;
 
 #define KAPI_MAX_RESP_HEADERS 16

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "codec/codec.h"
+#include "http/audit.h"
 #include "http/discovery.h"
 #include "http/handle.h"
 #include "http/issuer_discovery.h"
@@ -133,28 +134,23 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
     respond_not_found_path(req, resp);
 }
 
-static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
+static void handle_authenticated(kapi_ctx *ctx, kapi_request *req, kapi_response *resp, kapi_user *u,
+                                 const request_info *parsed, audit_event *audit)
 {
-    if (!req->path || !req->method) {
-        respond_error(req, resp, KAPI_BAD_REQUEST, "malformed request");
-        return;
-    }
-    /* 1. authenticate */
-    kapi_user user;
-    if (authenticate_request(ctx, req, &user) != KAPI_OK) {
-        respond_status(req, resp, status_new(KAPI_UNAUTHORIZED, "Unauthorized"));
-        return;
-    }
+    kapi_user user = *u;
     /* 1b. impersonation (Impersonate-* headers, auth/impersonate.c) */
     if (impersonate(ctx, req, &user, resp)) return;
+    if (request_header(req, "impersonate-user")) audit_impersonated(audit, &user);
     /* 2. authorize, on the attributes of the URL and method */
-    request_info info;
-    if (request_info_parse(req, &info) != KAPI_OK) {
+    if (!parsed) {
         respond_not_found_path(req, resp);
         return;
     }
+    request_info info = *parsed;
     const char *reason = NULL;
-    if (!authorize(ctx, &user, &info, &reason)) {
+    int allowed = authorize(ctx, &user, &info, &reason);
+    audit_authorized(audit, allowed, reason);
+    if (!allowed) {
         respond_status(req, resp, forbidden_status(&user, &info, reason));
         return;
     }
@@ -170,6 +166,28 @@ static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp
     /* 3. route: non-resource endpoints, or a resource's REST verbs */
     if (!info.is_resource) handle_nonresource(ctx, req, &info, resp);
     else rest_handle(ctx, req, &info, &user, resp);
+}
+
+static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
+{
+    if (!req->path || !req->method) {
+        respond_error(req, resp, KAPI_BAD_REQUEST, "malformed request");
+        return;
+    }
+    audit_event *audit = audit_begin(req, resp);
+    request_info info;
+    int info_ok = request_info_parse(req, &info) == KAPI_OK;
+    /* 1. authenticate (once: the fairness gate may have done it) */
+    kapi_user user;
+    if (authenticate_request_once(ctx, req, &user) != KAPI_OK) {
+        audit_unauthenticated(audit, info_ok ? &info : NULL);
+        respond_status(req, resp, status_new(KAPI_UNAUTHORIZED, "Unauthorized"));
+        return;
+    }
+    /* the audit policy sees the authenticated user, before impersonation */
+    audit_start(audit, &user, info_ok ? &info : NULL);
+    handle_authenticated(ctx, req, resp, &user, info_ok ? &info : NULL, audit);
+    audit_finish(audit);
 }
 
 /* The request sees one version of the kinds from start to end: the set it
