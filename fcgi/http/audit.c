@@ -103,6 +103,7 @@ struct audit_event {
     int (*stream_write)(void *ctx, const char *data, size_t n, int flush);
     void *stream_ctx;
     int response_started;
+    int code;                       /* the status before the response has it */
 };
 
 static cJSON *user_json(const kapi_user *u)
@@ -205,7 +206,7 @@ static cJSON *response_status(const audit_event *ev, const cJSON *body, const ch
     } else if (message) {
         cJSON_AddStringToObject(s, "message", message);
     }
-    cJSON_AddNumberToObject(s, "code", ev->resp->status ? ev->resp->status : 200);
+    cJSON_AddNumberToObject(s, "code", ev->code ? ev->code : ev->resp->status ? ev->resp->status : 200);
     return s;
 }
 
@@ -366,6 +367,7 @@ void audit_unauthenticated(audit_event *ev, const request_info *info)
     if (!ev) return;
     decide(ev, NULL, info);
     if (!ev->active) return;
+    ev->code = 401;
     emit(ev, AUDIT_STAGE_RESPONSE_STARTED, auth_methods(ev->req));
     ev->active = 0;   /* kube logs a failed authentication once */
 }
