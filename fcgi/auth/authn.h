@@ -36,4 +36,9 @@ struct kapi_authn_result {
 };
 kapi_rc authenticate_request_once(kapi_ctx *ctx, kapi_request *req, kapi_user *user);
 
+/* authentication/v1 UserInfo of a user: username, uid, groups, extra (a
+ * key's values as a list), as SelfSubjectReview and audit events show it.
+ * The caller owns the result. */
+cJSON *user_info_json(const kapi_user *u);
+
 #endif

@@ -75,11 +75,18 @@ kapi_buf *kapi_pool_buf(kapi_pool *p);
 
 /* ---- who is asking */
 #define KAPI_MAX_GROUPS 32
+#define KAPI_MAX_EXTRA 8
 typedef struct kapi_user {
     const char *name;
     const char *uid;
     const char *groups[KAPI_MAX_GROUPS];
     int n_groups;
+    /* user.Info's Extra: key/value pairs, sorted by key (a key given more
+     * than once has several values, in order), e.g. a ServiceAccount
+     * token's authentication.kubernetes.io/credential-id */
+    const char *extra_keys[KAPI_MAX_EXTRA];
+    const char *extra_values[KAPI_MAX_EXTRA];
+    int n_extra;
 } kapi_user;
 
 /* ---- the request as the pipeline sees it */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "auth/audit_policy.h"
+#include "auth/authn.h"
 #include "codec/json.h"
 #include "codec/jsonpath.h"
 #include "codec/yaml.h"
@@ -105,18 +106,6 @@ struct audit_event {
     int response_started;
     int code;                       /* the status before the response has it */
 };
-
-static cJSON *user_json(const kapi_user *u)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "username", u->name ? u->name : "");
-    if (u->uid && *u->uid) cJSON_AddStringToObject(o, "uid", u->uid);
-    if (u->n_groups) {
-        cJSON *g = cJSON_AddArrayToObject(o, "groups");
-        for (int i = 0; i < u->n_groups; i++) cJSON_AddItemToArray(g, cJSON_CreateString(u->groups[i]));
-    }
-    return o;
-}
 
 /* utilnet.SourceIPs: X-Forwarded-For, then X-Real-Ip, then the peer, each
  * once. */
@@ -236,8 +225,8 @@ static void emit(audit_event *ev, unsigned stage, const char *status_message)
         verb = v;
     }
     cJSON_AddStringToObject(e, "verb", verb);
-    cJSON_AddItemToObject(e, "user", ev->has_user ? user_json(&ev->user) : cJSON_CreateObject());
-    if (ev->has_imp) cJSON_AddItemToObject(e, "impersonatedUser", user_json(&ev->imp));
+    cJSON_AddItemToObject(e, "user", ev->has_user ? user_info_json(&ev->user) : cJSON_CreateObject());
+    if (ev->has_imp) cJSON_AddItemToObject(e, "impersonatedUser", user_info_json(&ev->imp));
     cJSON_AddItemToObject(e, "sourceIPs", source_ips(req));
     if (req->user_agent) {
         size_t n = strlen(req->user_agent);

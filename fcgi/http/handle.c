@@ -2,8 +2,11 @@
  * clear order: authenticate, authorize, then route to the non-resource
  * endpoints (/, /version, health, discovery) or to the REST verbs of a
  * resource, which decode, mutate, validate, admit, store and encode. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "codec/codec.h"
 #include "http/audit.h"
 #include "http/discovery.h"
@@ -16,6 +19,9 @@
 #include "auth/authn.h"
 #include "auth/authz.h"
 #include "auth/impersonate.h"
+#include "auth/token.h"
+#include "core/alloc.h"
+#include "http/client.h"
 #include "core/status.h"
 #include "kinds/resource.h"
 #include "registry/rest.h"
@@ -190,6 +196,45 @@ static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp
     audit_finish(audit);
 }
 
+/* kube's legacy token tracking: the day a legacy token was used, written
+ * to its Secret's label by the apiserver itself (a merge patch naming the
+ * Secret's uid), at most once a day. */
+static void legacy_token_used(kapi_ctx *ctx, const char *ns, const char *name, const char *uid,
+                              const char *last_used)
+{
+    time_t now = time(NULL), later = now + 86400;
+    struct tm tm;
+    char today[16], tomorrow[16];
+    strftime(today, sizeof today, "%Y-%m-%d", gmtime_r(&now, &tm));
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", gmtime_r(&later, &tm));
+    if (!strcmp(last_used, today) || !strcmp(last_used, tomorrow)) return;
+    cJSON *patch = cJSON_CreateObject();
+    cJSON_AddStringToObject(patch, "kind", "Secret");
+    cJSON_AddStringToObject(patch, "apiVersion", "v1");
+    cJSON *meta = cJSON_AddObjectToObject(patch, "metadata");
+    cJSON_AddStringToObject(meta, "name", name);
+    cJSON_AddStringToObject(meta, "namespace", ns);
+    cJSON_AddStringToObject(meta, "uid", uid);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(meta, "labels"), SA_LEGACY_LAST_USED_LABEL, today);
+    char *body = cJSON_PrintUnformatted(patch);
+    cJSON_Delete(patch);
+    char *path = kapi_xsprintf("/api/v1/namespaces/%s/secrets/%s", ns, name);
+    kapi_call_request rq = {.user = &apiserver_user, .method = "PATCH", .path = path,
+                            .content_type = "application/merge-patch+json", .body = body};
+    kapi_reply reply;
+    if (kapi_call(ctx, &rq, &reply) != 200)
+        fprintf(stderr, "kapi: failed to label legacy service account token %s/%s with last-used date: %d\n",
+                name, ns, reply.status);
+    kapi_reply_free(&reply);
+    free(path);
+    free(body);
+}
+
+static void register_hooks(void)
+{
+    sa_token_on_legacy_use(legacy_token_used);
+}
+
 /* The request sees one version of the kinds from start to end: the set it
  * takes here (kinds/kinds.h), current on this thread until it is done. The
  * store's revision is read once, here, into the request's copy of the
@@ -203,6 +248,8 @@ void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
         request_ctx.revision = ctx->store ? store_revision(ctx->store) : -1;   /* no store: none to read */
         ctx = &request_ctx;
     }
+    static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+    pthread_once(&hooks_once, register_hooks);
     const kinds_set *saved;
     const kinds_set *kinds = kinds_begin(ctx, &saved);
     handle_request(ctx, req, resp);
