@@ -20,7 +20,7 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-para
 # on): the sanitizer and fuzzing builds set it, see below.
 LATE_WARNINGS ?=
 override CFLAGS += $(LATE_WARNINGS)
-LDLIBS  += -lfcgi -lsqlite3 -lcjson -lyaml -lssl -lcrypto -pthread
+LDLIBS  += -lfcgi -lsqlite3 -lcjson -lyaml -lssl -lcrypto -lcurl -pthread
 
 KAPI_PORT      ?= 6443
 KAPI_STATE     ?= var

@@ -292,7 +292,8 @@ audit_policy *audit_policy_parse(const char *text, size_t len, char *err, size_t
     const char *api = cJSON_IsString(av) ? av->valuestring : "";
     const char *kind = cJSON_IsString(kv) ? kv->valuestring : "";
     if (!*kind) {
-        snprintf(err, errlen, "failed decoding: Object 'Kind' is missing in '%.200s'", text);
+        snprintf(err, errlen, "failed decoding: Object 'Kind' is missing in '%.*s'", (int)(len < 200 ? len : 200),
+                 text);
         cJSON_Delete(doc);
         return NULL;
     }

@@ -71,6 +71,11 @@ static void test_policy_errors(void **state)
     assert_non_null(strstr(err, "failed decoding: json: cannot unmarshal"));
     assert_null(audit_policy_parse("rules: [", 8, err, sizeof err));
     assert_non_null(strstr(err, "failed decoding: "));
+    /* the text quoted in a message stops at its length (no NUL needed) */
+    const char nokind[] = "rules: []XXXX";
+    assert_null(audit_policy_parse(nokind, 9, err, sizeof err));
+    assert_string_equal(err, "failed decoding: Object 'Kind' is missing in 'rules: []'");
+    assert_non_null(strstr(err, "failed decoding: "));
 }
 
 static kapi_user alice = {.name = "alice", .n_groups = 2, .groups = {"ops", "system:authenticated"}};
