@@ -187,6 +187,19 @@ int cel_compile(const char *expr, cel_program **out, char **err)
     return cel_compile_vars(expr, vars, 2, false, out, err);
 }
 
+/* An evaluation's value and cost into res. */
+static void set_result(cel_ctx *c, cel_val *v, cel_result *res)
+{
+    res->cost = c->cost;
+    res->cost_exceeded = c->exceeded;
+    switch (v->kind) {
+    case CV_BOOL: res->kind = CEL_RESULT_BOOL; res->value = v->u.b; break;
+    case CV_STRING: res->kind = CEL_RESULT_STRING; res->text = kapi_xstrndup(v->u.s.p, v->u.s.len); break;
+    case CV_ERROR: res->kind = CEL_RESULT_ERROR; res->text = kapi_xstrdup(v->u.err); break;
+    default: res->kind = CEL_RESULT_OTHER; res->text = kapi_xstrdup(cel_format_value(c, v)); break;
+    }
+}
+
 int cel_compile_with(const char *expr, const char *const *vars, size_t n_vars, cel_program **out, char **err)
 {
     return cel_compile_vars(expr, vars, n_vars, false, out, err);
@@ -247,19 +260,6 @@ cel_val cel_run(cel_ctx *c, const cel_program *p)
     cel_val v = cel_eval_node(c, p->root);
     if (c->exceeded) return cel_error(c, "operation cancelled: actual cost limit exceeded");
     return v;
-}
-
-/* An evaluation's value and cost into res. */
-static void set_result(cel_ctx *c, cel_val *v, cel_result *res)
-{
-    res->cost = c->cost;
-    res->cost_exceeded = c->exceeded;
-    switch (v->kind) {
-    case CV_BOOL: res->kind = CEL_RESULT_BOOL; res->value = v->u.b; break;
-    case CV_STRING: res->kind = CEL_RESULT_STRING; res->text = kapi_xstrndup(v->u.s.p, v->u.s.len); break;
-    case CV_ERROR: res->kind = CEL_RESULT_ERROR; res->text = kapi_xstrdup(v->u.err); break;
-    default: res->kind = CEL_RESULT_OTHER; res->text = kapi_xstrdup(cel_format_value(c, v)); break;
-    }
 }
 
 static void evaluate(const cel_program *p, const cJSON *self, const cJSON *old_self, const cJSON *schema,
