@@ -481,6 +481,27 @@ static void load_env(void)
     free(ca);
 }
 
+int oidc_set_issuer_keys(const char *url, const char *jwks_json)
+{
+    jwks k;
+    if (jwks_parse(jwks_json, strlen(jwks_json), &k) <= 0) { jwks_free(&k); return -1; }
+    pthread_rwlock_rdlock(&config_lock);
+    int rc = -1;
+    for (int i = 0; i < n_issuers; i++) {
+        if (strcmp(issuers[i].url, url)) continue;
+        pthread_mutex_lock(&issuers[i].keys_lock);
+        jwks_free(&issuers[i].keys);
+        issuers[i].keys = k;
+        issuers[i].fetched = 0;
+        pthread_mutex_unlock(&issuers[i].keys_lock);
+        rc = 0;
+        break;
+    }
+    pthread_rwlock_unlock(&config_lock);
+    if (rc) jwks_free(&k);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- tokens */
 
 static int verify_with(const jwks *k, const jwt_parts *p, int *kid_known)

@@ -52,6 +52,11 @@ int oidc_configure(const oidc_options *o, char *err, size_t errlen);
  * error (and no issuer). */
 int oidc_configure_authentication(const char *text, size_t len, char *err, size_t errlen);
 
+/* Sets the key set of the configured issuer url (JSON text), as if
+ * fetched: 0, or -1 when there is no such issuer or no key in the set.
+ * For tests and for keys obtained otherwise. */
+int oidc_set_issuer_keys(const char *url, const char *jwks_json);
+
 /* 1: the token is a configured issuer's and valid, user filled in (pool
  * strings; system:authenticated added); 0: no configured issuer's token
  * (or none configured); -1: the issuer's token but invalid (*why says
