@@ -91,12 +91,13 @@ check "a discovery request has an Audit-Id too" test -n "$(audit_id "$AUDIT_DIR/
 expect_eq "but no event" "$(events_of "$(audit_id "$AUDIT_DIR/h3")")" ""
 
 # --- impersonation and a denial
-http curl_admin /api/v1/namespaces/default/configmaps -D "$AUDIT_DIR/h4" -H 'Impersonate-User: jane'
+http curl_admin /api/v1/namespaces/default/configmaps -D "$AUDIT_DIR/h4" -H 'Impersonate-User: jane' \
+    -H 'Impersonate-Extra-Scopes: view' -H 'Impersonate-Extra-Scopes: edit'
 expect_eq "jane may not list configmaps" "$HTTP_CODE" 403
 EV=$(events_of "$(audit_id "$AUDIT_DIR/h4")")
 expect_eq "user is who asked, impersonatedUser who acted" \
-    "$(field "$EV" '[e["user"]["username"], e["impersonatedUser"]["username"], e["impersonatedUser"]["groups"]]')" \
-    '["kubernetes-admin", "jane", ["system:authenticated"]]'
+    "$(field "$EV" '[e["user"]["username"], e["impersonatedUser"]["username"], e["impersonatedUser"]["groups"], e["impersonatedUser"]["extra"]]')" \
+    '["kubernetes-admin", "jane", ["system:authenticated"], {"scopes": ["view", "edit"]}]'
 expect_eq "the denial's annotation and code" \
     "$(field "$EV" '[e["annotations"]["authorization.k8s.io/decision"], e["responseStatus"]["code"], e["responseStatus"]["reason"]]')" \
     '["forbid", 403, "Forbidden"]'
