@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "auth/audit_policy.h"
+#include "codec/json.h"
 #include "codec/yaml.h"
 #include "codec/validate_meta.h"
 #include "core/alloc.h"
@@ -108,24 +109,24 @@ static void add_err(perr *e, const char *fmt, ...)
     e->n++;
 }
 
+/* encoding/json's UnmarshalTypeError for v at a Go struct field. */
+static int type_error(perr *e, const cJSON *v, const char *field, const char *go_type)
+{
+    add_err(e, "failed decoding: json: cannot unmarshal %s into Go struct field %s of type %s",
+            json_go_type_name(v), field, go_type);
+    return -1;
+}
+
 /* A list of strings; 0, or -1 (with the error) when v is not one. */
 static int take_strings(const cJSON *v, const char *what, strlist *out, perr *e)
 {
     if (!v || cJSON_IsNull(v)) return 0;
-    if (!cJSON_IsArray(v)) {
-        add_err(e, "failed decoding: json: cannot unmarshal %s into Go struct field %s of type []string",
-                cJSON_IsObject(v) ? "object" : cJSON_IsString(v) ? "string" : cJSON_IsNumber(v) ? "number" : "bool", what);
-        return -1;
-    }
+    if (!cJSON_IsArray(v)) return type_error(e, v, what, "[]string");
     int n = cJSON_GetArraySize(v);
     out->v = n ? kapi_xcalloc((size_t)n, sizeof *out->v) : NULL;
     const cJSON *it;
     cJSON_ArrayForEach(it, v) {
-        if (!cJSON_IsString(it)) {
-            add_err(e, "failed decoding: json: cannot unmarshal %s into Go struct field %s of type string",
-                    cJSON_IsObject(it) ? "object" : cJSON_IsArray(it) ? "array" : cJSON_IsNumber(it) ? "number" : "bool", what);
-            return -1;
-        }
+        if (!cJSON_IsString(it)) return type_error(e, it, what, "string");
         out->v[out->n++] = kapi_xstrdup(it->valuestring);
     }
     return 0;
@@ -158,11 +159,7 @@ static int take_stages(const cJSON *v, const char *path, const char *what, unsig
 static int take_bool(const cJSON *v, const char *what, int *out, perr *e)
 {
     if (!v || cJSON_IsNull(v)) return 0;
-    if (!cJSON_IsBool(v)) {
-        add_err(e, "failed decoding: json: cannot unmarshal %s into Go struct field %s of type bool",
-                cJSON_IsString(v) ? "string" : cJSON_IsNumber(v) ? "number" : cJSON_IsArray(v) ? "array" : "object", what);
-        return -1;
-    }
+    if (!cJSON_IsBool(v)) return type_error(e, v, what, "bool");
     *out = cJSON_IsTrue(v);
     return 0;
 }
@@ -170,27 +167,16 @@ static int take_bool(const cJSON *v, const char *what, int *out, perr *e)
 static int take_resources(const cJSON *v, int ri, policy_rule *r, perr *e)
 {
     if (!v || cJSON_IsNull(v)) return 0;
-    if (!cJSON_IsArray(v)) {
-        add_err(e, "failed decoding: json: cannot unmarshal %s into Go struct field PolicyRule.rules.resources "
-                "of type []v1.GroupResources", cJSON_IsObject(v) ? "object" : "scalar");
-        return -1;
-    }
+    if (!cJSON_IsArray(v)) return type_error(e, v, "PolicyRule.rules.resources", "[]v1.GroupResources");
     int n = cJSON_GetArraySize(v);
     r->resources = n ? kapi_xcalloc((size_t)n, sizeof *r->resources) : NULL;
     const cJSON *it;
     cJSON_ArrayForEach(it, v) {
-        if (!cJSON_IsObject(it)) {
-            add_err(e, "failed decoding: json: cannot unmarshal %s into Go struct field PolicyRule.rules.resources "
-                    "of type v1.GroupResources", cJSON_IsArray(it) ? "array" : "scalar");
-            return -1;
-        }
+        if (!cJSON_IsObject(it)) return type_error(e, it, "PolicyRule.rules.resources", "v1.GroupResources");
         group_resources *g = &r->resources[r->n_resources++];
         const cJSON *grp = cJSON_GetObjectItemCaseSensitive(it, "group");
-        if (grp && !cJSON_IsNull(grp) && !cJSON_IsString(grp)) {
-            add_err(e, "failed decoding: json: cannot unmarshal non-string into Go struct field "
-                    "GroupResources.rules.resources.group of type string");
-            return -1;
-        }
+        if (grp && !cJSON_IsNull(grp) && !cJSON_IsString(grp))
+            return type_error(e, grp, "GroupResources.rules.resources.group", "string");
         g->group = kapi_xstrdup(cJSON_IsString(grp) ? grp->valuestring : "");
         if (take_strings(cJSON_GetObjectItemCaseSensitive(it, "resources"),
                          "GroupResources.rules.resources.resources", &g->resources, e) ||
@@ -214,19 +200,11 @@ static int take_resources(const cJSON *v, int ri, policy_rule *r, perr *e)
 static int take_rule(const cJSON *v, int i, policy_rule *r, perr *e)
 {
     r->omit_managed_fields = -1;
-    if (!cJSON_IsObject(v)) {
-        add_err(e, "failed decoding: json: cannot unmarshal %s into Go struct field Policy.rules of type v1.PolicyRule",
-                cJSON_IsArray(v) ? "array" : "scalar");
-        return -1;
-    }
+    if (!cJSON_IsObject(v)) return type_error(e, v, "Policy.rules", "v1.PolicyRule");
     char path[64];
     snprintf(path, sizeof path, "rules[%d]", i);
     const cJSON *lv = cJSON_GetObjectItemCaseSensitive(v, "level");
-    if (lv && !cJSON_IsNull(lv) && !cJSON_IsString(lv)) {
-        add_err(e, "failed decoding: json: cannot unmarshal non-string into Go struct field "
-                "PolicyRule.rules.level of type v1.Level");
-        return -1;
-    }
+    if (lv && !cJSON_IsNull(lv) && !cJSON_IsString(lv)) return type_error(e, lv, "PolicyRule.rules.level", "v1.Level");
     const char *level = cJSON_IsString(lv) ? lv->valuestring : "";
     int found = 0;
     for (int l = 0; l < 4; l++)
@@ -283,7 +261,7 @@ audit_policy *audit_policy_parse(const char *text, size_t len, char *err, size_t
         snprintf(err, errlen, "failed decoding: couldn't get version/kind; json parse error: "
                  "json: cannot unmarshal %s into Go value of type struct { APIVersion string "
                  "\"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }",
-                 cJSON_IsArray(doc) ? "array" : cJSON_IsString(doc) ? "string" : "number");
+                 json_go_type_name(doc));
         cJSON_Delete(doc);
         return NULL;
     }
@@ -307,9 +285,7 @@ audit_policy *audit_policy_parse(const char *text, size_t len, char *err, size_t
     const cJSON *rules = cJSON_GetObjectItemCaseSensitive(doc, "rules");
     int bad = 0;
     if (rules && !cJSON_IsNull(rules) && !cJSON_IsArray(rules)) {
-        add_err(&e, "failed decoding: json: cannot unmarshal %s into Go struct field Policy.rules of type "
-                "[]v1.PolicyRule", cJSON_IsObject(rules) ? "object" : "scalar");
-        bad = 1;
+        bad = type_error(&e, rules, "Policy.rules", "[]v1.PolicyRule");
     } else if (cJSON_IsArray(rules)) {
         int n = cJSON_GetArraySize(rules);
         p->rules = n ? kapi_xcalloc((size_t)n, sizeof *p->rules) : NULL;
