@@ -208,16 +208,11 @@ static void legacy_token_used(kapi_ctx *ctx, const char *ns, const char *name, c
     strftime(today, sizeof today, "%Y-%m-%d", gmtime_r(&now, &tm));
     strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", gmtime_r(&later, &tm));
     if (!strcmp(last_used, today) || !strcmp(last_used, tomorrow)) return;
-    cJSON *patch = cJSON_CreateObject();
-    cJSON_AddStringToObject(patch, "kind", "Secret");
-    cJSON_AddStringToObject(patch, "apiVersion", "v1");
-    cJSON *meta = cJSON_AddObjectToObject(patch, "metadata");
-    cJSON_AddStringToObject(meta, "name", name);
-    cJSON_AddStringToObject(meta, "namespace", ns);
-    cJSON_AddStringToObject(meta, "uid", uid);
-    cJSON_AddStringToObject(cJSON_AddObjectToObject(meta, "labels"), SA_LEGACY_LAST_USED_LABEL, today);
-    char *body = cJSON_PrintUnformatted(patch);
-    cJSON_Delete(patch);
+    /* kube's apply configuration of the Secret, as a merge patch; name,
+     * namespace and uid are a stored object's (DNS names, a UUID) */
+    char *body = kapi_xsprintf("{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"%s\","
+                               "\"namespace\":\"%s\",\"uid\":\"%s\",\"labels\":{\"" SA_LEGACY_LAST_USED_LABEL
+                               "\":\"%s\"}}}", name, ns, uid, today);
     char *path = kapi_xsprintf("/api/v1/namespaces/%s/secrets/%s", ns, name);
     kapi_call_request rq = {.user = &apiserver_user, .method = "PATCH", .path = path,
                             .content_type = "application/merge-patch+json", .body = body};
