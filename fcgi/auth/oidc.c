@@ -440,33 +440,32 @@ static char *read_file(const char *path)
     return kapi_buf_steal(&b);
 }
 
-static void load_env(void)
+/* The configuration of the environment: 0, or -1 with the reason in
+ * out (then no issuer is configured). */
+static int load_env_into(char *out, size_t outlen)
 {
     const char *cfg = getenv("KAPI_AUTHENTICATION_CONFIG");
     const char *url = getenv("KAPI_OIDC_ISSUER_URL");
     char err[600] = "";
     if (cfg && *cfg) {
-        if (url && *url) {
-            fprintf(stderr, "kapi: authentication-config file and oidc-* flags are mutually exclusive: "
-                            "KAPI_AUTHENTICATION_CONFIG and KAPI_OIDC_*\n");
-            replace(flags_fn, NULL, err, sizeof err);
-            return;
-        }
-        char *text = read_file(cfg);
-        if (!text) {
-            fprintf(stderr, "kapi: cannot read KAPI_AUTHENTICATION_CONFIG %s\n", cfg);
-            replace(flags_fn, NULL, err, sizeof err);
-            return;
-        }
-        if (oidc_configure_authentication(text, strlen(text), err, sizeof err))
-            fprintf(stderr, "kapi: %s: %s\n", cfg, err);
+        int rc = -1;
+        char *text = NULL;
+        if (url && *url)
+            snprintf(out, outlen, "authentication-config file and oidc-* flags are mutually exclusive: "
+                     "KAPI_AUTHENTICATION_CONFIG and KAPI_OIDC_*");
+        else if (!(text = read_file(cfg)))
+            snprintf(out, outlen, "cannot read KAPI_AUTHENTICATION_CONFIG %s", cfg);
+        else if (oidc_configure_authentication(text, strlen(text), err, sizeof err))
+            snprintf(out, outlen, "KAPI_AUTHENTICATION_CONFIG %s: %s", cfg, err);
+        else
+            rc = 0;
+        if (rc) replace(flags_fn, NULL, err, sizeof err);
         free(text);
-        return;
+        return rc;
     }
     char *jwks_text = NULL, *ca = NULL;
     const char *file = getenv("KAPI_OIDC_JWKS_FILE"), *ca_file = getenv("KAPI_OIDC_CA_FILE");
-    if (url && *url && file && *file && !(jwks_text = read_file(file)))
-        fprintf(stderr, "kapi: oidc: cannot read the key set KAPI_OIDC_JWKS_FILE\n");
+    if (url && *url && file && *file) jwks_text = read_file(file);
     if (ca_file && *ca_file) ca = read_file(ca_file);
     oidc_options o = {.issuer_url = url, .client_id = getenv("KAPI_OIDC_CLIENT_ID"), .jwks_json = jwks_text,
                       .username_claim = getenv("KAPI_OIDC_USERNAME_CLAIM"),
@@ -475,10 +474,33 @@ static void load_env(void)
                       .groups_prefix = getenv("KAPI_OIDC_GROUPS_PREFIX"),
                       .required_claims = getenv("KAPI_OIDC_REQUIRED_CLAIM"),
                       .signing_algs = getenv("KAPI_OIDC_SIGNING_ALGS"), .ca_pem = ca};
-    if (!(file && *file && !jwks_text) && oidc_configure(&o, err, sizeof err)) fprintf(stderr, "kapi: %s\n", err);
-    if (file && *file && !jwks_text) replace(flags_fn, NULL, err, sizeof err);
+    int rc = 0;
+    if (file && *file && !jwks_text) {
+        snprintf(out, outlen, "oidc: cannot read the key set KAPI_OIDC_JWKS_FILE %s", file);
+        replace(flags_fn, NULL, err, sizeof err);
+        rc = -1;
+    } else if (oidc_configure(&o, err, sizeof err)) {
+        snprintf(out, outlen, "%s", err);
+        rc = -1;
+    }
     free(jwks_text);
     free(ca);
+    return rc;
+}
+
+static void load_env(void)
+{
+    char err[700];
+    if (load_env_into(err, sizeof err)) fprintf(stderr, "kapi: %s\n", err);
+}
+
+int oidc_load(char *err, size_t errlen)
+{
+    static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&load_lock);
+    int rc = load_env_into(err, errlen);
+    pthread_mutex_unlock(&load_lock);
+    return rc;
 }
 
 int oidc_set_issuer_keys(const char *url, const char *jwks_json)

@@ -42,6 +42,13 @@ typedef struct oidc_options {
     const char *signing_algs;          /* "RS256,ES256"; NULL: RS256 */
 } oidc_options;
 
+/* Loads the configuration of the environment (KAPI_AUTHENTICATION_CONFIG
+ * or KAPI_OIDC_*) now: 0, or -1 with the reason (no issuer is then
+ * configured). kapi-apiserver calls it before it forks its workers, which
+ * inherit it; kube refuses to start with a configuration that does not
+ * load. Otherwise a process loads it at its first token. */
+int oidc_load(char *err, size_t errlen);
+
 /* Replaces the configuration with the flags' one issuer (NULL issuer:
  * OIDC off). 0, or -1 with a message (and no issuer) when the options or
  * the key set are not valid. */

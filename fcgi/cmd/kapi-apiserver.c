@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 
+#include "auth/oidc.h"
 #include "http/audit.h"
 #include "registry/kinds/customresources.h"
 #include "core/alloc.h"
@@ -222,6 +223,12 @@ int main(int argc, char **argv)
      * fork; one that does not load stops the server, as kube's. */
     char aerr[640];
     if (audit_configure(aerr, sizeof aerr)) {
+        fprintf(stderr, "kapi-apiserver: %s\n", aerr);
+        return 1;
+    }
+
+    /* OIDC issuers (KAPI_AUTHENTICATION_CONFIG or KAPI_OIDC_*), likewise */
+    if (oidc_load(aerr, sizeof aerr)) {
         fprintf(stderr, "kapi-apiserver: %s\n", aerr);
         return 1;
     }

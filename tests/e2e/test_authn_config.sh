@@ -126,6 +126,17 @@ sleep 11
 check "a token of the new key is accepted once the set is fetched again" AS_TOKEN "$TOK2" get pods
 check "the key set was fetched again" test "$(grep -c 'GET /jwks.json' "$IDP/access.log")" -gt "$FETCHES"
 
+# a configuration that does not load stops kapi-apiserver, as kube's
+printf 'apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n- issuer: {url: "http://idp", audiences: [a]}\n  claimMappings: {username: {claim: sub, prefix: ""}}\n' > "$IDP/bad.yaml"
+OUT=$(KAPI_AUTHENTICATION_CONFIG=$IDP/bad.yaml "$BUILD/kapi-apiserver" --state "$KAPI_STATE" --socket "$IDP/x.sock" \
+    --watch-socket "$IDP/y.sock" 2>&1)
+expect_eq "a bad AuthenticationConfiguration: kapi-apiserver does not start" "$OUT" \
+    "kapi-apiserver: KAPI_AUTHENTICATION_CONFIG $IDP/bad.yaml: jwt[0].issuer.url: Invalid value: \"http://idp\": URL scheme must be https"
+OUT=$(KAPI_OIDC_ISSUER_URL=https://x KAPI_OIDC_CLIENT_ID=a "$BUILD/kapi-apiserver" --state "$KAPI_STATE" \
+    --socket "$IDP/x.sock" --watch-socket "$IDP/y.sock" 2>&1)
+expect_eq "with KAPI_OIDC_* as well: refused" "$OUT" \
+    "kapi-apiserver: authentication-config file and oidc-* flags are mutually exclusive: KAPI_AUTHENTICATION_CONFIG and KAPI_OIDC_*"
+
 kapi_stop
 kill "$IDP_PID" 2>/dev/null
 wait "$IDP_PID" 2>/dev/null
