@@ -20,7 +20,7 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-para
 # on): the sanitizer and fuzzing builds set it, see below.
 LATE_WARNINGS ?=
 override CFLAGS += $(LATE_WARNINGS)
-LDLIBS  += -lfcgi -lsqlite3 -lcjson -lyaml -lssl -lcrypto -pthread
+LDLIBS  += -lfcgi -lsqlite3 -lcjson -lyaml -lssl -lcrypto -lcurl -pthread
 
 KAPI_PORT      ?= 6443
 KAPI_STATE     ?= var
@@ -155,7 +155,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/conf $(DESTDIR)$(DATADIR)/scripts \
 		$(DESTDIR)$(DATADIR)/sql $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
-	install -m 0644 conf/nginx.conf.in conf/kapi-fastcgi-params $(DESTDIR)$(DATADIR)/conf/
+	install -m 0644 conf/nginx.conf.in conf/kapi-fastcgi-params conf/audit-policy.yaml $(DESTDIR)$(DATADIR)/conf/
 	sed 's|/usr/local/share/kapi/|$(DATADIR)/|g' conf/kapi-server.conf \
 		>$(DESTDIR)$(DATADIR)/conf/kapi-server.conf && chmod 0644 $(DESTDIR)$(DATADIR)/conf/kapi-server.conf
 	install -d $(DESTDIR)$(DATADIR)/ui/js

@@ -38,6 +38,10 @@ typedef struct cel_program cel_program;
 int cel_compile(const char *expr, cel_program **out, char **err);
 void cel_program_free(cel_program *p);
 
+/* As cel_compile, with the variables named in vars (kube's structured
+ * authentication: claims, user). */
+int cel_compile_with(const char *expr, const char *const *vars, size_t n_vars, cel_program **out, char **err);
+
 /* The result of one evaluation. */
 typedef enum {
     CEL_RESULT_BOOL,     /* the rule gave a bool: *value */
@@ -87,4 +91,12 @@ double cel_estimate_cardinality(const cJSON *schema);
  * whole schema (each rule's estimate times its cardinality). */
 #define CEL_STATIC_COST_LIMIT 10000000.0
 #define CEL_STATIC_CRD_COST_LIMIT 100000000.0
+
+/* Evaluates a program of cel_compile_with with names[i] bound to
+ * values[i] (JSON). When json is given, a result that is null, a bool, a
+ * string, or a list of them is also returned there as JSON (the caller
+ * deletes it; NULL otherwise). */
+void cel_eval_with(const cel_program *p, const char *const *names, const cJSON *const *values, size_t n,
+                   int64_t cost_budget, cel_result *res, cJSON **json);
+
 #endif

@@ -10,6 +10,12 @@
 #include "http/client.h"
 #include "http/handle.h"
 
+const kapi_user apiserver_user = {
+    .name = "system:apiserver",
+    .groups = {"system:masters", "system:authenticated"},
+    .n_groups = 2,
+};
+
 static void reply_failed(kapi_reply *reply)
 {
     memset(reply, 0, sizeof *reply);

@@ -43,6 +43,11 @@ typedef struct kapi_reply {
     kapi_pool *pool;             /* private: what the strings above live in */
 } kapi_reply;
 
+/* system:apiserver (groups system:masters, system:authenticated): who the
+ * apiserver's own calls are made as (its bootstrap; the legacy tokens'
+ * last-used labels), kube's loopback client. */
+extern const kapi_user apiserver_user;
+
 /* Makes the call and fills *reply (always; free it with kapi_reply_free).
  * Returns reply->status. */
 int kapi_call(kapi_ctx *ctx, const kapi_call_request *rq, kapi_reply *reply);

@@ -2,9 +2,13 @@
  * clear order: authenticate, authorize, then route to the non-resource
  * endpoints (/, /version, health, discovery) or to the REST verbs of a
  * resource, which decode, mutate, validate, admit, store and encode. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "codec/codec.h"
+#include "http/audit.h"
 #include "http/browser.h"
 #include "http/discovery.h"
 #include "http/handle.h"
@@ -17,6 +21,9 @@
 #include "auth/authn.h"
 #include "auth/authz.h"
 #include "auth/impersonate.h"
+#include "auth/token.h"
+#include "core/alloc.h"
+#include "http/client.h"
 #include "core/status.h"
 #include "kinds/resource.h"
 #include "registry/rest.h"
@@ -131,33 +138,28 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
     respond_not_found_path(req, resp);
 }
 
-/* Fills *info and returns 1 once the request is authorized (what kube's
+/* Fills *out and returns 1 once the request is authorized (what kube's
  * instrumented handlers see, so what /metrics counts); 0 before that. */
-static int handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp, request_info *out)
+static int handle_authenticated(kapi_ctx *ctx, kapi_request *req, kapi_response *resp, kapi_user *u,
+                                const request_info *parsed, audit_event *audit, request_info *out)
 {
-    if (!req->path || !req->method) {
-        respond_error(req, resp, KAPI_BAD_REQUEST, "malformed request");
-        return 0;
-    }
-    /* 1. authenticate */
-    kapi_user user;
-    if (authenticate_request(ctx, req, &user) != KAPI_OK) {
-        respond_status(req, resp, status_new(KAPI_UNAUTHORIZED, "Unauthorized"));
-        return 0;
-    }
+    kapi_user user = *u;
     /* 1b. impersonation (Impersonate-* headers, auth/impersonate.c) */
     if (impersonate(ctx, req, &user, resp)) return 0;
+    if (request_header(req, "impersonate-user")) audit_impersonated(audit, &user);
     /* 2. authorize, on the attributes of the URL and method */
-    request_info info;
-    if (request_info_parse(req, &info) != KAPI_OK) {
+    if (!parsed) {
         respond_not_found_path(req, resp);
         return 0;
     }
+    request_info info = *parsed;
     /* 2a. a browser navigating to an API path goes to the web view, whoever
      * it is (an anonymous one gets the view's how-to page) */
     if (browser_redirect(req, &info, resp)) return 0;
     const char *reason = NULL;
-    if (!authorize(ctx, &user, &info, &reason)) {
+    int allowed = authorize(ctx, &user, &info, &reason);
+    audit_authorized(audit, allowed, reason);
+    if (!allowed) {
         respond_status(req, resp, forbidden_status(&user, &info, reason));
         return 0;
     }
@@ -184,6 +186,64 @@ static int handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp,
     return 1;
 }
 
+/* Fills *out and returns 1 once the request is authorized; 0 before. */
+static int handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp, request_info *out)
+{
+    if (!req->path || !req->method) {
+        respond_error(req, resp, KAPI_BAD_REQUEST, "malformed request");
+        return 0;
+    }
+    audit_event *audit = audit_begin(req, resp);
+    request_info info;
+    int info_ok = request_info_parse(req, &info) == KAPI_OK;
+    /* 1. authenticate (once: the fairness gate may have done it) */
+    kapi_user user;
+    if (authenticate_request_once(ctx, req, &user) != KAPI_OK) {
+        audit_unauthenticated(audit, info_ok ? &info : NULL);
+        respond_status(req, resp, status_new(KAPI_UNAUTHORIZED, "Unauthorized"));
+        return 0;
+    }
+    /* the audit policy sees the authenticated user, before impersonation */
+    audit_start(audit, &user, info_ok ? &info : NULL);
+    int authorized = handle_authenticated(ctx, req, resp, &user, info_ok ? &info : NULL, audit, out);
+    audit_finish(audit);
+    return authorized;
+}
+
+/* kube's legacy token tracking: the day a legacy token was used, written
+ * to its Secret's label by the apiserver itself (a merge patch naming the
+ * Secret's uid), at most once a day. */
+static void legacy_token_used(kapi_ctx *ctx, const char *ns, const char *name, const char *uid,
+                              const char *last_used)
+{
+    time_t now = time(NULL), later = now + 86400;
+    struct tm tm;
+    char today[16], tomorrow[16];
+    strftime(today, sizeof today, "%Y-%m-%d", gmtime_r(&now, &tm));
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", gmtime_r(&later, &tm));
+    if (!strcmp(last_used, today) || !strcmp(last_used, tomorrow)) return;
+    /* kube's apply configuration of the Secret, as a merge patch; name,
+     * namespace and uid are a stored object's (DNS names, a UUID) */
+    char *body = kapi_xsprintf("{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"%s\","
+                               "\"namespace\":\"%s\",\"uid\":\"%s\",\"labels\":{\"" SA_LEGACY_LAST_USED_LABEL
+                               "\":\"%s\"}}}", name, ns, uid, today);
+    char *path = kapi_xsprintf("/api/v1/namespaces/%s/secrets/%s", ns, name);
+    kapi_call_request rq = {.user = &apiserver_user, .method = "PATCH", .path = path,
+                            .content_type = "application/merge-patch+json", .body = body};
+    kapi_reply reply;
+    if (kapi_call(ctx, &rq, &reply) != 200)
+        fprintf(stderr, "kapi: failed to label legacy service account token %s/%s with last-used date: %d\n",
+                name, ns, reply.status);
+    kapi_reply_free(&reply);
+    free(path);
+    free(body);
+}
+
+static void register_hooks(void)
+{
+    sa_token_on_legacy_use(legacy_token_used);
+}
+
 /* The request sees one version of the kinds from start to end: the set it
  * takes here (kinds/kinds.h), current on this thread until it is done. The
  * store's revision is read once, here, into the request's copy of the
@@ -197,6 +257,8 @@ void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
         request_ctx.revision = ctx->store ? store_revision(ctx->store) : -1;   /* no store: none to read */
         ctx = &request_ctx;
     }
+    static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+    pthread_once(&hooks_once, register_hooks);
     const kinds_set *saved;
     const kinds_set *kinds = kinds_begin(ctx, &saved);
     double started = metrics_now();

@@ -9,12 +9,6 @@
 #include "http/client.h"
 #include "server/bootstrap.h"
 
-const kapi_user apiserver_user = {
-    .name = "system:apiserver",
-    .groups = {"system:masters", "system:authenticated"},
-    .n_groups = 2,
-};
-
 #define CLUSTER_ROLES "/apis/rbac.authorization.k8s.io/v1/clusterroles"
 
 /* POSTs body to path; 201 and 409 (already there) both count as done. */

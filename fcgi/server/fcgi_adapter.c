@@ -117,7 +117,7 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
 {
     const char *method = NULL, *uri = NULL, *clen = NULL;
     const char *ctype = NULL, *accept = NULL, *ua = NULL;
-    const char *verify = NULL, *dn = NULL, *authn_failed = NULL, *authorization = NULL;
+    const char *verify = NULL, *dn = NULL, *authn_failed = NULL, *authorization = NULL, *remote = NULL;
     size_t n_params = 0, n_headers = 0;
 
     memset(req, 0, sizeof *req);
@@ -154,6 +154,7 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
         TAKE(dn, "KAPI_CLIENT_DN");
         TAKE(authn_failed, "KAPI_AUTHN_FAILED");
         TAKE(authorization, "KAPI_AUTHORIZATION");
+        TAKE(remote, "REMOTE_ADDR");
 #undef TAKE
     }
 
@@ -183,6 +184,8 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
     req->client_dn = dn && *dn ? kapi_pstrdup(pool, dn) : NULL;
     req->authn_failed = authn_failed && *authn_failed ? 1 : 0;
     req->authorization = authorization && *authorization ? kapi_pstrdup(pool, authorization) : NULL;
+    req->request_uri = kapi_pstrdup(pool, uri);
+    req->remote_addr = remote && *remote ? kapi_pstrdup(pool, remote) : NULL;
 
     /* Pass 2: every HTTP_* param becomes a header, repeated ones kept in
      * order: HTTP_IMPERSONATE_GROUP -> "impersonate-group". */
@@ -445,7 +448,7 @@ static int take_seat(kapi_ctx *ctx, fair_gate *gate, FCGX_Request *fr, kapi_requ
 {
     memset(t, 0, sizeof *t);
     kapi_user user;
-    if (!gate || authenticate_request(ctx, req, &user) != KAPI_OK) return 0;
+    if (!gate || authenticate_request_once(ctx, req, &user) != KAPI_OK) return 0;
     fair_class cls;
     fair_classify(&user, req->method, req->path, &cls);
     kapi_response_add_header(resp, req->pool, FAIR_HEADER_PRIORITY_LEVEL_UID, cls.level->uid);
