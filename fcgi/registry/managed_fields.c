@@ -131,7 +131,8 @@ static int decode(const cJSON *mf, mf_list *l)
         if (!set) goto bad;
         mf_entry *m = add(l, json_str(e, "manager"), json_str(e, "operation"), json_str(e, "apiVersion"),
                           json_str(e, "subresource"), set);
-        if (m && json_str(e, "time")) m->time = kapi_xstrdup(json_str(e, "time"));
+        const char *t = obj_string(e, "time");
+        if (m && t && *t) m->time = kapi_xstrdup(t);
     }
     return 0;
 bad:
