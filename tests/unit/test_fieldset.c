@@ -15,6 +15,7 @@
 #include "codec/jsonpath.h"
 #include "core/kapi.h"
 #include "schema/fieldset.h"
+#include "schema/protobuf.h"
 #include "schema/schema.h"
 
 static fieldset_schema deployment, configmap, pod;
@@ -234,6 +235,36 @@ static void test_remove(void **state)
     cJSON_Delete(obj); cJSON_Delete(rm); cJSON_Delete(owned);
 }
 
+/* managedFields in protobuf (ObjectMeta field 17, ManagedFieldsEntry with
+ * FieldsV1 as raw JSON bytes) survive the round trip kubectl's bodies take */
+static void test_protobuf_round_trip(void **state)
+{
+    (void)state;
+    const char *text =
+        "{\"metadata\":{\"name\":\"cfg\",\"managedFields\":[{\"manager\":\"kubectl\",\"operation\":\"Apply\","
+        "\"apiVersion\":\"v1\",\"time\":\"2026-01-02T03:04:05Z\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":"
+        "{\"f:data\":{\"f:a\":{}}}},{\"manager\":\"kube-controller-manager\",\"operation\":\"Update\","
+        "\"apiVersion\":\"v1\",\"time\":\"2026-01-02T03:04:06Z\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":"
+        "{\"f:status\":{\".\":{},\"f:x\":{}}},\"subresource\":\"status\"}]},\"data\":{\"a\":\"1\"}}";
+    cJSON *obj = cJSON_Parse(text);
+    kapi_buf b;
+    kapi_buf_init(&b);
+    char err[256] = "";
+    if (protobuf_encode_message(configmap.builtin, obj, &b, err, sizeof err)) fail_msg("encode: %s", err);
+    /* ObjectMeta is field 1; managedFields inside it field 17 (tag 0x8a 0x01) */
+    assert_true(memmem(b.data, b.len, "\x8a\x01", 2) != NULL);
+    cJSON *back = protobuf_decode_message(configmap.builtin, b.data, b.len, err, sizeof err);
+    if (!back) fail_msg("decode: %s", err);
+    assert_json_text(cJSON_GetObjectItem(back, "metadata"), "{\"name\":\"cfg\",\"creationTimestamp\":null,\"managedFields\":["
+        "{\"manager\":\"kubectl\",\"operation\":\"Apply\",\"apiVersion\":\"v1\",\"time\":\"2026-01-02T03:04:05Z\","
+        "\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{\"f:a\":{}}}},{\"manager\":\"kube-controller-manager\","
+        "\"operation\":\"Update\",\"apiVersion\":\"v1\",\"time\":\"2026-01-02T03:04:06Z\",\"fieldsType\":\"FieldsV1\","
+        "\"fieldsV1\":{\"f:status\":{\".\":{},\"f:x\":{}}},\"subresource\":\"status\"}]}");
+    cJSON_Delete(back);
+    kapi_buf_free(&b);
+    cJSON_Delete(obj);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_compare_create),
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_remove),
+        cmocka_unit_test(test_protobuf_round_trip),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
