@@ -607,80 +607,50 @@ static int granular(const ftype *t, ft_kind k)
     return k == FT_UNTYPED || ((k == FT_STRUCT || k == FT_MAP) && !ft_atomic_map(t));
 }
 
-/* n's paths that o lacks: an added member and everything it sets (o null
- * counts as an empty list or map) */
-static void added_walk(const cJSON *o, const cJSON *n, const ftype *t, cJSON *node)
+/* One walk of n against o: (added) n's paths that o lacks, an added member
+ * with everything it sets (o null counts as an empty list or map); or (not
+ * added) the leaves of both whose values differ. */
+static void diff_walk(const cJSON *o, const cJSON *n, const ftype *t, cJSON *node, int added)
 {
-    ft_kind k = walk_kind(t, n);
-    if (!granular(t, k) || (!cJSON_IsNull(o) && walk_kind(t, o) != k)) return;
-    if (k == FT_LIST) {
-        const char *keys[9];
-        schema_list_type lt = ft_list(t, keys);
-        ftype et = ft_elem(t);
-        int i = 0;
-        const cJSON *item;
-        cJSON_ArrayForEach(item, n) {
-            char *pe = pe_item(item, i++, lt, keys, &et);
-            if (!pe) continue;
-            const cJSON *oi = cJSON_IsArray(o) ? find_item(o, pe, lt, keys, &et, NULL) : NULL;
-            cJSON *c = child_node(node, pe);
-            free(pe);
-            if (oi) {
-                added_walk(oi, item, &et, c);
-            } else {
-                of_value(item, &et, c);
-                mark(c);
-            }
+    ft_kind k = walk_kind(t, n), ok = walk_kind(t, o);
+    if (added) {
+        if (!granular(t, k) || (!cJSON_IsNull(o) && ok != k)) return;
+    } else {
+        if ((cJSON_IsNull(o) && granular(t, k)) || (cJSON_IsNull(n) && granular(t, ok))) return;
+        if (k != ok || !granular(t, k)) {
+            if (!cJSON_Compare(o, n, 1)) mark(node);
+            return;
         }
-        return;
     }
+    const char *keys[9];
+    schema_list_type lt = LIST_ATOMIC;
+    ftype et = untyped;
+    if (k == FT_LIST) {
+        lt = ft_list(t, keys);
+        et = ft_elem(t);
+    }
+    int i = 0;
     const cJSON *m;
     cJSON_ArrayForEach(m, n) {
-        int declared;
-        ftype ct = ft_child(t, m->string, &declared);
-        const cJSON *om = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, m->string) : NULL;
-        char *pe = kapi_xsprintf("f:%s", m->string);
-        cJSON *c = child_node(node, pe);
-        free(pe);
-        if (om) {
-            added_walk(om, m, &ct, c);
+        ftype ct = et;
+        const cJSON *om;
+        char *pe;
+        if (k == FT_LIST) {
+            if (!(pe = pe_item(m, i++, lt, keys, &et))) continue;
+            om = cJSON_IsArray(o) ? find_item(o, pe, lt, keys, &et, NULL) : NULL;
         } else {
+            int declared;
+            ct = ft_child(t, m->string, &declared);
+            pe = kapi_xsprintf("f:%s", m->string);
+            om = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, m->string) : NULL;
+        }
+        if (om) {
+            diff_walk(om, m, &ct, child_node(node, pe), added);
+        } else if (added) {
+            cJSON *c = child_node(node, pe);
             of_value(m, &ct, c);
             mark(c);
         }
-    }
-}
-
-static void modified_walk(const cJSON *o, const cJSON *n, const ftype *t, cJSON *node)
-{
-    ft_kind k = walk_kind(t, n), ok = walk_kind(t, o);
-    if ((cJSON_IsNull(o) && granular(t, k)) || (cJSON_IsNull(n) && granular(t, ok))) return;
-    if (k != ok || !granular(t, k)) {
-        if (!cJSON_Compare(o, n, 1)) mark(node);
-        return;
-    }
-    if (k == FT_LIST) {
-        const char *keys[9];
-        schema_list_type lt = ft_list(t, keys);
-        ftype et = ft_elem(t);
-        int i = 0;
-        const cJSON *item;
-        cJSON_ArrayForEach(item, n) {
-            char *pe = pe_item(item, i++, lt, keys, &et);
-            const cJSON *oi = pe ? find_item(o, pe, lt, keys, &et, NULL) : NULL;
-            if (oi) modified_walk(oi, item, &et, child_node(node, pe));
-            free(pe);
-        }
-        return;
-    }
-    const cJSON *m;
-    cJSON_ArrayForEach(m, n) {
-        const cJSON *om = cJSON_GetObjectItemCaseSensitive(o, m->string);
-        if (!om) continue;
-        int declared;
-        ftype ct = ft_child(t, m->string, &declared);
-        char *pe = kapi_xsprintf("f:%s", m->string);
-        modified_walk(om, m, &ct, child_node(node, pe));
         free(pe);
     }
 }
@@ -700,9 +670,9 @@ void fieldset_compare(const cJSON *old, const cJSON *new_, const fieldset_schema
     *added = fieldset_new();
     *removed = fieldset_new();
     *modified = fieldset_new();
-    added_walk(o, n, &t, *added);
-    added_walk(n, o, &t, *removed);
-    modified_walk(o, n, &t, *modified);
+    diff_walk(o, n, &t, *added, 1);
+    diff_walk(n, o, &t, *removed, 1);
+    diff_walk(o, n, &t, *modified, 0);
     finish(*added);
     finish(*removed);
     finish(*modified);

@@ -199,20 +199,13 @@ expect_contains "the Service's ports by port and protocol" "$(fields service fro
 # ---- a custom resource
 kubectl apply -f "$(dirname "$0")/data/crds/crontabs.yaml" >/dev/null
 kubectl wait --for=condition=Established crd/crontabs.stable.example.com --timeout=10s >/dev/null
-cat >"$tmp/cron.yaml" <<'YAML'
-apiVersion: stable.example.com/v1
-kind: CronTab
-metadata:
-  name: cron
-spec:
-  cronSpec: "* * * * */5"
-  image: my-awesome-cron-image
-YAML
+printf 'apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata: {name: nightly}\nspec: {cronSpec: "0 3 * * *", image: backup}\n' \
+    >"$tmp/cron.yaml"
 out=$($K apply --server-side -f "$tmp/cron.yaml" 2>&1)
-expect_eq "apply a custom resource" "$out" "crontab.stable.example.com/cron serverside-applied"
-expect_eq "its fields from the CRD's schema" "$(fields crontab cron kubectl Apply)" \
+expect_eq "apply a custom resource" "$out" "crontab.stable.example.com/nightly serverside-applied"
+expect_eq "its fields from the CRD's schema" "$(fields crontab nightly kubectl Apply)" \
     '{"f:spec":{"f:cronSpec":{},"f:image":{}}}'
-$K patch crontab cron --type=merge -p '{"spec":{"image":"other"}}' >/dev/null
+$K patch crontab nightly --type=merge -p '{"spec":{"image":"other"}}' >/dev/null
 out=$($K apply --server-side -f "$tmp/cron.yaml" 2>&1)
 expect_eq "a custom resource's conflict" "$(echo "$out" | head -1)" \
     'error: Apply failed with 1 conflict: conflict with "kubectl-patch" using stable.example.com/v1: .spec.image'
