@@ -4,7 +4,8 @@
  * (BuildManagerInfo), the metadata kube never tracks (StripMeta) and the
  * fields a subresource resets, an Update taking what it changed from the
  * other managers (structuredmerge.Update, ManagedFieldsUpdater's
- * timestamps), the before-first-apply entry, apply's merge, prune and
+ * timestamps), at most 10 Update entries (capManagersManager), the
+ * before-first-apply entry, apply's merge, prune and
  * conflict check (structured-merge-diff's Updater.Apply), and the entries
  * encoded and sorted as kube writes them. */
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "schema/fieldset.h"
 
 #define MAX_ENTRIES 64
+#define MAX_UPDATE_MANAGERS 10   /* kube's DefaultMaxUpdateManagers */
 
 typedef struct mf_entry {
     char *manager, *operation, *api_version, *time, *subresource;
@@ -259,6 +261,50 @@ static mf_list *managers_of(rest_call *c, const cJSON *old, const cJSON *obj, in
     return l;
 }
 
+static int cmp_update_age(const void *a, const void *b)
+{
+    const mf_entry *p = *(const mf_entry *const *)a, *q = *(const mf_entry *const *)b;
+    int c = strcmp(p->time ? p->time : "", q->time ? q->time : "");
+    return c ? c : strcmp(p->manager, q->manager);
+}
+
+/* capManagersManager: beyond 10 Update entries, the oldest of each API
+ * version are merged into one "ancient-changes" entry (with the time of the
+ * newest merged) */
+static void cap_update_managers(mf_list *l)
+{
+    mf_entry *up[MAX_ENTRIES];
+    int n = 0;
+    for (int i = 0; i < l->n; i++)
+        if (!strcmp(l->e[i].operation, "Update")) up[n++] = &l->e[i];
+    if (n <= MAX_UPDATE_MANAGERS) return;
+    qsort(up, (size_t)n, sizeof *up, cmp_update_age);
+    mf_entry *first[MAX_ENTRIES];   /* the first entry seen of each version, or its bucket */
+    int nfirst = 0;
+    for (int i = 0, len = n; i < n && len > MAX_UPDATE_MANAGERS; i++) {
+        mf_entry *e = up[i], *f = NULL;
+        for (int k = 0; k < nfirst; k++)
+            if (!strcmp(first[k]->api_version, e->api_version)) f = first[k];
+        if (!f) {
+            first[nfirst++] = e;
+            continue;
+        }
+        if (strcmp(f->manager, "ancient-changes") || *f->subresource) {
+            free(f->manager);
+            f->manager = kapi_xstrdup("ancient-changes");
+            free(f->subresource);
+            f->subresource = kapi_xstrdup("");
+        }
+        fieldset_union(f->set, e->set);
+        free(f->time);
+        f->time = e->time ? kapi_xstrdup(e->time) : NULL;
+        cJSON_Delete(e->set);
+        e->set = fieldset_new();   /* dropped below */
+        len--;
+    }
+    drop_empty(l);
+}
+
 /* What an Update does to the managers (structuredmerge.Update with kube's
  * "current-operation" and the timestamps of ManagedFieldsUpdater): every
  * manager loses what the write changed or removed; the writer owns what it
@@ -294,6 +340,7 @@ static void record_update(rest_call *c, mf_list *l, const cJSON *old, const cJSO
         }
     }
     drop_empty(l);
+    cap_update_managers(l);
     cJSON_Delete(added);
     cJSON_Delete(removed);
     cJSON_Delete(modified);
@@ -470,6 +517,7 @@ cJSON *managed_fields_apply(rest_call *c, const cJSON *live, const cJSON *config
         return NULL;
     }
     drop_empty(l);
+    cap_update_managers(l);
     if (!live || !same_object(live, merged)) {
         int k = find(l, manager, "Apply", "", sub);
         if (k >= 0) {

@@ -177,12 +177,42 @@ static void test_apply_list_maps_and_status(void **state)
     cJSON_Delete(r.body);
 }
 
+/* beyond 10 Update managers the oldest merge into ancient-changes (oldest
+ * by time, then by name, as kube sorts them) */
+static void test_cap_update_managers(void **state)
+{
+    (void)state;
+    test_result r = req("POST", CMS "?fieldManager=m0", NULL, NULL,
+                        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cap\"},\"data\":{\"k0\":\"v\"}}");
+    assert_int_equal(r.status, 201);
+    cJSON_Delete(r.body);
+    for (int i = 1; i < 12; i++) {
+        char path[128], body[128];
+        snprintf(path, sizeof path, CMS "/cap?fieldManager=m%d", i);
+        snprintf(body, sizeof body, "{\"data\":{\"k%d\":\"v\"}}", i);
+        r = req("PATCH", path, "application/merge-patch+json", NULL, body);
+        assert_int_equal(r.status, 200);
+        if (i < 11) cJSON_Delete(r.body);
+    }
+    assert_int_equal(cJSON_GetArraySize(json_at(r.body, "metadata.managedFields")), 10);
+    assert_non_null(strstr(managers(r.body), "ancient-changes/Update;"));
+    assert_null(strstr(managers(r.body), "m0/"));
+    assert_null(strstr(managers(r.body), "m1/"));
+    assert_non_null(strstr(managers(r.body), "m11/Update;"));
+    /* the bucket owns what the merged managers owned */
+    const char *f = fields_of(r.body, "ancient-changes");
+    assert_non_null(strstr(f, "\"f:k0\""));
+    assert_non_null(strstr(f, "\"f:k1\""));
+    cJSON_Delete(r.body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_update_managers),
         cmocka_unit_test(test_apply_conflicts),
         cmocka_unit_test(test_apply_list_maps_and_status),
+        cmocka_unit_test(test_cap_update_managers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
