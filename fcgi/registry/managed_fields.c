@@ -17,6 +17,7 @@
 #include "core/gotime.h"
 #include "core/status.h"
 #include "codec/jsonpath.h"
+#include "codec/labels.h"
 #include "registry/kinds/customresources.h"
 #include "registry/managed_fields.h"
 #include "schema/fieldset.h"
@@ -449,6 +450,31 @@ static int same_object(const cJSON *a, const cJSON *b)
     return same;
 }
 
+#define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
+
+/* lastAppliedUpdater: kubectl's server-side apply keeps a client-side
+ * apply annotation the object has in step with what it applies (the
+ * configuration without the annotation, as encoding/json writes a map:
+ * keys sorted, a newline at the end). */
+static void update_last_applied(const cJSON *live, const cJSON *config, cJSON *merged, const char *manager)
+{
+    if (strcmp(manager, "kubectl") || !obj_string(json_at(live, "metadata.annotations"), LAST_APPLIED)) return;
+    cJSON *copy = cJSON_Duplicate(config, 1);
+    cJSON *ann = cJSON_GetObjectItemCaseSensitive(obj_metadata(copy), "annotations");
+    if (ann) cJSON_DeleteItemFromObjectCaseSensitive(ann, LAST_APPLIED);
+    cJSON *sorted = json_canonical_copy(copy);
+    char *text = cJSON_PrintUnformatted(sorted);
+    cJSON *mann = cJSON_GetObjectItemCaseSensitive(obj_metadata(merged), "annotations");
+    if (text && cJSON_IsObject(mann)) {
+        char *line = kapi_xsprintf("%s\n", text);
+        cJSON_ReplaceItemInObjectCaseSensitive(mann, LAST_APPLIED, cJSON_CreateString(line));
+        free(line);
+    }
+    free(text);
+    cJSON_Delete(sorted);
+    cJSON_Delete(copy);
+}
+
 cJSON *managed_fields_apply(rest_call *c, const cJSON *live, const cJSON *config, const char *manager, int force,
                             rest_result *fail)
 {
@@ -512,6 +538,7 @@ cJSON *managed_fields_apply(rest_call *c, const cJSON *live, const cJSON *config
     cJSON_Delete(added);
     cJSON_Delete(removed);
     cJSON_Delete(modified);
+    if (live) update_last_applied(live, config, merged, manager);
     if (cs.n && !force) {
         *fail = conflict_status(c, &cs);
         return NULL;

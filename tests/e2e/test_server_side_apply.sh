@@ -191,10 +191,15 @@ $K apply -f "$tmp/svc.yaml" >/dev/null
 expect_eq "client-side apply: an Update by kubectl-client-side-apply" "$(mf service front)" "kubectl-client-side-apply/Update/v1;"
 out=$($K apply --server-side -f "$tmp/svc.yaml" 2>&1)
 expect_eq "then server-side apply: no conflict" "$out" "service/front serverside-applied"
+# (kubectl-last-applied has no time: sorted first)
 expect_eq "kubectl moved the client-side entry to its Apply entries (kubectl-last-applied owns the annotation)" \
-    "$(mf service front)" "kubectl/Apply/v1;kubectl-last-applied/Apply/v1;"
+    "$(mf service front)" "kubectl-last-applied/Apply/v1;kubectl/Apply/v1;"
 expect_contains "the Service's ports by port and protocol" "$(fields service front kubectl Apply)" \
     '"f:ports":{"k:{\"port\":80,\"protocol\":\"TCP\"}":{".":{},"f:port":{},"f:targetPort":{}}}'
+
+expect_eq "kubectl's server-side apply keeps the client-side annotation in step (keys sorted)" \
+    "$($K get service front -o jsonpath='{.metadata.annotations.kubectl\.kubernetes\.io/last-applied-configuration}')" \
+    '{"apiVersion":"v1","kind":"Service","metadata":{"name":"front","namespace":"default"},"spec":{"ports":[{"port":80,"targetPort":8080}],"selector":{"app":"web"}}}'
 
 # ---- a custom resource
 kubectl apply -f "$(dirname "$0")/data/crds/crontabs.yaml" >/dev/null
