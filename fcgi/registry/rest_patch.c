@@ -20,6 +20,7 @@
 #include "core/status.h"
 #include "registry/rest_internal.h"
 #include "schema/schema.h"
+#include "schema/fieldset.h"
 #include "schema/smpatch.h"
 
 static patch_type patch_type_of(const char *media_type)
@@ -99,7 +100,9 @@ static cJSON *decode_apply_patch(rest_call *c, rest_result *fail)
         return NULL;
     }
     const char *av = obj_string(doc, "apiVersion");
-    const char *want = c->r->group[0] ? kapi_psprintf(c->req->pool, "%s/%s", c->r->group, c->r->version) : c->r->version;
+    const char *want = !strcmp(c->info->subresource, "scale") ? "autoscaling/v1"
+                       : c->r->group[0] ? kapi_psprintf(c->req->pool, "%s/%s", c->r->group, c->r->version)
+                                        : c->r->version;
     if (!av || strcmp(av, want)) {
         snprintf(msg, sizeof msg, "Incorrect version specified in apply patch. Specified patch version: %.200s, expected: %s",
                  av ? av : "", want);
@@ -151,6 +154,12 @@ cJSON *rest_apply_patch(rest_call *c, const request_patch *p, const cJSON *curre
     cJSON *obj = NULL;
     if (p->type == PATCH_JSON) {
         obj = json_patch_apply(current, c->req->body ? c->req->body : "", c->req->body_len, &prc, err, sizeof err);
+    } else if (p->type == PATCH_APPLY && strcmp(kind, c->r->kind)) {
+        /* the scale subresource: the configuration merged into the Scale;
+         * the parent's write records the manager (as an Update through
+         * the subresource) */
+        fieldset_schema sc = {.builtin = schema_load() == 0 ? schema_kind(group, version, kind) : NULL};
+        obj = fieldset_merge(current, p->doc, &sc);
     } else if (p->type == PATCH_APPLY) {
         c->managed_done = 1;
         return managed_fields_apply(c, current, p->doc, p->manager, p->force, fail);

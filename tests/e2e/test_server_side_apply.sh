@@ -174,6 +174,12 @@ expect_eq "containers and ports merged by their keys" \
     "$($K get deployment web -o jsonpath='{range .spec.template.spec.containers[*]}{.name}:{range .ports[*]}{.containerPort}/{.protocol},{end};{end}')" \
     "nginx:80/TCP,53/UDP,;side:;"
 
+# the scale subresource takes an apply of an autoscaling/v1 Scale
+http curl_admin "/apis/apps/v1/namespaces/default/deployments/web/scale?fieldManager=hpa" -X PATCH \
+    -H 'Content-Type: application/apply-patch+yaml' -d '{"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"web"},"spec":{"replicas":4}}'
+expect_eq "apply of deployments/scale" "$HTTP_CODE $($K get deployment web -o jsonpath='{.spec.replicas}')" "200 4"
+expect_contains "recorded through the scale subresource" "$(mf deployment web)" "hpa/Update/apps/v1/scale;"
+
 # ---- migration from client-side apply (kubectl's csaupgrade)
 cat >"$tmp/svc.yaml" <<'YAML'
 apiVersion: v1
