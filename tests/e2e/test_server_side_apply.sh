@@ -102,6 +102,8 @@ $K apply --server-side -f "$tmp/cm3.yaml" >/dev/null
 expect_eq "the first apply gives what was there to before-first-apply" "$(mf cm cfg)" \
     "kubectl/Apply/v1;before-first-apply/Update/v1;"
 
+expect_eq "what the apiserver creates itself is kube-apiserver's" "$(mf clusterrole cluster-admin)" "kube-apiserver/Update/rbac.authorization.k8s.io/v1;"
+
 # ---- the API's answers
 http curl_admin "/api/v1/namespaces/default/configmaps/cfg" -X PATCH \
     -H 'Content-Type: application/apply-patch+yaml' --data-binary @"$tmp/cm.yaml"
