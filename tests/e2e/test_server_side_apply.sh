@@ -91,6 +91,11 @@ expect_eq "a field still owned by another manager stays" "$($K get cm cfg -o jso
 out=$(sed 's/test-label: test/test-label: dry/' "$tmp/cm3.yaml" | $K apply --server-side --dry-run=server -f - 2>&1)
 expect_eq "--dry-run=server" "$out" "configmap/cfg serverside-applied (server dry run)"
 expect_eq "a dry run changes nothing" "$($K get cm cfg -o jsonpath='{.metadata.labels.test-label}')" "test"
+# kubectl diff --server-side: a dry-run apply
+$K diff --server-side -f "$tmp/cm3.yaml" >/dev/null 2>&1
+expect_eq "diff --server-side: no difference, exit 0" "$?" "0"
+out=$(sed 's/test-label: test/test-label: other/' "$tmp/cm3.yaml" | $K diff --server-side -f - 2>&1)
+expect_contains "diff --server-side shows the change" "$out" "+    test-label: other"
 # managedFields reset: [{}] clears, [] keeps
 $K patch cm cfg --type=merge -p '{"metadata":{"managedFields":[]}}' >/dev/null
 expect_eq "a write with managedFields [] keeps them" "$(mf cm cfg)" "other/Apply/v1;kubectl/Apply/v1;"
