@@ -108,6 +108,7 @@ expect_eq "the first apply gives what was there to before-first-apply" "$(mf cm 
     "kubectl/Apply/v1;before-first-apply/Update/v1;"
 
 expect_eq "what the apiserver creates itself is kube-apiserver's" "$(mf clusterrole cluster-admin)" "kube-apiserver/Update/rbac.authorization.k8s.io/v1;"
+expect_eq "a namespace's defaulted label belongs to its creator" "$(fields namespace default kube-apiserver Update)" '{"f:metadata":{"f:labels":{".":{},"f:kubernetes.io/metadata.name":{}}}}'
 
 # ---- the API's answers
 http curl_admin "/api/v1/namespaces/default/configmaps/cfg" -X PATCH \
