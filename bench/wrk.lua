@@ -1,7 +1,8 @@
 -- wrk.lua: the request generator and reporter for bench/run, driven by
 -- environment variables (wrk passes only a script, so one file serves every
 -- scenario):
---   BENCH_MODE    get (default) | create | update
+--   BENCH_MODE    get (default) | create | update | apply-same | apply-change |
+--                 smp-change
 --   BENCH_PATH    the request path (get/update: the object or list;
 --                 create: the collection to POST to)
 --   BENCH_ACCEPT  the Accept header (default application/json)
@@ -11,6 +12,10 @@
 --                 object's name and namespace (default: a ConfigMap)
 -- create POSTs objects named <BENCH_RUN>-<thread>-<n>; update PUTs the
 -- same object without a resourceVersion (an unconditional update).
+-- apply-same PATCHes the same Deployment as a server-side apply
+-- (application/apply-patch+yaml, fieldManager=bench) every time: nothing
+-- changes; apply-change applies it with spec.replicas changed on each
+-- request; smp-change sends that change as a strategic merge patch.
 -- done() prints one line for bench/run to parse:
 --   BENCH requests=N seconds=S rps=R p50_ms=X p99_ms=Y non2xx=N errors=N
 local mode   = os.getenv("BENCH_MODE") or "get"
@@ -51,6 +56,32 @@ elseif mode == "create" then
     request = function()
         n = n + 1
         return wrk.format("POST", path, headers, body_for(run .. '-' .. tostring(tid) .. '-' .. n))
+    end
+end
+
+local function deployment(replicas)
+    return '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"' ..
+        (path:match("([^/?]+)%?") or path:match("([^/?]+)$")) .. '","namespace":"' .. ns .. '"},' ..
+        '"spec":{"replicas":' .. replicas .. ',"selector":{"matchLabels":{"app":"bench"}},' ..
+        '"template":{"metadata":{"labels":{"app":"bench"}},"spec":{"containers":[' ..
+        '{"name":"web","image":"nginx:1.25","ports":[{"containerPort":80},{"containerPort":443}],' ..
+        '"env":[{"name":"MODE","value":"production"}]},{"name":"sidecar","image":"busybox"}]}}}}'
+end
+
+if mode == "apply-same" then
+    wrk.method = "PATCH"
+    wrk.headers["Content-Type"] = "application/apply-patch+yaml"
+    wrk.body = deployment(1)
+elseif mode == "apply-change" or mode == "smp-change" then
+    local n = 0
+    local ct = mode == "smp-change" and "application/strategic-merge-patch+json" or "application/apply-patch+yaml"
+    local headers = { ["Accept"] = accept, ["Content-Type"] = ct }
+    request = function()
+        n = n + 1
+        -- each thread its own range of values: every request changes the object
+        local replicas = tostring((tid or 1) * 100000 + n)
+        local body = mode == "smp-change" and ('{"spec":{"replicas":' .. replicas .. '}}') or deployment(replicas)
+        return wrk.format("PATCH", path, headers, body)
     end
 end
 

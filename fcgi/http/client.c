@@ -43,7 +43,9 @@ int kapi_call(kapi_ctx *ctx, const kapi_call_request *rq, kapi_reply *reply)
     req.body_len = rq->body ? (rq->body_len ? rq->body_len : strlen(rq->body)) : 0;
     req.content_type = rq->content_type ? rq->content_type : rq->body ? "application/json" : NULL;
     req.accept = rq->accept ? rq->accept : "application/json";
-    req.user_agent = rq->user_agent;
+    /* kube-apiserver's loopback client names itself (its writes are
+     * recorded in managedFields as kube-apiserver's) */
+    req.user_agent = rq->user_agent ? rq->user_agent : "kube-apiserver/v1.32.0 (linux/amd64) kubernetes/kapi";
     req.internal_user = rq->user;
     req.headers = rq->headers;
     req.n_headers = rq->n_headers;

@@ -19,6 +19,7 @@
 #include "kinds/resource.h"
 #include "registry/kinds/customresources.h"
 #include "registry/rest_internal.h"
+#include "registry/managed_fields.h"
 #include "schema/field_validation.h"
 #include "registry/tables.h"
 #include "codec/validate_meta.h"
@@ -99,6 +100,7 @@ static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
     cJSON_DeleteItemFromObjectCaseSensitive(meta, "resourceVersion");
     const kapi_strategy *s = c->r->strategy;
     if (s && s->set_defaults) s->set_defaults(obj);
+    if (!c->managed_done) managed_fields_update(c, NULL, obj);
     if (admit(c, 0, ADMIT_CREATE, obj_string(meta, "name"), obj, NULL, &fail)) return fail;
     meta = obj_metadata(obj);
     /* system fields */
@@ -173,6 +175,7 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
     rest_result fail;
     const kapi_strategy *s0 = c->r->strategy;
     if (s0 && s0->set_defaults) s0->set_defaults(obj);
+    if (!c->managed_done) managed_fields_update(c, old, obj);
     if (admit(c, 0, ADMIT_UPDATE, name, obj, old, &fail)) return fail;
 
     cJSON *meta = obj_metadata(obj);
@@ -188,6 +191,10 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
         if (ns) cJSON_AddItemToObject(copy, "status", ns);
         cJSON *cm = obj_metadata(copy);
         cJSON_DeleteItemFromObjectCaseSensitive(cm, "resourceVersion");
+        /* the managers the write recorded */
+        cJSON_DeleteItemFromObjectCaseSensitive(cm, "managedFields");
+        cJSON *mf = cJSON_DetachItemFromObjectCaseSensitive(meta, "managedFields");
+        if (mf) cJSON_AddItemToObject(cm, "managedFields", mf);
         obj = copy;
         meta = cm;
     } else {
@@ -384,7 +391,23 @@ static rest_result rest_patch(rest_call *c, const char *name, int status_only)
     rest_result fail;
     request_patch patch;
     if (rest_read_patch(c, &patch, &fail)) return fail;
-    return rest_guaranteed_update(c, name, status_only, patched_object, &patch);
+    rest_result res = rest_guaranteed_update(c, name, status_only, patched_object, &patch);
+    if (patch.type != PATCH_APPLY || status_only || res.answer != REST_STATUS || res.http != 404) return res;
+    /* server-side apply creates what does not exist (kube's patcher with
+     * createOnPatch for apply) */
+    cJSON *obj = rest_apply_create(c, &patch, &fail);
+    if (!obj || rest_check_type_meta(c, obj, &fail)) return fail;
+    cJSON *fv = NULL;
+    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv))
+        return rest_status(c, fv, 0);
+    cJSON *meta = obj_metadata(obj);
+    if (rest_check_name(c, meta, name, &fail) || rest_check_namespace(c, meta, &fail)) return fail;
+    const char *rvs = obj_string(meta, "resourceVersion");
+    if (rvs && *rvs) return res;   /* a precondition on an object that does not exist: its 404 */
+    int exists = 0;
+    rest_result created = create_object(c, obj, &exists);
+    if (!exists) return created;
+    return rest_guaranteed_update(c, name, status_only, patched_object, &patch);   /* created meanwhile */
 }
 
 static int verb_allowed(const kapi_resource *r, const char *verb)

@@ -30,6 +30,7 @@ typedef struct rest_call {
     int dry_run;
     int crd_cleanup;       /* deleting a CRD's custom resources: the CRD's DELETE
                               finishes it, not crd_custom_resource_removed */
+    int managed_done;      /* managedFields already recorded (server-side apply) */
 } rest_call;
 
 /* ---- what a verb answers
@@ -121,10 +122,13 @@ void rest_validate(rest_call *c, const cJSON *obj, int creating, field_errors *e
 /* ---- patches (registry/rest_patch.c): the one patch machinery of a kind and
  * its subresources, by Content-Type: JSON patch, merge patch or strategic
  * merge patch (the unsupported ones 415, as kube answers them). */
-typedef enum patch_type { PATCH_UNSUPPORTED, PATCH_JSON, PATCH_MERGE, PATCH_STRATEGIC } patch_type;
+typedef enum patch_type { PATCH_UNSUPPORTED, PATCH_JSON, PATCH_MERGE, PATCH_STRATEGIC, PATCH_APPLY } patch_type;
 typedef struct request_patch {
     patch_type type;
-    cJSON *doc;            /* a merge patch's object (or null); NULL for a JSON patch */
+    cJSON *doc;            /* a merge patch's object (or null), an apply patch's configuration;
+                              NULL for a JSON patch */
+    const char *manager;   /* apply: ?fieldManager */
+    int force;             /* apply: ?force=true */
 } request_patch;
 /* The request's patch: its type and, for the merge patches, the decoded
  * body. -1 with the failure (415, 400) in *fail. */
@@ -135,6 +139,10 @@ int rest_read_patch(rest_call *c, request_patch *p, rest_result *fail);
  * failure in *fail. */
 cJSON *rest_apply_patch(rest_call *c, const request_patch *p, const cJSON *current, const char *group,
                         const char *version, const char *kind, rest_result *fail);
+
+/* Server-side apply's create: the object an apply patch makes when none
+ * exists (the pool's), or NULL with the failure in *fail. */
+cJSON *rest_apply_create(rest_call *c, const request_patch *p, rest_result *fail);
 
 /* ---- encoding */
 table_include rest_include_mode(rest_call *c);

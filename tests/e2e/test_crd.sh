@@ -77,7 +77,7 @@ http curl_admin /apis/stable.example.com/v1/namespaces/default/crontabs/cron -X 
     -H 'Content-Type: application/strategic-merge-patch+json' -d '{"spec":{"replicas":4}}'
 expect_eq "strategic merge patch: 415" "$HTTP_CODE" "415"
 expect_contains "strategic merge patch: kube's message" "$HTTP_BODY" \
-    '"message": "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json"'
+    '"message": "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"'
 
 # fieldValidation: the fields the schema prunes (and metadata's unknown
 # ones) are reported as for built-in kinds, sorted as kube sorts them

@@ -176,7 +176,7 @@ static void test_custom_resources(void **state)
     assert_int_equal(r.status, 415);
     assert_string_equal(test_str_at(r.body, "message"),
                         "the body of the request was in an unknown format - accepted media types include: "
-                        "application/json-patch+json, application/merge-patch+json");
+                        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
     cJSON_Delete(r.body);
     r = call_typed("PATCH", WIDGETS "/w", "application/merge-patch+json", "{\"spec\":{\"size\":2}}");
     assert_int_equal(r.status, 200);

@@ -33,7 +33,12 @@ static void namespace_prepare_for_create(cJSON *obj)
     const cJSON *f;
     cJSON_ArrayForEach(f, fin) if (cJSON_IsString(f) && !strcmp(f->valuestring, "kubernetes")) has = 1;
     if (!has) cJSON_AddItemToArray(fin, cJSON_CreateString("kubernetes"));
+}
 
+/* SetDefaults_Namespace: the kubernetes.io/metadata.name label, on every
+ * write (a default: what the writer's managedFields entry owns) */
+static void namespace_set_defaults(cJSON *obj)
+{
     cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(meta, "name");
     if (cJSON_IsObject(meta) && cJSON_IsString(name)) {
@@ -117,6 +122,7 @@ static rest_result namespace_serve_subresource(rest_call *c, const char *subreso
 
 const kapi_strategy strategy_namespaces = {
     .names = NAME_DNS1123_LABEL, .has_status = 1, .return_deleted_object = 1,
+    .set_defaults = namespace_set_defaults,
     .prepare_for_create = namespace_prepare_for_create, .prepare_for_update = namespace_prepare_for_update,
     .serve_subresource = namespace_serve_subresource,
 };
