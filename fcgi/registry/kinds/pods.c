@@ -175,6 +175,7 @@ static void pod_validate_update_rules(const cJSON *obj, const cJSON *old, field_
 static rest_result pod_serve_subresource(rest_call *c, const char *subresource, const char *name)
 {
     if (!strcmp(subresource, "binding")) return pod_serve_binding(c, name);
+    if (!strcmp(subresource, "eviction")) return pod_serve_eviction(c, name);
     if (!strcmp(subresource, "ephemeralcontainers")) return pod_serve_ephemeral_containers(c, name);
     return pod_serve_connect(c, subresource, name);
 }
