@@ -240,7 +240,8 @@ static int admit_delete(rest_call *c, const char *name, const cJSON *old, rest_r
 {
     admission_attrs a = {.ctx = c->ctx, .pool = c->req->pool, .user = c->user, .resource = c->r,
                          .subresource = c->info->subresource, .ns = c->ns, .name = name,
-                         .op = ADMIT_DELETE, .obj = NULL, .old = old, .dry_run = c->dry_run};
+                         .op = ADMIT_DELETE, .obj = NULL, .old = old, .dry_run = c->dry_run,
+                         .req = c->req, .resp = c->resp};
     cJSON *st = admission_mutate(&a);
     if (!st) st = admission_validate(&a);
     if (!st) return 0;

@@ -50,7 +50,8 @@ static int admit(rest_call *c, int validating, admission_op op, const char *name
 {
     admission_attrs a = {.ctx = c->ctx, .pool = c->req->pool, .user = c->user, .resource = c->r,
                          .subresource = c->info->subresource, .ns = c->ns, .name = name ? name : "",
-                         .op = op, .obj = obj, .old = old, .dry_run = c->dry_run};
+                         .op = op, .obj = obj, .old = old, .dry_run = c->dry_run,
+                         .req = c->req, .resp = c->resp};
     cJSON *st = validating ? admission_validate(&a) : admission_mutate(&a);
     if (!st) return 0;
     *fail = rest_status(c, st, 0);

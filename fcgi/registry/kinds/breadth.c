@@ -251,8 +251,30 @@ static void validate_limitrange(const cJSON *lr, field_errors *errs)
     }
 }
 
+/* SetDefaults_LimitRangeItem: a Container item's default limit is its
+ * max, its default request its min, else its default limit. */
+static void limitrange_set_defaults(cJSON *lr)
+{
+    cJSON *item;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(json_object_member(lr, "spec"), "limits")) {
+        if (!cJSON_IsObject(item) || strcmp(json_str(item, "type"), "Container")) continue;
+        cJSON *def = json_object_member(item, "default"), *req = json_object_member(item, "defaultRequest");
+        const cJSON *e;
+        cJSON_ArrayForEach(e, json_get(item, "max"))
+            if (!json_get(def, e->string)) cJSON_AddItemToObject(def, e->string, cJSON_Duplicate(e, 1));
+        cJSON_ArrayForEach(e, def) {
+            if (json_get(req, e->string)) continue;
+            const cJSON *min = json_get(json_get(item, "min"), e->string);
+            cJSON_AddItemToObject(req, e->string, cJSON_Duplicate(min ? min : e, 1));
+        }
+        if (!cJSON_GetArraySize(def)) cJSON_DeleteItemFromObjectCaseSensitive(item, "default");
+        if (!cJSON_GetArraySize(req)) cJSON_DeleteItemFromObjectCaseSensitive(item, "defaultRequest");
+    }
+}
+
 const kapi_strategy strategy_limitranges = {
     .names = NAME_DNS1123_SUBDOMAIN, .allows_create_on_update = 1, .validate = validate_limitrange,
+    .set_defaults = limitrange_set_defaults,
 };
 
 static void validate_resourcequota(const cJSON *rq, field_errors *errs)
