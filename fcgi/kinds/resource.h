@@ -100,6 +100,10 @@ typedef struct kapi_strategy {
      * delete (keep NULL), after a failed create or update (the new object's
      * claims), after an update (the old object's claims it dropped). */
     void (*release_held)(struct rest_call *c, const cJSON *held, const cJSON *keep);
+    /* On DELETE, before the object is marked or removed: takes away the
+     * finalizers the server's own protection controllers would take at
+     * once (a claim's kubernetes.io/pvc-protection when no pod uses it). */
+    void (*release_finalizers)(struct rest_call *c, cJSON *obj);
 } kapi_strategy;
 
 /* A subresource the kind serves (pods/status, deployments/scale, ...), as

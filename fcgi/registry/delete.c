@@ -348,6 +348,8 @@ static rest_result delete_with_options(rest_call *c, const char *name, const del
             }
         }
         if (!keep) {
+            const kapi_strategy *s = c->r->strategy;
+            if (s && s->release_finalizers) s->release_finalizers(c, obj);
             int changed = apply_gc_finalizers(&o, nmeta);
             if (finalizer_count(nmeta) > 0) {
                 mark_as_deleting(nmeta);

@@ -208,5 +208,15 @@ expect_eq "storageClassName \"\" is kept" "$(kubectl -n st get pvc none -o jsonp
 expect_eq "a PV gets the pv-protection finalizer" "$(kubectl get pv pv1 -o jsonpath='{.metadata.finalizers}')" '["kubernetes.io/pv-protection"]'
 expect_eq "an Ingress gets the default IngressClass" "$(kubectl -n st get ingress web -o jsonpath='{.spec.ingressClassName}')" "nginx"
 
+out=$(timeout 30 kubectl -n st delete pvc none 2>&1)
+expect_eq "a claim no pod uses is deleted at once (its protection finalizer taken)" "$out" 'persistentvolumeclaim "none" deleted'
+kubectl -n st run user --image=nginx --overrides='{"spec":{"containers":[{"name":"user","image":"nginx"}],"volumes":[{"name":"d","persistentVolumeClaim":{"claimName":"data"}}]}}' >/dev/null 2>&1
+kubectl -n st delete pvc data --wait=false >/dev/null
+expect_eq "a claim a pod uses stays, marked, with its finalizer" \
+    "$(kubectl -n st get pvc data -o jsonpath='{.metadata.finalizers}' 2>&1) $(kubectl -n st get pvc data -o jsonpath='{.metadata.deletionTimestamp}' | grep -c .)" \
+    '["kubernetes.io/pvc-protection"] 1'
+out=$(timeout 30 kubectl delete pv pv1 2>&1)
+expect_eq "an unbound volume is deleted at once" "$out" 'persistentvolume "pv1" deleted'
+
 rm -rf "$tmp"
 kapi_stop

@@ -90,7 +90,55 @@ static void pvc_prepare_for_create(cJSON *pvc)
     pvc_set_defaults(pvc);
 }
 
+/* ---- the storage protection finalizers (StorageObjectInUseProtection
+ * adds them; kube's pvc-protection and pv-protection controllers take them
+ * away from an object being deleted that nothing uses: done here, at the
+ * DELETE) */
+
+static void drop_finalizer(cJSON *obj, const char *f)
+{
+    cJSON *list = cJSON_GetObjectItemCaseSensitive(json_object_member(obj, "metadata"), "finalizers");
+    for (int i = cJSON_GetArraySize(list) - 1; i >= 0; i--) {
+        const cJSON *e = cJSON_GetArrayItem(list, i);
+        if (cJSON_IsString(e) && !strcmp(e->valuestring, f)) cJSON_DeleteItemFromArray(list, i);
+    }
+}
+
+typedef struct claim_use { const char *claim; int used; } claim_use;
+
+static int pod_uses_claim(void *arg, const char *key, const char *value, int64_t rev)
+{
+    (void)key, (void)rev;
+    claim_use *u = arg;
+    cJSON *pod = cJSON_Parse(value);
+    const char *phase = json_str_at(pod, "status.phase", "");
+    if (strcmp(phase, "Succeeded") && strcmp(phase, "Failed")) {
+        const cJSON *v;
+        cJSON_ArrayForEach(v, json_at(pod, "spec.volumes"))
+            if (!strcmp(json_str_at(v, "persistentVolumeClaim.claimName", ""), u->claim)) u->used = 1;
+    }
+    cJSON_Delete(pod);
+    return u->used;   /* stop at the first user */
+}
+
+static void pvc_release_finalizers(rest_call *c, cJSON *pvc)
+{
+    claim_use u = {.claim = json_str_at(pvc, "metadata.name", "")};
+    int64_t rev;
+    store_rc rc = store_list(c->ctx->store, kapi_psprintf(c->req->pool, "/registry/pods/%s/", c->ns), NULL, 0,
+                             pod_uses_claim, &u, &rev);
+    if (rc == STORE_OK && !u.used) drop_finalizer(pvc, "kubernetes.io/pvc-protection");
+}
+
+/* a volume not bound to a claim is free to go */
+static void pv_release_finalizers(rest_call *c, cJSON *pv)
+{
+    (void)c;
+    if (strcmp(json_str_at(pv, "status.phase", ""), "Bound")) drop_finalizer(pv, "kubernetes.io/pv-protection");
+}
+
 const kapi_strategy strategy_persistentvolumeclaims = {
+    .release_finalizers = pvc_release_finalizers,
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1,
     .set_defaults = pvc_set_defaults, .prepare_for_create = pvc_prepare_for_create,
     .validate = validate_pvc, .validate_update = validate_pvc_update,
@@ -142,6 +190,7 @@ static void validate_pv(const cJSON *pv, field_errors *errs)
 }
 
 const kapi_strategy strategy_persistentvolumes = {
+    .release_finalizers = pv_release_finalizers,
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1,
     .set_defaults = pv_set_defaults, .prepare_for_create = pv_prepare_for_create,
     .validate = validate_pv, .prepare_for_status_update = workload_keep_spec,
