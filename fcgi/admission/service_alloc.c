@@ -70,7 +70,7 @@ int svc_parse_port_range(const char *text, svc_range *out)
     char sep = *end;
     const char *rest = end + 1;
     long v = strtol(rest, &end, 10);
-    if (end == rest || *end) return -1;
+    if (end == rest || *end || v < 0 || v > 65535 || lo > 65535) return -1;
     hi = sep == '-' ? v : lo + v;
     if (lo < 1 || hi > 65535 || hi < lo) return -1;
     out->first = (uint32_t)lo;
