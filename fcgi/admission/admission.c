@@ -155,3 +155,18 @@ cJSON *admission_forbidden(const admission_attrs *a, const char *why)
     return status_new_details(KAPI_FORBIDDEN, kapi_psprintf(a->pool, "%s \"%s\" is forbidden: %s", qualified, name, why),
                               name, r->group, r->plural);
 }
+
+cJSON *admission_set_default_class(const admission_attrs *a, const char *group, const char *plural, const char *field,
+                                   const char *legacy_annotation, const char *prefix, const char *ann,
+                                   const char *beta_ann, const char *kind)
+{
+    if (a->op != ADMIT_CREATE || !admission_is(a, group, plural) || !cJSON_IsObject(a->obj)) return NULL;
+    cJSON *spec = json_object_member(a->obj, "spec");
+    if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(spec, field))) return NULL;
+    if (json_get(json_get(json_get(a->obj, "metadata"), "annotations"), legacy_annotation)) return NULL;
+    const char *name = admission_default_class(a, prefix, ann, beta_ann);
+    if (!name)
+        return status_new(KAPI_FORBIDDEN, kapi_psprintf(a->pool, "error finding default %s: reading from storage failed", kind));
+    if (*name) json_set_str(spec, field, name);
+    return NULL;
+}

@@ -59,6 +59,12 @@ int admission_is(const admission_attrs *a, const char *group, const char *plural
 const char *admission_default_class(const admission_attrs *a, const char *prefix, const char *ann,
                                     const char *beta_ann);
 
+/* The default-class plugins' rule: a create of group/plural whose
+ * spec.<field> is absent and which has no legacy_annotation gets the
+ * default class (admission_default_class) named there, if there is one. */
+cJSON *admission_set_default_class(const admission_attrs *a, const char *group, const char *plural, const char *field,
+                                   const char *legacy_annotation, const char *prefix, const char *ann,
+                                   const char *beta_ann, const char *kind);
 /* admission.NewForbidden: 403 `<resource>[.<group>] "<name>" is forbidden:
  * why` with details {name, group, kind}; the name is generateName, else
  * "Unknown", when the object has none yet. */

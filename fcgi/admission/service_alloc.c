@@ -79,32 +79,33 @@ int svc_parse_port_range(const char *text, svc_range *out)
     return 0;
 }
 
+/* A range from the environment, parsed once (the default when unset or
+ * malformed). */
+static const svc_range *range_from_env(svc_range *r, int *done, const char *env,
+                                       int (*parse)(const char *, svc_range *), const char *dflt)
+{
+    if (!__atomic_load_n(done, __ATOMIC_ACQUIRE)) {
+        svc_range t;
+        const char *v = getenv(env);
+        if (!v || !*v || parse(v, &t)) parse(dflt, &t);
+        *r = t;
+        __atomic_store_n(done, 1, __ATOMIC_RELEASE);
+    }
+    return r;
+}
+
 const svc_range *svc_cluster_ip_range(void)
 {
     static svc_range r;
     static int done;
-    if (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
-        svc_range t;
-        const char *env = getenv("KAPI_SERVICE_CLUSTER_IP_RANGE");
-        if (!env || !*env || svc_parse_cidr(env, &t)) svc_parse_cidr(DEFAULT_CIDR, &t);
-        r = t;
-        __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
-    }
-    return &r;
+    return range_from_env(&r, &done, "KAPI_SERVICE_CLUSTER_IP_RANGE", svc_parse_cidr, DEFAULT_CIDR);
 }
 
 const svc_range *svc_node_port_range(void)
 {
     static svc_range r;
     static int done;
-    if (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
-        svc_range t;
-        const char *env = getenv("KAPI_SERVICE_NODE_PORT_RANGE");
-        if (!env || !*env || svc_parse_port_range(env, &t)) svc_parse_port_range(DEFAULT_PORTS, &t);
-        r = t;
-        __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
-    }
-    return &r;
+    return range_from_env(&r, &done, "KAPI_SERVICE_NODE_PORT_RANGE", svc_parse_port_range, DEFAULT_PORTS);
 }
 
 uint32_t svc_range_offset(const svc_range *r, int is_ports)
