@@ -15,7 +15,8 @@
  * that controller would: expectedPods is the number of matching pods (the
  * controller takes it from their controllers' scale when the budget uses
  * maxUnavailable or a percentage), currentHealthy those that are Ready,
- * not being deleted and not already in disruptedPods, desiredHealthy from
+ * not being deleted and not in disruptedPods (entries under 2 minutes old,
+ * kube's DeletionTimeout; older ones are dropped), desiredHealthy from
  * minAvailable or maxUnavailable (percentages rounded up), and
  * disruptionsAllowed their difference. */
 #include <stdio.h>
@@ -67,6 +68,19 @@ typedef struct pod_count {
     int expected, healthy;
 } pod_count;
 
+/* An eviction of the pod is under way: named in disruptedPods less than
+ * kube's DeletionTimeout (2 minutes) ago. An older entry is stale: the
+ * pod was not deleted after all, or is a new pod of the same name. */
+#define DELETION_TIMEOUT 120
+
+static int recently_disrupted(const cJSON *disrupted, const char *name)
+{
+    const cJSON *at = json_get(disrupted, name);
+    if (!cJSON_IsString(at)) return 0;
+    time_t t = time_parse_rfc3339(at->valuestring);
+    return t > 0 && time(NULL) - t < DELETION_TIMEOUT;
+}
+
 static int count_pod(void *arg, const char *key, const char *value, int64_t rev)
 {
     (void)key, (void)rev;
@@ -75,7 +89,7 @@ static int count_pod(void *arg, const char *key, const char *value, int64_t rev)
     const cJSON *meta = json_get(pod, "metadata");
     if (pod && label_selector_matches_labels(pc->selector, json_get(meta, "labels")) == 1) {
         pc->expected++;
-        if (pod_ready(pod) && !json_get(meta, "deletionTimestamp") && !json_get(pc->disrupted, json_str(meta, "name")))
+        if (pod_ready(pod) && !json_get(meta, "deletionTimestamp") && !recently_disrupted(pc->disrupted, json_str(meta, "name")))
             pc->healthy++;
     }
     cJSON_Delete(pod);
@@ -151,6 +165,10 @@ static int take_disruption(rest_call *c, cJSON *pdb, const char *pod_name, int p
     cJSON_DeleteItemFromObjectCaseSensitive(status, "observedGeneration");
     cJSON_AddNumberToObject(status, "observedGeneration", cJSON_IsNumber(gen) ? gen->valuedouble : 1);
     cJSON *dp = json_object_member(status, "disruptedPods");
+    for (cJSON *e = dp->child, *next; e; e = next) {
+        next = e->next;
+        if (!recently_disrupted(dp, e->string)) cJSON_Delete(cJSON_DetachItemViaPointer(dp, e));
+    }
     char now[21];
     time_rfc3339(time(NULL), now);
     cJSON_DeleteItemFromObjectCaseSensitive(dp, pod_name);
