@@ -18,8 +18,8 @@
  * copied from spec.hard) with compare-and-swap on its resourceVersion
  * before the object is stored, as kube's admission updates the quota
  * optimistically; a lost swap starts again. A ResourceQuota's own create
- * or update gets its status computed the same way. Deletes do not write:
- * the next consultation counts what is left. */
+ * or update gets its status computed the same way, and a delete has the
+ * quotas that counted the object recounted without it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,7 +137,8 @@ static int stored_usage(const admission_attrs *a, const char *name, quantity *ou
     const kapi_resource *r = kinds_find_plural(kinds_current(), group, plural);
     if (!r || !r->namespaced) return 0;
     usage_sum u = {.pool = a->pool, .r = r, .name = name};
-    if (a->op == ADMIT_UPDATE && a->resource == r) u.skip_key = resource_key(a->pool, r, a->ns, a->name);
+    if ((a->op == ADMIT_UPDATE || a->op == ADMIT_DELETE) && a->resource == r)
+        u.skip_key = resource_key(a->pool, r, a->ns, a->name);
     int64_t rev;
     if (store_list(a->ctx->store, resource_key(a->pool, r, a->ns, NULL), NULL, 0, add_usage, &u, &rev) != STORE_OK)
         return -1;
@@ -311,8 +312,41 @@ static cJSON *check_quotas(const admission_attrs *a, int *retry)
     return NULL;
 }
 
+/* A delete: the quotas that count the object get status.used recounted
+ * without it (kube's quota controller does this on its resync); a failure
+ * here never stops the delete. */
+static void recount_after_delete(const admission_attrs *a)
+{
+    for (int attempt = 0; attempt < QUOTA_ATTEMPTS; attempt++) {
+        quota_list ql = {kapi_pool_keep_json(a->pool, cJSON_CreateArray())};
+        int64_t rev;
+        if (store_list(a->ctx->store, kapi_psprintf(a->pool, "/registry/resourcequotas/%s/", a->ns), NULL, 0,
+                       collect_quota, &ql, &rev) != STORE_OK)
+            return;
+        int retry = 0;
+        cJSON *quota;
+        cJSON_ArrayForEach(quota, ql.items) {
+            if (admission_is(a, "", "resourcequotas") && !strcmp(json_str_at(quota, "metadata.name", ""), a->name)) continue;
+            int counts = 0;
+            const cJSON *h;
+            cJSON_ArrayForEach(h, json_at(quota, "spec.hard")) {
+                quantity q;
+                if (usage_of(a->pool, a->resource, a->old, h->string, &q) == 0 && quantity_sign(&q) > 0) counts = 1;
+            }
+            if (!counts || compute_status(a, quota, NULL, NULL)) continue;
+            cJSON_Delete(write_quota(a, quota, &retry));
+            if (retry) break;
+        }
+        if (!retry) return;
+    }
+}
+
 static cJSON *resource_quota_validate(const admission_attrs *a)
 {
+    if (a->op == ADMIT_DELETE && a->ns[0] && !a->subresource[0] && cJSON_IsObject(a->old) && !a->dry_run) {
+        recount_after_delete(a);
+        return NULL;
+    }
     if (!a->ns[0] || !cJSON_IsObject(a->obj) || a->subresource[0]) return NULL;
     if (admission_is(a, "", "resourcequotas") && (a->op == ADMIT_CREATE || a->op == ADMIT_UPDATE)) {
         /* the quota's own status: what the namespace uses now */

@@ -143,6 +143,8 @@ expect_eq "a pod within the quota" "$out" "pod/c1 created"
 expect_eq "status.used follows" "$(kubectl -n q get quota q -o jsonpath='{.status.used.pods} {.status.used.requests\.cpu}')" "1 600m"
 kubectl -n q delete pod c1 >/dev/null
 kubectl -n q delete configmap a >/dev/null
+expect_eq "deletes are recounted in status.used" \
+    "$(kubectl -n q get quota q -o jsonpath='{.status.used.pods} {.status.used.requests\.cpu} {.status.used.count/configmaps}')" "0 0 0"
 out=$(kubectl -n q create configmap b --from-literal=k=v 2>&1)
 expect_eq "deleted objects no longer count" "$out" "configmap/b created"
 
