@@ -130,45 +130,36 @@ static void check_item_lists(kapi_pool *p, const cJSON *item, const char *type, 
                              const cJSON *limits, int requests_only, kapi_buf *errs, int *n)
 {
 #define FAIL(...) do { kapi_buf_puts(errs, (*n)++ ? ", " : ""); kapi_buf_printf(errs, __VA_ARGS__); } while (0)
-    const cJSON *e;
-    cJSON_ArrayForEach(e, json_get(item, "min")) {
-        quantity min;
-        const char *err;
-        if (quantity_from_json(e, &min, &err)) continue;
-        amount req = amount_of(p, requests, e->string), lim = amount_of(p, limits, e->string);
-        const char *mt = qtext(p, e);
-        if (!req.exists) FAIL("minimum %s usage per %s is %s.  No request is specified", e->string, type, mt);
-        else if (quantity_cmp(&req.q, &min) < 0) FAIL("minimum %s usage per %s is %s, but request is %s", e->string, type, mt, req.text);
-        else if (lim.exists && quantity_cmp(&lim.q, &min) < 0)
-            FAIL("minimum %s usage per %s is %s, but limit is %s", e->string, type, mt, lim.text);
-    }
-    cJSON_ArrayForEach(e, json_get(item, "max")) {
-        quantity max;
-        const char *err;
-        if (quantity_from_json(e, &max, &err)) continue;
-        amount req = amount_of(p, requests, e->string), lim = amount_of(p, limits, e->string);
-        const char *mt = qtext(p, e);
-        if (requests_only) {
-            if (req.exists && quantity_cmp(&req.q, &max) > 0)
-                FAIL("maximum %s usage per %s is %s, but request is %s", e->string, type, mt, req.text);
-        } else if (!lim.exists) FAIL("maximum %s usage per %s is %s.  No limit is specified", e->string, type, mt);
-        else if (quantity_cmp(&lim.q, &max) > 0) FAIL("maximum %s usage per %s is %s, but limit is %s", e->string, type, mt, lim.text);
-        else if (req.exists && quantity_cmp(&req.q, &max) > 0)
-            FAIL("maximum %s usage per %s is %s, but request is %s", e->string, type, mt, req.text);
-    }
-    cJSON_ArrayForEach(e, json_get(item, "maxLimitRequestRatio")) {
-        quantity ratio;
-        const char *err;
-        if (quantity_from_json(e, &ratio, &err)) continue;
-        amount req = amount_of(p, requests, e->string), lim = amount_of(p, limits, e->string);
-        const char *mt = qtext(p, e);
-        int64_t rm = req.exists ? quantity_milli_value(&req.q) : 0, lm = lim.exists ? quantity_milli_value(&lim.q) : 0;
-        if (!rm) FAIL("%s max limit to request ratio per %s is %s, but no request is specified or request is 0", e->string, type, mt);
-        else if (!lm) FAIL("%s max limit to request ratio per %s is %s, but no limit is specified or limit is 0", e->string, type, mt);
-        else {
-            double observed = (double)lm / (double)rm;
-            if (observed * 1000 > (double)quantity_milli_value(&ratio))
-                FAIL("%s max limit to request ratio per %s is %s, but provided ratio is %f", e->string, type, mt, observed);
+    static const char *const bounds[] = {"min", "max", "maxLimitRequestRatio"};
+    for (int b = 0; b < 3; b++) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, json_get(item, bounds[b])) {
+            quantity bound;
+            const char *err, *r = e->string;
+            if (quantity_from_json(e, &bound, &err)) continue;
+            amount req = amount_of(p, requests, r), lim = amount_of(p, limits, r);
+            const char *mt = qtext(p, e);
+            if (b == 0) {          /* minConstraint */
+                if (!req.exists) FAIL("minimum %s usage per %s is %s.  No request is specified", r, type, mt);
+                else if (quantity_cmp(&req.q, &bound) < 0) FAIL("minimum %s usage per %s is %s, but request is %s", r, type, mt, req.text);
+                else if (lim.exists && quantity_cmp(&lim.q, &bound) < 0)
+                    FAIL("minimum %s usage per %s is %s, but limit is %s", r, type, mt, lim.text);
+            } else if (b == 1) {   /* maxConstraint, maxRequestConstraint */
+                if (requests_only) {
+                    if (req.exists && quantity_cmp(&req.q, &bound) > 0)
+                        FAIL("maximum %s usage per %s is %s, but request is %s", r, type, mt, req.text);
+                } else if (!lim.exists) FAIL("maximum %s usage per %s is %s.  No limit is specified", r, type, mt);
+                else if (quantity_cmp(&lim.q, &bound) > 0) FAIL("maximum %s usage per %s is %s, but limit is %s", r, type, mt, lim.text);
+                else if (req.exists && quantity_cmp(&req.q, &bound) > 0)
+                    FAIL("maximum %s usage per %s is %s, but request is %s", r, type, mt, req.text);
+            } else {               /* limitRequestRatioConstraint */
+                int64_t rm = req.exists ? quantity_milli_value(&req.q) : 0, lm = lim.exists ? quantity_milli_value(&lim.q) : 0;
+                double observed = rm && lm ? (double)lm / (double)rm : 0;
+                if (!rm) FAIL("%s max limit to request ratio per %s is %s, but no request is specified or request is 0", r, type, mt);
+                else if (!lm) FAIL("%s max limit to request ratio per %s is %s, but no limit is specified or limit is 0", r, type, mt);
+                else if (observed * 1000 > (double)quantity_milli_value(&bound))
+                    FAIL("%s max limit to request ratio per %s is %s, but provided ratio is %f", r, type, mt, observed);
+            }
         }
     }
 #undef FAIL
