@@ -217,6 +217,9 @@ kubectl -n st delete pvc data --wait=false >/dev/null
 expect_eq "a claim a pod uses stays, marked, with its finalizer" \
     "$(kubectl -n st get pvc data -o jsonpath='{.metadata.finalizers}' 2>&1) $(kubectl -n st get pvc data -o jsonpath='{.metadata.deletionTimestamp}' | grep -c .)" \
     '["kubernetes.io/pvc-protection"] 1'
+kubectl -n st delete pod user >/dev/null
+expect_eq "the claim goes with the last pod that used it" "$(kubectl -n st get pvc data 2>&1)" \
+    'Error from server (NotFound): persistentvolumeclaims "data" not found'
 out=$(timeout 30 kubectl delete pv pv1 2>&1)
 expect_eq "an unbound volume is deleted at once" "$out" 'persistentvolume "pv1" deleted'
 

@@ -14,6 +14,7 @@
 #include "codec/jsonpath.h"
 #include "codec/validate_meta.h"
 #include "codec/labels.h"
+#include "codec/objmeta.h"
 #include "registry/kinds/pod.h"
 #include "registry/kinds/workload.h"
 #include "registry/rest_internal.h"
@@ -128,6 +129,34 @@ static void pvc_release_finalizers(rest_call *c, cJSON *pvc)
     store_rc rc = store_list(c->ctx->store, kapi_psprintf(c->req->pool, "/registry/pods/%s/", c->ns), NULL, 0,
                              pod_uses_claim, &u, &rev);
     if (rc == STORE_OK && !u.used) drop_finalizer(pvc, "kubernetes.io/pvc-protection");
+}
+
+/* A pod is gone: each claim it named that is being deleted and that no
+ * other pod uses loses its protection finalizer, and goes when that was
+ * its last (kube's pvc-protection controller, on the pod's deletion). */
+void pvc_release_after_pod(rest_call *c, const cJSON *pod)
+{
+    const cJSON *v;
+    cJSON_ArrayForEach(v, json_at(pod, "spec.volumes")) {
+        const char *claim = json_str_at(v, "persistentVolumeClaim.claimName", "");
+        if (!*claim) continue;
+        const char *key = kapi_psprintf(c->req->pool, "/registry/persistentvolumeclaims/%s/%s", c->ns, claim);
+        store_kv kv;
+        if (store_get(c->ctx->store, key, &kv) != STORE_OK) continue;
+        cJSON *pvc = kapi_pool_keep_json(c->req->pool, cJSON_Parse(kv.value));
+        int64_t rev = kv.mod_rev, nrev;
+        store_kv_free(&kv);
+        if (!json_get(json_get(pvc, "metadata"), "deletionTimestamp") ||
+            !meta_has_finalizer(pvc, "kubernetes.io/pvc-protection"))
+            continue;
+        claim_use u = {.claim = claim};
+        if (store_list(c->ctx->store, kapi_psprintf(c->req->pool, "/registry/pods/%s/", c->ns), NULL, 0, pod_uses_claim,
+                       &u, &nrev) != STORE_OK || u.used)
+            continue;
+        drop_finalizer(pvc, "kubernetes.io/pvc-protection");
+        if (cJSON_GetArraySize(json_at(pvc, "metadata.finalizers"))) store_update_if_revision(c->ctx->store, key, pvc, rev, &nrev);
+        else store_delete_if_revision(c->ctx->store, key, rev, NULL, &nrev);
+    }
 }
 
 /* a volume not bound to a claim is free to go */
