@@ -91,6 +91,19 @@ typedef struct kapi_strategy {
     /* Serves DELETE of one object itself (a CRD deletes its custom
      * resources first); NULL: the generic delete. */
     struct rest_result (*serve_delete)(struct rest_call *c, const char *name);
+    /* What an object holds outside itself (a Service's cluster IPs and node
+     * ports; kube's BeginCreate / BeginUpdate of the service registry):
+     * claimed before validation on create (old NULL) and update; 0, or -1
+     * with the failure in *fail (having released what it claimed). */
+    int (*begin_write)(struct rest_call *c, cJSON *obj, const cJSON *old, struct rest_result *fail);
+    /* Releases what held holds and keep (may be NULL) does not: after a
+     * delete (keep NULL), after a failed create or update (the new object's
+     * claims), after an update (the old object's claims it dropped). */
+    void (*release_held)(struct rest_call *c, const cJSON *held, const cJSON *keep);
+    /* On DELETE, before the object is marked or removed: takes away the
+     * finalizers the server's own protection controllers would take at
+     * once (a claim's kubernetes.io/pvc-protection when no pod uses it). */
+    void (*release_finalizers)(struct rest_call *c, cJSON *obj);
 } kapi_strategy;
 
 /* A subresource the kind serves (pods/status, deployments/scale, ...), as

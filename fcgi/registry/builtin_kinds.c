@@ -58,6 +58,7 @@ static const kapi_resource builtin_kinds[] = {
      .subresources = SUBRESOURCES({"attach", CONNECT_VERBS, NULL, NULL, "PodAttachOptions"},
                                   {"binding", VERB_CREATE, NULL, NULL, "Binding"},
                                   {"ephemeralcontainers", STATUS_VERBS, NULL, NULL, NULL},
+                                  {"eviction", VERB_CREATE, "policy", "v1", "Eviction"},
                                   {"exec", CONNECT_VERBS, NULL, NULL, "PodExecOptions"},
                                   {"log", VERB_GET, NULL, NULL, NULL},
                                   {"portforward", CONNECT_VERBS, NULL, NULL, "PodPortForwardOptions"},

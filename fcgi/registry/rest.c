@@ -51,7 +51,8 @@ static int admit(rest_call *c, int validating, admission_op op, const char *name
 {
     admission_attrs a = {.ctx = c->ctx, .pool = c->req->pool, .user = c->user, .resource = c->r,
                          .subresource = c->info->subresource, .ns = c->ns, .name = name ? name : "",
-                         .op = op, .obj = obj, .old = old, .dry_run = c->dry_run};
+                         .op = op, .obj = obj, .old = old, .dry_run = c->dry_run,
+                         .req = c->req, .resp = c->resp};
     cJSON *st = validating ? admission_validate(&a) : admission_mutate(&a);
     if (!st) return 0;
     *fail = rest_status(c, st, 0);
@@ -89,10 +90,13 @@ static const char *generated_name(rest_call *c, const char *gen_name)
     return kapi_psprintf(c->req->pool, "%s%s", base, suffix);
 }
 
+static rest_result create_checked(rest_call *c, cJSON *obj, int *exists, int generated, const char *gen_name);
+
 /* Creates obj (decoded, its namespace checked): defaults, admission,
- * system fields, validation, the store. A create a PUT makes (kube's
- * AllowCreateOnUpdate) passes *exists: when another write created the
- * object first, it is set and no answer is returned (the PUT updates). */
+ * system fields, claims (begin_write), validation, the store. A create a
+ * PUT makes (kube's AllowCreateOnUpdate) passes *exists: when another
+ * write created the object first, it is set and no answer is returned
+ * (the PUT updates). */
 static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
 {
     rest_result fail;
@@ -119,6 +123,22 @@ static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
     if (generated) obj_set_string(meta, "name", generated_name(c, gen_name));
     if (s && s->has_generation) cJSON_AddNumberToObject(meta, "generation", 1);
     if (s && s->prepare_for_create) s->prepare_for_create(obj);
+    if (s && s->begin_write) {
+        if (s->begin_write(c, obj, NULL, &fail)) return fail;
+        rest_result res = create_checked(c, obj, exists, generated, gen_name);
+        /* the create did not happen: what it claimed goes back */
+        if (res.answer != REST_OBJECT && !c->dry_run) s->release_held(c, obj, NULL);
+        return res;
+    }
+    return create_checked(c, obj, exists, generated, gen_name);
+}
+
+/* create_object's second half: validation, validating admission, the store. */
+static rest_result create_checked(rest_call *c, cJSON *obj, int *exists, int generated, const char *gen_name)
+{
+    rest_result fail;
+    cJSON *meta = obj_metadata(obj);
+    const char *name;
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
     rest_validate(c, obj, 1, errs);
     name = obj_string(meta, "name");
@@ -169,6 +189,9 @@ static rest_result rest_create(rest_call *c)
  * write took the object past old_rev first and lost_race is given, sets
  * *lost_race and returns no answer (the caller tries again); otherwise that
  * is the 409 of a failed precondition. */
+static rest_result update_checked(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
+                                  int64_t expected_rev, int *lost_race);
+
 static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
                                       int64_t expected_rev, int status_only, int *lost_race)
 {
@@ -233,6 +256,27 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
         }
         if (s && s->prepare_for_update && !status_by_strategy) s->prepare_for_update(obj, old);
     }
+    if (s && s->begin_write && !status_only) {
+        if (s->begin_write(c, obj, old, &fail)) return fail;
+        rest_result res = update_checked(c, name, obj, old, old_rev, expected_rev, lost_race);
+        if (!c->dry_run) {
+            if (res.answer == REST_OBJECT) s->release_held(c, old, obj);   /* what the update let go */
+            else s->release_held(c, obj, old);                            /* what it claimed in vain */
+        }
+        return res;
+    }
+    return update_checked(c, name, obj, old, old_rev, expected_rev, lost_race);
+}
+
+/* rest_finish_update's second half: validation, validating admission, the
+ * compare-and-swap. */
+static rest_result update_checked(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
+                                  int64_t expected_rev, int *lost_race)
+{
+    rest_result fail;
+    cJSON *meta = obj_metadata(obj);
+    cJSON *old_meta = obj_metadata(old);
+    const kapi_strategy *s = c->r->strategy;
     /* the revision this update is based on (kube fills it in for
      * unconditional updates) */
     char orv[32];
