@@ -17,19 +17,12 @@
 /* ---- namespaces */
 
 static const table_column namespace_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Status", "string", "", "The status of the namespace", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    {NAME_CELL},
+    {TEXT_CELL("Status", "The status of the namespace", "status.phase", "Active")},
+    {AGE_CELL},
 };
 
-static void namespace_row(const cJSON *ns, cJSON *cells, time_t now)
-{
-    cell_name(cells, ns);
-    cell_string(cells, tj_str_or(ns, "status.phase", "Active"));
-    cell_age(cells, ns, now);
-}
-
-const table_def table_namespaces = {namespace_columns, 3, namespace_row, NULL};
+const table_def table_namespaces = TABLE_OF(namespace_columns);
 
 /* ---- pods */
 
@@ -259,50 +252,33 @@ const table_def table_pods = {pod_columns, 9, pod_row, pod_row_conditions};
 /* ---- serviceaccounts */
 
 static const table_column serviceaccount_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Secrets", "string", "", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use. Pods are only limited to this list if this service account has a \"kubernetes.io/enforce-mountable-secrets\" annotation set to \"true\". The \"kubernetes.io/enforce-mountable-secrets\" annotation is deprecated since v1.32. Prefer separate namespaces to isolate access to mounted secrets. This field should not be used to find auto-generated service account token secrets for use outside of pods. Instead, tokens can be requested directly using the TokenRequest API, or service account token secrets can be manually created. More info: https://kubernetes.io/docs/concepts/configuration/secret", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    {NAME_CELL},
+    {COUNT_CELL("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use. Pods are only limited to this list if this service account has a \"kubernetes.io/enforce-mountable-secrets\" annotation set to \"true\". The \"kubernetes.io/enforce-mountable-secrets\" annotation is deprecated since v1.32. Prefer separate namespaces to isolate access to mounted secrets. This field should not be used to find auto-generated service account token secrets for use outside of pods. Instead, tokens can be requested directly using the TokenRequest API, or service account token secrets can be manually created. More info: https://kubernetes.io/docs/concepts/configuration/secret", "secrets")},
+    {AGE_CELL},
 };
 
-static void serviceaccount_row(const cJSON *sa, cJSON *cells, time_t now)
-{
-    cell_name(cells, sa);
-    cell_integer(cells, cJSON_GetArraySize(json_array_at(sa, "secrets")));
-    cell_age(cells, sa, now);
-}
-
-const table_def table_serviceaccounts = {serviceaccount_columns, 3, serviceaccount_row, NULL};
+const table_def table_serviceaccounts = TABLE_OF(serviceaccount_columns);
 
 /* ---- configmaps */
 
-static const table_column configmap_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Data", "string", "", "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
-
-static void configmap_row(const cJSON *cm, cJSON *cells, time_t now)
+static void configmap_data(cJSON *cells, const cJSON *cm, const table_column *col, time_t now)
 {
-    cell_name(cells, cm);
     cell_integer(cells, cJSON_GetArraySize(json_object_at(cm, "data")) + cJSON_GetArraySize(json_object_at(cm, "binaryData")));
-    cell_age(cells, cm, now);
 }
 
-const table_def table_configmaps = {configmap_columns, 3, configmap_row, NULL};
+static const table_column configmap_columns[] = {
+    {NAME_CELL},
+    {FN_CELL("Data", "string", "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.", configmap_data)},
+    {AGE_CELL},
+};
+
+const table_def table_configmaps = TABLE_OF(configmap_columns);
 
 /* ---- secrets */
 
-static const table_column secret_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Type", "string", "", "Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types", 0},
-    {"Data", "string", "", "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
 
-static void secret_row(const cJSON *secret, cJSON *cells, time_t now)
+static void secret_data(cJSON *cells, const cJSON *secret, const table_column *col, time_t now)
 {
-    cell_name(cells, secret);
-    cell_string(cells, tj_str_or(secret, "type", "Opaque"));
     /* decoding merges stringData into data, so count the union of keys */
     const cJSON *data = json_at(secret, "data"), *string_data = json_at(secret, "stringData"), *e;
     int n = cJSON_GetArraySize(json_object_at(secret, "data"));
@@ -313,10 +289,16 @@ static void secret_row(const cJSON *secret, cJSON *cells, time_t now)
                 n++;
     }
     cell_integer(cells, n);
-    cell_age(cells, secret, now);
 }
 
-const table_def table_secrets = {secret_columns, 4, secret_row, NULL};
+static const table_column secret_columns[] = {
+    {NAME_CELL},
+    {TEXT_CELL("Type", "Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types", "type", "Opaque")},
+    {FN_CELL("Data", "string", "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4", secret_data)},
+    {AGE_CELL},
+};
+
+const table_def table_secrets = TABLE_OF(secret_columns);
 
 /* ---- services */
 
