@@ -100,6 +100,10 @@ typedef struct kapi_strategy {
     void (*validate_create)(const cJSON *obj, struct field_errors *errs);
     /* Rules an update checks on top, with the stored object. */
     void (*validate_update)(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+    /* Fields that never change once created (dotted paths, NULL-ended):
+     * each is checked after validate_update as kube's ValidateImmutableField
+     * ("field is immutable"); see registry/kinds/workload.h. */
+    const char *const *immutable_fields;
     /* Serves the kind's own subresources (pods/binding, deployments/scale,
      * ...; "status" is generic): returns the answer, kube's 404 for a
      * subresource the kind does not have. See registry/rest_internal.h. */

@@ -20,6 +20,7 @@
 #include "registry/kinds/pod.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
+#include "registry/kinds/workload.h"
 #include "schema/decode.h"
 #include "schema/field_validation.h"
 
@@ -367,18 +368,9 @@ static void validate_replicaset(const cJSON *obj, field_errors *errs)
 }
 
 /* In apps/v1 the selector never changes. */
-static void validate_selector_immutable(const cJSON *obj, const cJSON *old, field_errors *errs)
+static void validate_selector_immutable_v1(const cJSON *obj, const cJSON *old, field_errors *errs)
 {
-    const cJSON *sel = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "spec"), "selector");
-    const cJSON *osel = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(old, "spec"), "selector");
-    if (json_semantic_equal(sel, osel)) return;
-    kapi_buf b;
-    kapi_buf_init(&b);
-    if (cJSON_IsObject(sel)) label_selector_go_syntax(sel, &b);
-    else kapi_buf_puts(&b, "null");
-    cJSON *raw = raw_value(&b);
-    field_error_add(errs, FIELD_INVALID, "spec.selector", raw, "field is immutable");
-    cJSON_Delete(raw);
+    validate_selector_unchanged(obj, old, 0, "null", errs);
 }
 
 /* ---- the scale subresource (autoscaling/v1 Scale) */
@@ -530,13 +522,13 @@ rest_result apps_serve_subresource(rest_call *c, const char *subresource, const 
 const kapi_strategy strategy_deployments = {
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .has_generation = 1,
     .set_defaults = deployment_set_defaults, .prepare_for_create = clear_status, .prepare_for_update = deployment_prepare_for_update,
-    .validate = validate_deployment, .validate_update = validate_selector_immutable,
+    .validate = validate_deployment, .validate_update = validate_selector_immutable_v1,
     .serve_subresource = apps_serve_subresource, .prepare_for_status_update = deployment_prepare_for_status_update,
 };
 
 const kapi_strategy strategy_replicasets = {
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .has_generation = 1,
     .set_defaults = replicaset_set_defaults, .prepare_for_create = clear_status,
-    .validate = validate_replicaset, .validate_update = validate_selector_immutable,
+    .validate = validate_replicaset, .validate_update = validate_selector_immutable_v1,
     .serve_subresource = apps_serve_subresource, .prepare_for_status_update = replicaset_prepare_for_status_update,
 };

@@ -414,14 +414,9 @@ static void validate_ingressclass(const cJSON *ic, field_errors *errs)
     add_invalid_value_for_each_message(errs, "spec.controller", host, &m);
 }
 
-static void validate_ingressclass_update(const cJSON *ic, const cJSON *old, field_errors *errs)
-{
-    validate_immutable(ic, old, "spec.controller", errs);
-}
-
 const kapi_strategy strategy_ingressclasses = {
     .names = NAME_DNS1123_SUBDOMAIN, .has_generation = 1, .set_defaults = workload_normalize,
-    .validate = validate_ingressclass, .validate_update = validate_ingressclass_update,
+    .validate = validate_ingressclass, .immutable_fields = (const char *const[]){"spec.controller", NULL},
 };
 
 /* SetDefaults_NetworkPolicyPort (TCP) and SetDefaults_NetworkPolicy
@@ -537,12 +532,12 @@ static void validate_storageclass_update(const cJSON *sc, const cJSON *old, fiel
         field_error_add(errs, FIELD_FORBIDDEN, "provisioner", NULL, "updates to provisioner are forbidden.");
     if (strcmp(json_str(sc, "reclaimPolicy"), json_str(old, "reclaimPolicy")))
         field_error_add(errs, FIELD_FORBIDDEN, "reclaimPolicy", NULL, "updates to reclaimPolicy are forbidden.");
-    validate_immutable(sc, old, "volumeBindingMode", errs);
 }
 
 const kapi_strategy strategy_storageclasses = {
     .names = NAME_DNS1123_SUBDOMAIN, .set_defaults = storageclass_set_defaults,
     .validate = validate_storageclass, .validate_update = validate_storageclass_update,
+    .immutable_fields = (const char *const[]){"volumeBindingMode", NULL},
 };
 
 /* ValidateRuntimeClass: the handler is a DNS label. */
@@ -554,12 +549,7 @@ static void validate_runtimeclass(const cJSON *rc, field_errors *errs)
     add_invalid_value_for_each_message(errs, "handler", handler, &m);
 }
 
-static void validate_runtimeclass_update(const cJSON *rc, const cJSON *old, field_errors *errs)
-{
-    validate_immutable(rc, old, "handler", errs);
-}
-
 const kapi_strategy strategy_runtimeclasses = {
     .names = NAME_DNS1123_SUBDOMAIN, .validate = validate_runtimeclass,
-    .validate_update = validate_runtimeclass_update,
+    .immutable_fields = (const char *const[]){"handler", NULL},
 };

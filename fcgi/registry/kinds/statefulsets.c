@@ -173,14 +173,9 @@ static void validate_controllerrevision(const cJSON *cr, field_errors *errs)
         field_error_add(errs, FIELD_INVALID, "revision", rev, "must be greater than or equal to 0");
 }
 
-static void validate_controllerrevision_update(const cJSON *cr, const cJSON *old, field_errors *errs)
-{
-    validate_immutable(cr, old, "data", errs);
-}
-
 const kapi_strategy strategy_controllerrevisions = {
     .names = NAME_DNS1123_SUBDOMAIN,
-    .validate = validate_controllerrevision, .validate_update = validate_controllerrevision_update,
+    .validate = validate_controllerrevision, .immutable_fields = (const char *const[]){"data", NULL},
 };
 
 /* ---- Tables */
