@@ -128,6 +128,12 @@ int rest_read_patch(rest_call *c, request_patch *p, rest_result *fail);
  * failure in *fail. */
 cJSON *rest_apply_patch(rest_call *c, const request_patch *p, const cJSON *current, const char *group,
                         const char *version, const char *kind, rest_result *fail);
+/* The autoscaling/v1 Scale a write of a scale subresource asks for: a
+ * PUT's body (checked as ?fieldValidation says), or current patched through
+ * the patch machinery. strict also refuses a PUT body of another apiVersion
+ * (kube's 400) and checks the patched Scale's fields (the built-in kinds;
+ * custom resources take neither). NULL with the failure in *fail. */
+cJSON *rest_requested_scale(rest_call *c, const cJSON *current, int strict, rest_result *fail);
 
 /* ---- encoding */
 table_include rest_include_mode(rest_call *c);

@@ -12,8 +12,11 @@
 #include "codec/codec.h"
 #include "codec/json.h"
 #include "codec/jsonpatch.h"
+#include "codec/jsonpath.h"
 #include "core/status.h"
 #include "registry/rest_internal.h"
+#include "schema/decode.h"
+#include "schema/field_validation.h"
 #include "schema/schema.h"
 #include "schema/smpatch.h"
 
@@ -98,4 +101,33 @@ cJSON *rest_apply_patch(rest_call *c, const request_patch *p, const cJSON *curre
         return NULL;
     }
     return obj;
+}
+
+cJSON *rest_requested_scale(rest_call *c, const cJSON *current, int strict, rest_result *fail)
+{
+    cJSON *st = NULL;
+    if (!strcmp(c->info->verb, "update")) {
+        cJSON *scale = decode_body(c->req, "Scale", &st);
+        if (!scale) { *fail = rest_status(c, st, 0); return NULL; }
+        const char *av = json_str_at(scale, "apiVersion", NULL);
+        if (strict && av && *av && strcmp(av, "autoscaling/v1")) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "the API version in the data (%.100s) does not match the expected API version (autoscaling/v1)", av);
+            *fail = rest_bad_request(c, msg);
+            return NULL;
+        }
+        if (field_validation_check_body(c->req, c->resp, "autoscaling", "v1", "Scale", FV_UPDATE, scale, &st)) {
+            *fail = rest_status(c, st, 0);
+            return NULL;
+        }
+        return scale;
+    }
+    request_patch patch;
+    if (rest_read_patch(c, &patch, fail)) return NULL;
+    cJSON *scale = rest_apply_patch(c, &patch, current, "autoscaling", "v1", "Scale", fail);
+    if (strict && scale && field_validation_check_patch(c->req, c->resp, "autoscaling", "v1", "Scale", scale, &st)) {
+        *fail = rest_status(c, st, 0);
+        return NULL;
+    }
+    return scale;
 }

@@ -408,40 +408,6 @@ static cJSON *scale_of(const cJSON *obj, const char *rv)
     return scale;
 }
 
-/* The Scale the request asks for: the body of a PUT, or the current Scale
- * patched through the kinds' patch machinery (JSON, merge or strategic
- * merge patch of autoscaling/v1 Scale), each checked as ?fieldValidation
- * says. NULL with the failure in *fail. */
-static cJSON *requested_scale(rest_call *c, const cJSON *current, rest_result *fail)
-{
-    cJSON *st = NULL;
-    if (!strcmp(c->info->verb, "update")) {
-        cJSON *scale = decode_body(c->req, "Scale", &st);
-        if (!scale) { *fail = rest_status(c, st, 0); return NULL; }
-        const char *av = obj_string(scale, "apiVersion");
-        if (av && *av && strcmp(av, "autoscaling/v1")) {
-            char msg[300];
-            snprintf(msg, sizeof msg, "the API version in the data (%.100s) does not match the expected API version (autoscaling/v1)", av);
-            *fail = rest_bad_request(c, msg);
-            return NULL;
-        }
-        if (field_validation_check_body(c->req, c->resp, "autoscaling", "v1", "Scale", FV_UPDATE, scale, &st)) {
-            *fail = rest_status(c, st, 0);
-            return NULL;
-        }
-        return scale;
-    }
-    request_patch patch;
-    if (rest_read_patch(c, &patch, fail)) return NULL;
-    cJSON *scale = rest_apply_patch(c, &patch, current, "autoscaling", "v1", "Scale", fail);
-    if (!scale) return NULL;
-    if (field_validation_check_patch(c->req, c->resp, "autoscaling", "v1", "Scale", scale, &st)) {
-        *fail = rest_status(c, st, 0);
-        return NULL;
-    }
-    return scale;
-}
-
 /* The answer to a write of the scale: the parent's answer as a Scale. */
 static rest_result scale_answer(rest_call *c, rest_result parent)
 {
@@ -461,7 +427,7 @@ static cJSON *scaled_parent(rest_call *c, const char *name, cJSON *old, int64_t 
     (void)arg;
     const char *rv = kapi_psprintf(c->req->pool, "%lld", (long long)rev);
     cJSON *current = kapi_pool_keep_json(c->req->pool, scale_of(old, rv));
-    cJSON *scale = requested_scale(c, current, fail);
+    cJSON *scale = rest_requested_scale(c, current, 1, fail);
     if (!scale) return NULL;
     cJSON *smeta = cJSON_GetObjectItemCaseSensitive(scale, "metadata");
     const cJSON *replicas = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(scale, "spec"), "replicas");

@@ -75,24 +75,6 @@ static cJSON *scale_of(rest_call *c, const cJSON *scale_paths, const cJSON *obj,
     return scale;
 }
 
-/* The Scale a write asks for: a PUT's body or the current Scale patched. */
-static cJSON *requested_scale(rest_call *c, const cJSON *current, rest_result *fail)
-{
-    cJSON *st = NULL;
-    if (!strcmp(c->info->verb, "update")) {
-        cJSON *scale = decode_body(c->req, "Scale", &st);
-        if (!scale) { *fail = rest_status(c, st, 0); return NULL; }
-        if (field_validation_check_body(c->req, c->resp, "autoscaling", "v1", "Scale", FV_UPDATE, scale, &st)) {
-            *fail = rest_status(c, st, 0);
-            return NULL;
-        }
-        return scale;
-    }
-    request_patch patch;
-    if (rest_read_patch(c, &patch, fail)) return NULL;
-    return rest_apply_patch(c, &patch, current, "autoscaling", "v1", "Scale", fail);
-}
-
 static cJSON *scaled_object(rest_call *c, const char *name, cJSON *old, int64_t rev, void *arg,
                             int64_t *expected, rest_result *fail)
 {
@@ -104,7 +86,7 @@ static cJSON *scaled_object(rest_call *c, const char *name, cJSON *old, int64_t 
         current = kapi_pool_keep_json(c->req->pool, cJSON_Parse("{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\","
                                                                  "\"spec\":{\"replicas\":0}}"));
     }
-    cJSON *scale = requested_scale(c, current, fail);
+    cJSON *scale = rest_requested_scale(c, current, 0, fail);
     if (!scale) return NULL;
     const cJSON *replicas = json_at(scale, "spec.replicas");
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);

@@ -398,11 +398,7 @@ static void set_condition(cJSON *status, const char *type, const char *st, const
     cJSON_AddStringToObject(fresh, "lastTransitionTime", since);
     cJSON_AddStringToObject(fresh, "reason", reason);
     cJSON_AddStringToObject(fresh, "message", message);
-    cJSON *list = cJSON_GetObjectItemCaseSensitive(status, "conditions");
-    if (!cJSON_IsArray(list)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(status, "conditions");
-        list = cJSON_AddArrayToObject(status, "conditions");
-    }
+    cJSON *list = json_array_member(status, "conditions");
     int i = 0;
     cJSON *e;
     cJSON_ArrayForEach(e, list) {
@@ -446,11 +442,7 @@ static void update_status(cJSON *crd)
         set_condition(status, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
     }
     const char *sv = storage_version(crd);
-    cJSON *stored = cJSON_GetObjectItemCaseSensitive(status, "storedVersions");
-    if (!cJSON_IsArray(stored)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(status, "storedVersions");
-        stored = cJSON_AddArrayToObject(status, "storedVersions");
-    }
+    cJSON *stored = json_array_member(status, "storedVersions");
     if (sv && !list_has(stored, sv)) cJSON_AddItemToArray(stored, cJSON_CreateString(sv));
     /* kube's field order: conditions, acceptedNames, storedVersions */
     const char *order[] = {"conditions", "acceptedNames", "storedVersions"};
@@ -499,11 +491,7 @@ static rest_result mark_terminating(rest_call *c, const char *name, cJSON *crd, 
         cJSON_DeleteItemFromObjectCaseSensitive(meta, "deletionGracePeriodSeconds");
         cJSON_AddNumberToObject(meta, "deletionGracePeriodSeconds", 0);
     }
-    cJSON *fins = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
-    if (!cJSON_IsArray(fins)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(meta, "finalizers");
-        fins = cJSON_AddArrayToObject(meta, "finalizers");
-    }
+    cJSON *fins = json_array_member(meta, "finalizers");
     if (!list_has(fins, CLEANUP_FINALIZER)) cJSON_AddItemToArray(fins, cJSON_CreateString(CLEANUP_FINALIZER));
     cJSON *status = json_object_member(obj, "status");
     set_condition(status, "Terminating", "True", "InstanceDeletionInProgress",

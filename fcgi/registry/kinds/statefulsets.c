@@ -77,11 +77,7 @@ static void validate_statefulset(const cJSON *sts, field_errors *errs)
      * (kube validates the template with them) */
     cJSON *with_claims = cJSON_Duplicate(spec, 1);
     cJSON *pspec = json_object_member(json_object_member(with_claims, "template"), "spec");
-    cJSON *vols = cJSON_GetObjectItemCaseSensitive(pspec, "volumes");
-    if (!cJSON_IsArray(vols)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(pspec, "volumes");
-        vols = cJSON_AddArrayToObject(pspec, "volumes");
-    }
+    cJSON *vols = json_array_member(pspec, "volumes");
     const cJSON *claim;
     cJSON_ArrayForEach(claim, json_get(spec, "volumeClaimTemplates")) {
         const char *name = json_str(json_get(claim, "metadata"), "name");
