@@ -101,6 +101,11 @@ int64_t rest_parse_rv(const char *s);                /* 0 empty, -1 malformed */
 cJSON *rest_parse_stored(rest_call *c, const char *text);   /* owned by the pool */
 /* The stored object and its revision; NULL with the failure (404/500) in *fail. */
 cJSON *rest_load_current(rest_call *c, const char *name, int64_t *rev, rest_result *fail);
+/* The stored object of kind r (any kind, not only the request's) at ns/name,
+ * parsed into the pool, its revision in *rev (rev may be NULL); NULL with
+ * kube's 404 for r, or the store's failure, in *fail. */
+cJSON *rest_load_object(rest_call *c, const kapi_resource *r, const char *ns, const char *name,
+                        int64_t *rev, rest_result *fail);
 
 /* ---- decoding and validation: 0, or -1 with the failure in *fail */
 int rest_check_type_meta(rest_call *c, cJSON *obj, rest_result *fail);

@@ -63,18 +63,11 @@ static void validate_pvc(const cJSON *pvc, field_errors *errs)
 
 static void validate_pvc_update(const cJSON *pvc, const cJSON *old, field_errors *errs)
 {
-    cJSON *a = cJSON_Duplicate(json_get(pvc, "spec"), 1), *b = cJSON_Duplicate(json_get(old, "spec"), 1);
     static const char *const mutable[] = {"resources", "volumeAttributesClassName", "volumeName", NULL};
-    for (int i = 0; mutable[i]; i++) {
-        cJSON_DeleteItemFromObjectCaseSensitive(a, mutable[i]);
-        cJSON_DeleteItemFromObjectCaseSensitive(b, mutable[i]);
-    }
-    if (!json_semantic_equal(a, b))
+    if (!spec_equal_except(pvc, old, mutable))
         field_error_add(errs, FIELD_FORBIDDEN, "spec", NULL,
                         "spec is immutable after creation except resources.requests and "
                         "volumeAttributesClassName for bound claims");
-    cJSON_Delete(a);
-    cJSON_Delete(b);
 }
 
 static void pvc_set_defaults(cJSON *pvc)

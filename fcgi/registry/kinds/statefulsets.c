@@ -95,18 +95,11 @@ static void validate_statefulset_update(const cJSON *sts, const cJSON *old, fiel
 {
     static const char *const mutable[] = {"replicas", "ordinals", "template", "updateStrategy",
                                           "persistentVolumeClaimRetentionPolicy", "minReadySeconds", NULL};
-    cJSON *a = cJSON_Duplicate(json_get(sts, "spec"), 1), *b = cJSON_Duplicate(json_get(old, "spec"), 1);
-    for (int i = 0; mutable[i]; i++) {
-        cJSON_DeleteItemFromObjectCaseSensitive(a, mutable[i]);
-        cJSON_DeleteItemFromObjectCaseSensitive(b, mutable[i]);
-    }
-    if (!json_semantic_equal(a, b))
+    if (!spec_equal_except(sts, old, mutable))
         field_error_add(errs, FIELD_FORBIDDEN, "spec", NULL,
                         "updates to statefulset spec for fields other than 'replicas', 'ordinals', "
                         "'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and "
                         "'minReadySeconds' are forbidden");
-    cJSON_Delete(a);
-    cJSON_Delete(b);
 }
 
 const kapi_strategy strategy_statefulsets = {

@@ -150,6 +150,19 @@ void validate_selector_immutable(const cJSON *obj, const cJSON *old, field_error
     validate_selector_unchanged(obj, old, 1, "(*v1.LabelSelector)(nil)", errs);
 }
 
+int spec_equal_except(const cJSON *obj, const cJSON *old, const char *const *mutable_fields)
+{
+    cJSON *a = cJSON_Duplicate(json_get(obj, "spec"), 1), *b = cJSON_Duplicate(json_get(old, "spec"), 1);
+    for (int i = 0; mutable_fields[i]; i++) {
+        cJSON_DeleteItemFromObjectCaseSensitive(a, mutable_fields[i]);
+        cJSON_DeleteItemFromObjectCaseSensitive(b, mutable_fields[i]);
+    }
+    int same = json_semantic_equal(a, b);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    return same;
+}
+
 void validate_nonnegative(const cJSON *parent, const char *key, const char *field, field_errors *errs)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(parent, key);
