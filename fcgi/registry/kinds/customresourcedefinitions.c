@@ -313,27 +313,19 @@ static int named(const char *const *list, const char *s)
     return 0;
 }
 
-/* The names other served CRDs of the group hold (kube's naming
- * controller: plurals, singulars and short names in one set, kinds and
- * list kinds in another), skipping the kind with our own plural. */
-static int resource_name_used(const char *group, const char *own_plural, const char *name)
+/* Whether another served CRD of the group holds name (kube's naming
+ * controller: plurals, singulars and short names in one set; with
+ * kind_names, kinds and list kinds, the other set), skipping the kind with
+ * our own plural. */
+static int name_used(const char *group, const char *own_plural, const char *name, int kind_names)
 {
     const kinds_set *set = kinds_current();
     for (int i = 0; i < set->n; i++) {
         const kapi_resource *r = &set->kinds[i];
         if (!(r->flags & KIND_IS_CUSTOM) || strcmp(r->group, group) || !strcmp(r->plural, own_plural)) continue;
-        if (!strcmp(r->plural, name) || !strcmp(r->singular, name) || named(r->short_names, name)) return 1;
-    }
-    return 0;
-}
-
-static int kind_name_used(const char *group, const char *own_plural, const char *name)
-{
-    const kinds_set *set = kinds_current();
-    for (int i = 0; i < set->n; i++) {
-        const kapi_resource *r = &set->kinds[i];
-        if (!(r->flags & KIND_IS_CUSTOM) || strcmp(r->group, group) || !strcmp(r->plural, own_plural)) continue;
-        if (!strcmp(r->kind, name) || crd_is_list_kind_of(r, name)) return 1;
+        if (kind_names ? !strcmp(r->kind, name) || crd_is_list_kind_of(r, name)
+                       : !strcmp(r->plural, name) || !strcmp(r->singular, name) || named(r->short_names, name))
+            return 1;
     }
     return 0;
 }
@@ -359,7 +351,7 @@ static const char *name_conflict(cJSON *accepted, const char *group, char *msg, 
             int refused = 0;
             const cJSON *sn;
             cJSON_ArrayForEach(sn, json_array_at(accepted, "shortNames"))
-                if (cJSON_IsString(sn) && resource_name_used(group, own, sn->valuestring)) {
+                if (cJSON_IsString(sn) && name_used(group, own, sn->valuestring, 0)) {
                     size_t u = strlen(all);
                     snprintf(all + u, sizeof all - u, "%s\"%s\" is already in use", refused ? ", " : "",
                              sn->valuestring);
@@ -374,7 +366,7 @@ static const char *name_conflict(cJSON *accepted, const char *group, char *msg, 
         }
         const char *name = str_or(accepted, checks[i].field, "");
         if (!*name) continue;
-        int used = checks[i].kind ? kind_name_used(group, own, name) : resource_name_used(group, own, name);
+        int used = name_used(group, own, name, checks[i].kind);
         if (!used) continue;
         reason = checks[i].reason;
         snprintf(msg, n, "\"%s\" is already in use", name);
@@ -392,12 +384,7 @@ static void set_condition(cJSON *status, const char *type, const char *st, const
         return;
     const char *was = c ? str_or(c, "status", "") : NULL;
     const char *since = c && was && !strcmp(was, st) ? str_or(c, "lastTransitionTime", now) : now;
-    cJSON *fresh = cJSON_CreateObject();
-    cJSON_AddStringToObject(fresh, "type", type);
-    cJSON_AddStringToObject(fresh, "status", st);
-    cJSON_AddStringToObject(fresh, "lastTransitionTime", since);
-    cJSON_AddStringToObject(fresh, "reason", reason);
-    cJSON_AddStringToObject(fresh, "message", message);
+    cJSON *fresh = condition_new(type, st, reason, message, since, 0);
     cJSON *list = json_array_member(status, "conditions");
     int i = 0;
     cJSON *e;
@@ -565,18 +552,3 @@ const kapi_strategy strategy_customresourcedefinitions = {
     .validate = validate,
     .validate_update = validate_update,
 };
-
-/* kube's default table convertor: NAME and CREATED AT (RFC 3339). */
-static const table_column crd_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Created At", "date", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
-
-static void crd_row(const cJSON *crd, cJSON *cells, time_t now)
-{
-    (void)now;
-    cell_name(cells, crd);
-    cell_string(cells, json_str_at(crd, "metadata.creationTimestamp", ""));
-}
-
-const table_def table_customresourcedefinitions = {crd_columns, 2, crd_row, NULL};
