@@ -139,6 +139,13 @@ cJSON *rest_apply_patch(rest_call *c, const request_patch *p, const cJSON *curre
  * (kube's 400) and checks the patched Scale's fields (the built-in kinds;
  * custom resources take neither). NULL with the failure in *fail. */
 cJSON *rest_requested_scale(rest_call *c, const cJSON *current, int strict, rest_result *fail);
+/* A new autoscaling/v1 Scale of obj: kind, apiVersion, metadata (name,
+ * namespace, uid, resourceVersion (rv when not NULL), creationTimestamp, each
+ * read from obj's metadata with get and left out when get gives NULL),
+ * spec.replicas and status.replicas; the caller adds status.selector. Caller
+ * frees. */
+cJSON *rest_scale_new(const cJSON *obj, const char *rv, const char *(*get)(const cJSON *, const char *),
+                      double spec_replicas, double status_replicas);
 
 /* ---- encoding */
 table_include rest_include_mode(rest_call *c);

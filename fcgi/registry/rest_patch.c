@@ -131,3 +131,21 @@ cJSON *rest_requested_scale(rest_call *c, const cJSON *current, int strict, rest
     }
     return scale;
 }
+
+cJSON *rest_scale_new(const cJSON *obj, const char *rv, const char *(*get)(const cJSON *, const char *),
+                      double spec_replicas, double status_replicas)
+{
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    cJSON *scale = cJSON_CreateObject();
+    cJSON_AddStringToObject(scale, "kind", "Scale");
+    cJSON_AddStringToObject(scale, "apiVersion", "autoscaling/v1");
+    cJSON *m = cJSON_AddObjectToObject(scale, "metadata");
+    const char *const keys[] = {"name", "namespace", "uid", "resourceVersion", "creationTimestamp", NULL};
+    for (int i = 0; keys[i]; i++) {
+        const char *v = !strcmp(keys[i], "resourceVersion") && rv ? rv : get(meta, keys[i]);
+        if (v) cJSON_AddStringToObject(m, keys[i], v);
+    }
+    cJSON_AddNumberToObject(cJSON_AddObjectToObject(scale, "spec"), "replicas", spec_replicas);
+    cJSON_AddNumberToObject(cJSON_AddObjectToObject(scale, "status"), "replicas", status_replicas);
+    return scale;
+}

@@ -384,21 +384,9 @@ static double spec_replicas(const cJSON *obj)
 /* scaleFromDeployment / scaleFromReplicaSet. Caller frees. */
 static cJSON *scale_of(const cJSON *obj, const char *rv)
 {
-    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-    cJSON *scale = cJSON_CreateObject();
-    cJSON_AddStringToObject(scale, "kind", "Scale");
-    cJSON_AddStringToObject(scale, "apiVersion", "autoscaling/v1");
-    cJSON *m = cJSON_AddObjectToObject(scale, "metadata");
-    const char *const keys[] = {"name", "namespace", "uid", "resourceVersion", "creationTimestamp", NULL};
-    for (int i = 0; keys[i]; i++) {
-        const char *v = !strcmp(keys[i], "resourceVersion") && rv ? rv : obj_string(meta, keys[i]);
-        if (v) cJSON_AddStringToObject(m, keys[i], v);
-    }
-    cJSON *spec = cJSON_AddObjectToObject(scale, "spec");
-    cJSON_AddNumberToObject(spec, "replicas", spec_replicas(obj));
-    cJSON *status = cJSON_AddObjectToObject(scale, "status");
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "status"), "replicas");
-    cJSON_AddNumberToObject(status, "replicas", cJSON_IsNumber(st) ? st->valuedouble : 0);
+    cJSON *scale = rest_scale_new(obj, rv, obj_string, spec_replicas(obj), cJSON_IsNumber(st) ? st->valuedouble : 0);
+    cJSON *status = cJSON_GetObjectItemCaseSensitive(scale, "status");
     kapi_buf sel;
     kapi_buf_init(&sel);
     const cJSON *selector = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "spec"), "selector");

@@ -55,21 +55,10 @@ static cJSON *scale_of(rest_call *c, const cJSON *scale_paths, const cJSON *obj,
         *fail = rest_internal(c, msg);
         return NULL;
     }
-    const cJSON *meta = json_get(obj, "metadata");
-    cJSON *scale = kapi_pool_keep_json(c->req->pool, cJSON_CreateObject());
-    cJSON_AddStringToObject(scale, "kind", "Scale");
-    cJSON_AddStringToObject(scale, "apiVersion", "autoscaling/v1");
-    cJSON *m = cJSON_AddObjectToObject(scale, "metadata");
-    const char *const keys[] = {"name", "namespace", "uid", "resourceVersion", "creationTimestamp", NULL};
-    for (int i = 0; keys[i]; i++) {
-        const char *v = !strcmp(keys[i], "resourceVersion") && rv ? rv : json_str(meta, keys[i]);
-        if (v) cJSON_AddStringToObject(m, keys[i], v);
-    }
-    cJSON *spec = cJSON_AddObjectToObject(scale, "spec");
-    cJSON_AddNumberToObject(spec, "replicas", spec_replicas->valuedouble);
-    cJSON *status = cJSON_AddObjectToObject(scale, "status");
     const cJSON *st = at_path(obj, json_str_at(scale_paths, "statusReplicasPath", ""));
-    cJSON_AddNumberToObject(status, "replicas", cJSON_IsNumber(st) ? st->valuedouble : 0);
+    cJSON *scale = kapi_pool_keep_json(c->req->pool, rest_scale_new(obj, rv, json_str, spec_replicas->valuedouble,
+                                                                     cJSON_IsNumber(st) ? st->valuedouble : 0));
+    cJSON *status = cJSON_GetObjectItemCaseSensitive(scale, "status");
     const cJSON *sel = at_path(obj, json_str_at(scale_paths, "labelSelectorPath", ""));
     if (cJSON_IsString(sel) && *sel->valuestring) cJSON_AddStringToObject(status, "selector", sel->valuestring);
     return scale;
