@@ -7,8 +7,10 @@
 --   BENCH_ACCEPT  the Accept header (default application/json)
 --   BENCH_NS      create: the namespace the new objects go to
 --   BENCH_RUN     create: a prefix that makes names unique across runs
--- create POSTs ConfigMaps named <BENCH_RUN>-<thread>-<n>; update PUTs the
--- same ConfigMap without a resourceVersion (an unconditional update).
+--   BENCH_BODY    create/update: the JSON body, with @NAME@ and @NS@ for the
+--                 object's name and namespace (default: a ConfigMap)
+-- create POSTs objects named <BENCH_RUN>-<thread>-<n>; update PUTs the
+-- same object without a resourceVersion (an unconditional update).
 -- done() prints one line for bench/run to parse:
 --   BENCH requests=N seconds=S rps=R p50_ms=X p99_ms=Y non2xx=N errors=N
 local mode   = os.getenv("BENCH_MODE") or "get"
@@ -16,6 +18,7 @@ local path   = os.getenv("BENCH_PATH") or "/"
 local accept = os.getenv("BENCH_ACCEPT") or "application/json"
 local ns     = os.getenv("BENCH_NS") or "default"
 local run    = os.getenv("BENCH_RUN") or tostring(os.time())
+local body   = os.getenv("BENCH_BODY")
 
 local threads = {}
 local thread_no = 0
@@ -28,24 +31,26 @@ end
 wrk.path = path
 wrk.headers["Accept"] = accept
 
-local cm_data = '"data":{"key":"value","mode":"production",' ..
-    '"settings.properties":"color.good=purple\\ncolor.bad=yellow\\nallow.textmode=true\\n"}'
+if not body or body == "" then
+    body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"@NAME@","namespace":"@NS@"},' ..
+        '"data":{"key":"value","mode":"production",' ..
+        '"settings.properties":"color.good=purple\\ncolor.bad=yellow\\nallow.textmode=true\\n"}}'
+end
+local function body_for(name)
+    return (body:gsub("@NAME@", name):gsub("@NS@", ns))
+end
 
 if mode == "update" then
     local name = path:match("([^/?]+)$") or "bench-update"
     wrk.method = "PUT"
     wrk.headers["Content-Type"] = "application/json"
-    wrk.body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"' .. name ..
-        '","namespace":"' .. ns .. '"},' .. cm_data .. '}'
+    wrk.body = body_for(name)
 elseif mode == "create" then
     local n = 0
     local headers = { ["Accept"] = accept, ["Content-Type"] = "application/json" }
     request = function()
         n = n + 1
-        local body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"' ..
-            run .. '-' .. tostring(tid) .. '-' .. n .. '","namespace":"' .. ns .. '"},' ..
-            cm_data .. '}'
-        return wrk.format("POST", path, headers, body)
+        return wrk.format("POST", path, headers, body_for(run .. '-' .. tostring(tid) .. '-' .. n))
     end
 end
 

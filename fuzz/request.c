@@ -3,10 +3,13 @@
  * into the percent-decoded path and the raw query, headers), the RequestInfo
  * derived from them (http/router.c request_info_parse) and the query
  * parameters the verbs read (core/request.c query_get/query_bool, Go's
- * url.Values decoding). Input lines: method, request URI, then
+ * url.Values decoding), and the redirect of a browser's navigation to the
+ * web view (http/browser.c: Accept, the page's fragment). Input lines:
+ * method, request URI, then
  * "NAME=value" params (HTTP_* headers, CONTENT_TYPE, ...). */
 #include "core/request.h"
 #include "fuzz.h"
+#include "http/browser.h"
 #include "http/router.h"
 #include "server/fcgi_adapter.h"
 
@@ -39,7 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fcgi_parse_error perr;
     if (fcgi_parse_params(p, envp, &req, &content_length, &perr) == 0) {
         request_info info;
-        request_info_parse(&req, &info);
+        if (request_info_parse(&req, &info) == KAPI_OK) {
+            kapi_response resp;
+            kapi_response_init(&resp);
+            browser_redirect(&req, &info, &resp);
+            kapi_response_free(&resp);
+        }
         for (size_t i = 0; i < sizeof query_names / sizeof query_names[0]; i++) {
             query_get(&req, query_names[i]);
             query_bool(&req, query_names[i]);

@@ -74,4 +74,17 @@ void cel_eval_optional_old_self(const cel_program *p, const cJSON *self, const c
 void cel_eval_schema(const cel_program *p, const cJSON *self, const cJSON *old_self, const cJSON *schema,
                      int optional_old_self, int64_t cost_budget, cel_result *res);
 
+/* kube's static estimate at CRD write: an upper bound of one evaluation's
+ * cost of p on a value of schema (the OpenAPI v3 schema of the field the
+ * rule sits on), with sizes from maxLength, maxItems and maxProperties or,
+ * where unset, from the largest request (cost.c). */
+double cel_estimate_cost(const cel_program *p, const cJSON *schema);
+/* How many values of schema a request may hold at most (maxItems,
+ * maxProperties, else the largest request over the smallest element). */
+double cel_estimate_cardinality(const cJSON *schema);
+/* kube's limits of the estimate (apiextensions validation):
+ * StaticEstimatedCostLimit per rule, StaticEstimatedCRDCostLimit for the
+ * whole schema (each rule's estimate times its cardinality). */
+#define CEL_STATIC_COST_LIMIT 10000000.0
+#define CEL_STATIC_CRD_COST_LIMIT 100000000.0
 #endif

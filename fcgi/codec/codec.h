@@ -26,6 +26,11 @@ enum { ALLOW_TABLE = 1, ALLOW_DISCOVERY = 2 };
  * KAPI_NOT_ACCEPTABLE. */
 kapi_rc negotiate_output(const kapi_request *req, unsigned allow, output_format *out);
 
+/* 1 when Accept names text/html before application/json, or without it, as
+ * a browser's navigation sends it ("text/html,application/xhtml+xml,...");
+ * a range with q=0 does not count. kubectl, curl and fetch() never do. */
+int accept_prefers_html(const kapi_request *req);
+
 /* The media type of the body without parameters, lower-cased, in the pool
  * ("" when there is none). */
 const char *request_media_type(const kapi_request *req);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "codec/codec.h"
+#include "http/browser.h"
 #include "http/discovery.h"
 #include "http/handle.h"
 #include "http/issuer_discovery.h"
@@ -153,6 +154,9 @@ static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp
         respond_not_found_path(req, resp);
         return;
     }
+    /* 2a. a browser navigating to an API path goes to the web view, whoever
+     * it is (an anonymous one gets the view's how-to page) */
+    if (browser_redirect(req, &info, resp)) return;
     const char *reason = NULL;
     if (!authorize(ctx, &user, &info, &reason)) {
         respond_status(req, resp, forbidden_status(&user, &info, reason));

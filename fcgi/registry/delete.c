@@ -19,6 +19,7 @@
 #include "codec/json.h"
 #include "core/status.h"
 #include "core/util.h"
+#include "registry/kinds/customresources.h"
 #include "registry/rest_internal.h"
 #include "schema/decode.h"
 #include "store/store.h"
@@ -350,7 +351,9 @@ static rest_result delete_with_options(rest_call *c, const char *name, const del
             if (cJSON_Compare(obj, old, 1) || c->dry_run)
                 return answer_marked(c, cJSON_Compare(obj, old, 1) ? old : obj, orv, &o);
             int64_t nrev = 0;
+            rest_storage_version(c, obj, 1);
             store_rc rc = store_update_if_revision(c->ctx->store, key, obj, rev, &nrev);
+            rest_storage_version(c, obj, 0);
             if (rc == STORE_CONFLICT && !o.pre_rv && attempt + 1 < DELETE_ATTEMPTS) continue;
             if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
             char rv[32];
@@ -364,6 +367,7 @@ static rest_result delete_with_options(rest_call *c, const char *name, const del
         if (rc == STORE_CONFLICT && !o.pre_rv && attempt + 1 < DELETE_ATTEMPTS) continue;
         if (rc != STORE_OK) return rest_store_failure(c, rc, name, "deleting from storage failed");
         kapi_pool_keep_json(c->req->pool, deleted);
+        if (c->r->flags & KIND_IS_CUSTOM) crd_custom_resource_removed(c);
         return answer_removed(c, name, deleted ? deleted : old, uid);
     }
 }
@@ -395,5 +399,6 @@ rest_result rest_delete_during_update(rest_call *c, const char *name, cJSON *old
     /* several updates may race to remove the last finalizer: NotFound is fine */
     if (rc != STORE_OK && rc != STORE_NOT_FOUND) return rest_store_failure(c, rc, name, "deleting from storage failed");
     kapi_pool_keep_json(c->req->pool, deleted);
+    if (rc == STORE_OK && (c->r->flags & KIND_IS_CUSTOM)) crd_custom_resource_removed(c);
     return rest_object(c, 200, deleted ? deleted : old, orv);
 }

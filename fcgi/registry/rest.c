@@ -71,6 +71,12 @@ static cJSON *decode_request_object(rest_call *c, int fv_op, rest_result *fail)
         *fail = rest_status(c, st, 0);  /* unknown or duplicate fields, wrong types */
         return NULL;
     }
+    if ((c->r->flags & KIND_IS_CUSTOM) &&
+        field_validation_check_custom(c->req, c->resp, crd_schema_of(c->r->group, c->r->version, c->r->plural),
+                                      c->r->version, c->r->kind, fv_op, obj, &st)) {
+        *fail = rest_status(c, st, 0);  /* fields the CRD's schema prunes */
+        return NULL;
+    }
     return obj;
 }
 
@@ -121,7 +127,9 @@ static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
     if (c->dry_run) return rest_object(c, 201, obj, NULL);
     for (int attempt = 0;; attempt++) {
         int64_t rev = 0;
+        rest_storage_version(c, obj, 1);
         store_rc rc = store_create(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), obj, &rev);
+        rest_storage_version(c, obj, 0);
         if (rc == STORE_OK) return rest_object(c, 201, obj, kapi_psprintf(c->req->pool, "%lld", (long long)rev));
         if (rc == STORE_EXISTS && generated && attempt + 1 < GENERATE_NAME_ATTEMPTS) {
             name = generated_name(c, gen_name);
@@ -241,8 +249,10 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
     if (cJSON_Compare(obj, old, 1)) return rest_object(c, 200, old, old_rv);
     if (c->dry_run) return rest_object(c, 200, obj, old_rv);
     int64_t rev = 0;
+    rest_storage_version(c, obj, 1);
     store_rc rc = store_update_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name),
                                            obj, expected_rev ? expected_rev : old_rev, &rev);
+    rest_storage_version(c, obj, 0);
     if (rc == STORE_CONFLICT && lost_race) {
         *lost_race = 1;
         return (rest_result){.answer = REST_NONE};
@@ -356,7 +366,10 @@ static cJSON *patched_object(rest_call *c, const char *name, cJSON *current, int
     cJSON *obj = rest_apply_patch(c, patch, current, c->r->group, c->r->version, c->r->kind, fail);
     if (!obj || rest_check_type_meta(c, obj, fail)) return NULL;
     cJSON *fv = NULL;
-    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv)) {
+    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv) ||
+        ((c->r->flags & KIND_IS_CUSTOM) &&
+         field_validation_check_custom(c->req, c->resp, crd_schema_of(c->r->group, c->r->version, c->r->plural),
+                                       c->r->version, c->r->kind, FV_PATCH, obj, &fv))) {
         *fail = rest_status(c, fv, 0);  /* ?fieldValidation on the patched object */
         return NULL;
     }

@@ -9,6 +9,7 @@
 #include "codec/codec.h"
 #include "codec/fielderr.h"
 #include "codec/json.h"
+#include "codec/jsonpath.h"
 #include "codec/selector.h"
 #include "core/status.h"
 #include "core/util.h"
@@ -108,6 +109,14 @@ cJSON *rest_parse_stored(rest_call *c, const char *text)
     /* a custom resource is read in the request's version, defaulted */
     if (obj && c->r && (c->r->flags & KIND_IS_CUSTOM)) customresource_read(c->r, obj);
     return kapi_pool_keep_json(c->req->pool, obj);
+}
+
+void rest_storage_version(rest_call *c, cJSON *obj, int storing)
+{
+    const kapi_resource *r = c->r;
+    if (!r || !(r->flags & KIND_IS_CUSTOM) || !r->storage_version || !strcmp(r->storage_version, r->version)) return;
+    if (storing) json_set_str(obj, "apiVersion", kapi_psprintf(c->req->pool, "%s/%s", r->group, r->storage_version));
+    else json_set_str(obj, "apiVersion", resource_api_version(r));
 }
 
 /* ---- decoding checks shared by create and update */

@@ -28,6 +28,8 @@ typedef struct rest_call {
     const kapi_resource *r;
     const char *ns;        /* namespace of the request ("" for cluster-scoped) */
     int dry_run;
+    int crd_cleanup;       /* deleting a CRD's custom resources: the CRD's DELETE
+                              finishes it, not crd_custom_resource_removed */
 } rest_call;
 
 /* ---- what a verb answers
@@ -99,6 +101,11 @@ void obj_canonicalize_order(cJSON *obj);             /* kube's field order */
 name_validator rest_name_validator(const kapi_resource *r);
 int64_t rest_parse_rv(const char *s);                /* 0 empty, -1 malformed */
 cJSON *rest_parse_stored(rest_call *c, const char *text);   /* owned by the pool */
+/* A custom resource is stored in its CRD's storage version (conversion
+ * None: only apiVersion changes): storing 1 sets obj's apiVersion to it
+ * before a store write, storing 0 gives obj the request's version back
+ * after. Other kinds are left alone. */
+void rest_storage_version(rest_call *c, cJSON *obj, int storing);
 /* The stored object and its revision; NULL with the failure (404/500) in *fail. */
 cJSON *rest_load_current(rest_call *c, const char *name, int64_t *rev, rest_result *fail);
 /* The stored object of kind r (any kind, not only the request's) at ns/name,
