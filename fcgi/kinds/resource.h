@@ -16,21 +16,45 @@ enum {
     VERBS_ALL = 0xff
 };
 
-/* Server-side printing (meta.k8s.io/v1 Table): the kind's columns and a
- * function that fills one row's cells. */
+/* Server-side printing (meta.k8s.io/v1 Table): the kind's columns, each
+ * saying as data how its cell is read from the object, or a function that
+ * fills a whole row's cells. */
+typedef enum table_cell {
+    CELL_BY_ROW = 0,  /* written by the table's row function */
+    CELL_NAME,        /* metadata.name */
+    CELL_AGE,         /* translateTimestampSince(metadata.creationTimestamp) */
+    CELL_TEXT,        /* the string at path; text when absent or empty */
+    CELL_OPTIONAL,    /* the string at path, even empty; text when absent (a *string) */
+    CELL_INT,         /* the int32 at path; number when absent */
+    CELL_BOOL,        /* true when the value at path is true, else false */
+    CELL_COUNT,       /* how many members the array or object at path has */
+    CELL_LABELS,      /* labels.FormatLabels of the map at path ("<none>") */
+    CELL_SELECTOR,    /* metav1.FormatLabelSelector of the selector at path */
+    CELL_CONTAINERS,  /* the names of the containers at path, ","-joined */
+    CELL_IMAGES,      /* their images, ","-joined */
+    CELL_FN           /* fn appends the cell */
+} table_cell;
+
 typedef struct table_column {
     const char *name;         /* "Name", "Ready", ... (kubectl upper-cases) */
     const char *type;         /* "string", "integer", "date", ... */
     const char *format;       /* "name" for the Name column, else "" */
     const char *description;
     int priority;             /* 0 always shown, 1 with -o wide */
+    /* the cell, when the table has no row function: */
+    table_cell cell;
+    const char *path;         /* dotted path read ("status.readyReplicas") */
+    const char *text;         /* CELL_TEXT's and CELL_OPTIONAL's default */
+    long long number;         /* CELL_INT's default */
+    /* CELL_FN: appends the cell (column gives it path, text and number) */
+    void (*fn)(cJSON *cells, const cJSON *obj, const struct table_column *column, time_t now);
 } table_column;
 
 typedef struct table_def {
     const table_column *columns;
     int n_columns;
     /* Appends exactly n_columns cells for obj to the cells array. now is the
-     * server's clock, for AGE. */
+     * server's clock, for AGE. NULL: each column's cell as data says. */
     void (*row)(const cJSON *obj, cJSON *cells, time_t now);
     /* Optional: the row's conditions (printPod's row.Conditions for finished
      * pods); NULL when the row has none. The caller owns the result. */
@@ -76,6 +100,10 @@ typedef struct kapi_strategy {
     void (*validate_create)(const cJSON *obj, struct field_errors *errs);
     /* Rules an update checks on top, with the stored object. */
     void (*validate_update)(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+    /* Fields that never change once created (dotted paths, NULL-ended):
+     * each is checked after validate_update as kube's ValidateImmutableField
+     * ("field is immutable"); see registry/kinds/workload.h. */
+    const char *const *immutable_fields;
     /* Serves the kind's own subresources (pods/binding, deployments/scale,
      * ...; "status" is generic): returns the answer, kube's 404 for a
      * subresource the kind does not have. See registry/rest_internal.h. */

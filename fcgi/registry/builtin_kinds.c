@@ -31,7 +31,6 @@ extern const table_def table_persistentvolumeclaims, table_persistentvolumes, ta
     table_storageclasses, table_runtimeclasses;
 
 extern const kapi_strategy strategy_customresourcedefinitions;
-extern const table_def table_customresourcedefinitions;
 
 #define STD VERBS_ALL
 #define NO_DELETECOLLECTION (VERBS_ALL & ~VERB_DELETECOLLECTION)
@@ -252,7 +251,7 @@ static const kapi_resource builtin_kinds[] = {
      .plural = "customresourcedefinitions", .singular = "customresourcedefinition",
      .key_prefix = "apiextensions.k8s.io/customresourcedefinitions", .short_names = NAMES("crd", "crds"),
      .categories = NAMES("api-extensions"), .verbs = STD, .subresources = SUBRESOURCES(STATUS),
-     .table = &table_customresourcedefinitions, .strategy = &strategy_customresourcedefinitions},
+     .table = &table_default /* kube's default convertor: Name, Created At */, .strategy = &strategy_customresourcedefinitions},
 };
 
 /* At load, before main and before any thread: every program that links

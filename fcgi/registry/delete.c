@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "codec/jsonpath.h"
 #include "admission/admission.h"
 #include "codec/json.h"
 #include "core/status.h"
@@ -335,11 +336,7 @@ static rest_result delete_with_options(rest_call *c, const char *name, const del
                 char ts[21];
                 time_rfc3339(time(NULL), ts);
                 obj_set_string(nmeta, "deletionTimestamp", ts);
-                cJSON *status = cJSON_GetObjectItemCaseSensitive(obj, "status");
-                if (!cJSON_IsObject(status)) {
-                    cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
-                    status = cJSON_AddObjectToObject(obj, "status");
-                }
+                cJSON *status = json_object_member(obj, "status");
                 obj_set_string(status, "phase", "Terminating");
                 namespace_gc_finalizers(&o, nmeta);
                 keep = 1;

@@ -18,6 +18,7 @@
 #include "core/util.h"
 #include "kinds/resource.h"
 #include "registry/kinds/customresources.h"
+#include "registry/kinds/workload.h"
 #include "registry/rest_internal.h"
 #include "registry/managed_fields.h"
 #include "schema/field_validation.h"
@@ -286,6 +287,8 @@ static rest_result update_checked(rest_call *c, const char *name, cJSON *obj, cJ
     rest_validate(c, obj, 0, errs);
     validate_object_meta_update(meta, old_meta, errs);
     if (s && s->validate_update) s->validate_update(obj, old, errs);
+    for (const char *const *f = s ? s->immutable_fields : NULL; f && *f; f++)
+        validate_immutable(obj, old, *f, errs);
     if (errs->n) return rest_invalid(c, errs, name);
     if (admit(c, 1, ADMIT_UPDATE, name, obj, old, &fail)) return fail;
     obj_canonicalize_order(obj);

@@ -109,6 +109,11 @@ cJSON *rest_parse_stored(rest_call *c, const char *text);   /* owned by the pool
 void rest_storage_version(rest_call *c, cJSON *obj, int storing);
 /* The stored object and its revision; NULL with the failure (404/500) in *fail. */
 cJSON *rest_load_current(rest_call *c, const char *name, int64_t *rev, rest_result *fail);
+/* The stored object of kind r (any kind, not only the request's) at ns/name,
+ * parsed into the pool, its revision in *rev (rev may be NULL); NULL with
+ * kube's 404 for r, or the store's failure, in *fail. */
+cJSON *rest_load_object(rest_call *c, const kapi_resource *r, const char *ns, const char *name,
+                        int64_t *rev, rest_result *fail);
 
 /* ---- decoding and validation: 0, or -1 with the failure in *fail */
 int rest_check_type_meta(rest_call *c, cJSON *obj, rest_result *fail);
@@ -139,6 +144,19 @@ int rest_read_patch(rest_call *c, request_patch *p, rest_result *fail);
  * failure in *fail. */
 cJSON *rest_apply_patch(rest_call *c, const request_patch *p, const cJSON *current, const char *group,
                         const char *version, const char *kind, rest_result *fail);
+/* The autoscaling/v1 Scale a write of a scale subresource asks for: a
+ * PUT's body (checked as ?fieldValidation says), or current patched through
+ * the patch machinery. strict also refuses a PUT body of another apiVersion
+ * (kube's 400) and checks the patched Scale's fields (the built-in kinds;
+ * custom resources take neither). NULL with the failure in *fail. */
+cJSON *rest_requested_scale(rest_call *c, const cJSON *current, int strict, rest_result *fail);
+/* A new autoscaling/v1 Scale of obj: kind, apiVersion, metadata (name,
+ * namespace, uid, resourceVersion (rv when not NULL), creationTimestamp, each
+ * read from obj's metadata with get and left out when get gives NULL),
+ * spec.replicas and status.replicas; the caller adds status.selector. Caller
+ * frees. */
+cJSON *rest_scale_new(const cJSON *obj, const char *rv, const char *(*get)(const cJSON *, const char *),
+                      double spec_replicas, double status_replicas);
 
 /* Server-side apply's create: the object an apply patch makes when none
  * exists (the pool's), or NULL with the failure in *fail. */

@@ -14,11 +14,14 @@
 #include "codec/codec.h"
 #include "codec/json.h"
 #include "codec/jsonpatch.h"
-#include "codec/yaml.h"
 #include "codec/fielderr.h"
+#include "codec/jsonpath.h"
+#include "codec/yaml.h"
 #include "registry/managed_fields.h"
 #include "core/status.h"
 #include "registry/rest_internal.h"
+#include "schema/decode.h"
+#include "schema/field_validation.h"
 #include "schema/schema.h"
 #include "schema/fieldset.h"
 #include "schema/smpatch.h"
@@ -186,4 +189,51 @@ cJSON *rest_apply_create(rest_call *c, const request_patch *p, rest_result *fail
 {
     c->managed_done = 1;
     return managed_fields_apply(c, NULL, p->doc, p->manager, p->force, fail);
+}
+
+cJSON *rest_requested_scale(rest_call *c, const cJSON *current, int strict, rest_result *fail)
+{
+    cJSON *st = NULL;
+    if (!strcmp(c->info->verb, "update")) {
+        cJSON *scale = decode_body(c->req, "Scale", &st);
+        if (!scale) { *fail = rest_status(c, st, 0); return NULL; }
+        const char *av = json_str_at(scale, "apiVersion", NULL);
+        if (strict && av && *av && strcmp(av, "autoscaling/v1")) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "the API version in the data (%.100s) does not match the expected API version (autoscaling/v1)", av);
+            *fail = rest_bad_request(c, msg);
+            return NULL;
+        }
+        if (field_validation_check_body(c->req, c->resp, "autoscaling", "v1", "Scale", FV_UPDATE, scale, &st)) {
+            *fail = rest_status(c, st, 0);
+            return NULL;
+        }
+        return scale;
+    }
+    request_patch patch;
+    if (rest_read_patch(c, &patch, fail)) return NULL;
+    cJSON *scale = rest_apply_patch(c, &patch, current, "autoscaling", "v1", "Scale", fail);
+    if (strict && scale && field_validation_check_patch(c->req, c->resp, "autoscaling", "v1", "Scale", scale, &st)) {
+        *fail = rest_status(c, st, 0);
+        return NULL;
+    }
+    return scale;
+}
+
+cJSON *rest_scale_new(const cJSON *obj, const char *rv, const char *(*get)(const cJSON *, const char *),
+                      double spec_replicas, double status_replicas)
+{
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    cJSON *scale = cJSON_CreateObject();
+    cJSON_AddStringToObject(scale, "kind", "Scale");
+    cJSON_AddStringToObject(scale, "apiVersion", "autoscaling/v1");
+    cJSON *m = cJSON_AddObjectToObject(scale, "metadata");
+    const char *const keys[] = {"name", "namespace", "uid", "resourceVersion", "creationTimestamp", NULL};
+    for (int i = 0; keys[i]; i++) {
+        const char *v = !strcmp(keys[i], "resourceVersion") && rv ? rv : get(meta, keys[i]);
+        if (v) cJSON_AddStringToObject(m, keys[i], v);
+    }
+    cJSON_AddNumberToObject(cJSON_AddObjectToObject(scale, "spec"), "replicas", spec_replicas);
+    cJSON_AddNumberToObject(cJSON_AddObjectToObject(scale, "status"), "replicas", status_replicas);
+    return scale;
 }

@@ -69,6 +69,52 @@ extern const char DOC_OBJECTMETA_CREATION_TIMESTAMP[];
 extern const char DOC_CONTAINERS[];
 extern const char DOC_IMAGES[];
 
+/* ---- columns whose cells are data (kinds/resource.h table_cell). Each
+ * macro is a column's members, so a table reads
+ *   {NAME_CELL}, {TEXT_CELL("Holder", doc, "spec.holderIdentity", "")}, {AGE_CELL},
+ *   {CONTAINERS_CELL(DOC_CONTAINERS, "spec.template.spec.containers"), WIDE},
+ * and TABLE_OF(columns) is its table_def, with no row function: table_row
+ * builds every row from the columns. A cell the data cannot say is a
+ * FN_CELL with a function that appends it (FN_AT_CELL: one that reads the
+ * column's path, so that several columns can share it). */
+#define NAME_CELL .name = "Name", .type = "string", .format = "name", \
+    .description = DOC_OBJECTMETA_NAME, .cell = CELL_NAME
+#define AGE_CELL .name = "Age", .type = "string", .format = "", \
+    .description = DOC_OBJECTMETA_CREATION_TIMESTAMP, .cell = CELL_AGE
+#define TEXT_CELL(n, doc, p, dflt) .name = n, .type = "string", .format = "", .description = doc, \
+    .cell = CELL_TEXT, .path = p, .text = dflt
+#define OPTIONAL_CELL(n, doc, p, dflt) .name = n, .type = "string", .format = "", .description = doc, \
+    .cell = CELL_OPTIONAL, .path = p, .text = dflt
+#define INT_CELL(n, t, doc, p, dflt) .name = n, .type = t, .format = "", .description = doc, \
+    .cell = CELL_INT, .path = p, .number = dflt
+#define BOOL_CELL(n, t, doc, p) .name = n, .type = t, .format = "", .description = doc, \
+    .cell = CELL_BOOL, .path = p
+#define COUNT_CELL(n, t, doc, p) .name = n, .type = t, .format = "", .description = doc, \
+    .cell = CELL_COUNT, .path = p
+#define LABELS_CELL(n, doc, p) .name = n, .type = "string", .format = "", .description = doc, \
+    .cell = CELL_LABELS, .path = p
+#define SELECTOR_CELL(n, doc, p) .name = n, .type = "string", .format = "", .description = doc, \
+    .cell = CELL_SELECTOR, .path = p
+#define CONTAINERS_CELL(doc, p) .name = "Containers", .type = "string", .format = "", \
+    .description = doc, .cell = CELL_CONTAINERS, .path = p
+#define IMAGES_CELL(doc, p) .name = "Images", .type = "string", .format = "", \
+    .description = doc, .cell = CELL_IMAGES, .path = p
+#define FN_CELL(n, t, doc, f) .name = n, .type = t, .format = "", .description = doc, \
+    .cell = CELL_FN, .fn = f
+#define FN_AT_CELL(n, t, doc, f, p) FN_CELL(n, t, doc, f), .path = p
+#define WIDE .priority = 1
+/* A workload's wide Containers and Images columns, of the containers at p
+ * (layoutContainerCells). */
+#define WIDE_CONTAINER_CELLS(p) {CONTAINERS_CELL(DOC_CONTAINERS, p), WIDE}, {IMAGES_CELL(DOC_IMAGES, p), WIDE}
+#define TABLE_OF(columns) {columns, (int)(sizeof columns / sizeof *columns), NULL, NULL}
+
+/* A FN_CELL: "status.readyReplicas/spec.replicas", spec.replicas 1 when
+ * absent (Deployments' and StatefulSets' Ready). */
+void cell_ready_replicas(cJSON *cells, const cJSON *obj, const table_column *col, time_t now);
+
+/* Appends obj's cells: def's row function, or each column's cell as data. */
+void table_row(const table_def *def, const cJSON *obj, cJSON *cells, time_t now);
+
 /* ---- printer columns as data (tables_columns.c): kinds without a
  * table_def whose description lists printer_columns get kube's custom
  * resource Table: Name, then each column's value at its JSON path. */

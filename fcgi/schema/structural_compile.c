@@ -335,6 +335,24 @@ static char *trimmed(const char *s)
 }
 
 /* x-kubernetes-validations: each rule's fields, then the rule compiled. */
+/* A rule whose CEL (rule or messageExpression, the child) did not compile:
+ * kube's Invalid at <path>.<child> with the rule as its value, a Go struct
+ * printed bare as %#v prints it, and "<what>: <err>"; frees err. */
+static void rule_compile_error(compiler *c, spath *p, const cJSON *r, const char *child, const char *what, char *err)
+{
+    char *value = structural_rule_go_value(r);
+    char *detail = kapi_xsprintf("%s: %s", what, err ? err : "");
+    size_t old = spath_child(p, child);
+    cJSON *raw_value = cJSON_CreateRaw(value);
+    field_error_add(c->errs, FIELD_INVALID, p->s, raw_value, detail);
+    cJSON_Delete(raw_value);
+    spath_reset(p, old);
+    c->failed = true;
+    free(value);
+    free(detail);
+    free(err);
+}
+
 static void compile_rules(compiler *c, snode *n, const cJSON *rules, spath *p, bool any_errors)
 {
     if (!cJSON_IsArray(rules)) return;
@@ -375,18 +393,7 @@ static void compile_rules(compiler *c, snode *n, const cJSON *rules, spath *p, b
         if (!bad && !any_errors && !c->failed) {
             char *err = NULL;
             if (cel_compile(sr->rule, &sr->program, &err)) {
-                char *value = structural_rule_go_value(r);
-                char *detail = kapi_xsprintf("compilation failed: %s", err ? err : "");
-                size_t old = spath_child(p, "rule");
-                /* the value is a Go struct: printed bare as %#v prints it */
-                cJSON *raw_value = cJSON_CreateRaw(value);
-                field_error_add(c->errs, FIELD_INVALID, p->s, raw_value, detail);
-                cJSON_Delete(raw_value);
-                spath_reset(p, old);
-                c->failed = true;
-                free(value);
-                free(detail);
-                free(err);
+                rule_compile_error(c, p, r, "rule", "compilation failed", err);
                 sr->program = NULL;
             } else {
                 sr->uses_old_self = strstr(sr->rule, "oldSelf") != NULL;
@@ -403,17 +410,7 @@ static void compile_rules(compiler *c, snode *n, const cJSON *rules, spath *p, b
             if (sr->message_expression && *sr->message_expression) {
                 err = NULL;
                 if (cel_compile(sr->message_expression, &sr->message_program, &err)) {
-                    char *value = structural_rule_go_value(r);
-                    char *detail = kapi_xsprintf("messageExpression compilation failed: %s", err ? err : "");
-                    size_t old = spath_child(p, "messageExpression");
-                    cJSON *raw_value = cJSON_CreateRaw(value);
-                    field_error_add(c->errs, FIELD_INVALID, p->s, raw_value, detail);
-                    cJSON_Delete(raw_value);
-                    spath_reset(p, old);
-                    c->failed = true;
-                    free(value);
-                    free(detail);
-                    free(err);
+                    rule_compile_error(c, p, r, "messageExpression", "messageExpression compilation failed", err);
                     sr->message_program = NULL;
                 }
             }

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "admission/priority.h"
 #include "admission/service_alloc.h"
 #include "controllers/clusterrole_aggregation.h"
+#include "core/alloc.h"
 #include "core/metrics.h"
 #include "http/client.h"
 #include "server/bootstrap.h"
@@ -123,17 +125,14 @@ int bootstrap_ensure(kapi_ctx *ctx)
         if (ensure_object(ctx, "/api/v1/namespaces", body)) rc = -1;
     }
     /* kube's post-start hook scheduling/bootstrap-system-priority-classes */
-    static const char *const priority_classes[] = {
-        "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\","
-        "\"metadata\":{\"name\":\"system-node-critical\"},\"value\":2000001000,"
-        "\"description\":\"Used for system critical pods that must not be moved from their current node.\"}",
-        "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\","
-        "\"metadata\":{\"name\":\"system-cluster-critical\"},\"value\":2000000000,"
-        "\"description\":\"Used for system critical pods that must run in the cluster, "
-        "but can be moved to another node if necessary.\"}",
-        NULL};
-    for (int i = 0; priority_classes[i]; i++)
-        if (ensure_object(ctx, "/apis/scheduling.k8s.io/v1/priorityclasses", priority_classes[i])) rc = -1;
+    for (const system_priority_class *c = system_priority_classes; c->name; c++) {
+        char *body = kapi_xsprintf(
+            "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\","
+            "\"metadata\":{\"name\":\"%s\"},\"value\":%lld,\"description\":\"%s\"}",
+            c->name, c->value, c->description);
+        if (ensure_object(ctx, "/apis/scheduling.k8s.io/v1/priorityclasses", body)) rc = -1;
+        free(body);
+    }
     if (ensure_kubernetes_service(ctx)) rc = -1;
     if (bootstrap_policy_ensure(ctx)) rc = -1;   /* the RBAC bootstrap policy */
     if (ensure_aggregated_rules(ctx)) rc = -1;

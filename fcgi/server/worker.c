@@ -29,9 +29,11 @@
 #include <malloc.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,10 +74,60 @@ static void sleep_ms(long ms)
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
 }
 
+/* ---- giving back stack pages
+ * A worker runs a thread per seat and queue place of its fairness gate,
+ * and accept(2) hands connections to them in turn, so every thread serves
+ * now and then. A deep request (a LIST encoded as a Table, a write through
+ * admission and the schema) leaves the stack pages it touched resident for
+ * good: some 100 KiB a thread, megabytes of RSS per worker at rest. So
+ * after each request a thread gives back its stack below STACK_KEEP bytes
+ * under its loop when the request went that deep. Whether it did is one
+ * mincore(2) of the pages just under that line (they are not resident
+ * after a trim); a shallow request (most GETs) costs nothing more. */
+#define STACK_KEEP (32 * 1024)
+#define STACK_PROBE_PAGES 16
+
+typedef struct stack_trim {
+    uintptr_t lo;       /* lowest usable stack address (page-aligned); 0: off */
+    uintptr_t mark;     /* below this, pages go back after a deep request */
+    size_t page;
+} stack_trim;
+
+static void stack_trim_init(stack_trim *s)
+{
+    memset(s, 0, sizeof *s);
+    pthread_attr_t a;
+    void *addr = NULL;
+    size_t size = 0, guard = 0;
+    if (pthread_getattr_np(pthread_self(), &a) != 0) return;
+    int ok = pthread_attr_getstack(&a, &addr, &size) == 0 && pthread_attr_getguardsize(&a, &guard) == 0;
+    pthread_attr_destroy(&a);
+    long page = sysconf(_SC_PAGESIZE);
+    if (!ok || !addr || page <= 0) return;
+    char here;
+    s->page = (size_t)page;
+    s->lo = ((uintptr_t)addr + guard + s->page - 1) & ~(uintptr_t)(s->page - 1);
+    s->mark = ((uintptr_t)&here - STACK_KEEP) & ~(uintptr_t)(s->page - 1);
+    if (s->mark < s->lo + STACK_PROBE_PAGES * s->page) s->lo = 0;   /* a small stack: leave it */
+}
+
+static void stack_trim_after_request(const stack_trim *s)
+{
+    if (!s->lo) return;
+    unsigned char resident[STACK_PROBE_PAGES];
+    uintptr_t probe = s->mark - STACK_PROBE_PAGES * s->page;
+    if (mincore((void *)probe, STACK_PROBE_PAGES * s->page, resident) != 0) return;
+    int deep = 0;
+    for (int i = 0; i < STACK_PROBE_PAGES; i++) deep |= resident[i] & 1;
+    if (deep) madvise((void *)s->lo, s->mark - s->lo, MADV_DONTNEED);
+}
+
 static void *serve_loop(void *arg)
 {
     thread_slot *t = arg;
     FCGX_Request r;
+    stack_trim trim;
+    stack_trim_init(&trim);
     if (FCGX_InitRequest(&r, t->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
         srv_log("FCGX_InitRequest failed");
         atomic_store(&g_fatal, 1);
@@ -105,6 +157,7 @@ static void *serve_loop(void *arg)
          * may wait for a seat, or for a connection, for a long time. */
         store_release_thread_connection(t->ctx->store);
         FCGX_Finish_r(&r);
+        stack_trim_after_request(&trim);
     }
     atomic_store(&t->in_accept, 0);
     FCGX_Free(&r, 1);

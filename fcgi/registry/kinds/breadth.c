@@ -64,18 +64,11 @@ static void validate_pvc(const cJSON *pvc, field_errors *errs)
 
 static void validate_pvc_update(const cJSON *pvc, const cJSON *old, field_errors *errs)
 {
-    cJSON *a = cJSON_Duplicate(json_get(pvc, "spec"), 1), *b = cJSON_Duplicate(json_get(old, "spec"), 1);
     static const char *const mutable[] = {"resources", "volumeAttributesClassName", "volumeName", NULL};
-    for (int i = 0; mutable[i]; i++) {
-        cJSON_DeleteItemFromObjectCaseSensitive(a, mutable[i]);
-        cJSON_DeleteItemFromObjectCaseSensitive(b, mutable[i]);
-    }
-    if (!json_semantic_equal(a, b))
+    if (!spec_equal_except(pvc, old, mutable))
         field_error_add(errs, FIELD_FORBIDDEN, "spec", NULL,
                         "spec is immutable after creation except resources.requests and "
                         "volumeAttributesClassName for bound claims");
-    cJSON_Delete(a);
-    cJSON_Delete(b);
 }
 
 static void pvc_set_defaults(cJSON *pvc)
@@ -514,14 +507,9 @@ static void validate_ingressclass(const cJSON *ic, field_errors *errs)
     add_invalid_value_for_each_message(errs, "spec.controller", host, &m);
 }
 
-static void validate_ingressclass_update(const cJSON *ic, const cJSON *old, field_errors *errs)
-{
-    validate_immutable(ic, old, "spec.controller", errs);
-}
-
 const kapi_strategy strategy_ingressclasses = {
     .names = NAME_DNS1123_SUBDOMAIN, .has_generation = 1, .set_defaults = workload_normalize,
-    .validate = validate_ingressclass, .validate_update = validate_ingressclass_update,
+    .validate = validate_ingressclass, .immutable_fields = (const char *const[]){"spec.controller", NULL},
 };
 
 /* SetDefaults_NetworkPolicyPort (TCP) and SetDefaults_NetworkPolicy
@@ -637,12 +625,12 @@ static void validate_storageclass_update(const cJSON *sc, const cJSON *old, fiel
         field_error_add(errs, FIELD_FORBIDDEN, "provisioner", NULL, "updates to provisioner are forbidden.");
     if (strcmp(json_str(sc, "reclaimPolicy"), json_str(old, "reclaimPolicy")))
         field_error_add(errs, FIELD_FORBIDDEN, "reclaimPolicy", NULL, "updates to reclaimPolicy are forbidden.");
-    validate_immutable(sc, old, "volumeBindingMode", errs);
 }
 
 const kapi_strategy strategy_storageclasses = {
     .names = NAME_DNS1123_SUBDOMAIN, .set_defaults = storageclass_set_defaults,
     .validate = validate_storageclass, .validate_update = validate_storageclass_update,
+    .immutable_fields = (const char *const[]){"volumeBindingMode", NULL},
 };
 
 /* ValidateRuntimeClass: the handler is a DNS label. */
@@ -654,12 +642,7 @@ static void validate_runtimeclass(const cJSON *rc, field_errors *errs)
     add_invalid_value_for_each_message(errs, "handler", handler, &m);
 }
 
-static void validate_runtimeclass_update(const cJSON *rc, const cJSON *old, field_errors *errs)
-{
-    validate_immutable(rc, old, "handler", errs);
-}
-
 const kapi_strategy strategy_runtimeclasses = {
     .names = NAME_DNS1123_SUBDOMAIN, .validate = validate_runtimeclass,
-    .validate_update = validate_runtimeclass_update,
+    .immutable_fields = (const char *const[]){"handler", NULL},
 };

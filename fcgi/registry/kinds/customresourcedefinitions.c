@@ -411,27 +411,19 @@ static int other_kind_of_group(const kapi_resource *r, const char *group, const 
            !(gone && !strcmp(r->plural, gone));
 }
 
-/* The names other served CRDs of the group hold (kube's naming
- * controller: plurals, singulars and short names in one set, kinds and
- * list kinds in another). */
-static int resource_name_used(const char *group, const char *own_plural, const char *gone, const char *name)
+/* Whether another served CRD of the group holds name (kube's naming
+ * controller: plurals, singulars and short names in one set; with
+ * kind_names, kinds and list kinds, the other set). */
+static int name_used(const char *group, const char *own_plural, const char *gone, const char *name,
+                     int kind_names)
 {
     const kinds_set *set = kinds_current();
     for (int i = 0; i < set->n; i++) {
         const kapi_resource *r = &set->kinds[i];
         if (!other_kind_of_group(r, group, own_plural, gone)) continue;
-        if (!strcmp(r->plural, name) || !strcmp(r->singular, name) || named(r->short_names, name)) return 1;
-    }
-    return 0;
-}
-
-static int kind_name_used(const char *group, const char *own_plural, const char *gone, const char *name)
-{
-    const kinds_set *set = kinds_current();
-    for (int i = 0; i < set->n; i++) {
-        const kapi_resource *r = &set->kinds[i];
-        if (!other_kind_of_group(r, group, own_plural, gone)) continue;
-        if (!strcmp(r->kind, name) || crd_is_list_kind_of(r, name)) return 1;
+        if (kind_names ? !strcmp(r->kind, name) || crd_is_list_kind_of(r, name)
+                       : !strcmp(r->plural, name) || !strcmp(r->singular, name) || named(r->short_names, name))
+            return 1;
     }
     return 0;
 }
@@ -457,7 +449,7 @@ static const char *name_conflict(cJSON *accepted, const char *group, const char 
             int refused = 0;
             const cJSON *sn;
             cJSON_ArrayForEach(sn, json_array_at(accepted, "shortNames"))
-                if (cJSON_IsString(sn) && resource_name_used(group, own, gone, sn->valuestring)) {
+                if (cJSON_IsString(sn) && name_used(group, own, gone, sn->valuestring, 0)) {
                     size_t u = strlen(all);
                     snprintf(all + u, sizeof all - u, "%s\"%s\" is already in use", refused ? ", " : "",
                              sn->valuestring);
@@ -472,7 +464,7 @@ static const char *name_conflict(cJSON *accepted, const char *group, const char 
         }
         const char *name = str_or(accepted, checks[i].field, "");
         if (!*name) continue;
-        int used = checks[i].kind ? kind_name_used(group, own, gone, name) : resource_name_used(group, own, gone, name);
+        int used = name_used(group, own, gone, name, checks[i].kind);
         if (!used) continue;
         reason = checks[i].reason;
         snprintf(msg, n, "\"%s\" is already in use", name);
@@ -490,17 +482,8 @@ static void set_condition(cJSON *status, const char *type, const char *st, const
         return;
     const char *was = c ? str_or(c, "status", "") : NULL;
     const char *since = c && was && !strcmp(was, st) ? str_or(c, "lastTransitionTime", now) : now;
-    cJSON *fresh = cJSON_CreateObject();
-    cJSON_AddStringToObject(fresh, "type", type);
-    cJSON_AddStringToObject(fresh, "status", st);
-    cJSON_AddStringToObject(fresh, "lastTransitionTime", since);
-    cJSON_AddStringToObject(fresh, "reason", reason);
-    cJSON_AddStringToObject(fresh, "message", message);
-    cJSON *list = cJSON_GetObjectItemCaseSensitive(status, "conditions");
-    if (!cJSON_IsArray(list)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(status, "conditions");
-        list = cJSON_AddArrayToObject(status, "conditions");
-    }
+    cJSON *fresh = condition_new(type, st, reason, message, since, 0);
+    cJSON *list = json_array_member(status, "conditions");
     int i = 0;
     cJSON *e;
     cJSON_ArrayForEach(e, list) {
@@ -546,11 +529,7 @@ static void update_status(cJSON *crd, const char *gone)
         set_condition(status, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
     }
     const char *sv = storage_version(crd);
-    cJSON *stored = cJSON_GetObjectItemCaseSensitive(status, "storedVersions");
-    if (!cJSON_IsArray(stored)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(status, "storedVersions");
-        stored = cJSON_AddArrayToObject(status, "storedVersions");
-    }
+    cJSON *stored = json_array_member(status, "storedVersions");
     if (sv && !list_has(stored, sv)) cJSON_AddItemToArray(stored, cJSON_CreateString(sv));
     /* kube's field order: conditions, acceptedNames, storedVersions */
     const char *order[] = {"conditions", "acceptedNames", "storedVersions"};
@@ -599,11 +578,7 @@ static rest_result mark_terminating(rest_call *c, const char *name, cJSON *crd, 
         cJSON_DeleteItemFromObjectCaseSensitive(meta, "deletionGracePeriodSeconds");
         cJSON_AddNumberToObject(meta, "deletionGracePeriodSeconds", 0);
     }
-    cJSON *fins = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
-    if (!cJSON_IsArray(fins)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(meta, "finalizers");
-        fins = cJSON_AddArrayToObject(meta, "finalizers");
-    }
+    cJSON *fins = json_array_member(meta, "finalizers");
     if (!list_has(fins, CLEANUP_FINALIZER)) cJSON_AddItemToArray(fins, cJSON_CreateString(CLEANUP_FINALIZER));
     cJSON *status = json_object_member(obj, "status");
     set_condition(status, "Terminating", "True", "InstanceDeletionInProgress",
@@ -751,18 +726,3 @@ const kapi_strategy strategy_customresourcedefinitions = {
     .validate = validate,
     .validate_update = validate_update,
 };
-
-/* kube's default table convertor: NAME and CREATED AT (RFC 3339). */
-static const table_column crd_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Created At", "date", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
-
-static void crd_row(const cJSON *crd, cJSON *cells, time_t now)
-{
-    (void)now;
-    cell_name(cells, crd);
-    cell_string(cells, json_str_at(crd, "metadata.creationTimestamp", ""));
-}
-
-const table_def table_customresourcedefinitions = {crd_columns, 2, crd_row, NULL};
