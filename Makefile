@@ -9,18 +9,22 @@
 #   make valgrind   one e2e pass with kapi-apiserver under valgrind
 #   make fuzz       libFuzzer harnesses (fuzz/), FUZZ_SECONDS each (180);
 #                   make fuzz-ci runs each 30 s (CI)
-#   make install    programs, nginx/systemd/cron files, schema, man pages
+#   make install    programs, nginx/systemd/cron files, schema, web view, man pages
 #                   under $(PREFIX) (/usr/local), staged in $(DESTDIR) if set
 #   make image-test builds docker/Dockerfile with buildah, runs it with podman
 CC      ?= cc
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
-override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ifcgi -pthread
+# -Wno-missing-field-initializers: a struct's trailing members may be left
+# out of a positional initializer and are zero (a Table column written
+# {"Name", "string", "name", doc, 0} has no cell spec: its row function
+# writes the cell).
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Ifcgi -pthread
 # Warning switches that must come after -Wall (they turn off what it turns
 # on): the sanitizer and fuzzing builds set it, see below.
 LATE_WARNINGS ?=
 override CFLAGS += $(LATE_WARNINGS)
-LDLIBS  += -lfcgi -lsqlite3 -lcjson -lyaml -lssl -lcrypto -pthread
+LDLIBS  += -lfcgi -lsqlite3 -lcjson -lyaml -lssl -lcrypto -lcurl -pthread
 
 KAPI_PORT      ?= 6443
 KAPI_STATE     ?= var
@@ -147,15 +151,20 @@ fuzz-ci: fuzz-build
 
 # What a Debian user expects under PREFIX: the programs in bin/, kapi's data
 # in share/kapi/ (the nginx drop-in and params, the nginx template and the
-# scripts that render it, the systemd unit and the cron entry, the schema),
+# scripts that render it, the systemd unit and the cron entry, the schema,
+# the web view's files in ui/),
 # man pages, and the unit where systemd looks for it. The unit and the cron
 # entry name $(BINDIR) for the programs.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/conf $(DESTDIR)$(DATADIR)/scripts \
 		$(DESTDIR)$(DATADIR)/sql $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
-	install -m 0644 conf/nginx.conf.in conf/kapi-server.conf conf/kapi-fastcgi-params \
-		$(DESTDIR)$(DATADIR)/conf/
+	install -m 0644 conf/nginx.conf.in conf/kapi-fastcgi-params conf/audit-policy.yaml $(DESTDIR)$(DATADIR)/conf/
+	sed 's|/usr/local/share/kapi/|$(DATADIR)/|g' conf/kapi-server.conf \
+		>$(DESTDIR)$(DATADIR)/conf/kapi-server.conf && chmod 0644 $(DESTDIR)$(DATADIR)/conf/kapi-server.conf
+	install -d $(DESTDIR)$(DATADIR)/ui/js
+	install -m 0644 ui/*.html ui/*.css $(DESTDIR)$(DATADIR)/ui/
+	install -m 0644 ui/js/*.js $(DESTDIR)$(DATADIR)/ui/js/
 	for f in kapi-apiserver.service kapi-reconcile.cron; do \
 		sed 's|/usr/local/bin/|$(BINDIR)/|g' conf/$$f >$(DESTDIR)$(DATADIR)/conf/$$f && \
 		chmod 0644 $(DESTDIR)$(DATADIR)/conf/$$f || exit 1; \

@@ -16,7 +16,7 @@ deps)
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends \
         gcc make libc6-dev binutils \
-        libfcgi-dev libsqlite3-dev libcjson-dev libyaml-dev libssl-dev
+        libfcgi-dev libsqlite3-dev libcjson-dev libyaml-dev libcurl4-openssl-dev libssl-dev
     rm -rf /var/lib/apt/lists/*
     ;;
 build)

@@ -14,7 +14,7 @@ KAPI_UID=${KAPI_UID:-10001}
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-    nginx libfcgi0ldbl libsqlite3-0 libcjson1 libyaml-0-2 libssl3 openssl tini
+    nginx libfcgi0ldbl libsqlite3-0 libcjson1 libyaml-0-2 libcurl4 libssl3 openssl tini
 apt-get clean
 rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/apt/* /var/log/dpkg.log
 # Debian's site and its logs are not used: kapi's nginx has its own config,

@@ -1,7 +1,7 @@
 /* structural.c: fuzzes the structural-schema validator (schema/structural*.c)
  * as CustomResourceDefinitions reach it: an openAPIV3Schema (any user who
- * may create CRDs writes it) compiled with kube's CRD-write checks and its
- * CEL rules, then a custom resource pruned, defaulted and validated
+ * may create CRDs writes it) compiled with kube's CRD-write checks, its
+ * CEL rules and their static cost estimate, then a custom resource pruned, defaulted and validated
  * against it, with itself as the old object (transition rules run). The
  * input is the schema's JSON, a NUL, then the object's JSON; without a
  * second part the object is a small fixed one. Every step must end, with
@@ -31,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         field_errors *errs = kapi_xcalloc(1, sizeof *errs);
         structural_schema *s = structural_compile(schema, "spec.versions[0].schema.openAPIV3Schema", errs);
         assert(s || errs->n > 0);
+        if (s) structural_check_costs(s, "spec.versions[0].schema.openAPIV3Schema", errs);
         if (s) {
             cJSON *obj = NULL;
             if (object_text) obj = json_parse_strict(object_text, strlen(object_text), jerr, sizeof jerr);

@@ -9,9 +9,24 @@
 #include <stdio.h>
 #include <string.h>
 #include "admission/admission.h"
+#include "admission/priority.h"
 #include "codec/jsonpath.h"
 #include "core/status.h"
 #include "store/store.h"
+
+const system_priority_class system_priority_classes[] = {
+    {"system-node-critical", SYSTEM_CRITICAL_PRIORITY + 1000,
+     "Used for system critical pods that must not be moved from their current node."},
+    {"system-cluster-critical", SYSTEM_CRITICAL_PRIORITY,
+     "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."},
+    {NULL, 0, NULL}};
+
+const system_priority_class *system_priority_class_find(const char *name)
+{
+    for (const system_priority_class *c = system_priority_classes; name && c->name; c++)
+        if (!strcmp(c->name, name)) return c;
+    return NULL;
+}
 
 typedef struct priority_class {
     double value;
@@ -31,11 +46,9 @@ static void from_object(const cJSON *pc, priority_class *out)
 /* 1 found, 0 missing, -1 storage error */
 static int lookup_class(const admission_attrs *a, const char *name, priority_class *out)
 {
-    static const struct { const char *name; double value; } builtin[] = {
-        {"system-cluster-critical", 2000000000}, {"system-node-critical", 2000001000}};
-    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
-        if (strcmp(name, builtin[i].name)) continue;
-        out->value = builtin[i].value;
+    const system_priority_class *sys = system_priority_class_find(name);
+    if (sys) {
+        out->value = (double)sys->value;
         snprintf(out->policy, sizeof out->policy, "PreemptLowerPriority");
         snprintf(out->name, sizeof out->name, "%s", name);
         return 1;

@@ -139,8 +139,8 @@ static cJSON *evaluate(const admission_attrs *a, const cJSON *policy, const cJSO
         char *err = NULL;
         cel_result res = {0};
         char msg[1200];
-        if (cel_compile_named(expr, names, 5, &prog, &err) == 0) {
-            cel_eval_named(prog, names, values, 5, CEL_PER_CALL_LIMIT, &res);
+        if (cel_compile_with(expr, names, 5, &prog, &err) == 0) {
+            cel_eval_with(prog, names, values, 5, CEL_PER_CALL_LIMIT, &res, NULL);
             cel_program_free(prog);
         } else {
             res.kind = CEL_RESULT_ERROR;

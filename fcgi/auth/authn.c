@@ -156,3 +156,35 @@ kapi_rc authenticate_request(kapi_ctx *ctx, const kapi_request *req, kapi_user *
     if (oidc) return oidc > 0 ? KAPI_OK : KAPI_UNAUTHORIZED;
     return sa_token_authenticate(ctx, req->pool, token, time(NULL), user, &why);
 }
+
+cJSON *user_info_json(const kapi_user *u)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "username", u->name ? u->name : "");
+    if (u->uid && *u->uid) cJSON_AddStringToObject(o, "uid", u->uid);
+    if (u->n_groups > 0) {
+        cJSON *g = cJSON_AddArrayToObject(o, "groups");
+        for (int i = 0; i < u->n_groups && i < KAPI_MAX_GROUPS; i++)
+            if (u->groups[i]) cJSON_AddItemToArray(g, cJSON_CreateString(u->groups[i]));
+    }
+    if (u->n_extra > 0) {
+        cJSON *x = cJSON_AddObjectToObject(o, "extra");
+        for (int i = 0; i < u->n_extra && i < KAPI_MAX_EXTRA; i++) {
+            cJSON *vals = cJSON_GetObjectItemCaseSensitive(x, u->extra_keys[i]);
+            if (!vals) vals = cJSON_AddArrayToObject(x, u->extra_keys[i]);
+            cJSON_AddItemToArray(vals, cJSON_CreateString(u->extra_values[i]));
+        }
+    }
+    return o;
+}
+
+kapi_rc authenticate_request_once(kapi_ctx *ctx, kapi_request *req, kapi_user *user)
+{
+    if (!req->authn) {
+        struct kapi_authn_result *r = kapi_palloc(req->pool, sizeof *r);
+        r->rc = authenticate_request(ctx, req, &r->user);
+        req->authn = r;
+    }
+    *user = req->authn->user;
+    return req->authn->rc;
+}

@@ -26,4 +26,19 @@ kapi_rc authenticate(const kapi_request *req, kapi_user *user);
  * a bearer token, or an empty token, leaves the request anonymous, as kube. */
 kapi_rc authenticate_request(kapi_ctx *ctx, const kapi_request *req, kapi_user *user);
 
+/* A request's authentication, done once: the first call runs
+ * authenticate_request and keeps its result in req->authn (pool memory);
+ * later calls (the pipeline after the fairness gate) return it. So a
+ * bearer token's signature and store reads are checked once per request. */
+struct kapi_authn_result {
+    kapi_rc rc;
+    kapi_user user;
+};
+kapi_rc authenticate_request_once(kapi_ctx *ctx, kapi_request *req, kapi_user *user);
+
+/* authentication/v1 UserInfo of a user: username, uid, groups, extra (a
+ * key's values as a list), as SelfSubjectReview and audit events show it.
+ * The caller owns the result. */
+cJSON *user_info_json(const kapi_user *u);
+
 #endif

@@ -77,6 +77,21 @@ static void add_group(kapi_user *u, const char *g)
     if (u->n_groups < KAPI_MAX_GROUPS) u->groups[u->n_groups++] = g;
 }
 
+/* An extra value, kept in key order (values of one key in header order). */
+static void add_extra_sorted(kapi_user *u, const char *key, const char *value)
+{
+    if (u->n_extra >= KAPI_MAX_EXTRA) return;
+    int at = u->n_extra;
+    while (at > 0 && strcmp(u->extra_keys[at - 1], key) > 0) {
+        u->extra_keys[at] = u->extra_keys[at - 1];
+        u->extra_values[at] = u->extra_values[at - 1];
+        at--;
+    }
+    u->extra_keys[at] = key;
+    u->extra_values[at] = value;
+    u->n_extra++;
+}
+
 int impersonate(kapi_ctx *ctx, kapi_request *req, kapi_user *user, kapi_response *resp)
 {
     imp_request reqs[MAX_REQUESTS];
@@ -155,6 +170,7 @@ int impersonate(kapi_ctx *ctx, kapi_request *req, kapi_user *user, kapi_response
             a.api_group = "authentication.k8s.io";
             a.resource = "userextras";
             a.subresource = r->extra_key;
+            add_extra_sorted(acting, r->extra_key, r->name);
             break;
         case IMP_UID:
             a.api_group = "authentication.k8s.io";

@@ -13,8 +13,8 @@
  * userextras/<key>) for *user; when all are allowed *user becomes the
  * impersonated user (strings in req->pool) and 0 is returned. On a denial
  * (403, kube's message) or a malformed request (500, as kube) it answers
- * resp and returns -1. User extras are authorized but not carried:
- * kapi_user has no extras. */
+ * resp and returns -1. Impersonate-Extra-<key> values become the user's
+ * extras. */
 int impersonate(kapi_ctx *ctx, kapi_request *req, kapi_user *user, kapi_response *resp);
 
 #endif

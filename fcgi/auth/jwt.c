@@ -5,6 +5,9 @@
 #include "auth/jwt.h"
 #include "core/alloc.h"
 #include "core/base64.h"
+#include <openssl/ec.h>
+#include <openssl/rsa.h>
+#include <openssl/core_names.h>
 
 char *jwt_sign_rs256(EVP_PKEY *key, const char *kid, const cJSON *claims)
 {
@@ -58,7 +61,27 @@ static cJSON *decode_json_part(const char *s, size_t n)
     return obj;
 }
 
+static const char *const alg_names[JWT_ALG_COUNT] = {
+    "", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"};
+
+jwt_alg jwt_alg_of(const char *name)
+{
+    for (int i = 1; i < JWT_ALG_COUNT; i++)
+        if (name && !strcmp(name, alg_names[i])) return (jwt_alg)i;
+    return JWT_ALG_NONE;
+}
+
+const char *jwt_alg_name(jwt_alg a)
+{
+    return (unsigned)a < JWT_ALG_COUNT ? alg_names[a] : "";
+}
+
 int jwt_parse(const char *token, jwt_parts *out, const char **why)
+{
+    return jwt_parse_algs(token, JWT_ALG_BIT(JWT_RS256), out, why);
+}
+
+int jwt_parse_algs(const char *token, unsigned allowed, jwt_parts *out, const char **why)
 {
     memset(out, 0, sizeof *out);
     size_t len = strnlen(token, JWT_MAX_LEN + 1);
@@ -72,7 +95,8 @@ int jwt_parse(const char *token, jwt_parts *out, const char **why)
     cJSON *header = decode_json_part(token, (size_t)(dot1 - token));
     if (!header) { *why = "malformed header"; return -1; }
     const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header, "alg");
-    if (!cJSON_IsString(alg) || strcmp(alg->valuestring, "RS256")) {
+    jwt_alg a = cJSON_IsString(alg) ? jwt_alg_of(alg->valuestring) : JWT_ALG_NONE;
+    if (a == JWT_ALG_NONE || !(allowed & JWT_ALG_BIT(a))) {
         cJSON_Delete(header);
         *why = "unsupported signing algorithm";
         return -1;
@@ -93,6 +117,7 @@ int jwt_parse(const char *token, jwt_parts *out, const char **why)
         *why = "malformed signature";
         return -1;
     }
+    out->alg = a;
     out->header = header;
     out->claims = claims;
     out->signed_part = token;
@@ -110,14 +135,74 @@ void jwt_parts_free(jwt_parts *p)
     memset(p, 0, sizeof *p);
 }
 
+/* The digest of an algorithm's family member. */
+static const EVP_MD *alg_digest(jwt_alg a)
+{
+    switch (a) {
+    case JWT_RS256: case JWT_PS256: case JWT_ES256: return EVP_sha256();
+    case JWT_RS384: case JWT_PS384: case JWT_ES384: return EVP_sha384();
+    default: return EVP_sha512();
+    }
+}
+
+/* An ECDSA signature r || s (RFC 7518 3.4) as the DER ECDSA-Sig-Value
+ * OpenSSL verifies; NULL when its length is not the curve's. */
+static unsigned char *ecdsa_der(const jwt_parts *p, size_t half, int *der_len)
+{
+    if (p->signature_len != 2 * half) return NULL;
+    ECDSA_SIG *sig = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(p->signature, (int)half, NULL), *s = BN_bin2bn(p->signature + half, (int)half, NULL);
+    unsigned char *der = NULL;
+    if (sig && r && s && ECDSA_SIG_set0(sig, r, s) == 1) {
+        r = s = NULL;   /* the signature owns them */
+        *der_len = i2d_ECDSA_SIG(sig, &der);
+        if (*der_len <= 0) der = NULL;
+    }
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(sig);
+    return der;
+}
+
+int jwt_verify(EVP_PKEY *key, const jwt_parts *p)
+{
+    if (!p->signature || p->alg == JWT_ALG_NONE) return 0;
+    int is_rsa = EVP_PKEY_is_a(key, "RSA"), is_ec = EVP_PKEY_is_a(key, "EC");
+    int ec = p->alg >= JWT_ES256, pss = p->alg >= JWT_PS256 && p->alg <= JWT_PS512;
+    if (ec ? !is_ec : !is_rsa) return 0;
+    const unsigned char *sig = p->signature;
+    size_t sig_len = p->signature_len;
+    unsigned char *der = NULL;
+    if (ec) {
+        /* the curve must be the algorithm's: P-256, P-384, P-521 */
+        static const char *const curves[] = {"prime256v1", "secp384r1", "secp521r1"};
+        static const size_t halves[] = {32, 48, 66};
+        int i = p->alg - JWT_ES256;
+        char group[64] = "";
+        size_t glen = 0;
+        if (!EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof group, &glen) || strcmp(group, curves[i]))
+            return 0;
+        int der_len = 0;
+        der = ecdsa_der(p, halves[i], &der_len);
+        if (!der) return 0;
+        sig = der;
+        sig_len = (size_t)der_len;
+    } else if (p->signature_len != (size_t)EVP_PKEY_get_size(key)) {
+        return 0;   /* an RSA signature is exactly the modulus's length */
+    }
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    int ok = md && EVP_DigestVerifyInit(md, &pctx, alg_digest(p->alg), NULL, key) == 1;
+    if (ok && pss)
+        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+    ok = ok && EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)p->signed_part, p->signed_len) == 1;
+    EVP_MD_CTX_free(md);
+    OPENSSL_free(der);
+    return ok;
+}
+
 int jwt_verify_rs256(EVP_PKEY *key, const jwt_parts *p)
 {
-    /* An RS256 signature is exactly the modulus's length. */
-    if (!p->signature || p->signature_len != (size_t)EVP_PKEY_get_size(key)) return 0;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int ok = md && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
-             EVP_DigestVerify(md, p->signature, p->signature_len, (const unsigned char *)p->signed_part,
-                              p->signed_len) == 1;
-    EVP_MD_CTX_free(md);
-    return ok;
+    return p->alg == JWT_RS256 && jwt_verify(key, p);
 }

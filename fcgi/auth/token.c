@@ -237,6 +237,36 @@ static void fill_user(kapi_pool *pool, const char *ns, const char *name, const c
     user->n_groups = 3;
 }
 
+static void add_extra(kapi_pool *pool, kapi_user *u, const char *key, const char *value)
+{
+    if (!value || !*value || u->n_extra >= KAPI_MAX_EXTRA) return;
+    u->extra_keys[u->n_extra] = key;
+    u->extra_values[u->n_extra++] = kapi_pstrdup(pool, value);
+}
+
+/* kube's ServiceAccountInfo.UserInfo extras, keys sorted: the token's id
+ * (its jti) and the node and pod it is bound to. */
+static void add_bound_extras(kapi_pool *pool, kapi_user *u, const char *jti, const cJSON *node, const cJSON *pod)
+{
+    if (jti && *jti) add_extra(pool, u, SA_EXTRA_CREDENTIAL_ID, kapi_psprintf(pool, "JTI=%s", jti));
+    const char *node_name = json_str(node, "name");
+    if (*node_name) {
+        add_extra(pool, u, SA_EXTRA_NODE_NAME, node_name);
+        add_extra(pool, u, SA_EXTRA_NODE_UID, json_str(node, "uid"));
+    }
+    if (*json_str(pod, "name") && *json_str(pod, "uid")) {
+        add_extra(pool, u, SA_EXTRA_POD_NAME, json_str(pod, "name"));
+        add_extra(pool, u, SA_EXTRA_POD_UID, json_str(pod, "uid"));
+    }
+}
+
+static sa_legacy_used_fn legacy_used;
+
+void sa_token_on_legacy_use(sa_legacy_used_fn fn)
+{
+    legacy_used = fn;
+}
+
 /* kube's legacyValidator (with lookup): the claims, the Secret holding
  * exactly this token, the ServiceAccount with its uid. */
 static kapi_rc legacy_authenticate(kapi_ctx *ctx, kapi_pool *pool, const char *token, const cJSON *claims,
@@ -262,6 +292,13 @@ static kapi_rc legacy_authenticate(kapi_ctx *ctx, kapi_pool *pool, const char *t
     sa = load_object(ctx, pool, "serviceaccounts", ns, sa_name);
     if (!sa || json_str_at(sa, "metadata.deletionTimestamp", NULL)) { *why = "ServiceAccount has been deleted"; goto out; }
     if (strcmp(json_str_at(sa, "metadata.uid", ""), sa_uid)) { *why = "ServiceAccount UID does not match claim"; goto out; }
+    /* kube's legacy token tracking: a Secret labelled invalid refuses its
+     * token; a used one is labelled with the day (UTC) it was last used */
+    const cJSON *labels = json_at(secret, "metadata.labels");
+    const char *last_used = json_str(labels, SA_LEGACY_LAST_USED_LABEL);
+    const char *invalid = json_str(labels, SA_LEGACY_INVALID_SINCE_LABEL);
+    if (legacy_used) legacy_used(ctx, ns, secret_name, json_str_at(secret, "metadata.uid", ""), last_used);
+    if (*invalid) { *why = "the token's Secret is marked invalid"; goto out; }
     fill_user(pool, ns, sa_name, sa_uid, user);
     rc = KAPI_OK;
 out:
@@ -309,6 +346,7 @@ kapi_rc sa_token_authenticate(kapi_ctx *ctx, kapi_pool *pool, const char *token,
         goto out;
     }
     fill_user(pool, ns, sa_name, sa_uid, user);
+    add_bound_extras(pool, user, json_str(p.claims, "jti"), noderef, podref);
     rc = KAPI_OK;
 out:
     cJSON_Delete(sa);

@@ -72,4 +72,25 @@ char *sa_token_issue_legacy(const char *state_dir, const cJSON *sa, const char *
 kapi_rc sa_token_authenticate(kapi_ctx *ctx, kapi_pool *pool, const char *token, time_t now,
                               kapi_user *user, const char **why);
 
+/* The extras of a ServiceAccount token's user (kube's
+ * pkg/serviceaccount): "JTI=<jti>", and the bound pod and its node. */
+#define SA_EXTRA_CREDENTIAL_ID "authentication.kubernetes.io/credential-id"
+#define SA_EXTRA_NODE_NAME "authentication.kubernetes.io/node-name"
+#define SA_EXTRA_NODE_UID "authentication.kubernetes.io/node-uid"
+#define SA_EXTRA_POD_NAME "authentication.kubernetes.io/pod-name"
+#define SA_EXTRA_POD_UID "authentication.kubernetes.io/pod-uid"
+
+/* kube's legacy token tracking (pkg/serviceaccount/legacy.go): the labels
+ * of a legacy token's Secret. A Secret with the invalid-since label no
+ * longer authenticates its token. */
+#define SA_LEGACY_LAST_USED_LABEL "kubernetes.io/legacy-token-last-used"
+#define SA_LEGACY_INVALID_SINCE_LABEL "kubernetes.io/legacy-token-invalid-since"
+/* Called when a legacy token's Secret was found holding the token
+ * presented, with the Secret's last-used label ("" when none): the layer
+ * above writes the label (http/handle.c patches the Secret as kube's
+ * validator does). Set once at start. */
+typedef void (*sa_legacy_used_fn)(kapi_ctx *ctx, const char *ns, const char *secret_name, const char *secret_uid,
+                                  const char *last_used);
+void sa_token_on_legacy_use(sa_legacy_used_fn fn);
+
 #endif

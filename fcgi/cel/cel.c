@@ -187,6 +187,67 @@ int cel_compile(const char *expr, cel_program **out, char **err)
     return cel_compile_vars(expr, vars, 2, false, out, err);
 }
 
+/* An evaluation's value and cost into res. */
+static void set_result(cel_ctx *c, cel_val *v, cel_result *res)
+{
+    res->cost = c->cost;
+    res->cost_exceeded = c->exceeded;
+    switch (v->kind) {
+    case CV_BOOL: res->kind = CEL_RESULT_BOOL; res->value = v->u.b; break;
+    case CV_STRING: res->kind = CEL_RESULT_STRING; res->text = kapi_xstrndup(v->u.s.p, v->u.s.len); break;
+    case CV_ERROR: res->kind = CEL_RESULT_ERROR; res->text = kapi_xstrdup(v->u.err); break;
+    default: res->kind = CEL_RESULT_OTHER; res->text = kapi_xstrdup(cel_format_value(c, v)); break;
+    }
+}
+
+int cel_compile_with(const char *expr, const char *const *vars, size_t n_vars, cel_program **out, char **err)
+{
+    return cel_compile_vars(expr, vars, n_vars, false, out, err);
+}
+
+/* A result's value as JSON when it is one a caller can take: null, bool,
+ * string, a list or map of those. */
+static cJSON *value_json(const cel_val *v)
+{
+    switch (v->kind) {
+    case CV_NULL: return cJSON_CreateNull();
+    case CV_BOOL: return cJSON_CreateBool(v->u.b);
+    case CV_STRING: {
+        char *s = kapi_xstrndup(v->u.s.p, v->u.s.len);
+        cJSON *j = cJSON_CreateString(s);
+        free(s);
+        return j;
+    }
+    case CV_LIST: {
+        cJSON *a = cJSON_CreateArray();
+        for (size_t i = 0; i < v->u.list->n; i++) {
+            cJSON *item = value_json(&v->u.list->items[i]);
+            if (!item) { cJSON_Delete(a); return NULL; }
+            cJSON_AddItemToArray(a, item);
+        }
+        return a;
+    }
+    default: return NULL;
+    }
+}
+
+void cel_eval_with(const cel_program *p, const char *const *names, const cJSON *const *values, size_t n,
+                   int64_t cost_budget, cel_result *res, cJSON **json)
+{
+    memset(res, 0, sizeof *res);
+    if (json) *json = NULL;
+    cel_ctx c = {.pool = kapi_pool_new(), .budget = cost_budget};
+    cel_var *vars = kapi_palloc(c.pool, (n ? n : 1) * sizeof *vars);
+    for (size_t i = 0; i < n; i++)
+        vars[i] = (cel_var){names[i], values[i] ? cel_from_json_schema(&c, values[i], NULL) : cel_null()};
+    c.vars = vars;
+    c.n_vars = n;
+    cel_val v = cel_run(&c, p);
+    set_result(&c, &v, res);
+    if (json && v.kind != CV_ERROR) *json = value_json(&v);
+    kapi_pool_free(c.pool);
+}
+
 void cel_program_free(cel_program *p)
 {
     if (!p) return;
@@ -200,23 +261,6 @@ cel_val cel_run(cel_ctx *c, const cel_program *p)
     cel_val v = cel_eval_node(c, p->root);
     if (c->exceeded) return cel_error(c, "operation cancelled: actual cost limit exceeded");
     return v;
-}
-
-/* Runs p with the variables in c (its pool freed after) and fills *res. */
-static void run_into(cel_ctx *c, const cel_program *p, cel_var *vars, size_t n, cel_result *res)
-{
-    c->vars = vars;
-    c->n_vars = n;
-    cel_val v = cel_run(c, p);
-    res->cost = c->cost;
-    res->cost_exceeded = c->exceeded;
-    switch (v.kind) {
-    case CV_BOOL: res->kind = CEL_RESULT_BOOL; res->value = v.u.b; break;
-    case CV_STRING: res->kind = CEL_RESULT_STRING; res->text = kapi_xstrndup(v.u.s.p, v.u.s.len); break;
-    case CV_ERROR: res->kind = CEL_RESULT_ERROR; res->text = kapi_xstrdup(v.u.err); break;
-    default: res->kind = CEL_RESULT_OTHER; res->text = kapi_xstrdup(cel_format_value(c, &v)); break;
-    }
-    kapi_pool_free(c->pool);
 }
 
 static void evaluate(const cel_program *p, const cJSON *self, const cJSON *old_self, const cJSON *schema,
@@ -233,23 +277,11 @@ static void evaluate(const cel_program *p, const cJSON *self, const cJSON *old_s
     } else if (old_self) {
         vars[n++] = (cel_var){"oldSelf", cel_from_json_schema(&c, old_self, schema)};
     }
-    run_into(&c, p, vars, n, res);
-}
-
-int cel_compile_named(const char *expr, const char *const *names, size_t n, cel_program **out, char **err)
-{
-    return cel_compile_vars(expr, names, n, false, out, err);
-}
-
-void cel_eval_named(const cel_program *p, const char *const *names, const cJSON *const *values, size_t n,
-                    int64_t cost_budget, cel_result *res)
-{
-    memset(res, 0, sizeof *res);
-    cel_ctx c = {.pool = kapi_pool_new(), .budget = cost_budget};
-    cel_var *vars = kapi_palloc(c.pool, (n ? n : 1) * sizeof *vars);
-    for (size_t i = 0; i < n; i++)
-        vars[i] = (cel_var){names[i], values[i] ? cel_from_json(&c, values[i]) : cel_null()};
-    run_into(&c, p, vars, n, res);
+    c.vars = vars;
+    c.n_vars = n;
+    cel_val v = cel_run(&c, p);
+    set_result(&c, &v, res);
+    kapi_pool_free(c.pool);
 }
 
 void cel_eval(const cel_program *p, const cJSON *self, const cJSON *old_self, int64_t cost_budget, cel_result *res)

@@ -38,6 +38,10 @@ typedef struct cel_program cel_program;
 int cel_compile(const char *expr, cel_program **out, char **err);
 void cel_program_free(cel_program *p);
 
+/* As cel_compile, with the variables named in vars (kube's structured
+ * authentication: claims, user). */
+int cel_compile_with(const char *expr, const char *const *vars, size_t n_vars, cel_program **out, char **err);
+
 /* The result of one evaluation. */
 typedef enum {
     CEL_RESULT_BOOL,     /* the rule gave a bool: *value */
@@ -74,11 +78,25 @@ void cel_eval_optional_old_self(const cel_program *p, const cJSON *self, const c
 void cel_eval_schema(const cel_program *p, const cJSON *self, const cJSON *old_self, const cJSON *schema,
                      int optional_old_self, int64_t cost_budget, cel_result *res);
 
-/* Expressions over named variables (a ValidatingAdmissionPolicy's object,
- * oldObject, request, params): compiled knowing the names, evaluated with
- * a JSON value for each (NULL: null). */
-int cel_compile_named(const char *expr, const char *const *names, size_t n, cel_program **out, char **err);
-void cel_eval_named(const cel_program *p, const char *const *names, const cJSON *const *values, size_t n,
-                    int64_t cost_budget, cel_result *res);
+/* kube's static estimate at CRD write: an upper bound of one evaluation's
+ * cost of p on a value of schema (the OpenAPI v3 schema of the field the
+ * rule sits on), with sizes from maxLength, maxItems and maxProperties or,
+ * where unset, from the largest request (cost.c). */
+double cel_estimate_cost(const cel_program *p, const cJSON *schema);
+/* How many values of schema a request may hold at most (maxItems,
+ * maxProperties, else the largest request over the smallest element). */
+double cel_estimate_cardinality(const cJSON *schema);
+/* kube's limits of the estimate (apiextensions validation):
+ * StaticEstimatedCostLimit per rule, StaticEstimatedCRDCostLimit for the
+ * whole schema (each rule's estimate times its cardinality). */
+#define CEL_STATIC_COST_LIMIT 10000000.0
+#define CEL_STATIC_CRD_COST_LIMIT 100000000.0
+
+/* Evaluates a program of cel_compile_with with names[i] bound to
+ * values[i] (JSON; NULL: null). When json is given, a result that is null, a bool, a
+ * string, or a list of them is also returned there as JSON (the caller
+ * deletes it; NULL otherwise). */
+void cel_eval_with(const cel_program *p, const char *const *names, const cJSON *const *values, size_t n,
+                   int64_t cost_budget, cel_result *res, cJSON **json);
 
 #endif

@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <errno.h>
 
+#include "auth/oidc.h"
+#include "http/audit.h"
 #include "registry/kinds/customresources.h"
 #include "core/alloc.h"
 #include "core/gotime.h"
@@ -217,8 +219,18 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    store_set_space_defaults(&space);   /* every store the master and workers open */
-    int rc = kapi_server_run(&o);
+    /* The audit policy (KAPI_AUDIT_*): loaded once here, before the workers
+     * fork; one that does not load stops the server, as kube's. */
+    char aerr[640];
+    int rc = 1;
+    if (audit_configure(aerr, sizeof aerr) ||
+        /* OIDC issuers (KAPI_AUTHENTICATION_CONFIG or KAPI_OIDC_*), likewise */
+        oidc_load(aerr, sizeof aerr)) {
+        fprintf(stderr, "kapi-apiserver: %s\n", aerr);
+    } else {
+        store_set_space_defaults(&space);   /* every store the master and workers open */
+        rc = kapi_server_run(&o);
+    }
     free(api);
     free(watch);
     free(abs);

@@ -55,6 +55,30 @@ static const char *media_param(const media_range *m, const char *key)
     return NULL;
 }
 
+/* An Accept range's q parameter is zero ("0", "0.0", "0.000"): the client
+ * refuses that type. */
+static int q_is_zero(const char *q)
+{
+    if (!q || *q != '0') return 0;
+    for (q++; *q; q++)
+        if (*q != '0' && *q != '.') return 0;
+    return 1;
+}
+
+/* The next media range of an Accept header at *s that does not refuse
+ * itself (q=0), advancing *s; 0 at the end. */
+static int next_media_range(const char **s, media_range *m)
+{
+    while (**s) {
+        const char *comma = strchr(*s, ',');
+        size_t len = comma ? (size_t)(comma - *s) : strlen(*s);
+        media_range_parse(*s, len, m);
+        *s += len + (comma ? 1 : 0);
+        if (!q_is_zero(media_param(m, "q"))) return 1;
+    }
+    return 0;
+}
+
 static int is_pretty(const kapi_request *req)
 {
     const char *p = query_get(req, "pretty");
@@ -72,17 +96,11 @@ kapi_rc negotiate_output(const kapi_request *req, unsigned allow, output_format 
     const char *accept = req->accept;
     if (!accept || !*accept) return KAPI_OK;
     const char *s = accept;
-    while (*s) {
-        const char *comma = strchr(s, ',');
-        size_t len = comma ? (size_t)(comma - s) : strlen(s);
-        media_range m;
-        media_range_parse(s, len, &m);
-        s += len + (comma ? 1 : 0);
+    media_range m;
+    while (next_media_range(&s, &m)) {
         const char *as = media_param(&m, "as");
         const char *g = media_param(&m, "g");
         const char *v = media_param(&m, "v");
-        const char *q = media_param(&m, "q");
-        if (q && (!strcmp(q, "0") || !strcmp(q, "0.0"))) continue;
         if (!strcmp(m.type, "application/json")) {
             if (!as) { out->kind = OUTPUT_JSON; return KAPI_OK; }
             if ((allow & ALLOW_TABLE) && !strcmp(as, "table") && g && !strcmp(g, "meta.k8s.io") &&
@@ -111,6 +129,31 @@ kapi_rc negotiate_output(const kapi_request *req, unsigned allow, output_format 
         }
     }
     return KAPI_NOT_ACCEPTABLE;
+}
+
+int accept_prefers_html(const kapi_request *req)
+{
+    const char *s = req->accept;
+    if (!s) return 0;
+    media_range m;
+    while (next_media_range(&s, &m)) {
+        if (!strcmp(m.type, "application/json")) return 0;
+        if (!strcmp(m.type, "text/html")) return 1;
+    }
+    return 0;
+}
+
+const char *negotiate_media(const kapi_request *req, const char *const *offered)
+{
+    const char *s = req->accept;
+    if (!s) return NULL;
+    media_range m;
+    while (next_media_range(&s, &m)) {
+        if (!strcmp(m.type, "*/*")) return offered[0];
+        for (int i = 0; offered[i]; i++)
+            if (!strcmp(m.type, offered[i])) return offered[i];
+    }
+    return NULL;
 }
 
 void error_format(const kapi_request *req, output_format *fmt)

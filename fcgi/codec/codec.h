@@ -25,6 +25,16 @@ enum { ALLOW_TABLE = 1, ALLOW_DISCOVERY = 2 };
 /* Picks the response format from Accept. Returns KAPI_OK or
  * KAPI_NOT_ACCEPTABLE. */
 kapi_rc negotiate_output(const kapi_request *req, unsigned allow, output_format *out);
+/* The first media range of Accept (in the header's order, q=0 skipped, as
+ * negotiate_output reads it) that is one of offered (lower-case,
+ * NULL-terminated): that entry; the any-type range gives offered[0]. NULL
+ * when Accept is absent or names none of them. */
+const char *negotiate_media(const kapi_request *req, const char *const *offered);
+
+/* 1 when Accept names text/html before application/json, or without it, as
+ * a browser's navigation sends it ("text/html,application/xhtml+xml,...");
+ * a range with q=0 does not count. kubectl, curl and fetch() never do. */
+int accept_prefers_html(const kapi_request *req);
 
 /* The media type of the body without parameters, lower-cased, in the pool
  * ("" when there is none). */

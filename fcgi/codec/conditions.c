@@ -58,10 +58,6 @@ void condition_set(cJSON *status, cJSON *cond)
         if (ltt) cJSON_ReplaceItemInObjectCaseSensitive(cond, "lastTransitionTime", cJSON_CreateString(ltt));
     }
     condition_remove(status, type);
-    cJSON *conds = cJSON_GetObjectItemCaseSensitive(status, "conditions");
-    if (!cJSON_IsArray(conds)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(status, "conditions");
-        conds = cJSON_AddArrayToObject(status, "conditions");
-    }
+    cJSON *conds = json_array_member(status, "conditions");
     cJSON_AddItemToArray(conds, cond);
 }

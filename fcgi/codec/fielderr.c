@@ -72,6 +72,7 @@ void field_error_add(field_errors *errs, field_error_type type, const char *fiel
             else snprintf(v, sizeof v, "%g", d);
             text = v;
         } else if (cJSON_IsNull(bad_value)) text = "null";
+        else if (cJSON_IsRaw(bad_value)) text = bad_value->valuestring;   /* printed already, whole */
         else {
             char *p = cJSON_PrintUnformatted(bad_value);
             snprintf(v, sizeof v, "%s", p ? p : "");

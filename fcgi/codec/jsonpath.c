@@ -106,6 +106,15 @@ cJSON *json_object_member(cJSON *obj, const char *key)
     return cJSON_AddObjectToObject(obj, key);
 }
 
+cJSON *json_array_member(cJSON *obj, const char *key)
+{
+    assert(cJSON_IsObject(obj));   /* as json_object_member */
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (cJSON_IsArray(v)) return v;
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+    return cJSON_AddArrayToObject(obj, key);
+}
+
 void json_set_str(cJSON *obj, const char *key, const char *value)
 {
     assert(cJSON_IsObject(obj));

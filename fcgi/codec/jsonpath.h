@@ -38,6 +38,9 @@ const char *json_str(const cJSON *obj, const char *key);
 /* The member key of obj as an object, put there (replacing any other
  * value) when it is not one. obj must be an object. */
 cJSON *json_object_member(cJSON *obj, const char *key);
+/* The same for an array: the member key of obj as an array, an empty one
+ * put there (replacing any other value) when it is not one. */
+cJSON *json_array_member(cJSON *obj, const char *key);
 /* Sets obj[key] to the string value, in place of any existing member. */
 void json_set_str(cJSON *obj, const char *key, const char *value);
 

@@ -25,6 +25,18 @@ int meta_has_finalizer(const cJSON *obj, const char *f)
     return 0;
 }
 
+void meta_add_finalizer(cJSON *obj, const char *f)
+{
+    if (meta_has_finalizer(obj, f)) return;
+    cJSON *meta = json_object_member(obj, "metadata");
+    cJSON *list = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
+    if (!cJSON_IsArray(list)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(meta, "finalizers");
+        list = cJSON_AddArrayToObject(meta, "finalizers");
+    }
+    cJSON_AddItemToArray(list, cJSON_CreateString(f));
+}
+
 const cJSON *owner_ref_with_uid(const cJSON *obj, const char *uid)
 {
     const cJSON *r;

@@ -15,6 +15,8 @@ void meta_set_annotation(cJSON *obj, const char *key, const char *value);
 
 /* 1 when metadata.finalizers holds f. */
 int meta_has_finalizer(const cJSON *obj, const char *f);
+/* Appends f to metadata.finalizers unless it is there. obj must be an object. */
+void meta_add_finalizer(cJSON *obj, const char *f);
 
 /* The ownerReference whose uid is uid, or NULL. */
 const cJSON *owner_ref_with_uid(const cJSON *obj, const char *uid);

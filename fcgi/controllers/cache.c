@@ -381,3 +381,16 @@ void cache_free(pass *p)
     }
     p->entries = NULL;
 }
+
+void each_active_namespace(pass *p, const kapi_resource *kind,
+                           void (*fn)(pass *p, const kapi_resource *kind, const char *ns, void *arg), void *arg)
+{
+    kind_cache *ns = cache_kind(p, resource_by_plural("", "namespaces"));
+    if (!ns || !cache_kind(p, kind)) return;
+    for (int i = 0; i < ns->all.n && pass_may_write(p); i++) {
+        obj_entry *e = ns->all.items[i];
+        const char *phase = obj_str(e->obj, "status.phase");
+        if (e->gone || !phase || strcmp(phase, "Active")) continue;
+        fn(p, kind, obj_name(e->obj), arg);
+    }
+}

@@ -121,6 +121,12 @@ const obj_list *cache_dependents(pass *p, const kapi_resource *res, const char *
 obj_entry *cache_put(pass *p, const kapi_resource *res, cJSON *obj);
 void cache_remove(pass *p, obj_entry *e);
 void cache_free(pass *p);                          /* at the end of the pass */
+/* For controllers that keep an object of kind in every namespace (the
+ * default ServiceAccount, the root CA ConfigMap): calls fn with each Active
+ * namespace's name while the pass may write, once namespaces and kind are
+ * both cached. A namespace that is not Active gets nothing new. */
+void each_active_namespace(pass *p, const kapi_resource *kind,
+                           void (*fn)(pass *p, const kapi_resource *kind, const char *ns, void *arg), void *arg);
 
 /* ---- the API client: every call goes through the in-process client. */
 typedef struct api_result {

@@ -32,36 +32,30 @@ static void set_data(cJSON *cm, const char *ca)
     meta_set_annotation(cm, DESCRIPTION_ANNOTATION, DESCRIPTION);
 }
 
+static void publish(pass *p, const kapi_resource *configmaps, const char *name, void *arg)
+{
+    obj_entry *cm = cache_get(p, configmaps, name, CONFIGMAP);
+    if (!cm) {
+        cJSON *obj = cJSON_CreateObject();
+        cJSON_AddStringToObject(obj, "apiVersion", "v1");
+        cJSON_AddStringToObject(obj, "kind", "ConfigMap");
+        cJSON *meta = cJSON_AddObjectToObject(obj, "metadata");
+        cJSON_AddStringToObject(meta, "name", CONFIGMAP);
+        cJSON_AddStringToObject(meta, "namespace", name);
+        set_data(obj, p->root_ca);
+        api_result r = api_create(p, configmaps, name, obj, "the cluster CA for this namespace's pods");
+        cJSON_Delete(obj);
+        if (r.status == 409) api_get(p, configmaps, name, CONFIGMAP);
+        return;
+    }
+    if (up_to_date(cm->obj, p->root_ca)) return;
+    cJSON *copy = cJSON_Duplicate(cm->obj, 1);
+    set_data(copy, p->root_ca);
+    api_update(p, configmaps, copy, NULL, "the cluster CA changed");
+    cJSON_Delete(copy);
+}
+
 void root_ca_publisher(pass *p)
 {
-    if (!p->root_ca) return;
-    const kapi_resource *namespaces = resource_by_plural("", "namespaces");
-    const kapi_resource *configmaps = resource_by_plural("", "configmaps");
-    kind_cache *ns = cache_kind(p, namespaces);
-    if (!ns || !cache_kind(p, configmaps)) return;
-    for (int i = 0; i < ns->all.n && pass_may_write(p); i++) {
-        obj_entry *e = ns->all.items[i];
-        const char *phase = obj_str(e->obj, "status.phase");
-        if (e->gone || !phase || strcmp(phase, "Active")) continue;
-        const char *name = obj_name(e->obj);
-        obj_entry *cm = cache_get(p, configmaps, name, CONFIGMAP);
-        if (!cm) {
-            cJSON *obj = cJSON_CreateObject();
-            cJSON_AddStringToObject(obj, "apiVersion", "v1");
-            cJSON_AddStringToObject(obj, "kind", "ConfigMap");
-            cJSON *meta = cJSON_AddObjectToObject(obj, "metadata");
-            cJSON_AddStringToObject(meta, "name", CONFIGMAP);
-            cJSON_AddStringToObject(meta, "namespace", name);
-            set_data(obj, p->root_ca);
-            api_result r = api_create(p, configmaps, name, obj, "the cluster CA for this namespace's pods");
-            cJSON_Delete(obj);
-            if (r.status == 409) api_get(p, configmaps, name, CONFIGMAP);
-            continue;
-        }
-        if (up_to_date(cm->obj, p->root_ca)) continue;
-        cJSON *copy = cJSON_Duplicate(cm->obj, 1);
-        set_data(copy, p->root_ca);
-        api_update(p, configmaps, copy, NULL, "the cluster CA changed");
-        cJSON_Delete(copy);
-    }
+    if (p->root_ca) each_active_namespace(p, resource_by_plural("", "configmaps"), publish, NULL);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "codec/jsonpath.h"
 #include "auth/token.h"
 #include "codec/objmeta.h"
 #include "controllers/controllers.h"
@@ -28,11 +29,7 @@ static const char *data_of(const cJSON *secret, const char *key)
 
 static void set_data(cJSON *secret, const char *key, const char *raw)
 {
-    cJSON *data = cJSON_GetObjectItemCaseSensitive(secret, "data");
-    if (!cJSON_IsObject(data)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(secret, "data");
-        data = cJSON_AddObjectToObject(secret, "data");
-    }
+    cJSON *data = json_object_member(secret, "data");
     char *b64 = base64_encode(raw, strlen(raw));
     cJSON_DeleteItemFromObjectCaseSensitive(data, key);
     cJSON_AddStringToObject(data, key, b64);

@@ -1,4 +1,5 @@
-/* escape.c: hexadecimal digits and percent-decoding (see escape.h). */
+/* escape.c: hexadecimal digits, percent-decoding and -encoding (see escape.h). */
+#include <string.h>
 #include "core/escape.h"
 
 int hex_digit_value(int c)
@@ -28,5 +29,25 @@ char *percent_decode(kapi_pool *p, const char *s, size_t n, int flags)
         out[o++] = (char)c;
     }
     out[o] = '\0';
+    return out;
+}
+
+char *percent_encode(kapi_pool *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(s);
+    char *out = kapi_palloc(p, 3 * n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            *o++ = (char)c;
+        } else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
     return out;
 }

@@ -75,11 +75,18 @@ kapi_buf *kapi_pool_buf(kapi_pool *p);
 
 /* ---- who is asking */
 #define KAPI_MAX_GROUPS 32
+#define KAPI_MAX_EXTRA 8
 typedef struct kapi_user {
     const char *name;
     const char *uid;
     const char *groups[KAPI_MAX_GROUPS];
     int n_groups;
+    /* user.Info's Extra: key/value pairs, sorted by key (a key given more
+     * than once has several values, in order), e.g. a ServiceAccount
+     * token's authentication.kubernetes.io/credential-id */
+    const char *extra_keys[KAPI_MAX_EXTRA];
+    const char *extra_values[KAPI_MAX_EXTRA];
+    int n_extra;
 } kapi_user;
 
 /* ---- the request as the pipeline sees it */
@@ -114,6 +121,14 @@ typedef struct kapi_request {
      * never be held: a long-running request (a watch) is refused there
      * (http/handle.c). 0 for the watch socket and in-process callers. */
     int on_ordinary_socket;
+    /* For the audit log: the raw request target (path?query, as sent) and
+     * the peer's address (REMOTE_ADDR); NULL for in-process callers. */
+    const char *request_uri;
+    const char *remote_addr;
+    /* The result of authenticate_request, once it ran for this request
+     * (the fairness gate's classification): the pipeline uses it rather
+     * than verifying a bearer token a second time. */
+    const struct kapi_authn_result *authn;
 } kapi_request;
 
 #define KAPI_MAX_RESP_HEADERS 16

@@ -27,6 +27,10 @@ typedef struct request_info {
 /* The decoded value of query parameter name (last occurrence wins? no:
  * first, as Go's url.Values.Get), in the pool; NULL if absent. */
 const char *query_get(const kapi_request *req, const char *name);
+/* Every decoded value of query parameter name, in order (Go's
+ * url.Values[name]), NULL-terminated in the pool; *n of them (NULL, 0:
+ * none). A value that is not valid percent-encoding is left out. */
+const char **query_get_all(const kapi_request *req, const char *name, int *n);
 /* 1 if the parameter is "true"/"1" (Go's strconv.ParseBool truthy values). */
 int query_bool(const kapi_request *req, const char *name);
 

@@ -10,6 +10,12 @@
 #include "http/client.h"
 #include "http/handle.h"
 
+const kapi_user apiserver_user = {
+    .name = "system:apiserver",
+    .groups = {"system:masters", "system:authenticated"},
+    .n_groups = 2,
+};
+
 static void reply_failed(kapi_reply *reply)
 {
     memset(reply, 0, sizeof *reply);
@@ -37,7 +43,9 @@ int kapi_call(kapi_ctx *ctx, const kapi_call_request *rq, kapi_reply *reply)
     req.body_len = rq->body ? (rq->body_len ? rq->body_len : strlen(rq->body)) : 0;
     req.content_type = rq->content_type ? rq->content_type : rq->body ? "application/json" : NULL;
     req.accept = rq->accept ? rq->accept : "application/json";
-    req.user_agent = rq->user_agent;
+    /* kube-apiserver's loopback client names itself (its writes are
+     * recorded in managedFields as kube-apiserver's) */
+    req.user_agent = rq->user_agent ? rq->user_agent : "kube-apiserver/v1.32.0 (linux/amd64) kubernetes/kapi";
     req.internal_user = rq->user;
     req.headers = rq->headers;
     req.n_headers = rq->n_headers;

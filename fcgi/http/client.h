@@ -24,7 +24,7 @@ typedef struct kapi_call_request {
     const char *query;           /* NULL: what follows '?' in path, else "" */
     const char *content_type;    /* NULL: application/json when there is a body */
     const char *accept;          /* NULL: application/json */
-    const char *user_agent;      /* NULL: none */
+    const char *user_agent;      /* NULL: kube-apiserver's own ("kube-apiserver/v1.32.0 ...") */
     const char *body;            /* NULL: none */
     size_t body_len;             /* 0: strlen(body) */
     const kapi_header *headers;  /* lower-case names: "impersonate-user", ... */
@@ -42,6 +42,11 @@ typedef struct kapi_reply {
     int n_headers;
     kapi_pool *pool;             /* private: what the strings above live in */
 } kapi_reply;
+
+/* system:apiserver (groups system:masters, system:authenticated): who the
+ * apiserver's own calls are made as (its bootstrap; the legacy tokens'
+ * last-used labels), kube's loopback client. */
+extern const kapi_user apiserver_user;
 
 /* Makes the call and fills *reply (always; free it with kapi_reply_free).
  * Returns reply->status. */

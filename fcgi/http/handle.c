@@ -2,19 +2,28 @@
  * clear order: authenticate, authorize, then route to the non-resource
  * endpoints (/, /version, health, discovery) or to the REST verbs of a
  * resource, which decode, mutate, validate, admit, store and encode. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "codec/codec.h"
+#include "http/audit.h"
+#include "http/browser.h"
 #include "http/discovery.h"
 #include "http/handle.h"
 #include "http/issuer_discovery.h"
 #include "http/openapi.h"
 #include "http/openapi_v2.h"
-#include "http/readyz.h"
+#include "http/health.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
 #include "auth/impersonate.h"
+#include "auth/token.h"
+#include "core/alloc.h"
+#include "http/client.h"
 #include "core/status.h"
 #include "kinds/resource.h"
 #include "registry/rest.h"
@@ -91,12 +100,8 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
         respond_not_found_path(req, resp);
         return;
     }
-    if (path_is(path, "/healthz") || path_is(path, "/livez")) {
-        respond_text(resp, 200, "ok");
-        return;
-    }
-    if (!strncmp(path, "/readyz", 7) && (!path[7] || path[7] == '/') &&
-        readyz_serve(ctx, req, resp) == 0) return;
+    if (health_serve(ctx, req, resp) == 0) return;
+    if (path_is(path, "/metrics")) { metrics_serve(ctx, req, resp); return; }
     if (issuer_discovery_serve(ctx, req, resp) == 0) return;
     output_format fmt;
     if (negotiate_output(req, 0, &fmt) != KAPI_OK) fmt.kind = OUTPUT_JSON;
@@ -133,31 +138,32 @@ static void handle_nonresource(kapi_ctx *ctx, kapi_request *req, const request_i
     respond_not_found_path(req, resp);
 }
 
-static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
+/* Fills *out and returns 1 once the request is authorized (what kube's
+ * instrumented handlers see, so what /metrics counts); 0 before that. */
+static int handle_authenticated(kapi_ctx *ctx, kapi_request *req, kapi_response *resp, kapi_user *u,
+                                const request_info *parsed, audit_event *audit, request_info *out)
 {
-    if (!req->path || !req->method) {
-        respond_error(req, resp, KAPI_BAD_REQUEST, "malformed request");
-        return;
-    }
-    /* 1. authenticate */
-    kapi_user user;
-    if (authenticate_request(ctx, req, &user) != KAPI_OK) {
-        respond_status(req, resp, status_new(KAPI_UNAUTHORIZED, "Unauthorized"));
-        return;
-    }
+    kapi_user user = *u;
     /* 1b. impersonation (Impersonate-* headers, auth/impersonate.c) */
-    if (impersonate(ctx, req, &user, resp)) return;
+    if (impersonate(ctx, req, &user, resp)) return 0;
+    if (request_header(req, "impersonate-user")) audit_impersonated(audit, &user);
     /* 2. authorize, on the attributes of the URL and method */
-    request_info info;
-    if (request_info_parse(req, &info) != KAPI_OK) {
+    if (!parsed) {
         respond_not_found_path(req, resp);
-        return;
+        return 0;
     }
+    request_info info = *parsed;
+    /* 2a. a browser navigating to an API path goes to the web view, whoever
+     * it is (an anonymous one gets the view's how-to page) */
+    if (browser_redirect(req, &info, resp)) return 0;
     const char *reason = NULL;
-    if (!authorize(ctx, &user, &info, &reason)) {
+    int allowed = authorize(ctx, &user, &info, &reason);
+    audit_authorized(audit, allowed, reason);
+    if (!allowed) {
         respond_status(req, resp, forbidden_status(&user, &info, reason));
-        return;
+        return 0;
     }
+    *out = info;
     /* 2b. long-running: decided here, once, from the decoded request (the
      * verb dispatch reads). kube's other long-running requests (proxy, exec,
      * attach, log, portforward) are answered at once here: no node. nginx
@@ -165,11 +171,77 @@ static void handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp
      * hold an ordinary thread: 400, as a retry would fail the same way. */
     if (req->on_ordinary_socket && !strcmp(info.verb, "watch")) {
         respond_error(req, resp, KAPI_BAD_REQUEST, WATCH_ON_ORDINARY_SOCKET);
-        return;
+        return 1;
     }
     /* 3. route: non-resource endpoints, or a resource's REST verbs */
-    if (!info.is_resource) handle_nonresource(ctx, req, &info, resp);
-    else rest_handle(ctx, req, &info, &user, resp);
+    if (!info.is_resource) {
+        handle_nonresource(ctx, req, &info, resp);
+    } else if (!strcmp(info.verb, "watch")) {
+        metrics_longrunning(req, &info, 1);     /* apiserver_longrunning_requests */
+        rest_handle(ctx, req, &info, &user, resp);
+        metrics_longrunning(req, &info, -1);
+    } else {
+        rest_handle(ctx, req, &info, &user, resp);
+    }
+    return 1;
+}
+
+/* Fills *out and returns 1 once the request is authorized; 0 before. */
+static int handle_request(kapi_ctx *ctx, kapi_request *req, kapi_response *resp, request_info *out)
+{
+    if (!req->path || !req->method) {
+        respond_error(req, resp, KAPI_BAD_REQUEST, "malformed request");
+        return 0;
+    }
+    audit_event *audit = audit_begin(req, resp);
+    request_info info;
+    int info_ok = request_info_parse(req, &info) == KAPI_OK;
+    /* 1. authenticate (once: the fairness gate may have done it) */
+    kapi_user user;
+    if (authenticate_request_once(ctx, req, &user) != KAPI_OK) {
+        audit_unauthenticated(audit, info_ok ? &info : NULL);
+        respond_status(req, resp, status_new(KAPI_UNAUTHORIZED, "Unauthorized"));
+        return 0;
+    }
+    /* the audit policy sees the authenticated user, before impersonation */
+    audit_start(audit, &user, info_ok ? &info : NULL);
+    int authorized = handle_authenticated(ctx, req, resp, &user, info_ok ? &info : NULL, audit, out);
+    audit_finish(audit);
+    return authorized;
+}
+
+/* kube's legacy token tracking: the day a legacy token was used, written
+ * to its Secret's label by the apiserver itself (a merge patch naming the
+ * Secret's uid), at most once a day. */
+static void legacy_token_used(kapi_ctx *ctx, const char *ns, const char *name, const char *uid,
+                              const char *last_used)
+{
+    time_t now = time(NULL), later = now + 86400;
+    struct tm tm;
+    char today[16], tomorrow[16];
+    strftime(today, sizeof today, "%Y-%m-%d", gmtime_r(&now, &tm));
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", gmtime_r(&later, &tm));
+    if (!strcmp(last_used, today) || !strcmp(last_used, tomorrow)) return;
+    /* kube's apply configuration of the Secret, as a merge patch; name,
+     * namespace and uid are a stored object's (DNS names, a UUID) */
+    char *body = kapi_xsprintf("{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"%s\","
+                               "\"namespace\":\"%s\",\"uid\":\"%s\",\"labels\":{\"" SA_LEGACY_LAST_USED_LABEL
+                               "\":\"%s\"}}}", name, ns, uid, today);
+    char *path = kapi_xsprintf("/api/v1/namespaces/%s/secrets/%s", ns, name);
+    kapi_call_request rq = {.user = &apiserver_user, .method = "PATCH", .path = path,
+                            .content_type = "application/merge-patch+json", .body = body};
+    kapi_reply reply;
+    if (kapi_call(ctx, &rq, &reply) != 200)
+        fprintf(stderr, "kapi: failed to label legacy service account token %s/%s with last-used date: %d\n",
+                name, ns, reply.status);
+    kapi_reply_free(&reply);
+    free(path);
+    free(body);
+}
+
+static void register_hooks(void)
+{
+    sa_token_on_legacy_use(legacy_token_used);
 }
 
 /* The request sees one version of the kinds from start to end: the set it
@@ -185,8 +257,13 @@ void kapi_handle(kapi_ctx *ctx, kapi_request *req, kapi_response *resp)
         request_ctx.revision = ctx->store ? store_revision(ctx->store) : -1;   /* no store: none to read */
         ctx = &request_ctx;
     }
+    static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+    pthread_once(&hooks_once, register_hooks);
     const kinds_set *saved;
     const kinds_set *kinds = kinds_begin(ctx, &saved);
-    handle_request(ctx, req, resp);
+    double started = metrics_now();
+    request_info info;
+    if (handle_request(ctx, req, resp, &info))
+        metrics_record_request(req, &info, resp->status, metrics_now() - started);
     kinds_end(kinds, saved);
 }

@@ -39,11 +39,7 @@ cJSON *openapi_custom_resource_schema(const kapi_resource *r, openapi_dialect d)
     const cJSON *src = crd_openapi_schema_of(r->group, r->version, r->plural);
     cJSON *s = src ? cJSON_Duplicate(src, 1) : cJSON_CreateObject();
     if (!cJSON_GetObjectItemCaseSensitive(s, "type")) cJSON_AddStringToObject(s, "type", "object");
-    cJSON *props = cJSON_GetObjectItemCaseSensitive(s, "properties");
-    if (!cJSON_IsObject(props)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(s, "properties");
-        props = cJSON_AddObjectToObject(s, "properties");
-    }
+    cJSON *props = json_object_member(s, "properties");
     cJSON_DeleteItemFromObjectCaseSensitive(props, "apiVersion");
     cJSON_DeleteItemFromObjectCaseSensitive(props, "kind");
     cJSON_DeleteItemFromObjectCaseSensitive(props, "metadata");

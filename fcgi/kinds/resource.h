@@ -16,21 +16,48 @@ enum {
     VERBS_ALL = 0xff
 };
 
-/* Server-side printing (meta.k8s.io/v1 Table): the kind's columns and a
- * function that fills one row's cells. */
+/* Server-side printing (meta.k8s.io/v1 Table): the kind's columns, each
+ * saying as data how its cell is read from the object, or a function that
+ * fills a whole row's cells. */
+typedef enum table_cell {
+    CELL_BY_ROW = 0,  /* written by the table's row function */
+    CELL_NAME,        /* metadata.name */
+    CELL_AGE,         /* translateTimestampSince(metadata.creationTimestamp) */
+    CELL_TEXT,        /* the string at path; text when absent or empty */
+    CELL_OPTIONAL,    /* the string at path, even empty; text when absent (a *string) */
+    CELL_INT,         /* the int32 at path; number when absent */
+    CELL_BOOL,        /* true when the value at path is true, else false */
+    CELL_COUNT,       /* how many members the array or object at path has */
+    CELL_LABELS,      /* labels.FormatLabels of the map at path ("<none>") */
+    CELL_SELECTOR,    /* metav1.FormatLabelSelector of the selector at path */
+    CELL_CONTAINERS,  /* the names of the containers at path, ","-joined */
+    CELL_IMAGES,      /* their images, ","-joined */
+    CELL_JOINED,      /* the array at path ","-joined: its strings, or each
+                         item's member; text when empty */
+    CELL_FN           /* fn appends the cell */
+} table_cell;
+
 typedef struct table_column {
     const char *name;         /* "Name", "Ready", ... (kubectl upper-cases) */
     const char *type;         /* "string", "integer", "date", ... */
     const char *format;       /* "name" for the Name column, else "" */
     const char *description;
     int priority;             /* 0 always shown, 1 with -o wide */
+    /* the cell, when the table has no row function: */
+    table_cell cell;
+    const char *path;         /* dotted path read ("status.readyReplicas") */
+    const char *text;         /* CELL_TEXT's and CELL_OPTIONAL's default */
+    long long number;         /* CELL_INT's default */
+    const char *member;       /* CELL_JOINED: the items' member joined (NULL: the items) */
+    /* CELL_FN: appends the cell (column gives it path, text and number) */
+    void (*fn)(cJSON *cells, const cJSON *obj, const struct table_column *column, time_t now);
 } table_column;
 
 typedef struct table_def {
     const table_column *columns;
     int n_columns;
     /* Appends exactly n_columns cells for obj to the cells array. now is the
-     * server's clock, for AGE. */
+     * server's clock, for AGE. NULL: each column's cell as data says. */
     void (*row)(const cJSON *obj, cJSON *cells, time_t now);
     /* Optional: the row's conditions (printPod's row.Conditions for finished
      * pods); NULL when the row has none. The caller owns the result. */
@@ -76,6 +103,10 @@ typedef struct kapi_strategy {
     void (*validate_create)(const cJSON *obj, struct field_errors *errs);
     /* Rules an update checks on top, with the stored object. */
     void (*validate_update)(const cJSON *obj, const cJSON *old, struct field_errors *errs);
+    /* Fields that never change once created (dotted paths, NULL-ended):
+     * each is checked after validate_update as kube's ValidateImmutableField
+     * ("field is immutable"); see registry/kinds/workload.h. */
+    const char *const *immutable_fields;
     /* Serves the kind's own subresources (pods/binding, deployments/scale,
      * ...; "status" is generic): returns the answer, kube's 404 for a
      * subresource the kind does not have. See registry/rest_internal.h. */
@@ -117,6 +148,19 @@ typedef struct kapi_strategy {
     /* A Warning sent with every answer of the kind (kube's deprecated
      * APIs: "v1 ComponentStatus is deprecated in v1.19+"); NULL: none. */
     const char *warning;
+    /* What an object holds outside itself (a Service's cluster IPs and node
+     * ports; kube's BeginCreate / BeginUpdate of the service registry):
+     * claimed before validation on create (old NULL) and update; 0, or -1
+     * with the failure in *fail (having released what it claimed). */
+    int (*begin_write)(struct rest_call *c, cJSON *obj, const cJSON *old, struct rest_result *fail);
+    /* Releases what held holds and keep (may be NULL) does not: after a
+     * delete (keep NULL), after a failed create or update (the new object's
+     * claims), after an update (the old object's claims it dropped). */
+    void (*release_held)(struct rest_call *c, const cJSON *held, const cJSON *keep);
+    /* On DELETE, before the object is marked or removed: takes away the
+     * finalizers the server's own protection controllers would take at
+     * once (a claim's kubernetes.io/pvc-protection when no pod uses it). */
+    void (*release_finalizers)(struct rest_call *c, cJSON *obj);
 } kapi_strategy;
 
 /* A subresource the kind serves (pods/status, deployments/scale, ...), as

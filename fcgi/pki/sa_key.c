@@ -124,3 +124,36 @@ EVP_PKEY *pki_rsa_from_jwk(const char *n, const char *e)
     BN_free(bn_e);
     return key;
 }
+
+EVP_PKEY *pki_ec_from_jwk(const char *crv, const char *x, const char *y)
+{
+    static const struct { const char *crv, *group; size_t size; } curves[] = {
+        {"P-256", "prime256v1", 32}, {"P-384", "secp384r1", 48}, {"P-521", "secp521r1", 66}};
+    int c = -1;
+    for (int i = 0; i < 3; i++)
+        if (crv && !strcmp(crv, curves[i].crv)) c = i;
+    if (c < 0 || !x || !y) return NULL;
+    kapi_buf bx, by;
+    kapi_buf_init(&bx);
+    kapi_buf_init(&by);
+    EVP_PKEY *key = NULL;
+    if (base64url_decode(x, strlen(x), &bx, NULL) == 0 && base64url_decode(y, strlen(y), &by, NULL) == 0 &&
+        bx.len == curves[c].size && by.len == curves[c].size) {
+        /* the uncompressed point: 0x04 || x || y */
+        unsigned char point[1 + 2 * 66];
+        point[0] = 4;
+        memcpy(point + 1, bx.data, bx.len);
+        memcpy(point + 1 + bx.len, by.data, by.len);
+        OSSL_PARAM params[] = {
+            OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)curves[c].group, 0),
+            OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point, 1 + 2 * curves[c].size),
+            OSSL_PARAM_construct_end()};
+        EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+        if (!pctx || EVP_PKEY_fromdata_init(pctx) != 1 || EVP_PKEY_fromdata(pctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1)
+            key = NULL;
+        EVP_PKEY_CTX_free(pctx);
+    }
+    kapi_buf_free(&bx);
+    kapi_buf_free(&by);
+    return key;
+}

@@ -22,5 +22,8 @@ int pki_rsa_public_numbers(EVP_PKEY *key, char **n, char **e);
 /* The RSA public key of a JWK's "n" and "e" (base64url, no padding), or
  * NULL when they are not that. The caller frees it. */
 EVP_PKEY *pki_rsa_from_jwk(const char *n, const char *e);
+/* An EC public key from a JWK's crv ("P-256", "P-384", "P-521") and its
+ * base64url x and y (each the curve's size); NULL when they are not one. */
+EVP_PKEY *pki_ec_from_jwk(const char *crv, const char *x, const char *y);
 
 #endif

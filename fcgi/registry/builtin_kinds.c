@@ -46,7 +46,6 @@ extern const table_def table_webhookconfigurations, table_validatingadmissionpol
     table_validatingadmissionpolicybindings;
 
 extern const kapi_strategy strategy_customresourcedefinitions;
-extern const table_def table_customresourcedefinitions;
 
 #define STD VERBS_ALL
 #define NO_DELETECOLLECTION (VERBS_ALL & ~VERB_DELETECOLLECTION)
@@ -73,6 +72,7 @@ static const kapi_resource builtin_kinds[] = {
      .subresources = SUBRESOURCES({"attach", CONNECT_VERBS, NULL, NULL, "PodAttachOptions"},
                                   {"binding", VERB_CREATE, NULL, NULL, "Binding"},
                                   {"ephemeralcontainers", STATUS_VERBS, NULL, NULL, NULL},
+                                  {"eviction", VERB_CREATE, "policy", "v1", "Eviction"},
                                   {"exec", CONNECT_VERBS, NULL, NULL, "PodExecOptions"},
                                   {"log", VERB_GET, NULL, NULL, NULL},
                                   {"portforward", CONNECT_VERBS, NULL, NULL, "PodPortForwardOptions"},
@@ -322,7 +322,7 @@ static const kapi_resource builtin_kinds[] = {
      .plural = "customresourcedefinitions", .singular = "customresourcedefinition",
      .key_prefix = "apiextensions.k8s.io/customresourcedefinitions", .short_names = NAMES("crd", "crds"),
      .categories = NAMES("api-extensions"), .verbs = STD, .subresources = SUBRESOURCES(STATUS),
-     .table = &table_customresourcedefinitions, .strategy = &strategy_customresourcedefinitions},
+     .table = &table_default /* kube's default convertor: Name, Created At */, .strategy = &strategy_customresourcedefinitions},
 };
 
 /* At load, before main and before any thread: every program that links

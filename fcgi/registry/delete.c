@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "codec/jsonpath.h"
 #include "admission/admission.h"
 #include "codec/json.h"
 #include "core/status.h"
 #include "core/util.h"
+#include "registry/kinds/customresources.h"
 #include "registry/rest_internal.h"
 #include "schema/decode.h"
 #include "store/store.h"
@@ -229,11 +231,19 @@ static rest_result answer_marked(rest_call *c, cJSON *obj, const char *rv, const
     return rest_object(c, o->orphan_set && !o->orphan ? 202 : 200, obj, kapi_pstrdup(c->req->pool, rv));
 }
 
+/* The object left the store: what it held outside itself goes back. */
+static void release_held(rest_call *c, const cJSON *gone)
+{
+    const kapi_strategy *s = c->r->strategy;
+    if (s && s->release_held) s->release_held(c, gone, NULL);
+}
+
 static int admit_delete(rest_call *c, const char *name, const cJSON *old, rest_result *fail)
 {
     admission_attrs a = {.ctx = c->ctx, .pool = c->req->pool, .user = c->user, .resource = c->r,
                          .subresource = c->info->subresource, .ns = c->ns, .name = name,
-                         .op = ADMIT_DELETE, .obj = NULL, .old = old, .dry_run = c->dry_run};
+                         .op = ADMIT_DELETE, .obj = NULL, .old = old, .dry_run = c->dry_run,
+                         .req = c->req, .resp = c->resp};
     cJSON *st = admission_mutate(&a);
     if (!st) st = admission_validate(&a);
     if (!st) return 0;
@@ -326,11 +336,7 @@ static rest_result delete_with_options(rest_call *c, const char *name, const del
                 char ts[21];
                 time_rfc3339(time(NULL), ts);
                 obj_set_string(nmeta, "deletionTimestamp", ts);
-                cJSON *status = cJSON_GetObjectItemCaseSensitive(obj, "status");
-                if (!cJSON_IsObject(status)) {
-                    cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
-                    status = cJSON_AddObjectToObject(obj, "status");
-                }
+                cJSON *status = json_object_member(obj, "status");
                 obj_set_string(status, "phase", "Terminating");
                 namespace_gc_finalizers(&o, nmeta);
                 keep = 1;
@@ -340,6 +346,8 @@ static rest_result delete_with_options(rest_call *c, const char *name, const del
             }
         }
         if (!keep) {
+            const kapi_strategy *s = c->r->strategy;
+            if (s && s->release_finalizers) s->release_finalizers(c, obj);
             int changed = apply_gc_finalizers(&o, nmeta);
             if (finalizer_count(nmeta) > 0) {
                 mark_as_deleting(nmeta);
@@ -353,7 +361,9 @@ static rest_result delete_with_options(rest_call *c, const char *name, const del
             if (cJSON_Compare(obj, old, 1) || c->dry_run)
                 return answer_marked(c, cJSON_Compare(obj, old, 1) ? old : obj, orv, &o);
             int64_t nrev = 0;
+            rest_storage_version(c, obj, 1);
             store_rc rc = store_update_if_revision(c->ctx->store, key, obj, rev, &nrev);
+            rest_storage_version(c, obj, 0);
             if (rc == STORE_CONFLICT && !o.pre_rv && attempt + 1 < DELETE_ATTEMPTS) continue;
             if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
             char rv[32];
@@ -367,6 +377,8 @@ static rest_result delete_with_options(rest_call *c, const char *name, const del
         if (rc == STORE_CONFLICT && !o.pre_rv && attempt + 1 < DELETE_ATTEMPTS) continue;
         if (rc != STORE_OK) return rest_store_failure(c, rc, name, "deleting from storage failed");
         kapi_pool_keep_json(c->req->pool, deleted);
+        release_held(c, old);
+        if (c->r->flags & KIND_IS_CUSTOM) crd_custom_resource_removed(c);
         return answer_removed(c, name, deleted ? deleted : old, uid);
     }
 }
@@ -398,5 +410,7 @@ rest_result rest_delete_during_update(rest_call *c, const char *name, cJSON *old
     /* several updates may race to remove the last finalizer: NotFound is fine */
     if (rc != STORE_OK && rc != STORE_NOT_FOUND) return rest_store_failure(c, rc, name, "deleting from storage failed");
     kapi_pool_keep_json(c->req->pool, deleted);
+    if (rc == STORE_OK) release_held(c, old);
+    if (rc == STORE_OK && (c->r->flags & KIND_IS_CUSTOM)) crd_custom_resource_removed(c);
     return rest_object(c, 200, deleted ? deleted : old, orv);
 }

@@ -18,7 +18,9 @@
 #include "core/util.h"
 #include "kinds/resource.h"
 #include "registry/kinds/customresources.h"
+#include "registry/kinds/workload.h"
 #include "registry/rest_internal.h"
+#include "registry/managed_fields.h"
 #include "schema/field_validation.h"
 #include "registry/tables.h"
 #include "codec/validate_meta.h"
@@ -50,7 +52,8 @@ static int admit(rest_call *c, int validating, admission_op op, const char *name
 {
     admission_attrs a = {.ctx = c->ctx, .pool = c->req->pool, .user = c->user, .resource = c->r,
                          .subresource = c->info->subresource, .ns = c->ns, .name = name ? name : "",
-                         .op = op, .obj = obj, .old = old, .dry_run = c->dry_run};
+                         .op = op, .obj = obj, .old = old, .dry_run = c->dry_run,
+                         .req = c->req, .resp = c->resp};
     cJSON *st = validating ? admission_validate(&a) : admission_mutate(&a);
     if (!st) return 0;
     *fail = rest_status(c, st, 0);
@@ -70,6 +73,12 @@ static cJSON *decode_request_object(rest_call *c, int fv_op, rest_result *fail)
         *fail = rest_status(c, st, 0);  /* unknown or duplicate fields, wrong types */
         return NULL;
     }
+    if ((c->r->flags & KIND_IS_CUSTOM) &&
+        field_validation_check_custom(c->req, c->resp, crd_schema_of(c->r->group, c->r->version, c->r->plural),
+                                      c->r->version, c->r->kind, fv_op, obj, &st)) {
+        *fail = rest_status(c, st, 0);  /* fields the CRD's schema prunes */
+        return NULL;
+    }
     if (c->r->strategy && c->r->strategy->to_storage) c->r->strategy->to_storage(obj);
     return obj;
 }
@@ -83,10 +92,13 @@ static const char *generated_name(rest_call *c, const char *gen_name)
     return kapi_psprintf(c->req->pool, "%s%s", base, suffix);
 }
 
+static rest_result create_checked(rest_call *c, cJSON *obj, int *exists, int generated, const char *gen_name);
+
 /* Creates obj (decoded, its namespace checked): defaults, admission,
- * system fields, validation, the store. A create a PUT makes (kube's
- * AllowCreateOnUpdate) passes *exists: when another write created the
- * object first, it is set and no answer is returned (the PUT updates). */
+ * system fields, claims (begin_write), validation, the store. A create a
+ * PUT makes (kube's AllowCreateOnUpdate) passes *exists: when another
+ * write created the object first, it is set and no answer is returned
+ * (the PUT updates). */
 static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
 {
     rest_result fail;
@@ -94,6 +106,7 @@ static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
     cJSON_DeleteItemFromObjectCaseSensitive(meta, "resourceVersion");
     const kapi_strategy *s = c->r->strategy;
     if (s && s->set_defaults) s->set_defaults(obj);
+    if (!c->managed_done) managed_fields_update(c, NULL, obj);
     if (admit(c, 0, ADMIT_CREATE, obj_string(meta, "name"), obj, NULL, &fail)) return fail;
     meta = obj_metadata(obj);
     /* system fields */
@@ -113,6 +126,22 @@ static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
     if (s && s->has_generation) cJSON_AddNumberToObject(meta, "generation", 1);
     if (s && s->prepare_for_create) s->prepare_for_create(obj);
     if (s && s->set_requester && c->user) s->set_requester(obj, c->user);
+    if (s && s->begin_write) {
+        if (s->begin_write(c, obj, NULL, &fail)) return fail;
+        rest_result res = create_checked(c, obj, exists, generated, gen_name);
+        /* the create did not happen: what it claimed goes back */
+        if (res.answer != REST_OBJECT && !c->dry_run) s->release_held(c, obj, NULL);
+        return res;
+    }
+    return create_checked(c, obj, exists, generated, gen_name);
+}
+
+/* create_object's second half: validation, validating admission, the store. */
+static rest_result create_checked(rest_call *c, cJSON *obj, int *exists, int generated, const char *gen_name)
+{
+    rest_result fail;
+    cJSON *meta = obj_metadata(obj);
+    const char *name;
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
     rest_validate(c, obj, 1, errs);
     name = obj_string(meta, "name");
@@ -122,7 +151,9 @@ static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
     if (c->dry_run) return rest_object(c, 201, obj, NULL);
     for (int attempt = 0;; attempt++) {
         int64_t rev = 0;
+        rest_storage_version(c, obj, 1);
         store_rc rc = store_create(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), obj, &rev);
+        rest_storage_version(c, obj, 0);
         if (rc == STORE_OK) return rest_object(c, 201, obj, kapi_psprintf(c->req->pool, "%lld", (long long)rev));
         if (rc == STORE_EXISTS && generated && attempt + 1 < GENERATE_NAME_ATTEMPTS) {
             name = generated_name(c, gen_name);
@@ -161,12 +192,16 @@ static rest_result rest_create(rest_call *c)
  * write took the object past old_rev first and lost_race is given, sets
  * *lost_race and returns no answer (the caller tries again); otherwise that
  * is the 409 of a failed precondition. */
+static rest_result update_checked(rest_call *c, const char *name, const char *subresource, cJSON *obj, cJSON *old, int64_t old_rev,
+                                  int64_t expected_rev, int *lost_race);
+
 static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
                                       int64_t expected_rev, int status_only, int *lost_race)
 {
     rest_result fail;
     const kapi_strategy *s0 = c->r->strategy;
     if (s0 && s0->set_defaults) s0->set_defaults(obj);
+    if (!c->managed_done) managed_fields_update(c, old, obj);
     if (admit(c, 0, ADMIT_UPDATE, name, obj, old, &fail)) return fail;
 
     cJSON *meta = obj_metadata(obj);
@@ -183,6 +218,10 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
         if (ns) cJSON_AddItemToObject(copy, "status", ns);
         cJSON *cm = obj_metadata(copy);
         cJSON_DeleteItemFromObjectCaseSensitive(cm, "resourceVersion");
+        /* the managers the write recorded */
+        cJSON_DeleteItemFromObjectCaseSensitive(cm, "managedFields");
+        cJSON *mf = cJSON_DetachItemFromObjectCaseSensitive(meta, "managedFields");
+        if (mf) cJSON_AddItemToObject(cm, "managedFields", mf);
         obj = copy;
         meta = cm;
     } else {
@@ -224,6 +263,27 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
         if (s && s->prepare_for_update && !status_by_strategy) s->prepare_for_update(obj, old);
         if (s && s->prepare_for_subresource_update && !status_only) s->prepare_for_subresource_update("", obj, old);
     }
+    if (s && s->begin_write && !status_only) {
+        if (s->begin_write(c, obj, old, &fail)) return fail;
+        rest_result res = update_checked(c, name, subresource, obj, old, old_rev, expected_rev, lost_race);
+        if (!c->dry_run) {
+            if (res.answer == REST_OBJECT) s->release_held(c, old, obj);   /* what the update let go */
+            else s->release_held(c, obj, old);                            /* what it claimed in vain */
+        }
+        return res;
+    }
+    return update_checked(c, name, subresource, obj, old, old_rev, expected_rev, lost_race);
+}
+
+/* rest_finish_update's second half: validation, validating admission, the
+ * compare-and-swap. */
+static rest_result update_checked(rest_call *c, const char *name, const char *subresource, cJSON *obj, cJSON *old, int64_t old_rev,
+                                  int64_t expected_rev, int *lost_race)
+{
+    rest_result fail;
+    cJSON *meta = obj_metadata(obj);
+    cJSON *old_meta = obj_metadata(old);
+    const kapi_strategy *s = c->r->strategy;
     /* the revision this update is based on (kube fills it in for
      * unconditional updates) */
     char orv[32];
@@ -234,6 +294,8 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
     validate_object_meta_update(meta, old_meta, errs);
     if (s && s->validate_subresource_update) s->validate_subresource_update(subresource, obj, old, errs);
     else if (s && s->validate_update) s->validate_update(obj, old, errs);
+    for (const char *const *f = s ? s->immutable_fields : NULL; f && *f; f++)
+        validate_immutable(obj, old, *f, errs);
     if (errs->n) return rest_invalid(c, errs, name);
     if (admit(c, 1, ADMIT_UPDATE, name, obj, old, &fail)) return fail;
     obj_canonicalize_order(obj);
@@ -245,8 +307,10 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
     if (cJSON_Compare(obj, old, 1)) return rest_object(c, 200, old, old_rv);
     if (c->dry_run) return rest_object(c, 200, obj, old_rv);
     int64_t rev = 0;
+    rest_storage_version(c, obj, 1);
     store_rc rc = store_update_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name),
                                            obj, expected_rev ? expected_rev : old_rev, &rev);
+    rest_storage_version(c, obj, 0);
     if (rc == STORE_CONFLICT && lost_race) {
         *lost_race = 1;
         return (rest_result){.answer = REST_NONE};
@@ -362,7 +426,10 @@ static cJSON *patched_object(rest_call *c, const char *name, cJSON *current, int
                                   c->r->kind, fail);
     if (!obj || rest_check_type_meta(c, obj, fail)) return NULL;
     cJSON *fv = NULL;
-    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv)) {
+    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv) ||
+        ((c->r->flags & KIND_IS_CUSTOM) &&
+         field_validation_check_custom(c->req, c->resp, crd_schema_of(c->r->group, c->r->version, c->r->plural),
+                                       c->r->version, c->r->kind, FV_PATCH, obj, &fv))) {
         *fail = rest_status(c, fv, 0);  /* ?fieldValidation on the patched object */
         return NULL;
     }
@@ -381,7 +448,23 @@ static rest_result rest_patch(rest_call *c, const char *name, int status_only)
     rest_result fail;
     request_patch patch;
     if (rest_read_patch(c, &patch, &fail)) return fail;
-    return rest_guaranteed_update(c, name, status_only, patched_object, &patch);
+    rest_result res = rest_guaranteed_update(c, name, status_only, patched_object, &patch);
+    if (patch.type != PATCH_APPLY || status_only || res.answer != REST_STATUS || res.http != 404) return res;
+    /* server-side apply creates what does not exist (kube's patcher with
+     * createOnPatch for apply) */
+    cJSON *obj = rest_apply_create(c, &patch, &fail);
+    if (!obj || rest_check_type_meta(c, obj, &fail)) return fail;
+    cJSON *fv = NULL;
+    if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv))
+        return rest_status(c, fv, 0);
+    cJSON *meta = obj_metadata(obj);
+    if (rest_check_name(c, meta, name, &fail) || rest_check_namespace(c, meta, &fail)) return fail;
+    const char *rvs = obj_string(meta, "resourceVersion");
+    if (rvs && *rvs) return res;   /* a precondition on an object that does not exist: its 404 */
+    int exists = 0;
+    rest_result created = create_object(c, obj, &exists);
+    if (!exists) return created;
+    return rest_guaranteed_update(c, name, status_only, patched_object, &patch);   /* created meanwhile */
 }
 
 static int verb_allowed(const kapi_resource *r, const char *verb)

@@ -9,6 +9,7 @@
 #include "codec/codec.h"
 #include "codec/fielderr.h"
 #include "codec/json.h"
+#include "codec/jsonpath.h"
 #include "codec/selector.h"
 #include "core/status.h"
 #include "core/util.h"
@@ -119,6 +120,14 @@ cJSON *rest_served_form(rest_call *c, cJSON *obj)
     return copy;
 }
 
+void rest_storage_version(rest_call *c, cJSON *obj, int storing)
+{
+    const kapi_resource *r = c->r;
+    if (!r || !(r->flags & KIND_IS_CUSTOM) || !r->storage_version || !strcmp(r->storage_version, r->version)) return;
+    if (storing) json_set_str(obj, "apiVersion", kapi_psprintf(c->req->pool, "%s/%s", r->group, r->storage_version));
+    else json_set_str(obj, "apiVersion", resource_api_version(r));
+}
+
 /* ---- decoding checks shared by create and update */
 
 /* Checks kind/apiVersion against the URL (filling them in when absent, as
@@ -219,17 +228,31 @@ void rest_validate(rest_call *c, const cJSON *obj, int creating, field_errors *e
 }
 
 
-cJSON *rest_load_current(rest_call *c, const char *name, int64_t *rev, rest_result *fail)
+cJSON *rest_load_object(rest_call *c, const kapi_resource *r, const char *ns, const char *name,
+                        int64_t *rev, rest_result *fail)
 {
     store_kv kv;
-    store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, c->r, c->ns, name), &kv);
+    store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, r, ns, name), &kv);
+    if (rc == STORE_NOT_FOUND && r != c->r) {
+        /* another kind's object (a pod's node, a token's bound secret) */
+        char msg[600];
+        if (*r->group) snprintf(msg, sizeof msg, "%s.%s \"%.400s\" not found", r->plural, r->group, name);
+        else snprintf(msg, sizeof msg, "%s \"%.400s\" not found", r->plural, name);
+        *fail = rest_status(c, status_new_details(KAPI_NOT_FOUND, msg, name, r->group, r->plural), 0);
+        return NULL;
+    }
     if (rc != STORE_OK) {
         *fail = rest_store_failure(c, rc, name, "reading from storage failed");
         return NULL;
     }
-    *rev = kv.mod_rev;
+    if (rev) *rev = kv.mod_rev;
     cJSON *obj = rest_parse_stored(c, kv.value);
     store_kv_free(&kv);
     if (!obj) *fail = rest_internal(c, "stored object is corrupt");
     return obj;
+}
+
+cJSON *rest_load_current(rest_call *c, const char *name, int64_t *rev, rest_result *fail)
+{
+    return rest_load_object(c, c->r, c->ns, name, rev, fail);
 }

@@ -28,6 +28,9 @@ typedef struct rest_call {
     const kapi_resource *r;
     const char *ns;        /* namespace of the request ("" for cluster-scoped) */
     int dry_run;
+    int crd_cleanup;       /* deleting a CRD's custom resources: the CRD's DELETE
+                              finishes it, not crd_custom_resource_removed */
+    int managed_done;      /* managedFields already recorded (server-side apply) */
 } rest_call;
 
 /* ---- what a verb answers
@@ -103,8 +106,18 @@ cJSON *rest_parse_stored(rest_call *c, const char *text);   /* owned by the pool
  * from_storage): a pool-owned copy of a stored object in the form the
  * request's kind serves, or obj itself when there is no conversion. */
 cJSON *rest_served_form(rest_call *c, cJSON *obj);
+/* A custom resource is stored in its CRD's storage version (conversion
+ * None: only apiVersion changes): storing 1 sets obj's apiVersion to it
+ * before a store write, storing 0 gives obj the request's version back
+ * after. Other kinds are left alone. */
+void rest_storage_version(rest_call *c, cJSON *obj, int storing);
 /* The stored object and its revision; NULL with the failure (404/500) in *fail. */
 cJSON *rest_load_current(rest_call *c, const char *name, int64_t *rev, rest_result *fail);
+/* The stored object of kind r (any kind, not only the request's) at ns/name,
+ * parsed into the pool, its revision in *rev (rev may be NULL); NULL with
+ * kube's 404 for r, or the store's failure, in *fail. */
+cJSON *rest_load_object(rest_call *c, const kapi_resource *r, const char *ns, const char *name,
+                        int64_t *rev, rest_result *fail);
 
 /* ---- decoding and validation: 0, or -1 with the failure in *fail */
 int rest_check_type_meta(rest_call *c, cJSON *obj, rest_result *fail);
@@ -118,10 +131,13 @@ void rest_validate(rest_call *c, const cJSON *obj, int creating, field_errors *e
 /* ---- patches (registry/rest_patch.c): the one patch machinery of a kind and
  * its subresources, by Content-Type: JSON patch, merge patch or strategic
  * merge patch (the unsupported ones 415, as kube answers them). */
-typedef enum patch_type { PATCH_UNSUPPORTED, PATCH_JSON, PATCH_MERGE, PATCH_STRATEGIC } patch_type;
+typedef enum patch_type { PATCH_UNSUPPORTED, PATCH_JSON, PATCH_MERGE, PATCH_STRATEGIC, PATCH_APPLY } patch_type;
 typedef struct request_patch {
     patch_type type;
-    cJSON *doc;            /* a merge patch's object (or null); NULL for a JSON patch */
+    cJSON *doc;            /* a merge patch's object (or null), an apply patch's configuration;
+                              NULL for a JSON patch */
+    const char *manager;   /* apply: ?fieldManager */
+    int force;             /* apply: ?force=true */
 } request_patch;
 /* The request's patch: its type and, for the merge patches, the decoded
  * body. -1 with the failure (415, 400) in *fail. */
@@ -132,6 +148,23 @@ int rest_read_patch(rest_call *c, request_patch *p, rest_result *fail);
  * failure in *fail. */
 cJSON *rest_apply_patch(rest_call *c, const request_patch *p, const cJSON *current, const char *group,
                         const char *version, const char *kind, rest_result *fail);
+/* The autoscaling/v1 Scale a write of a scale subresource asks for: a
+ * PUT's body (checked as ?fieldValidation says), or current patched through
+ * the patch machinery. strict also refuses a PUT body of another apiVersion
+ * (kube's 400) and checks the patched Scale's fields (the built-in kinds;
+ * custom resources take neither). NULL with the failure in *fail. */
+cJSON *rest_requested_scale(rest_call *c, const cJSON *current, int strict, rest_result *fail);
+/* A new autoscaling/v1 Scale of obj: kind, apiVersion, metadata (name,
+ * namespace, uid, resourceVersion (rv when not NULL), creationTimestamp, each
+ * read from obj's metadata with get and left out when get gives NULL),
+ * spec.replicas and status.replicas; the caller adds status.selector. Caller
+ * frees. */
+cJSON *rest_scale_new(const cJSON *obj, const char *rv, const char *(*get)(const cJSON *, const char *),
+                      double spec_replicas, double status_replicas);
+
+/* Server-side apply's create: the object an apply patch makes when none
+ * exists (the pool's), or NULL with the failure in *fail. */
+cJSON *rest_apply_create(rest_call *c, const request_patch *p, rest_result *fail);
 
 /* ---- encoding */
 table_include rest_include_mode(rest_call *c);

@@ -76,11 +76,6 @@ void cell_age(cJSON *cells, const cJSON *obj, time_t now)
     cell_string(cells, age);
 }
 
-void cell_bool(cJSON *cells, int v)
-{
-    cJSON_AddItemToArray(cells, cJSON_CreateBool(v != 0));
-}
-
 void cell_list_with_more(cJSON *cells, const char *const *items, int count, int max)
 {
     kapi_buf b;
@@ -188,26 +183,80 @@ void format_label_selector(const cJSON *selector, kapi_buf *out)
     kapi_buf_free(&b);
 }
 
+/* One member (name or image) of each container, ","-joined. */
+static void container_member_cell(cJSON *cells, const cJSON *containers, const char *member)
+{
+    kapi_buf b;
+    kapi_buf_init(&b);
+    const cJSON *c;
+    int i = 0;
+    if (cJSON_IsArray(containers))
+        cJSON_ArrayForEach(c, containers) kapi_buf_printf(&b, "%s%s", i++ ? "," : "", tj_str_or(c, member, ""));
+    cell_buf(cells, &b);
+}
+
 void container_cells(const cJSON *containers, cJSON *cells)
 {
-    kapi_buf names, images;
-    kapi_buf_init(&names);
-    kapi_buf_init(&images);
-    int n = cJSON_IsArray(containers) ? cJSON_GetArraySize(containers) : 0, i = 0;
-    const cJSON *c;
-    if (n) {
-        cJSON_ArrayForEach(c, containers) {
-            kapi_buf_puts(&names, tj_str_or(c, "name", ""));
-            kapi_buf_puts(&images, tj_str_or(c, "image", ""));
-            if (i != n - 1) {
-                kapi_buf_putc(&names, ',');
-                kapi_buf_putc(&images, ',');
-            }
-            i++;
-        }
+    container_member_cell(cells, containers, "name");
+    container_member_cell(cells, containers, "image");
+}
+
+/* ---- cells as data */
+
+void cell_ready_replicas(cJSON *cells, const cJSON *obj, const table_column *col, time_t now)
+{
+    char ready[64];
+    snprintf(ready, sizeof ready, "%lld/%lld", tj_int(obj, "status.readyReplicas", 0), tj_int(obj, "spec.replicas", 1));
+    cell_string(cells, ready);
+}
+
+static void data_cell(const table_column *c, const cJSON *obj, cJSON *cells, time_t now)
+{
+    kapi_buf b;
+    switch (c->cell) {
+    case CELL_NAME: cell_name(cells, obj); return;
+    case CELL_AGE: cell_age(cells, obj, now); return;
+    case CELL_TEXT: cell_string(cells, tj_str_or(obj, c->path, c->text ? c->text : "")); return;
+    case CELL_OPTIONAL: {
+        const cJSON *v = json_at(obj, c->path);
+        cell_string(cells, cJSON_IsString(v) ? v->valuestring : c->text);
+        return;
     }
-    cell_buf(cells, &names);
-    cell_buf(cells, &images);
+    case CELL_INT: cell_integer(cells, tj_int(obj, c->path, c->number)); return;
+    case CELL_BOOL: cJSON_AddItemToArray(cells, cJSON_CreateBool(json_true_at(obj, c->path))); return;
+    case CELL_COUNT: cell_integer(cells, cJSON_GetArraySize(json_at(obj, c->path))); return;
+    case CELL_LABELS:
+        kapi_buf_init(&b);
+        format_labels(json_at(obj, c->path), &b);
+        cell_buf(cells, &b);
+        return;
+    case CELL_SELECTOR: cell_label_selector(cells, json_at(obj, c->path)); return;
+    case CELL_CONTAINERS: container_member_cell(cells, json_at(obj, c->path), "name"); return;
+    case CELL_IMAGES: container_member_cell(cells, json_at(obj, c->path), "image"); return;
+    case CELL_JOINED: {
+        kapi_buf_init(&b);
+        const cJSON *v;
+        int n = 0;
+        cJSON_ArrayForEach(v, json_array_at(obj, c->path)) {
+            const char *s = c->member ? json_str(v, c->member) : cJSON_IsString(v) ? v->valuestring : "";
+            kapi_buf_printf(&b, "%s%s", n++ ? "," : "", s);
+        }
+        if (!n) kapi_buf_puts(&b, c->text ? c->text : "");
+        cell_buf(cells, &b);
+        return;
+    }
+    case CELL_FN: if (c->fn) c->fn(cells, obj, c, now); return;
+    case CELL_BY_ROW: return;
+    }
+}
+
+void table_row(const table_def *def, const cJSON *obj, cJSON *cells, time_t now)
+{
+    if (def->row) {
+        def->row(obj, cells, now);
+        return;
+    }
+    for (int i = 0; i < def->n_columns; i++) data_cell(&def->columns[i], obj, cells, now);
 }
 
 /* ---- the default printer: kinds without one of their own (Roles and
@@ -278,34 +327,6 @@ static cJSON *row_object(const kapi_resource *r, const cJSON *item, table_includ
     return p;
 }
 
-void table_cells_row(const table_cell_spec *spec, int n, const cJSON *obj, cJSON *cells, time_t now)
-{
-    for (int i = 0; i < n; i++) {
-        const table_cell_spec *c = &spec[i];
-        switch (c->cell) {
-        case CELL_NAME: cell_name(cells, obj); break;
-        case CELL_AGE: cell_age(cells, obj, now); break;
-        case CELL_STRING: cell_string(cells, tj_str_or(obj, c->path, c->dflt ? c->dflt : "")); break;
-        case CELL_BOOL: cell_bool(cells, json_true_at(obj, c->path)); break;
-        case CELL_COUNT: cell_integer(cells, cJSON_GetArraySize(json_array_at(obj, c->path))); break;
-        case CELL_JOINED: {
-            kapi_buf b;
-            kapi_buf_init(&b);
-            const cJSON *v;
-            int n = 0;
-            cJSON_ArrayForEach(v, json_array_at(obj, c->path)) {
-                const char *s = c->member ? json_str(v, c->member) : cJSON_IsString(v) ? v->valuestring : "";
-                kapi_buf_printf(&b, "%s%s", n++ ? "," : "", s);
-            }
-            if (!n) kapi_buf_puts(&b, c->dflt ? c->dflt : "");
-            cell_buf(cells, &b);
-            break;
-        }
-        default: cell_string(cells, ""); break;
-        }
-    }
-}
-
 cJSON *table_build(const kapi_resource *r, const cJSON *items, table_include include,
                    const char *api_version, const char *rv, const char *cont, time_t now)
 {
@@ -335,7 +356,7 @@ cJSON *table_build(const kapi_resource *r, const cJSON *items, table_include inc
         cJSON *row = cJSON_CreateObject();
         cJSON *cells = cJSON_AddArrayToObject(row, "cells");
         if (by_columns) table_columns_row(r, item, cells, now);
-        else if (def->row) def->row(item, cells, now);
+        else table_row(def, item, cells, now);
         while (cJSON_GetArraySize(cells) < n_columns) cell_string(cells, "");
         if (!by_columns && def->row_conditions) {
             cJSON *conds = def->row_conditions(item);

@@ -33,19 +33,13 @@ static void access_modes(const cJSON *modes, kapi_buf *out)
     if (!out->data) kapi_buf_puts(out, "");
 }
 
-/* GetPersistentVolume(Claim)Class: the beta annotation, then the field. */
-static const char *storage_class_of(const cJSON *obj, const char *field_path)
+/* GetPersistentVolume(Claim)Class: the beta annotation, then the field at
+ * the column's path. */
+static void storage_class_cell(cJSON *cells, const cJSON *obj, const table_column *col, time_t now)
 {
     const cJSON *ann = json_at(obj, "metadata.annotations");
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(ann, STORAGE_CLASS_ANNOTATION);
-    if (cJSON_IsString(a)) return a->valuestring;
-    return tj_str_or(obj, field_path, "");
-}
-
-static const char *unset_or(const cJSON *obj, const char *path)
-{
-    const cJSON *v = json_at(obj, path);
-    return cJSON_IsString(v) ? v->valuestring : "<unset>";
+    cell_string(cells, cJSON_IsString(a) ? a->valuestring : tj_str_or(obj, col->path, ""));
 }
 
 /* A resource.Quantity's String(): stored quantities are canonical; a
@@ -56,96 +50,91 @@ static const char *quantity_at(const cJSON *obj, const char *path)
     return cJSON_IsString(q) ? q->valuestring : "0";
 }
 
-/* ---- persistentvolumeclaims */
-
-static const table_column pvc_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Status", "string", "", "phase represents the current phase of PersistentVolumeClaim.", 0},
-    {"Volume", "string", "", "volumeName is the binding reference to the PersistentVolume backing this claim.", 0},
-    {"Capacity", "string", "", "capacity represents the actual resources of the underlying volume.", 0},
-    {"Access Modes", "string", "", "accessModes contains the actual access modes the volume backing the PVC has. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1", 0},
-    {"StorageClass", "string", "", "StorageClass of the pvc", 0},
-    {"VolumeAttributesClass", "string", "", "VolumeAttributesClass of the pvc", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"VolumeMode", "string", "", "volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.", 1},
-};
-
-static void pvc_row(const cJSON *pvc, cJSON *cells, time_t now)
+static void quantity_cell(cJSON *cells, const cJSON *obj, const table_column *col, time_t now)
 {
-    const char *phase = json_at(pvc, "metadata.deletionTimestamp") ? "Terminating" : tj_str_or(pvc, "status.phase", "");
-    const char *volume = tj_str_or(pvc, "spec.volumeName", "");
-    kapi_buf modes;
-    kapi_buf_init(&modes);
-    const char *capacity = "";
-    if (*volume) {
-        access_modes(json_at(pvc, "status.accessModes"), &modes);
-        capacity = quantity_at(pvc, "status.capacity.storage");
-    } else {
-        kapi_buf_puts(&modes, "");
-    }
-    cell_name(cells, pvc);
-    cell_string(cells, phase);
-    cell_string(cells, volume);
-    cell_string(cells, capacity);
-    cell_buf(cells, &modes);
-    cell_string(cells, storage_class_of(pvc, "spec.storageClassName"));
-    cell_string(cells, unset_or(pvc, "spec.volumeAttributesClassName"));
-    cell_age(cells, pvc, now);
-    cell_string(cells, unset_or(pvc, "spec.volumeMode"));
+    cell_string(cells, quantity_at(obj, col->path));
 }
 
-const table_def table_persistentvolumeclaims = {pvc_columns, 9, pvc_row, NULL};
+static void access_modes_cell(cJSON *cells, const cJSON *obj, const table_column *col, time_t now)
+{
+    kapi_buf modes;
+    kapi_buf_init(&modes);
+    access_modes(json_at(obj, col->path), &modes);
+    cell_buf(cells, &modes);
+}
+
+/* The phase at the column's path; "Terminating" once deletion started. */
+static void phase_cell(cJSON *cells, const cJSON *obj, const table_column *col, time_t now)
+{
+    cell_string(cells, json_at(obj, "metadata.deletionTimestamp") ? "Terminating" : tj_str_or(obj, col->path, ""));
+}
+
+/* ---- persistentvolumeclaims */
+
+/* A claim shows its capacity and access modes once it is bound. */
+static void pvc_capacity(cJSON *cells, const cJSON *pvc, const table_column *col, time_t now)
+{
+    cell_string(cells, *tj_str_or(pvc, "spec.volumeName", "") ? quantity_at(pvc, "status.capacity.storage") : "");
+}
+
+static void pvc_access_modes(cJSON *cells, const cJSON *pvc, const table_column *col, time_t now)
+{
+    if (*tj_str_or(pvc, "spec.volumeName", "")) access_modes_cell(cells, pvc, col, now);
+    else cell_string(cells, "");
+}
+
+static const table_column pvc_columns[] = {
+    {NAME_CELL},
+    {FN_AT_CELL("Status", "string", "phase represents the current phase of PersistentVolumeClaim.", phase_cell, "status.phase")},
+    {TEXT_CELL("Volume", "volumeName is the binding reference to the PersistentVolume backing this claim.", "spec.volumeName", "")},
+    {FN_CELL("Capacity", "string", "capacity represents the actual resources of the underlying volume.", pvc_capacity)},
+    {FN_AT_CELL("Access Modes", "string", "accessModes contains the actual access modes the volume backing the PVC has. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1", pvc_access_modes, "status.accessModes")},
+    {FN_AT_CELL("StorageClass", "string", "StorageClass of the pvc", storage_class_cell, "spec.storageClassName")},
+    {OPTIONAL_CELL("VolumeAttributesClass", "VolumeAttributesClass of the pvc", "spec.volumeAttributesClassName", "<unset>")},
+    {AGE_CELL},
+    {OPTIONAL_CELL("VolumeMode", "volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.", "spec.volumeMode", "<unset>"), WIDE},
+};
+
+const table_def table_persistentvolumeclaims = TABLE_OF(pvc_columns);
 
 /* ---- persistentvolumes */
 
-static const table_column pv_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Capacity", "string", "", "capacity is the description of the persistent volume's resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity", 0},
-    {"Access Modes", "string", "", "accessModes contains all ways the volume can be mounted. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes", 0},
-    {"Reclaim Policy", "string", "", "persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated). Recycle must be supported by the volume plugin underlying this PersistentVolume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming", 0},
-    {"Status", "string", "", "phase indicates if a volume is available, bound to a claim, or released by a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase", 0},
-    {"Claim", "string", "", "claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding", 0},
-    {"StorageClass", "string", "", "StorageClass of the pv", 0},
-    {"VolumeAttributesClass", "string", "", "VolumeAttributesClass of the pv", 0},
-    {"Reason", "string", "", "reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"VolumeMode", "string", "", "volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.", 1},
-};
-
-static void pv_row(const cJSON *pv, cJSON *cells, time_t now)
+static void pv_claim(cJSON *cells, const cJSON *pv, const table_column *col, time_t now)
 {
     char claim[512] = "";
     const cJSON *ref = json_at(pv, "spec.claimRef");
     if (cJSON_IsObject(ref))
         snprintf(claim, sizeof claim, "%s/%s", tj_str_or(ref, "namespace", ""), tj_str_or(ref, "name", ""));
-    kapi_buf modes;
-    kapi_buf_init(&modes);
-    access_modes(json_at(pv, "spec.accessModes"), &modes);
-    const char *phase = json_at(pv, "metadata.deletionTimestamp") ? "Terminating" : tj_str_or(pv, "status.phase", "");
-    cell_name(cells, pv);
-    cell_string(cells, quantity_at(pv, "spec.capacity.storage"));
-    cell_buf(cells, &modes);
-    cell_string(cells, tj_str_or(pv, "spec.persistentVolumeReclaimPolicy", ""));
-    cell_string(cells, phase);
     cell_string(cells, claim);
-    cell_string(cells, storage_class_of(pv, "spec.storageClassName"));
-    cell_string(cells, unset_or(pv, "spec.volumeAttributesClassName"));
-    cell_string(cells, tj_str_or(pv, "status.reason", ""));
-    cell_age(cells, pv, now);
-    cell_string(cells, unset_or(pv, "spec.volumeMode"));
 }
 
-const table_def table_persistentvolumes = {pv_columns, 11, pv_row, NULL};
+static const table_column pv_columns[] = {
+    {NAME_CELL},
+    {FN_AT_CELL("Capacity", "string", "capacity is the description of the persistent volume's resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity", quantity_cell, "spec.capacity.storage")},
+    {FN_AT_CELL("Access Modes", "string", "accessModes contains all ways the volume can be mounted. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes", access_modes_cell, "spec.accessModes")},
+    {TEXT_CELL("Reclaim Policy", "persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated). Recycle must be supported by the volume plugin underlying this PersistentVolume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming", "spec.persistentVolumeReclaimPolicy", "")},
+    {FN_AT_CELL("Status", "string", "phase indicates if a volume is available, bound to a claim, or released by a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase", phase_cell, "status.phase")},
+    {FN_CELL("Claim", "string", "claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding", pv_claim)},
+    {FN_AT_CELL("StorageClass", "string", "StorageClass of the pv", storage_class_cell, "spec.storageClassName")},
+    {OPTIONAL_CELL("VolumeAttributesClass", "VolumeAttributesClass of the pv", "spec.volumeAttributesClassName", "<unset>")},
+    {TEXT_CELL("Reason", "reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.", "status.reason", "")},
+    {AGE_CELL},
+    {OPTIONAL_CELL("VolumeMode", "volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.", "spec.volumeMode", "<unset>"), WIDE},
+};
+
+const table_def table_persistentvolumes = TABLE_OF(pv_columns);
 
 /* ---- endpoints: formatEndpoints (at most 3 addresses, "+ N more...") */
 
+static void endpoints_cell(cJSON *cells, const cJSON *ep, const table_column *col, time_t now);
+
 static const table_column endpoints_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Endpoints", "string", "", "The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share. A single address with multiple ports, some of which are ready and some of which are not (because they come from different containers) will result in the address being displayed in different subsets for the different ports. No address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    {NAME_CELL},
+    {FN_CELL("Endpoints", "string", "The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share. A single address with multiple ports, some of which are ready and some of which are not (because they come from different containers) will result in the address being displayed in different subsets for the different ports. No address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.", endpoints_cell)},
+    {AGE_CELL},
 };
 
-static void endpoints_row(const cJSON *ep, cJSON *cells, time_t now)
+static void endpoints_cell(cJSON *cells, const cJSON *ep, const table_column *col, time_t now)
 {
     const cJSON *subsets = json_get(ep, "subsets"), *ss;
     kapi_buf b;
@@ -175,120 +164,101 @@ static void endpoints_row(const cJSON *ep, cJSON *cells, time_t now)
         }
     }
     if (more) kapi_buf_printf(&b, " + %d more...", count - max);
-    if (!b.data) kapi_buf_puts(&b, "");
-    cell_name(cells, ep);
     cell_buf(cells, &b);
-    cell_age(cells, ep, now);
 }
 
-const table_def table_endpoints = {endpoints_columns, 3, endpoints_row, NULL};
+const table_def table_endpoints = TABLE_OF(endpoints_columns);
 
 /* ---- podtemplates */
 
 static const table_column podtemplate_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Containers", "string", "", DOC_CONTAINERS, 0},
-    {"Images", "string", "", DOC_IMAGES, 0},
-    {"Pod Labels", "string", "", "The labels for the pod template.", 0},
+    {NAME_CELL},
+    {CONTAINERS_CELL(DOC_CONTAINERS, "template.spec.containers")},
+    {IMAGES_CELL(DOC_IMAGES, "template.spec.containers")},
+    {LABELS_CELL("Pod Labels", "The labels for the pod template.", "template.metadata.labels")},
 };
 
-static void podtemplate_row(const cJSON *pt, cJSON *cells, time_t now)
-{
-    cell_name(cells, pt);
-    container_cells(json_at(pt, "template.spec.containers"), cells);
-    kapi_buf b;
-    kapi_buf_init(&b);
-    format_labels(json_at(pt, "template.metadata.labels"), &b);
-    cell_buf(cells, &b);
-}
-
-const table_def table_podtemplates = {podtemplate_columns, 4, podtemplate_row, NULL};
+const table_def table_podtemplates = TABLE_OF(podtemplate_columns);
 
 /* ---- resourcequotas: "name: used/hard" for each hard resource, sorted;
  * the limits.* ones in the Limit column. */
-
-static const table_column resourcequota_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Request", "string", "", "Request represents a minimum amount of cpu/memory that a container may consume.", 0},
-    {"Limit", "string", "", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
 
 static int by_string(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void resourcequota_row(const cJSON *rq, cJSON *cells, time_t now)
+/* "name: used/hard" for the hard resources that are (limits) or are not
+ * (requests) limits.*, sorted by name. */
+static void quota_cell(cJSON *cells, const cJSON *rq, int limits)
 {
     const cJSON *hard = json_at(rq, "status.hard"), *used = json_at(rq, "status.used"), *h;
     int n = cJSON_GetArraySize(hard), i = 0;
     const char **names = calloc((size_t)(n > 0 ? n : 1), sizeof *names);
     cJSON_ArrayForEach(h, hard) if (names) names[i++] = h->string;
     if (names) qsort(names, (size_t)i, sizeof *names, by_string);
-    kapi_buf req, lim;
-    kapi_buf_init(&req);
-    kapi_buf_init(&lim);
+    kapi_buf b;
+    kapi_buf_init(&b);
     for (int k = 0; names && k < i; k++) {
-        kapi_buf *w = !strncmp(names[k], "limits.", 7) ? &lim : &req;
+        if ((strncmp(names[k], "limits.", 7) == 0) != limits) continue;
         const cJSON *u = cJSON_GetObjectItemCaseSensitive(used, names[k]);
         const cJSON *hv = cJSON_GetObjectItemCaseSensitive(hard, names[k]);
-        kapi_buf_printf(w, "%s%s: %s/%s", w->data && w->data[0] ? ", " : "", names[k],
+        kapi_buf_printf(&b, "%s%s: %s/%s", b.data && b.data[0] ? ", " : "", names[k],
                         cJSON_IsString(u) ? u->valuestring : "0", cJSON_IsString(hv) ? hv->valuestring : "0");
     }
     free(names);
-    if (!req.data) kapi_buf_puts(&req, "");
-    if (!lim.data) kapi_buf_puts(&lim, "");
-    cell_name(cells, rq);
-    cell_buf(cells, &req);
-    cell_buf(cells, &lim);
-    cell_age(cells, rq, now);
+    cell_buf(cells, &b);
 }
 
-const table_def table_resourcequotas = {resourcequota_columns, 4, resourcequota_row, NULL};
+static void quota_requests(cJSON *cells, const cJSON *rq, const table_column *col, time_t now)
+{
+    quota_cell(cells, rq, 0);
+}
+
+static void quota_limits(cJSON *cells, const cJSON *rq, const table_column *col, time_t now)
+{
+    quota_cell(cells, rq, 1);
+}
+
+static const table_column resourcequota_columns[] = {
+    {NAME_CELL},
+    {FN_CELL("Request", "string", "Request represents a minimum amount of cpu/memory that a container may consume.", quota_requests)},
+    {FN_CELL("Limit", "string", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.", quota_limits)},
+    {AGE_CELL},
+};
+
+const table_def table_resourcequotas = TABLE_OF(resourcequota_columns);
 
 /* ---- poddisruptionbudgets */
 
-static const table_column pdb_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Min Available", "string", "", "The minimum number of pods that must be available.", 0},
-    {"Max Unavailable", "string", "", "The maximum number of pods that may be unavailable.", 0},
-    {"Allowed Disruptions", "integer", "", "Calculated number of pods that may be disrupted at this time.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
-
-/* intstr.IntOrString's String(), "N/A" when unset. */
-static void intstr_cell(cJSON *cells, const cJSON *v)
+/* intstr.IntOrString's String() of the value at the column's path, "N/A"
+ * when unset. */
+static void intstr_cell(cJSON *cells, const cJSON *obj, const table_column *col, time_t now)
 {
+    const cJSON *v = json_at(obj, col->path);
     char buf[64];
     if (cJSON_IsNumber(v)) { snprintf(buf, sizeof buf, "%d", (int)v->valuedouble); cell_string(cells, buf); }
     else cell_string(cells, cJSON_IsString(v) ? v->valuestring : "N/A");
 }
 
-static void pdb_row(const cJSON *pdb, cJSON *cells, time_t now)
-{
-    cell_name(cells, pdb);
-    intstr_cell(cells, json_at(pdb, "spec.minAvailable"));
-    intstr_cell(cells, json_at(pdb, "spec.maxUnavailable"));
-    cell_integer(cells, tj_int(pdb, "status.disruptionsAllowed", 0));
-    cell_age(cells, pdb, now);
-}
+static const table_column pdb_columns[] = {
+    {NAME_CELL},
+    {FN_AT_CELL("Min Available", "string", "The minimum number of pods that must be available.", intstr_cell, "spec.minAvailable")},
+    {FN_AT_CELL("Max Unavailable", "string", "The maximum number of pods that may be unavailable.", intstr_cell, "spec.maxUnavailable")},
+    {INT_CELL("Allowed Disruptions", "integer", "Calculated number of pods that may be disrupted at this time.", "status.disruptionsAllowed", 0)},
+    {AGE_CELL},
+};
 
-const table_def table_poddisruptionbudgets = {pdb_columns, 5, pdb_row, NULL};
+const table_def table_poddisruptionbudgets = TABLE_OF(pdb_columns);
 
 /* ---- ingresses: formatHosts, ingressLoadBalancerStatusStringer, formatPorts */
 
-static const table_column ingress_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Class", "string", "", "The name of the IngressClass resource that should be used for additional configuration", 0},
-    {"Hosts", "string", "", "Hosts that incoming requests are matched against before the ingress rule", 0},
-    {"Address", "string", "", "Address is a list containing ingress points for the load-balancer", 0},
-    {"Ports", "string", "", "Ports of TLS configurations that open", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
 
-static void ingress_hosts(const cJSON *rules, kapi_buf *b)
+static void ingress_hosts(cJSON *cells, const cJSON *ing, const table_column *col, time_t now)
 {
+    const cJSON *rules = json_at(ing, "spec.rules");
+    kapi_buf hb, *b = &hb;
+    kapi_buf_init(b);
     const int max = 3;
     int listed = 0, more = 0;
     const cJSON *r;
@@ -297,14 +267,18 @@ static void ingress_hosts(const cJSON *rules, kapi_buf *b)
         const char *host = json_str(r, "host");
         if (!more && *host) kapi_buf_printf(b, "%s%s", listed++ ? "," : "", host);
     }
-    if (!listed) { kapi_buf_puts(b, "*"); return; }
-    if (more) kapi_buf_printf(b, " + %d more...", cJSON_GetArraySize(rules) - max);
+    if (!listed) kapi_buf_puts(b, "*");
+    else if (more) kapi_buf_printf(b, " + %d more...", cJSON_GetArraySize(rules) - max);
+    cell_buf(cells, b);
 }
 
 /* the addresses as a sorted set, clipped to 16 bytes in the narrow form
  * (a Table is always the narrow form). */
-static void ingress_address(const cJSON *lbs, kapi_buf *b)
+static void ingress_address(cJSON *cells, const cJSON *ing, const table_column *col, time_t now)
 {
+    const cJSON *lbs = json_at(ing, "status.loadBalancer.ingress");
+    kapi_buf ab, *b = &ab;
+    kapi_buf_init(b);
     int n = cJSON_GetArraySize(lbs), k = 0;
     const char **addrs = calloc((size_t)(n > 0 ? n : 1), sizeof *addrs);
     const cJSON *lb;
@@ -324,36 +298,28 @@ static void ingress_address(const cJSON *lbs, kapi_buf *b)
     if (strlen(s) > LOAD_BALANCER_WIDTH) kapi_buf_printf(b, "%.*s...", LOAD_BALANCER_WIDTH - 3, s);
     else kapi_buf_puts(b, s);
     kapi_buf_free(&all);
+    cell_buf(cells, b);
 }
 
-static void ingress_row(const cJSON *ing, cJSON *cells, time_t now)
+static void ingress_ports(cJSON *cells, const cJSON *ing, const table_column *col, time_t now)
 {
-    const cJSON *cls = json_at(ing, "spec.ingressClassName");
-    kapi_buf hosts, addr;
-    kapi_buf_init(&hosts);
-    kapi_buf_init(&addr);
-    ingress_hosts(json_at(ing, "spec.rules"), &hosts);
-    ingress_address(json_at(ing, "status.loadBalancer.ingress"), &addr);
-    cell_name(cells, ing);
-    cell_string(cells, cJSON_IsString(cls) ? cls->valuestring : "<none>");
-    cell_buf(cells, &hosts);
-    cell_buf(cells, &addr);
     cell_string(cells, cJSON_GetArraySize(json_at(ing, "spec.tls")) ? "80, 443" : "80");
-    cell_age(cells, ing, now);
 }
 
-const table_def table_ingresses = {ingress_columns, 6, ingress_row, NULL};
+static const table_column ingress_columns[] = {
+    {NAME_CELL},
+    {OPTIONAL_CELL("Class", "The name of the IngressClass resource that should be used for additional configuration", "spec.ingressClassName", "<none>")},
+    {FN_CELL("Hosts", "string", "Hosts that incoming requests are matched against before the ingress rule", ingress_hosts)},
+    {FN_CELL("Address", "string", "Address is a list containing ingress points for the load-balancer", ingress_address)},
+    {FN_CELL("Ports", "string", "Ports of TLS configurations that open", ingress_ports)},
+    {AGE_CELL},
+};
+
+const table_def table_ingresses = TABLE_OF(ingress_columns);
 
 /* ---- ingressclasses */
 
-static const table_column ingressclass_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Controller", "string", "", "Controller that is responsible for handling this class", 0},
-    {"Parameters", "string", "", "A reference to a resource with additional parameters", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
-
-static void ingressclass_row(const cJSON *ic, cJSON *cells, time_t now)
+static void ingressclass_parameters(cJSON *cells, const cJSON *ic, const table_column *col, time_t now)
 {
     char params[512] = "<none>";
     const cJSON *p = json_at(ic, "spec.parameters");
@@ -363,49 +329,40 @@ static void ingressclass_row(const cJSON *ic, cJSON *cells, time_t now)
             snprintf(params, sizeof params, "%s.%s/%s", json_str(p, "kind"), g->valuestring, json_str(p, "name"));
         else snprintf(params, sizeof params, "%s/%s", json_str(p, "kind"), json_str(p, "name"));
     }
-    cell_name(cells, ic);
-    cell_string(cells, tj_str_or(ic, "spec.controller", ""));
     cell_string(cells, params);
-    cell_age(cells, ic, now);
 }
 
-const table_def table_ingressclasses = {ingressclass_columns, 4, ingressclass_row, NULL};
+static const table_column ingressclass_columns[] = {
+    {NAME_CELL},
+    {TEXT_CELL("Controller", "Controller that is responsible for handling this class", "spec.controller", "")},
+    {FN_CELL("Parameters", "string", "A reference to a resource with additional parameters", ingressclass_parameters)},
+    {AGE_CELL},
+};
+
+const table_def table_ingressclasses = TABLE_OF(ingressclass_columns);
 
 /* ---- networkpolicies */
 
-static const table_column networkpolicy_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Pod-Selector", "string", "", "Selects the pods to which this NetworkPolicy object applies. The array of ingress rules is applied to any pods selected by this field. Multiple network policies can select the same set of pods. In this case, the ingress rules for each are combined additively. This field is NOT optional and follows standard label selector semantics. An empty podSelector matches all pods in this namespace.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
-
-static void networkpolicy_row(const cJSON *np, cJSON *cells, time_t now)
+/* FormatLabelSelector of spec.podSelector, a struct: absent is empty. */
+static void networkpolicy_selector(cJSON *cells, const cJSON *np, const table_column *col, time_t now)
 {
-    kapi_buf b;
-    kapi_buf_init(&b);
     const cJSON *sel = json_at(np, "spec.podSelector");
     cJSON *empty = NULL;
-    if (!sel) sel = empty = cJSON_CreateObject();   /* a struct, never nil */
-    format_label_selector(sel, &b);
+    if (!sel) sel = empty = cJSON_CreateObject();
+    cell_label_selector(cells, sel);
     cJSON_Delete(empty);
-    cell_name(cells, np);
-    cell_buf(cells, &b);
-    cell_age(cells, np, now);
 }
 
-const table_def table_networkpolicies = {networkpolicy_columns, 3, networkpolicy_row, NULL};
+static const table_column networkpolicy_columns[] = {
+    {NAME_CELL},
+    {FN_CELL("Pod-Selector", "string", "Selects the pods to which this NetworkPolicy object applies. The array of ingress rules is applied to any pods selected by this field. Multiple network policies can select the same set of pods. In this case, the ingress rules for each are combined additively. This field is NOT optional and follows standard label selector semantics. An empty podSelector matches all pods in this namespace.", networkpolicy_selector)},
+    {AGE_CELL},
+};
+
+const table_def table_networkpolicies = TABLE_OF(networkpolicy_columns);
 
 /* ---- horizontalpodautoscalers: formatHPAMetrics (at most 2) */
 
-static const table_column hpa_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Reference", "string", "", "scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.", 0},
-    {"Targets", "string", "", "metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).  The desired replica count is calculated multiplying the ratio between the target value and the current value by the current number of pods.  Ergo, metrics used must decrease as the pod count is increased, and vice-versa.  See the individual metric source types for more information about how each type of metric must respond.", 0},
-    {"MinPods", "string", "", "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.  It defaults to 1 pod.  minReplicas is allowed to be 0 if the alpha feature gate HPAScaleToZero is enabled and at least one Object or External metric is configured.  Scaling is active as long as at least one metric value is available.", 0},
-    {"MaxPods", "string", "", "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas.", 0},
-    {"Replicas", "string", "", "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
 
 static void hpa_metric(const cJSON *spec, const cJSON *status, kapi_buf *b)
 {
@@ -447,13 +404,16 @@ static void hpa_metric(const cJSON *spec, const cJSON *status, kapi_buf *b)
     kapi_buf_printf(b, "%s: %s/%s", name, c, t);
 }
 
-static void hpa_row(const cJSON *hpa, cJSON *cells, time_t now)
+static void hpa_reference(cJSON *cells, const cJSON *hpa, const table_column *col, time_t now)
 {
-    char ref[512], min[32] = "<unset>";
+    char ref[512];
     snprintf(ref, sizeof ref, "%s/%s", tj_str_or(hpa, "spec.scaleTargetRef.kind", ""),
              tj_str_or(hpa, "spec.scaleTargetRef.name", ""));
-    if (cJSON_IsNumber(json_at(hpa, "spec.minReplicas")))
-        snprintf(min, sizeof min, "%lld", tj_int(hpa, "spec.minReplicas", 0));
+    cell_string(cells, ref);
+}
+
+static void hpa_targets(cJSON *cells, const cJSON *hpa, const table_column *col, time_t now)
+{
     const cJSON *specs = json_at(hpa, "spec.metrics"), *statuses = json_at(hpa, "status.currentMetrics"), *s;
     kapi_buf b;
     kapi_buf_init(&b);
@@ -468,27 +428,31 @@ static void hpa_row(const cJSON *hpa, cJSON *cells, time_t now)
         count++;
     }
     if (count > max) kapi_buf_printf(&b, " + %d more...", count - max);
-    cell_name(cells, hpa);
-    cell_string(cells, ref);
     cell_buf(cells, &b);
-    cell_string(cells, min);
-    cell_integer(cells, tj_int(hpa, "spec.maxReplicas", 0));
-    cell_integer(cells, tj_int(hpa, "status.currentReplicas", 0));
-    cell_age(cells, hpa, now);
 }
 
-const table_def table_horizontalpodautoscalers = {hpa_columns, 7, hpa_row, NULL};
+static void hpa_min_pods(cJSON *cells, const cJSON *hpa, const table_column *col, time_t now)
+{
+    char min[32] = "<unset>";
+    if (cJSON_IsNumber(json_at(hpa, "spec.minReplicas")))
+        snprintf(min, sizeof min, "%lld", tj_int(hpa, "spec.minReplicas", 0));
+    cell_string(cells, min);
+}
+
+static const table_column hpa_columns[] = {
+    {NAME_CELL},
+    {FN_CELL("Reference", "string", "scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.", hpa_reference)},
+    {FN_CELL("Targets", "string", "metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).  The desired replica count is calculated multiplying the ratio between the target value and the current value by the current number of pods.  Ergo, metrics used must decrease as the pod count is increased, and vice-versa.  See the individual metric source types for more information about how each type of metric must respond.", hpa_targets)},
+    {FN_CELL("MinPods", "string", "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.  It defaults to 1 pod.  minReplicas is allowed to be 0 if the alpha feature gate HPAScaleToZero is enabled and at least one Object or External metric is configured.  Scaling is active as long as at least one metric value is available.", hpa_min_pods)},
+    {INT_CELL("MaxPods", "string", "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas.", "spec.maxReplicas", 0)},
+    {INT_CELL("Replicas", "string", "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.", "status.currentReplicas", 0)},
+    {AGE_CELL},
+};
+
+const table_def table_horizontalpodautoscalers = TABLE_OF(hpa_columns);
 
 /* ---- storageclasses */
 
-static const table_column storageclass_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Provisioner", "string", "", "provisioner indicates the type of the provisioner.", 0},
-    {"ReclaimPolicy", "string", "", "reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.", 0},
-    {"VolumeBindingMode", "string", "", "volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.", 0},
-    {"AllowVolumeExpansion", "string", "", "allowVolumeExpansion shows whether the storage class allow volume expand.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
 
 /* storageutil.IsDefaultAnnotation */
 static int is_default_class(const cJSON *sc)
@@ -500,34 +464,31 @@ static int is_default_class(const cJSON *sc)
            (cJSON_IsString(b) && !strcmp(b->valuestring, "true"));
 }
 
-static void storageclass_row(const cJSON *sc, cJSON *cells, time_t now)
+static void storageclass_name(cJSON *cells, const cJSON *sc, const table_column *col, time_t now)
 {
     char name[300];
     snprintf(name, sizeof name, "%s%s", tj_str_or(sc, "metadata.name", ""), is_default_class(sc) ? " (default)" : "");
     cell_string(cells, name);
-    cell_string(cells, tj_str_or(sc, "provisioner", ""));
-    cell_string(cells, tj_str_or(sc, "reclaimPolicy", "Delete"));
-    cell_string(cells, tj_str_or(sc, "volumeBindingMode", "Immediate"));
-    cJSON_AddItemToArray(cells, cJSON_CreateBool(json_true_at(sc, "allowVolumeExpansion")));
-    cell_age(cells, sc, now);
 }
 
-const table_def table_storageclasses = {storageclass_columns, 6, storageclass_row, NULL};
+static const table_column storageclass_columns[] = {
+    {.name = "Name", .type = "string", .format = "name", .description = DOC_OBJECTMETA_NAME, .cell = CELL_FN, .fn = storageclass_name},
+    {TEXT_CELL("Provisioner", "provisioner indicates the type of the provisioner.", "provisioner", "")},
+    {TEXT_CELL("ReclaimPolicy", "reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.", "reclaimPolicy", "Delete")},
+    {TEXT_CELL("VolumeBindingMode", "volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.", "volumeBindingMode", "Immediate")},
+    {BOOL_CELL("AllowVolumeExpansion", "string", "allowVolumeExpansion shows whether the storage class allow volume expand.", "allowVolumeExpansion")},
+    {AGE_CELL},
+};
+
+const table_def table_storageclasses = TABLE_OF(storageclass_columns);
 
 /* ---- runtimeclasses (kube's column description reads ObjectMeta's
  * "handler" doc, which does not exist: empty) */
 
 static const table_column runtimeclass_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Handler", "string", "", "", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    {NAME_CELL},
+    {TEXT_CELL("Handler", "", "handler", "")},
+    {AGE_CELL},
 };
 
-static void runtimeclass_row(const cJSON *rc, cJSON *cells, time_t now)
-{
-    cell_name(cells, rc);
-    cell_string(cells, tj_str_or(rc, "handler", ""));
-    cell_age(cells, rc, now);
-}
-
-const table_def table_runtimeclasses = {runtimeclass_columns, 3, runtimeclass_row, NULL};
+const table_def table_runtimeclasses = TABLE_OF(runtimeclass_columns);

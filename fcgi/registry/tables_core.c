@@ -17,19 +17,12 @@
 /* ---- namespaces */
 
 static const table_column namespace_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Status", "string", "", "The status of the namespace", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    {NAME_CELL},
+    {TEXT_CELL("Status", "The status of the namespace", "status.phase", "Active")},
+    {AGE_CELL},
 };
 
-static void namespace_row(const cJSON *ns, cJSON *cells, time_t now)
-{
-    cell_name(cells, ns);
-    cell_string(cells, tj_str_or(ns, "status.phase", "Active"));
-    cell_age(cells, ns, now);
-}
-
-const table_def table_namespaces = {namespace_columns, 3, namespace_row, NULL};
+const table_def table_namespaces = TABLE_OF(namespace_columns);
 
 /* ---- pods */
 
@@ -259,50 +252,33 @@ const table_def table_pods = {pod_columns, 9, pod_row, pod_row_conditions};
 /* ---- serviceaccounts */
 
 static const table_column serviceaccount_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Secrets", "string", "", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use. Pods are only limited to this list if this service account has a \"kubernetes.io/enforce-mountable-secrets\" annotation set to \"true\". The \"kubernetes.io/enforce-mountable-secrets\" annotation is deprecated since v1.32. Prefer separate namespaces to isolate access to mounted secrets. This field should not be used to find auto-generated service account token secrets for use outside of pods. Instead, tokens can be requested directly using the TokenRequest API, or service account token secrets can be manually created. More info: https://kubernetes.io/docs/concepts/configuration/secret", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
+    {NAME_CELL},
+    {COUNT_CELL("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use. Pods are only limited to this list if this service account has a \"kubernetes.io/enforce-mountable-secrets\" annotation set to \"true\". The \"kubernetes.io/enforce-mountable-secrets\" annotation is deprecated since v1.32. Prefer separate namespaces to isolate access to mounted secrets. This field should not be used to find auto-generated service account token secrets for use outside of pods. Instead, tokens can be requested directly using the TokenRequest API, or service account token secrets can be manually created. More info: https://kubernetes.io/docs/concepts/configuration/secret", "secrets")},
+    {AGE_CELL},
 };
 
-static void serviceaccount_row(const cJSON *sa, cJSON *cells, time_t now)
-{
-    cell_name(cells, sa);
-    cell_integer(cells, cJSON_GetArraySize(json_array_at(sa, "secrets")));
-    cell_age(cells, sa, now);
-}
-
-const table_def table_serviceaccounts = {serviceaccount_columns, 3, serviceaccount_row, NULL};
+const table_def table_serviceaccounts = TABLE_OF(serviceaccount_columns);
 
 /* ---- configmaps */
 
-static const table_column configmap_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Data", "string", "", "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
-
-static void configmap_row(const cJSON *cm, cJSON *cells, time_t now)
+static void configmap_data(cJSON *cells, const cJSON *cm, const table_column *col, time_t now)
 {
-    cell_name(cells, cm);
     cell_integer(cells, cJSON_GetArraySize(json_object_at(cm, "data")) + cJSON_GetArraySize(json_object_at(cm, "binaryData")));
-    cell_age(cells, cm, now);
 }
 
-const table_def table_configmaps = {configmap_columns, 3, configmap_row, NULL};
+static const table_column configmap_columns[] = {
+    {NAME_CELL},
+    {FN_CELL("Data", "string", "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.", configmap_data)},
+    {AGE_CELL},
+};
+
+const table_def table_configmaps = TABLE_OF(configmap_columns);
 
 /* ---- secrets */
 
-static const table_column secret_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Type", "string", "", "Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types", 0},
-    {"Data", "string", "", "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
 
-static void secret_row(const cJSON *secret, cJSON *cells, time_t now)
+static void secret_data(cJSON *cells, const cJSON *secret, const table_column *col, time_t now)
 {
-    cell_name(cells, secret);
-    cell_string(cells, tj_str_or(secret, "type", "Opaque"));
     /* decoding merges stringData into data, so count the union of keys */
     const cJSON *data = json_at(secret, "data"), *string_data = json_at(secret, "stringData"), *e;
     int n = cJSON_GetArraySize(json_object_at(secret, "data"));
@@ -313,22 +289,19 @@ static void secret_row(const cJSON *secret, cJSON *cells, time_t now)
                 n++;
     }
     cell_integer(cells, n);
-    cell_age(cells, secret, now);
 }
 
-const table_def table_secrets = {secret_columns, 4, secret_row, NULL};
+static const table_column secret_columns[] = {
+    {NAME_CELL},
+    {TEXT_CELL("Type", "Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types", "type", "Opaque")},
+    {FN_CELL("Data", "string", "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4", secret_data)},
+    {AGE_CELL},
+};
+
+const table_def table_secrets = TABLE_OF(secret_columns);
 
 /* ---- services */
 
-static const table_column service_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Type", "string", "", "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer. \"ClusterIP\" allocates a cluster-internal IP address for load-balancing to endpoints. Endpoints are determined by the selector or if that is not specified, by manual construction of an Endpoints object or EndpointSlice objects. If clusterIP is \"None\", no virtual IP is allocated and the endpoints are published as a set of endpoints rather than a virtual IP. \"NodePort\" builds on ClusterIP and allocates a port on every node which routes to the same endpoints as the clusterIP. \"LoadBalancer\" builds on NodePort and creates an external load-balancer (if supported in the current cloud) which routes to the same endpoints as the clusterIP. \"ExternalName\" aliases this service to the specified externalName. Several other fields do not apply to ExternalName services. More info: https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types", 0},
-    {"Cluster-IP", "string", "", "clusterIP is the IP address of the service and is usually assigned randomly. If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be blank) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are \"None\", empty string (\"\"), or a valid IP address. Setting this to \"None\" makes a \"headless service\" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when creating a Service of type ExternalName, creation will fail. This field will be wiped when updating a Service to type ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies", 0},
-    {"External-IP", "string", "", "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.  These IPs are not managed by Kubernetes.  The user is responsible for ensuring that traffic arrives at a node with this IP.  A common example is external load-balancers that are not part of the Kubernetes system.", 0},
-    {"Port(s)", "string", "", "The list of ports that are exposed by this service. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"Selector", "string", "", "Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/", 1},
-};
 
 /* Appends the strings of arr to out, ","-separated (a leading "," when
  * already > 0); returns how many it wrote. */
@@ -371,12 +344,8 @@ static int load_balancer_ingress(const cJSON *svc, kapi_buf *out)
     return written;
 }
 
-static void service_row(const cJSON *svc, cJSON *cells, time_t now)
+static void service_cluster_ip(cJSON *cells, const cJSON *svc, const table_column *col, time_t now)
 {
-    const char *type = tj_str_or(svc, "spec.type", "ClusterIP");
-    cell_name(cells, svc);
-    cell_string(cells, type);
-
     const char *cluster_ip = NULL;
     const cJSON *ips = json_array_at(svc, "spec.clusterIPs");
     if (ips && cJSON_GetArraySize(ips) > 0) {
@@ -387,7 +356,11 @@ static void service_row(const cJSON *svc, cJSON *cells, time_t now)
         if (cluster_ip && !*cluster_ip) cluster_ip = NULL;
     }
     cell_string(cells, cluster_ip ? cluster_ip : "<none>");
+}
 
+static void service_external_ip(cJSON *cells, const cJSON *svc, const table_column *col, time_t now)
+{
+    const char *type = tj_str_or(svc, "spec.type", "ClusterIP");
     kapi_buf ext;
     kapi_buf_init(&ext);
     const cJSON *external_ips = json_array_at(svc, "spec.externalIPs");
@@ -403,7 +376,10 @@ static void service_row(const cJSON *svc, cJSON *cells, time_t now)
         kapi_buf_puts(&ext, "<unknown>");
     }
     cell_buf(cells, &ext);
+}
 
+static void service_ports(cJSON *cells, const cJSON *svc, const table_column *col, time_t now)
+{
     kapi_buf ports;
     kapi_buf_init(&ports);
     const cJSON *port_list = json_array_at(svc, "spec.ports"), *p;
@@ -419,31 +395,22 @@ static void service_row(const cJSON *svc, cJSON *cells, time_t now)
     }
     if (ports.len == 0) kapi_buf_puts(&ports, "<none>");
     cell_buf(cells, &ports);
-
-    cell_age(cells, svc, now);
-
-    kapi_buf sel;
-    kapi_buf_init(&sel);
-    format_labels(json_at(svc, "spec.selector"), &sel);
-    cell_buf(cells, &sel);
 }
 
-const table_def table_services = {service_columns, 7, service_row, NULL};
+static const table_column service_columns[] = {
+    {NAME_CELL},
+    {TEXT_CELL("Type", "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer. \"ClusterIP\" allocates a cluster-internal IP address for load-balancing to endpoints. Endpoints are determined by the selector or if that is not specified, by manual construction of an Endpoints object or EndpointSlice objects. If clusterIP is \"None\", no virtual IP is allocated and the endpoints are published as a set of endpoints rather than a virtual IP. \"NodePort\" builds on ClusterIP and allocates a port on every node which routes to the same endpoints as the clusterIP. \"LoadBalancer\" builds on NodePort and creates an external load-balancer (if supported in the current cloud) which routes to the same endpoints as the clusterIP. \"ExternalName\" aliases this service to the specified externalName. Several other fields do not apply to ExternalName services. More info: https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types", "spec.type", "ClusterIP")},
+    {FN_CELL("Cluster-IP", "string", "clusterIP is the IP address of the service and is usually assigned randomly. If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be blank) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are \"None\", empty string (\"\"), or a valid IP address. Setting this to \"None\" makes a \"headless service\" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when creating a Service of type ExternalName, creation will fail. This field will be wiped when updating a Service to type ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies", service_cluster_ip)},
+    {FN_CELL("External-IP", "string", "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.  These IPs are not managed by Kubernetes.  The user is responsible for ensuring that traffic arrives at a node with this IP.  A common example is external load-balancers that are not part of the Kubernetes system.", service_external_ip)},
+    {FN_CELL("Port(s)", "string", "The list of ports that are exposed by this service. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies", service_ports)},
+    {AGE_CELL},
+    {LABELS_CELL("Selector", "Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/", "spec.selector"), WIDE},
+};
+
+const table_def table_services = TABLE_OF(service_columns);
 
 /* ---- events */
 
-static const table_column event_columns[] = {
-    {"Last Seen", "string", "", "The time at which the most recent occurrence of this event was recorded.", 0},
-    {"Type", "string", "", "Type of this event (Normal, Warning), new types could be added in the future", 0},
-    {"Reason", "string", "", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.", 0},
-    {"Object", "string", "", "The object that this event is about.", 0},
-    {"Subobject", "string", "", "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: \"spec.containers{name}\" (where \"name\" refers to the name of the container that triggered the event) or if no container name is specified \"spec.containers[2]\" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.", 1},
-    {"Source", "string", "", "The component reporting this event. Should be a short machine understandable string.", 1},
-    {"Message", "string", "", "A human-readable description of the status of this operation.", 0},
-    {"First Seen", "string", "", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)", 1},
-    {"Count", "string", "", "The number of times this event has occurred.", 1},
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 1},
-};
 
 /* strings.TrimSpace for ASCII white space */
 static void trimmed(const char *s, kapi_buf *out)
@@ -457,56 +424,85 @@ static void trimmed(const char *s, kapi_buf *out)
     kapi_buf_put(out, s, n);
 }
 
-static void event_row(const cJSON *ev, cJSON *cells, time_t now)
+/* When the event was first seen: firstTimestamp, else eventTime. */
+static void event_first_seen(const cJSON *ev, time_t now, char *out, size_t n)
 {
-    char first[32], last[32];
     kube_time first_ts = kube_time_at(ev, "firstTimestamp");
-    if (first_ts.set) timestamp_since(first_ts, now, first, sizeof first);
-    else timestamp_since(kube_time_at(ev, "eventTime"), now, first, sizeof first);
-    kube_time last_ts = kube_time_at(ev, "lastTimestamp");
-    if (last_ts.set) timestamp_since(last_ts, now, last, sizeof last);
-    else snprintf(last, sizeof last, "%s", first);
+    timestamp_since(first_ts.set ? first_ts : kube_time_at(ev, "eventTime"), now, out, n);
+}
 
+static void event_first_seen_cell(cJSON *cells, const cJSON *ev, const table_column *col, time_t now)
+{
+    char first[32];
+    event_first_seen(ev, now, first, sizeof first);
+    cell_string(cells, first);
+}
+
+/* series.lastObservedTime, else lastTimestamp, else the first seen. */
+static void event_last_seen(cJSON *cells, const cJSON *ev, const table_column *col, time_t now)
+{
+    char last[32];
+    const cJSON *series = json_at(ev, "series");
+    kube_time last_ts = kube_time_at(ev, "lastTimestamp");
+    if (cJSON_IsObject(series)) timestamp_since(kube_time_at(series, "lastObservedTime"), now, last, sizeof last);
+    else if (last_ts.set) timestamp_since(last_ts, now, last, sizeof last);
+    else event_first_seen(ev, now, last, sizeof last);
+    cell_string(cells, last);
+}
+
+static void event_count(cJSON *cells, const cJSON *ev, const table_column *col, time_t now)
+{
     long long count = tj_int(ev, "count", 0);
     const cJSON *series = json_at(ev, "series");
-    if (cJSON_IsObject(series)) {
-        timestamp_since(kube_time_at(series, "lastObservedTime"), now, last, sizeof last);
-        count = tj_int(series, "count", 0);
-    } else if (count == 0) {
-        count = 1;   /* singleton events have no count in the new API */
-    }
+    if (cJSON_IsObject(series)) count = tj_int(series, "count", 0);
+    else if (count == 0) count = 1;   /* singleton events have no count in the new API */
+    cell_integer(cells, count);
+}
 
+static void event_object(cJSON *cells, const cJSON *ev, const table_column *col, time_t now)
+{
     kapi_buf target;
     kapi_buf_init(&target);
     const char *kind = tj_str_or(ev, "involvedObject.kind", ""), *name = json_str_at(ev, "involvedObject.name", NULL);
     for (const char *k = kind; *k; k++)
         kapi_buf_putc(&target, (char)((*k >= 'A' && *k <= 'Z') ? *k - 'A' + 'a' : *k));
     if (name && *name) kapi_buf_printf(&target, "/%s", name);
+    cell_buf(cells, &target);
+}
 
+static void event_source(cJSON *cells, const cJSON *ev, const table_column *col, time_t now)
+{
     kapi_buf source;
     kapi_buf_init(&source);
     const char *component = tj_str_or(ev, "source.component", tj_str_or(ev, "reportingComponent", ""));
     const char *instance = tj_str_or(ev, "source.host", tj_str_or(ev, "reportingInstance", ""));
     kapi_buf_puts(&source, component);
     if (*instance) kapi_buf_printf(&source, ", %s", instance);
+    cell_buf(cells, &source);
+}
 
+static void event_message(cJSON *cells, const cJSON *ev, const table_column *col, time_t now)
+{
     kapi_buf message;
     kapi_buf_init(&message);
     trimmed(json_str_at(ev, "message", NULL), &message);
-
-    cell_string(cells, last);
-    cell_string(cells, json_str_at(ev, "type", NULL));
-    cell_string(cells, json_str_at(ev, "reason", NULL));
-    cell_buf(cells, &target);
-    cell_string(cells, json_str_at(ev, "involvedObject.fieldPath", NULL));
-    cell_buf(cells, &source);
     cell_buf(cells, &message);
-    cell_string(cells, first);
-    cell_integer(cells, count);
-    cell_name(cells, ev);
 }
 
-const table_def table_events = {event_columns, 10, event_row, NULL};
+static const table_column event_columns[] = {
+    {FN_CELL("Last Seen", "string", "The time at which the most recent occurrence of this event was recorded.", event_last_seen)},
+    {TEXT_CELL("Type", "Type of this event (Normal, Warning), new types could be added in the future", "type", "")},
+    {TEXT_CELL("Reason", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.", "reason", "")},
+    {FN_CELL("Object", "string", "The object that this event is about.", event_object)},
+    {TEXT_CELL("Subobject", "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: \"spec.containers{name}\" (where \"name\" refers to the name of the container that triggered the event) or if no container name is specified \"spec.containers[2]\" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.", "involvedObject.fieldPath", ""), WIDE},
+    {FN_CELL("Source", "string", "The component reporting this event. Should be a short machine understandable string.", event_source), WIDE},
+    {FN_CELL("Message", "string", "A human-readable description of the status of this operation.", event_message)},
+    {FN_CELL("First Seen", "string", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)", event_first_seen_cell), WIDE},
+    {FN_CELL("Count", "string", "The number of times this event has occurred.", event_count), WIDE},
+    {NAME_CELL, WIDE},
+};
+
+const table_def table_events = TABLE_OF(event_columns);
 
 /* ---- nodes */
 
@@ -520,32 +516,27 @@ const table_def table_events = {event_columns, 10, event_row, NULL};
     "possible, such as Pods that inherit a Node's address in its own status or consumers of the " \
     "downward API (status.hostIP)."
 
-static const table_column node_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Status", "string", "", "The status of the node", 0},
-    {"Roles", "string", "", "The roles of the node", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"Version", "string", "", "Kubelet Version reported by the node.", 0},
-    {"Internal-IP", "string", "", DOC_NODE_ADDRESSES, 1},
-    {"External-IP", "string", "", DOC_NODE_ADDRESSES, 1},
-    {"OS-Image", "string", "", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", 1},
-    {"Kernel-Version", "string", "", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1},
-    {"Container-Runtime", "string", "", "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", 1},
-};
 
-static const char *node_address(const cJSON *node, const char *type)
+/* The first address of the column's type (its path names the type). */
+static void node_address(cJSON *cells, const cJSON *node, const table_column *col, time_t now)
 {
     const cJSON *addrs = json_array_at(node, "status.addresses"), *a;
+    const char *found = "<none>";
     if (addrs) {
         cJSON_ArrayForEach(a, addrs)
-            if (str_is(json_str_at(a, "type", NULL), type)) return tj_str_or(a, "address", "");
+            if (str_is(json_str_at(a, "type", NULL), col->path)) {
+                found = tj_str_or(a, "address", "");
+                break;
+            }
     }
-    return "<none>";
+    cell_string(cells, found);
 }
 
 /* findNodeRoles: node-role.kubernetes.io/<role> labels and kubernetes.io/role=<role>. */
-static void node_roles(const cJSON *node, kapi_buf *out)
+static void node_roles(cJSON *cells, const cJSON *node, const table_column *col, time_t now)
 {
+    kapi_buf text, *out = &text;
+    kapi_buf_init(out);
     static const char prefix[] = "node-role.kubernetes.io/";
     const cJSON *labels = json_at(node, "metadata.labels"), *l;
     int n = cJSON_IsObject(labels) ? cJSON_GetArraySize(labels) : 0, k = 0;
@@ -570,9 +561,10 @@ static void node_roles(const cJSON *node, kapi_buf *out)
     }
     free(roles);
     if (written == 0) kapi_buf_puts(out, "<none>");
+    cell_buf(cells, out);
 }
 
-static void node_row(const cJSON *node, cJSON *cells, time_t now)
+static void node_status(cJSON *cells, const cJSON *node, const table_column *col, time_t now)
 {
     kapi_buf status;
     kapi_buf_init(&status);
@@ -585,21 +577,20 @@ static void node_row(const cJSON *node, cJSON *cells, time_t now)
     if (ready) kapi_buf_puts(&status, str_is(json_str_at(ready, "status", NULL), "True") ? "Ready" : "NotReady");
     else kapi_buf_puts(&status, "Unknown");
     if (json_true_at(node, "spec.unschedulable")) kapi_buf_puts(&status, ",SchedulingDisabled");
-
-    kapi_buf roles;
-    kapi_buf_init(&roles);
-    node_roles(node, &roles);
-
-    cell_name(cells, node);
     cell_buf(cells, &status);
-    cell_buf(cells, &roles);
-    cell_age(cells, node, now);
-    cell_string(cells, json_str_at(node, "status.nodeInfo.kubeletVersion", NULL));
-    cell_string(cells, node_address(node, "InternalIP"));
-    cell_string(cells, node_address(node, "ExternalIP"));
-    cell_string(cells, tj_str_or(node, "status.nodeInfo.osImage", "<unknown>"));
-    cell_string(cells, tj_str_or(node, "status.nodeInfo.kernelVersion", "<unknown>"));
-    cell_string(cells, tj_str_or(node, "status.nodeInfo.containerRuntimeVersion", "<unknown>"));
 }
 
-const table_def table_nodes = {node_columns, 10, node_row, NULL};
+static const table_column node_columns[] = {
+    {NAME_CELL},
+    {FN_CELL("Status", "string", "The status of the node", node_status)},
+    {FN_CELL("Roles", "string", "The roles of the node", node_roles)},
+    {AGE_CELL},
+    {TEXT_CELL("Version", "Kubelet Version reported by the node.", "status.nodeInfo.kubeletVersion", "")},
+    {FN_AT_CELL("Internal-IP", "string", DOC_NODE_ADDRESSES, node_address, "InternalIP"), WIDE},
+    {FN_AT_CELL("External-IP", "string", DOC_NODE_ADDRESSES, node_address, "ExternalIP"), WIDE},
+    {TEXT_CELL("OS-Image", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", "status.nodeInfo.osImage", "<unknown>"), WIDE},
+    {TEXT_CELL("Kernel-Version", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", "status.nodeInfo.kernelVersion", "<unknown>"), WIDE},
+    {TEXT_CELL("Container-Runtime", "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", "status.nodeInfo.containerRuntimeVersion", "<unknown>"), WIDE},
+};
+
+const table_def table_nodes = TABLE_OF(node_columns);

@@ -33,7 +33,6 @@ void cell_integer(cJSON *cells, long long v);
  * creationTimestamp): the cells every printer starts and ends with. */
 void cell_name(cJSON *cells, const cJSON *obj);
 void cell_age(cJSON *cells, const cJSON *obj, time_t now);
-void cell_bool(cJSON *cells, int v);
 /* kube's listWithMoreString: the first max items ","-joined, then
  * " + N more..." for the rest; "<unset>" when there are none. */
 void cell_list_with_more(cJSON *cells, const char *const *items, int count, int max);
@@ -70,29 +69,56 @@ void container_cells(const cJSON *containers, cJSON *cells);
 /* ---- column descriptions (kube's swagger docs, Kubernetes 1.32) */
 extern const char DOC_OBJECTMETA_NAME[];
 extern const char DOC_OBJECTMETA_CREATION_TIMESTAMP[];
-/* The Name and Age columns of kube's printers, with their cells as data. */
-#define NAME_COLUMN {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0}
-#define AGE_COLUMN {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0}
-
-/* ---- rows that are plain reads, as data: one spec a cell */
-typedef enum table_cell {
-    CELL_NAME,                /* metadata.name */
-    CELL_AGE,                 /* translateTimestampSince(creationTimestamp) */
-    CELL_STRING,              /* the string at path, else dflt ("" when NULL) */
-    CELL_BOOL,                /* the boolean at path (false when missing) */
-    CELL_COUNT,               /* the length of the list at path */
-    CELL_JOINED               /* the list at path ","-joined (its strings, or each
-                                 item's member), dflt when empty */
-} table_cell;
-typedef struct table_cell_spec {
-    table_cell cell;
-    const char *path;
-    const char *dflt;
-    const char *member;
-} table_cell_spec;
-void table_cells_row(const table_cell_spec *spec, int n, const cJSON *obj, cJSON *cells, time_t now);
 extern const char DOC_CONTAINERS[];
 extern const char DOC_IMAGES[];
+
+/* ---- columns whose cells are data (kinds/resource.h table_cell). Each
+ * macro is a column's members, so a table reads
+ *   {NAME_CELL}, {TEXT_CELL("Holder", doc, "spec.holderIdentity", "")}, {AGE_CELL},
+ *   {CONTAINERS_CELL(DOC_CONTAINERS, "spec.template.spec.containers"), WIDE},
+ * and TABLE_OF(columns) is its table_def, with no row function: table_row
+ * builds every row from the columns. A cell the data cannot say is a
+ * FN_CELL with a function that appends it (FN_AT_CELL: one that reads the
+ * column's path, so that several columns can share it). */
+#define NAME_CELL .name = "Name", .type = "string", .format = "name", \
+    .description = DOC_OBJECTMETA_NAME, .cell = CELL_NAME
+#define AGE_CELL .name = "Age", .type = "string", .format = "", \
+    .description = DOC_OBJECTMETA_CREATION_TIMESTAMP, .cell = CELL_AGE
+#define TEXT_CELL(n, doc, p, dflt) .name = n, .type = "string", .format = "", .description = doc, \
+    .cell = CELL_TEXT, .path = p, .text = dflt
+#define OPTIONAL_CELL(n, doc, p, dflt) .name = n, .type = "string", .format = "", .description = doc, \
+    .cell = CELL_OPTIONAL, .path = p, .text = dflt
+#define INT_CELL(n, t, doc, p, dflt) .name = n, .type = t, .format = "", .description = doc, \
+    .cell = CELL_INT, .path = p, .number = dflt
+#define BOOL_CELL(n, t, doc, p) .name = n, .type = t, .format = "", .description = doc, \
+    .cell = CELL_BOOL, .path = p
+#define COUNT_CELL(n, t, doc, p) .name = n, .type = t, .format = "", .description = doc, \
+    .cell = CELL_COUNT, .path = p
+#define LABELS_CELL(n, doc, p) .name = n, .type = "string", .format = "", .description = doc, \
+    .cell = CELL_LABELS, .path = p
+#define SELECTOR_CELL(n, doc, p) .name = n, .type = "string", .format = "", .description = doc, \
+    .cell = CELL_SELECTOR, .path = p
+#define CONTAINERS_CELL(doc, p) .name = "Containers", .type = "string", .format = "", \
+    .description = doc, .cell = CELL_CONTAINERS, .path = p
+#define IMAGES_CELL(doc, p) .name = "Images", .type = "string", .format = "", \
+    .description = doc, .cell = CELL_IMAGES, .path = p
+#define JOINED_CELL(n, doc, p, m, dflt) .name = n, .type = "string", .format = "", .description = doc, \
+    .cell = CELL_JOINED, .path = p, .member = m, .text = dflt
+#define FN_CELL(n, t, doc, f) .name = n, .type = t, .format = "", .description = doc, \
+    .cell = CELL_FN, .fn = f
+#define FN_AT_CELL(n, t, doc, f, p) FN_CELL(n, t, doc, f), .path = p
+#define WIDE .priority = 1
+/* A workload's wide Containers and Images columns, of the containers at p
+ * (layoutContainerCells). */
+#define WIDE_CONTAINER_CELLS(p) {CONTAINERS_CELL(DOC_CONTAINERS, p), WIDE}, {IMAGES_CELL(DOC_IMAGES, p), WIDE}
+#define TABLE_OF(columns) {columns, (int)(sizeof columns / sizeof *columns), NULL, NULL}
+
+/* A FN_CELL: "status.readyReplicas/spec.replicas", spec.replicas 1 when
+ * absent (Deployments' and StatefulSets' Ready). */
+void cell_ready_replicas(cJSON *cells, const cJSON *obj, const table_column *col, time_t now);
+
+/* Appends obj's cells: def's row function, or each column's cell as data. */
+void table_row(const table_def *def, const cJSON *obj, cJSON *cells, time_t now);
 
 /* ---- printer columns as data (tables_columns.c): kinds without a
  * table_def whose description lists printer_columns get kube's custom

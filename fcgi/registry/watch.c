@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "codec/codec.h"
+#include "core/metrics.h"
 #include "core/status.h"
 #include "registry/list_options.h"
 #include "registry/rest_internal.h"
@@ -362,6 +363,8 @@ rest_result rest_watch(rest_call *c)
     watch_sub *sub = hub ? watch_subscribe(hub, w.key, w.exact, w.sel.changeable, WATCH_QUEUE_MAX,
                                            &hub_rev) : NULL;
     if (!sub) return rest_error(c, KAPI_UNAVAILABLE, "the server is shutting down");
+    const char *gvk[] = {c->r->group, c->r->kind, c->r->version};
+    metrics_gauge_add(MF_WATCHERS, gvk, 3, 1);            /* apiserver_registered_watchers */
     long long end_ms = watch_end_ms(&o);
     watch_stream_init(&w.ws, c, &fmt);
     int ok = watch_stream_begin(&w.ws) == 0;
@@ -386,6 +389,7 @@ rest_result rest_watch(rest_call *c)
     store_release_thread_connection(s);             /* idle from here on: no connection held */
     if (ok) stream_events(&w, hub, sub, o.bookmarks, end_ms);
     watch_unsubscribe(hub, sub);
+    metrics_gauge_add(MF_WATCHERS, gvk, 3, -1);
     watch_stream_free(&w.ws);
     return rest_streamed();
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "codec/json.h"
+#include "core/metrics.h"
 #include "registry/kinds/customresources.h"
 #include "registry/rest_internal.h"
 #include "registry/watch_stream.h"
@@ -102,6 +103,9 @@ static int append_table(watch_stream *ws, const char *type, const cJSON *obj)
 
 int watch_stream_event(watch_stream *ws, watch_event *e, watch_view v)
 {
+    const kapi_resource *r = ws->c->r;
+    const char *gvk[] = {r->group, r->kind, r->version};
+    metrics_counter_add(MF_WATCH_EVENTS, gvk, 3, 1);       /* apiserver_watch_events_total */
     int custom = (ws->c->r->flags & KIND_IS_CUSTOM) != 0;
     const kapi_strategy *s = ws->c->r->strategy;
     int convert = s && s->from_storage && !ws->table;

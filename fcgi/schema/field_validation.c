@@ -17,6 +17,7 @@
 #include "schema/scalars.h"
 #include "schema/schema.h"
 #include "schema/schema_check.h"
+#include "schema/structural.h"
 #include "core/alloc.h"
 
 /* kube's limits on warning headers (k8s.io/apiserver endpoints/filters). */
@@ -202,5 +203,78 @@ int field_validation_check_patch(const kapi_request *req, kapi_response *resp, c
     schema_problems_free(&p);
     schema_problems_free(&body);
     if (!rc) schema_prune_unknown(t, patched);
+    return rc;
+}
+
+/* ---- custom resources: the fields the structural schema prunes */
+
+typedef struct pruned_paths {
+    char *path[SCHEMA_MAX_STRICT];
+    int n;
+} pruned_paths;
+
+static void note_pruned(void *arg, const char *path)
+{
+    pruned_paths *pp = arg;
+    if (pp->n < SCHEMA_MAX_STRICT) pp->path[pp->n++] = kapi_xstrdup(path);
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_problem(schema_problems *p, const char *what, const char *path)
+{
+    if (p->n_strict >= SCHEMA_MAX_STRICT) return;
+    char quoted[1200], msg[1300];
+    go_quote_to(quoted, sizeof quoted, path, strlen(path));
+    snprintf(msg, sizeof msg, "%s %s", what, quoted);
+    p->strict[p->n_strict++] = kapi_xstrdup(msg);
+}
+
+int field_validation_check_custom(const kapi_request *req, kapi_response *resp, const structural_schema *s,
+                                  const char *version, const char *kind, fv_verb verb, cJSON *obj,
+                                  cJSON **status)
+{
+    fv_directive d;
+    if (field_validation_directive(req, verb, &d, status)) return -1;
+    if (!cJSON_IsObject(obj)) return 0;
+    const schema_type *object_meta = schema_type_named("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+    if (d == FV_IGNORE || !s) {
+        /* pruned silently (the schema's fields by the strategy) */
+        if (object_meta && cJSON_IsObject(meta)) schema_prune_unknown(object_meta, meta);
+        return 0;
+    }
+    schema_problems p = {0};
+    const char *mt = request_media_type(req);
+    /* kube's order: the decoder's duplicate fields, metadata's unknown
+     * fields, then the pruned paths, sorted */
+    if (req->body && (!strcmp(mt, "application/json") || !strcmp(mt, "application/merge-patch+json"))) {
+        char path[512];
+        if (json_find_duplicate_key(req->body, req->body_len, path, sizeof path) == 1)
+            add_problem(&p, "duplicate field", path);
+    }
+    if (object_meta && cJSON_IsObject(meta)) {
+        schema_problems m;
+        schema_check_tree_at(object_meta, meta, "metadata", 1, &m);
+        for (int i = 0; i < m.n_strict && p.n_strict < SCHEMA_MAX_STRICT; i++) {
+            p.strict[p.n_strict++] = m.strict[i];
+            m.strict[i] = NULL;
+        }
+        m.n_strict = 0;
+        schema_problems_free(&m);
+    }
+    pruned_paths pp = {.n = 0};
+    structural_prune(s, obj, note_pruned, &pp);
+    qsort(pp.path, (size_t)pp.n, sizeof pp.path[0], compare_strings);
+    for (int i = 0; i < pp.n; i++) {
+        add_problem(&p, "unknown field", pp.path[i]);
+        free(pp.path[i]);
+    }
+    int rc = report_strict(req, resp, d, &p, NULL, kind, version, verb == FV_PATCH, status);
+    schema_problems_free(&p);
+    if (!rc && object_meta && cJSON_IsObject(meta)) schema_prune_unknown(object_meta, meta);
     return rc;
 }

@@ -44,6 +44,16 @@ int field_validation_check_patch(const kapi_request *req, kapi_response *resp, c
                                  const char *version, const char *kind, cJSON *patched,
                                  cJSON **status);
 
+/* Custom resources (a body or a patched object): the fields the
+ * structural schema s prunes, metadata's unknown fields and a JSON body's
+ * duplicate fields are reported as for built-in kinds (Strict: the 400,
+ * Warn: a Warning each; Ignore: silently pruned). The unknown fields are
+ * pruned from obj. Same contract as above. */
+struct structural_schema;
+int field_validation_check_custom(const kapi_request *req, kapi_response *resp,
+                                  const struct structural_schema *s, const char *version, const char *kind,
+                                  fv_verb verb, cJSON *obj, cJSON **status);
+
 /* Adds one `Warning: 299 - "<text>"` header (deduplicated, within kube's
  * limits on warning count and size). */
 void field_validation_warn(const kapi_request *req, kapi_response *resp, const char *text);

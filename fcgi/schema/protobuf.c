@@ -322,6 +322,75 @@ static int read_time_message(pb_ctx *c, const unsigned char *d, size_t n, int64_
     return 0;
 }
 
+/* One JSONSchemaProps message as a JSON object. */
+static cJSON *render_schema_props(pb_ctx *c, const unsigned char *d, size_t n, int depth)
+{
+    const schema_type *t = schema_type_named(SCHEMA_JSON_SCHEMA_PROPS);
+    cJSON *obj = cJSON_CreateObject();
+    if (!t || !obj) {
+        cJSON_Delete(obj);
+        oom(c);
+        return NULL;
+    }
+    if (render_fields(c, t, d, n, obj, depth + 1)) {
+        cJSON_Delete(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+/* apiextensions' unions (schema.h) as their MarshalJSON writes them: a
+ * list when it has items, else the schema, else false (OrBool without
+ * allows), true or null. */
+static cJSON *render_union(pb_ctx *c, schema_raw_union u, const unsigned char *d, size_t n, int depth)
+{
+    static const char *const names[] = {"", "JSONSchemaPropsOrArray", "JSONSchemaPropsOrBool",
+                                        "JSONSchemaPropsOrStringArray"};
+    int schema_num = u == RAW_OR_BOOL ? 2 : 1;
+    const unsigned char *schema = NULL;
+    size_t schema_len = 0;
+    uint64_t allows = 0;
+    cJSON *list = cJSON_CreateArray();
+    if (!list) {
+        oom(c);
+        return NULL;
+    }
+    rd r = rd_over(d, n);
+    while (d && r.p < r.end) {
+        int32_t num;
+        int wt;
+        if (rd_tag(c, &r, names[u], &num, &wt)) goto fail;
+        if (u == RAW_OR_BOOL && num == 1) {
+            if (wt != WT_VARINT) { wrong_wire(c, wt, "Allows"); goto fail; }
+            if (rd_varint(c, &r, &allows)) goto fail;
+        } else if (num == schema_num || num == 2) {
+            const unsigned char *b;
+            size_t bl;
+            if (wt != WT_BYTES) { wrong_wire(c, wt, num == schema_num ? "Schema" : "JSONSchemas"); goto fail; }
+            if (rd_bytes(c, &r, &b, &bl)) goto fail;
+            if (num == schema_num) {
+                schema = b;   /* the last one wins, as in gogo */
+                schema_len = bl;
+                if (!schema) schema = (const unsigned char *)"";
+            } else {
+                cJSON *item = u == RAW_OR_ARRAY ? render_schema_props(c, b, bl, depth) : make_string(c, b, bl);
+                if (!item) goto fail;
+                cJSON_AddItemToArray(list, item);
+            }
+        } else if (rd_skip(c, &r, wt)) {
+            goto fail;
+        }
+    }
+    if (cJSON_GetArraySize(list) > 0) return list;
+    cJSON_Delete(list);
+    if (schema) return render_schema_props(c, schema, schema_len, depth);
+    if (u == RAW_OR_BOOL) return cJSON_CreateBool(allows != 0);
+    return cJSON_CreateNull();
+fail:
+    cJSON_Delete(list);
+    return NULL;
+}
+
 static cJSON *render_special(pb_ctx *c, const schema_value *v, const unsigned char *d, size_t n,
                              int present, int depth)
 {
@@ -378,6 +447,7 @@ static cJSON *render_special(pb_ctx *c, const schema_value *v, const unsigned ch
     }
     case SV_RAW:
     case SV_FIELDS_V1: {
+        if (v->kind == SV_RAW && v->raw_union) return render_union(c, v->raw_union, present ? d : NULL, present ? n : 0, depth);
         small_field f[] = {SMALL_FIELD(1, WT_BYTES, "Raw")};
         if (read_small_message(c, d, present ? n : 0, v->kind == SV_RAW ? "RawExtension" : "FieldsV1", f, 1))
             return NULL;

@@ -98,6 +98,50 @@ static int base64_decode(const char *s, kapi_buf *out)
     return 0;
 }
 
+/* One JSONSchemaProps as message field num of out. */
+static int encode_schema_props(enc *e, const cJSON *j, int num, kapi_buf *out, int depth)
+{
+    const schema_type *t = schema_type_named(SCHEMA_JSON_SCHEMA_PROPS);
+    if (!t) return enc_fail(e, "JSONSchemaProps: no schema");
+    kapi_buf sub;
+    kapi_buf_init(&sub);
+    if (encode_fields(e, t, j, &sub, depth + 1)) {
+        kapi_buf_free(&sub);
+        return -1;
+    }
+    return put_message(e, out, num, &sub);
+}
+
+/* apiextensions' unions (schema.h): the JSON shape picks the member. */
+static int encode_union(enc *e, schema_raw_union u, const cJSON *j, kapi_buf *sub, const char *name, int depth)
+{
+    const cJSON *it;
+    switch (u) {
+    case RAW_OR_ARRAY:   /* {1 schema, 2 repeated jSONSchemas} */
+        if (cJSON_IsObject(j)) return encode_schema_props(e, j, 1, sub, depth);
+        if (!cJSON_IsArray(j)) return enc_fail(e, "%s: not a schema or a list of schemas", name);
+        cJSON_ArrayForEach(it, j)
+            if (!cJSON_IsObject(it) || encode_schema_props(e, it, 2, sub, depth))
+                return cJSON_IsObject(it) ? -1 : enc_fail(e, "%s: not a schema", name);
+        return 0;
+    case RAW_OR_BOOL:    /* {1 allows, 2 schema}: a schema allows */
+        if (cJSON_IsBool(j)) return put_tag(e, sub, 1, 0) || put_varint(e, sub, cJSON_IsTrue(j) ? 1 : 0);
+        if (!cJSON_IsObject(j)) return enc_fail(e, "%s: not a schema or a boolean", name);
+        if (put_tag(e, sub, 1, 0) || put_varint(e, sub, 1)) return -1;
+        return encode_schema_props(e, j, 2, sub, depth);
+    case RAW_OR_STRING_ARRAY:   /* {1 schema, 2 repeated property} */
+        if (cJSON_IsObject(j)) return encode_schema_props(e, j, 1, sub, depth);
+        if (!cJSON_IsArray(j)) return enc_fail(e, "%s: not a schema or a list of strings", name);
+        cJSON_ArrayForEach(it, j) {
+            if (!cJSON_IsString(it)) return enc_fail(e, "%s: not a string", name);
+            if (put_bytes(e, sub, 2, it->valuestring, strlen(it->valuestring))) return -1;
+        }
+        return 0;
+    default:
+        return enc_fail(e, "%s: unsupported union", name);
+    }
+}
+
 /* A special type's message (Time, Quantity, ...) into sub. */
 static int encode_special(enc *e, const schema_value *v, const cJSON *j, kapi_buf *sub, const char *name,
                           int depth)
@@ -139,6 +183,7 @@ static int encode_special(enc *e, const schema_value *v, const cJSON *j, kapi_bu
     case SV_RAW:
     case SV_FIELDS_V1: {
         if (!j || cJSON_IsNull(j)) return 0;
+        if (v->kind == SV_RAW && v->raw_union) return encode_union(e, v->raw_union, j, sub, name, depth);
         char *text = json_print(j, 0);
         if (!text) return enc_fail(e, "%s: cannot print", name);
         int rc = put_bytes(e, sub, 1, text, strlen(text));

@@ -76,10 +76,18 @@ enum schema_type_flags {
 typedef struct schema_type schema_type;
 
 /* The type of a value: a scalar kind, or an object/array/map of something. */
+/* A raw value that protobuf carries as one of apiextensions' Go unions
+ * (JSON carries either shape as is): JSONSchemaPropsOrArray {1 schema,
+ * 2 repeated jSONSchemas}, JSONSchemaPropsOrBool {1 allows, 2 schema},
+ * JSONSchemaPropsOrStringArray {1 schema, 2 repeated property}. */
+typedef enum schema_raw_union { RAW_PLAIN = 0, RAW_OR_ARRAY, RAW_OR_BOOL, RAW_OR_STRING_ARRAY } schema_raw_union;
+#define SCHEMA_JSON_SCHEMA_PROPS "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"
+
 typedef struct schema_value {
     schema_value_kind kind;
     const schema_type *type;          /* SV_OBJECT */
     const struct schema_value *elem;  /* SV_ARRAY, SV_MAP */
+    schema_raw_union raw_union;       /* SV_RAW (union=): its protobuf message */
 } schema_value;
 
 typedef struct schema_field {

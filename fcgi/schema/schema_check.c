@@ -609,11 +609,13 @@ static void walk_value(walker *w, const schema_value *v, const char *gotype)
     }
 }
 
-void schema_check_json(const schema_type *t, const char *text, size_t len, int strict, schema_problems *out)
+static void check_json_at(const schema_type *t, const char *text, size_t len, const char *prefix, int strict,
+                          schema_problems *out)
 {
     memset(out, 0, sizeof *out);
     if (!t || !text) return;
     walker w = {0};
+    if (prefix && *prefix) kapi_buf_puts(&w.path, prefix);
     w.p = text;
     w.end = text + len;
     w.strict = strict;
@@ -625,14 +627,24 @@ void schema_check_json(const schema_type *t, const char *text, size_t len, int s
     kapi_buf_free(&w.scratch);
 }
 
-void schema_check_tree(const schema_type *t, const cJSON *obj, int strict, schema_problems *out)
+void schema_check_json(const schema_type *t, const char *text, size_t len, int strict, schema_problems *out)
+{
+    check_json_at(t, text, len, NULL, strict, out);
+}
+
+void schema_check_tree_at(const schema_type *t, const cJSON *obj, const char *at, int strict, schema_problems *out)
 {
     memset(out, 0, sizeof *out);
     if (!t || !obj) return;
     char *text = json_print(obj, 0);
     if (!text) return;
-    schema_check_json(t, text, strlen(text), strict, out);
+    check_json_at(t, text, strlen(text), at, strict, out);
     free(text);
+}
+
+void schema_check_tree(const schema_type *t, const cJSON *obj, int strict, schema_problems *out)
+{
+    schema_check_tree_at(t, obj, NULL, strict, out);
 }
 
 void schema_problems_free(schema_problems *p)

@@ -39,6 +39,8 @@ void schema_check_json(const schema_type *t, const char *text, size_t len, int s
 /* The same for a tree (a YAML body, a patched object): printed as JSON and
  * checked; a tree has no duplicate keys. */
 void schema_check_tree(const schema_type *t, const cJSON *obj, int strict, schema_problems *out);
+/* The same for a member of an object: paths start with at ("metadata"). */
+void schema_check_tree_at(const schema_type *t, const cJSON *obj, const char *at, int strict, schema_problems *out);
 
 void schema_problems_free(schema_problems *p);
 

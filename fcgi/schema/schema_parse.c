@@ -280,6 +280,14 @@ static int parse_field_attr(parser *p, schema_field *f, char *word)
             strcmp(val, "merge,retainKeys"))
             return fail(p, "patch= takes merge, replace, retainKeys or merge,retainKeys, not '%s'", val);
         f->patch_strategy = arena_strdup(p->set, val);
+    } else if (!strcmp(word, "union")) {
+        /* a raw value (or a map's raw values) protobuf carries as a union */
+        schema_value *v = f->value.kind == SV_MAP ? (schema_value *)f->value.elem : &f->value;
+        if (!v || v->kind != SV_RAW) return fail(p, "union= is for raw values");
+        if (!strcmp(val, "orarray")) v->raw_union = RAW_OR_ARRAY;
+        else if (!strcmp(val, "orbool")) v->raw_union = RAW_OR_BOOL;
+        else if (!strcmp(val, "orstringarray")) v->raw_union = RAW_OR_STRING_ARRAY;
+        else return fail(p, "union= takes orarray, orbool or orstringarray, not '%s'", val);
     } else if (!strcmp(word, "mergekey")) {
         f->patch_merge_key = arena_strdup(p->set, val);
     } else if (!strcmp(word, "map")) {

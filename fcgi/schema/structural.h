@@ -26,6 +26,13 @@ typedef struct structural_schema structural_schema;
  * it does not point into `schema`. */
 structural_schema *structural_compile(const cJSON *schema, const char *path, field_errors *errs);
 void structural_free(structural_schema *s);
+/* kube's static cost estimate of s's CEL rules at CRD write (cel.h's
+ * cel_estimate_cost): a rule or messageExpression over
+ * CEL_STATIC_COST_LIMIT, or all of them (each times how many values it may
+ * run on) over CEL_STATIC_CRD_COST_LIMIT, is a Forbidden error with kube's
+ * message under path (the openAPIV3Schema's). Returns 0, or -1 when it
+ * added errors. */
+int structural_check_costs(const structural_schema *s, const char *path, field_errors *errs);
 
 /* Drops from obj every field the schema does not describe (outside
  * x-kubernetes-preserve-unknown-fields), as kube's pruning does.

@@ -335,6 +335,24 @@ static char *trimmed(const char *s)
 }
 
 /* x-kubernetes-validations: each rule's fields, then the rule compiled. */
+/* A rule whose CEL (rule or messageExpression, the child) did not compile:
+ * kube's Invalid at <path>.<child> with the rule as its value, a Go struct
+ * printed bare as %#v prints it, and "<what>: <err>"; frees err. */
+static void rule_compile_error(compiler *c, spath *p, const cJSON *r, const char *child, const char *what, char *err)
+{
+    char *value = structural_rule_go_value(r);
+    char *detail = kapi_xsprintf("%s: %s", what, err ? err : "");
+    size_t old = spath_child(p, child);
+    cJSON *raw_value = cJSON_CreateRaw(value);
+    field_error_add(c->errs, FIELD_INVALID, p->s, raw_value, detail);
+    cJSON_Delete(raw_value);
+    spath_reset(p, old);
+    c->failed = true;
+    free(value);
+    free(detail);
+    free(err);
+}
+
 static void compile_rules(compiler *c, snode *n, const cJSON *rules, spath *p, bool any_errors)
 {
     if (!cJSON_IsArray(rules)) return;
@@ -375,18 +393,7 @@ static void compile_rules(compiler *c, snode *n, const cJSON *rules, spath *p, b
         if (!bad && !any_errors && !c->failed) {
             char *err = NULL;
             if (cel_compile(sr->rule, &sr->program, &err)) {
-                char *value = structural_rule_go_value(r);
-                char *detail = kapi_xsprintf("compilation failed: %s", err ? err : "");
-                size_t old = spath_child(p, "rule");
-                /* the value is a Go struct: printed bare as %#v prints it */
-                cJSON *raw_value = cJSON_CreateRaw(value);
-                field_error_add(c->errs, FIELD_INVALID, p->s, raw_value, detail);
-                cJSON_Delete(raw_value);
-                spath_reset(p, old);
-                c->failed = true;
-                free(value);
-                free(detail);
-                free(err);
+                rule_compile_error(c, p, r, "rule", "compilation failed", err);
                 sr->program = NULL;
             } else {
                 sr->uses_old_self = strstr(sr->rule, "oldSelf") != NULL;
@@ -403,17 +410,7 @@ static void compile_rules(compiler *c, snode *n, const cJSON *rules, spath *p, b
             if (sr->message_expression && *sr->message_expression) {
                 err = NULL;
                 if (cel_compile(sr->message_expression, &sr->message_program, &err)) {
-                    char *value = structural_rule_go_value(r);
-                    char *detail = kapi_xsprintf("messageExpression compilation failed: %s", err ? err : "");
-                    size_t old = spath_child(p, "messageExpression");
-                    cJSON *raw_value = cJSON_CreateRaw(value);
-                    field_error_add(c->errs, FIELD_INVALID, p->s, raw_value, detail);
-                    cJSON_Delete(raw_value);
-                    spath_reset(p, old);
-                    c->failed = true;
-                    free(value);
-                    free(detail);
-                    free(err);
+                    rule_compile_error(c, p, r, "messageExpression", "messageExpression compilation failed", err);
                     sr->message_program = NULL;
                 }
             }
@@ -669,6 +666,122 @@ static void check_defaults(compiler *c, const snode *n, spath *p, const char *me
         check_defaults(c, n->additional, p, meta, depth + 1);
         spath_reset(p, old);
     }
+}
+
+/* ---- kube's static cost estimate of the rules (apiextensions
+ * validation: each rule under StaticEstimatedCostLimit, all of them, each
+ * times how many values it may run on, under StaticEstimatedCRDCostLimit) */
+
+typedef struct rule_cost {
+    double cost;
+    char path[STRUCTURAL_PATH_MAX + 64];
+} rule_cost;
+
+typedef struct cost_walk {
+    field_errors *errs;
+    double total;
+    rule_cost top[4];   /* the most expensive, each at least 1% of the limit */
+    int ntop;
+} cost_walk;
+
+/* kube's getCostErrorMessage */
+static char *cost_error(const char *what, double cost, double limit)
+{
+    double factor = cost / limit;
+    char f[64];
+    if (factor > 100.0) snprintf(f, sizeof f, "more than 100x");
+    else if (factor < 1.5) snprintf(f, sizeof f, "%fx", factor);
+    else snprintf(f, sizeof f, "%.1fx", factor);
+    return kapi_xsprintf("%s exceeds budget by factor of %s (try simplifying the rule, or adding maxItems, "
+                         "maxProperties, and maxLength where arrays, maps, and strings are declared)",
+                         what, f);
+}
+
+static void observe(cost_walk *w, double cost, const char *path)
+{
+    w->total += cost;
+    if (cost < CEL_STATIC_CRD_COST_LIMIT / 100) return;
+    int at;
+    if (w->ntop < 4) at = w->ntop++;
+    else if (cost > w->top[3].cost) at = 3;
+    else return;
+    w->top[at].cost = cost;
+    snprintf(w->top[at].path, sizeof w->top[at].path, "%s", path);
+    for (int i = at; i > 0 && w->top[i].cost > w->top[i - 1].cost; i--) {
+        rule_cost t = w->top[i];
+        w->top[i] = w->top[i - 1];
+        w->top[i - 1] = t;
+    }
+}
+
+static void rule_over_limit(cost_walk *w, spath *p, const char *member, const char *what, double cost)
+{
+    if (cost <= CEL_STATIC_COST_LIMIT) return;
+    size_t old = spath_child(p, member);
+    char *msg = cost_error(what, cost, CEL_STATIC_COST_LIMIT);
+    field_error_add(w->errs, FIELD_FORBIDDEN, p->s, NULL, msg);
+    free(msg);
+    spath_reset(p, old);
+}
+
+static void walk_costs(cost_walk *w, const snode *n, spath *p, double cardinality, int depth)
+{
+    if (!n || depth > STRUCTURAL_MAX_DEPTH) return;
+    if (n->nrules) {
+        size_t base = spath_child(p, "x-kubernetes-validations");
+        for (int i = 0; i < n->nrules; i++) {
+            const srule *r = &n->rules[i];
+            if (!r->program) continue;
+            size_t at = spath_index(p, i);
+            double cost = cel_estimate_cost(r->program, n->raw);
+            double mcost = r->message_program ? cel_estimate_cost(r->message_program, n->raw) : 0;
+            rule_over_limit(w, p, "rule", "estimated rule cost", cost);
+            rule_over_limit(w, p, "messageExpression", "estimated messageExpression cost", mcost);
+            size_t old = spath_child(p, "rule");
+            observe(w, (cost + mcost) * cardinality, p->s);
+            spath_reset(p, old);
+            spath_reset(p, at);
+        }
+        spath_reset(p, base);
+    }
+    for (int i = 0; i < n->nprops; i++) {
+        size_t old = spath_child(p, "properties");
+        spath_key(p, n->prop_names[i]);
+        walk_costs(w, n->props[i], p, cardinality, depth + 1);
+        spath_reset(p, old);
+    }
+    /* a list's items and a map's values run as often as they may appear */
+    const snode *const many_of[2] = {n->items, n->additional};
+    static const char *const member[2] = {"items", "additionalProperties"};
+    double many = cardinality * cel_estimate_cardinality(n->raw);
+    for (int k = 0; k < 2; k++) {
+        if (!many_of[k]) continue;
+        size_t old = spath_child(p, member[k]);
+        walk_costs(w, many_of[k], p, many, depth + 1);
+        spath_reset(p, old);
+    }
+}
+
+int structural_check_costs(const structural_schema *s, const char *path, field_errors *errs)
+{
+    if (!s || !s->root) return 0;
+    int before = errs->n;
+    cost_walk w = {.errs = errs};
+    spath p;
+    snprintf(p.s, sizeof p.s, "%s", path);
+    p.n = strlen(p.s);
+    walk_costs(&w, s->root, &p, 1, 0);
+    if (w.total > CEL_STATIC_CRD_COST_LIMIT) {
+        for (int i = 0; i < w.ntop; i++)
+            field_error_add(errs, FIELD_FORBIDDEN, w.top[i].path, NULL,
+                            "contributed to estimated rule & messageExpression cost total exceeding cost limit "
+                            "for entire OpenAPIv3 schema");
+        char *msg = cost_error("x-kubernetes-validations estimated rule & messageExpression cost total for entire "
+                               "OpenAPIv3 schema", w.total, CEL_STATIC_CRD_COST_LIMIT);
+        field_error_add(errs, FIELD_FORBIDDEN, path, NULL, msg);
+        free(msg);
+    }
+    return errs->n > before ? -1 : 0;
 }
 
 structural_schema *structural_compile(const cJSON *schema, const char *path, field_errors *errs)

@@ -336,6 +336,24 @@ static void validate_junctors(const vctx *c, const snode *n, const cJSON *v, spa
         add_composite_error(c, body, "must not validate the schema (not)");
 }
 
+/* maxItems/minItems, maxProperties/minProperties (-1: unset): kube's
+ * TooMany "must have at most N items" (its word for both) and Invalid
+ * "should have at least N <what>". */
+static void validate_size(const vctx *c, spath *body, int size, long long max, long long min, const char *what)
+{
+    if (max >= 0 && size > max) {
+        char field[STRUCTURAL_PATH_MAX + 256], detail[64];
+        field_of(c, body, field, sizeof field);
+        snprintf(detail, sizeof detail, "must have at most %lld items", max);
+        field_error_add_int(c->errs, FIELD_TOO_MANY, field, size, detail);
+    }
+    if (min >= 0 && size < min) {
+        cJSON *sz = cJSON_CreateNumber(size);
+        add_body_error(c, FIELD_INVALID, body, sz, "should have at least %lld %s", min, what);
+        cJSON_Delete(sz);
+    }
+}
+
 static void validate(const vctx *c, const snode *n, const cJSON *v, const cJSON *old, bool has_old, spath *body,
                      bool root, int depth)
 {
@@ -369,18 +387,7 @@ static void validate(const vctx *c, const snode *n, const cJSON *v, const cJSON 
     if (cJSON_IsString(v)) validate_string(c, n, v, body);
     else if (cJSON_IsNumber(v)) validate_number(c, n, v, body);
     else if (cJSON_IsArray(v)) {
-        int size = cJSON_GetArraySize(v);
-        if (n->max_items >= 0 && size > n->max_items) {
-            char field[STRUCTURAL_PATH_MAX + 256], detail[64];
-            field_of(c, body, field, sizeof field);
-            snprintf(detail, sizeof detail, "must have at most %lld items", (long long)n->max_items);
-            field_error_add_int(c->errs, FIELD_TOO_MANY, field, size, detail);
-        }
-        if (n->min_items >= 0 && size < n->min_items) {
-            cJSON *sz = cJSON_CreateNumber(size);
-            add_body_error(c, FIELD_INVALID, body, sz, "should have at least %lld items", (long long)n->min_items);
-            cJSON_Delete(sz);
-        }
+        validate_size(c, body, cJSON_GetArraySize(v), n->max_items, n->min_items, "items");
         validate_list_type(c, n, v, body);
         int i = 0;
         for (const cJSON *it = v->child; it; it = it->next, i++) {
@@ -391,18 +398,7 @@ static void validate(const vctx *c, const snode *n, const cJSON *v, const cJSON 
             spath_reset(body, o);
         }
     } else if (cJSON_IsObject(v)) {
-        int size = cJSON_GetArraySize(v);
-        if (n->max_properties >= 0 && size > n->max_properties) {
-            char field[STRUCTURAL_PATH_MAX + 256], detail[64];
-            field_of(c, body, field, sizeof field);
-            snprintf(detail, sizeof detail, "must have at most %lld items", (long long)n->max_properties);
-            field_error_add_int(c->errs, FIELD_TOO_MANY, field, size, detail);
-        }
-        if (n->min_properties >= 0 && size < n->min_properties) {
-            cJSON *sz = cJSON_CreateNumber(size);
-            add_body_error(c, FIELD_INVALID, body, sz, "should have at least %lld properties", (long long)n->min_properties);
-            cJSON_Delete(sz);
-        }
+        validate_size(c, body, cJSON_GetArraySize(v), n->max_properties, n->min_properties, "properties");
         for (const cJSON *r = n->required ? n->required->child : NULL; r; r = r->next) {
             if (!cJSON_IsString(r) || cJSON_GetObjectItemCaseSensitive(v, r->valuestring)) continue;
             size_t o = spath_child(body, r->valuestring);

@@ -3,16 +3,15 @@
  * system:masters), so they get the same defaults and validation as any
  * object a client creates. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "admission/priority.h"
+#include "admission/service_alloc.h"
 #include "controllers/clusterrole_aggregation.h"
+#include "core/alloc.h"
+#include "core/metrics.h"
 #include "http/client.h"
 #include "server/bootstrap.h"
-
-const kapi_user apiserver_user = {
-    .name = "system:apiserver",
-    .groups = {"system:masters", "system:authenticated"},
-    .n_groups = 2,
-};
 
 #define CLUSTER_ROLES "/apis/rbac.authorization.k8s.io/v1/clusterroles"
 
@@ -60,6 +59,59 @@ static int ensure_aggregated_rules(kapi_ctx *ctx)
     return rc;
 }
 
+/* The address the API server advertises (kube's --advertise-address):
+ * KAPI_ADVERTISE_ADDRESS, else the IPv4 address nginx listens on, else
+ * 127.0.0.1. */
+static const char *advertise_address(void)
+{
+    const char *a = getenv("KAPI_ADVERTISE_ADDRESS");
+    uint32_t ip;
+    if (a && !svc_ip_parse(a, &ip)) return a;
+    a = getenv("KAPI_LISTEN");
+    if (a && !svc_ip_parse(a, &ip) && ip != 0) return a;
+    return "127.0.0.1";
+}
+
+/* kube's "kubernetes" Service in default (the controlplane controller,
+ * pkg/controlplane/controller/kubernetesservice): the first address of the
+ * service range, port 443 (https) to the API's port; and its Endpoints,
+ * the advertised address, rewritten at every start (kube's endpoint
+ * reconciler keeps it current). */
+static int ensure_kubernetes_service(kapi_ctx *ctx)
+{
+    const char *port_env = getenv("KAPI_PORT");
+    int port = port_env && atoi(port_env) > 0 && atoi(port_env) < 65536 ? atoi(port_env) : 6443;
+    char ip[16], body[1024];
+    svc_ip_string(svc_cluster_ip_range()->first, ip);
+    snprintf(body, sizeof body,
+             "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"kubernetes\","
+             "\"namespace\":\"default\",\"labels\":{\"component\":\"apiserver\",\"provider\":\"kubernetes\"}},"
+             "\"spec\":{\"type\":\"ClusterIP\",\"clusterIP\":\"%s\",\"sessionAffinity\":\"None\","
+             "\"ports\":[{\"name\":\"https\",\"protocol\":\"TCP\",\"port\":443,\"targetPort\":%d}]}}",
+             ip, port);
+    int rc = 0, status = 0;
+    /* looked up first: a create of it again would find its address taken */
+    cJSON_Delete(kapi_call_json(ctx, &apiserver_user, "GET", "/api/v1/namespaces/default/services/kubernetes",
+                                NULL, &status));
+    if (status != 200 && ensure_object(ctx, "/api/v1/namespaces/default/services", body)) rc = -1;
+    snprintf(body, sizeof body,
+             "{\"apiVersion\":\"v1\",\"kind\":\"Endpoints\",\"metadata\":{\"name\":\"kubernetes\","
+             "\"namespace\":\"default\",\"labels\":{\"endpointslice.kubernetes.io/skip-mirror\":\"true\"}},"
+             "\"subsets\":[{\"addresses\":[{\"ip\":\"%s\"}],"
+             "\"ports\":[{\"name\":\"https\",\"port\":%d,\"protocol\":\"TCP\"}]}]}",
+             advertise_address(), port);
+    kapi_call_request rq = {.user = &apiserver_user, .method = "PUT",
+                            .path = "/api/v1/namespaces/default/endpoints/kubernetes", .body = body};
+    kapi_reply reply;
+    status = kapi_call(ctx, &rq, &reply);
+    if (status != 200 && status != 201) {
+        fprintf(stderr, "bootstrap: PUT endpoints default/kubernetes: %d %s\n", status, reply.text);
+        rc = -1;
+    }
+    kapi_reply_free(&reply);
+    return rc;
+}
+
 int bootstrap_ensure(kapi_ctx *ctx)
 {
     static const char *const namespaces[] = {"default", "kube-system", "kube-public",
@@ -73,18 +125,17 @@ int bootstrap_ensure(kapi_ctx *ctx)
         if (ensure_object(ctx, "/api/v1/namespaces", body)) rc = -1;
     }
     /* kube's post-start hook scheduling/bootstrap-system-priority-classes */
-    static const char *const priority_classes[] = {
-        "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\","
-        "\"metadata\":{\"name\":\"system-node-critical\"},\"value\":2000001000,"
-        "\"description\":\"Used for system critical pods that must not be moved from their current node.\"}",
-        "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\","
-        "\"metadata\":{\"name\":\"system-cluster-critical\"},\"value\":2000000000,"
-        "\"description\":\"Used for system critical pods that must run in the cluster, "
-        "but can be moved to another node if necessary.\"}",
-        NULL};
-    for (int i = 0; priority_classes[i]; i++)
-        if (ensure_object(ctx, "/apis/scheduling.k8s.io/v1/priorityclasses", priority_classes[i])) rc = -1;
+    for (const system_priority_class *c = system_priority_classes; c->name; c++) {
+        char *body = kapi_xsprintf(
+            "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\","
+            "\"metadata\":{\"name\":\"%s\"},\"value\":%lld,\"description\":\"%s\"}",
+            c->name, c->value, c->description);
+        if (ensure_object(ctx, "/apis/scheduling.k8s.io/v1/priorityclasses", body)) rc = -1;
+        free(body);
+    }
+    if (ensure_kubernetes_service(ctx)) rc = -1;
     if (bootstrap_policy_ensure(ctx)) rc = -1;   /* the RBAC bootstrap policy */
     if (ensure_aggregated_rules(ctx)) rc = -1;
+    if (rc == 0) metrics_flag_set(METRICS_BOOTSTRAPPED);     /* /readyz's poststarthook checks */
     return rc;
 }

@@ -5,10 +5,7 @@
 #define KAPI_BOOTSTRAP_H
 
 #include "core/kapi.h"
-
-/* system:apiserver (groups system:masters, system:authenticated): who the
- * bootstrap writes as. */
-extern const kapi_user apiserver_user;
+#include "http/client.h"   /* apiserver_user: who the bootstrap writes as */
 
 /* Creates what is missing: the namespaces default, kube-system, kube-public
  * and kube-node-lease, and the RBAC bootstrap policy; then writes the

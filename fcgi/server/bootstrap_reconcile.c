@@ -10,6 +10,7 @@
  * bootstrap, not in auth/: the authorizer only reads.) */
 #include <stdio.h>
 #include <string.h>
+#include "codec/jsonpath.h"
 #include "auth/bootstrap_policy.h"
 #include "auth/rbac.h"
 #include "http/client.h"
@@ -21,11 +22,7 @@
 
 static cJSON *meta_of(cJSON *obj)
 {
-    cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-    if (!cJSON_IsObject(m)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(obj, "metadata");
-        m = cJSON_AddObjectToObject(obj, "metadata");
-    }
+    cJSON *m = json_object_member(obj, "metadata");
     return m;
 }
 
@@ -68,11 +65,7 @@ static int reconcile_role(kapi_pool *p, cJSON *have, const cJSON *want)
     int nm = 0;
     rbac_covers(p, have_rules, nh, want_rules, nw, &missing, &nm);
     if (nm > 0) {
-        cJSON *rules = cJSON_GetObjectItemCaseSensitive(have, "rules");
-        if (!cJSON_IsArray(rules)) {
-            cJSON_DeleteItemFromObjectCaseSensitive(have, "rules");
-            rules = cJSON_AddArrayToObject(have, "rules");
-        }
+        cJSON *rules = json_array_member(have, "rules");
         for (int i = 0; i < nm; i++) cJSON_AddItemToArray(rules, rbac_rule_to_json(&missing[i]));
         changed = 1;
     }
@@ -89,11 +82,7 @@ static int reconcile_role(kapi_pool *p, cJSON *have, const cJSON *want)
         cJSON_DeleteItemFromObjectCaseSensitive(have, "aggregationRule");
         have_agg = cJSON_AddObjectToObject(have, "aggregationRule");
     }
-    cJSON *have_sels = cJSON_GetObjectItemCaseSensitive(have_agg, "clusterRoleSelectors");
-    if (!cJSON_IsArray(have_sels)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(have_agg, "clusterRoleSelectors");
-        have_sels = cJSON_AddArrayToObject(have_agg, "clusterRoleSelectors");
-    }
+    cJSON *have_sels = json_array_member(have_agg, "clusterRoleSelectors");
     const cJSON *sel;
     cJSON_ArrayForEach(sel, cJSON_GetObjectItemCaseSensitive(want_agg, "clusterRoleSelectors")) {
         int found = 0;

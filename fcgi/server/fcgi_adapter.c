@@ -27,8 +27,11 @@
 
 #include "auth/authn.h"
 #include "core/kapi.h"
+#include "core/metrics.h"
 #include "core/status.h"
 #include "http/handle.h"
+#include "http/metrics.h"
+#include "http/router.h"
 #include "server/fairness.h"
 #include "server/fcgi_adapter.h"
 #include "store/store.h"
@@ -114,7 +117,7 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
 {
     const char *method = NULL, *uri = NULL, *clen = NULL;
     const char *ctype = NULL, *accept = NULL, *ua = NULL;
-    const char *verify = NULL, *dn = NULL, *authn_failed = NULL, *authorization = NULL;
+    const char *verify = NULL, *dn = NULL, *authn_failed = NULL, *authorization = NULL, *remote = NULL;
     size_t n_params = 0, n_headers = 0;
 
     memset(req, 0, sizeof *req);
@@ -151,6 +154,7 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
         TAKE(dn, "KAPI_CLIENT_DN");
         TAKE(authn_failed, "KAPI_AUTHN_FAILED");
         TAKE(authorization, "KAPI_AUTHORIZATION");
+        TAKE(remote, "REMOTE_ADDR");
 #undef TAKE
     }
 
@@ -180,6 +184,8 @@ int fcgi_parse_params(kapi_pool *pool, char *const *envp, kapi_request *req,
     req->client_dn = dn && *dn ? kapi_pstrdup(pool, dn) : NULL;
     req->authn_failed = authn_failed && *authn_failed ? 1 : 0;
     req->authorization = authorization && *authorization ? kapi_pstrdup(pool, authorization) : NULL;
+    req->request_uri = kapi_pstrdup(pool, uri);
+    req->remote_addr = remote && *remote ? kapi_pstrdup(pool, remote) : NULL;
 
     /* Pass 2: every HTTP_* param becomes a header, repeated ones kept in
      * order: HTTP_IMPERSONATE_GROUP -> "impersonate-group". */
@@ -442,7 +448,7 @@ static int take_seat(kapi_ctx *ctx, fair_gate *gate, FCGX_Request *fr, kapi_requ
 {
     memset(t, 0, sizeof *t);
     kapi_user user;
-    if (!gate || authenticate_request(ctx, req, &user) != KAPI_OK) return 0;
+    if (!gate || authenticate_request_once(ctx, req, &user) != KAPI_OK) return 0;
     fair_class cls;
     fair_classify(&user, req->method, req->path, &cls);
     kapi_response_add_header(resp, req->pool, FAIR_HEADER_PRIORITY_LEVEL_UID, cls.level->uid);
@@ -453,6 +459,8 @@ static int take_seat(kapi_ctx *ctx, fair_gate *gate, FCGX_Request *fr, kapi_requ
     fair_verdict v = socket == FCGI_SOCKET_WATCH ? fair_admit_watch(gate, t, &cls)
                                                  : fair_admit(gate, t, &cls);
     if (v == FAIR_ADMITTED) return 0;
+    request_info info;
+    if (request_info_parse(req, &info) == KAPI_OK) metrics_record_dropped(req, &info);
     write_too_many(fr, resp, req->pool);
     return -1;
 }
@@ -492,7 +500,18 @@ void fcgi_serve_request(kapi_ctx *ctx, void *fcgx_request, fcgi_socket socket,
     stream_state ss = { .fr = fr, .resp = &resp, .stopping = stopping, .failed = 0 };
     resp.stream_write = stream_write;
     resp.stream_ctx = &ss;
+    /* apiserver_current_inflight_requests (ordinary requests, by kube's
+     * read-only methods) and kapi_worker_threads_busy */
+    metric_gauge busy = socket == FCGI_SOCKET_WATCH ? MG_THREADS_BUSY_WATCH : MG_THREADS_BUSY_API;
+    metric_gauge inflight = MG_COUNT;
+    if (socket == FCGI_SOCKET_ORDINARY)
+        inflight = !strcmp(req.method, "GET") || !strcmp(req.method, "HEAD") || !strcmp(req.method, "OPTIONS")
+                       ? MG_INFLIGHT_READONLY : MG_INFLIGHT_MUTATING;
+    metrics_fixed_gauge_add(busy, 1);
+    if (inflight != MG_COUNT) metrics_fixed_gauge_add(inflight, 1);
     kapi_handle(ctx, &req, &resp);
+    if (inflight != MG_COUNT) metrics_fixed_gauge_add(inflight, -1);
+    metrics_fixed_gauge_add(busy, -1);
 
     if (!resp.streamed)
         write_response(fr, &resp);

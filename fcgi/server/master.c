@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "core/kapi.h"
+#include "core/metrics.h"
 #include "server/bootstrap.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -191,7 +193,7 @@ static int bootstrap_store(const kapi_server_opts *o)
 
 /* ---------------------------------------------------------------- workers */
 
-static pid_t spawn_worker(const kapi_server_opts *o, int api_fd, int watch_fd)
+static pid_t spawn_worker(const kapi_server_opts *o, int slot, int api_fd, int watch_fd)
 {
     pid_t master = getpid();
     pid_t pid = fork();
@@ -205,6 +207,7 @@ static pid_t spawn_worker(const kapi_server_opts *o, int api_fd, int watch_fd)
         sigemptyset(&s);
         sigaddset(&s, SIGCHLD);
         sigprocmask(SIG_UNBLOCK, &s, NULL);
+        metrics_worker_begin(slot);
         _exit(kapi_worker_run(o, api_fd, watch_fd, master));
     }
     return pid;
@@ -223,9 +226,14 @@ static void reap(wslot *w, int n, int stopping)
 {
     int status;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    struct rusage ru;
+    while ((pid = wait4(-1, &status, WNOHANG, &ru)) > 0) {
+        /* process_cpu_seconds_total keeps what the dead worker used */
+        metrics_add_dead_cpu_us((uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000u +
+                                (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec));
         for (int i = 0; i < n; i++) {
             if (w[i].pid != pid) continue;
+            metrics_set_worker_pid(i, 0);
             long long now = now_ms();
             char how[96];
             describe_exit(status, how, sizeof how);
@@ -348,7 +356,10 @@ int kapi_server_run(const kapi_server_opts *o)
     }
     int rc = 1;
     if (o->pidfile && write_pidfile(o->pidfile) != 0) goto out;
+    /* The counters every worker shares (/metrics), inherited across fork. */
+    if (metrics_init_shared() != 0) srv_log("metrics: cannot map the shared counters; /metrics shows this process only");
     if (bootstrap_store(o) != 0) goto out;
+    metrics_flag_set(METRICS_BOOTSTRAPPED);
 
     fair_limits lim;
     kapi_server_fair_limits(o, &lim);
@@ -367,9 +378,10 @@ int kapi_server_run(const kapi_server_opts *o)
         for (int i = 0; i < n; i++) {
             if (w[i].pid > 0) continue;
             if (w[i].due_ms <= now) {
-                pid_t pid = spawn_worker(o, api_fd, watch_fd);
+                pid_t pid = spawn_worker(o, i, api_fd, watch_fd);
                 if (pid > 0) {
                     w[i].pid = pid;
+                    metrics_set_worker_pid(i, pid);
                     w[i].started_ms = now;
                 } else {
                     w[i].due_ms = now + 1000;       /* fork failed: retry */
@@ -383,6 +395,7 @@ int kapi_server_run(const kapi_server_opts *o)
         reap(w, n, 0);
         if (sig == SIGTERM || sig == SIGINT) {
             srv_log("received %s; stopping the workers", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+            metrics_flag_set(METRICS_SHUTTING_DOWN);            /* /readyz: [-]shutdown */
             break;
         }
         if (sig == SIGHUP) srv_log("SIGHUP ignored");

@@ -29,9 +29,11 @@
 #include <malloc.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +41,7 @@
 
 #include "core/alloc.h"
 #include "core/kapi.h"
+#include "core/metrics.h"
 #include "server/fairness.h"
 #include "server/fcgi_adapter.h"
 #include "server/server.h"
@@ -71,10 +74,60 @@ static void sleep_ms(long ms)
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
 }
 
+/* ---- giving back stack pages
+ * A worker runs a thread per seat and queue place of its fairness gate,
+ * and accept(2) hands connections to them in turn, so every thread serves
+ * now and then. A deep request (a LIST encoded as a Table, a write through
+ * admission and the schema) leaves the stack pages it touched resident for
+ * good: some 100 KiB a thread, megabytes of RSS per worker at rest. So
+ * after each request a thread gives back its stack below STACK_KEEP bytes
+ * under its loop when the request went that deep. Whether it did is one
+ * mincore(2) of the pages just under that line (they are not resident
+ * after a trim); a shallow request (most GETs) costs nothing more. */
+#define STACK_KEEP (32 * 1024)
+#define STACK_PROBE_PAGES 16
+
+typedef struct stack_trim {
+    uintptr_t lo;       /* lowest usable stack address (page-aligned); 0: off */
+    uintptr_t mark;     /* below this, pages go back after a deep request */
+    size_t page;
+} stack_trim;
+
+static void stack_trim_init(stack_trim *s)
+{
+    memset(s, 0, sizeof *s);
+    pthread_attr_t a;
+    void *addr = NULL;
+    size_t size = 0, guard = 0;
+    if (pthread_getattr_np(pthread_self(), &a) != 0) return;
+    int ok = pthread_attr_getstack(&a, &addr, &size) == 0 && pthread_attr_getguardsize(&a, &guard) == 0;
+    pthread_attr_destroy(&a);
+    long page = sysconf(_SC_PAGESIZE);
+    if (!ok || !addr || page <= 0) return;
+    char here;
+    s->page = (size_t)page;
+    s->lo = ((uintptr_t)addr + guard + s->page - 1) & ~(uintptr_t)(s->page - 1);
+    s->mark = ((uintptr_t)&here - STACK_KEEP) & ~(uintptr_t)(s->page - 1);
+    if (s->mark < s->lo + STACK_PROBE_PAGES * s->page) s->lo = 0;   /* a small stack: leave it */
+}
+
+static void stack_trim_after_request(const stack_trim *s)
+{
+    if (!s->lo) return;
+    unsigned char resident[STACK_PROBE_PAGES];
+    uintptr_t probe = s->mark - STACK_PROBE_PAGES * s->page;
+    if (mincore((void *)probe, STACK_PROBE_PAGES * s->page, resident) != 0) return;
+    int deep = 0;
+    for (int i = 0; i < STACK_PROBE_PAGES; i++) deep |= resident[i] & 1;
+    if (deep) madvise((void *)s->lo, s->mark - s->lo, MADV_DONTNEED);
+}
+
 static void *serve_loop(void *arg)
 {
     thread_slot *t = arg;
     FCGX_Request r;
+    stack_trim trim;
+    stack_trim_init(&trim);
     if (FCGX_InitRequest(&r, t->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
         srv_log("FCGX_InitRequest failed");
         atomic_store(&g_fatal, 1);
@@ -104,6 +157,7 @@ static void *serve_loop(void *arg)
          * may wait for a seat, or for a connection, for a long time. */
         store_release_thread_connection(t->ctx->store);
         FCGX_Finish_r(&r);
+        stack_trim_after_request(&trim);
     }
     atomic_store(&t->in_accept, 0);
     FCGX_Free(&r, 1);
@@ -196,6 +250,8 @@ int kapi_worker_run(const kapi_server_opts *o, int api_fd, int watch_fd, pid_t m
     store_set_idle_readers(st, limits.read_seats + limits.mutating_seats);
     int api_threads = fair_api_threads(&limits), watch_threads = fair_watch_threads(&limits);
     int n = api_threads + watch_threads;
+    metrics_fixed_gauge_add(MG_THREADS_API, api_threads);       /* kapi_worker_threads */
+    metrics_fixed_gauge_add(MG_THREADS_WATCH, watch_threads);
     thread_slot *slots = kapi_xcalloc((size_t)n, sizeof *slots);
     store_compactor_opts copts = {.interval_ms = o->compaction_interval_ms,
                                   .max_revisions = o->max_history_revisions};

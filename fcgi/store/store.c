@@ -491,7 +491,7 @@ void store_kv_free(store_kv *kv)
     memset(kv, 0, sizeof *kv);
 }
 
-store_rc store_get(store *s, const char *key, store_kv *out)
+static store_rc get_impl(store *s, const char *key, store_kv *out)
 {
     memset(out, 0, sizeof *out);
     store_conn *c = reader_of_this_thread(s);
@@ -529,8 +529,8 @@ char *prefix_end_new(const char *prefix)
     return end;
 }
 
-store_rc store_list(store *s, const char *prefix, const char *start_after, long limit,
-                    store_list_fn fn, void *arg, int64_t *rev)
+static store_rc list_impl(store *s, const char *prefix, const char *start_after, long limit,
+                         store_list_fn fn, void *arg, int64_t *rev)
 {
     store_conn *c = idle_reader_of_this_thread(s);
     if (!c) return STORE_ERROR;
@@ -549,6 +549,41 @@ store_rc store_list(store *s, const char *prefix, const char *start_after, long 
     free(end);
     if (rc == STORE_OK && rev) *rev = snapshot_rev;
     return rc;
+}
+
+store_rc store_get(store *s, const char *key, store_kv *out)
+{
+    double started = metrics_now();
+    store_rc rc = get_impl(s, key, out);
+    store_record_latency("get", key, started);
+    return rc;
+}
+
+store_rc store_list(store *s, const char *prefix, const char *start_after, long limit,
+                    store_list_fn fn, void *arg, int64_t *rev)
+{
+    double started = metrics_now();
+    store_rc rc = list_impl(s, prefix, start_after, limit, fn, arg, rev);
+    store_record_latency("list", prefix, started);
+    return rc;
+}
+
+/* etcd_request_duration_seconds{operation,type}: type is the key's resource
+ * prefix under /registry/ ("configmaps", "deployments", and for a custom
+ * resource "<group>/<plural>"). */
+void store_record_latency(const char *operation, const char *key, double started)
+{
+    double took = metrics_now() - started;
+    char type[128] = "";
+    const char *p = key && !strncmp(key, "/registry/", 10) ? key + 10 : "";
+    size_t n = strcspn(p, "/");
+    if (memchr(p, '.', n) && p[n] == '/') n += 1 + strcspn(p + n + 1, "/");   /* a group: one more */
+    if (n < sizeof type) {
+        memcpy(type, p, n);
+        type[n] = '\0';
+    }
+    const char *labels[] = {operation, type};
+    metrics_observe(MF_STORAGE_DURATION, labels, 2, took);
 }
 
 store_rc store_count(store *s, const char *prefix, long *count)

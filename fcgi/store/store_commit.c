@@ -140,13 +140,19 @@ static store_rc write_object(store *s, write_kind kind, const char *key, cJSON *
 
 store_rc store_create(store *s, const char *key, cJSON *obj, int64_t *rev_out)
 {
-    return write_object(s, WRITE_CREATE, key, obj, 0, rev_out);
+    double started = metrics_now();
+    store_rc rc = write_object(s, WRITE_CREATE, key, obj, 0, rev_out);
+    store_record_latency("create", key, started);
+    return rc;
 }
 
 store_rc store_update_if_revision(store *s, const char *key, cJSON *obj,
                                   int64_t expected_rev, int64_t *rev_out)
 {
-    return write_object(s, WRITE_UPDATE, key, obj, expected_rev, rev_out);
+    double started = metrics_now();
+    store_rc rc = write_object(s, WRITE_UPDATE, key, obj, expected_rev, rev_out);
+    store_record_latency("update", key, started);
+    return rc;
 }
 
 store_rc store_delete_if_revision(store *s, const char *key, int64_t expected_rev,
@@ -157,7 +163,9 @@ store_rc store_delete_if_revision(store *s, const char *key, int64_t expected_re
     if (!s || !key) return STORE_ERROR;
     write_op op = {.kind = WRITE_DELETE, .key = key, .expected_rev = expected_rev,
                    .want_old = old_out != NULL};
+    double started = metrics_now();
     submit_and_wait(s, &op);
+    store_record_latency("delete", key, started);
     if (op.rc == STORE_OK) {
         if (old_out) *old_out = op.old;
         if (rev_out) *rev_out = op.rev;
@@ -462,6 +470,7 @@ static void *committer_main(void *arg)
         pthread_mutex_unlock(&s->queue_mutex);
 
         int written = commit_batch_or_make_room(s, batch, n);
+        metrics_observe(MF_COMMIT_BATCH, NULL, 0, n);     /* kapi_store_commit_batch_size */
         if (written > 0) notify_post(s);
 
         pthread_mutex_lock(&s->queue_mutex);

@@ -236,8 +236,8 @@ static store_rc current_list(store_conn *c, const store_range *q, store_list_fn 
     return rc;
 }
 
-store_rc store_list_range(store *s, const store_range *q, store_list_fn fn, void *arg,
-                          int64_t *rev, long *total)
+static store_rc list_range_impl(store *s, const store_range *q, store_list_fn fn, void *arg,
+                                int64_t *rev, long *total)
 {
     if (!q || !q->prefix || !fn) return STORE_ERROR;
     store_conn *c = idle_reader_of_this_thread(s);
@@ -253,5 +253,14 @@ store_rc store_list_range(store *s, const store_range *q, store_list_fn fn, void
     else rc = history_list(c, q, at, fn, arg, total);
     end_read(c);
     if (rc == STORE_OK && rev) *rev = at;
+    return rc;
+}
+
+store_rc store_list_range(store *s, const store_range *q, store_list_fn fn, void *arg,
+                          int64_t *rev, long *total)
+{
+    double started = metrics_now();
+    store_rc rc = list_range_impl(s, q, fn, arg, rev, total);
+    store_record_latency("list", q ? q->prefix : NULL, started);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sqlite3.h>
+#include "core/metrics.h"
 #include "store/store.h"
 
 #define STORE_SCHEMA_VERSION 2
@@ -191,5 +192,8 @@ int conn_took_full(store_conn *c);
 /* store_commit.c */
 int committer_start(store *s, const char **err);
 void committer_stop(store *s);
+
+/* Records an operation's time in etcd_request_duration_seconds (store.c). */
+void store_record_latency(const char *operation, const char *key, double started);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include "core/alloc.h"
+#include "core/metrics.h"
 #include "core/thread.h"
 #include "watch/watch_hub.h"
 
@@ -111,6 +112,7 @@ static void sub_push(watch_sub *sub, watch_event *e)
     watch_event_ref(e);
     sub->ring[(sub->head + sub->count) % sub->cap] = e;
     sub->count++;
+    metrics_fixed_gauge_add(MG_WATCH_QUEUED, 1);     /* kapi_watch_queued_events */
     sub->woken_due = 1;           /* signalled once per batch, in dispatch */
 }
 
@@ -120,6 +122,7 @@ static void sub_clear(watch_sub *sub)
         watch_event_unref(sub->ring[sub->head]);
         sub->head = (sub->head + 1) % sub->cap;
         sub->count--;
+        metrics_fixed_gauge_add(MG_WATCH_QUEUED, -1);
     }
 }
 
@@ -436,6 +439,7 @@ watch_wait_result watch_next(watch_hub *h, watch_sub *sub, watch_event **out, si
                 sub->head = (sub->head + 1) % sub->cap;
                 sub->count--;
             }
+            metrics_fixed_gauge_add(MG_WATCH_QUEUED, -(int64_t)*n);
             if (sub->count == 0 && hub_rev) *hub_rev = atomic_load(&h->rev);
             r = WATCH_GOT_EVENTS;
             break;

@@ -83,6 +83,21 @@ expect_contains() {
     fi
 }
 
+# ---------------------------------------------------------------- health
+
+# The ?verbose lines of kube's post-start hooks whose work kapi's bootstrap
+# does (fcgi/http/health.c), in kube's order: every health endpoint lists
+# them, after ping, log, etcd (and readyz's etcd-readiness).
+KUBE_HEALTH_HOOKS='[+]poststarthook/start-apiserver-admission-initializer ok
+[+]poststarthook/generic-apiserver-start-informers ok
+[+]poststarthook/priority-and-fairness-filter ok
+[+]poststarthook/start-apiextensions-informers ok
+[+]poststarthook/start-apiextensions-controllers ok
+[+]poststarthook/crd-informer-synced ok
+[+]poststarthook/start-system-namespaces-controller ok
+[+]poststarthook/rbac/bootstrap-roles ok
+[+]poststarthook/scheduling/bootstrap-system-priority-classes ok'
+
 # ---------------------------------------------------------------- clients
 
 kapi_url_of() {   # PATH or full URL -> URL

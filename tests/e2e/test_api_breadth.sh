@@ -204,8 +204,12 @@ spec:
   limits: [{type: Container, default: {cpu: 500m}, defaultRequest: {cpu: 100m}}]' "limitrange/lr created"
 expect_eq "get limits: the default Table" "$(header limits lr)" "NAME CREATED AT"
 printf 'apiVersion: v1\nkind: LimitRange\nmetadata: {name: bad}\nspec: {limits: [{type: Container, max: {cpu: "-1"}}]}\n' > "$tmp/badlr.yaml"
+# (a Container item's max is also its default limit and default request, as kube defaults them)
 expect_eq "limitrange with a negative quantity refused" "$(kubectl apply -f "$tmp/badlr.yaml" 2>&1)" \
-    'The LimitRange "bad" is invalid: spec.limits[0].max[cpu]: Invalid value: "-1": must be greater than or equal to 0'
+    'The LimitRange "bad" is invalid: 
+* spec.limits[0].max[cpu]: Invalid value: "-1": must be greater than or equal to 0
+* spec.limits[0].default[cpu]: Invalid value: "-1": must be greater than or equal to 0
+* spec.limits[0].defaultRequest[cpu]: Invalid value: "-1": must be greater than or equal to 0'
 expect_eq "delete limits" "$(kubectl delete limits lr 2>&1)" 'limitrange "lr" deleted'
 
 # core/v1 ResourceQuota (stored and validated; no quota admission yet)

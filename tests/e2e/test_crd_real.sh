@@ -13,6 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 KAPI_RECONCILE=0 kapi_start
 D=$(dirname "$0")/../data/crds
+D_TMP=$(mktemp -d)
+trap 'rm -rf "$D_TMP"; kapi_stop' EXIT
 
 for f in monitoring.coreos.com_servicemonitors source.toolkit.fluxcd.io_gitrepositories \
          gateway.networking.k8s.io_gateways gateway.networking.k8s.io_httproutes; do
@@ -23,8 +25,10 @@ done
 out=$(kubectl wait --for=condition=Established crd --all --timeout=30s 2>&1)
 expect_eq "all four Established" "$(echo "$out" | grep -c 'condition met')" "4"
 
-# ---- ServiceMonitor: pruning of an unknown field, an enum
-out=$(kubectl apply -f - 2>&1 <<'Y'
+# ---- ServiceMonitor: an unknown field (kubectl's default --validate=strict
+# refuses it, --validate=warn warns and prunes it), an enum
+monitor() {
+    cat <<'Y'
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata: {name: web}
@@ -32,8 +36,14 @@ spec:
   selector: {matchLabels: {app: web}}
   endpoints: [{port: http, interval: 30s, unknownField: 1}]
 Y
-)
-expect_contains "ServiceMonitor created" "$out" "servicemonitor.monitoring.coreos.com/web created"
+}
+out=$(monitor | kubectl apply -f - 2>&1)
+expect_eq "an unknown field with fieldValidation Strict (kubectl's default): kube's 400" "$out" \
+    'Error from server (BadRequest): error when creating "STDIN": ServiceMonitor in version "v1" cannot be handled as a ServiceMonitor: strict decoding error: unknown field "spec.endpoints[0].unknownField"'
+out=$(monitor | kubectl apply --validate=warn -f - 2>&1)
+expect_eq "with fieldValidation Warn: kube's warning, and the object is created" "$out" \
+    'Warning: unknown field "spec.endpoints[0].unknownField"
+servicemonitor.monitoring.coreos.com/web created'
 expect_eq "kubectl get servicemonitors: NAME and AGE (no printer columns)" \
     "$(kubectl get servicemonitors | head -1 | tr -s ' ')" "NAME AGE"
 expect_eq "the unknown field is pruned" "$(kubectl get servicemonitor web -o jsonpath='{.spec.endpoints[0]}')" \
@@ -110,6 +120,53 @@ expect_eq "GitRepository created" "$out" "gitrepository.source.toolkit.fluxcd.io
 expect_eq "kubectl get gitrepositories" "$(kubectl get gitrepositories | awk '{print $1, $2}')" \
     "NAME URL
 podinfo https://github.com/stefanprodan/podinfo"
+
+# ---- protobuf: a CRD sent as protobuf (as a Go client of the
+# apiextensions clientset may send it): JSONSchemaProps' unions travel as
+# kube's union messages (items: JSONSchemaPropsOrArray, additionalProperties:
+# JSONSchemaPropsOrBool)
+pb_crd() {
+    python3 - <<'PY'
+import sys
+def varint(v):
+    out = b""
+    while True:
+        b = v & 0x7f; v >>= 7
+        out += bytes([b | (0x80 if v else 0)])
+        if not v: return out
+def ld(num, data): return varint(num << 3 | 2) + varint(len(data)) + data
+def vi(num, v): return varint(num << 3) + varint(v)
+def s(num, text): return ld(num, text.encode())
+def prop(name, schema): return ld(29, s(1, name) + ld(2, schema))   # properties: map entry
+string = s(5, "string")
+labels = s(5, "object") + ld(30, vi(1, 1) + ld(2, string))          # OrBool {allows, schema}
+tags = s(5, "array") + ld(24, ld(1, string))                        # OrArray {schema}
+spec = s(5, "object") + prop("labels", labels) + prop("tags", tags)
+root = s(5, "object") + prop("spec", spec)
+version = s(1, "v1") + vi(2, 1) + vi(3, 1) + ld(4, ld(1, root))
+crd = (ld(1, s(1, "pbthings.example.com")) +
+       ld(2, s(1, "example.com") + ld(3, s(1, "pbthings") + s(4, "PbThing")) + s(4, "Namespaced") + ld(7, version)))
+typemeta = s(1, "apiextensions.k8s.io/v1") + s(2, "CustomResourceDefinition")
+sys.stdout.buffer.write(b"k8s\x00" + ld(1, typemeta) + ld(2, crd))
+PY
+}
+pb_crd >"$D_TMP/crd.pb"
+http curl_admin /apis/apiextensions.k8s.io/v1/customresourcedefinitions -X POST \
+    -H 'Content-Type: application/vnd.kubernetes.protobuf' --data-binary @"$D_TMP/crd.pb"
+expect_eq "a CRD created from a protobuf body: 201" "$HTTP_CODE" "201"
+expect_eq "its additionalProperties and items schemas, as JSON" \
+    "$(jq -c '.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties | [.labels.additionalProperties, .tags.items]' <<<"$HTTP_BODY")" \
+    '[{"type":"string"},{"type":"string"}]'
+kubectl wait --for=condition=Established crd/pbthings.example.com --timeout=10s >/dev/null 2>&1
+out=$(kubectl create -f - -o jsonpath='{.spec}' 2>&1 <<'Y'
+apiVersion: example.com/v1
+kind: PbThing
+metadata: {name: one}
+spec: {labels: {a: x, b: z}, tags: [p, q]}
+Y
+)
+expect_eq "its schema serves objects (a map and a list kept)" "$out" '{"labels":{"a":"x","b":"z"},"tags":["p","q"]}'
+kubectl delete crd pbthings.example.com >/dev/null 2>&1
 
 # ---- deleting a CRD takes its objects and its kind with it
 expect_eq "kubectl delete crd" "$(kubectl delete crd servicemonitors.monitoring.coreos.com 2>&1)" \

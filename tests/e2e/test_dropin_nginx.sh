@@ -51,6 +51,7 @@ localize() {
         -e "s|/var/lib/kapi|$STATE|g" \
         -e "s|/run/kapi|$RUN|g" \
         -e "s|/var/log/nginx|$LOGS|g" \
+        -e "s|/usr/local/share/kapi/ui/|$KAPI_ROOT/ui/|g" \
         -e "s|listen 6443 ssl|listen 127.0.0.1:$KAPI_PORT ssl|" "$@"
 }
 # A unit's Key= value, localized ("ExecStart", "ExecStartPre").
@@ -208,6 +209,9 @@ if [ -n "$HTTP_CODE" ] && [ "$HTTP_CODE" -lt 500 ] 2>/dev/null; then
 else
     not_ok "a watch request reaches the pool through the watch socket" "status: $HTTP_CODE" "${HTTP_BODY:0:300}"
 fi
+# The web view, from the files the drop-in names.
+http curl_anon /ui/
+expect_eq "the drop-in serves the web view at /ui/" "$HTTP_CODE $HTTP_BODY" "200 $(cat "$KAPI_ROOT/ui/index.html")"
 grep -q 'watch=1' "$LOGS/kapi-access.log" 2>/dev/null &&
     ok "the drop-in logs to /var/log/nginx/kapi-access.log" ||
     not_ok "the drop-in logs to /var/log/nginx/kapi-access.log" "$(ls -l "$LOGS")"

@@ -117,6 +117,9 @@ avg=$(awk '$1 == 200 { s += $2; n++ } END { if (n) printf "%.2f", s / n }' "$tmp
 { [ "$n200" -gt 0 ] && [ "$n429" -gt 0 ] && [ "$other" = 0 ]; } &&
     ok "mallory's flood: $n200 answered (in ${avg}s on average), $n429 refused with 429, nothing else (no hang, no 5xx)" ||
     not_ok "mallory's flood gets 200s and 429s only" "$n200 x 200, $n429 x 429, $other others: $(sort "$tmp/codes" | uniq -c | tr '\n' ' ')"
+# every 429 is in /metrics, as kube's RecordDroppedRequest counts it
+m429=$(curl_admin /metrics | awk '/^apiserver_request_total\{code="429",.*resource="configmaps",scope="namespace",.*verb="LIST"/ { n += $2 } END { print n + 0 }')
+expect_eq "apiserver_request_total{code=429,verb=LIST,resource=configmaps} counts the $n429 refusals" "$m429" "$n429"
 # alice waited less than mallory's own requests took: she did not queue behind them
 median_alice=$(echo "$times" | tr ' ' '\n' | grep . | sort -g | sed -n 3p)
 lt "$median_alice" "$avg" && ok "alice's median get (${median_alice}s) beat mallory's average list (${avg}s)" ||

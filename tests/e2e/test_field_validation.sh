@@ -39,7 +39,7 @@ expect_eq "  with one Warning header per problem" "$WARNINGS" '299 - "unknown fi
 299 - "duplicate field \"metadata.name\""
 299 - "unknown field \"spec\""'
 expect_eq "  the unknown fields are not stored" "$(curl_admin "$CM/warn" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(sorted(o), sorted(o["metadata"]))')" \
-    "['apiVersion', 'data', 'kind', 'metadata'] ['creationTimestamp', 'name', 'namespace', 'resourceVersion', 'uid']"
+    "['apiVersion', 'data', 'kind', 'metadata'] ['creationTimestamp', 'managedFields', 'name', 'namespace', 'resourceVersion', 'uid']"
 
 send POST "$CM" application/json "${bad_cm//NAME/default}"
 expect_eq "no directive: created" "$HTTP_CODE" "201"

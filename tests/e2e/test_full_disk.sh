@@ -41,11 +41,13 @@ expect_refused() {   # what
 }"
 }
 
+HOOKS=$KUBE_HEALTH_HOOKS   # lib.sh
+
 expect_readyz_failed() {   # what
     http curl_anon /readyz
     expect_eq "$1: /readyz answers 500" "$HTTP_CODE" 500
     expect_eq "$1: /readyz in kube's healthz format" "$HTTP_BODY" \
-        "$(printf '[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\nreadyz check failed')"
+        "$(printf '[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n[-]etcd-readiness failed: reason withheld\n%s\n[+]shutdown ok\nreadyz check failed' "$HOOKS")"
     http curl_admin /readyz/etcd
     expect_contains "$1: /readyz/etcd gives the reason" "$HTTP_BODY" "internal server error: $NOSPACE"
 }
@@ -71,7 +73,7 @@ kapi_start
 
 http curl_anon '/readyz?verbose'
 expect_eq "under the quota: /readyz?verbose lists the checks" "$HTTP_BODY" \
-    "$(printf '[+]ping ok\n[+]log ok\n[+]etcd ok\nreadyz check passed')"
+    "$(printf '[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n%s\n[+]shutdown ok\nreadyz check passed' "$HOOKS")"
 
 refused=0
 for i in $(seq 1 20); do

@@ -44,7 +44,8 @@ usr/local/share/kapi/scripts/kapi-stack 755
 usr/local/share/kapi/sql/schema.sql 644
 usr/local/share/man/man1/kapi-apiserver.1 644
 usr/local/share/man/man1/kapi-reconcile.1 644
-usr/local/share/man/man1/kapictl.1 644"
+usr/local/share/man/man1/kapictl.1 644
+$(cd "$KAPI_ROOT" && find ui -type f -printf 'usr/local/share/kapi/%p 644\n')"
 # Every expected file with its mode (other files may come: more sql/).
 actual=$(cd "$D" && find . -type f -printf '%P %m\n' | sort)
 missing=$(comm -23 <(printf '%s\n' "$expected" | sort) <(printf '%s\n' "$actual"))
@@ -81,6 +82,10 @@ if run_make install DESTDIR="$T/dest-usr" PREFIX=/usr; then
     expect_contains "PREFIX=/usr: the cron entry names /usr/bin/kapi-reconcile" \
         "$(cat "$T/dest-usr/usr/share/kapi/conf/kapi-reconcile.cron")" " /usr/bin/kapi-reconcile "
     [ -x "$T/dest-usr/usr/bin/kapictl" ] && ok "PREFIX=/usr: programs in /usr/bin" || not_ok "PREFIX=/usr: programs in /usr/bin"
+    expect_contains "PREFIX=/usr: the nginx drop-in serves the view from /usr/share/kapi/ui" \
+        "$(cat "$T/dest-usr/usr/share/kapi/conf/kapi-server.conf")" "alias /usr/share/kapi/ui/;"
+    [ -s "$T/dest-usr/usr/share/kapi/ui/index.html" ] && ok "PREFIX=/usr: the view in /usr/share/kapi/ui" ||
+        not_ok "PREFIX=/usr: the view in /usr/share/kapi/ui"
 else
     not_ok "make install DESTDIR=... PREFIX=/usr" "$(tail -20 "$T/make.out")"
 fi
@@ -96,6 +101,8 @@ if out=$(KAPI_STATE=$STATE KAPI_PORT=$port KAPI_RECONCILE=0 BUILD=$D/usr/local/b
     code=$(curl -sk --cert "$STATE/pki/admin.crt" --key "$STATE/pki/admin.key" \
         -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/api/v1/namespaces")
     expect_eq "that stack serves the admin (200)" "$code" 200
+    out=$(curl -sk "https://127.0.0.1:$port/ui/js/app.js")
+    expect_eq "and the web view, from share/kapi/ui" "$out" "$(cat "$KAPI_ROOT/ui/js/app.js")"
     KAPI_STATE=$STATE "$D/usr/local/share/kapi/scripts/kapi-stack" stop
     STATE=""
 else

@@ -71,7 +71,8 @@ node/node-$v drained"
     $K uncordon node-$v >/dev/null
     $K -n $ns run onnode --image=nginx --overrides="{\"spec\":{\"nodeName\":\"node-$v\"}}" >/dev/null
     $K -n $ns run elsewhere --image=nginx >/dev/null
-    out=$($K drain node-$v --ignore-daemonsets --delete-emptydir-data --force --grace-period=5 -v=8 2>&1)
+    # (--disable-eviction: drain deletes instead of evicting, with the DeleteOptions this checks)
+    out=$($K drain node-$v --ignore-daemonsets --delete-emptydir-data --force --grace-period=5 --disable-eviction -v=8 2>&1)
     expect_contains "kubectl $v: drain deletes the node's pod with protobuf DeleteOptions" "$out" \
         "Content-Type: application/vnd.kubernetes.protobuf"
     expect_contains "kubectl $v:   and says it deleted it" "$out" "pod/onnode deleted"

@@ -102,8 +102,8 @@ expect_eq "kubectl --token: the ServiceAccount is forbidden" "$out" \
 http curl_bearer "$tok" /apis/authentication.k8s.io/v1/selfsubjectreviews -X POST -H 'Content-Type: application/json' \
     -d '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}'
 expect_eq "selfsubjectreview as the token: 201" "$HTTP_CODE" 201
-expect_eq "the token's user" "$(jq -c .status.userInfo <<<"$HTTP_BODY")" \
-    "{\"username\":\"system:serviceaccount:default:default\",\"uid\":\"$sa_uid\",\"groups\":[\"system:serviceaccounts\",\"system:serviceaccounts:default\",\"system:authenticated\"]}"
+expect_eq "the token's user, with its credential id (JTI) as kube's extra" "$(jq -c .status.userInfo <<<"$HTTP_BODY")" \
+    "{\"username\":\"system:serviceaccount:default:default\",\"uid\":\"$sa_uid\",\"groups\":[\"system:serviceaccounts\",\"system:serviceaccounts:default\",\"system:authenticated\"],\"extra\":{\"authentication.kubernetes.io/credential-id\":[\"JTI=$(claims_of "$tok" | jq -r .jti)\"]}}"
 
 check "create serviceaccount reader" kubectl create serviceaccount reader
 check "rolebinding view for the ServiceAccount" kubectl create rolebinding reader-view --clusterrole=view --serviceaccount=default:reader
@@ -222,6 +222,9 @@ expect_eq "the pod-bound token names the pod" "$(claims_of "$ptok" | jq -c '."ku
     "{\"name\":\"boundpod\",\"uid\":\"$pod_uid\"}"
 http curl_bearer "$ptok" /api/v1/namespaces/default/pods
 expect_eq "the pod-bound token works while the pod exists" "$HTTP_CODE" 200
+expect_eq "whoami with the pod-bound token: kube's extras (its JTI, the pod)" \
+    "$(AS_TOKEN "$ptok" auth whoami -o json | jq -c .status.userInfo.extra)" \
+    "{\"authentication.kubernetes.io/credential-id\":[\"JTI=$(claims_of "$ptok" | jq -r .jti)\"],\"authentication.kubernetes.io/pod-name\":[\"boundpod\"],\"authentication.kubernetes.io/pod-uid\":[\"$pod_uid\"]}"
 out=$(kubectl create token default --bound-object-kind Pod --bound-object-name boundpod 2>&1)
 expect_eq "binding to a pod of another ServiceAccount: 400" "$out" \
     'error: failed to create token: cannot bind token for serviceaccount "default" to pod running with different serviceaccount name.'
@@ -256,6 +259,9 @@ ntok=$(kubectl create token reader --bound-object-kind Node --bound-object-name 
 expect_eq "the node-bound token names the node" "$(claims_of "$ntok" | jq -c '."kubernetes.io".node.name')" '"tok-node"'
 http curl_bearer "$ntok" /api/v1/namespaces/default/pods
 expect_eq "the node-bound token works while the node exists" "$HTTP_CODE" 200
+expect_eq "whoami with the node-bound token: its JTI and the node" \
+    "$(AS_TOKEN "$ntok" auth whoami -o json | jq -c '.status.userInfo.extra | [keys, .["authentication.kubernetes.io/node-name"], (.["authentication.kubernetes.io/node-uid"][0] == "'"$(kubectl get node tok-node -o jsonpath='{.metadata.uid}')"'")]')" \
+    '[["authentication.kubernetes.io/credential-id","authentication.kubernetes.io/node-name","authentication.kubernetes.io/node-uid"],["tok-node"],true]'
 check "delete the node" kubectl delete node tok-node
 expect_unauthorized "a token bound to a deleted node" "$ntok"
 
@@ -279,6 +285,14 @@ expect_eq "legacy claims" "$(claims_of "$ltok" | jq -c .)" \
     "{\"iss\":\"kubernetes/serviceaccount\",\"kubernetes.io/serviceaccount/namespace\":\"default\",\"kubernetes.io/serviceaccount/secret.name\":\"reader-token\",\"kubernetes.io/serviceaccount/service-account.name\":\"reader\",\"kubernetes.io/serviceaccount/service-account.uid\":\"$(kubectl get sa reader -o jsonpath='{.metadata.uid}')\",\"sub\":\"system:serviceaccount:default:reader\"}"
 http curl_bearer "$ltok" /api/v1/namespaces/default/pods
 expect_eq "the legacy token authenticates" "$HTTP_CODE" 200
+expect_eq "its Secret is labelled with the day it was used (UTC)" \
+    "$(kubectl get secret reader-token -o jsonpath='{.metadata.labels.kubernetes\.io/legacy-token-last-used}')" "$(date -u +%F)"
+expect_eq "a legacy token's user has no extras" "$(AS_TOKEN "$ltok" auth whoami -o json | jq -c .status.userInfo.extra)" null
+check "label the Secret invalid" kubectl label secret reader-token kubernetes.io/legacy-token-invalid-since=2024-01-01
+expect_unauthorized "a legacy token whose Secret is labelled invalid" "$ltok"
+check "remove the invalid label" kubectl label secret reader-token kubernetes.io/legacy-token-invalid-since-
+http curl_bearer "$ltok" /api/v1/namespaces/default/pods
+expect_eq "the legacy token authenticates again" "$HTTP_CODE" 200
 check "delete the token Secret" kubectl delete secret reader-token
 expect_unauthorized "a legacy token whose Secret is deleted" "$ltok"
 check "create serviceaccount shortlived" kubectl create serviceaccount shortlived

@@ -282,6 +282,8 @@ static void test_aggregated(void **state)
                 "\"verbs\":[\"create\"]},"
                 "{\"subresource\":\"ephemeralcontainers\",\"responseKind\":{\"group\":\"\",\"version\":\"\",\"kind\":\"Pod\"},"
                 "\"verbs\":[\"get\",\"patch\",\"update\"]},"
+                "{\"subresource\":\"eviction\",\"responseKind\":{\"group\":\"policy\",\"version\":\"v1\",\"kind\":\"Eviction\"},"
+                "\"verbs\":[\"create\"]},"
                 "{\"subresource\":\"exec\",\"responseKind\":{\"group\":\"\",\"version\":\"\",\"kind\":\"PodExecOptions\"},"
                 "\"verbs\":[\"create\",\"get\"]},"
                 "{\"subresource\":\"log\",\"responseKind\":{\"group\":\"\",\"version\":\"\",\"kind\":\"Pod\"},"

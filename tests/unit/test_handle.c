@@ -53,6 +53,7 @@ static void test_anonymous_and_failed_certificates(void **state)
     kapi_response_free(&resp);
     req.client_verify = "FAILED:unsuitable certificate purpose";
     req.client_dn = "CN=kube-apiserver";
+    req.authn = NULL;   /* another request: its authentication is its own */
     kapi_response_init(&resp);
     kapi_handle(&ctx, &req, &resp);
     assert_int_equal(resp.status, 401);
@@ -62,6 +63,69 @@ static void test_anonymous_and_failed_certificates(void **state)
         "  \"reason\": \"Unauthorized\",\n  \"code\": 401\n}\n");
     kapi_response_free(&resp);
     kapi_pool_free(req.pool);
+}
+
+/* A browser's navigation (Accept: text/html first) to an API path: 302 to
+ * the web view's page, whoever asks; anything else is served as before. */
+static const char *browser_location(const char *method, const char *path, const char *accept,
+                                    int *status)
+{
+    static char loc[512];
+    kapi_request req = {0};
+    kapi_response resp;
+    req.pool = kapi_pool_new();
+    req.method = method;
+    req.path = path;
+    req.query = "";
+    req.accept = accept;
+    req.user_agent = "Mozilla/5.0";
+    kapi_response_init(&resp);
+    kapi_handle(&ctx, &req, &resp);
+    *status = resp.status;
+    loc[0] = '\0';
+    for (int i = 0; i < resp.n_headers; i++)
+        if (!strcmp(resp.headers[i].name, "Location")) snprintf(loc, sizeof loc, "%s", resp.headers[i].value);
+    kapi_response_free(&resp);
+    kapi_pool_free(req.pool);
+    return loc;
+}
+
+static void test_browser_redirect(void **state)
+{
+    (void)state;
+    const char *html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    static const struct { const char *path, *location; } cases[] = {
+        {"/api/v1/namespaces/default/pods", "/ui/#/ns/default/pods"},
+        {"/api/v1/namespaces/default/pods/web-1/log", "/ui/#/ns/default/pods/web-1"},
+        {"/apis/apps/v1/namespaces/team-a/deployments/web", "/ui/#/ns/team-a/deployments.v1.apps/web"},
+        {"/apis/apps/v1/deployments", "/ui/#/cluster/deployments.v1.apps"},
+        {"/api/v1/nodes/n1", "/ui/#/cluster/nodes/n1"},
+        {"/api/v1/namespaces", "/ui/#/namespaces"},
+        {"/api/v1/namespaces/kube-system", "/ui/#/ns/kube-system"},
+        {"/api/v1/watch/namespaces/default/pods", "/ui/#/ns/default/pods"},
+        {"/apis/rbac.authorization.k8s.io/v1/clusterroles/system:basic-user",
+         "/ui/#/cluster/clusterroles.v1.rbac.authorization.k8s.io/system%3Abasic-user"},
+        {"/api", "/ui/#/kinds"},
+        {"/apis/apps/v1", "/ui/#/kinds"},
+        {"/", "/ui/#/"},
+    };
+    int status;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_string_equal(browser_location("GET", cases[i].path, html, &status), cases[i].location);
+        assert_int_equal(status, 302);
+    }
+    /* Not a browser's navigation, or not an API path: no redirect. */
+    assert_string_equal(browser_location("GET", "/api/v1/namespaces", "application/json, text/html", &status), "");
+    assert_int_equal(status, 403);
+    assert_string_equal(browser_location("GET", "/api/v1/namespaces", "text/html;q=0, */*", &status), "");
+    assert_string_equal(browser_location("GET", "/api/v1/namespaces", "*/*", &status), "");
+    assert_string_equal(browser_location("GET", "/api/v1/namespaces", NULL, &status), "");
+    assert_string_equal(browser_location("GET", "/api/v1/namespaces",
+        "application/json;as=Table;v=v1;g=meta.k8s.io,application/json", &status), "");
+    assert_string_equal(browser_location("DELETE", "/api/v1/namespaces/default", html, &status), "");
+    assert_string_equal(browser_location("GET", "/version", html, &status), "");
+    assert_int_equal(status, 200);
+    assert_string_equal(browser_location("GET", "/healthz", html, &status), "");
 }
 
 /* A watch on the ordinary socket (nginx routes by the raw query, the worker
@@ -223,6 +287,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_anonymous_and_failed_certificates),
+        cmocka_unit_test(test_browser_redirect),
         cmocka_unit_test(test_watch_on_ordinary_socket_refused),
         cmocka_unit_test(test_configmap_lifecycle),
         cmocka_unit_test(test_bad_input_stores_nothing),

@@ -25,6 +25,8 @@
 #include "pki/pki.h"
 #include "pki/sa_key.h"
 #include "server/fcgi_adapter.h"
+#include <openssl/ec.h>
+#include <openssl/core_names.h>
 
 static kapi_ctx ctx;
 static char dir[256];
@@ -469,6 +471,234 @@ static void test_authorization_param(void **state)
     kapi_pool_free(p);
 }
 
+/* A token signed with alg by key (RS*, PS*, ES*: r || s), for the tests. */
+static char *sign_alg(EVP_PKEY *key, const char *alg, const char *kid, const char *claims)
+{
+    char *h = kid ? kapi_xsprintf("{\"alg\":\"%s\",\"kid\":\"%s\"}", alg, kid) : kapi_xsprintf("{\"alg\":\"%s\"}", alg);
+    char *h64 = b64(h), *c64 = b64(claims);
+    char *input = kapi_xsprintf("%s.%s", h64, c64);
+    const EVP_MD *md = strstr(alg, "256") ? EVP_sha256() : strstr(alg, "384") ? EVP_sha384() : EVP_sha512();
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    assert_int_equal(EVP_DigestSignInit(ctx, &pctx, md, NULL, key), 1);
+    if (alg[0] == 'P') {
+        EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
+        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
+    }
+    size_t len = 0;
+    assert_int_equal(EVP_DigestSign(ctx, NULL, &len, (unsigned char *)input, strlen(input)), 1);
+    unsigned char *sig = kapi_xmalloc(len);
+    assert_int_equal(EVP_DigestSign(ctx, sig, &len, (unsigned char *)input, strlen(input)), 1);
+    EVP_MD_CTX_free(ctx);
+    if (alg[0] == 'E') {   /* DER to r || s */
+        const unsigned char *q = sig;
+        ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &q, (long)len);
+        int half = !strcmp(alg, "ES256") ? 32 : !strcmp(alg, "ES384") ? 48 : 66;
+        unsigned char *raw = kapi_xmalloc((size_t)(2 * half));
+        BN_bn2binpad(ECDSA_SIG_get0_r(es), raw, half);
+        BN_bn2binpad(ECDSA_SIG_get0_s(es), raw + half, half);
+        ECDSA_SIG_free(es);
+        free(sig);
+        sig = raw;
+        len = (size_t)(2 * half);
+    }
+    char *s64 = base64url_encode(sig, len);
+    char *tok = kapi_xsprintf("%s.%s", input, s64);
+    free(h); free(h64); free(c64); free(input); free(sig); free(s64);
+    return tok;
+}
+
+/* the JWK of an EC key: {"kty":"EC","crv":..,"x":..,"y":..} */
+static char *ec_jwk(EVP_PKEY *k, const char *crv, const char *kid, size_t half)
+{
+    unsigned char pub[1 + 2 * 66];
+    size_t len = 0;
+    assert_int_equal(EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub, &len), 1);
+    assert_int_equal(len, 1 + 2 * half);
+    char *x = base64url_encode(pub + 1, half), *y = base64url_encode(pub + 1 + half, half);
+    char *j = kapi_xsprintf("{\"kty\":\"EC\",\"kid\":\"%s\",\"crv\":\"%s\",\"x\":\"%s\",\"y\":\"%s\"}", kid, crv, x, y);
+    free(x);
+    free(y);
+    return j;
+}
+
+static void test_jwt_algorithms(void **state)
+{
+    (void)state;
+    EVP_PKEY *rsa = new_key(), *p256 = EVP_EC_gen("P-256"), *p384 = EVP_EC_gen("P-384");
+    const char *claims = "{\"sub\":\"x\"}";
+    struct { EVP_PKEY *sign, *verify; const char *alg; int want; } cases[] = {
+        {rsa, rsa, "RS256", 1}, {rsa, rsa, "RS384", 1}, {rsa, rsa, "RS512", 1},
+        {rsa, rsa, "PS256", 1}, {rsa, rsa, "PS384", 1}, {rsa, rsa, "PS512", 1},
+        {p256, p256, "ES256", 1}, {p384, p384, "ES384", 1},
+        {p256, p384, "ES256", 0},   /* another curve's key */
+        {p256, rsa, "ES256", 0},    /* an RSA key for an EC algorithm */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *tok = sign_alg(cases[i].sign, cases[i].alg, NULL, claims);
+        jwt_parts p;
+        const char *why = NULL;
+        assert_int_equal(jwt_parse_algs(tok, JWT_ALGS_ALL, &p, &why), 0);
+        assert_string_equal(jwt_alg_name(p.alg), cases[i].alg);
+        if (jwt_verify(cases[i].verify, &p) != cases[i].want) fail_msg("case %zu (%s)", i, cases[i].alg);
+        /* only the algorithms allowed parse */
+        jwt_parts q;
+        assert_int_equal(jwt_parse(tok, &q, &why), !strcmp(cases[i].alg, "RS256") ? 0 : -1);
+        if (!strcmp(cases[i].alg, "RS256")) jwt_parts_free(&q);
+        jwt_parts_free(&p);
+        free(tok);
+    }
+    /* a JWK's EC key verifies what its private half signed */
+    char *jwk = ec_jwk(p256, "P-256", "e1", 32);
+    cJSON *j = cJSON_Parse(jwk);
+    EVP_PKEY *pub = pki_ec_from_jwk(json_str(j, "crv"), json_str(j, "x"), json_str(j, "y"));
+    assert_non_null(pub);
+    char *tok = sign_alg(p256, "ES256", NULL, claims);
+    jwt_parts p;
+    const char *why;
+    assert_int_equal(jwt_parse_algs(tok, JWT_ALGS_ALL, &p, &why), 0);
+    assert_true(jwt_verify(pub, &p));
+    jwt_parts_free(&p);
+    assert_null(pki_ec_from_jwk("P-384", json_str(j, "x"), json_str(j, "y")));   /* wrong size */
+    assert_null(pki_ec_from_jwk("P-256", json_str(j, "y"), json_str(j, "x")));   /* not on the curve */
+    EVP_PKEY_free(pub);
+    cJSON_Delete(j);
+    free(jwk);
+    free(tok);
+    EVP_PKEY_free(rsa);
+    EVP_PKEY_free(p256);
+    EVP_PKEY_free(p384);
+}
+
+static void config_fails(const char *text, const char *want)
+{
+    char err[600];
+    assert_int_equal(oidc_configure_authentication(text, strlen(text), err, sizeof err), -1);
+    assert_string_equal(err, want);
+}
+
+/* kube's AuthenticationConfiguration: claim mappings, rules, algorithms */
+static void test_authentication_config(void **state)
+{
+    (void)state;
+    EVP_PKEY *ec = EVP_EC_gen("P-256");
+    char *jwk = ec_jwk(ec, "P-256", "e1", 32);
+    char *jwks = kapi_xsprintf("{\"keys\":[%s]}", jwk);
+    const char *cfg =
+        "apiVersion: apiserver.config.k8s.io/v1beta1\n"
+        "kind: AuthenticationConfiguration\n"
+        "jwt:\n"
+        "- issuer:\n"
+        "    url: https://idp.example\n"
+        "    audiences: [kapi, other]\n"
+        "    audienceMatchPolicy: MatchAny\n"
+        "  claimValidationRules:\n"
+        "  - claim: hd\n"
+        "    requiredValue: example.com\n"
+        "  - expression: 'claims.exp - claims.iat <= 86400'\n"
+        "    message: tokens live a day at most\n"
+        "  claimMappings:\n"
+        "    username:\n"
+        "      expression: 'claims.username + \":external\"'\n"
+        "    groups:\n"
+        "      claim: roles\n"
+        "      prefix: 'idp:'\n"
+        "    uid:\n"
+        "      claim: sub\n"
+        "    extra:\n"
+        "    - key: example.com/tenant\n"
+        "      valueExpression: claims.tenant\n"
+        "  userValidationRules:\n"
+        "  - expression: \"!user.username.startsWith('system:')\"\n"
+        "    message: no system users\n";
+    char err[600];
+    if (oidc_configure_authentication(cfg, strlen(cfg), err, sizeof err)) fail_msg("%s", err);
+    assert_int_equal(oidc_set_issuer_keys("https://idp.example", jwks), 0);
+    time_t now = 1700000000;
+    kapi_pool *p = kapi_pool_new();
+    kapi_user u;
+    const char *why = NULL;
+#define C(aud, exp, hd, name) "{\"iss\":\"https://idp.example\",\"aud\":" aud ",\"sub\":\"u-1\",\"iat\":1700000000," \
+             "\"exp\":" exp ",\"hd\":\"" hd "\",\"username\":\"" name "\",\"roles\":[\"dev\"],\"tenant\":\"t1\"}"
+    char *tok = sign_alg(ec, "ES256", "e1", C("[\"other\"]", "1700003600", "example.com", "ann"));
+    if (oidc_authenticate(p, tok, now, &u, &why) != 1) fail_msg("%s", why);
+    assert_string_equal(u.name, "ann:external");
+    assert_string_equal(u.uid, "u-1");
+    assert_int_equal(u.n_groups, 2);
+    assert_string_equal(u.groups[0], "idp:dev");
+    assert_string_equal(u.groups[1], "system:authenticated");
+    assert_int_equal(u.n_extra, 1);
+    assert_string_equal(u.extra_keys[0], "example.com/tenant");
+    assert_string_equal(u.extra_values[0], "t1");
+    free(tok);
+    const char *refused[] = {
+        C("\"kapi\"", "1700003600", "evil.com", "ann"),          /* claim rule: hd */
+        C("\"kapi\"", "1700090000", "example.com", "ann"),       /* expression rule: lives too long */
+        C("\"kapi\"", "1700003600", "example.com", "system:x"),  /* user rule */
+        C("\"nobody\"", "1700003600", "example.com", "ann"),     /* audience */
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        tok = sign_alg(ec, "ES256", "e1", refused[i]);
+        if (oidc_authenticate(p, tok, now, &u, &why) != -1) fail_msg("case %zu was accepted", i);
+        free(tok);
+    }
+#undef C
+    /* the file's messages */
+    config_fails("apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n"
+                 "- issuer: {url: 'http://idp', audiences: [a]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n",
+                 "jwt[0].issuer.url: Invalid value: \"http://idp\": URL scheme must be https");
+    config_fails("apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n"
+                 "- issuer: {url: 'https://idp', audiences: [a]}\n  claimMappings: {username: {claim: sub}}\n",
+                 "jwt[0].claimMappings.username.prefix: Required value: prefix is required when claim is set. "
+                 "It can be set to an empty string to disable prefixing");
+    config_fails("apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n"
+                 "- issuer: {url: 'https://idp', audiences: [a, b]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n",
+                 "jwt[0].issuer.audienceMatchPolicy: Invalid value: \"\": audienceMatchPolicy must be MatchAny "
+                 "for multiple audiences");
+    config_fails("apiVersion: v1\nkind: Pod\n", "no kind \"Pod\" is registered for version \"v1\"");
+    assert_int_equal(oidc_configure(NULL, err, sizeof err), 0);
+    kapi_pool_free(p);
+    free(jwk);
+    free(jwks);
+    EVP_PKEY_free(ec);
+}
+
+/* the flags: a required claim, and ES256 allowed by --oidc-signing-algs */
+static void test_oidc_required_claim(void **state)
+{
+    (void)state;
+    EVP_PKEY *ec = EVP_EC_gen("P-256");
+    char *jwk = ec_jwk(ec, "P-256", "e1", 32);
+    char *jwks = kapi_xsprintf("{\"keys\":[%s]}", jwk);
+    oidc_options o = {.issuer_url = "https://idp.example", .client_id = "kapi", .jwks_json = jwks,
+                      .required_claims = "tier=gold,env=prod"};
+    char err[300];
+    assert_int_equal(oidc_configure(&o, err, sizeof err), 0);
+    kapi_pool *p = kapi_pool_new();
+    kapi_user u;
+    const char *why;
+    const char *claims = "{\"iss\":\"https://idp.example\",\"aud\":\"kapi\",\"sub\":\"a\",\"exp\":1700003600,"
+                         "\"tier\":\"gold\",\"env\":\"prod\"}";
+    char *tok = sign_alg(ec, "ES256", "e1", claims);
+    assert_int_equal(oidc_authenticate(p, tok, 1700000000, &u, &why), -1);   /* RS256 only by default */
+    o.signing_algs = "RS256,ES256";
+    assert_int_equal(oidc_configure(&o, err, sizeof err), 0);
+    assert_int_equal(oidc_authenticate(p, tok, 1700000000, &u, &why), 1);
+    free(tok);
+    tok = sign_alg(ec, "ES256", "e1", "{\"iss\":\"https://idp.example\",\"aud\":\"kapi\",\"sub\":\"a\","
+                                      "\"exp\":1700003600,\"tier\":\"gold\"}");
+    assert_int_equal(oidc_authenticate(p, tok, 1700000000, &u, &why), -1);
+    assert_string_equal(why, "oidc: required claim not present in ID token");
+    free(tok);
+    o.signing_algs = "HS256";
+    assert_int_equal(oidc_configure(&o, err, sizeof err), -1);
+    assert_int_equal(oidc_configure(NULL, err, sizeof err), 0);
+    kapi_pool_free(p);
+    free(jwk);
+    free(jwks);
+    EVP_PKEY_free(ec);
+}
+
 int main(void)
 {
     kapi_alloc_init();
@@ -481,6 +711,9 @@ int main(void)
         cmocka_unit_test(test_legacy_token),
         cmocka_unit_test(test_token_file),
         cmocka_unit_test(test_oidc),
+        cmocka_unit_test(test_jwt_algorithms),
+        cmocka_unit_test(test_authentication_config),
+        cmocka_unit_test(test_oidc_required_claim),
         cmocka_unit_test(test_authorization_param),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -229,6 +229,97 @@ static void test_round_trips(void **state)
         "\"spec\":{\"replicas\":3},\"status\":{\"replicas\":0}}");
 }
 
+/* apiextensions' unions: items (a schema or a list), additionalProperties
+ * and additionalItems (a schema or a boolean), dependencies (a schema or a
+ * list of property names) travel as kube's union messages, and come back
+ * as the JSON they were. */
+static const char *at_json(const cJSON *o, const char *path, char *buf, size_t n)
+{
+    const cJSON *v = o;
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", path);
+    for (char *save = NULL, *k = strtok_r(copy, ".", &save); k && v; k = strtok_r(NULL, ".", &save)) {
+        if (*k >= '0' && *k <= '9') v = cJSON_GetArrayItem(v, atoi(k));
+        else v = cJSON_GetObjectItemCaseSensitive(v, k);
+    }
+    char *t = v ? cJSON_PrintUnformatted(v) : NULL;
+    snprintf(buf, n, "%s", t ? t : "(absent)");
+    free(t);
+    return buf;
+}
+
+static void test_crd_schema_unions(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"kind\":\"CustomResourceDefinition\",\"apiVersion\":\"apiextensions.k8s.io/v1\",\"metadata\":"
+        "{\"name\":\"things.example.com\"},\"spec\":{\"group\":\"example.com\",\"names\":{\"plural\":\"things\","
+        "\"kind\":\"Thing\"},\"scope\":\"Namespaced\",\"versions\":[{\"name\":\"v1\",\"served\":true,\"storage\":true,"
+        "\"schema\":{\"openAPIV3Schema\":{\"type\":\"object\",\"properties\":{"
+        "\"list\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"default\":\"x\",\"enum\":[\"x\",\"y\"]}},"
+        "\"tuple\":{\"type\":\"array\",\"items\":[{\"type\":\"string\"},{\"type\":\"integer\"}],\"additionalItems\":true},"
+        "\"closed\":{\"type\":\"object\",\"additionalProperties\":false},"
+        "\"open\":{\"type\":\"object\",\"additionalProperties\":true},"
+        "\"map\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}},"
+        "\"deps\":{\"type\":\"object\",\"dependencies\":{\"a\":[\"b\",\"c\"],\"d\":{\"required\":[\"e\"]}}}}}}}]}}";
+    char err[512], buf[512];
+    cJSON *o = json_parse_strict(json, strlen(json), err, sizeof err);
+    assert_non_null(o);
+    const schema_type *t = schema_kind_named("CustomResourceDefinition");
+    assert_non_null(t);
+    kapi_buf b1, b2;
+    kapi_buf_init(&b1);
+    kapi_buf_init(&b2);
+    if (protobuf_encode_body(t, o, &b1, err, sizeof err)) fail_msg("encode: %s", err);
+    cJSON *d = protobuf_decode_body(b1.data, b1.len, "CustomResourceDefinition", err, sizeof err);
+    if (!d) fail_msg("decode: %s", err);
+    const char *s = "spec.versions.0.schema.openAPIV3Schema.properties";
+    char p[300];
+#define AT(rest) (snprintf(p, sizeof p, "%s.%s", s, rest), at_json(d, p, buf, sizeof buf))
+    assert_string_equal(AT("list.items"), "{\"type\":\"string\",\"default\":\"x\",\"enum\":[\"x\",\"y\"]}");
+    assert_string_equal(AT("tuple.items"), "[{\"type\":\"string\"},{\"type\":\"integer\"}]");
+    assert_string_equal(AT("tuple.additionalItems"), "true");
+    assert_string_equal(AT("closed.additionalProperties"), "false");
+    assert_string_equal(AT("open.additionalProperties"), "true");
+    assert_string_equal(AT("map.additionalProperties"), "{\"type\":\"string\"}");
+    assert_string_equal(AT("deps.dependencies"), "{\"a\":[\"b\",\"c\"],\"d\":{\"required\":[\"e\"]}}");
+#undef AT
+    /* what was decoded encodes to the same bytes */
+    if (protobuf_encode_body(t, d, &b2, err, sizeof err)) fail_msg("encode again: %s", err);
+    assert_int_equal(b1.len, b2.len);
+    assert_memory_equal(b1.data, b2.data, b1.len);
+    /* the wire form (among the fields gogo always writes):
+     * additionalProperties false is field 30 holding
+     * JSONSchemaPropsOrBool{allows: false}; a schema is allows true plus
+     * the schema in field 2 */
+    const schema_type *props = schema_type_named(SCHEMA_JSON_SCHEMA_PROPS);
+    assert_non_null(props);
+    kapi_buf w;
+    kapi_buf_init(&w);
+    cJSON *closed = cJSON_Parse("{\"additionalProperties\":false}");
+    assert_int_equal(protobuf_encode_message(props, closed, &w, err, sizeof err), 0);
+    static const unsigned char want_closed[] = {0xf2, 0x01, 0x02, 0x08, 0x00};
+    assert_non_null(memmem(w.data, w.len, want_closed, sizeof want_closed));
+    kapi_buf_free(&w);
+    kapi_buf_init(&w);
+    cJSON *map = cJSON_Parse("{\"additionalProperties\":{\"type\":\"string\"}}");
+    assert_int_equal(protobuf_encode_message(props, map, &w, err, sizeof err), 0);
+    /* {1: allows true, 2: the schema}, the schema's own fields after */
+    static const unsigned char want_map[] = {0x08, 0x01, 0x12};
+    const unsigned char *f30 = memmem(w.data, w.len, "\xf2\x01", 2);
+    assert_non_null(f30);
+    assert_memory_equal(f30 + 3, want_map, sizeof want_map);
+    static const unsigned char type_string[] = {0x2a, 0x06, 's', 't', 'r', 'i', 'n', 'g'};
+    assert_non_null(memmem(f30, w.len - (size_t)(f30 - (const unsigned char *)w.data), type_string, sizeof type_string));
+    kapi_buf_free(&w);
+    cJSON_Delete(closed);
+    cJSON_Delete(map);
+    cJSON_Delete(d);
+    cJSON_Delete(o);
+    kapi_buf_free(&b1);
+    kapi_buf_free(&b2);
+}
+
 /* ---- hand-made wire forms */
 
 static void test_lists_maps_and_scalars(void **state)
@@ -757,6 +848,7 @@ int main(void)
         cmocka_unit_test(test_fuzz),
         cmocka_unit_test(test_kubectl_bodies),
         cmocka_unit_test(test_delete_options),
+        cmocka_unit_test(test_crd_schema_unions),
         cmocka_unit_test(test_subresource_bodies),
         cmocka_unit_test(test_decode_body_media_types),
     };

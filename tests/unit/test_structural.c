@@ -122,6 +122,11 @@ static structural_schema *compile_real(const char *path, const char *version)
         static field_errors errs;
         memset(&errs, 0, sizeof errs);
         structural_schema *s = structural_compile(schema, at, &errs);
+        if (s && structural_check_costs(s, at, &errs)) {   /* kube accepts them: under its cost limits */
+            char text[16384];
+            errors_text(&errs, text, sizeof text);
+            fail_msg("%s: the CEL cost estimate refuses it:\n%s", path, text);
+        }
         if (!s) {
             char text[16384];
             errors_text(&errs, text, sizeof text);
@@ -466,6 +471,57 @@ static void test_cel_rules(void **state)
 
 /* ---- hostile inputs ---- */
 
+/* kube's static cost estimate at CRD write: a loop over an unbounded list
+ * inside another is refused, the same loop over bounded lists passes. */
+static void costs_give(const char *json, const char *want)
+{
+    static field_errors errs;
+    memset(&errs, 0, sizeof errs);
+    structural_schema *s = compile_text(json, &errs);
+    assert_non_null(s);
+    int rc = structural_check_costs(s, "spec.validation.openAPIV3Schema", &errs);
+    char text[8192];
+    errors_text(&errs, text, sizeof text);
+    assert_string_equal(text, want);
+    assert_int_equal(rc, *want ? -1 : 0);
+    structural_free(s);
+}
+
+static void test_cel_costs(void **state)
+{
+    (void)state;
+    costs_give("{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\",\"properties\":{\"names\":"
+               "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"x-kubernetes-validations\":"
+               "[{\"rule\":\"self.all(x, self.all(y, x == y))\"}]}}}}}",
+               "spec.validation.openAPIV3Schema.properties[spec].properties[names].x-kubernetes-validations[0].rule: "
+               "Forbidden: estimated rule cost exceeds budget by factor of more than 100x (try simplifying the rule, "
+               "or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)\n"
+               "spec.validation.openAPIV3Schema.properties[spec].properties[names].x-kubernetes-validations[0].rule: "
+               "Forbidden: contributed to estimated rule & messageExpression cost total exceeding cost limit for "
+               "entire OpenAPIv3 schema\n"
+               "spec.validation.openAPIV3Schema: Forbidden: x-kubernetes-validations estimated rule & "
+               "messageExpression cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x "
+               "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and "
+               "strings are declared)\n");
+    /* bounded by maxItems and maxLength: accepted */
+    costs_give("{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\",\"properties\":{\"names\":"
+               "{\"type\":\"array\",\"maxItems\":100,\"items\":{\"type\":\"string\",\"maxLength\":64},"
+               "\"x-kubernetes-validations\":[{\"rule\":\"self.all(x, self.all(y, x == y))\"}]}}}}}",
+               "");
+    /* a cheap rule on every item of an unbounded list of unbounded lists
+     * adds up past the schema's total */
+    costs_give("{\"type\":\"object\",\"properties\":{\"m\":{\"type\":\"array\",\"items\":{\"type\":\"array\","
+               "\"items\":{\"type\":\"string\",\"maxLength\":10,\"x-kubernetes-validations\":"
+               "[{\"rule\":\"self.startsWith('a')\"}]}}}}}",
+               "spec.validation.openAPIV3Schema.properties[m].items.items.x-kubernetes-validations[0].rule: "
+               "Forbidden: contributed to estimated rule & messageExpression cost total exceeding cost limit for "
+               "entire OpenAPIv3 schema\n"
+               "spec.validation.openAPIV3Schema: Forbidden: x-kubernetes-validations estimated rule & "
+               "messageExpression cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x "
+               "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and "
+               "strings are declared)\n");
+}
+
 static void test_hostile(void **state)
 {
     (void)state;
@@ -515,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_list_map),
         cmocka_unit_test(test_cel_rules),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_cel_costs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,7 +34,7 @@ static void assert_row(const table_def *def, const char *obj_json, const char *w
     cJSON *obj = cJSON_Parse(obj_json);
     assert_non_null(obj);
     cJSON *cells = cJSON_CreateArray();
-    def->row(obj, cells, test_now());
+    table_row(def, obj, cells, test_now());
     assert_int_equal(cJSON_GetArraySize(cells), def->n_columns);
     char *got = cJSON_PrintUnformatted(cells);
     if (strcmp(got, want)) print_error("got  %s\nwant %s\n", got, want);
@@ -446,7 +446,7 @@ static void test_odd_objects_never_crash(void **state)
             cJSON *obj = cJSON_Parse(odd[k]);
             assert_non_null(obj);
             cJSON *cells = cJSON_CreateArray();
-            def->row(obj, cells, test_now());
+            table_row(def, obj, cells, test_now());
             assert_int_equal(cJSON_GetArraySize(cells), def->n_columns);
             cJSON_Delete(cells);
             cJSON_Delete(obj);

@@ -344,28 +344,18 @@ const kapi_strategy strategy_validatingadmissionpolicybindings = {
  * printValidatingAdmissionPolicy, printValidatingAdmissionPolicyBinding */
 
 static const table_column webhook_columns[] = {
-    NAME_COLUMN,
-    {"Webhooks", "integer", "", "Webhooks indicates the number of webhooks registered in this configuration", 0},
-    AGE_COLUMN,
+    {NAME_CELL},
+    {COUNT_CELL("Webhooks", "integer", "Webhooks indicates the number of webhooks registered in this configuration", "webhooks")},
+    {AGE_CELL},
 };
 
-static const table_cell_spec webhook_cells[] = {
-    {CELL_NAME, NULL, NULL, NULL},
-    {CELL_COUNT, "webhooks", NULL, NULL},
-    {CELL_AGE, NULL, NULL, NULL}};
-
-static void webhook_row(const cJSON *obj, cJSON *cells, time_t now)
-{
-    table_cells_row(webhook_cells, 3, obj, cells, now);
-}
-
-const table_def table_webhookconfigurations = {webhook_columns, 3, webhook_row, NULL};
+const table_def table_webhookconfigurations = TABLE_OF(webhook_columns);
 
 static const table_column policy_columns[] = {
-    NAME_COLUMN,
+    {NAME_CELL},
     {"Validations", "integer", "", "Validations indicates the number of validation rules defined in this configuration", 0},
     {"ParamKind", "string", "", "ParamKind specifies the kind of resources used to parameterize this policy", 0},
-    AGE_COLUMN,
+    {AGE_CELL},
 };
 
 /* The paramKind or paramRef column's text ("<unset>" when there is none). */
@@ -402,10 +392,10 @@ static void policy_row(const cJSON *vap, cJSON *cells, time_t now)
 const table_def table_validatingadmissionpolicies = {policy_columns, 4, policy_row, NULL};
 
 static const table_column binding_columns[] = {
-    NAME_COLUMN,
+    {NAME_CELL},
     {"PolicyName", "string", "", "PolicyName references a ValidatingAdmissionPolicy name which the ValidatingAdmissionPolicyBinding binds to. If the referenced resource does not exist, this binding is considered invalid and will be ignored Required.", 0},
     {"ParamRef", "string", "", "paramRef specifies the parameter resource used to configure the admission control policy. It should point to a resource of the type specified in ParamKind of the bound ValidatingAdmissionPolicy. If the policy specifies a ParamKind and the resource referred to by ParamRef does not exist, this binding is considered mis-configured and the FailurePolicy of the ValidatingAdmissionPolicy applied. If the policy does not specify a ParamKind then this field is ignored, and the rules are evaluated without a param.", 0},
-    AGE_COLUMN,
+    {AGE_CELL},
 };
 
 static void binding_row(const cJSON *b, cJSON *cells, time_t now)

@@ -20,6 +20,7 @@
 #include "registry/kinds/pod.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
+#include "registry/kinds/workload.h"
 #include "schema/decode.h"
 #include "schema/field_validation.h"
 
@@ -367,18 +368,9 @@ static void validate_replicaset(const cJSON *obj, field_errors *errs)
 }
 
 /* In apps/v1 the selector never changes. */
-static void validate_selector_immutable(const cJSON *obj, const cJSON *old, field_errors *errs)
+static void validate_selector_immutable_v1(const cJSON *obj, const cJSON *old, field_errors *errs)
 {
-    const cJSON *sel = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "spec"), "selector");
-    const cJSON *osel = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(old, "spec"), "selector");
-    if (json_semantic_equal(sel, osel)) return;
-    kapi_buf b;
-    kapi_buf_init(&b);
-    if (cJSON_IsObject(sel)) label_selector_go_syntax(sel, &b);
-    else kapi_buf_puts(&b, "null");
-    cJSON *raw = raw_value(&b);
-    field_error_add(errs, FIELD_INVALID, "spec.selector", raw, "field is immutable");
-    cJSON_Delete(raw);
+    validate_selector_unchanged(obj, old, 0, "null", errs);
 }
 
 /* ---- the scale subresource (autoscaling/v1 Scale) */
@@ -392,61 +384,15 @@ static double spec_replicas(const cJSON *obj)
 /* scaleFromDeployment / scaleFromReplicaSet. Caller frees. */
 static cJSON *scale_of(const cJSON *obj, const char *rv)
 {
-    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-    cJSON *scale = cJSON_CreateObject();
-    cJSON_AddStringToObject(scale, "kind", "Scale");
-    cJSON_AddStringToObject(scale, "apiVersion", "autoscaling/v1");
-    cJSON *m = cJSON_AddObjectToObject(scale, "metadata");
-    const char *const keys[] = {"name", "namespace", "uid", "resourceVersion", "creationTimestamp", NULL};
-    for (int i = 0; keys[i]; i++) {
-        const char *v = !strcmp(keys[i], "resourceVersion") && rv ? rv : obj_string(meta, keys[i]);
-        if (v) cJSON_AddStringToObject(m, keys[i], v);
-    }
-    cJSON *spec = cJSON_AddObjectToObject(scale, "spec");
-    cJSON_AddNumberToObject(spec, "replicas", spec_replicas(obj));
-    cJSON *status = cJSON_AddObjectToObject(scale, "status");
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "status"), "replicas");
-    cJSON_AddNumberToObject(status, "replicas", cJSON_IsNumber(st) ? st->valuedouble : 0);
+    cJSON *scale = rest_scale_new(obj, rv, obj_string, spec_replicas(obj), cJSON_IsNumber(st) ? st->valuedouble : 0);
+    cJSON *status = cJSON_GetObjectItemCaseSensitive(scale, "status");
     kapi_buf sel;
     kapi_buf_init(&sel);
     const cJSON *selector = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "spec"), "selector");
     if (label_selector_string(selector, &sel) == 0 && sel.len)
         cJSON_AddStringToObject(status, "selector", sel.data);
     kapi_buf_free(&sel);
-    return scale;
-}
-
-/* The Scale the request asks for: the body of a PUT, or the current Scale
- * patched through the kinds' patch machinery (JSON, merge or strategic
- * merge patch of autoscaling/v1 Scale), each checked as ?fieldValidation
- * says. NULL with the failure in *fail. */
-static cJSON *requested_scale(rest_call *c, const cJSON *current, rest_result *fail)
-{
-    cJSON *st = NULL;
-    if (!strcmp(c->info->verb, "update")) {
-        cJSON *scale = decode_body(c->req, "Scale", &st);
-        if (!scale) { *fail = rest_status(c, st, 0); return NULL; }
-        const char *av = obj_string(scale, "apiVersion");
-        if (av && *av && strcmp(av, "autoscaling/v1")) {
-            char msg[300];
-            snprintf(msg, sizeof msg, "the API version in the data (%.100s) does not match the expected API version (autoscaling/v1)", av);
-            *fail = rest_bad_request(c, msg);
-            return NULL;
-        }
-        if (field_validation_check_body(c->req, c->resp, "autoscaling", "v1", "Scale", FV_UPDATE, scale, &st)) {
-            *fail = rest_status(c, st, 0);
-            return NULL;
-        }
-        return scale;
-    }
-    request_patch patch;
-    if (rest_read_patch(c, &patch, fail)) return NULL;
-    cJSON *scale = rest_apply_patch(c, &patch, current, "autoscaling", "v1", "Scale", fail);
-    if (!scale) return NULL;
-    if (field_validation_check_patch(c->req, c->resp, "autoscaling", "v1", "Scale", scale, &st)) {
-        *fail = rest_status(c, st, 0);
-        return NULL;
-    }
     return scale;
 }
 
@@ -469,7 +415,7 @@ static cJSON *scaled_parent(rest_call *c, const char *name, cJSON *old, int64_t 
     (void)arg;
     const char *rv = kapi_psprintf(c->req->pool, "%lld", (long long)rev);
     cJSON *current = kapi_pool_keep_json(c->req->pool, scale_of(old, rv));
-    cJSON *scale = requested_scale(c, current, fail);
+    cJSON *scale = rest_requested_scale(c, current, 1, fail);
     if (!scale) return NULL;
     cJSON *smeta = cJSON_GetObjectItemCaseSensitive(scale, "metadata");
     const cJSON *replicas = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(scale, "spec"), "replicas");
@@ -530,13 +476,13 @@ rest_result apps_serve_subresource(rest_call *c, const char *subresource, const 
 const kapi_strategy strategy_deployments = {
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .has_generation = 1,
     .set_defaults = deployment_set_defaults, .prepare_for_create = clear_status, .prepare_for_update = deployment_prepare_for_update,
-    .validate = validate_deployment, .validate_update = validate_selector_immutable,
+    .validate = validate_deployment, .validate_update = validate_selector_immutable_v1,
     .serve_subresource = apps_serve_subresource, .prepare_for_status_update = deployment_prepare_for_status_update,
 };
 
 const kapi_strategy strategy_replicasets = {
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .has_generation = 1,
     .set_defaults = replicaset_set_defaults, .prepare_for_create = clear_status,
-    .validate = validate_replicaset, .validate_update = validate_selector_immutable,
+    .validate = validate_replicaset, .validate_update = validate_selector_immutable_v1,
     .serve_subresource = apps_serve_subresource, .prepare_for_status_update = replicaset_prepare_for_status_update,
 };

@@ -210,16 +210,6 @@ const kapi_strategy strategy_cronjobs = {
 
 /* ---- Tables: printJob and printCronJob (Kubernetes 1.32) */
 
-static const table_column job_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Status", "string", "", "Status of the job.", 0},
-    {"Completions", "string", "", "The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs.", 0},
-    {"Duration", "string", "", "Time required to complete the job.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"Containers", "string", "", DOC_CONTAINERS, 1},
-    {"Images", "string", "", DOC_IMAGES, 1},
-    {"Selector", "string", "", "A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors", 1},
-};
 
 static int has_condition(const cJSON *obj, const char *type)
 {
@@ -240,58 +230,69 @@ static const char *job_status(const cJSON *job)
     return "Running";
 }
 
-static void job_row(const cJSON *job, cJSON *cells, time_t now)
+static void job_completions(cJSON *cells, const cJSON *job, const table_column *col, time_t now)
 {
-    char completions[64], dur[32] = "";
+    char completions[64];
     long long succeeded = tj_int(job, "status.succeeded", 0);
     if (cJSON_IsNumber(json_at(job, "spec.completions")))
         snprintf(completions, sizeof completions, "%lld/%lld", succeeded, tj_int(job, "spec.completions", 0));
     else if (tj_int(job, "spec.parallelism", 0) > 1)
         snprintf(completions, sizeof completions, "%lld/1 of %lld", succeeded, tj_int(job, "spec.parallelism", 0));
     else snprintf(completions, sizeof completions, "%lld/1", succeeded);
+    cell_string(cells, completions);
+}
+
+static void job_duration(cJSON *cells, const cJSON *job, const table_column *col, time_t now)
+{
+    char dur[32] = "";
     kube_time start = kube_time_at(job, "status.startTime"), done = kube_time_at(job, "status.completionTime");
     if (start.set && !done.set) timestamp_since(start, now, dur, sizeof dur);
     else if (start.set) timestamp_since(start, (time_t)done.sec, dur, sizeof dur);
-    cell_name(cells, job);
-    cell_string(cells, job_status(job));
-    cell_string(cells, completions);
     cell_string(cells, dur);
-    cell_age(cells, job, now);
-    container_cells(json_at(job, "spec.template.spec.containers"), cells);
-    cell_label_selector(cells, json_at(job, "spec.selector"));
 }
 
-const table_def table_jobs = {job_columns, 8, job_row, NULL};
+static void job_status_cell(cJSON *cells, const cJSON *job, const table_column *col, time_t now)
+{
+    cell_string(cells, job_status(job));
+}
 
-static const table_column cronjob_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Schedule", "string", "", "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.", 0},
-    {"Timezone", "string", "", "The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones", 0},
-    {"Suspend", "boolean", "", "This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.", 0},
-    {"Active", "integer", "", "A list of pointers to currently running jobs.", 0},
-    {"Last Schedule", "string", "", "Information when was the last time the job was successfully scheduled.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"Containers", "string", "", DOC_CONTAINERS, 1},
-    {"Images", "string", "", DOC_IMAGES, 1},
-    {"Selector", "string", "", "A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors", 1},
+static const table_column job_columns[] = {
+    {NAME_CELL},
+    {FN_CELL("Status", "string", "Status of the job.", job_status_cell)},
+    {FN_CELL("Completions", "string", "The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs.", job_completions)},
+    {FN_CELL("Duration", "string", "Time required to complete the job.", job_duration)},
+    {AGE_CELL},
+    WIDE_CONTAINER_CELLS("spec.template.spec.containers"),
+    {SELECTOR_CELL("Selector", "A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors", "spec.selector"), WIDE},
 };
 
-static void cronjob_row(const cJSON *cj, cJSON *cells, time_t now)
+const table_def table_jobs = TABLE_OF(job_columns);
+
+
+static void cronjob_suspend(cJSON *cells, const cJSON *cj, const table_column *col, time_t now)
+{
+    const cJSON *suspend = json_at(cj, "spec.suspend");
+    cell_string(cells, !cJSON_IsBool(suspend) ? "<unset>" : cJSON_IsTrue(suspend) ? "True" : "False");
+}
+
+static void cronjob_last_schedule(cJSON *cells, const cJSON *cj, const table_column *col, time_t now)
 {
     char last[32] = "<none>";
     kube_time t = kube_time_at(cj, "status.lastScheduleTime");
     if (t.set) timestamp_since(t, now, last, sizeof last);
-    const cJSON *suspend = json_at(cj, "spec.suspend");
-    cell_name(cells, cj);
-    cell_string(cells, tj_str_or(cj, "spec.schedule", ""));
-    const cJSON *tz = json_at(cj, "spec.timeZone");
-    cell_string(cells, cJSON_IsString(tz) ? tz->valuestring : "<none>");
-    cell_string(cells, !cJSON_IsBool(suspend) ? "<unset>" : cJSON_IsTrue(suspend) ? "True" : "False");
-    cell_integer(cells, cJSON_GetArraySize(json_at(cj, "status.active")));
     cell_string(cells, last);
-    cell_age(cells, cj, now);
-    container_cells(json_at(cj, "spec.jobTemplate.spec.template.spec.containers"), cells);
-    cell_label_selector(cells, json_at(cj, "spec.jobTemplate.spec.selector"));
 }
 
-const table_def table_cronjobs = {cronjob_columns, 10, cronjob_row, NULL};
+static const table_column cronjob_columns[] = {
+    {NAME_CELL},
+    {TEXT_CELL("Schedule", "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.", "spec.schedule", "")},
+    {OPTIONAL_CELL("Timezone", "The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones", "spec.timeZone", "<none>")},
+    {FN_CELL("Suspend", "boolean", "This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.", cronjob_suspend)},
+    {COUNT_CELL("Active", "integer", "A list of pointers to currently running jobs.", "status.active")},
+    {FN_CELL("Last Schedule", "string", "Information when was the last time the job was successfully scheduled.", cronjob_last_schedule)},
+    {AGE_CELL},
+    WIDE_CONTAINER_CELLS("spec.jobTemplate.spec.template.spec.containers"),
+    {SELECTOR_CELL("Selector", "A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors", "spec.jobTemplate.spec.selector"), WIDE},
+};
+
+const table_def table_cronjobs = TABLE_OF(cronjob_columns);

@@ -14,6 +14,7 @@
 #include "codec/jsonpath.h"
 #include "codec/validate_meta.h"
 #include "codec/labels.h"
+#include "codec/objmeta.h"
 #include "registry/kinds/pod.h"
 #include "registry/kinds/workload.h"
 #include "registry/kinds/conversion.h"
@@ -57,18 +58,11 @@ static void validate_pvc(const cJSON *pvc, field_errors *errs)
 
 static void validate_pvc_update(const cJSON *pvc, const cJSON *old, field_errors *errs)
 {
-    cJSON *a = cJSON_Duplicate(json_get(pvc, "spec"), 1), *b = cJSON_Duplicate(json_get(old, "spec"), 1);
     static const char *const mutable[] = {"resources", "volumeAttributesClassName", "volumeName", NULL};
-    for (int i = 0; mutable[i]; i++) {
-        cJSON_DeleteItemFromObjectCaseSensitive(a, mutable[i]);
-        cJSON_DeleteItemFromObjectCaseSensitive(b, mutable[i]);
-    }
-    if (!json_semantic_equal(a, b))
+    if (!spec_equal_except(pvc, old, mutable))
         field_error_add(errs, FIELD_FORBIDDEN, "spec", NULL,
                         "spec is immutable after creation except resources.requests and "
                         "volumeAttributesClassName for bound claims");
-    cJSON_Delete(a);
-    cJSON_Delete(b);
 }
 
 static void pvc_set_defaults(cJSON *pvc)
@@ -84,7 +78,83 @@ static void pvc_prepare_for_create(cJSON *pvc)
     pvc_set_defaults(pvc);
 }
 
+/* ---- the storage protection finalizers (StorageObjectInUseProtection
+ * adds them; kube's pvc-protection and pv-protection controllers take them
+ * away from an object being deleted that nothing uses: done here, at the
+ * DELETE) */
+
+static void drop_finalizer(cJSON *obj, const char *f)
+{
+    cJSON *list = cJSON_GetObjectItemCaseSensitive(json_object_member(obj, "metadata"), "finalizers");
+    for (int i = cJSON_GetArraySize(list) - 1; i >= 0; i--) {
+        const cJSON *e = cJSON_GetArrayItem(list, i);
+        if (cJSON_IsString(e) && !strcmp(e->valuestring, f)) cJSON_DeleteItemFromArray(list, i);
+    }
+}
+
+typedef struct claim_use { const char *claim; int used; } claim_use;
+
+static int pod_uses_claim(void *arg, const char *key, const char *value, int64_t rev)
+{
+    (void)key, (void)rev;
+    claim_use *u = arg;
+    cJSON *pod = cJSON_Parse(value);
+    const char *phase = json_str_at(pod, "status.phase", "");
+    if (strcmp(phase, "Succeeded") && strcmp(phase, "Failed")) {
+        const cJSON *v;
+        cJSON_ArrayForEach(v, json_at(pod, "spec.volumes"))
+            if (!strcmp(json_str_at(v, "persistentVolumeClaim.claimName", ""), u->claim)) u->used = 1;
+    }
+    cJSON_Delete(pod);
+    return u->used;   /* stop at the first user */
+}
+
+static void pvc_release_finalizers(rest_call *c, cJSON *pvc)
+{
+    claim_use u = {.claim = json_str_at(pvc, "metadata.name", "")};
+    int64_t rev;
+    store_rc rc = store_list(c->ctx->store, kapi_psprintf(c->req->pool, "/registry/pods/%s/", c->ns), NULL, 0,
+                             pod_uses_claim, &u, &rev);
+    if (rc == STORE_OK && !u.used) drop_finalizer(pvc, "kubernetes.io/pvc-protection");
+}
+
+/* A pod is gone: each claim it named that is being deleted and that no
+ * other pod uses loses its protection finalizer, and goes when that was
+ * its last (kube's pvc-protection controller, on the pod's deletion). */
+void pvc_release_after_pod(rest_call *c, const cJSON *pod)
+{
+    const cJSON *v;
+    cJSON_ArrayForEach(v, json_at(pod, "spec.volumes")) {
+        const char *claim = json_str_at(v, "persistentVolumeClaim.claimName", "");
+        if (!*claim) continue;
+        const char *key = kapi_psprintf(c->req->pool, "/registry/persistentvolumeclaims/%s/%s", c->ns, claim);
+        store_kv kv;
+        if (store_get(c->ctx->store, key, &kv) != STORE_OK) continue;
+        cJSON *pvc = kapi_pool_keep_json(c->req->pool, cJSON_Parse(kv.value));
+        int64_t rev = kv.mod_rev, nrev;
+        store_kv_free(&kv);
+        if (!json_get(json_get(pvc, "metadata"), "deletionTimestamp") ||
+            !meta_has_finalizer(pvc, "kubernetes.io/pvc-protection"))
+            continue;
+        claim_use u = {.claim = claim};
+        if (store_list(c->ctx->store, kapi_psprintf(c->req->pool, "/registry/pods/%s/", c->ns), NULL, 0, pod_uses_claim,
+                       &u, &nrev) != STORE_OK || u.used)
+            continue;
+        drop_finalizer(pvc, "kubernetes.io/pvc-protection");
+        if (cJSON_GetArraySize(json_at(pvc, "metadata.finalizers"))) store_update_if_revision(c->ctx->store, key, pvc, rev, &nrev);
+        else store_delete_if_revision(c->ctx->store, key, rev, NULL, &nrev);
+    }
+}
+
+/* a volume not bound to a claim is free to go */
+static void pv_release_finalizers(rest_call *c, cJSON *pv)
+{
+    (void)c;
+    if (strcmp(json_str_at(pv, "status.phase", ""), "Bound")) drop_finalizer(pv, "kubernetes.io/pv-protection");
+}
+
 const kapi_strategy strategy_persistentvolumeclaims = {
+    .release_finalizers = pvc_release_finalizers,
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1,
     .set_defaults = pvc_set_defaults, .prepare_for_create = pvc_prepare_for_create,
     .validate = validate_pvc, .validate_update = validate_pvc_update,
@@ -136,6 +206,7 @@ static void validate_pv(const cJSON *pv, field_errors *errs)
 }
 
 const kapi_strategy strategy_persistentvolumes = {
+    .release_finalizers = pv_release_finalizers,
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1,
     .set_defaults = pv_set_defaults, .prepare_for_create = pv_prepare_for_create,
     .validate = validate_pv, .prepare_for_status_update = workload_keep_spec,
@@ -245,8 +316,30 @@ static void validate_limitrange(const cJSON *lr, field_errors *errs)
     }
 }
 
+/* SetDefaults_LimitRangeItem: a Container item's default limit is its
+ * max, its default request its min, else its default limit. */
+static void limitrange_set_defaults(cJSON *lr)
+{
+    cJSON *item;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(json_object_member(lr, "spec"), "limits")) {
+        if (!cJSON_IsObject(item) || strcmp(json_str(item, "type"), "Container")) continue;
+        cJSON *def = json_object_member(item, "default"), *req = json_object_member(item, "defaultRequest");
+        const cJSON *e;
+        cJSON_ArrayForEach(e, json_get(item, "max"))
+            if (!json_get(def, e->string)) cJSON_AddItemToObject(def, e->string, cJSON_Duplicate(e, 1));
+        cJSON_ArrayForEach(e, def) {
+            if (json_get(req, e->string)) continue;
+            const cJSON *min = json_get(json_get(item, "min"), e->string);
+            cJSON_AddItemToObject(req, e->string, cJSON_Duplicate(min ? min : e, 1));
+        }
+        if (!cJSON_GetArraySize(def)) cJSON_DeleteItemFromObjectCaseSensitive(item, "default");
+        if (!cJSON_GetArraySize(req)) cJSON_DeleteItemFromObjectCaseSensitive(item, "defaultRequest");
+    }
+}
+
 const kapi_strategy strategy_limitranges = {
     .names = NAME_DNS1123_SUBDOMAIN, .allows_create_on_update = 1, .validate = validate_limitrange,
+    .set_defaults = limitrange_set_defaults,
 };
 
 static void validate_resourcequota(const cJSON *rq, field_errors *errs)
@@ -408,14 +501,9 @@ static void validate_ingressclass(const cJSON *ic, field_errors *errs)
     add_invalid_value_for_each_message(errs, "spec.controller", host, &m);
 }
 
-static void validate_ingressclass_update(const cJSON *ic, const cJSON *old, field_errors *errs)
-{
-    validate_immutable(ic, old, "spec.controller", errs);
-}
-
 const kapi_strategy strategy_ingressclasses = {
     .names = NAME_DNS1123_SUBDOMAIN, .has_generation = 1, .set_defaults = workload_normalize,
-    .validate = validate_ingressclass, .validate_update = validate_ingressclass_update,
+    .validate = validate_ingressclass, .immutable_fields = (const char *const[]){"spec.controller", NULL},
 };
 
 /* SetDefaults_NetworkPolicyPort (TCP) and SetDefaults_NetworkPolicy
@@ -527,12 +615,12 @@ static void validate_storageclass_update(const cJSON *sc, const cJSON *old, fiel
         field_error_add(errs, FIELD_FORBIDDEN, "provisioner", NULL, "updates to provisioner are forbidden.");
     if (strcmp(json_str(sc, "reclaimPolicy"), json_str(old, "reclaimPolicy")))
         field_error_add(errs, FIELD_FORBIDDEN, "reclaimPolicy", NULL, "updates to reclaimPolicy are forbidden.");
-    validate_immutable(sc, old, "volumeBindingMode", errs);
 }
 
 const kapi_strategy strategy_storageclasses = {
     .names = NAME_DNS1123_SUBDOMAIN, .set_defaults = storageclass_set_defaults,
     .validate = validate_storageclass, .validate_update = validate_storageclass_update,
+    .immutable_fields = (const char *const[]){"volumeBindingMode", NULL},
 };
 
 /* ValidateRuntimeClass: the handler is a DNS label. */
@@ -544,12 +632,7 @@ static void validate_runtimeclass(const cJSON *rc, field_errors *errs)
     add_invalid_value_for_each_message(errs, "handler", handler, &m);
 }
 
-static void validate_runtimeclass_update(const cJSON *rc, const cJSON *old, field_errors *errs)
-{
-    validate_immutable(rc, old, "handler", errs);
-}
-
 const kapi_strategy strategy_runtimeclasses = {
     .names = NAME_DNS1123_SUBDOMAIN, .validate = validate_runtimeclass,
-    .validate_update = validate_runtimeclass_update,
+    .immutable_fields = (const char *const[]){"handler", NULL},
 };

@@ -225,8 +225,8 @@ const kapi_strategy strategy_certificatesigningrequests = {
 /* ---- printCertificateSigningRequest */
 
 static const table_column csr_columns[] = {
-    NAME_COLUMN,
-    AGE_COLUMN,
+    {NAME_CELL},
+    {AGE_CELL},
     {"SignerName", "string", "", "Requested signer for the request. It is a qualified name in the form: `scope-hostname.io/name`. If empty, it will be defaulted: 1. If it's a kubelet client certificate, it is assigned \"kubernetes.io/kube-apiserver-client-kubelet\". 2. If it's a kubelet serving certificate, it is assigned \"kubernetes.io/kubelet-serving\". 3. Otherwise, it is assigned \"kubernetes.io/legacy-unknown\". Distribution of trust for signers happens out of band. You can select on this field using `spec.signerName`.", 0},
     {"Requestor", "string", "", "Base64-encoded PKCS#10 CSR data", 0},
     {"RequestedDuration", "string", "", "expirationSeconds is the requested duration of validity of the issued certificate. The certificate signer may issue a certificate with a different validity duration so a client must check the delta between the notBefore and and notAfter fields in the issued certificate to determine the actual duration.", 0},

@@ -66,7 +66,7 @@ const kapi_strategy strategy_componentstatuses = {
 
 /* printComponentStatus */
 static const table_column componentstatus_columns[] = {
-    NAME_COLUMN,
+    {NAME_CELL},
     {"Status", "string", "", "Status of the condition for a component. Valid values for \"Healthy\": \"True\", \"False\", or \"Unknown\".", 0},
     {"Message", "string", "", "Message about the condition for a component. For example, information about a health check.", 0},
     {"Error", "string", "", "Condition error code for a component. For example, a health check error code.", 0},

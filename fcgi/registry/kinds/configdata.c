@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "codec/jsonpath.h"
 #include "codec/fielderr.h"
 #include "core/base64.h"
 #include "registry/strategies.h"
@@ -91,11 +92,7 @@ static void secret_normalize(cJSON *obj)
 {
     cJSON *sd = cJSON_DetachItemFromObjectCaseSensitive(obj, "stringData");
     if (cJSON_IsObject(sd) && sd->child) {
-        cJSON *data = cJSON_GetObjectItemCaseSensitive(obj, "data");
-        if (!cJSON_IsObject(data)) {
-            cJSON_DeleteItemFromObjectCaseSensitive(obj, "data");
-            data = cJSON_AddObjectToObject(obj, "data");
-        }
+        cJSON *data = json_object_member(obj, "data");
         const cJSON *e;
         cJSON_ArrayForEach(e, sd) {
             if (!cJSON_IsString(e)) continue;

@@ -79,32 +79,17 @@ const kapi_strategy strategy_csidrivers = {
 };
 
 static const table_column csidriver_columns[] = {
-    NAME_COLUMN,
-    {"AttachRequired", "boolean", "", "attachRequired indicates this CSI volume driver requires an attach operation (because it implements the CSI ControllerPublishVolume() method), and that the Kubernetes attach detach controller should call the attach volume interface which checks the volumeattachment status and waits until the volume is attached before proceeding to mounting.", 0},
-    {"PodInfoOnMount", "boolean", "", "podInfoOnMount indicates this CSI volume driver requires additional pod information (like podName, podUID, etc.) during mount operations, if set to true.", 0},
-    {"StorageCapacity", "boolean", "", "storageCapacity indicates that the CSI volume driver wants pod scheduling to consider the storage capacity that the driver deployment will report by creating CSIStorageCapacity objects with capacity information, if set to true.", 0},
-    {"TokenRequests", "string", "", "tokenRequests indicates the CSI driver needs pods' service account tokens it is mounting volume for to do necessary authentication.", 0},
-    {"RequiresRepublish", "boolean", "", "requiresRepublish indicates the CSI driver wants `NodePublishVolume` being periodically called to reflect any possible change in the mounted volume.", 0},
-    {"Modes", "string", "", "volumeLifecycleModes defines what kind of volumes this CSI volume driver supports.", 0},
-    AGE_COLUMN,
+    {NAME_CELL},
+    {BOOL_CELL("AttachRequired", "boolean", "attachRequired indicates this CSI volume driver requires an attach operation (because it implements the CSI ControllerPublishVolume() method), and that the Kubernetes attach detach controller should call the attach volume interface which checks the volumeattachment status and waits until the volume is attached before proceeding to mounting.", "spec.attachRequired")},
+    {BOOL_CELL("PodInfoOnMount", "boolean", "podInfoOnMount indicates this CSI volume driver requires additional pod information (like podName, podUID, etc.) during mount operations, if set to true.", "spec.podInfoOnMount")},
+    {BOOL_CELL("StorageCapacity", "boolean", "storageCapacity indicates that the CSI volume driver wants pod scheduling to consider the storage capacity that the driver deployment will report by creating CSIStorageCapacity objects with capacity information, if set to true.", "spec.storageCapacity")},
+    {JOINED_CELL("TokenRequests", "tokenRequests indicates the CSI driver needs pods' service account tokens it is mounting volume for to do necessary authentication.", "spec.tokenRequests", "audience", "<unset>")},
+    {BOOL_CELL("RequiresRepublish", "boolean", "requiresRepublish indicates the CSI driver wants `NodePublishVolume` being periodically called to reflect any possible change in the mounted volume.", "spec.requiresRepublish")},
+    {JOINED_CELL("Modes", "volumeLifecycleModes defines what kind of volumes this CSI volume driver supports.", "spec.volumeLifecycleModes", NULL, "<none>")},
+    {AGE_CELL},
 };
 
-static const table_cell_spec csidriver_cells[] = {
-    {CELL_NAME, NULL, NULL, NULL},
-    {CELL_BOOL, "spec.attachRequired", NULL, NULL},
-    {CELL_BOOL, "spec.podInfoOnMount", NULL, NULL},
-    {CELL_BOOL, "spec.storageCapacity", NULL, NULL},
-    {CELL_JOINED, "spec.tokenRequests", "<unset>", "audience"},
-    {CELL_BOOL, "spec.requiresRepublish", NULL, NULL},
-    {CELL_JOINED, "spec.volumeLifecycleModes", "<none>", NULL},
-    {CELL_AGE, NULL, NULL, NULL}};
-
-static void csidriver_row(const cJSON *obj, cJSON *cells, time_t now)
-{
-    table_cells_row(csidriver_cells, 8, obj, cells, now);
-}
-
-const table_def table_csidrivers = {csidriver_columns, 8, csidriver_row, NULL};
+const table_def table_csidrivers = TABLE_OF(csidriver_columns);
 
 /* ---- CSINode */
 
@@ -139,22 +124,12 @@ const kapi_strategy strategy_csinodes = {
 };
 
 static const table_column csinode_columns[] = {
-    NAME_COLUMN,
-    {"Drivers", "integer", "", "Drivers indicates the number of CSI drivers registered on the node", 0},
-    AGE_COLUMN,
+    {NAME_CELL},
+    {COUNT_CELL("Drivers", "integer", "Drivers indicates the number of CSI drivers registered on the node", "spec.drivers")},
+    {AGE_CELL},
 };
 
-static const table_cell_spec csinode_cells[] = {
-    {CELL_NAME, NULL, NULL, NULL},
-    {CELL_COUNT, "spec.drivers", NULL, NULL},
-    {CELL_AGE, NULL, NULL, NULL}};
-
-static void csinode_row(const cJSON *obj, cJSON *cells, time_t now)
-{
-    table_cells_row(csinode_cells, 3, obj, cells, now);
-}
-
-const table_def table_csinodes = {csinode_columns, 3, csinode_row, NULL};
+const table_def table_csinodes = TABLE_OF(csinode_columns);
 
 /* ---- VolumeAttachment */
 
@@ -182,28 +157,15 @@ const kapi_strategy strategy_volumeattachments = {
 };
 
 static const table_column volumeattachment_columns[] = {
-    NAME_COLUMN,
-    {"Attacher", "string", "name", "Attacher indicates the name of the volume driver that MUST handle this request. This is the name returned by GetPluginName().", 0},
-    {"PV", "string", "", "Source represents the volume that should be attached.", 0},
-    {"Node", "string", "", "The node that the volume should be attached to.", 0},
-    {"Attached", "boolean", "", "Indicates the volume is successfully attached. This field must only be set by the entity completing the attach operation, i.e. the external-attacher.", 0},
-    AGE_COLUMN,
+    {NAME_CELL},
+    {.name = "Attacher", .type = "string", .format = "name", .description = "Attacher indicates the name of the volume driver that MUST handle this request. This is the name returned by GetPluginName().", .cell = CELL_TEXT, .path = "spec.attacher", .text = ""},
+    {.name = "PV", .type = "string", .format = "", .description = "Source represents the volume that should be attached.", .cell = CELL_TEXT, .path = "spec.source.persistentVolumeName", .text = ""},
+    {.name = "Node", .type = "string", .format = "", .description = "The node that the volume should be attached to.", .cell = CELL_TEXT, .path = "spec.nodeName", .text = ""},
+    {BOOL_CELL("Attached", "boolean", "Indicates the volume is successfully attached. This field must only be set by the entity completing the attach operation, i.e. the external-attacher.", "status.attached")},
+    {AGE_CELL},
 };
 
-static const table_cell_spec volumeattachment_cells[] = {
-    {CELL_NAME, NULL, NULL, NULL},
-    {CELL_STRING, "spec.attacher", NULL, NULL},
-    {CELL_STRING, "spec.source.persistentVolumeName", NULL, NULL},
-    {CELL_STRING, "spec.nodeName", NULL, NULL},
-    {CELL_BOOL, "status.attached", NULL, NULL},
-    {CELL_AGE, NULL, NULL, NULL}};
-
-static void volumeattachment_row(const cJSON *obj, cJSON *cells, time_t now)
-{
-    table_cells_row(volumeattachment_cells, 6, obj, cells, now);
-}
-
-const table_def table_volumeattachments = {volumeattachment_columns, 6, volumeattachment_row, NULL};
+const table_def table_volumeattachments = TABLE_OF(volumeattachment_columns);
 
 /* ---- CSIStorageCapacity */
 
@@ -231,21 +193,10 @@ const kapi_strategy strategy_csistoragecapacities = {
 };
 
 static const table_column csistoragecapacity_columns[] = {
-    NAME_COLUMN,
-    {"StorageClassName", "string", "", "storageClassName represents the name of the StorageClass that the reported capacity applies to. It must meet the same requirements as the name of a StorageClass object (non-empty, DNS subdomain). If that object no longer exists, the CSIStorageCapacity object is obsolete and should be removed by its creator. This field is immutable.", 0},
-    {"Capacity", "string", "", "capacity is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest with topology and parameters that match the previous fields.", 0},
-    AGE_COLUMN,
+    {NAME_CELL},
+    {.name = "StorageClassName", .type = "string", .format = "", .description = "storageClassName represents the name of the StorageClass that the reported capacity applies to. It must meet the same requirements as the name of a StorageClass object (non-empty, DNS subdomain). If that object no longer exists, the CSIStorageCapacity object is obsolete and should be removed by its creator. This field is immutable.", .cell = CELL_TEXT, .path = "storageClassName", .text = ""},
+    {.name = "Capacity", .type = "string", .format = "", .description = "capacity is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest with topology and parameters that match the previous fields.", .cell = CELL_TEXT, .path = "capacity", .text = "<unset>"},
+    {AGE_CELL},
 };
 
-static const table_cell_spec csistoragecapacity_cells[] = {
-    {CELL_NAME, NULL, NULL, NULL},
-    {CELL_STRING, "storageClassName", NULL, NULL},
-    {CELL_STRING, "capacity", "<unset>", NULL},
-    {CELL_AGE, NULL, NULL, NULL}};
-
-static void csistoragecapacity_row(const cJSON *obj, cJSON *cells, time_t now)
-{
-    table_cells_row(csistoragecapacity_cells, 4, obj, cells, now);
-}
-
-const table_def table_csistoragecapacities = {csistoragecapacity_columns, 4, csistoragecapacity_row, NULL};
+const table_def table_csistoragecapacities = TABLE_OF(csistoragecapacity_columns);

@@ -55,42 +55,13 @@ static cJSON *scale_of(rest_call *c, const cJSON *scale_paths, const cJSON *obj,
         *fail = rest_internal(c, msg);
         return NULL;
     }
-    const cJSON *meta = json_get(obj, "metadata");
-    cJSON *scale = kapi_pool_keep_json(c->req->pool, cJSON_CreateObject());
-    cJSON_AddStringToObject(scale, "kind", "Scale");
-    cJSON_AddStringToObject(scale, "apiVersion", "autoscaling/v1");
-    cJSON *m = cJSON_AddObjectToObject(scale, "metadata");
-    const char *const keys[] = {"name", "namespace", "uid", "resourceVersion", "creationTimestamp", NULL};
-    for (int i = 0; keys[i]; i++) {
-        const char *v = !strcmp(keys[i], "resourceVersion") && rv ? rv : json_str(meta, keys[i]);
-        if (v) cJSON_AddStringToObject(m, keys[i], v);
-    }
-    cJSON *spec = cJSON_AddObjectToObject(scale, "spec");
-    cJSON_AddNumberToObject(spec, "replicas", spec_replicas->valuedouble);
-    cJSON *status = cJSON_AddObjectToObject(scale, "status");
     const cJSON *st = at_path(obj, json_str_at(scale_paths, "statusReplicasPath", ""));
-    cJSON_AddNumberToObject(status, "replicas", cJSON_IsNumber(st) ? st->valuedouble : 0);
+    cJSON *scale = kapi_pool_keep_json(c->req->pool, rest_scale_new(obj, rv, json_str, spec_replicas->valuedouble,
+                                                                     cJSON_IsNumber(st) ? st->valuedouble : 0));
+    cJSON *status = cJSON_GetObjectItemCaseSensitive(scale, "status");
     const cJSON *sel = at_path(obj, json_str_at(scale_paths, "labelSelectorPath", ""));
     if (cJSON_IsString(sel) && *sel->valuestring) cJSON_AddStringToObject(status, "selector", sel->valuestring);
     return scale;
-}
-
-/* The Scale a write asks for: a PUT's body or the current Scale patched. */
-static cJSON *requested_scale(rest_call *c, const cJSON *current, rest_result *fail)
-{
-    cJSON *st = NULL;
-    if (!strcmp(c->info->verb, "update")) {
-        cJSON *scale = decode_body(c->req, "Scale", &st);
-        if (!scale) { *fail = rest_status(c, st, 0); return NULL; }
-        if (field_validation_check_body(c->req, c->resp, "autoscaling", "v1", "Scale", FV_UPDATE, scale, &st)) {
-            *fail = rest_status(c, st, 0);
-            return NULL;
-        }
-        return scale;
-    }
-    request_patch patch;
-    if (rest_read_patch(c, &patch, fail)) return NULL;
-    return rest_apply_patch(c, &patch, current, "autoscaling", "v1", "Scale", fail);
 }
 
 static cJSON *scaled_object(rest_call *c, const char *name, cJSON *old, int64_t rev, void *arg,
@@ -104,7 +75,7 @@ static cJSON *scaled_object(rest_call *c, const char *name, cJSON *old, int64_t 
         current = kapi_pool_keep_json(c->req->pool, cJSON_Parse("{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\","
                                                                  "\"spec\":{\"replicas\":0}}"));
     }
-    cJSON *scale = requested_scale(c, current, fail);
+    cJSON *scale = rest_requested_scale(c, current, 0, fail);
     if (!scale) return NULL;
     const cJSON *replicas = json_at(scale, "spec.replicas");
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);

@@ -20,6 +20,7 @@
 #include "codec/jsonpath.h"
 #include "codec/validate_meta.h"
 #include "core/alloc.h"
+#include "core/goquote.h"
 #include "core/gotime.h"
 #include "kinds/kinds.h"
 #include "registry/kinds/customresources.h"
@@ -187,6 +188,96 @@ static void validate_scale_path(const cJSON *scale, const char *key, const char 
     }
 }
 
+/* Go's %#v of a pointer field: its type and address, or nil. Go prints the
+ * pointer's address; the address of the JSON node is ours. */
+static void go_pointer(kapi_buf *b, const char *type, const cJSON *v)
+{
+    if (!v || cJSON_IsNull(v)) kapi_buf_printf(b, "(*%s)(nil)", type);
+    else kapi_buf_printf(b, "(*%s)(%p)", type, (const void *)v);
+}
+
+static void go_field_str(kapi_buf *b, const char *name, const cJSON *obj, const char *key)
+{
+    kapi_buf_printf(b, "%s:", name);
+    go_quote(b, str_or(obj, key, ""));
+}
+
+/* Go's %#v of a []apiextensions.<type>: (nil), or each element's fields. */
+static void go_slice(kapi_buf *b, const char *type, const cJSON *items, void (*fields)(kapi_buf *, const cJSON *))
+{
+    kapi_buf_printf(b, "[]apiextensions.%s", type);
+    if (!items) {
+        kapi_buf_puts(b, "(nil)");
+        return;
+    }
+    kapi_buf_putc(b, '{');
+    int j = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items) {
+        kapi_buf_printf(b, "%sapiextensions.%s{", j++ ? ", " : "", type);
+        fields(b, it);
+        kapi_buf_putc(b, '}');
+    }
+    kapi_buf_putc(b, '}');
+}
+
+static void go_column(kapi_buf *b, const cJSON *col)
+{
+    go_field_str(b, "Name", col, "name");
+    go_field_str(b, ", Type", col, "type");
+    go_field_str(b, ", Format", col, "format");
+    go_field_str(b, ", Description", col, "description");
+    const cJSON *prio = json_get(col, "priority");
+    kapi_buf_printf(b, ", Priority:%d, ", cJSON_IsNumber(prio) ? (int)prio->valuedouble : 0);
+    go_field_str(b, "JSONPath", col, "jsonPath");
+}
+
+static void go_selectable_field(kapi_buf *b, const cJSON *sel)
+{
+    go_field_str(b, "JSONPath", sel, "jsonPath");
+}
+
+/* Go's %#v of the internal []apiextensions.CustomResourceDefinitionVersion,
+ * the bad value kube prints for spec.versions. */
+static char *go_versions_value(const cJSON *versions)
+{
+    kapi_buf b;
+    kapi_buf_init(&b);
+    kapi_buf_puts(&b, "[]apiextensions.CustomResourceDefinitionVersion{");
+    const cJSON *v;
+    int i = 0;
+    cJSON_ArrayForEach(v, versions) {
+        if (i++) kapi_buf_puts(&b, ", ");
+        kapi_buf_puts(&b, "apiextensions.CustomResourceDefinitionVersion{");
+        go_field_str(&b, "Name", v, "name");
+        kapi_buf_printf(&b, ", Served:%s, Storage:%s, Deprecated:%s, DeprecationWarning:",
+                        json_true_at(v, "served") ? "true" : "false", json_true_at(v, "storage") ? "true" : "false",
+                        json_true_at(v, "deprecated") ? "true" : "false");
+        go_pointer(&b, "string", json_get(v, "deprecationWarning"));
+        kapi_buf_puts(&b, ", Schema:");
+        go_pointer(&b, "apiextensions.CustomResourceValidation", json_get(v, "schema"));
+        kapi_buf_puts(&b, ", Subresources:");
+        go_pointer(&b, "apiextensions.CustomResourceSubresources", json_get(v, "subresources"));
+        kapi_buf_puts(&b, ", AdditionalPrinterColumns:");
+        go_slice(&b, "CustomResourceColumnDefinition", json_array_at(v, "additionalPrinterColumns"), go_column);
+        kapi_buf_puts(&b, ", SelectableFields:");
+        go_slice(&b, "SelectableField", json_array_at(v, "selectableFields"), go_selectable_field);
+        kapi_buf_putc(&b, '}');
+    }
+    kapi_buf_putc(&b, '}');
+    return kapi_buf_steal(&b);
+}
+
+/* An Invalid error on spec.versions with the versions as its bad value. */
+static void invalid_versions(field_errors *errs, const cJSON *versions, const char *detail)
+{
+    char *printed = go_versions_value(versions);
+    cJSON *raw = cJSON_CreateRaw(printed);
+    field_error_add(errs, FIELD_INVALID, "spec.versions", raw, detail);
+    cJSON_Delete(raw);
+    free(printed);
+}
+
 static void validate_versions(const cJSON *versions, field_errors *errs)
 {
     int n = cJSON_GetArraySize(versions), storage = 0, served = 0, unique = 1, i = 0;
@@ -225,17 +316,15 @@ static void validate_versions(const cJSON *versions, field_errors *errs)
         if (schema) {
             snprintf(f, sizeof f, "%s.schema.openAPIV3Schema", at);
             structural_schema *s = structural_compile(schema, f, errs);
+            if (s) structural_check_costs(s, f, errs);
             if (s) structural_free(s);
         }
         i++;
     }
-    /* kube prints the versions with Go's %#v; the value is left out here */
-    if (n > 0 && served == 0)
-        field_error_add(errs, FIELD_INVALID, "spec.versions", NULL, "must have at least one version marked as served");
-    if (storage != 1)
-        field_error_add(errs, FIELD_INVALID, "spec.versions", NULL,
-                        "must have exactly one version marked as storage version");
-    if (!unique) field_error_add(errs, FIELD_INVALID, "spec.versions", NULL, "must contain unique version names");
+    /* kube prints the versions with Go's %#v */
+    if (n > 0 && served == 0) invalid_versions(errs, versions, "must have at least one version marked as served");
+    if (!unique) invalid_versions(errs, versions, "must contain unique version names");
+    if (storage != 1) invalid_versions(errs, versions, "must have exactly one version marked as storage version");
 }
 
 /* ValidateCustomResourceDefinition: the name rule, then the spec. */
@@ -313,27 +402,28 @@ static int named(const char *const *list, const char *s)
     return 0;
 }
 
-/* The names other served CRDs of the group hold (kube's naming
- * controller: plurals, singulars and short names in one set, kinds and
- * list kinds in another), skipping the kind with our own plural. */
-static int resource_name_used(const char *group, const char *own_plural, const char *name)
+/* Whether r is another served CRD's kind of the group: not the one with
+ * our own plural, nor gone (a CRD just deleted, still in this request's
+ * set; NULL: none). */
+static int other_kind_of_group(const kapi_resource *r, const char *group, const char *own_plural, const char *gone)
 {
-    const kinds_set *set = kinds_current();
-    for (int i = 0; i < set->n; i++) {
-        const kapi_resource *r = &set->kinds[i];
-        if (!(r->flags & KIND_IS_CUSTOM) || strcmp(r->group, group) || !strcmp(r->plural, own_plural)) continue;
-        if (!strcmp(r->plural, name) || !strcmp(r->singular, name) || named(r->short_names, name)) return 1;
-    }
-    return 0;
+    return (r->flags & KIND_IS_CUSTOM) && !strcmp(r->group, group) && strcmp(r->plural, own_plural) &&
+           !(gone && !strcmp(r->plural, gone));
 }
 
-static int kind_name_used(const char *group, const char *own_plural, const char *name)
+/* Whether another served CRD of the group holds name (kube's naming
+ * controller: plurals, singulars and short names in one set; with
+ * kind_names, kinds and list kinds, the other set). */
+static int name_used(const char *group, const char *own_plural, const char *gone, const char *name,
+                     int kind_names)
 {
     const kinds_set *set = kinds_current();
     for (int i = 0; i < set->n; i++) {
         const kapi_resource *r = &set->kinds[i];
-        if (!(r->flags & KIND_IS_CUSTOM) || strcmp(r->group, group) || !strcmp(r->plural, own_plural)) continue;
-        if (!strcmp(r->kind, name) || crd_is_list_kind_of(r, name)) return 1;
+        if (!other_kind_of_group(r, group, own_plural, gone)) continue;
+        if (kind_names ? !strcmp(r->kind, name) || crd_is_list_kind_of(r, name)
+                       : !strcmp(r->plural, name) || !strcmp(r->singular, name) || named(r->short_names, name))
+            return 1;
     }
     return 0;
 }
@@ -344,7 +434,7 @@ static int kind_name_used(const char *group, const char *own_plural, const char 
  * reason of the last refused one (PluralConflict, ..., ListKindConflict).
  * Returns that reason (NULL: no conflict) with its message in msg, and
  * takes the refused names out of accepted (a copy of the requested ones). */
-static const char *name_conflict(cJSON *accepted, const char *group, char *msg, size_t n)
+static const char *name_conflict(cJSON *accepted, const char *group, const char *gone, char *msg, size_t n)
 {
     const char *own = str_or(accepted, "plural", "");
     const char *reason = NULL;
@@ -359,7 +449,7 @@ static const char *name_conflict(cJSON *accepted, const char *group, char *msg, 
             int refused = 0;
             const cJSON *sn;
             cJSON_ArrayForEach(sn, json_array_at(accepted, "shortNames"))
-                if (cJSON_IsString(sn) && resource_name_used(group, own, sn->valuestring)) {
+                if (cJSON_IsString(sn) && name_used(group, own, gone, sn->valuestring, 0)) {
                     size_t u = strlen(all);
                     snprintf(all + u, sizeof all - u, "%s\"%s\" is already in use", refused ? ", " : "",
                              sn->valuestring);
@@ -374,7 +464,7 @@ static const char *name_conflict(cJSON *accepted, const char *group, char *msg, 
         }
         const char *name = str_or(accepted, checks[i].field, "");
         if (!*name) continue;
-        int used = checks[i].kind ? kind_name_used(group, own, name) : resource_name_used(group, own, name);
+        int used = name_used(group, own, gone, name, checks[i].kind);
         if (!used) continue;
         reason = checks[i].reason;
         snprintf(msg, n, "\"%s\" is already in use", name);
@@ -392,17 +482,8 @@ static void set_condition(cJSON *status, const char *type, const char *st, const
         return;
     const char *was = c ? str_or(c, "status", "") : NULL;
     const char *since = c && was && !strcmp(was, st) ? str_or(c, "lastTransitionTime", now) : now;
-    cJSON *fresh = cJSON_CreateObject();
-    cJSON_AddStringToObject(fresh, "type", type);
-    cJSON_AddStringToObject(fresh, "status", st);
-    cJSON_AddStringToObject(fresh, "lastTransitionTime", since);
-    cJSON_AddStringToObject(fresh, "reason", reason);
-    cJSON_AddStringToObject(fresh, "message", message);
-    cJSON *list = cJSON_GetObjectItemCaseSensitive(status, "conditions");
-    if (!cJSON_IsArray(list)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(status, "conditions");
-        list = cJSON_AddArrayToObject(status, "conditions");
-    }
+    cJSON *fresh = condition_new(type, st, reason, message, since, 0);
+    cJSON *list = json_array_member(status, "conditions");
     int i = 0;
     cJSON *e;
     cJSON_ArrayForEach(e, list) {
@@ -424,7 +505,9 @@ static const char *storage_version(const cJSON *crd)
     return NULL;
 }
 
-static void update_status(cJSON *crd)
+/* The status kube's controllers write; gone: the plural of a CRD of the
+ * group just deleted (its names are free), NULL: none. */
+static void update_status(cJSON *crd, const char *gone)
 {
     cJSON *status = json_object_member(crd, "status");
     if (!cJSON_IsObject(status)) {
@@ -435,7 +518,7 @@ static void update_status(cJSON *crd)
     time_rfc3339(time(NULL), now);
     const cJSON *names = json_object_at(crd, "spec.names");
     cJSON *accepted = names ? cJSON_Duplicate(names, 1) : cJSON_CreateObject();
-    const char *conflict = name_conflict(accepted, str_or(crd, "spec.group", ""), msg, sizeof msg);
+    const char *conflict = name_conflict(accepted, str_or(crd, "spec.group", ""), gone, msg, sizeof msg);
     cJSON_DeleteItemFromObjectCaseSensitive(status, "acceptedNames");
     cJSON_AddItemToObject(status, "acceptedNames", accepted);
     if (conflict) {
@@ -446,11 +529,7 @@ static void update_status(cJSON *crd)
         set_condition(status, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
     }
     const char *sv = storage_version(crd);
-    cJSON *stored = cJSON_GetObjectItemCaseSensitive(status, "storedVersions");
-    if (!cJSON_IsArray(stored)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(status, "storedVersions");
-        stored = cJSON_AddArrayToObject(status, "storedVersions");
-    }
+    cJSON *stored = json_array_member(status, "storedVersions");
     if (sv && !list_has(stored, sv)) cJSON_AddItemToArray(stored, cJSON_CreateString(sv));
     /* kube's field order: conditions, acceptedNames, storedVersions */
     const char *order[] = {"conditions", "acceptedNames", "storedVersions"};
@@ -463,13 +542,13 @@ static void update_status(cJSON *crd)
 static void prepare_for_create(cJSON *crd)
 {
     cJSON_DeleteItemFromObjectCaseSensitive(crd, "status");
-    update_status(crd);
+    update_status(crd, NULL);
 }
 
 static void prepare_for_update(cJSON *crd, const cJSON *old)
 {
     (void)old;
-    update_status(crd);
+    update_status(crd, NULL);
 }
 
 /* ---- DELETE: the custom resources first (kube's
@@ -499,11 +578,7 @@ static rest_result mark_terminating(rest_call *c, const char *name, cJSON *crd, 
         cJSON_DeleteItemFromObjectCaseSensitive(meta, "deletionGracePeriodSeconds");
         cJSON_AddNumberToObject(meta, "deletionGracePeriodSeconds", 0);
     }
-    cJSON *fins = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
-    if (!cJSON_IsArray(fins)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(meta, "finalizers");
-        fins = cJSON_AddArrayToObject(meta, "finalizers");
-    }
+    cJSON *fins = json_array_member(meta, "finalizers");
     if (!list_has(fins, CLEANUP_FINALIZER)) cJSON_AddItemToArray(fins, cJSON_CreateString(CLEANUP_FINALIZER));
     cJSON *status = json_object_member(obj, "status");
     set_condition(status, "Terminating", "True", "InstanceDeletionInProgress",
@@ -514,6 +589,72 @@ static rest_result mark_terminating(rest_call *c, const char *name, cJSON *crd, 
     store_rc rc = store_update_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, "", name), obj, rev, &nrev);
     if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
     return rest_object(c, 200, obj, kapi_psprintf(c->req->pool, "%lld", (long long)nrev));
+}
+
+/* kube's naming controller requeues a group's CRDs when one goes: each
+ * whose names were refused is checked again without the gone CRD's names,
+ * and written when its status changes (NamesAccepted, then Established). */
+static void recheck_group_names(rest_call *c, const char *group, const char *gone)
+{
+    cJSON *all = kapi_pool_keep_json(c->req->pool, cJSON_CreateArray());
+    int64_t lrev;
+    if (store_list(c->ctx->store, resource_key(c->req->pool, c->r, "", NULL), NULL, 0, collect_item, all, &lrev) !=
+        STORE_OK)
+        return;
+    const cJSON *crd;
+    cJSON_ArrayForEach(crd, all) {
+        const cJSON *accepted = condition_find(json_get(crd, "status"), "NamesAccepted");
+        if (strcmp(str_or(crd, "spec.group", ""), group) || !accepted || !strcmp(str_or(accepted, "status", ""), "True") ||
+            json_str_at(crd, "metadata.deletionTimestamp", NULL))
+            continue;
+        cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(crd, 1));
+        update_status(obj, gone);
+        obj_canonicalize_order(obj);
+        if (cJSON_Compare(obj, crd, 1)) continue;
+        const char *n = str_or(crd, "metadata.name", "");
+        int64_t rev = rest_parse_rv(str_or(crd, "metadata.resourceVersion", ""));
+        if (rev > 0) store_update_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, "", n), obj, rev, NULL);
+    }
+}
+
+/* The definition goes: our finalizer first (when a DELETE marked it), then
+ * the generic delete (the request's options, or the defaults when the
+ * server finishes it after its last custom resource went); once it is
+ * gone, the group's refused names are checked again. */
+static rest_result finish_crd(rest_call *c, const char *name, const cJSON *crd, int64_t rev, int default_options)
+{
+    const cJSON *fins = json_array_at(crd, "metadata.finalizers");
+    if (list_has(fins, CLEANUP_FINALIZER) && !c->dry_run) {
+        cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(crd, 1));
+        cJSON *nf = cJSON_GetObjectItemCaseSensitive(obj_metadata(obj), "finalizers");
+        int i = 0;
+        const cJSON *f;
+        cJSON_ArrayForEach(f, nf) {
+            if (cJSON_IsString(f) && !strcmp(f->valuestring, CLEANUP_FINALIZER)) break;
+            i++;
+        }
+        cJSON_DeleteItemFromArray(nf, i);
+        if (cJSON_GetArraySize(nf) == 0) cJSON_DeleteItemFromObjectCaseSensitive(obj_metadata(obj), "finalizers");
+        store_rc rc = store_update_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, "", name), obj, rev, NULL);
+        if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
+    }
+    rest_result res;
+    if (default_options) {
+        cJSON *items = kapi_pool_keep_json(c->req->pool, cJSON_CreateArray());
+        cJSON_AddItemToArray(items, cJSON_Duplicate(crd, 1));
+        res = rest_delete_listed(c, items, rest_default_delete_options(c));
+    } else {
+        res = rest_delete(c, name);
+    }
+    if (c->dry_run) return res;
+    store_kv kv;
+    store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, c->r, "", name), &kv);
+    if (rc == STORE_OK) store_kv_free(&kv);
+    if (rc == STORE_NOT_FOUND) {
+        const char *plural = str_or(crd, "status.acceptedNames.plural", "");
+        recheck_group_names(c, str_or(crd, "spec.group", ""), *plural ? plural : str_or(crd, "spec.names.plural", ""));
+    }
+    return res;
 }
 
 static rest_result delete_crd(rest_call *c, const char *name)
@@ -537,6 +678,7 @@ static rest_result delete_crd(rest_call *c, const char *name)
             rest_call sub = *c;
             sub.r = cr;
             sub.ns = "";
+            sub.crd_cleanup = 1;
             rest_result res = rest_delete_listed(&sub, items, rest_default_delete_options(&sub));
             if (res.answer == REST_STATUS) return res;
             cJSON *left = kapi_pool_keep_json(c->req->pool, cJSON_CreateArray());
@@ -547,23 +689,30 @@ static rest_result delete_crd(rest_call *c, const char *name)
             if (!c->dry_run && cJSON_GetArraySize(left) > 0) return mark_terminating(c, name, crd, rev);
         }
     }
-    /* the definition goes (our finalizer, if a previous DELETE left it, first) */
-    const cJSON *fins = json_array_at(crd, "metadata.finalizers");
-    if (list_has(fins, CLEANUP_FINALIZER) && !c->dry_run) {
-        cJSON *obj = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(crd, 1));
-        cJSON *nf = cJSON_GetObjectItemCaseSensitive(obj_metadata(obj), "finalizers");
-        int i = 0;
-        const cJSON *f;
-        cJSON_ArrayForEach(f, nf) {
-            if (cJSON_IsString(f) && !strcmp(f->valuestring, CLEANUP_FINALIZER)) break;
-            i++;
-        }
-        cJSON_DeleteItemFromArray(nf, i);
-        if (cJSON_GetArraySize(nf) == 0) cJSON_DeleteItemFromObjectCaseSensitive(obj_metadata(obj), "finalizers");
-        store_rc rc = store_update_if_revision(c->ctx->store, resource_key(c->req->pool, c->r, "", name), obj, rev, NULL);
-        if (rc != STORE_OK) return rest_store_failure(c, rc, name, "writing to storage failed");
-    }
-    return rest_delete(c, name);
+    return finish_crd(c, name, crd, rev, 0);
+}
+
+void crd_custom_resource_removed(rest_call *c)
+{
+    if (c->dry_run || c->crd_cleanup || !(c->r->flags & KIND_IS_CUSTOM)) return;
+    const kapi_resource *crds = kinds_find_plural(kinds_current(), "apiextensions.k8s.io", "customresourcedefinitions");
+    if (!crds) return;
+    rest_call sub = *c;
+    sub.r = crds;
+    sub.ns = "";
+    const char *name = kapi_psprintf(c->req->pool, "%s.%s", c->r->plural, c->r->group);
+    store_kv kv;
+    if (store_get(c->ctx->store, resource_key(c->req->pool, crds, "", name), &kv) != STORE_OK) return;
+    int64_t rev = kv.mod_rev;
+    cJSON *crd = kapi_pool_keep_json(c->req->pool, cJSON_Parse(kv.value));
+    store_kv_free(&kv);
+    if (!json_str_at(crd, "metadata.deletionTimestamp", NULL) ||
+        !list_has(json_array_at(crd, "metadata.finalizers"), CLEANUP_FINALIZER))
+        return;
+    long left = 0;
+    if (store_count(c->ctx->store, resource_key(c->req->pool, c->r, "", NULL), &left) != STORE_OK || left > 0) return;
+    /* a race with another worker's last removal loses on the revision */
+    finish_crd(&sub, name, crd, rev, 1);
 }
 
 const kapi_strategy strategy_customresourcedefinitions = {
@@ -577,18 +726,3 @@ const kapi_strategy strategy_customresourcedefinitions = {
     .validate = validate,
     .validate_update = validate_update,
 };
-
-/* kube's default table convertor: NAME and CREATED AT (RFC 3339). */
-static const table_column crd_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Created At", "date", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
-
-static void crd_row(const cJSON *crd, cJSON *cells, time_t now)
-{
-    (void)now;
-    cell_name(cells, crd);
-    cell_string(cells, json_str_at(crd, "metadata.creationTimestamp", ""));
-}
-
-const table_def table_customresourcedefinitions = {crd_columns, 2, crd_row, NULL};

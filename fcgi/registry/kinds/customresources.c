@@ -165,22 +165,15 @@ static void drop_status(cJSON *obj)
     cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
 }
 
-const kapi_strategy strategy_customresources = {
-    .names = NAME_DNS1123_SUBDOMAIN,
-    .has_generation = 1,
-    .set_defaults = set_defaults,
-    .serve_subresource = customresource_serve_subresource,
-    .validate_create = validate_create,
-    .validate_update = validate_update,
-};
+/* What the two strategies of custom resources share; the one for kinds
+ * with a status subresource keeps status apart. */
+#define CUSTOM_RESOURCE_STRATEGY                                                     \
+    .names = NAME_DNS1123_SUBDOMAIN, .has_generation = 1, .set_defaults = set_defaults, \
+    .serve_subresource = customresource_serve_subresource, .validate_create = validate_create, \
+    .validate_update = validate_update
+
+const kapi_strategy strategy_customresources = {CUSTOM_RESOURCE_STRATEGY};
 
 const kapi_strategy strategy_customresources_with_status = {
-    .names = NAME_DNS1123_SUBDOMAIN,
-    .has_status = 1,
-    .has_generation = 1,
-    .set_defaults = set_defaults,
-    .prepare_for_create = drop_status,
-    .serve_subresource = customresource_serve_subresource,
-    .validate_create = validate_create,
-    .validate_update = validate_update,
+    CUSTOM_RESOURCE_STRATEGY, .has_status = 1, .prepare_for_create = drop_status,
 };

@@ -52,6 +52,11 @@ struct rest_result customresource_serve_subresource(struct rest_call *c, const c
  * it): its apiVersion made r's (conversion None) and the schema's defaults
  * applied, as kube does when it reads a custom resource. */
 void customresource_read(const kapi_resource *r, cJSON *obj);
+/* A custom resource of c's kind was removed from the store: when its CRD
+ * is being deleted (marked by a DELETE that found objects kept by their
+ * finalizers) and this was the last one, the CRD is finished as kube's
+ * finalizing controller does (customresourcedefinitions.c). */
+void crd_custom_resource_removed(struct rest_call *c);
 /* kube's Warning header for a request to a deprecated version. */
 void customresource_warnings(struct rest_call *c);
 

@@ -106,11 +106,11 @@ const kapi_strategy strategy_endpointslices = {
 /* ---- the Table: formatDiscoveryPorts, formatDiscoveryEndpoints */
 
 static const table_column endpointslice_columns[] = {
-    NAME_COLUMN,
+    {NAME_CELL},
     {"AddressType", "string", "", "addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation. The following address types are currently supported: * IPv4: Represents an IPv4 Address. * IPv6: Represents an IPv6 Address. * FQDN: Represents a Fully Qualified Domain Name.", 0},
     {"Ports", "string", "", "ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name. When ports is empty, it indicates that there are no defined ports. When a port is defined with a nil port value, it indicates \"all ports\". Each slice may include a maximum of 100 ports.", 0},
     {"Endpoints", "string", "", "endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.", 0},
-    AGE_COLUMN,
+    {AGE_CELL},
 };
 
 #define LIST_MAX 3

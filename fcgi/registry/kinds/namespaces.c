@@ -6,6 +6,7 @@
  * registry/delete.c. */
 #include <stdio.h>
 #include <string.h>
+#include "codec/jsonpath.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
 #include "schema/decode.h"
@@ -24,24 +25,21 @@ static void namespace_prepare_for_create(cJSON *obj)
         cJSON_AddItemToObject(obj, "spec", spec);
         cJSON_AddItemToObject(obj, "status", status);
     }
-    cJSON *fin = cJSON_GetObjectItemCaseSensitive(spec, "finalizers");
-    if (!cJSON_IsArray(fin)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(spec, "finalizers");
-        fin = cJSON_AddArrayToObject(spec, "finalizers");
-    }
+    cJSON *fin = json_array_member(spec, "finalizers");
     int has = 0;
     const cJSON *f;
     cJSON_ArrayForEach(f, fin) if (cJSON_IsString(f) && !strcmp(f->valuestring, "kubernetes")) has = 1;
     if (!has) cJSON_AddItemToArray(fin, cJSON_CreateString("kubernetes"));
+}
 
+/* SetDefaults_Namespace: the kubernetes.io/metadata.name label, on every
+ * write (a default: what the writer's managedFields entry owns) */
+static void namespace_set_defaults(cJSON *obj)
+{
     cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(meta, "name");
     if (cJSON_IsObject(meta) && cJSON_IsString(name)) {
-        cJSON *labels = cJSON_GetObjectItemCaseSensitive(meta, "labels");
-        if (!cJSON_IsObject(labels)) {
-            cJSON_DeleteItemFromObjectCaseSensitive(meta, "labels");
-            labels = cJSON_AddObjectToObject(meta, "labels");
-        }
+        cJSON *labels = json_object_member(meta, "labels");
         cJSON_DeleteItemFromObjectCaseSensitive(labels, "kubernetes.io/metadata.name");
         cJSON_AddStringToObject(labels, "kubernetes.io/metadata.name", name->valuestring);
     }
@@ -117,6 +115,7 @@ static rest_result namespace_serve_subresource(rest_call *c, const char *subreso
 
 const kapi_strategy strategy_namespaces = {
     .names = NAME_DNS1123_LABEL, .has_status = 1, .return_deleted_object = 1,
+    .set_defaults = namespace_set_defaults,
     .prepare_for_create = namespace_prepare_for_create, .prepare_for_update = namespace_prepare_for_update,
     .serve_subresource = namespace_serve_subresource,
 };

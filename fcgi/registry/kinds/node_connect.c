@@ -29,19 +29,7 @@ cJSON *connect_load(rest_call *c, const char *plural, const char *ns, const char
 {
     const kapi_resource *r = resource_find("", "v1", plural);
     assert(r);
-    store_kv kv;
-    store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, r, ns, name), &kv);
-    if (rc == STORE_NOT_FOUND) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "%s \"%.400s\" not found", plural, name);
-        *fail = rest_status(c, status_new_details(KAPI_NOT_FOUND, msg, name, NULL, plural), 0);
-        return NULL;
-    }
-    if (rc != STORE_OK) { *fail = rest_internal(c, "reading from storage failed"); return NULL; }
-    cJSON *obj = rest_parse_stored(c, kv.value);
-    store_kv_free(&kv);
-    if (!obj) *fail = rest_internal(c, "stored object is corrupt");
-    return obj;
+    return rest_load_object(c, r, ns, name, NULL, fail);
 }
 
 rest_result connect_plain_error(rest_call *c, int http, const char *msg)

@@ -115,11 +115,7 @@ static int check_binding(rest_call *c, cJSON *binding, const char *name, rest_re
 static void set_scheduled_condition(cJSON *pod)
 {
     cJSON *status = json_object_member(pod, "status");
-    cJSON *conds = cJSON_GetObjectItemCaseSensitive(status, "conditions");
-    if (!cJSON_IsArray(conds)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(status, "conditions");
-        conds = cJSON_AddArrayToObject(status, "conditions");
-    }
+    cJSON *conds = json_array_member(status, "conditions");
     char now[21];
     time_rfc3339(time(NULL), now);
     cJSON *old = NULL, *e;

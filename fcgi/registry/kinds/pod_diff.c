@@ -786,7 +786,7 @@ char *pod_spec_diff(const cJSON *old_spec, const cJSON *new_spec)
     const schema_type *spec = schema_type_named("io.k8s.api.core.v1.PodSpec");
     if (!spec) return NULL;
     kapi_pool *a = kapi_pool_new();   /* every node of the diff */
-    schema_value spec_value = {SV_OBJECT, spec, NULL};
+    schema_value spec_value = {.kind = SV_OBJECT, .type = spec};
     dfield root = {"", "", PK_STRUCT, spec, &spec_value, 0};
     tnode *t = format_diff(a, &root, old_spec, new_spec, 1);
     kapi_buf b;

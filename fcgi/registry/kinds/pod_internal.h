@@ -64,6 +64,10 @@ char *pod_spec_diff(const cJSON *old_spec, const cJSON *new_spec);
 
 /* pod_binding.c: POST pods/<name>/binding. */
 struct rest_result pod_serve_binding(struct rest_call *c, const char *name);
+/* breadth.c: after a pod's delete, the claims it named that wait for it. */
+void pvc_release_after_pod(struct rest_call *c, const cJSON *pod);
+/* pod_eviction.c: POST pods/<name>/eviction, honouring PodDisruptionBudgets. */
+struct rest_result pod_serve_eviction(struct rest_call *c, const char *name);
 /* pod_ephemeral.c: GET, PUT and PATCH pods/<name>/ephemeralcontainers. */
 struct rest_result pod_serve_ephemeral_containers(struct rest_call *c, const char *name);
 /* pod_connect.c: pods/<name>/log, exec, attach, portforward and proxy. */

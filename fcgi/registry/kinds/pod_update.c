@@ -37,11 +37,7 @@ cJSON *pod_spec_internal_view(const cJSON *spec)
         cJSON_AddStringToObject(v, "serviceAccountName", sa->valuestring);
     }
     cJSON_DeleteItemFromObjectCaseSensitive(v, "serviceAccount");
-    cJSON *sc = cJSON_GetObjectItemCaseSensitive(v, "securityContext");
-    if (!cJSON_IsObject(sc)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(v, "securityContext");
-        sc = cJSON_AddObjectToObject(v, "securityContext");
-    }
+    cJSON *sc = json_object_member(v, "securityContext");
     static const char *const host[] = {"hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace",
                                        "hostUsers", NULL};
     for (int i = 0; sc && host[i]; i++) {

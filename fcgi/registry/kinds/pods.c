@@ -175,11 +175,19 @@ static void pod_validate_update_rules(const cJSON *obj, const cJSON *old, field_
 static rest_result pod_serve_subresource(rest_call *c, const char *subresource, const char *name)
 {
     if (!strcmp(subresource, "binding")) return pod_serve_binding(c, name);
+    if (!strcmp(subresource, "eviction")) return pod_serve_eviction(c, name);
     if (!strcmp(subresource, "ephemeralcontainers")) return pod_serve_ephemeral_containers(c, name);
     return pod_serve_connect(c, subresource, name);
 }
 
+/* the strategy's release_held: only a deleted pod (keep NULL) frees claims */
+static void pod_release_held(rest_call *c, const cJSON *held, const cJSON *keep)
+{
+    if (!keep) pvc_release_after_pod(c, held);
+}
+
 const kapi_strategy strategy_pods = {
+    .release_held = pod_release_held,
     .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .return_deleted_object = 1,
     .set_defaults = pod_set_defaults, .prepare_for_create = pod_prepare_for_create, .prepare_for_update = pod_prepare_for_update,
     .validate = pod_validate_on_update, .validate_create = pod_validate, .validate_update = pod_validate_update_rules,

@@ -94,20 +94,11 @@ const kapi_strategy strategy_priorityclasses = {
 
 /* printPriorityClass: NAME, VALUE, GLOBAL-DEFAULT, AGE, PREEMPTIONPOLICY. */
 static const table_column priorityclass_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Value", "integer", "", "value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.", 0},
-    {"Global-Default", "boolean", "", "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"PreemptionPolicy", "string", "", "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.", 0},
+    {NAME_CELL},
+    {INT_CELL("Value", "integer", "value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.", "value", 0)},
+    {BOOL_CELL("Global-Default", "boolean", "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.", "globalDefault")},
+    {AGE_CELL},
+    {TEXT_CELL("PreemptionPolicy", "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.", "preemptionPolicy", "")},
 };
 
-static void priorityclass_row(const cJSON *pc, cJSON *cells, time_t now)
-{
-    cell_name(cells, pc);
-    cell_integer(cells, tj_int(pc, "value", 0));
-    cJSON_AddItemToArray(cells, cJSON_CreateBool(json_true_at(pc, "globalDefault")));
-    cell_age(cells, pc, now);
-    cell_string(cells, json_str_at(pc, "preemptionPolicy", NULL));
-}
-
-const table_def table_priorityclasses = {priorityclass_columns, 5, priorityclass_row, NULL};
+const table_def table_priorityclasses = TABLE_OF(priorityclass_columns);

@@ -64,16 +64,25 @@ static int check_objects(const cJSON *o, const char *key, const char *strct, con
     return 0;
 }
 
+typedef int member_check(const cJSON *o, const char *key, const char *strct, const char *path, char *err, size_t n);
+
+/* Each of keys of o (a strct in the list named list) through check. */
+static int check_members(const cJSON *o, const char *const *keys, member_check *check, const char *strct,
+                         const char *list, char *err, size_t n)
+{
+    for (int i = 0; keys[i]; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "%s.%s", list, keys[i]);
+        if (check(o, keys[i], strct, path, err, n)) return -1;
+    }
+    return 0;
+}
+
 static int check_rule(const cJSON *r, char *err, size_t n)
 {
     static const char *const keys[] = {"verbs", "apiGroups", "resources", "resourceNames",
                                        "nonResourceURLs", NULL};
-    for (int i = 0; keys[i]; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "rules.%s", keys[i]);
-        if (check_strings(r, keys[i], "PolicyRule", path, err, n)) return -1;
-    }
-    return 0;
+    return check_members(r, keys, check_strings, "PolicyRule", "rules", err, n);
 }
 
 static int check_role_types(const cJSON *obj, const char *kind, char *err, size_t n)
@@ -143,12 +152,7 @@ static int cluster_role_check_types(const cJSON *obj, char *err, size_t n)
 static int check_subject(const cJSON *s, char *err, size_t n)
 {
     static const char *const keys[] = {"kind", "apiGroup", "name", "namespace", NULL};
-    for (int i = 0; keys[i]; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "subjects.%s", keys[i]);
-        if (check_string(s, keys[i], "Subject", path, err, n)) return -1;
-    }
-    return 0;
+    return check_members(s, keys, check_string, "Subject", "subjects", err, n);
 }
 
 static int check_binding_types(const cJSON *obj, const char *kind, char *err, size_t n)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "auth/authn.h"
 #include "auth/authz.h"
 #include "codec/jsonpath.h"
 #include "codec/labels.h"
@@ -343,14 +344,7 @@ static rest_result serve_self_subject_review(rest_call *c)
     cJSON_AddStringToObject(out, "kind", c->r->kind);
     cJSON_AddStringToObject(out, "apiVersion", resource_api_version(c->r));
     cJSON_AddStringToObject(cJSON_AddObjectToObject(out, "metadata"), "creationTimestamp", ts);
-    cJSON *info = cJSON_AddObjectToObject(cJSON_AddObjectToObject(out, "status"), "userInfo");
-    cJSON_AddStringToObject(info, "username", u->name ? u->name : "");
-    if (u->uid && u->uid[0]) cJSON_AddStringToObject(info, "uid", u->uid);
-    if (u->n_groups > 0) {
-        cJSON *g = cJSON_AddArrayToObject(info, "groups");
-        for (int i = 0; i < u->n_groups && i < KAPI_MAX_GROUPS; i++)
-            if (u->groups[i]) cJSON_AddItemToArray(g, cJSON_CreateString(u->groups[i]));
-    }
+    cJSON_AddItemToObject(cJSON_AddObjectToObject(out, "status"), "userInfo", user_info_json(u));
     return created(c, out);
 }
 

@@ -32,23 +32,7 @@
 static cJSON *load_core_object(rest_call *c, const char *plural, const char *ns, const char *name,
                                rest_result *fail)
 {
-    const kapi_resource *r = resource_find("", "v1", plural);
-    store_kv kv;
-    store_rc rc = store_get(c->ctx->store, resource_key(c->req->pool, r, ns, name), &kv);
-    if (rc == STORE_NOT_FOUND) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "%s \"%.400s\" not found", plural, name);
-        *fail = rest_status(c, status_new_details(KAPI_NOT_FOUND, msg, name, "", plural), 0);
-        return NULL;
-    }
-    if (rc != STORE_OK) {
-        *fail = rest_store_failure(c, rc, name, "reading from storage failed");
-        return NULL;
-    }
-    cJSON *obj = rest_parse_stored(c, kv.value);
-    store_kv_free(&kv);
-    if (!obj) *fail = rest_internal(c, "stored object is not JSON");
-    return obj;
+    return rest_load_object(c, resource_find("", "v1", plural), ns, name, NULL, fail);
 }
 
 /* The body: a TokenRequest of authentication.k8s.io/v1. */

@@ -77,11 +77,7 @@ static void validate_statefulset(const cJSON *sts, field_errors *errs)
      * (kube validates the template with them) */
     cJSON *with_claims = cJSON_Duplicate(spec, 1);
     cJSON *pspec = json_object_member(json_object_member(with_claims, "template"), "spec");
-    cJSON *vols = cJSON_GetObjectItemCaseSensitive(pspec, "volumes");
-    if (!cJSON_IsArray(vols)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(pspec, "volumes");
-        vols = cJSON_AddArrayToObject(pspec, "volumes");
-    }
+    cJSON *vols = json_array_member(pspec, "volumes");
     const cJSON *claim;
     cJSON_ArrayForEach(claim, json_get(spec, "volumeClaimTemplates")) {
         const char *name = json_str(json_get(claim, "metadata"), "name");
@@ -99,18 +95,11 @@ static void validate_statefulset_update(const cJSON *sts, const cJSON *old, fiel
 {
     static const char *const mutable[] = {"replicas", "ordinals", "template", "updateStrategy",
                                           "persistentVolumeClaimRetentionPolicy", "minReadySeconds", NULL};
-    cJSON *a = cJSON_Duplicate(json_get(sts, "spec"), 1), *b = cJSON_Duplicate(json_get(old, "spec"), 1);
-    for (int i = 0; mutable[i]; i++) {
-        cJSON_DeleteItemFromObjectCaseSensitive(a, mutable[i]);
-        cJSON_DeleteItemFromObjectCaseSensitive(b, mutable[i]);
-    }
-    if (!json_semantic_equal(a, b))
+    if (!spec_equal_except(sts, old, mutable))
         field_error_add(errs, FIELD_FORBIDDEN, "spec", NULL,
                         "updates to statefulset spec for fields other than 'replicas', 'ordinals', "
                         "'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and "
                         "'minReadySeconds' are forbidden");
-    cJSON_Delete(a);
-    cJSON_Delete(b);
 }
 
 const kapi_strategy strategy_statefulsets = {
@@ -173,81 +162,42 @@ static void validate_controllerrevision(const cJSON *cr, field_errors *errs)
         field_error_add(errs, FIELD_INVALID, "revision", rev, "must be greater than or equal to 0");
 }
 
-static void validate_controllerrevision_update(const cJSON *cr, const cJSON *old, field_errors *errs)
-{
-    validate_immutable(cr, old, "data", errs);
-}
-
 const kapi_strategy strategy_controllerrevisions = {
     .names = NAME_DNS1123_SUBDOMAIN,
-    .validate = validate_controllerrevision, .validate_update = validate_controllerrevision_update,
+    .validate = validate_controllerrevision, .immutable_fields = (const char *const[]){"data", NULL},
 };
 
 /* ---- Tables */
 
 static const table_column statefulset_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Ready", "string", "", "Number of the pod with ready state", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"Containers", "string", "", "Names of each container in the template.", 1},
-    {"Images", "string", "", "Images referenced by each container in the template.", 1},
+    {NAME_CELL},
+    {FN_CELL("Ready", "string", "Number of the pod with ready state", cell_ready_replicas)},
+    {AGE_CELL},
+    WIDE_CONTAINER_CELLS("spec.template.spec.containers"),
 };
 
-static void statefulset_row(const cJSON *sts, cJSON *cells, time_t now)
-{
-    char ready[64];
-    snprintf(ready, sizeof ready, "%lld/%lld", tj_int(sts, "status.readyReplicas", 0), tj_int(sts, "spec.replicas", 1));
-    cell_name(cells, sts);
-    cell_string(cells, ready);
-    cell_age(cells, sts, now);
-    container_cells(json_at(sts, "spec.template.spec.containers"), cells);
-}
+const table_def table_statefulsets = TABLE_OF(statefulset_columns);
 
-const table_def table_statefulsets = {statefulset_columns, 5, statefulset_row, NULL};
 
 static const table_column daemonset_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Desired", "integer", "", "The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod). More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/", 0},
-    {"Current", "integer", "", "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/", 0},
-    {"Ready", "integer", "", "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition.", 0},
-    {"Up-to-date", "integer", "", "The total number of nodes that are running updated daemon pod", 0},
-    {"Available", "integer", "", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)", 0},
-    {"Node Selector", "string", "", "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-    {"Containers", "string", "", "Names of each container in the template.", 1},
-    {"Images", "string", "", "Images referenced by each container in the template.", 1},
-    {"Selector", "string", "", "A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors", 1},
+    {NAME_CELL},
+    {INT_CELL("Desired", "integer", "The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod). More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/", "status.desiredNumberScheduled", 0)},
+    {INT_CELL("Current", "integer", "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/", "status.currentNumberScheduled", 0)},
+    {INT_CELL("Ready", "integer", "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition.", "status.numberReady", 0)},
+    {INT_CELL("Up-to-date", "integer", "The total number of nodes that are running updated daemon pod", "status.updatedNumberScheduled", 0)},
+    {INT_CELL("Available", "integer", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)", "status.numberAvailable", 0)},
+    {LABELS_CELL("Node Selector", "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/", "spec.template.spec.nodeSelector")},
+    {AGE_CELL},
+    WIDE_CONTAINER_CELLS("spec.template.spec.containers"),
+    {SELECTOR_CELL("Selector", "A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors", "spec.selector"), WIDE},
 };
 
-static void daemonset_row(const cJSON *ds, cJSON *cells, time_t now)
-{
-    cell_name(cells, ds);
-    cell_integer(cells, tj_int(ds, "status.desiredNumberScheduled", 0));
-    cell_integer(cells, tj_int(ds, "status.currentNumberScheduled", 0));
-    cell_integer(cells, tj_int(ds, "status.numberReady", 0));
-    cell_integer(cells, tj_int(ds, "status.updatedNumberScheduled", 0));
-    cell_integer(cells, tj_int(ds, "status.numberAvailable", 0));
-    kapi_buf b;
-    kapi_buf_init(&b);
-    format_labels(json_at(ds, "spec.template.spec.nodeSelector"), &b);
-    cell_buf(cells, &b);
-    cell_age(cells, ds, now);
-    container_cells(json_at(ds, "spec.template.spec.containers"), cells);
-    cell_label_selector(cells, json_at(ds, "spec.selector"));
-}
+const table_def table_daemonsets = TABLE_OF(daemonset_columns);
 
-const table_def table_daemonsets = {daemonset_columns, 11, daemonset_row, NULL};
-
-static const table_column controllerrevision_columns[] = {
-    {"Name", "string", "name", DOC_OBJECTMETA_NAME, 0},
-    {"Controller", "string", "", "Controller of the object", 0},
-    {"Revision", "string", "", "Revision indicates the revision of the state represented by Data.", 0},
-    {"Age", "string", "", DOC_OBJECTMETA_CREATION_TIMESTAMP, 0},
-};
 
 /* printControllerRevision: the controller owner as formatResourceName
  * writes it, the GroupKind lower-cased: "statefulset.apps/web". */
-static void controllerrevision_row(const cJSON *cr, cJSON *cells, time_t now)
+static void controllerrevision_controller(cJSON *cells, const cJSON *cr, const table_column *col, time_t now)
 {
     char controller[400] = "<none>";
     const cJSON *o;
@@ -261,10 +211,19 @@ static void controllerrevision_row(const cJSON *cr, cJSON *cells, time_t now)
             if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
         break;
     }
-    cell_name(cells, cr);
     cell_string(cells, controller);
-    cJSON_AddItemToArray(cells, cJSON_CreateNumber((double)(long long)json_num_at(cr, "revision", 0)));
-    cell_age(cells, cr, now);
 }
 
-const table_def table_controllerrevisions = {controllerrevision_columns, 4, controllerrevision_row, NULL};
+static void controllerrevision_revision(cJSON *cells, const cJSON *cr, const table_column *col, time_t now)
+{
+    cJSON_AddItemToArray(cells, cJSON_CreateNumber((double)(long long)json_num_at(cr, "revision", 0)));
+}
+
+static const table_column controllerrevision_columns[] = {
+    {NAME_CELL},
+    {FN_CELL("Controller", "string", "Controller of the object", controllerrevision_controller)},
+    {FN_CELL("Revision", "string", "Revision indicates the revision of the state represented by Data.", controllerrevision_revision)},
+    {AGE_CELL},
+};
+
+const table_def table_controllerrevisions = TABLE_OF(controllerrevision_columns);

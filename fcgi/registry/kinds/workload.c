@@ -131,17 +131,36 @@ void validate_immutable(const cJSON *obj, const cJSON *old, const char *path, fi
     field_error_add(errs, FIELD_INVALID, path, now, "field is immutable");
 }
 
-void validate_selector_immutable(const cJSON *obj, const cJSON *old, field_errors *errs)
+void validate_selector_unchanged(const cJSON *obj, const cJSON *old, int presence_counts,
+                                 const char *nil_value, field_errors *errs)
 {
     const cJSON *sel = json_at(obj, "spec.selector"), *osel = json_at(old, "spec.selector");
-    if ((!sel && !osel) || (sel && osel && json_semantic_equal(sel, osel))) return;
+    if (!(presence_counts && !sel != !osel) && json_semantic_equal(sel, osel)) return;
     kapi_buf b;
     kapi_buf_init(&b);
     if (cJSON_IsObject(sel)) label_selector_go_syntax(sel, &b);
-    else kapi_buf_puts(&b, "(*v1.LabelSelector)(nil)");
+    else kapi_buf_puts(&b, nil_value);
     cJSON *raw = raw_of(&b);
     field_error_add(errs, FIELD_INVALID, "spec.selector", raw, "field is immutable");
     cJSON_Delete(raw);
+}
+
+void validate_selector_immutable(const cJSON *obj, const cJSON *old, field_errors *errs)
+{
+    validate_selector_unchanged(obj, old, 1, "(*v1.LabelSelector)(nil)", errs);
+}
+
+int spec_equal_except(const cJSON *obj, const cJSON *old, const char *const *mutable_fields)
+{
+    cJSON *a = cJSON_Duplicate(json_get(obj, "spec"), 1), *b = cJSON_Duplicate(json_get(old, "spec"), 1);
+    for (int i = 0; mutable_fields[i]; i++) {
+        cJSON_DeleteItemFromObjectCaseSensitive(a, mutable_fields[i]);
+        cJSON_DeleteItemFromObjectCaseSensitive(b, mutable_fields[i]);
+    }
+    int same = json_semantic_equal(a, b);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    return same;
 }
 
 void validate_nonnegative(const cJSON *parent, const char *key, const char *field, field_errors *errs)

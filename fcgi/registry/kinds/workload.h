@@ -29,6 +29,15 @@ void validate_immutable(const cJSON *obj, const cJSON *old, const char *path, fi
 /* spec.selector never changes; the value as Go's %#v of the pointer
  * (&v1.LabelSelector{...}), as kube's ValidateImmutableField prints it. */
 void validate_selector_immutable(const cJSON *obj, const cJSON *old, field_errors *errs);
+/* The same with the choices spelled out: presence_counts 0 takes an absent
+ * selector as equal to an empty one (apps/v1's semantic equality); nil_value
+ * is the text of an absent new selector ("null" in apps/v1). */
+void validate_selector_unchanged(const cJSON *obj, const cJSON *old, int presence_counts,
+                                 const char *nil_value, field_errors *errs);
+/* Whether obj's and old's specs are semantically equal once the
+ * mutable_fields (top-level spec members, NULL-ended) are left out: kube's
+ * "spec is immutable except ..." updates (PVCs, StatefulSets). */
+int spec_equal_except(const cJSON *obj, const cJSON *old, const char *const *mutable_fields);
 /* A number at key of parent, when present, must be >= 0. */
 void validate_nonnegative(const cJSON *parent, const char *key, const char *field, field_errors *errs);
 
