@@ -22,6 +22,7 @@ static const admission_plugin *const plugins[] = {
     &admission_default_storage_class,
     &admission_storage_object_in_use_protection,
     &admission_default_ingress_class,
+    &admission_validating_policy,
     &admission_resource_quota,
 };
 static const int n_plugins = sizeof plugins / sizeof plugins[0];

@@ -79,6 +79,7 @@ extern const admission_plugin admission_namespace_lifecycle;
 extern const admission_plugin admission_service_account;            /* serviceaccount.c */
 extern const admission_plugin admission_priority;                   /* priority.c */
 extern const admission_plugin admission_default_toleration_seconds; /* default_toleration_seconds.c */
+extern const admission_plugin admission_validating_policy;          /* validating_policy.c */
 extern const admission_plugin admission_limit_ranger;               /* limit_ranger.c */
 extern const admission_plugin admission_pod_security;               /* pod_security.c */
 extern const admission_plugin admission_default_storage_class;      /* default_storage_class.c */

@@ -238,7 +238,8 @@ void cel_eval_with(const cel_program *p, const char *const *names, const cJSON *
     if (json) *json = NULL;
     cel_ctx c = {.pool = kapi_pool_new(), .budget = cost_budget};
     cel_var *vars = kapi_palloc(c.pool, (n ? n : 1) * sizeof *vars);
-    for (size_t i = 0; i < n; i++) vars[i] = (cel_var){names[i], cel_from_json_schema(&c, values[i], NULL)};
+    for (size_t i = 0; i < n; i++)
+        vars[i] = (cel_var){names[i], values[i] ? cel_from_json_schema(&c, values[i], NULL) : cel_null()};
     c.vars = vars;
     c.n_vars = n;
     cel_val v = cel_run(&c, p);

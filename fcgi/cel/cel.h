@@ -93,7 +93,7 @@ double cel_estimate_cardinality(const cJSON *schema);
 #define CEL_STATIC_CRD_COST_LIMIT 100000000.0
 
 /* Evaluates a program of cel_compile_with with names[i] bound to
- * values[i] (JSON). When json is given, a result that is null, a bool, a
+ * values[i] (JSON; NULL: null). When json is given, a result that is null, a bool, a
  * string, or a list of them is also returned there as JSON (the caller
  * deletes it; NULL otherwise). */
 void cel_eval_with(const cel_program *p, const char *const *names, const cJSON *const *values, size_t n,

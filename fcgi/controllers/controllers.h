@@ -192,6 +192,7 @@ void deployment_controller(pass *p);
 void replicaset_controller(pass *p);
 void garbage_collector(pass *p);
 void clusterrole_aggregation_controller(pass *p);
+void csr_signing_controller(pass *p);   /* certificates for approved client CSRs */
 
 /* ---- shared by the apps controllers */
 /* A pod is ready when its Ready condition is True; available when it has

@@ -25,6 +25,9 @@
 
 static int collectable(const kapi_resource *r)
 {
+    /* a kind served over another's objects (autoscaling/v1 HPAs, events.k8s.io
+     * Events) is collected as that other kind */
+    if (r->strategy && r->strategy->from_storage) return 0;
     return (r->verbs & VERB_LIST) && (r->verbs & VERB_DELETE);
 }
 

@@ -98,6 +98,7 @@ reconcile_result reconcile_pass(kapi_ctx *ctx, const reconcile_options *o, recon
             replicaset_controller(p);
             garbage_collector(p);
             clusterrole_aggregation_controller(p);
+            csr_signing_controller(p);
             if (p->writes_this_round == 0) break;
         }
         lease_release(p);

@@ -32,6 +32,8 @@ typedef enum table_cell {
     CELL_SELECTOR,    /* metav1.FormatLabelSelector of the selector at path */
     CELL_CONTAINERS,  /* the names of the containers at path, ","-joined */
     CELL_IMAGES,      /* their images, ","-joined */
+    CELL_JOINED,      /* the array at path ","-joined: its strings, or each
+                         item's member; text when empty */
     CELL_FN           /* fn appends the cell */
 } table_cell;
 
@@ -46,6 +48,7 @@ typedef struct table_column {
     const char *path;         /* dotted path read ("status.readyReplicas") */
     const char *text;         /* CELL_TEXT's and CELL_OPTIONAL's default */
     long long number;         /* CELL_INT's default */
+    const char *member;       /* CELL_JOINED: the items' member joined (NULL: the items) */
     /* CELL_FN: appends the cell (column gives it path, text and number) */
     void (*fn)(cJSON *cells, const cJSON *obj, const struct table_column *column, time_t now);
 } table_column;
@@ -119,6 +122,32 @@ typedef struct kapi_strategy {
     /* Serves DELETE of one object itself (a CRD deletes its custom
      * resources first); NULL: the generic delete. */
     struct rest_result (*serve_delete)(struct rest_call *c, const char *name);
+    /* A kind served in a version or group other than the one its objects
+     * are stored in (autoscaling/v1 HorizontalPodAutoscalers over the
+     * stored autoscaling/v2, events.k8s.io/v1 Events over core/v1): the
+     * conversion of an object, in place, from the served form to the
+     * stored one (a request's body, as it is decoded) and back (what a
+     * client is sent). Every other hook, the Table and the selectable
+     * fields see the stored form, as kube's see the internal version. */
+    void (*to_storage)(cJSON *obj);
+    void (*from_storage)(cJSON *obj);
+    /* Serve GET of one object and LIST themselves instead of the store
+     * (kinds answered, never stored: ComponentStatus). */
+    struct rest_result (*serve_get)(struct rest_call *c, const char *name);
+    struct rest_result (*serve_list)(struct rest_call *c);
+    /* Subresources that write the object as /status does, kind's own rules
+     * (certificatesigningrequests/approval and /status): when set, these
+     * replace prepare_for_status_update and validate_update, and learn which
+     * subresource writes ("" for the object itself). */
+    void (*prepare_for_subresource_update)(const char *subresource, cJSON *obj, const cJSON *old);
+    void (*validate_subresource_update)(const char *subresource, const cJSON *obj, const cJSON *old,
+                                        struct field_errors *errs);
+    /* On create, after prepare_for_create: what the object records of the
+     * user asking (a CSR's spec.username, uid, groups). */
+    void (*set_requester)(cJSON *obj, const kapi_user *user);
+    /* A Warning sent with every answer of the kind (kube's deprecated
+     * APIs: "v1 ComponentStatus is deprecated in v1.19+"); NULL: none. */
+    const char *warning;
     /* What an object holds outside itself (a Service's cluster IPs and node
      * ports; kube's BeginCreate / BeginUpdate of the service registry):
      * claimed before validation on create (old NULL) and update; 0, or -1

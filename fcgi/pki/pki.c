@@ -1353,3 +1353,143 @@ out:
     EVP_PKEY_free(key);
     return rc;
 }
+
+/* ---- certificate signing requests (certificates.k8s.io) */
+
+/* The request of a PEM block, signature checked; NULL with Go's words. */
+static X509_REQ *read_request(const char *pem, size_t len, char *err, size_t errlen)
+{
+    if (!pem || len < 11 || !memmem(pem, len, "-----BEGIN CERTIFICATE REQUEST-----", 35)) {
+        fail(err, errlen, "PEM block type must be CERTIFICATE REQUEST");
+        return NULL;
+    }
+    BIO *bio = BIO_new_mem_buf(pem, (int)(len > INT_MAX ? INT_MAX : len));
+    X509_REQ *req = bio ? PEM_read_bio_X509_REQ(bio, NULL, refuse_passphrase, NULL) : NULL;
+    BIO_free(bio);
+    ERR_clear_error();
+    if (!req) {
+        fail(err, errlen, "x509: malformed certificate request");
+        return NULL;
+    }
+    EVP_PKEY *pub = X509_REQ_get0_pubkey(req);
+    if (!pub || X509_REQ_verify(req, pub) != 1) {
+        ERR_clear_error();
+        X509_REQ_free(req);
+        fail(err, errlen, "x509: %s verification failure",
+             pub && EVP_PKEY_get_id(pub) == EVP_PKEY_RSA ? "RSA" : "ECDSA");
+        return NULL;
+    }
+    return req;
+}
+
+int pki_csr_parse(const char *pem, size_t len, pki_csr_info *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    X509_REQ *req = read_request(pem, len, err, errlen);
+    if (!req)
+        return -1;
+    const X509_NAME *name = X509_REQ_get_subject_name(req);
+    for (int i = 0; i < X509_NAME_entry_count(name); i++) {
+        const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
+        int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
+        const ASN1_STRING *v = X509_NAME_ENTRY_get_data(e);
+        const char *text = (const char *)ASN1_STRING_get0_data(v);
+        int n = ASN1_STRING_length(v);
+        if (nid == NID_commonName)
+            snprintf(out->cn, sizeof out->cn, "%.*s", n, text);
+        else if (nid == NID_organizationName && out->n_orgs < PKI_CSR_MAX_ORGS)
+            snprintf(out->orgs[out->n_orgs++], sizeof out->orgs[0], "%.*s", n, text);
+    }
+    STACK_OF(X509_EXTENSION) *exts = X509_REQ_get_extensions(req);
+    GENERAL_NAMES *sans = exts ? X509V3_get_d2i(exts, NID_subject_alt_name, NULL, NULL) : NULL;
+    for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(sans, i);
+        if (g->type == GEN_DNS) out->n_dns++;
+        else if (g->type == GEN_EMAIL) out->n_email++;
+        else if (g->type == GEN_IPADD) out->n_ip++;
+        else if (g->type == GEN_URI) out->n_uri++;
+    }
+    GENERAL_NAMES_free(sans);
+    sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+    X509_REQ_free(req);
+    return 0;
+}
+
+/* The extension value (OpenSSL's config syntax) of kube's usages. */
+static void usage_extensions(const char *const *usages, int n, char *ku, size_t kun, char *eku, size_t ekun)
+{
+    static const struct { const char *kube, *ossl; int ext; } map[] = {
+        {"signing", "digitalSignature", 0}, {"digital signature", "digitalSignature", 0},
+        {"content commitment", "nonRepudiation", 0}, {"key encipherment", "keyEncipherment", 0},
+        {"key agreement", "keyAgreement", 0}, {"data encipherment", "dataEncipherment", 0},
+        {"cert sign", "keyCertSign", 0}, {"crl sign", "cRLSign", 0}, {"encipher only", "encipherOnly", 0},
+        {"decipher only", "decipherOnly", 0}, {"server auth", "serverAuth", 1}, {"client auth", "clientAuth", 1},
+        {"code signing", "codeSigning", 1}, {"email protection", "emailProtection", 1},
+        {"s/mime", "emailProtection", 1}, {"timestamping", "timeStamping", 1}, {"ocsp signing", "OCSPSigning", 1}};
+    ku[0] = eku[0] = 0;
+    for (int i = 0; i < n; i++)
+        for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
+            if (strcmp(usages[i], map[k].kube)) continue;
+            char *dst = map[k].ext ? eku : ku;
+            size_t cap = map[k].ext ? ekun : kun;
+            if (!strstr(dst, map[k].ossl))
+                snprintf(dst + strlen(dst), cap - strlen(dst), "%s%s", *dst ? "," : "", map[k].ossl);
+            break;
+        }
+}
+
+char *pki_csr_sign(const char *state_dir, const char *pem, size_t len, const char *const *usages, int n_usages,
+                   long seconds, char *err, size_t errlen)
+{
+    X509 *ca = NULL, *cert = NULL;
+    EVP_PKEY *ca_key = NULL;
+    X509_REQ *req = read_request(pem, len, err, errlen);
+    STACK_OF(X509_EXTENSION) *exts = NULL;
+    char *out = NULL;
+    if (!req || load_ca(state_dir, &ca, &ca_key, err, errlen) != 0)
+        goto done;
+    if (!(cert = new_certificate(X509_REQ_get_subject_name(req), X509_REQ_get0_pubkey(req), 0, err, errlen)))
+        goto done;
+    char ku[256], eku[256];
+    usage_extensions(usages, n_usages, ku, sizeof ku, eku, sizeof eku);
+    /* valid from five minutes ago (kube's signer backdates) for seconds,
+     * never past the CA */
+    if (!X509_gmtime_adj(X509_getm_notAfter(cert), seconds) ||
+        (ASN1_TIME_compare(X509_get0_notAfter(cert), X509_get0_notAfter(ca)) > 0 &&
+         !X509_set1_notAfter(cert, X509_get0_notAfter(ca))) ||
+        !X509_set_issuer_name(cert, X509_get_subject_name(ca))) {
+        fail_ssl(err, errlen, "cannot set validity");
+        goto done;
+    }
+    char kuv[300];
+    snprintf(kuv, sizeof kuv, "critical,%s", ku);
+    if (add_extension(cert, ca, NID_basic_constraints, "critical,CA:FALSE", err, errlen) != 0 ||
+        (*ku && add_extension(cert, ca, NID_key_usage, kuv, err, errlen) != 0) ||
+        (*eku && add_extension(cert, ca, NID_ext_key_usage, eku, err, errlen) != 0) ||
+        add_extension(cert, ca, NID_authority_key_identifier, "keyid", err, errlen) != 0)
+        goto done;
+    exts = X509_REQ_get_extensions(req);
+    GENERAL_NAMES *sans = exts ? X509V3_get_d2i(exts, NID_subject_alt_name, NULL, NULL) : NULL;
+    int sans_ok = !sans || X509_add1_ext_i2d(cert, NID_subject_alt_name, sans, 0, X509V3_ADD_APPEND);
+    GENERAL_NAMES_free(sans);
+    if (!sans_ok || sign_certificate(cert, ca_key, err, errlen) != 0) {
+        if (!sans_ok) fail_ssl(err, errlen, "cannot copy subjectAltNames");
+        goto done;
+    }
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (bio && PEM_write_bio_X509(bio, cert)) {
+        char *data;
+        long n = BIO_get_mem_data(bio, &data);
+        out = kapi_xstrndup(data, (size_t)n);
+    } else {
+        fail_ssl(err, errlen, "cannot encode certificate");
+    }
+    BIO_free(bio);
+done:
+    sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+    X509_REQ_free(req);
+    X509_free(cert);
+    X509_free(ca);
+    EVP_PKEY_free(ca_key);
+    return out;
+}

@@ -100,6 +100,28 @@ int pki_write_pkcs12(const char *state_dir, const char *crt_path, const char *ke
  * "*." wildcard allowed), else -1 with a message. */
 int pki_check_san(const char *san, char *err, size_t errlen);
 
+/* A PEM certificate signing request (PKCS#10, its signature checked): its
+ * subject's common name and organizations and how many subjectAltNames of
+ * each kind it asks for. 0, or -1 with Go's error text in err ("PEM block
+ * type must be CERTIFICATE REQUEST", ...). */
+#define PKI_CSR_MAX_ORGS 8
+typedef struct pki_csr_info {
+    char cn[256];
+    char orgs[PKI_CSR_MAX_ORGS][128];
+    int n_orgs;
+    int n_dns, n_email, n_ip, n_uri;
+} pki_csr_info;
+int pki_csr_parse(const char *pem, size_t len, pki_csr_info *out, char *err, size_t errlen);
+
+/* Signs a PEM certificate signing request with DIR/pki/ca.{crt,key} as
+ * kube-controller-manager's local signer does: the request's subject, key
+ * and subjectAltNames, the key usages and extended key usages named by
+ * kube's usage strings, CA:FALSE, valid from five minutes ago for seconds
+ * (never past the CA). Returns the PEM certificate (malloc), or NULL with a
+ * message. */
+char *pki_csr_sign(const char *state_dir, const char *pem, size_t len, const char *const *usages, int n_usages,
+                   long seconds, char *err, size_t errlen);
+
 /* "https://127.0.0.1:PORT" into out. */
 void pki_default_server_url(int port, char *out, size_t outlen);
 

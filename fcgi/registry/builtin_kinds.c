@@ -24,11 +24,26 @@ extern const kapi_strategy strategy_persistentvolumeclaims, strategy_persistentv
     strategy_endpoints, strategy_podtemplates, strategy_limitranges, strategy_resourcequotas,
     strategy_poddisruptionbudgets, strategy_ingresses, strategy_ingressclasses,
     strategy_networkpolicies, strategy_horizontalpodautoscalers, strategy_storageclasses,
-    strategy_runtimeclasses;
+    strategy_runtimeclasses, strategy_horizontalpodautoscalers_v1;
 extern const table_def table_persistentvolumeclaims, table_persistentvolumes, table_endpoints,
     table_podtemplates, table_resourcequotas, table_poddisruptionbudgets, table_ingresses,
     table_ingressclasses, table_networkpolicies, table_horizontalpodautoscalers,
     table_storageclasses, table_runtimeclasses;
+
+/* the second part (hooks: registry/kinds/csi.c, endpointslices.c, events_v1.c,
+ * componentstatuses.c, hpa_v1.c) */
+extern const kapi_strategy strategy_csidrivers, strategy_csinodes, strategy_volumeattachments,
+    strategy_csistoragecapacities, strategy_endpointslices, strategy_events_v1, strategy_componentstatuses;
+extern const table_def table_csidrivers, table_csinodes, table_volumeattachments, table_csistoragecapacities,
+    table_endpointslices, table_componentstatuses;
+
+extern const kapi_strategy strategy_certificatesigningrequests;
+extern const table_def table_certificatesigningrequests;
+
+extern const kapi_strategy strategy_webhookconfigurations, strategy_validatingadmissionpolicies,
+    strategy_validatingadmissionpolicybindings;
+extern const table_def table_webhookconfigurations, table_validatingadmissionpolicies,
+    table_validatingadmissionpolicybindings;
 
 extern const kapi_strategy strategy_customresourcedefinitions;
 
@@ -137,6 +152,9 @@ static const kapi_resource builtin_kinds[] = {
      .singular = "resourcequota", .key_prefix = "resourcequotas", .short_names = NAMES("quota"),
      .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
      .table = &table_resourcequotas, .strategy = &strategy_resourcequotas},
+    {.group = "", .version = "v1", .kind = "ComponentStatus", .plural = "componentstatuses",
+     .singular = "componentstatus", .key_prefix = "componentstatuses", .short_names = NAMES("cs"),
+     .verbs = VERB_GET | VERB_LIST, .table = &table_componentstatuses, .strategy = &strategy_componentstatuses},
     /* apps/v1 */
     {.group = "apps", .version = "v1", .kind = "Deployment", .plural = "deployments",
      .singular = "deployment", .key_prefix = "deployments", .short_names = NAMES("deploy"),
@@ -224,6 +242,12 @@ static const kapi_resource builtin_kinds[] = {
      .key_prefix = "horizontalpodautoscalers", .short_names = NAMES("hpa"), .categories = NAMES("all"),
      .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
      .table = &table_horizontalpodautoscalers, .strategy = &strategy_horizontalpodautoscalers},
+    /* autoscaling/v1: the same stored objects, converted (registry/kinds/hpa_v1.c) */
+    {.group = "autoscaling", .version = "v1", .storage_version = "v2", .kind = "HorizontalPodAutoscaler",
+     .plural = "horizontalpodautoscalers", .singular = "horizontalpodautoscaler",
+     .key_prefix = "horizontalpodautoscalers", .short_names = NAMES("hpa"), .categories = NAMES("all"),
+     .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
+     .table = &table_horizontalpodautoscalers, .strategy = &strategy_horizontalpodautoscalers_v1},
     {.group = "policy", .version = "v1", .kind = "PodDisruptionBudget", .plural = "poddisruptionbudgets",
      .singular = "poddisruptionbudget", .key_prefix = "poddisruptionbudgets", .short_names = NAMES("pdb"),
      .namespaced = 1, .verbs = STD, .subresources = SUBRESOURCES(STATUS),
@@ -241,9 +265,56 @@ static const kapi_resource builtin_kinds[] = {
     {.group = "storage.k8s.io", .version = "v1", .kind = "StorageClass", .plural = "storageclasses",
      .singular = "storageclass", .key_prefix = "storageclasses", .short_names = NAMES("sc"), .verbs = STD,
      .table = &table_storageclasses, .strategy = &strategy_storageclasses},
+    {.group = "storage.k8s.io", .version = "v1", .kind = "CSIDriver", .plural = "csidrivers",
+     .singular = "csidriver", .key_prefix = "csidrivers", .verbs = STD,
+     .table = &table_csidrivers, .strategy = &strategy_csidrivers},
+    {.group = "storage.k8s.io", .version = "v1", .kind = "CSINode", .plural = "csinodes",
+     .singular = "csinode", .key_prefix = "csinodes", .verbs = STD,
+     .table = &table_csinodes, .strategy = &strategy_csinodes},
+    {.group = "storage.k8s.io", .version = "v1", .kind = "CSIStorageCapacity", .plural = "csistoragecapacities",
+     .singular = "csistoragecapacity", .key_prefix = "csistoragecapacities", .namespaced = 1, .verbs = STD,
+     .table = &table_csistoragecapacities, .strategy = &strategy_csistoragecapacities},
+    {.group = "storage.k8s.io", .version = "v1", .kind = "VolumeAttachment", .plural = "volumeattachments",
+     .singular = "volumeattachment", .key_prefix = "volumeattachments", .verbs = STD,
+     .subresources = SUBRESOURCES(STATUS),
+     .table = &table_volumeattachments, .strategy = &strategy_volumeattachments},
     {.group = "node.k8s.io", .version = "v1", .kind = "RuntimeClass", .plural = "runtimeclasses",
      .singular = "runtimeclass", .key_prefix = "runtimeclasses", .verbs = STD,
      .table = &table_runtimeclasses, .strategy = &strategy_runtimeclasses},
+    /* certificates.k8s.io/v1 (hooks: registry/kinds/certificatesigningrequests.c;
+     * signing: controllers/csrsigning.c) */
+    {.group = "certificates.k8s.io", .version = "v1", .kind = "CertificateSigningRequest",
+     .plural = "certificatesigningrequests", .singular = "certificatesigningrequest",
+     .key_prefix = "certificatesigningrequests", .short_names = NAMES("csr"), .verbs = STD,
+     .subresources = SUBRESOURCES({"approval", STATUS_VERBS, NULL, NULL, NULL}, STATUS),
+     .selectable_fields = FIELDS({"spec.signerName", FIELD_STRING, NULL, NULL}),
+     .table = &table_certificatesigningrequests, .strategy = &strategy_certificatesigningrequests},
+    /* admissionregistration.k8s.io/v1 (hooks: registry/kinds/admissionregistration.c) */
+    {.group = "admissionregistration.k8s.io", .version = "v1", .kind = "MutatingWebhookConfiguration",
+     .plural = "mutatingwebhookconfigurations", .singular = "mutatingwebhookconfiguration",
+     .key_prefix = "mutatingwebhookconfigurations", .categories = NAMES("api-extensions"), .verbs = STD,
+     .table = &table_webhookconfigurations, .strategy = &strategy_webhookconfigurations},
+    {.group = "admissionregistration.k8s.io", .version = "v1", .kind = "ValidatingAdmissionPolicy",
+     .plural = "validatingadmissionpolicies", .singular = "validatingadmissionpolicy",
+     .key_prefix = "validatingadmissionpolicies", .categories = NAMES("api-extensions"), .verbs = STD,
+     .subresources = SUBRESOURCES(STATUS),
+     .table = &table_validatingadmissionpolicies, .strategy = &strategy_validatingadmissionpolicies},
+    {.group = "admissionregistration.k8s.io", .version = "v1", .kind = "ValidatingAdmissionPolicyBinding",
+     .plural = "validatingadmissionpolicybindings", .singular = "validatingadmissionpolicybinding",
+     .key_prefix = "validatingadmissionpolicybindings", .categories = NAMES("api-extensions"), .verbs = STD,
+     .table = &table_validatingadmissionpolicybindings, .strategy = &strategy_validatingadmissionpolicybindings},
+    {.group = "admissionregistration.k8s.io", .version = "v1", .kind = "ValidatingWebhookConfiguration",
+     .plural = "validatingwebhookconfigurations", .singular = "validatingwebhookconfiguration",
+     .key_prefix = "validatingwebhookconfigurations", .categories = NAMES("api-extensions"), .verbs = STD,
+     .table = &table_webhookconfigurations, .strategy = &strategy_webhookconfigurations},
+    /* discovery.k8s.io/v1 */
+    {.group = "discovery.k8s.io", .version = "v1", .kind = "EndpointSlice", .plural = "endpointslices",
+     .singular = "endpointslice", .key_prefix = "endpointslices", .namespaced = 1, .verbs = STD,
+     .table = &table_endpointslices, .strategy = &strategy_endpointslices},
+    /* events.k8s.io/v1: the core/v1 Events, converted (registry/kinds/events_v1.c) */
+    {.group = "events.k8s.io", .version = "v1", .kind = "Event", .plural = "events", .singular = "event",
+     .key_prefix = "events", .short_names = NAMES("ev"), .namespaced = 1, .verbs = STD,
+     .table = &table_events, .strategy = &strategy_events_v1},
 
     /* apiextensions.k8s.io/v1 (hooks: registry/kinds/customresourcedefinitions.c;
      * the kinds CRDs define: registry/kinds/customresources_provider.c) */

@@ -79,6 +79,7 @@ static cJSON *decode_request_object(rest_call *c, int fv_op, rest_result *fail)
         *fail = rest_status(c, st, 0);  /* fields the CRD's schema prunes */
         return NULL;
     }
+    if (c->r->strategy && c->r->strategy->to_storage) c->r->strategy->to_storage(obj);
     return obj;
 }
 
@@ -124,6 +125,7 @@ static rest_result create_object(rest_call *c, cJSON *obj, int *exists)
     if (generated) obj_set_string(meta, "name", generated_name(c, gen_name));
     if (s && s->has_generation) cJSON_AddNumberToObject(meta, "generation", 1);
     if (s && s->prepare_for_create) s->prepare_for_create(obj);
+    if (s && s->set_requester && c->user) s->set_requester(obj, c->user);
     if (s && s->begin_write) {
         if (s->begin_write(c, obj, NULL, &fail)) return fail;
         rest_result res = create_checked(c, obj, exists, generated, gen_name);
@@ -190,7 +192,7 @@ static rest_result rest_create(rest_call *c)
  * write took the object past old_rev first and lost_race is given, sets
  * *lost_race and returns no answer (the caller tries again); otherwise that
  * is the 409 of a failed precondition. */
-static rest_result update_checked(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
+static rest_result update_checked(rest_call *c, const char *name, const char *subresource, cJSON *obj, cJSON *old, int64_t old_rev,
                                   int64_t expected_rev, int *lost_race);
 
 static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
@@ -206,7 +208,8 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
     cJSON *old_meta = obj_metadata(old);
     const kapi_strategy *s = c->r->strategy;
     /* a kind with a status strategy says itself what /status may change */
-    int status_by_strategy = status_only && s && s->prepare_for_status_update;
+    int status_by_strategy = status_only && s && (s->prepare_for_status_update || s->prepare_for_subresource_update);
+    const char *subresource = status_only ? c->info->subresource : "";
     if (status_only && !status_by_strategy) {
         /* only status may change: start from old and take the new status */
         cJSON *ns = cJSON_DetachItemFromObjectCaseSensitive(obj, "status");
@@ -238,7 +241,9 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
             cJSON *ov = cJSON_GetObjectItemCaseSensitive(old_meta, keep[i]);
             if (ov) cJSON_AddItemToObject(meta, keep[i], cJSON_Duplicate(ov, 1));
         }
-        if (status_by_strategy) {
+        if (status_by_strategy && s->prepare_for_subresource_update) {
+            s->prepare_for_subresource_update(subresource, obj, old);
+        } else if (status_by_strategy) {
             s->prepare_for_status_update(obj, old);
         } else if (s && s->has_status) {
             cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
@@ -256,22 +261,23 @@ static rest_result rest_finish_update(rest_call *c, const char *name, cJSON *obj
             }
         }
         if (s && s->prepare_for_update && !status_by_strategy) s->prepare_for_update(obj, old);
+        if (s && s->prepare_for_subresource_update && !status_only) s->prepare_for_subresource_update("", obj, old);
     }
     if (s && s->begin_write && !status_only) {
         if (s->begin_write(c, obj, old, &fail)) return fail;
-        rest_result res = update_checked(c, name, obj, old, old_rev, expected_rev, lost_race);
+        rest_result res = update_checked(c, name, subresource, obj, old, old_rev, expected_rev, lost_race);
         if (!c->dry_run) {
             if (res.answer == REST_OBJECT) s->release_held(c, old, obj);   /* what the update let go */
             else s->release_held(c, obj, old);                            /* what it claimed in vain */
         }
         return res;
     }
-    return update_checked(c, name, obj, old, old_rev, expected_rev, lost_race);
+    return update_checked(c, name, subresource, obj, old, old_rev, expected_rev, lost_race);
 }
 
 /* rest_finish_update's second half: validation, validating admission, the
  * compare-and-swap. */
-static rest_result update_checked(rest_call *c, const char *name, cJSON *obj, cJSON *old, int64_t old_rev,
+static rest_result update_checked(rest_call *c, const char *name, const char *subresource, cJSON *obj, cJSON *old, int64_t old_rev,
                                   int64_t expected_rev, int *lost_race)
 {
     rest_result fail;
@@ -286,7 +292,8 @@ static rest_result update_checked(rest_call *c, const char *name, cJSON *obj, cJ
     field_errors *errs = kapi_palloc(c->req->pool, sizeof *errs);
     rest_validate(c, obj, 0, errs);
     validate_object_meta_update(meta, old_meta, errs);
-    if (s && s->validate_update) s->validate_update(obj, old, errs);
+    if (s && s->validate_subresource_update) s->validate_subresource_update(subresource, obj, old, errs);
+    else if (s && s->validate_update) s->validate_update(obj, old, errs);
     for (const char *const *f = s ? s->immutable_fields : NULL; f && *f; f++)
         validate_immutable(obj, old, *f, errs);
     if (errs->n) return rest_invalid(c, errs, name);
@@ -414,7 +421,9 @@ static cJSON *patched_object(rest_call *c, const char *name, cJSON *current, int
 {
     (void)rev;
     const request_patch *patch = arg;
-    cJSON *obj = rest_apply_patch(c, patch, current, c->r->group, c->r->version, c->r->kind, fail);
+    /* the patch applies to the object in the request's version */
+    cJSON *obj = rest_apply_patch(c, patch, rest_served_form(c, current), c->r->group, c->r->version,
+                                  c->r->kind, fail);
     if (!obj || rest_check_type_meta(c, obj, fail)) return NULL;
     cJSON *fv = NULL;
     if (field_validation_check_patch(c->req, c->resp, c->r->group, c->r->version, c->r->kind, obj, &fv) ||
@@ -428,6 +437,7 @@ static cJSON *patched_object(rest_call *c, const char *name, cJSON *current, int
     if (rest_check_name(c, meta, name, fail)) return NULL;
     *expected = rest_parse_rv(obj_string(meta, "resourceVersion"));
     if (*expected < 0) *expected = 0;
+    if (c->r->strategy && c->r->strategy->to_storage) c->r->strategy->to_storage(obj);
     return obj;
 }
 
@@ -475,6 +485,8 @@ static rest_result serve(rest_call *c)
     c->r = resource_find(info->group, info->version, info->resource);
     if (!c->r || (info->n_parts > 0 && strcmp(info->subresource, "proxy"))) return rest_not_found_path(c);
     if (c->r->flags & KIND_IS_CUSTOM) customresource_warnings(c);   /* a deprecated version */
+    const kapi_strategy *strategy = c->r->strategy;
+    if (strategy && strategy->warning) field_validation_warn(c->req, c->resp, strategy->warning);
     const char *name = info->url_name;
     int is_namespaces = (c->r->flags & KIND_IS_NAMESPACE) != 0;
     if (is_namespaces) {
@@ -505,8 +517,9 @@ static rest_result serve(rest_call *c)
     if (info->subresource[0]) {
         if (!name[0]) return rest_not_found_path(c);
         const kapi_strategy *s = c->r->strategy;
-        if (!strcmp(info->subresource, "status") && s && s->has_status) {
-            status_only = 1;
+        if ((!strcmp(info->subresource, "status") && s && s->has_status) ||
+            (s && s->prepare_for_subresource_update && resource_subresource(c->r, info->subresource))) {
+            status_only = 1;   /* /status, or a subresource written as it is */
         } else {
             if (!name_is_valid_path_segment(name, msg, sizeof msg)) return rest_bad_request(c, msg);
             if (!s || !s->serve_subresource) return rest_not_found_path(c);
@@ -522,8 +535,8 @@ static rest_result serve(rest_call *c)
     if (c->r->namespaced && !c->ns[0] && !is_namespaces &&
         (!strcmp(verb, "create") || !strcmp(verb, "deletecollection")))
         return rest_method_not_allowed(c);   /* the list route, another method */
-    if (!strcmp(verb, "get")) return rest_get(c, name);
-    if (!strcmp(verb, "list")) return rest_list(c);
+    if (!strcmp(verb, "get")) return strategy && strategy->serve_get ? strategy->serve_get(c, name) : rest_get(c, name);
+    if (!strcmp(verb, "list")) return strategy && strategy->serve_list ? strategy->serve_list(c) : rest_list(c);
     if (!strcmp(verb, "watch")) return rest_watch(c);
     if (!strcmp(verb, "create")) return name[0] ? rest_method_not_allowed(c) : rest_create(c);
     if (!strcmp(verb, "update")) return rest_update(c, name, status_only);

@@ -111,6 +111,15 @@ cJSON *rest_parse_stored(rest_call *c, const char *text)
     return kapi_pool_keep_json(c->req->pool, obj);
 }
 
+cJSON *rest_served_form(rest_call *c, cJSON *obj)
+{
+    const kapi_strategy *s = c->r ? c->r->strategy : NULL;
+    if (!obj || !s || !s->from_storage) return obj;
+    cJSON *copy = kapi_pool_keep_json(c->req->pool, cJSON_Duplicate(obj, 1));
+    s->from_storage(copy);
+    return copy;
+}
+
 void rest_storage_version(rest_call *c, cJSON *obj, int storing)
 {
     const kapi_resource *r = c->r;

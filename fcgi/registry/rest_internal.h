@@ -102,6 +102,10 @@ void obj_canonicalize_order(cJSON *obj);             /* kube's field order */
 name_validator rest_name_validator(const kapi_resource *r);
 int64_t rest_parse_rv(const char *s);                /* 0 empty, -1 malformed */
 cJSON *rest_parse_stored(rest_call *c, const char *text);   /* owned by the pool */
+/* Kinds served in another form than stored (kapi_strategy's to_storage,
+ * from_storage): a pool-owned copy of a stored object in the form the
+ * request's kind serves, or obj itself when there is no conversion. */
+cJSON *rest_served_form(rest_call *c, cJSON *obj);
 /* A custom resource is stored in its CRD's storage version (conversion
  * None: only apiVersion changes): storing 1 sets obj's apiVersion to it
  * before a store write, storing 0 gives obj the request's version back

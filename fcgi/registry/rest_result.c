@@ -194,6 +194,9 @@ static cJSON *list_document(rest_call *c, const rest_result *res, const output_f
         cJSON_AddStringToObject(meta, "resourceVersion", res->rv ? res->rv : "");
         if (res->next) cJSON_AddStringToObject(meta, "continue", res->next);
         cJSON_AddItemReferenceToObject(doc, "items", res->body);
+        const kapi_strategy *st = c->r->strategy;
+        cJSON *item;
+        if (st && st->from_storage) cJSON_ArrayForEach(item, res->body) st->from_storage(item);
     }
     if (!doc) return NULL;
     cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "metadata");
@@ -228,7 +231,9 @@ void rest_write_result(rest_call *c, const rest_result *res)
         return;
     }
     if (res->answer == REST_OBJECT && fmt.kind != OUTPUT_TABLE) {
-        respond_object(c->req, c->resp, res->http, res->body, &fmt);
+        /* the kind's own objects in its served form (not a subresource's) */
+        cJSON *obj = res->no_table ? res->body : rest_served_form(c, res->body);
+        respond_object(c->req, c->resp, res->http, obj, &fmt);
         return;
     }
     cJSON *doc = res->answer == REST_LIST ? list_document(c, res, &fmt) : object_table(c, res, &fmt);

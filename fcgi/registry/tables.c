@@ -76,6 +76,16 @@ void cell_age(cJSON *cells, const cJSON *obj, time_t now)
     cell_string(cells, age);
 }
 
+void cell_list_with_more(cJSON *cells, const char *const *items, int count, int max)
+{
+    kapi_buf b;
+    kapi_buf_init(&b);
+    for (int i = 0; i < count && i < max; i++) kapi_buf_printf(&b, "%s%s", i ? "," : "", items[i]);
+    if (count > max) kapi_buf_printf(&b, " + %d more...", count - max);
+    else if (!count) kapi_buf_puts(&b, "<unset>");
+    cell_buf(cells, &b);
+}
+
 void cell_buf(cJSON *cells, kapi_buf *b)
 {
     cell_string(cells, b->data ? b->data : "");
@@ -223,6 +233,18 @@ static void data_cell(const table_column *c, const cJSON *obj, cJSON *cells, tim
     case CELL_SELECTOR: cell_label_selector(cells, json_at(obj, c->path)); return;
     case CELL_CONTAINERS: container_member_cell(cells, json_at(obj, c->path), "name"); return;
     case CELL_IMAGES: container_member_cell(cells, json_at(obj, c->path), "image"); return;
+    case CELL_JOINED: {
+        kapi_buf_init(&b);
+        const cJSON *v;
+        int n = 0;
+        cJSON_ArrayForEach(v, json_array_at(obj, c->path)) {
+            const char *s = c->member ? json_str(v, c->member) : cJSON_IsString(v) ? v->valuestring : "";
+            kapi_buf_printf(&b, "%s%s", n++ ? "," : "", s);
+        }
+        if (!n) kapi_buf_puts(&b, c->text ? c->text : "");
+        cell_buf(cells, &b);
+        return;
+    }
     case CELL_FN: if (c->fn) c->fn(cells, obj, c, now); return;
     case CELL_BY_ROW: return;
     }

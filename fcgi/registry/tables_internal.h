@@ -33,6 +33,9 @@ void cell_integer(cJSON *cells, long long v);
  * creationTimestamp): the cells every printer starts and ends with. */
 void cell_name(cJSON *cells, const cJSON *obj);
 void cell_age(cJSON *cells, const cJSON *obj, time_t now);
+/* kube's listWithMoreString: the first max items ","-joined, then
+ * " + N more..." for the rest; "<unset>" when there are none. */
+void cell_list_with_more(cJSON *cells, const char *const *items, int count, int max);
 /* Takes ownership of a kapi_buf's text and appends it as a string cell. */
 void cell_buf(cJSON *cells, kapi_buf *b);
 
@@ -99,6 +102,8 @@ extern const char DOC_IMAGES[];
     .description = doc, .cell = CELL_CONTAINERS, .path = p
 #define IMAGES_CELL(doc, p) .name = "Images", .type = "string", .format = "", \
     .description = doc, .cell = CELL_IMAGES, .path = p
+#define JOINED_CELL(n, doc, p, m, dflt) .name = n, .type = "string", .format = "", .description = doc, \
+    .cell = CELL_JOINED, .path = p, .member = m, .text = dflt
 #define FN_CELL(n, t, doc, f) .name = n, .type = t, .format = "", .description = doc, \
     .cell = CELL_FN, .fn = f
 #define FN_AT_CELL(n, t, doc, f, p) FN_CELL(n, t, doc, f), .path = p

@@ -107,11 +107,14 @@ int watch_stream_event(watch_stream *ws, watch_event *e, watch_view v)
     const char *gvk[] = {r->group, r->kind, r->version};
     metrics_counter_add(MF_WATCH_EVENTS, gvk, 3, 1);       /* apiserver_watch_events_total */
     int custom = (ws->c->r->flags & KIND_IS_CUSTOM) != 0;
-    if (!ws->table && !custom) return watch_event_append_line(e, v, &ws->out);
+    const kapi_strategy *s = ws->c->r->strategy;
+    int convert = s && s->from_storage && !ws->table;
+    if (!ws->table && !custom && !convert) return watch_event_append_line(e, v, &ws->out);
     cJSON *obj = watch_event_view_object(e, v);
     if (!obj) return -1;
     /* a custom resource in the watch's version, defaulted */
     if (custom) customresource_read(ws->c->r, obj);
+    if (convert) s->from_storage(obj);   /* a kind served in another form than stored */
     int rc = ws->table ? append_table(ws, watch_view_type(v), obj) : append_wrapped(ws, watch_view_type(v), obj);
     cJSON_Delete(obj);
     return rc;

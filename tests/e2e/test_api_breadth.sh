@@ -285,9 +285,8 @@ expect_eq "netpol with an unknown policy type refused" "$(kubectl apply -f "$tmp
     'The NetworkPolicy "bad" is invalid: spec.policyTypes[0]: Unsupported value: "Inbound": supported values: "Ingress", "Egress"'
 expect_eq "delete netpol" "$(kubectl delete netpol deny 2>&1)" 'networkpolicy.networking.k8s.io "deny" deleted'
 
-# autoscaling/v2 HorizontalPodAutoscaler
-# (autoscaling/v2 only: kubectl autoscale, which posts autoscaling/v1, is
-# not served yet)
+# autoscaling/v2 HorizontalPodAutoscaler (autoscaling/v1 and kubectl
+# autoscale: test_api_breadth2.sh)
 apply_case hpa horizontalpodautoscaler 'apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: plain}

@@ -53,11 +53,15 @@ static void test_root_paths(void **state)
     cJSON *doc = discovery_root_paths();
     assert_keys(doc, "paths");
     const cJSON *paths = cJSON_GetObjectItem(doc, "paths");
-    assert_json(paths, "[\"/api\",\"/api/v1\",\"/apis\",\"/apis/\",\"/apis/apiextensions.k8s.io\",\"/apis/apiextensions.k8s.io/v1\",\"/apis/apps\",\"/apis/apps/v1\","
+    assert_json(paths, "[\"/api\",\"/api/v1\",\"/apis\",\"/apis/\","
+                       "\"/apis/admissionregistration.k8s.io\",\"/apis/admissionregistration.k8s.io/v1\","
+                       "\"/apis/apiextensions.k8s.io\",\"/apis/apiextensions.k8s.io/v1\",\"/apis/apps\",\"/apis/apps/v1\","
                        "\"/apis/authentication.k8s.io\",\"/apis/authentication.k8s.io/v1\","
                        "\"/apis/authorization.k8s.io\",\"/apis/authorization.k8s.io/v1\","
-                       "\"/apis/autoscaling\",\"/apis/autoscaling/v2\",\"/apis/batch\",\"/apis/batch/v1\","
+                       "\"/apis/autoscaling\",\"/apis/autoscaling/v1\",\"/apis/autoscaling/v2\",\"/apis/batch\",\"/apis/batch/v1\","
+                       "\"/apis/certificates.k8s.io\",\"/apis/certificates.k8s.io/v1\","
                        "\"/apis/coordination.k8s.io\",\"/apis/coordination.k8s.io/v1\","
+                       "\"/apis/discovery.k8s.io\",\"/apis/discovery.k8s.io/v1\",\"/apis/events.k8s.io\",\"/apis/events.k8s.io/v1\","
                        "\"/apis/networking.k8s.io\",\"/apis/networking.k8s.io/v1\",\"/apis/node.k8s.io\",\"/apis/node.k8s.io/v1\","
                        "\"/apis/policy\",\"/apis/policy/v1\","
                        "\"/apis/rbac.authorization.k8s.io\",\"/apis/rbac.authorization.k8s.io/v1\",\"/apis/scheduling.k8s.io\",\"/apis/scheduling.k8s.io/v1\","

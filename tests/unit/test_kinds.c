@@ -36,12 +36,31 @@ static void test_builtin_kinds(void **state)
                                         "rbac.authorization.k8s.io", "coordination.k8s.io",
                                         "scheduling.k8s.io", "batch", "autoscaling", "policy",
                                         "networking.k8s.io", "storage.k8s.io", "node.k8s.io",
-                                        "apiextensions.k8s.io"};
-    assert_int_equal(s->n_groups, 14);
-    for (int i = 0; i < 14; i++) {
+                                        "certificates.k8s.io", "admissionregistration.k8s.io",
+                                        "discovery.k8s.io", "events.k8s.io", "apiextensions.k8s.io"};
+    assert_int_equal(s->n_groups, 18);
+    for (int i = 0; i < 18; i++) {
         assert_string_equal(s->groups[i].name, order[i]);
         assert_string_equal(s->groups[i].version, strcmp(order[i], "autoscaling") ? "v1" : "v2");
     }
+    /* autoscaling serves v2 (preferred) and v1, one stored object */
+    const kinds_set *set = s;
+    int k = 0;
+    for (; set->groups[k].name && strcmp(set->groups[k].name, "autoscaling"); k++) {}
+    assert_string_equal(set->groups[k].versions[0], "v2");
+    assert_string_equal(set->groups[k].versions[1], "v1");
+    assert_null(set->groups[k].versions[2]);
+    const kapi_resource *hpa1 = kinds_find(s, "autoscaling", "v1", "horizontalpodautoscalers");
+    const kapi_resource *hpa2 = kinds_find(s, "autoscaling", "v2", "horizontalpodautoscalers");
+    assert_non_null(hpa1);
+    assert_non_null(hpa1->strategy->to_storage);
+    assert_string_equal(hpa1->storage_version, "v2");
+    kapi_pool *kp = kapi_pool_new();
+    assert_string_equal(resource_key(kp, hpa1, "ns", "web"), resource_key(kp, hpa2, "ns", "web"));
+    /* events.k8s.io serves the core events' keys */
+    assert_string_equal(resource_key(kp, kinds_find(s, "events.k8s.io", "v1", "events"), "ns", "e"),
+                        resource_key(kp, kinds_find(s, "", "v1", "events"), "ns", "e"));
+    kapi_pool_free(kp);
     const kapi_resource *deploy = kinds_find(s, "apps", "v1", "deployments");
     assert_non_null(deploy);
     assert_string_equal(resource_api_version(deploy), "apps/v1");

@@ -17,18 +17,12 @@
 #include "codec/objmeta.h"
 #include "registry/kinds/pod.h"
 #include "registry/kinds/workload.h"
+#include "registry/kinds/conversion.h"
 #include "registry/rest_internal.h"
 #include "registry/strategies.h"
 #include "registry/tables_internal.h"
 
 void claim_set_defaults(cJSON *pvc);   /* statefulsets.c */
-
-static void required_string(const cJSON *parent, const char *key, const char *field, const char *detail,
-                            field_errors *errs)
-{
-    const char *v = json_str(parent, key);
-    if (!*v) field_error_add(errs, FIELD_REQUIRED, field, NULL, detail);
-}
 
 /* A quantity below zero (ValidateNonnegativeQuantity): stored quantities
  * are canonical strings, negative ones start with '-'. */
@@ -432,7 +426,7 @@ static void validate_backend(const cJSON *b, const char *field, field_errors *er
     else if (svc) {
         const cJSON *service = json_get(b, "service");
         snprintf(path, sizeof path, "%s.service.name", field);
-        required_string(service, "name", path, NULL, errs);
+        validate_required_string(service, "name", path, NULL, errs);
         const cJSON *port = json_get(service, "port");
         int has_name = *json_str(port, "name") != 0, has_number = json_num_at(port, "number", 0) != 0;
         snprintf(path, sizeof path, "%s.service.port", field);
@@ -536,15 +530,8 @@ static void networkpolicy_set_defaults(cJSON *np)
 
 static void validate_networkpolicy(const cJSON *np, field_errors *errs)
 {
-    const cJSON *t;
     static const char *const types[] = {"Ingress", "Egress", NULL};
-    int i = 0;
-    char field[64];
-    cJSON_ArrayForEach(t, json_at(np, "spec.policyTypes")) {
-        const char *v = cJSON_IsString(t) ? t->valuestring : "";
-        snprintf(field, sizeof field, "spec.policyTypes[%d]", i++);
-        if (strcmp(v, "Ingress") && strcmp(v, "Egress")) field_error_not_supported(errs, field, v, types);
-    }
+    validate_each_supported(json_at(np, "spec.policyTypes"), "spec.policyTypes", types, errs);
     label_selector_validate(json_at(np, "spec.podSelector"), "spec.podSelector", errs);
 }
 
@@ -577,8 +564,8 @@ static void validate_hpa(const cJSON *hpa, field_errors *errs)
 {
     const cJSON *spec = json_get(hpa, "spec");
     const cJSON *ref = json_get(spec, "scaleTargetRef");
-    required_string(ref, "kind", "spec.scaleTargetRef.kind", NULL, errs);
-    required_string(ref, "name", "spec.scaleTargetRef.name", NULL, errs);
+    validate_required_string(ref, "kind", "spec.scaleTargetRef.kind", NULL, errs);
+    validate_required_string(ref, "name", "spec.scaleTargetRef.name", NULL, errs);
     const cJSON *min = json_get(spec, "minReplicas"), *max = json_get(spec, "maxReplicas");
     if (cJSON_IsNumber(min) && min->valuedouble < 1)
         field_error_add(errs, FIELD_INVALID, "spec.minReplicas", min, "must be greater than or equal to 1");
@@ -591,10 +578,13 @@ static void validate_hpa(const cJSON *hpa, field_errors *errs)
     cJSON_Delete(zero);
 }
 
-const kapi_strategy strategy_horizontalpodautoscalers = {
-    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .prepare_for_create = workload_clear_status,
-    .set_defaults = hpa_set_defaults, .validate = validate_hpa,
-    .prepare_for_status_update = workload_keep_spec,
+#define HPA_STRATEGY \
+    .names = NAME_DNS1123_SUBDOMAIN, .has_status = 1, .prepare_for_create = workload_clear_status, \
+    .set_defaults = hpa_set_defaults, .validate = validate_hpa, .prepare_for_status_update = workload_keep_spec
+const kapi_strategy strategy_horizontalpodautoscalers = {HPA_STRATEGY};
+/* autoscaling/v1: the same rules, on the object converted to v2 (hpa_v1.c) */
+const kapi_strategy strategy_horizontalpodautoscalers_v1 = {
+    HPA_STRATEGY, .to_storage = hpa_v1_to_storage, .from_storage = hpa_v1_from_storage,
 };
 
 /* ---- StorageClass, RuntimeClass */
@@ -607,7 +597,7 @@ static void storageclass_set_defaults(cJSON *sc)
 
 static void validate_storageclass(const cJSON *sc, field_errors *errs)
 {
-    required_string(sc, "provisioner", "provisioner", NULL, errs);
+    validate_required_string(sc, "provisioner", "provisioner", NULL, errs);
     const char *rp = json_str(sc, "reclaimPolicy");
     static const char *const rps[] = {"Delete", "Retain", NULL};
     if (*rp && strcmp(rp, rps[0]) && strcmp(rp, rps[1])) field_error_not_supported(errs, "reclaimPolicy", rp, rps);

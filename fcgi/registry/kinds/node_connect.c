@@ -109,6 +109,15 @@ int connect_split_scheme_name_port(kapi_pool *p, const char *id, const char **sc
     return 0;
 }
 
+int connect_split_proxy_id(rest_call *c, const char *kind, const char *id, const char **scheme,
+                           const char **name, const char **port, rest_result *fail)
+{
+    if (!connect_split_scheme_name_port(c->req->pool, id, scheme, name, port)) return 0;
+    *fail = rest_bad_request(c, kapi_psprintf(c->req->pool, "invalid %s request %s", kind,
+                                              connect_quote(c->req->pool, id)));
+    return -1;
+}
+
 /* Go's net.IP.IsGlobalUnicast */
 static int global_unicast(const struct sockaddr *sa)
 {

@@ -36,6 +36,12 @@ const char *connect_join_host_port(kapi_pool *p, const char *host, const char *p
 int connect_split_scheme_name_port(kapi_pool *p, const char *id, const char **scheme, const char **name,
                                    const char **port);
 
+/* The proxy id of a kind's object (pods, nodes, services: "name",
+ * "name:port" or "scheme:name:port") split as above: 0, or -1 with kube's
+ * 400 "invalid <kind> request <id>" in *fail. */
+int connect_split_proxy_id(rest_call *c, const char *kind, const char *id, const char **scheme,
+                           const char **name, const char **port, rest_result *fail);
+
 /* Is host an IP (or a name resolving only to IPs) that Go's IsGlobalUnicast
  * accepts? 0 yes; -1 with kube's reason ("address not allowed", or the
  * lookup's error) in *why. */

@@ -21,11 +21,9 @@ static void node_prepare_for_create(cJSON *obj)
 /* ResourceLocation, then the proxy */
 static rest_result serve_node_proxy(rest_call *c, const char *id)
 {
-    const char *scheme, *name, *port;
-    if (connect_split_scheme_name_port(c->req->pool, id, &scheme, &name, &port))
-        return rest_bad_request(c, kapi_psprintf(c->req->pool, "invalid node request %s",
-                                                 connect_quote(c->req->pool, id)));
     rest_result fail;
+    const char *scheme, *name, *port;
+    if (connect_split_proxy_id(c, "node", id, &scheme, &name, &port, &fail)) return fail;
     const char *host;
     int kubelet_port;
     if (node_connection_info(c, name, &host, &kubelet_port, &fail)) return fail;

@@ -171,8 +171,7 @@ static rest_result serve_proxy(rest_call *c, const char *id)
 {
     rest_result fail;
     const char *scheme, *name, *port;
-    if (connect_split_scheme_name_port(c->req->pool, id, &scheme, &name, &port))
-        return rest_bad_request(c, kapi_psprintf(c->req->pool, "invalid pod request %s", connect_quote(c->req->pool, id)));
+    if (connect_split_proxy_id(c, "pod", id, &scheme, &name, &port, &fail)) return fail;
     cJSON *pod = connect_load(c, "pods", c->ns, name, &fail);
     if (!pod) return fail;
     if (!*port) {

@@ -31,11 +31,9 @@ static rest_result no_endpoints(rest_call *c, const char *name)
 
 static rest_result serve_service_proxy(rest_call *c, const char *id)
 {
-    const char *scheme, *name, *port;
-    if (connect_split_scheme_name_port(c->req->pool, id, &scheme, &name, &port))
-        return rest_bad_request(c, kapi_psprintf(c->req->pool, "invalid service request %s",
-                                                 connect_quote(c->req->pool, id)));
     rest_result fail;
+    const char *scheme, *name, *port;
+    if (connect_split_proxy_id(c, "service", id, &scheme, &name, &port, &fail)) return fail;
     char *end = NULL;
     long long num = *port ? strtoll(port, &end, 10) : 0;
     int numeric = *port && end && !*end;

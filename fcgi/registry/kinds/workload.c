@@ -176,7 +176,12 @@ void workload_normalize(cJSON *obj)
     const char *slash = strchr(api, '/');
     char group[128] = "";
     if (slash) snprintf(group, sizeof group, "%.*s", (int)(slash - api), api);
-    const schema_type *t = schema_kind(group, slash ? slash + 1 : api, kind);
+    workload_normalize_as(obj, group, slash ? slash + 1 : api, kind);
+}
+
+void workload_normalize_as(cJSON *obj, const char *group, const char *version, const char *kind)
+{
+    const schema_type *t = schema_kind(group, version, kind);
     if (!t) return;
     static const char *const parts[] = {"spec", "status"};
     for (int i = 0; i < 2; i++) {
@@ -202,4 +207,30 @@ void workload_keep_spec(cJSON *obj, const cJSON *old)
     cJSON_DeleteItemFromObjectCaseSensitive(obj, "spec");
     const cJSON *ov = cJSON_GetObjectItemCaseSensitive(old, "spec");
     if (ov) cJSON_AddItemToObject(obj, "spec", cJSON_Duplicate(ov, 1));
+}
+
+void validate_required_string(const cJSON *parent, const char *key, const char *field, const char *detail,
+                              field_errors *errs)
+{
+    const char *v = json_str(parent, key);
+    if (!*v) field_error_add(errs, FIELD_REQUIRED, field, NULL, detail);
+}
+
+int value_supported(const char *v, const char *const *supported)
+{
+    for (int i = 0; supported[i]; i++)
+        if (!strcmp(v, supported[i])) return 1;
+    return 0;
+}
+
+void validate_each_supported(const cJSON *list, const char *field, const char *const *supported, field_errors *errs)
+{
+    const cJSON *m;
+    int i = 0;
+    char path[160];
+    cJSON_ArrayForEach(m, list) {
+        const char *v = cJSON_IsString(m) ? m->valuestring : "";
+        snprintf(path, sizeof path, "%s[%d]", field, i++);
+        if (!value_supported(v, supported)) field_error_not_supported(errs, path, v, supported);
+    }
 }

@@ -41,10 +41,22 @@ int spec_equal_except(const cJSON *obj, const cJSON *old, const char *const *mut
 /* A number at key of parent, when present, must be >= 0. */
 void validate_nonnegative(const cJSON *parent, const char *key, const char *field, field_errors *errs);
 
+/* "Required value" at field when parent[key] is missing or "" (detail may be NULL). */
+void validate_required_string(const cJSON *parent, const char *key, const char *field, const char *detail,
+                              field_errors *errs);
+
+/* 1 when v is one of the NULL-terminated supported values. */
+int value_supported(const char *v, const char *const *supported);
+/* Each string of list one of supported, else kube's "Unsupported value"
+ * at field[i]. */
+void validate_each_supported(const cJSON *list, const char *field, const char *const *supported, field_errors *errs);
+
 /* spec and status as a Go round trip leaves them (schema_normalize of the
  * kind's type, read from the object's apiVersion and kind): both always
  * there when the type has them, zero values written, Go's field order. */
 void workload_normalize(cJSON *obj);
+/* The same for a given kind (a list's items carry no apiVersion). */
+void workload_normalize_as(cJSON *obj, const char *group, const char *version, const char *kind);
 
 /* PrepareForCreate of kinds with a status: status reset (to its zero
  * value, normalized). */
