@@ -34,6 +34,7 @@ expected="usr/local/bin/kapi-apiserver 755
 usr/local/bin/kapi-reconcile 755
 usr/local/bin/kapictl 755
 usr/local/lib/systemd/system/kapi-apiserver.service 644
+usr/local/share/kapi/conf/audit-policy.yaml 644
 usr/local/share/kapi/conf/kapi-apiserver.service 644
 usr/local/share/kapi/conf/kapi-fastcgi-params 644
 usr/local/share/kapi/conf/kapi-reconcile.cron 644
